@@ -1,0 +1,119 @@
+// The reference attention layer: e_t = tanh(x_t . W + b_t), a = softmax over time of e, y = x * a or sum_t a_t x_t.
+// Dimensions: B batch, T time, F features. W [F] (Keras [F,1]), b [T] (Keras [T,1]). Caches: a [B,T], e [B,T].
+import { vexp, sexp, stanh, hsum } from './simd';
+
+// Dot product of two F-vectors in a fixed order: four lane sums, hsum, then the tail in order.
+@inline function dot(p: usize, q: usize, F: i32): f32 {
+  let acc = f32x4.splat(0.0);
+  let f = 0;
+  for (; f + 4 <= F; f += 4) {
+    const fo = <usize>f * 4;
+    acc = f32x4.add(acc, f32x4.mul(v128.load(p + fo), v128.load(q + fo)));
+  }
+  let s = hsum(acc);
+  for (; f < F; f++) s = s + load<f32>(p + <usize>f * 4) * load<f32>(q + <usize>f * 4);
+  return s;
+}
+
+// y[b] += scale * v  over F elements.
+@inline function axpy(y: usize, v: usize, scale: f32, F: i32): void {
+  const sv = f32x4.splat(scale);
+  let f = 0;
+  for (; f + 4 <= F; f += 4) {
+    const fo = <usize>f * 4;
+    v128.store(y + fo, f32x4.add(v128.load(y + fo), f32x4.mul(sv, v128.load(v + fo))));
+  }
+  for (; f < F; f++) {
+    const fo = <usize>f * 4;
+    store<f32>(y + fo, load<f32>(y + fo) + scale * load<f32>(v + fo));
+  }
+}
+
+// Max-subtracted softmax of n values in place (row of T), exps computed 4 at a time with identical scalar tails.
+export function softmax_row(p: usize, n: i32): void {
+  let m = load<f32>(p);
+  for (let i = 1; i < n; i++) { const v = load<f32>(p + <usize>i * 4); m = v > m ? v : m; if (v != v) m = v; }
+  let sum: f32 = 0;
+  let i = 0;
+  const mv = f32x4.splat(m);
+  for (; i + 4 <= n; i += 4) {
+    const io = <usize>i * 4;
+    v128.store(p + io, vexp(f32x4.sub(v128.load(p + io), mv)));
+  }
+  for (; i < n; i++) { const io = <usize>i * 4; store<f32>(p + io, sexp(load<f32>(p + io) - m)); }
+  for (i = 0; i < n; i++) sum = sum + load<f32>(p + <usize>i * 4);
+  const inv: f32 = 1.0 / sum;
+  for (i = 0; i < n; i++) { const io = <usize>i * 4; store<f32>(p + io, load<f32>(p + io) * inv); }
+}
+
+// y [B,T,F] if returnSequences else [B,F].
+export function attention_forward(y: usize, a: usize, e: usize, x: usize, W: usize, bias: usize,
+                                  B: i32, T: i32, F: i32, returnSequences: i32): void {
+  const Fb = <usize>F * 4;
+  for (let b = 0; b < B; b++) {
+    const ab = a + <usize>b * <usize>T * 4;
+    const eb = e + <usize>b * <usize>T * 4;
+    for (let t = 0; t < T; t++) {
+      const xt = x + (<usize>b * <usize>T + <usize>t) * Fb;
+      // forward: e_t = tanh(x_t . W + b_t)
+      const et = stanh(dot(xt, W, F) + load<f32>(bias + <usize>t * 4));
+      store<f32>(eb + <usize>t * 4, et);
+      store<f32>(ab + <usize>t * 4, et);
+    }
+    softmax_row(ab, T);
+    if (returnSequences != 0) {
+      for (let t = 0; t < T; t++) {
+        const off = (<usize>b * <usize>T + <usize>t) * Fb;
+        memory.fill(y + off, 0, Fb);
+        axpy(y + off, x + off, load<f32>(ab + <usize>t * 4), F);
+      }
+    } else {
+      const yb = y + <usize>b * Fb;
+      memory.fill(yb, 0, Fb);
+      for (let t = 0; t < T; t++) axpy(yb, x + (<usize>b * <usize>T + <usize>t) * Fb, load<f32>(ab + <usize>t * 4), F);
+    }
+  }
+}
+
+// Accumulates dx [B,T,F], dW [F], db [T]. dy is [B,T,F] or [B,F]. Scratch du [B,T].
+export function attention_backward(dx: usize, dW: usize, db: usize, dy: usize, du: usize,
+                                   x: usize, a: usize, e: usize, W: usize,
+                                   B: i32, T: i32, F: i32, returnSequences: i32): void {
+  const Fb = <usize>F * 4;
+  for (let b = 0; b < B; b++) {
+    const ab = a + <usize>b * <usize>T * 4;
+    const eb = e + <usize>b * <usize>T * 4;
+    const dub = du + <usize>b * <usize>T * 4;
+    // forward: y_t = a_t x_t (or y = sum_t a_t x_t)  =>  da_t = <dy_t, x_t>
+    let sad: f32 = 0;
+    for (let t = 0; t < T; t++) {
+      const xt = x + (<usize>b * <usize>T + <usize>t) * Fb;
+      const dyt = returnSequences != 0 ? dy + (<usize>b * <usize>T + <usize>t) * Fb : dy + <usize>b * Fb;
+      const da = dot(dyt, xt, F);
+      store<f32>(dub + <usize>t * 4, da);
+      sad = sad + load<f32>(ab + <usize>t * 4) * da;
+    }
+    for (let t = 0; t < T; t++) {
+      const at = load<f32>(ab + <usize>t * 4);
+      const et = load<f32>(eb + <usize>t * 4);
+      // forward: a = softmax_t(e)  =>  de_t = a_t * (da_t - sum_s a_s da_s)
+      const de = at * (load<f32>(dub + <usize>t * 4) - sad);
+      // forward: e = tanh(u)  =>  du = de * (1 - e^2)
+      const dut = de * (1.0 - et * et);
+      store<f32>(dub + <usize>t * 4, dut);
+      const off = (<usize>b * <usize>T + <usize>t) * Fb;
+      const dyt = returnSequences != 0 ? dy + off : dy + <usize>b * Fb;
+      // forward: y_t = a_t x_t and u_t = x_t . W + b_t  =>  dx_t += a_t dy_t + du_t W
+      axpy(dx + off, dyt, at, F);
+      axpy(dx + off, W, dut, F);
+    }
+  }
+  // dW += sum_{b,t} du_bt x_bt ; db_t += sum_b du_bt  (b, then t, in order)
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < T; t++) {
+      const dut = load<f32>(du + (<usize>b * <usize>T + <usize>t) * 4);
+      axpy(dW, x + (<usize>b * <usize>T + <usize>t) * Fb, dut, F);
+      store<f32>(db + <usize>t * 4, load<f32>(db + <usize>t * 4) + dut);
+    }
+  }
+}

@@ -1,0 +1,17 @@
+// The Wasm ABI: re-exports only. src/wasm.ts mirrors this list 1:1 in its typed Kernels interface.
+export { gemm_nn, gemm_tn, transpose } from './gemm';
+export { lstm_forward, lstm_backward } from './lstm';
+export { attention_forward, attention_backward } from './attention';
+export {
+  rows_set, colsum_add, activation_forward, activation_backward, softmax_forward, softmax_backward,
+  flip_time, add_into, merge_forward, merge_backward, take_step,
+} from './dense';
+export { embedding_forward, embedding_rows, embedding_rows_reset, embedding_backward, embedding_rows_scatter } from './embedding';
+export { batchnorm_forward_train, batchnorm_update_moving, batchnorm_forward_infer, batchnorm_backward, batchnorm_backward_infer } from './norm';
+export { dropout_forward, dropout_backward } from './dropout';
+export { rng_u32, rng_uniform, rng_normal, rng_normal_f64 } from './rng';
+export { bce_logits, bce_probs, cce_logits, cce_probs, mse } from './loss';
+export { adam_step, sgd_step, rmsprop_step } from './optim';
+
+// First free byte after the module's static data: the arena starts here (rounded up to 16).
+export function heap_base(): usize { return __heap_base; }

@@ -1,0 +1,116 @@
+// Losses: each returns the SUM of per-sample losses (f64) and accumulates scale * dloss/dinput into d.
+// Dimensions: M samples, N outputs per sample (the per-sample value is the mean over N, as Keras does).
+// Math is f64 with AssemblyScript's own exp/log, so the value is the same in every engine. Keras epsilon 1e-7.
+import { ssigmoid } from './simd';
+
+const EPS: f64 = 1e-7;
+
+@inline function clip(p: f64, lo: f64, hi: f64): f64 { return p < lo ? lo : p > hi ? hi : p; }
+
+// Binary cross-entropy from logits z (stable): l = max(z, 0) - z y + log(1 + exp(-|z|)); dl/dz = sigmoid(z) - y.
+export function bce_logits(d: usize, z: usize, y: usize, M: i32, N: i32, scale: f32): f64 {
+  let total: f64 = 0;
+  const invN: f64 = 1.0 / <f64>N;
+  for (let m = 0; m < M; m++) {
+    let row: f64 = 0;
+    for (let j = 0; j < N; j++) {
+      const o = (<usize>m * <usize>N + <usize>j) * 4;
+      const zz = <f64>load<f32>(z + o), yy = <f64>load<f32>(y + o);
+      row += (zz > 0 ? zz : 0) - zz * yy + Math.log1p(Math.exp(-Math.abs(zz)));
+      // d/dz uses the same sigmoid as the model's output, in f32
+      store<f32>(d + o, load<f32>(d + o) + scale * <f32>invN * (ssigmoid(<f32>zz) - <f32>yy));
+    }
+    total += row * invN;
+  }
+  return total;
+}
+
+// Keras 2 binary cross-entropy on probabilities: p' = clip(p, eps, 1 - eps);
+// l = -[y ln(p' + eps) + (1 - y) ln(1 - p' + eps)]; zero gradient where the clip is active.
+export function bce_probs(d: usize, p: usize, y: usize, M: i32, N: i32, scale: f32): f64 {
+  let total: f64 = 0;
+  const invN: f64 = 1.0 / <f64>N;
+  for (let m = 0; m < M; m++) {
+    let row: f64 = 0;
+    for (let j = 0; j < N; j++) {
+      const o = (<usize>m * <usize>N + <usize>j) * 4;
+      const pp = <f64>load<f32>(p + o), yy = <f64>load<f32>(y + o);
+      const pc = clip(pp, EPS, 1.0 - EPS);
+      row += -(yy * Math.log(pc + EPS) + (1.0 - yy) * Math.log(1.0 - pc + EPS));
+      const inside = pp >= EPS && pp <= 1.0 - EPS;
+      const g: f64 = inside ? -(yy / (pc + EPS) - (1.0 - yy) / (1.0 - pc + EPS)) : 0.0;
+      store<f32>(d + o, load<f32>(d + o) + scale * <f32>(g * invN));
+    }
+    total += row * invN;
+  }
+  return total;
+}
+
+// Categorical cross-entropy from softmax logits z: l = -sum y ln softmax(z); dl/dz = softmax(z) * sum(y) - y.
+// sm is the softmax output already computed by the model.
+export function cce_logits(d: usize, z: usize, sm: usize, y: usize, M: i32, N: i32, scale: f32): f64 {
+  let total: f64 = 0;
+  for (let m = 0; m < M; m++) {
+    const row = <usize>m * <usize>N * 4;
+    let mx: f64 = -Infinity;
+    for (let j = 0; j < N; j++) { const v = <f64>load<f32>(z + row + <usize>j * 4); if (v > mx || v != v) mx = v; }
+    let se: f64 = 0;
+    for (let j = 0; j < N; j++) se += Math.exp(<f64>load<f32>(z + row + <usize>j * 4) - mx);
+    const lse = mx + Math.log(se);
+    let sy: f32 = 0;
+    for (let j = 0; j < N; j++) {
+      const yy = load<f32>(y + row + <usize>j * 4);
+      sy += yy;
+      total += -(<f64>yy) * (<f64>load<f32>(z + row + <usize>j * 4) - lse);
+    }
+    for (let j = 0; j < N; j++) {
+      const o = row + <usize>j * 4;
+      store<f32>(d + o, load<f32>(d + o) + scale * (load<f32>(sm + o) * sy - load<f32>(y + o)));
+    }
+  }
+  return total;
+}
+
+// Categorical cross-entropy on probabilities (Keras): p <- p / sum p, clip to [eps, 1 - eps], l = -sum y ln p.
+export function cce_probs(d: usize, p: usize, y: usize, M: i32, N: i32, scale: f32): f64 {
+  let total: f64 = 0;
+  for (let m = 0; m < M; m++) {
+    const row = <usize>m * <usize>N * 4;
+    let s: f64 = 0;
+    for (let j = 0; j < N; j++) s += <f64>load<f32>(p + row + <usize>j * 4);
+    // l = -sum_j y_j ln(clip(p_j / s)); dl/dp_k = -y_k / (q_k s) [if unclipped] + sum_j y_j [unclipped] / s
+    let corr: f64 = 0;
+    for (let j = 0; j < N; j++) {
+      const q = <f64>load<f32>(p + row + <usize>j * 4) / s;
+      const yy = <f64>load<f32>(y + row + <usize>j * 4);
+      const qc = clip(q, EPS, 1.0 - EPS);
+      total += -yy * Math.log(qc);
+      if (q >= EPS && q <= 1.0 - EPS) corr += yy / s;
+    }
+    for (let j = 0; j < N; j++) {
+      const o = row + <usize>j * 4;
+      const q = <f64>load<f32>(p + o) / s;
+      const yy = <f64>load<f32>(y + o);
+      const g = (q >= EPS && q <= 1.0 - EPS ? -yy / (q * s) : 0.0) + corr;
+      store<f32>(d + o, load<f32>(d + o) + scale * <f32>g);
+    }
+  }
+  return total;
+}
+
+// Mean squared error: l = mean_j (p - y)^2; dl/dp = 2 (p - y) / N.
+export function mse(d: usize, p: usize, y: usize, M: i32, N: i32, scale: f32): f64 {
+  let total: f64 = 0;
+  const invN: f64 = 1.0 / <f64>N;
+  for (let m = 0; m < M; m++) {
+    let row: f64 = 0;
+    for (let j = 0; j < N; j++) {
+      const o = (<usize>m * <usize>N + <usize>j) * 4;
+      const diff = <f64>load<f32>(p + o) - <f64>load<f32>(y + o);
+      row += diff * diff;
+      store<f32>(d + o, load<f32>(d + o) + scale * <f32>(2.0 * diff * invN));
+    }
+    total += row * invN;
+  }
+  return total;
+}

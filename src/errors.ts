@@ -1,0 +1,24 @@
+// Error classes. Messages read `<where>: expected <what>, got <actual>.` plus the fix when known.
+
+export class BilstmError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+/** Wrong rank, shape or size of an input, label or weight. */
+export class ShapeError extends BilstmError {}
+/** Bad values: ids out of range or not integers, NaN or Infinity where numbers are required. */
+export class ValueError extends BilstmError {}
+/** Invalid layer, model, optimizer or fit configuration. */
+export class ConfigError extends BilstmError {}
+/** A call made in the wrong state, e.g. fit() before compile(). */
+export class StateError extends BilstmError {}
+/** A model that cannot fit in 4 GiB of Wasm memory, planned before anything is allocated. */
+export class MemoryError extends BilstmError {}
+/** A corrupt or foreign checkpoint file. */
+export class CheckpointError extends BilstmError {}
+
+export function fmtShape(shape: readonly (number | null)[]): string {
+  return `[${shape.map((d) => (d === null ? 'null' : String(d))).join(', ')}]`;
+}

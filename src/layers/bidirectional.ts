@@ -1,0 +1,112 @@
+// Bidirectional wrapper: a forward copy and a goBackwards copy of an LSTM, merged (concat, sum, mul, ave).
+import { Layer, sizeOf, type Ctx, type LayerArgs, type Shape } from './layer.js';
+import { LSTM } from './lstm.js';
+import type { Arena } from '../arena.js';
+import { ConfigError } from '../errors.js';
+
+export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave';
+const MODES: Record<MergeMode, number> = { concat: 0, sum: 1, mul: 2, ave: 3 };
+
+export interface BidirectionalArgs extends LayerArgs {
+  layer: LSTM;
+  mergeMode?: MergeMode;
+}
+
+export class Bidirectional extends Layer {
+  readonly className = 'Bidirectional';
+  readonly forwardLayer: LSTM;
+  readonly backwardLayer: LSTM;
+  readonly mergeMode: MergeMode;
+  readonly returnSequences: boolean;
+  private y = 0; private dx = 0; private df = 0; private dg = 0; private f = 0; private g = 0;
+  private T = 0;
+
+  constructor(args: BidirectionalArgs) {
+    super(args, 'bidirectional');
+    const where = `layers.bidirectional(${this.name})`;
+    if (!(args.layer instanceof LSTM)) {
+      throw new ConfigError(`${where}: expected layer to be an lstm layer, got ${(args.layer as { className?: string })?.className ?? typeof args.layer}.`);
+    }
+    const mode = args.mergeMode === undefined ? 'concat' : args.mergeMode;
+    if (!(mode in MODES)) {
+      throw new ConfigError(`${where}: expected mergeMode to be one of concat, sum, mul, ave, got ${JSON.stringify(args.mergeMode)}.`);
+    }
+    this.mergeMode = mode as MergeMode;
+    const inner = args.layer;
+    // Keras: the backward layer is a config copy with goBackwards flipped; names get forward_/backward_ prefixes.
+    const { name: _n, ...cfg } = inner.args;
+    this.forwardLayer = new LSTM({ ...cfg, name: `forward_${inner.name}` });
+    this.backwardLayer = new LSTM({ ...cfg, name: `backward_${inner.name}`, goBackwards: !inner.goBackwards });
+    this.returnSequences = inner.returnSequences;
+    if (args.trainable === false) { this.forwardLayer.trainable = false; this.backwardLayer.trainable = false; }
+  }
+
+  private get H(): number { return this.forwardLayer.units; }
+
+  protected computeOutputShape(s: Shape): Shape {
+    const f = this.forwardLayer.computeOutputShapePublic(s);
+    const last = this.mergeMode === 'concat' ? 2 * this.H : this.H;
+    return [...f.slice(0, -1), last];
+  }
+
+  override build(inputShape: Shape): Shape {
+    const out = super.build(inputShape);
+    this.forwardLayer.build(inputShape);
+    this.backwardLayer.build(inputShape);
+    this.weights = [...this.forwardLayer.weights, ...this.backwardLayer.weights];
+    for (const w of this.weights) w.name = `${this.name}/${w.name}`;
+    return out;
+  }
+
+  plan(a: Arena, B: number): void {
+    this.forwardLayer.plan(a, B);
+    this.backwardLayer.plan(a, B);
+    this.T = sizeOf([this.inputShape[0]]);
+    const R = B * (this.returnSequences ? this.T : 1);
+    this.y = a.alloc(R * this.outputShape[this.outputShape.length - 1]! * 4);
+    this.df = a.alloc(R * this.H * 4);
+    this.dg = a.alloc(R * this.H * 4);
+    this.dx = a.alloc(B * this.inputSize() * 4);
+  }
+
+  private rows(B: number): number { return B * (this.returnSequences ? this.T : 1); }
+
+  forward(c: Ctx, x: number, B: number): number {
+    const fw = this.forwardLayer, bw = this.backwardLayer;
+    if (this.returnSequences) {
+      // Keras flips the backward layer's sequence back in time: both then align with input positions.
+      this.f = fw.sequence(c, x, B, fw.goBackwards);
+      this.g = bw.sequence(c, x, B, !bw.goBackwards);
+    } else {
+      this.f = fw.forward(c, x, B);
+      this.g = bw.forward(c, x, B);
+    }
+    c.k.merge_forward(this.y, this.f, this.g, this.rows(B), this.H, MODES[this.mergeMode]);
+    return this.y;
+  }
+
+  backward(c: Ctx, dy: number, B: number): number {
+    const fw = this.forwardLayer, bw = this.backwardLayer;
+    const R = this.rows(B);
+    c.a.zero(this.df, R * this.H);
+    c.a.zero(this.dg, R * this.H);
+    c.k.merge_backward(this.df, this.dg, dy, this.f, this.g, R, this.H, MODES[this.mergeMode]);
+    const n = B * this.inputSize();
+    let dxf: number, dxb: number;
+    if (this.returnSequences) {
+      dxf = fw.sequenceBackward(c, this.df, B, fw.goBackwards);
+      dxb = bw.sequenceBackward(c, this.dg, B, !bw.goBackwards);
+    } else {
+      dxf = fw.backward(c, this.df, B);
+      dxb = bw.backward(c, this.dg, B);
+    }
+    c.a.zero(this.dx, n);
+    c.k.add_into(this.dx, dxf, n);
+    c.k.add_into(this.dx, dxb, n);
+    return this.dx;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), mergeMode: this.mergeMode, layer: this.forwardLayer.getConfig() };
+  }
+}

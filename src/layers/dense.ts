@@ -1,0 +1,105 @@
+// Dense: y = act(x . K + b) on the last axis (K [I,U], b [U]); activations linear, sigmoid, tanh, relu, softmax.
+import { Layer, ACTIVATIONS, checkActivation, checkPositiveInt, type Activation, type Ctx, type LayerArgs, type Shape, type Weight } from './layer.js';
+import type { Arena } from '../arena.js';
+import { checkInitializer, type InitializerSpec } from '../initializers.js';
+import { ShapeError, fmtShape } from '../errors.js';
+
+export interface DenseArgs extends LayerArgs {
+  units: number;
+  activation?: Activation;
+  useBias?: boolean;
+  kernelInitializer?: InitializerSpec;
+  biasInitializer?: InitializerSpec;
+}
+
+/** Forward and backward of an elementwise or softmax activation over rows x n (shared with the activation layer). */
+export function activationForward(c: Ctx, act: Activation, y: number, z: number, rows: number, n: number): void {
+  if (act === 'softmax') c.k.softmax_forward(y, z, rows, n);
+  else c.k.activation_forward(y, z, rows * n, ACTIVATIONS[act]);
+}
+export function activationBackward(c: Ctx, act: Activation, dz: number, dy: number, y: number, rows: number, n: number): void {
+  if (act === 'softmax') c.k.softmax_backward(dz, dy, y, rows, n);
+  else c.k.activation_backward(dz, dy, y, rows * n, ACTIVATIONS[act]);
+}
+
+export class Dense extends Layer {
+  readonly className = 'Dense';
+  readonly units: number;
+  readonly activation: Activation;
+  readonly useBias: boolean;
+  readonly kernelInitializer: InitializerSpec;
+  readonly biasInitializer: InitializerSpec;
+  K!: Weight; b: Weight | null = null;
+  private I = 0; private rowsPerSample = 1;
+  private z = 0; private y = 0; private dz = 0; private dx = 0; private KT = 0; private zeroBias = 0; private x = 0;
+
+  constructor(args: DenseArgs) {
+    super(args, 'dense');
+    const where = `layers.dense(${this.name})`;
+    this.units = checkPositiveInt(args.units, where, 'units');
+    this.activation = checkActivation(args.activation, where, true);
+    this.useBias = args.useBias ?? true;
+    this.kernelInitializer = args.kernelInitializer ?? 'glorotUniform';
+    this.biasInitializer = args.biasInitializer ?? 'zeros';
+    checkInitializer(this.kernelInitializer, where);
+    checkInitializer(this.biasInitializer, where);
+  }
+
+  protected computeOutputShape(s: Shape): Shape {
+    if (s.length < 1 || s[s.length - 1] === null) throw new ShapeError(`${this.name}: expected a known last dimension, got per-sample shape ${fmtShape(s)}.`);
+    return [...s.slice(0, -1), this.units];
+  }
+
+  override build(inputShape: Shape): Shape {
+    const out = super.build(inputShape);
+    this.I = inputShape[inputShape.length - 1]!;
+    this.K = this.addWeight('kernel', [this.I, this.units], this.kernelInitializer);
+    if (this.useBias) this.b = this.addWeight('bias', [this.units], this.biasInitializer);
+    this.rowsPerSample = this.inputSize() / this.I;
+    return out;
+  }
+
+  plan(a: Arena, B: number): void {
+    const R = B * this.rowsPerSample, U = this.units;
+    this.z = a.alloc(R * U * 4);
+    this.y = this.activation === 'linear' ? this.z : a.alloc(R * U * 4);
+    this.dz = a.alloc(R * U * 4);
+    this.dx = a.alloc(R * this.I * 4);
+    this.KT = a.alloc(this.I * U * 4);
+    if (!this.b) this.zeroBias = a.alloc(U * 4);
+  }
+
+  forward(c: Ctx, x: number, B: number): number {
+    this.x = x;
+    const R = B * this.rowsPerSample, U = this.units;
+    // forward: z = b + x . K
+    c.k.rows_set(this.z, this.b ? this.b.ptr : this.zeroBias, R, U);
+    c.k.gemm_nn(this.z, x, this.K.ptr, R, U, this.I, this.I, U, U, 1);
+    if (this.activation !== 'linear') activationForward(c, this.activation, this.y, this.z, R, U);
+    return this.y;
+  }
+
+  override logits(activation: string): number { return this.activation === activation ? this.z : 0; }
+
+  backward(c: Ctx, dy: number, B: number): number {
+    const R = B * this.rowsPerSample, U = this.units;
+    if (this.activation === 'linear') return this.backwardFromLogits(c, dy, B);
+    c.a.zero(this.dz, R * U);
+    activationBackward(c, this.activation, this.dz, dy, this.y, R, U);
+    return this.backwardFromLogits(c, this.dz, B);
+  }
+
+  override backwardFromLogits(c: Ctx, dz: number, B: number): number {
+    const R = B * this.rowsPerSample, U = this.units, I = this.I;
+    // forward: z = x . K + b  =>  dK += x^T dz, db += sum_rows dz, dx = dz . K^T
+    c.k.gemm_tn(this.K.grad, this.x, dz, I, U, R, I, U, U);
+    if (this.b) c.k.colsum_add(this.b.grad, dz, R, U);
+    c.k.transpose(this.KT, this.K.ptr, I, U);
+    c.k.gemm_nn(this.dx, dz, this.KT, R, I, U, U, I, I, 0);
+    return this.dx;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), units: this.units, activation: this.activation, useBias: this.useBias };
+  }
+}

@@ -1,0 +1,50 @@
+// Dropout: inverted (kept values scaled by 1 / (1 - rate)) in training, identity at inference. Masks come from the
+// model's Philox stream for this layer, so they are the same on every machine.
+import { Layer, type Ctx, type LayerArgs, type Shape } from './layer.js';
+import type { Arena } from '../arena.js';
+import { ConfigError } from '../errors.js';
+
+export interface DropoutArgs extends LayerArgs { rate: number; noiseShape?: number[]; seed?: number }
+
+export class Dropout extends Layer {
+  readonly className = 'Dropout';
+  readonly rate: number;
+  private y = 0; private mask = 0; private dx = 0; private active = false;
+
+  constructor(args: DropoutArgs) {
+    super(args, 'dropout');
+    const where = `layers.dropout(${this.name})`;
+    if (typeof args.rate !== 'number' || !(args.rate >= 0 && args.rate <= 1)) {
+      throw new ConfigError(`${where}: expected rate in [0, 1], got ${JSON.stringify(args.rate)}.`);
+    }
+    if (args.noiseShape) throw new ConfigError(`${where}: noiseShape is not supported yet, got ${JSON.stringify(args.noiseShape)}.`);
+    this.rate = args.rate;
+  }
+
+  protected computeOutputShape(s: Shape): Shape { return s.slice(); }
+
+  plan(a: Arena, B: number): void {
+    const n = B * this.inputSize();
+    this.y = a.alloc(n * 4); this.mask = a.alloc(n * 4); this.dx = a.alloc(n * 4);
+  }
+
+  forward(c: Ctx, x: number, B: number): number {
+    this.active = c.training && this.rate > 0;
+    if (!this.active) return x;
+    const n = B * this.inputSize();
+    const s = c.streams.get(this.index, 'dropout');
+    c.k.dropout_forward(this.y, this.mask, x, n, this.rate, s.k0, s.k1, s.lo, s.hi);
+    if (c.advanceRng) s.advance(Math.ceil(n / 4));
+    return this.y;
+  }
+
+  backward(c: Ctx, dy: number, B: number): number {
+    if (!this.active) return dy;
+    const n = B * this.inputSize();
+    c.a.zero(this.dx, n);
+    c.k.dropout_backward(this.dx, dy, this.mask, n);
+    return this.dx;
+  }
+
+  override getConfig(): Record<string, unknown> { return { ...super.getConfig(), rate: this.rate }; }
+}

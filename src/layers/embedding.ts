@@ -1,0 +1,99 @@
+// Embedding: token ids [B, T] -> vectors [B, T, D]. Its gradient is row-sparse: only the rows a batch touches.
+import { Layer, checkPositiveInt, type Ctx, type LayerArgs, type Shape, type Weight } from './layer.js';
+import type { Arena } from '../arena.js';
+import { checkInitializer, type InitializerSpec } from '../initializers.js';
+import { ConfigError } from '../errors.js';
+
+export interface EmbeddingArgs extends LayerArgs {
+  inputDim: number;
+  outputDim: number;
+  inputLength?: number;
+  embeddingsInitializer?: InitializerSpec;
+  /** Initial matrix [inputDim, outputDim] (Keras `weights=[matrix]`). */
+  weights?: ArrayLike<number>[] | { data: ArrayLike<number>; shape: number[] }[];
+  maskZero?: boolean;
+}
+
+export class Embedding extends Layer {
+  readonly className = 'Embedding';
+  readonly inputDim: number;
+  readonly outputDim: number;
+  readonly inputLength: number | null;
+  readonly embeddingsInitializer: InitializerSpec;
+  readonly initialWeights: EmbeddingArgs['weights'];
+  E!: Weight;
+  /** slot[id] = row of the sparse gradient, or -1 (persistent, V int32). */
+  slot = 0;
+  rows = 0;
+  dRows = 0;
+  rowCount = 0;
+  private y = 0;
+  private ids = 0;
+  private B = 0;
+
+  constructor(args: EmbeddingArgs) {
+    super(args, 'embedding');
+    const where = `layers.embedding(${this.name})`;
+    this.inputDim = checkPositiveInt(args.inputDim, where, 'inputDim');
+    this.outputDim = checkPositiveInt(args.outputDim, where, 'outputDim');
+    if (args.inputLength !== undefined && args.inputLength !== null) checkPositiveInt(args.inputLength, where, 'inputLength');
+    if (args.maskZero) throw new ConfigError(`${where}: maskZero is not supported yet (it comes with masking); got maskZero: true.`);
+    this.inputLength = args.inputLength ?? null;
+    this.embeddingsInitializer = args.embeddingsInitializer ?? 'uniform';
+    checkInitializer(this.embeddingsInitializer, where);
+    this.initialWeights = args.weights;
+  }
+
+  get sequenceShape(): Shape { return this.declaredInputShape ?? [this.inputLength]; }
+
+  protected computeOutputShape(s: Shape): Shape { return [...s, this.outputDim]; }
+
+  override build(inputShape: Shape): Shape {
+    const out = super.build(inputShape);
+    this.E = this.addWeight('embeddings', [this.inputDim, this.outputDim], this.embeddingsInitializer, true, true);
+    return out;
+  }
+
+  override allocPersistent(a: Arena): void {
+    this.slot = a.alloc(this.inputDim * 4, `${this.name} row map`);
+    a.i32(this.slot, this.inputDim).fill(-1);
+  }
+
+  plan(a: Arena, B: number): void {
+    const n = B * this.inputSize();
+    this.y = a.alloc(n * this.outputDim * 4, `${this.name} output`);
+    this.rows = a.alloc(n * 4, `${this.name} gradient rows`);
+    this.dRows = a.alloc(Math.min(n, this.inputDim) * this.outputDim * 4, `${this.name} gradient`);
+  }
+
+  forward(c: Ctx, ids: number, B: number): number {
+    this.ids = ids;
+    this.B = B;
+    c.k.embedding_forward(this.y, ids, this.E.ptr, B * this.inputSize(), this.outputDim);
+    return this.y;
+  }
+
+  backward(c: Ctx, dy: number, B: number): number {
+    if (!this.isTrainable(this.E)) return 0;
+    const n = B * this.inputSize();
+    if (this.rowCount > 0) c.k.embedding_rows_reset(this.slot, this.rows, this.rowCount);
+    this.rowCount = c.k.embedding_rows(this.slot, this.rows, this.ids, n);
+    c.a.zero(this.dRows, this.rowCount * this.outputDim);
+    c.k.embedding_backward(this.dRows, dy, this.ids, this.slot, n, this.outputDim);
+    return 0;
+  }
+
+  /** Adds the sparse gradient into a dense [V, D] buffer. */
+  scatterGradient(c: Ctx, dense: number): void {
+    c.k.embedding_rows_scatter(dense, this.dRows, this.rows, this.rowCount, this.outputDim);
+  }
+
+  override afterStep(c: Ctx): void {
+    if (this.rowCount > 0) c.k.embedding_rows_reset(this.slot, this.rows, this.rowCount);
+    this.rowCount = 0;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), inputDim: this.inputDim, outputDim: this.outputDim, inputLength: this.inputLength, embeddingsInitializer: this.embeddingsInitializer };
+  }
+}

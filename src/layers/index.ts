@@ -1,0 +1,23 @@
+// The `layers` namespace: factory functions in the TF.js style (layers.dense({ units: 1 })), one per layer class.
+import { Embedding, type EmbeddingArgs } from './embedding.js';
+import { LSTM, type LSTMArgs } from './lstm.js';
+import { Bidirectional, type BidirectionalArgs } from './bidirectional.js';
+import { Attention, type AttentionArgs } from './attention.js';
+import { Dense, type DenseArgs } from './dense.js';
+import { ActivationLayer, type ActivationArgs } from './activation.js';
+import { BatchNormalization, type BatchNormalizationArgs } from './batch-normalization.js';
+import { Dropout, type DropoutArgs } from './dropout.js';
+
+export const layers = {
+  embedding: (args: EmbeddingArgs) => new Embedding(args),
+  lstm: (args: LSTMArgs) => new LSTM(args),
+  bidirectional: (args: BidirectionalArgs) => new Bidirectional(args),
+  attention: (args?: AttentionArgs) => new Attention(args),
+  dense: (args: DenseArgs) => new Dense(args),
+  activation: (args: ActivationArgs) => new ActivationLayer(args),
+  batchNormalization: (args?: BatchNormalizationArgs) => new BatchNormalization(args),
+  dropout: (args: DropoutArgs) => new Dropout(args),
+};
+
+export { Embedding, LSTM, Bidirectional, Attention, Dense, ActivationLayer, BatchNormalization, Dropout };
+export type { EmbeddingArgs, LSTMArgs, BidirectionalArgs, AttentionArgs, DenseArgs, ActivationArgs, BatchNormalizationArgs, DropoutArgs };

@@ -1,0 +1,146 @@
+// The layer base class: config, build (declares weights and the output shape, allocates nothing), and the run-time
+// contract the model drives: plan (activation buffers for a batch size), forward, backward.
+import type { Arena } from '../arena.js';
+import type { Kernels } from '../wasm.js';
+import type { StreamSet } from '../rng.js';
+import type { InitializerSpec } from '../initializers.js';
+import { ConfigError } from '../errors.js';
+
+/** A per-sample shape (no batch axis); null is an unknown length. */
+export type Shape = (number | null)[];
+
+export interface Weight {
+  name: string;
+  shape: number[];
+  trainable: boolean;
+  init: InitializerSpec | CustomInit;
+  /** Row-sparse gradient (embedding): no dense gradient buffer is allocated. */
+  sparse: boolean;
+  /** Byte offset of the values in the model's memory (0 until allocated). */
+  ptr: number;
+  /** Byte offset of the dense gradient (0 when none). */
+  grad: number;
+  size: number;
+}
+
+/** A hand-written initializer (e.g. the LSTM bias with unitForgetBias). */
+export type CustomInit = (a: Arena, ptr: number, s: import('../rng.js').Stream) => void;
+
+export interface Ctx {
+  a: Arena;
+  k: Kernels;
+  streams: StreamSet;
+  training: boolean;
+  /** false in computeGradients: random streams are read at their position but not moved on. */
+  advanceRng: boolean;
+  /** false in computeGradients: batch-norm moving statistics stay as they are. */
+  updateStats: boolean;
+}
+
+export interface LayerArgs { name?: string; trainable?: boolean; inputShape?: Shape; batchInputShape?: Shape }
+
+const counters = new Map<string, number>();
+/** Keras-style unique default names: lstm, lstm_1, lstm_2 ... */
+export function uniqueName(base: string): string {
+  const n = counters.get(base) ?? 0;
+  counters.set(base, n + 1);
+  return n === 0 ? base : `${base}_${n}`;
+}
+
+export abstract class Layer {
+  abstract readonly className: string;
+  name: string;
+  trainable: boolean;
+  /** Position in the model (keys its random streams). */
+  index = -1;
+  inputShape: Shape = [];
+  outputShape: Shape = [];
+  weights: Weight[] = [];
+  /** Set by the first layer: the per-sample input shape it was configured with. */
+  readonly declaredInputShape: Shape | null;
+  protected built = false;
+
+  constructor(args: LayerArgs, defaultName: string) {
+    if (args.name !== undefined && (typeof args.name !== 'string' || args.name.length === 0)) {
+      throw new ConfigError(`${defaultName}: expected name to be a non-empty string, got ${JSON.stringify(args.name)}.`);
+    }
+    this.name = args.name ?? uniqueName(defaultName);
+    this.trainable = args.trainable ?? true;
+    this.declaredInputShape = args.inputShape ?? (args.batchInputShape ? args.batchInputShape.slice(1) : null);
+  }
+
+  /** Declares weights and returns the output shape. Pure planning: allocates nothing. */
+  build(inputShape: Shape): Shape {
+    this.weights = [];
+    this.inputShape = inputShape.slice();
+    this.outputShape = this.computeOutputShape(inputShape);
+    this.built = true;
+    return this.outputShape;
+  }
+
+  protected abstract computeOutputShape(inputShape: Shape): Shape;
+
+  protected addWeight(name: string, shape: number[], init: InitializerSpec | CustomInit, trainable = true, sparse = false): Weight {
+    const w: Weight = { name: `${this.name}/${name}`, shape, trainable, init, sparse, ptr: 0, grad: 0, size: shape.reduce((a, b) => a * b, 1) };
+    this.weights.push(w);
+    return w;
+  }
+
+  /** Weights the optimizer updates: trainable ones of a trainable layer. */
+  isTrainable(w: Weight): boolean { return this.trainable && w.trainable; }
+
+  countParams(): number { return this.weights.reduce((s, w) => s + w.size, 0); }
+
+  /** Floats per sample of the output. */
+  outputSize(): number { return sizeOf(this.outputShape); }
+  inputSize(): number { return sizeOf(this.inputShape); }
+
+  /** Allocates buffers that live as long as the weights (after them), e.g. the embedding's row map. */
+  allocPersistent(_a: Arena): void {}
+  /** Called after each optimizer step (e.g. the embedding clears its row map). */
+  afterStep(_c: Ctx): void {}
+
+  /** Allocates activation buffers for up to B samples (after weights are allocated). */
+  abstract plan(a: Arena, B: number): void;
+  /** Runs on B <= planned samples; x is the previous layer's output (or the input buffer); returns the output. */
+  abstract forward(c: Ctx, x: number, B: number): number;
+  /** Accumulates weight gradients; returns the gradient w.r.t. x (a buffer this layer owns), or 0 for ids. */
+  abstract backward(c: Ctx, dy: number, B: number): number;
+
+  /** For the fused loss: the pre-activation buffer when this layer ends in `activation`, else 0. */
+  logits(_activation: string): number { return 0; }
+  /** Backward starting from the gradient w.r.t. the logits (fused loss). */
+  backwardFromLogits(_c: Ctx, _dz: number, _B: number): number { throw new Error(`${this.className}: no fused loss path`); }
+
+  /** Extra, non-weight buffers for the Keras-style summary and inspection (e.g. attention weights). */
+  getConfig(): Record<string, unknown> { return { name: this.name, trainable: this.trainable }; }
+}
+
+export function sizeOf(shape: Shape): number {
+  let n = 1;
+  for (const d of shape) {
+    if (d === null) throw new ConfigError(`shape ${JSON.stringify(shape)} has an unknown dimension: give the first layer inputLength or inputShape.`);
+    n *= d;
+  }
+  return n;
+}
+
+export function checkPositiveInt(v: unknown, where: string, what: string): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) {
+    throw new ConfigError(`${where}: expected ${what} to be a positive integer, got ${JSON.stringify(v)}.`);
+  }
+  return v;
+}
+
+export const ACTIVATIONS = { linear: 0, sigmoid: 1, tanh: 2, relu: 3, hardSigmoid: 4 } as const;
+export type ElementwiseActivation = keyof typeof ACTIVATIONS;
+export type Activation = ElementwiseActivation | 'softmax';
+
+export function checkActivation(v: unknown, where: string, allowSoftmax: boolean): Activation {
+  const ok = Object.keys(ACTIVATIONS).concat(allowSoftmax ? ['softmax'] : []);
+  if (v === null || v === undefined) return 'linear';
+  if (typeof v !== 'string' || !ok.includes(v)) {
+    throw new ConfigError(`${where}: expected activation to be one of ${ok.join(', ')}, got ${JSON.stringify(v)}.`);
+  }
+  return v as Activation;
+}

@@ -1,0 +1,152 @@
+// LSTM over whole sequences (Keras semantics: gates i, f, c, o; zero initial state; goBackwards; returnSequences).
+import { Layer, ACTIVATIONS, checkActivation, checkPositiveInt, sizeOf, type Ctx, type LayerArgs, type Shape, type Weight, type ElementwiseActivation } from './layer.js';
+import type { Arena } from '../arena.js';
+import { checkInitializer, initialize, type InitializerSpec } from '../initializers.js';
+import { ConfigError, ShapeError, fmtShape } from '../errors.js';
+
+export interface LSTMArgs extends LayerArgs {
+  units: number;
+  activation?: ElementwiseActivation;
+  recurrentActivation?: ElementwiseActivation;
+  useBias?: boolean;
+  kernelInitializer?: InitializerSpec;
+  recurrentInitializer?: InitializerSpec;
+  biasInitializer?: InitializerSpec;
+  unitForgetBias?: boolean;
+  returnSequences?: boolean;
+  goBackwards?: boolean;
+  dropout?: number;
+  recurrentDropout?: number;
+}
+
+export class LSTM extends Layer {
+  readonly className = 'LSTM';
+  readonly units: number;
+  readonly activation: ElementwiseActivation;
+  readonly recurrentActivation: ElementwiseActivation;
+  readonly useBias: boolean;
+  readonly kernelInitializer: InitializerSpec;
+  readonly recurrentInitializer: InitializerSpec;
+  readonly biasInitializer: InitializerSpec;
+  readonly unitForgetBias: boolean;
+  readonly returnSequences: boolean;
+  readonly goBackwards: boolean;
+  readonly args: LSTMArgs;
+  W!: Weight; U!: Weight; b: Weight | null = null;
+  private T = 0; private I = 0;
+  // buffers
+  private hseq = 0; private cseq = 0; private gates = 0; private phic = 0; private out = 0;
+  private dx = 0; private dhseq = 0; private dz = 0; private dhrec = 0; private dcrec = 0; private hprev = 0;
+  private UT = 0; private WT = 0; private zeroBias = 0; private dBiasScratch = 0;
+  private x = 0;
+
+  constructor(args: LSTMArgs) {
+    super(args, 'lstm');
+    const where = `layers.lstm(${this.name})`;
+    this.args = { ...args };
+    this.units = checkPositiveInt(args.units, where, 'units');
+    this.activation = checkActivation(args.activation ?? 'tanh', where, false) as ElementwiseActivation;
+    this.recurrentActivation = checkActivation(args.recurrentActivation ?? 'sigmoid', where, false) as ElementwiseActivation;
+    this.useBias = args.useBias ?? true;
+    this.kernelInitializer = args.kernelInitializer ?? 'glorotUniform';
+    this.recurrentInitializer = args.recurrentInitializer ?? 'orthogonal';
+    this.biasInitializer = args.biasInitializer ?? 'zeros';
+    for (const i of [this.kernelInitializer, this.recurrentInitializer, this.biasInitializer]) checkInitializer(i, where);
+    this.unitForgetBias = args.unitForgetBias ?? true;
+    this.returnSequences = args.returnSequences ?? false;
+    this.goBackwards = args.goBackwards ?? false;
+    if (args.dropout || args.recurrentDropout) {
+      throw new ConfigError(`${where}: dropout and recurrentDropout inside the LSTM are not supported yet, got dropout ${args.dropout ?? 0}, recurrentDropout ${args.recurrentDropout ?? 0}. Use a dropout layer before it.`);
+    }
+  }
+
+  computeOutputShapePublic(s: Shape): Shape { return this.computeOutputShape(s); }
+
+  protected computeOutputShape(s: Shape): Shape {
+    if (s.length !== 2) throw new ShapeError(`${this.name}: expected input of shape [batch, time, features], got per-sample shape ${fmtShape(s)}.`);
+    return this.returnSequences ? [s[0], this.units] : [this.units];
+  }
+
+  override build(inputShape: Shape): Shape {
+    const out = super.build(inputShape);
+    const H = this.units;
+    const I = inputShape[1];
+    if (I === null) throw new ShapeError(`${this.name}: expected a known feature size, got ${fmtShape(inputShape)}.`);
+    this.W = this.addWeight('kernel', [I, 4 * H], this.kernelInitializer);
+    this.U = this.addWeight('recurrent_kernel', [H, 4 * H], this.recurrentInitializer);
+    if (this.useBias) {
+      const bi = this.biasInitializer;
+      this.b = this.addWeight('bias', [4 * H], this.unitForgetBias
+        ? (a: Arena, ptr: number, s) => {
+            // Keras: [init(H), ones(H), init(2H)]
+            initialize(bi, a, ptr, [H], s);
+            a.f32(ptr + H * 4, H).fill(1);
+            initialize(bi, a, ptr + 8 * H, [2 * H], s);
+          }
+        : bi);
+    }
+    return out;
+  }
+
+  plan(a: Arena, B: number): void {
+    const T = this.T = sizeOf([this.inputShape[0]]);
+    const I = this.I = sizeOf([this.inputShape[1]]);
+    const H = this.units, G = 4 * H, f = 4;
+    this.hseq = a.alloc(B * T * H * f); this.cseq = a.alloc(B * T * H * f); this.phic = a.alloc(B * T * H * f);
+    this.gates = a.alloc(B * T * G * f);
+    this.out = a.alloc(B * (this.returnSequences ? T : 1) * H * f);
+    this.dx = a.alloc(B * T * I * f); this.dhseq = a.alloc(B * T * H * f); this.dz = a.alloc(B * T * G * f);
+    this.dhrec = a.alloc(B * H * f); this.dcrec = a.alloc(B * H * f); this.hprev = a.alloc(B * T * H * f);
+    this.UT = a.alloc(G * H * f); this.WT = a.alloc(G * I * f);
+    if (!this.b) { this.zeroBias = a.alloc(G * f); this.dBiasScratch = a.alloc(G * f); }
+  }
+
+  private biasPtr(): number { return this.b ? this.b.ptr : this.zeroBias; }
+
+  /** Runs the recurrence; returns hseq [B,T,H] aligned to input positions, or flipped in time when `reversed`. */
+  sequence(c: Ctx, x: number, B: number, reversed: boolean): number {
+    this.x = x;
+    c.k.lstm_forward(this.hseq, this.cseq, this.gates, this.phic, x, this.W.ptr, this.U.ptr, this.biasPtr(),
+      B, this.T, this.I, this.units, this.goBackwards ? 1 : 0, ACTIVATIONS[this.activation], ACTIVATIONS[this.recurrentActivation]);
+    if (!reversed) return this.hseq;
+    c.k.flip_time(this.out, this.hseq, B, this.T, this.units, 0);
+    return this.out;
+  }
+
+  /** Backward of sequence(): dy has the layout sequence() returned. Returns dx [B,T,I]. */
+  sequenceBackward(c: Ctx, dy: number, B: number, reversed: boolean): number {
+    let dh = dy;
+    if (reversed) { c.k.flip_time(this.dhseq, dy, B, this.T, this.units, 0); dh = this.dhseq; }
+    return this.runBackward(c, dh, B);
+  }
+
+  private runBackward(c: Ctx, dhseq: number, B: number): number {
+    c.a.zero(this.dx, B * this.T * this.I);
+    // Every weight has a gradient buffer (a frozen layer's is written and ignored by the optimizer).
+    c.k.lstm_backward(this.dx, this.W.grad, this.U.grad, this.b ? this.b.grad : this.dBiasScratch, dhseq,
+      this.dz, this.dhrec, this.dcrec, this.hprev, this.UT, this.WT,
+      this.x, this.hseq, this.cseq, this.gates, this.phic, this.W.ptr, this.U.ptr,
+      B, this.T, this.I, this.units, this.goBackwards ? 1 : 0, ACTIVATIONS[this.activation], ACTIVATIONS[this.recurrentActivation]);
+    return this.dx;
+  }
+
+  forward(c: Ctx, x: number, B: number): number {
+    if (this.returnSequences) return this.sequence(c, x, B, this.goBackwards);
+    this.sequence(c, x, B, false);
+    // Keras: the last output is the state after the final processed step
+    c.k.take_step(this.out, this.hseq, B, this.T, this.units, this.goBackwards ? 0 : this.T - 1, 0);
+    return this.out;
+  }
+
+  backward(c: Ctx, dy: number, B: number): number {
+    if (this.returnSequences) return this.sequenceBackward(c, dy, B, this.goBackwards);
+    c.a.zero(this.dhseq, B * this.T * this.units);
+    c.k.take_step(dy, this.dhseq, B, this.T, this.units, this.goBackwards ? 0 : this.T - 1, 1);
+    return this.runBackward(c, this.dhseq, B);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), units: this.units, activation: this.activation, recurrentActivation: this.recurrentActivation,
+      useBias: this.useBias, unitForgetBias: this.unitForgetBias, returnSequences: this.returnSequences, goBackwards: this.goBackwards };
+  }
+}

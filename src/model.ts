@@ -1,0 +1,545 @@
+// The Sequential model: build (shapes, no memory), lazy allocation of weights in one arena, compile, predict,
+// evaluate, computeGradients, getWeights/setWeights, summary. The fit loop lives in train.ts.
+import { Arena, fmtBytes } from './arena.js';
+import { Layer, sizeOf, type Ctx, type Shape, type Weight } from './layers/layer.js';
+import { Embedding } from './layers/embedding.js';
+import { Attention } from './layers/attention.js';
+import { initialize } from './initializers.js';
+import { StreamSet, DEFAULT_SEED } from './rng.js';
+import { getOptimizer, type Optimizer, type OptimizerSpec, type Slot } from './optimizers.js';
+import { getLoss, fusedActivation, type LossName } from './losses.js';
+import { checkMetrics, countCorrect, type AccuracyKind } from './metrics.js';
+import { formatSummary, countParams } from './summary.js';
+import { toFlat, checkFinite, checkIds, type Flat, type Input, type Tensor } from './tensor.js';
+import { ConfigError, MemoryError, ShapeError, StateError, ValueError, fmtShape } from './errors.js';
+import { fit as fitLoop, type FitArgs, type History } from './train.js';
+
+export interface SequentialArgs { layers?: Layer[]; seed?: number; name?: string }
+export interface CompileArgs { optimizer: OptimizerSpec; loss: string; metrics?: string[] }
+export interface WeightValue { data: Float32Array; shape: number[] }
+
+let modelCount = 0;
+const MAX_BYTES = 2 ** 32;
+
+/** Checked, flattened training data: x as ids or floats, labels laid out like the model output. */
+export interface Batchable { x: Flat; y: Flat | null; n: number }
+
+export class Sequential {
+  readonly layers: Layer[] = [];
+  readonly name: string;
+  readonly seed: number;
+  /** Set to true from a callback to stop fit() after the current batch. */
+  stopTraining = false;
+  optimizer: Optimizer | null = null;
+  loss: LossName | null = null;
+  metrics: string[] = [];
+  private streams: StreamSet;
+  private arena: Arena | null = null;
+  private inputShape: Shape | null = null;
+  private persistentMark = 0;
+  private plannedB = 0;
+  private inPtr = 0; private labelPtr = 0; private dOutPtr = 0;
+  private gradStart = 0; private gradFloats = 0;
+
+  constructor(args: SequentialArgs = {}) {
+    this.name = args.name ?? (modelCount++ === 0 ? 'sequential' : `sequential_${modelCount - 1}`);
+    const seed = args.seed ?? DEFAULT_SEED;
+    if (!Number.isInteger(seed) || seed < 0 || seed > Number.MAX_SAFE_INTEGER) {
+      throw new ConfigError(`sequential: expected seed to be a non-negative integer, got ${JSON.stringify(args.seed)}.`);
+    }
+    this.seed = seed;
+    this.streams = new StreamSet(seed);
+    for (const l of args.layers ?? []) this.add(l);
+  }
+
+  add(layer: Layer): void {
+    if (!(layer instanceof Layer)) throw new ConfigError(`sequential.add: expected a layer (layers.dense({...}) etc.), got ${typeof layer}.`);
+    if (this.arena) throw new StateError(`sequential.add: expected a model whose weights are not created yet, got one already in use. Build a new model instead.`);
+    if (this.layers.includes(layer)) throw new ConfigError(`sequential.add: layer ${layer.name} is already in the model.`);
+    layer.index = this.layers.length;
+    this.layers.push(layer);
+    this.inputShape = null;
+  }
+
+  // ---------------------------------------------------------------- building
+
+  private get first(): Layer {
+    if (this.layers.length === 0) throw new StateError(`${this.name}: expected at least one layer, got an empty model.`);
+    return this.layers[0];
+  }
+
+  private get idsInput(): boolean { return this.first instanceof Embedding; }
+
+  private declaredShape(): Shape | null {
+    const f = this.first;
+    if (f instanceof Embedding) return f.sequenceShape;
+    return f.declaredInputShape;
+  }
+
+  /** Builds layer shapes from the declared input shape (or the data's, when none was declared). Allocates nothing. */
+  build(dataShape?: Shape): void {
+    if (this.inputShape) return;
+    let s = this.declaredShape();
+    if (!s || s.some((d) => d === null)) {
+      if (!dataShape) {
+        throw new StateError(`${this.name}: expected a known input shape, got ${s ? fmtShape(s) : 'none'}. Give the first layer inputLength (embedding) or inputShape, or call fit/predict first.`);
+      }
+      s = dataShape;
+    }
+    let shape = s.slice();
+    for (const l of this.layers) shape = l.build(shape);
+    this.inputShape = s.slice();
+  }
+
+  get outputShape(): Shape { this.build(); return this.layers[this.layers.length - 1].outputShape; }
+
+  summary(lineLength?: number, _positions?: number[], printFn: (s: string) => void = console.log): string {
+    this.build();
+    const text = formatSummary(this.name, this.layers, lineLength);
+    printFn(text);
+    return text;
+  }
+
+  countParams(): number { this.build(); return countParams(this.layers).total; }
+
+  private allWeights(): { layer: Layer; w: Weight }[] {
+    return this.layers.flatMap((layer) => layer.weights.map((w) => ({ layer, w })));
+  }
+
+  /** Names and shapes of the weights the optimizer updates, in weight order. */
+  get trainableWeights(): { name: string; shape: number[] }[] {
+    this.build();
+    return this.allWeights().filter(({ layer, w }) => layer.isTrainable(w)).map(({ w }) => ({ name: w.name, shape: w.shape.slice() }));
+  }
+
+  get weightNames(): string[] { this.build(); return this.allWeights().map(({ w }) => w.name); }
+
+  // ---------------------------------------------------------------- memory
+
+  /** Creates the arena, allocates and initializes every weight (first use only). */
+  private ensureAllocated(): Arena {
+    if (this.arena) return this.arena;
+    this.build();
+    const all = this.allWeights();
+    const params = all.reduce((s, { w }) => s + w.size * 4, 0);
+    const grads = all.filter(({ w }) => w.trainable && !w.sparse).reduce((s, { w }) => s + w.size * 4, 0);
+    const persistent = this.layers.reduce((s, l) => s + (l instanceof Embedding ? l.inputDim * 4 : 0), 0);
+    if (params + grads + persistent > MAX_BYTES) {
+      throw new MemoryError(`${this.name}: expected weights and gradients to fit in the 4 GiB of Wasm memory, got ${fmtBytes(params)} of weights and ${fmtBytes(grads)} of gradients. Use a smaller vocabulary or embedding size.`);
+    }
+    const a = new Arena();
+    // Layout: trainable dense weights (one contiguous block, mirrored by the gradients) | sparse | non-trainable.
+    const order = [
+      ...all.filter(({ w }) => w.trainable && !w.sparse),
+      ...all.filter(({ w }) => w.sparse),
+      ...all.filter(({ w }) => !w.trainable && !w.sparse),
+    ];
+    for (const { w } of order) w.ptr = a.alloc(w.size * 4, w.name);
+    this.gradStart = a.mark();
+    this.gradFloats = 0;
+    for (const { w } of order) {
+      if (w.trainable && !w.sparse) { w.grad = a.alloc(w.size * 4, `gradient of ${w.name}`); this.gradFloats = (a.mark() - this.gradStart) / 4; }
+      else w.grad = 0;
+    }
+    for (const l of this.layers) l.allocPersistent(a);
+    // Initialize: one stream per (layer index, weight index), so adding a layer after does not shift the others.
+    for (const l of this.layers) {
+      l.weights.forEach((w, i) => {
+        const s = this.streams.get(l.index, `init/${i}`);
+        if (typeof w.init === 'function') w.init(a, w.ptr, s);
+        else initialize(w.init, a, w.ptr, w.shape, s);
+      });
+      if (l instanceof Embedding && l.initialWeights) {
+        const v = l.initialWeights[0] as unknown;
+        const f = toFlat(v, `layers.embedding(${l.name}): weights[0]`);
+        if (f.data.length !== l.E.size) {
+          throw new ShapeError(`layers.embedding(${l.name}): expected weights[0] of shape [${l.inputDim}, ${l.outputDim}], got ${fmtShape(f.shape)}.`);
+        }
+        a.f32(l.E.ptr, l.E.size).set(f.data);
+      }
+    }
+    this.persistentMark = a.mark();
+    this.arena = a;
+    if (this.optimizer) this.allocateOptimizer();
+    return a;
+  }
+
+  private trainableList(): { layer: Layer; w: Weight }[] {
+    return this.allWeights().filter(({ layer, w }) => layer.isTrainable(w));
+  }
+
+  private allocateOptimizer(): void {
+    const a = this.arena!;
+    const ws = this.trainableList().map(({ w }) => w);
+    if (this.optimizer!.isAllocatedFor(ws)) return;
+    const bytes = this.optimizer!.stateBytes(ws);
+    a.reset(this.persistentMark);
+    this.plannedB = 0;
+    if (!a.fits(bytes)) throw new MemoryError(`${this.name}: expected the ${this.optimizer!.name} state (${fmtBytes(bytes)}) to fit in the 4 GiB of Wasm memory after the weights, got only ${fmtBytes(MAX_BYTES - a.mark())} left.`);
+    this.optimizer!.allocate(a, ws);
+    this.persistentMark = a.mark();
+  }
+
+  /** Plans activations for batches of up to B samples. */
+  private plan(B: number): void {
+    const a = this.ensureAllocated();
+    if (B <= this.plannedB) return;
+    a.reset(this.persistentMark);
+    this.plannedB = 0;
+    try {
+      for (const l of this.layers) l.plan(a, B);
+      this.inPtr = a.alloc(B * sizeOf(this.inputShape!) * 4, 'input batch');
+      const outN = B * this.layers[this.layers.length - 1].outputSize();
+      this.labelPtr = a.alloc(outN * 4, 'label batch');
+      this.dOutPtr = a.alloc(outN * 4, 'output gradient');
+    } catch (e) {
+      a.reset(this.persistentMark);
+      throw e;
+    }
+    this.plannedB = B;
+  }
+
+  private ctx(training: boolean, advance: boolean): Ctx {
+    const a = this.arena!;
+    return { a, k: a.k, streams: this.streams, training, advanceRng: advance, updateStats: advance };
+  }
+
+  // ---------------------------------------------------------------- compile
+
+  compile(args: CompileArgs): void {
+    if (!args || typeof args !== 'object') throw new ConfigError(`compile: expected { optimizer, loss, metrics }, got ${JSON.stringify(args)}.`);
+    const optimizer = getOptimizer(args.optimizer);
+    const loss = getLoss(args.loss);
+    const metrics = checkMetrics(args.metrics);
+    this.optimizer = optimizer;
+    this.loss = loss;
+    this.metrics = metrics;
+    if (this.arena) this.allocateOptimizer();
+  }
+
+  // ---------------------------------------------------------------- data checks
+
+  /** Flattens and checks x (and y) against the model; throws before anything changes. */
+  checkData(x: Input, y: Input | null, where: string): Batchable {
+    const fx = toFlat(x, `${where}: x`);
+    if (!this.inputShape) {
+      const ds = this.declaredShape();
+      if (!ds || ds.some((d) => d === null)) {
+        if (fx.shape.length < 2) throw new ShapeError(`${where}: expected x with a batch axis, got shape ${fmtShape(fx.shape)}.`);
+        this.build(fx.shape.slice(1));
+      } else this.build();
+    }
+    const inShape = this.inputShape!;
+    const want = [null, ...inShape];
+    const ok = fx.shape.length === want.length && inShape.every((d, i) => d === fx.shape[i + 1]);
+    if (!ok) {
+      const what = this.idsInput
+        ? `the model's first layer is embedding, which expects token ids [batch, ${inShape.join(', ')}]`
+        : `the model expects [batch, ${inShape.join(', ')}]`;
+      throw new ShapeError(`${where}: x has ${fx.shape.length} dimension${fx.shape.length === 1 ? '' : 's'} ${fmtShape(fx.shape)} but ${what}.`);
+    }
+    const n = fx.shape[0];
+    if (this.idsInput) checkIds(fx, (this.first as Embedding).inputDim, `${where}: x`);
+    else checkFinite(fx, `${where}: x`);
+    if (y === null) return { x: fx, y: null, n };
+    const fy = toFlat(y, `${where}: y`);
+    this.checkLabels(fy, n, where);
+    return { x: fx, y: fy, n };
+  }
+
+  private checkLabels(fy: Flat, n: number, where: string): void {
+    const out = this.outputShape as number[];
+    const U = out[out.length - 1];
+    if (fy.shape[0] !== n) throw new ShapeError(`${where}: expected y to have ${n} rows like x, got ${fy.shape[0]} (shape ${fmtShape(fy.shape)}).`);
+    checkFinite(fy, `${where}: y`);
+    const rest = fy.shape.slice(1);
+    if (this.loss === 'sparseCategoricalCrossentropy') {
+      const want = out.slice(0, -1);
+      const okShape = (rest.length === want.length && want.every((d, i) => d === rest[i])) ||
+        (rest.length === want.length + 1 && want.every((d, i) => d === rest[i]) && rest[rest.length - 1] === 1);
+      if (!okShape) throw new ShapeError(`${where}: expected y of class ids with shape [${[n, ...want].join(', ')}] (or a trailing 1), got ${fmtShape(fy.shape)}.`);
+      for (let i = 0; i < fy.data.length; i++) {
+        const v = fy.data[i];
+        if (!Number.isInteger(v) || v < 0 || v >= U) throw new ValueError(`${where}: expected class ids in [0, ${U - 1}] for sparseCategoricalCrossentropy, got ${v} at flat index ${i}.`);
+      }
+      return;
+    }
+    const same = rest.length === out.length && out.every((d, i) => d === rest[i]);
+    const squeezed = U === 1 && rest.length === out.length - 1 && out.slice(0, -1).every((d, i) => d === rest[i]);
+    if (!same && !squeezed) throw new ShapeError(`${where}: expected y of shape [${[n, ...out].join(', ')}]${U === 1 ? ` or [${[n, ...out.slice(0, -1)].join(', ')}]` : ''}, got ${fmtShape(fy.shape)}.`);
+  }
+
+  // ---------------------------------------------------------------- running
+
+  /** Copies rows (by index) of x, and of y into the label buffer, into the arena. */
+  private writeBatch(d: Batchable, rows: ArrayLike<number>, start: number, B: number): void {
+    const a = this.arena!;
+    const inSize = sizeOf(this.inputShape!);
+    const dst = this.idsInput ? a.i32(this.inPtr, B * inSize) : a.f32(this.inPtr, B * inSize);
+    const xs = d.x.data;
+    for (let b = 0; b < B; b++) {
+      const r = rows[start + b] * inSize;
+      for (let j = 0; j < inSize; j++) dst[b * inSize + j] = xs[r + j];
+    }
+    if (!d.y) return;
+    const outSize = this.layers[this.layers.length - 1].outputSize();
+    const lab = a.f32(this.labelPtr, B * outSize);
+    const ys = d.y.data;
+    if (this.loss === 'sparseCategoricalCrossentropy') {
+      const U = (this.outputShape as number[])[this.outputShape.length - 1];
+      const per = outSize / U;
+      lab.fill(0);
+      for (let b = 0; b < B; b++) {
+        const r = rows[start + b] * per;
+        for (let t = 0; t < per; t++) lab[(b * per + t) * U + ys[r + t]] = 1;
+      }
+    } else {
+      for (let b = 0; b < B; b++) {
+        const r = rows[start + b] * outSize;
+        for (let j = 0; j < outSize; j++) lab[b * outSize + j] = ys[r + j];
+      }
+    }
+  }
+
+  private forwardPass(c: Ctx, B: number): number {
+    let p = this.inPtr;
+    for (const l of this.layers) p = l.forward(c, p, B);
+    return p;
+  }
+
+  /** Loss (sum over rows) and dOut; returns the loss sum and whether the gradient is w.r.t. the logits. */
+  private lossAndGrad(c: Ctx, out: number, B: number): { sum: number; rows: number; fused: boolean } {
+    const last = this.layers[this.layers.length - 1];
+    const outSize = last.outputSize();
+    const U = (this.outputShape as number[])[this.outputShape.length - 1];
+    const M = (B * outSize) / U;
+    const scale = 1 / M;
+    c.a.zero(this.dOutPtr, B * outSize);
+    const act = fusedActivation(this.loss!);
+    const z = act ? last.logits(act) : 0;
+    let sum: number;
+    switch (this.loss) {
+      case 'binaryCrossentropy':
+        sum = z ? c.k.bce_logits(this.dOutPtr, z, this.labelPtr, M, U, scale) : c.k.bce_probs(this.dOutPtr, out, this.labelPtr, M, U, scale);
+        break;
+      case 'categoricalCrossentropy': case 'sparseCategoricalCrossentropy':
+        sum = z ? c.k.cce_logits(this.dOutPtr, z, out, this.labelPtr, M, U, scale) : c.k.cce_probs(this.dOutPtr, out, this.labelPtr, M, U, scale);
+        break;
+      default:
+        sum = c.k.mse(this.dOutPtr, out, this.labelPtr, M, U, scale);
+    }
+    return { sum, rows: M, fused: z !== 0 };
+  }
+
+  private backwardPass(c: Ctx, B: number, fused: boolean): void {
+    c.a.zero(this.gradStart, this.gradFloats);
+    const n = this.layers.length;
+    let d = fused ? this.layers[n - 1].backwardFromLogits(c, this.dOutPtr, B) : this.layers[n - 1].backward(c, this.dOutPtr, B);
+    for (let i = n - 2; i >= 0 && d !== 0; i--) d = this.layers[i].backward(c, d, B);
+  }
+
+  private accuracy(): AccuracyKind | null {
+    if (this.metrics.length === 0) return null;
+    const U = (this.outputShape as number[])[this.outputShape.length - 1];
+    return U === 1 ? 'binary' : 'categorical';
+  }
+
+  private optimizerSlots(): Slot[] {
+    return this.trainableList().map(({ layer, w }) => {
+      if (!w.sparse) return { w };
+      const e = layer as Embedding;
+      return { w, sparse: { slot: () => e.slot, rows: () => e.dRows, R: e.inputDim, D: e.outputDim } };
+    });
+  }
+
+  /** One optimizer step on rows[start, start+B) of d. Returns the batch's mean loss and correct count. @internal */
+  trainStep(d: Batchable, rows: ArrayLike<number>, start: number, B: number): { loss: number; correct: number } {
+    if (!this.optimizer || !this.loss) throw new StateError(`fit: expected a compiled model, got none. Call model.compile({ optimizer, loss }) first.`);
+    this.plan(B);
+    this.allocateOptimizer();
+    this.plan(B);
+    this.writeBatch(d, rows, start, B);
+    const c = this.ctx(true, true);
+    const out = this.forwardPass(c, B);
+    const { sum, rows: M, fused } = this.lossAndGrad(c, out, B);
+    this.backwardPass(c, B, fused);
+    this.optimizer.apply(c.k, this.optimizerSlots());
+    this.optimizer.iterations++;
+    for (const l of this.layers) l.afterStep(c);
+    const kind = this.accuracy();
+    const outSize = this.layers[this.layers.length - 1].outputSize();
+    const U = outSize * B / M;
+    const correct = kind ? countCorrect(kind, c.a.f32(out, B * outSize), c.a.f32(this.labelPtr, B * outSize), M, U) : 0;
+    return { loss: sum / M, correct: correct / (M / B) };
+  }
+
+  /** Mean loss and metric values over rows of d, in inference mode, in batches. @internal */
+  evaluateData(d: Batchable, rows: ArrayLike<number>, batchSize: number): number[] {
+    if (!this.loss) throw new StateError(`evaluate: expected a compiled model, got none. Call model.compile({ optimizer, loss }) first.`);
+    const B0 = Math.min(batchSize, rows.length);
+    this.plan(Math.max(1, B0));
+    const c = this.ctx(false, false);
+    const outSize = this.layers[this.layers.length - 1].outputSize();
+    let lossSum = 0, rowSum = 0, correct = 0;
+    const kind = this.accuracy();
+    for (let s = 0; s < rows.length; s += B0) {
+      const B = Math.min(B0, rows.length - s);
+      this.writeBatch(d, rows, s, B);
+      const out = this.forwardPass(c, B);
+      const r = this.lossAndGrad(c, out, B);
+      lossSum += r.sum; rowSum += r.rows;
+      if (kind) correct += countCorrect(kind, c.a.f32(out, B * outSize), c.a.f32(this.labelPtr, B * outSize), r.rows, (B * outSize) / r.rows);
+    }
+    const res = [lossSum / rowSum];
+    for (const _m of this.metrics) res.push(correct / rowSum);
+    return res;
+  }
+
+  predict(x: Input, args: { batchSize?: number } = {}): Tensor {
+    const d = this.checkData(x, null, 'predict');
+    const bs = checkBatchSize(args.batchSize, 'predict');
+    const outSize = this.layers[this.layers.length - 1].outputSize();
+    const result = new Float32Array(d.n * outSize);
+    if (d.n > 0) {
+      const B0 = Math.min(bs, d.n);
+      this.plan(B0);
+      const c = this.ctx(false, false);
+      const rows = identity(d.n);
+      for (let s = 0; s < d.n; s += B0) {
+        const B = Math.min(B0, d.n - s);
+        this.writeBatch(d, rows, s, B);
+        const out = this.forwardPass(c, B);
+        result.set(c.a.f32(out, B * outSize), s * outSize);
+      }
+    }
+    return { data: result, shape: [d.n, ...(this.outputShape as number[])] };
+  }
+
+  /** The attention weights a [N, T] of the (first, or named) attention layer for inputs x, in inference mode. */
+  attentionWeights(x: Input, args: { batchSize?: number; layer?: string } = {}): Tensor {
+    const d = this.checkData(x, null, 'attentionWeights');
+    const att = this.layers.find((l) => l instanceof Attention && (!args.layer || l.name === args.layer)) as Attention | undefined;
+    if (!att) throw new ConfigError(`attentionWeights: expected the model to have an attention layer${args.layer ? ` named ${args.layer}` : ''}, got none.`);
+    const bs = checkBatchSize(args.batchSize, 'attentionWeights');
+    const T = att.inputShape[0] as number;
+    const result = new Float32Array(d.n * T);
+    if (d.n > 0) {
+      const B0 = Math.min(bs, d.n);
+      this.plan(B0);
+      const c = this.ctx(false, false);
+      const rows = identity(d.n);
+      for (let s = 0; s < d.n; s += B0) {
+        const B = Math.min(B0, d.n - s);
+        this.writeBatch(d, rows, s, B);
+        let p = this.inPtr;
+        for (const l of this.layers) { p = l.forward(c, p, B); if (l === att) break; }
+        result.set(c.a.f32(att.a, B * T), s * T);
+      }
+    }
+    return { data: result, shape: [d.n, T] };
+  }
+
+  evaluate(x: Input, y: Input, args: { batchSize?: number } = {}): number[] {
+    if (!this.loss) throw new StateError(`evaluate: expected a compiled model, got none. Call model.compile({ optimizer, loss }) first.`);
+    const d = this.checkData(x, y, 'evaluate');
+    if (d.n === 0) throw new ShapeError(`evaluate: expected at least one sample, got 0.`);
+    return this.evaluateData(d, identity(d.n), checkBatchSize(args.batchSize, 'evaluate'));
+  }
+
+  /**
+   * Forward in training mode and backward, with no update and no state change: dropout masks come from the streams'
+   * current positions without moving them, batch norm uses batch statistics without updating its moving ones.
+   */
+  computeGradients(x: Input, y: Input): { loss: number; grads: WeightValue[] } {
+    if (!this.loss) throw new StateError(`computeGradients: expected a compiled model (the loss comes from compile), got none. Call model.compile({ optimizer, loss }) first.`);
+    const d = this.checkData(x, y, 'computeGradients');
+    if (d.n === 0) throw new ShapeError(`computeGradients: expected at least one sample, got 0.`);
+    this.plan(d.n);
+    const a = this.arena!;
+    this.writeBatch(d, identity(d.n), 0, d.n);
+    const c = this.ctx(true, false);
+    const out = this.forwardPass(c, d.n);
+    const { sum, rows, fused } = this.lossAndGrad(c, out, d.n);
+    this.backwardPass(c, d.n, fused);
+    const grads: WeightValue[] = [];
+    for (const { layer, w } of this.trainableList()) {
+      if (!w.sparse) { grads.push({ data: a.f32(w.grad, w.size).slice(), shape: w.shape.slice() }); continue; }
+      const mark = a.mark();
+      const tmp = a.alloc(w.size * 4, `dense gradient of ${w.name}`);
+      (layer as Embedding).scatterGradient(c, tmp);
+      grads.push({ data: a.f32(tmp, w.size).slice(), shape: w.shape.slice() });
+      a.reset(mark);
+    }
+    for (const l of this.layers) l.afterStep(c);
+    return { loss: sum / rows, grads };
+  }
+
+  async fit(x: Input, y: Input, args: FitArgs = {}): Promise<History> {
+    return fitLoop(this, x, y, args);
+  }
+
+  /** A permutation of [0, n) from the model's shuffle stream (Fisher-Yates on Philox words). @internal */
+  permutation(n: number): Int32Array {
+    const a = this.ensureAllocated();
+    const s = this.streams.get(-1, 'shuffle');
+    const mark = a.mark();
+    const p = a.alloc(Math.max(1, n) * 4, 'shuffle words');
+    a.k.rng_u32(p, n, s.k0, s.k1, s.lo, s.hi);
+    s.advance(Math.ceil(n / 4));
+    const words = new Uint32Array(a.memory.buffer, p, n).slice();
+    a.reset(mark);
+    const perm = identity(n);
+    for (let i = n - 1; i > 0; i--) {
+      const j = Math.floor((words[i] * (i + 1)) / 4294967296);
+      const t = perm[i]; perm[i] = perm[j]; perm[j] = t;
+    }
+    return perm;
+  }
+
+  // ---------------------------------------------------------------- weights
+
+  /** Copies of every weight (trainable and not) in Keras order and layout. */
+  getWeights(): WeightValue[] {
+    const a = this.ensureAllocated();
+    return this.allWeights().map(({ w }) => ({ data: a.f32(w.ptr, w.size).slice(), shape: w.shape.slice() }));
+  }
+
+  /** Sets every weight; count, shapes and values are checked first, so a bad list changes nothing. */
+  setWeights(weights: (WeightValue | { data: ArrayLike<number>; shape: readonly number[] } | unknown[])[]): void {
+    this.build();
+    const all = this.allWeights();
+    if (!Array.isArray(weights)) throw new ShapeError(`setWeights: expected an array of ${all.length} weights, got ${typeof weights}.`);
+    if (weights.length !== all.length) {
+      throw new ShapeError(`setWeights: expected ${all.length} weights (${all.map(({ w }) => `${w.name} ${fmtShape(w.shape)}`).join(', ')}), got ${weights.length}.`);
+    }
+    const flats = weights.map((v, i) => {
+      const { w } = all[i];
+      const f = toFlat(v, `setWeights: weight ${i} (${w.name})`);
+      const same = f.shape.length === w.shape.length && f.shape.every((d, j) => d === w.shape[j]);
+      if (!same) throw new ShapeError(`setWeights: weight ${i} (${w.name}) expected shape ${fmtShape(w.shape)}, got ${fmtShape(f.shape)}.`);
+      checkFinite(f, `setWeights: weight ${i} (${w.name})`);
+      return f;
+    });
+    const a = this.ensureAllocated();
+    flats.forEach((f, i) => a.f32(all[i].w.ptr, all[i].w.size).set(f.data));
+  }
+
+  /** The model's random-stream positions and optimizer step count (what makes the next run reproducible). */
+  get state(): { iterations: number; streams: Record<string, number> } {
+    return { iterations: this.optimizer?.iterations ?? 0, streams: this.streams.state() };
+  }
+}
+
+export function checkBatchSize(v: unknown, where: string): number {
+  if (v === undefined) return 32;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new ConfigError(`${where}: expected batchSize to be a positive integer, got ${JSON.stringify(v)}.`);
+  return v;
+}
+
+export function identity(n: number): Int32Array {
+  const r = new Int32Array(n);
+  for (let i = 0; i < n; i++) r[i] = i;
+  return r;
+}
+
+export function sequential(args: SequentialArgs = {}): Sequential { return new Sequential(args); }

@@ -1,0 +1,138 @@
+// Optimizers with Keras defaults and update rules (Adam's epsilon outside the bias correction, RMSprop's inside the
+// square root). State lives in the model's arena; each step is one kernel call per run of contiguous trainable weights.
+import type { Arena } from './arena.js';
+import type { Kernels } from './wasm.js';
+import type { Weight } from './layers/layer.js';
+import { ConfigError } from './errors.js';
+
+export interface AdamConfig { learningRate?: number; beta1?: number; beta2?: number; epsilon?: number; amsgrad?: boolean }
+export interface SGDConfig { learningRate?: number; momentum?: number; nesterov?: boolean }
+export interface RMSpropConfig { learningRate?: number; rho?: number; momentum?: number; epsilon?: number; centered?: boolean }
+
+/** A trainable weight as the optimizer sees it: values, dense gradient or row-sparse gradient. */
+export interface Slot {
+  w: Weight;
+  /** For sparse weights: the row map and gradient rows (read at step time). */
+  sparse?: { slot: () => number; rows: () => number; R: number; D: number };
+}
+
+export abstract class Optimizer {
+  abstract readonly name: string;
+  /** Per-weight state buffers, by weight name. */
+  protected state = new Map<string, number[]>();
+  iterations = 0;
+  abstract getConfig(): Record<string, unknown>;
+  protected abstract stateCount(): number;
+
+  /** Bytes of state for these weights (to plan memory before allocating). */
+  stateBytes(weights: Weight[]): number { return weights.reduce((s, w) => s + w.size * 4 * this.stateCount(), 0); }
+
+  allocate(a: Arena, weights: Weight[]): void {
+    this.state.clear();
+    for (const w of weights) {
+      const bufs: number[] = [];
+      for (let i = 0; i < this.stateCount(); i++) bufs.push(a.alloc(w.size * 4, `${this.name} state for ${w.name}`));
+      this.state.set(w.name, bufs);
+    }
+  }
+
+  isAllocatedFor(weights: Weight[]): boolean { return weights.every((w) => this.state.has(w.name)) && this.state.size === weights.length; }
+
+  /** Applies one step to every slot; the caller increments iterations afterwards. */
+  apply(k: Kernels, slots: Slot[]): void {
+    for (const s of slots) {
+      const st = this.state.get(s.w.name)!;
+      if (s.sparse) this.step(k, s.w.ptr, st, s.sparse.rows(), s.sparse.slot(), s.sparse.R, s.sparse.D);
+      else this.step(k, s.w.ptr, st, s.w.grad, 0, 1, s.w.size);
+    }
+  }
+
+  protected abstract step(k: Kernels, p: number, st: number[], g: number, slot: number, R: number, D: number): void;
+
+  /** Optimizer state in Keras variable order: iterations, then per weight its slots. */
+  getStateViews(a: Arena): { name: string; data: Float32Array }[] {
+    const out: { name: string; data: Float32Array }[] = [];
+    for (const [name, bufs] of this.state) bufs.forEach((p, i) => out.push({ name: `${name}/${i}`, data: a.f32(p, 0) }));
+    return out;
+  }
+}
+
+function num(v: unknown, d: number, where: string, what: string, check: (x: number) => boolean): number {
+  if (v === undefined) return d;
+  if (typeof v !== 'number' || !Number.isFinite(v) || !check(v)) throw new ConfigError(`${where}: expected ${what}, got ${JSON.stringify(v)}.`);
+  return v;
+}
+
+export class Adam extends Optimizer {
+  readonly name = 'adam';
+  readonly learningRate: number; readonly beta1: number; readonly beta2: number; readonly epsilon: number; readonly amsgrad: boolean;
+  constructor(c: AdamConfig = {}) {
+    super();
+    const w = 'optimizers.adam';
+    this.learningRate = num(c.learningRate, 1e-3, w, 'learningRate > 0', (x) => x > 0);
+    this.beta1 = num(c.beta1, 0.9, w, 'beta1 in [0, 1)', (x) => x >= 0 && x < 1);
+    this.beta2 = num(c.beta2, 0.999, w, 'beta2 in [0, 1)', (x) => x >= 0 && x < 1);
+    this.epsilon = num(c.epsilon, 1e-7, w, 'epsilon >= 0', (x) => x >= 0);
+    this.amsgrad = c.amsgrad ?? false;
+  }
+  protected stateCount(): number { return this.amsgrad ? 3 : 2; }
+  protected step(k: Kernels, p: number, st: number[], g: number, slot: number, R: number, D: number): void {
+    k.adam_step(p, st[0], st[1], this.amsgrad ? st[2] : 0, g, slot, R, D, this.learningRate, this.beta1, this.beta2, this.epsilon, this.iterations + 1);
+  }
+  getConfig() { return { name: 'adam', learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, amsgrad: this.amsgrad }; }
+}
+
+export class SGD extends Optimizer {
+  readonly name = 'sgd';
+  readonly learningRate: number; readonly momentum: number; readonly nesterov: boolean;
+  constructor(c: SGDConfig = {}) {
+    super();
+    const w = 'optimizers.sgd';
+    this.learningRate = num(c.learningRate, 0.01, w, 'learningRate > 0', (x) => x > 0);
+    this.momentum = num(c.momentum, 0, w, 'momentum in [0, 1]', (x) => x >= 0 && x <= 1);
+    this.nesterov = c.nesterov ?? false;
+  }
+  protected stateCount(): number { return this.momentum > 0 ? 1 : 0; }
+  protected step(k: Kernels, p: number, st: number[], g: number, slot: number, R: number, D: number): void {
+    k.sgd_step(p, this.momentum > 0 ? st[0] : 0, g, slot, R, D, this.learningRate, this.momentum, this.nesterov ? 1 : 0);
+  }
+  getConfig() { return { name: 'sgd', learningRate: this.learningRate, momentum: this.momentum, nesterov: this.nesterov }; }
+}
+
+export class RMSprop extends Optimizer {
+  readonly name = 'rmsprop';
+  readonly learningRate: number; readonly rho: number; readonly momentum: number; readonly epsilon: number; readonly centered: boolean;
+  constructor(c: RMSpropConfig = {}) {
+    super();
+    const w = 'optimizers.rmsprop';
+    this.learningRate = num(c.learningRate, 1e-3, w, 'learningRate > 0', (x) => x > 0);
+    this.rho = num(c.rho, 0.9, w, 'rho in [0, 1)', (x) => x >= 0 && x < 1);
+    this.momentum = num(c.momentum, 0, w, 'momentum in [0, 1]', (x) => x >= 0 && x <= 1);
+    this.epsilon = num(c.epsilon, 1e-7, w, 'epsilon >= 0', (x) => x >= 0);
+    this.centered = c.centered ?? false;
+  }
+  protected stateCount(): number { return 1 + (this.momentum > 0 ? 1 : 0) + (this.centered ? 1 : 0); }
+  protected step(k: Kernels, p: number, st: number[], g: number, slot: number, R: number, D: number): void {
+    const s = this.momentum > 0 ? st[1] : 0;
+    const mg = this.centered ? st[this.momentum > 0 ? 2 : 1] : 0;
+    k.rmsprop_step(p, st[0], s, mg, g, slot, R, D, this.learningRate, this.rho, this.epsilon, this.momentum);
+  }
+  getConfig() { return { name: 'rmsprop', learningRate: this.learningRate, rho: this.rho, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered }; }
+}
+
+/** Factories in the TF.js spirit: optimizers.adam({ learningRate: 0.01 }). */
+export const optimizers = {
+  adam: (c?: AdamConfig) => new Adam(c),
+  sgd: (c?: SGDConfig) => new SGD(c),
+  rmsprop: (c?: RMSpropConfig) => new RMSprop(c),
+};
+
+export type OptimizerSpec = 'adam' | 'sgd' | 'rmsprop' | Optimizer;
+
+export function getOptimizer(spec: unknown): Optimizer {
+  if (spec instanceof Optimizer) return spec;
+  if (spec === 'adam') return new Adam();
+  if (spec === 'sgd') return new SGD();
+  if (spec === 'rmsprop') return new RMSprop();
+  throw new ConfigError(`compile: expected optimizer to be 'adam', 'sgd', 'rmsprop' or an optimizer object (optimizers.adam({...})), got ${JSON.stringify(spec)}.`);
+}

@@ -1,0 +1,67 @@
+// The one random generator: Philox4x32-10 in Wasm, a stream per consumer keyed by (seed, layer index, purpose).
+// A stream's position (a 64-bit block counter) is part of the model state and persists across fit calls.
+// Key derivation is integer-only (Math.imul), so it is the same in every engine.
+
+/** The seed used when a model is created without one: runs are reproducible by default. */
+export const DEFAULT_SEED = 1337;
+
+function mix32(h: number): number {
+  h ^= h >>> 16; h = Math.imul(h, 0x7feb352d);
+  h ^= h >>> 15; h = Math.imul(h, 0x846ca68b);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+function hashString(s: string, h: number): number {
+  for (let i = 0; i < s.length; i++) h = mix32(h ^ Math.imul(s.charCodeAt(i), 0x9e3779b1));
+  return h;
+}
+
+export class Stream {
+  /** Philox key words. */
+  readonly k0: number;
+  readonly k1: number;
+  /** Block counter, low and high 32 bits. */
+  lo = 0;
+  hi = 0;
+
+  constructor(seed: number, layer: number, purpose: string) {
+    const s = seed >>> 0;
+    const sh = Math.floor(seed / 2 ** 32) >>> 0;
+    let h = mix32(s ^ 0x243f6a88);
+    h = mix32(h ^ sh);
+    h = mix32(h ^ Math.imul(layer + 1, 0x85ebca6b));
+    this.k0 = hashString(purpose, h);
+    this.k1 = mix32(this.k0 ^ 0x13198a2e ^ Math.imul(layer + 7, 0xc2b2ae35));
+  }
+
+  /** Moves the counter on by `blocks`. */
+  advance(blocks: number): void {
+    const lo = this.lo + blocks;
+    this.lo = lo >>> 0;
+    this.hi = (this.hi + Math.floor(lo / 2 ** 32)) >>> 0;
+  }
+
+  /** The counter as one number (exact below 2^53). */
+  get position(): number { return this.hi * 2 ** 32 + this.lo; }
+  set position(p: number) { this.lo = p >>> 0; this.hi = Math.floor(p / 2 ** 32) >>> 0; }
+}
+
+export class StreamSet {
+  private readonly streams = new Map<string, Stream>();
+  constructor(readonly seed: number) {}
+
+  get(layer: number, purpose: string): Stream {
+    const key = `${layer}/${purpose}`;
+    let s = this.streams.get(key);
+    if (!s) { s = new Stream(this.seed, layer, purpose); this.streams.set(key, s); }
+    return s;
+  }
+
+  /** Positions of every stream used so far (part of the model state). */
+  state(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [k, s] of this.streams) out[k] = s.position;
+    return out;
+  }
+}

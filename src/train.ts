@@ -1,0 +1,104 @@
+// The fit loop: validation split (last fraction, before shuffling, as Keras), per-epoch shuffling from the model's
+// stream, batches, callbacks and the History object.
+import type { Sequential, Batchable } from './model.js';
+import { checkBatchSize, identity } from './model.js';
+import type { Input } from './tensor.js';
+import { ConfigError, ShapeError, StateError } from './errors.js';
+
+export type Logs = Record<string, number>;
+export interface Callbacks {
+  onTrainBegin?: (logs?: Logs) => void | Promise<void>;
+  onTrainEnd?: (logs?: Logs) => void | Promise<void>;
+  onEpochBegin?: (epoch: number, logs?: Logs) => void | Promise<void>;
+  onEpochEnd?: (epoch: number, logs: Logs) => void | Promise<void>;
+  onBatchBegin?: (batch: number, logs?: Logs) => void | Promise<void>;
+  onBatchEnd?: (batch: number, logs: Logs) => void | Promise<void>;
+}
+
+export interface FitArgs {
+  epochs?: number;
+  batchSize?: number;
+  validationSplit?: number;
+  validationData?: [Input, Input];
+  shuffle?: boolean;
+  /** 0 silent, 1 (default) one line per epoch. */
+  verbose?: 0 | 1 | 2;
+  initialEpoch?: number;
+  callbacks?: Callbacks | Callbacks[];
+}
+
+export interface History {
+  epoch: number[];
+  history: Record<string, number[]>;
+  params: { epochs: number; batchSize: number; samples: number; steps: number };
+}
+
+function fmt(v: number): string { return v.toFixed(4); }
+
+export async function fit(model: Sequential, x: Input, y: Input, args: FitArgs = {}): Promise<History> {
+  const epochs = args.epochs ?? 1;
+  if (!Number.isInteger(epochs) || epochs < 0) throw new ConfigError(`fit: expected epochs to be a non-negative integer, got ${JSON.stringify(args.epochs)}.`);
+  const batchSize = checkBatchSize(args.batchSize, 'fit');
+  const initialEpoch = args.initialEpoch ?? 0;
+  const split = args.validationSplit ?? 0;
+  if (typeof split !== 'number' || !(split >= 0 && split < 1)) throw new ConfigError(`fit: expected validationSplit in [0, 1), got ${JSON.stringify(args.validationSplit)}.`);
+  if (split > 0 && args.validationData) throw new ConfigError(`fit: expected either validationSplit or validationData, got both.`);
+  if (!model.optimizer || !model.loss) throw new StateError(`fit: expected a compiled model, got none. Call model.compile({ optimizer, loss }) first.`);
+  const data: Batchable = model.checkData(x, y, 'fit');
+  let val: Batchable | null = null;
+  let valRows: Int32Array | null = null;
+  let nTrain = data.n;
+  if (split > 0) {
+    nTrain = Math.floor(data.n * (1 - split));
+    if (nTrain === 0 || nTrain === data.n) throw new ShapeError(`fit: validationSplit ${split} of ${data.n} samples leaves ${nTrain} for training and ${data.n - nTrain} for validation; expected both to be non-empty.`);
+    val = data;
+    valRows = new Int32Array(data.n - nTrain).map((_, i) => nTrain + i);
+  } else if (args.validationData) {
+    if (!Array.isArray(args.validationData) || args.validationData.length !== 2) throw new ConfigError(`fit: expected validationData to be [xVal, yVal], got ${typeof args.validationData}.`);
+    val = model.checkData(args.validationData[0], args.validationData[1], 'fit: validationData');
+    valRows = identity(val.n);
+  }
+  if (nTrain === 0) throw new ShapeError(`fit: expected at least one training sample, got 0.`);
+  const cbs = args.callbacks === undefined ? [] : Array.isArray(args.callbacks) ? args.callbacks : [args.callbacks];
+  const shuffle = args.shuffle ?? true;
+  const verbose = args.verbose ?? 1;
+  const metricNames = model.metrics;
+  const steps = Math.ceil(nTrain / batchSize);
+  const history: History = { epoch: [], history: {}, params: { epochs, batchSize, samples: nTrain, steps } };
+  const push = (k: string, v: number) => { (history.history[k] ??= []).push(v); };
+  model.stopTraining = false;
+  for (const cb of cbs) await cb.onTrainBegin?.();
+  for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
+    for (const cb of cbs) await cb.onEpochBegin?.(epoch);
+    const t0 = Date.now();
+    const order = shuffle ? model.permutation(nTrain) : identity(nTrain);
+    let lossSum = 0, correct = 0, seen = 0;
+    for (let step = 0; step < steps && !model.stopTraining; step++) {
+      const start = step * batchSize;
+      const B = Math.min(batchSize, nTrain - start);
+      for (const cb of cbs) await cb.onBatchBegin?.(step);
+      const r = model.trainStep(data, order, start, B);
+      if (!Number.isFinite(r.loss) && verbose) console.warn(`fit: epoch ${epoch + 1} batch ${step}: loss is ${r.loss}.`);
+      lossSum += r.loss * B; correct += r.correct; seen += B;
+      const blogs: Logs = { batch: step, size: B, loss: r.loss };
+      for (const m of metricNames) blogs[m] = r.correct / B;
+      for (const cb of cbs) await cb.onBatchEnd?.(step, blogs);
+    }
+    const logs: Logs = { loss: lossSum / seen };
+    for (const m of metricNames) logs[m] = correct / seen;
+    if (val && valRows) {
+      const res = model.evaluateData(val, valRows, batchSize);
+      logs.val_loss = res[0];
+      metricNames.forEach((m, i) => { logs[`val_${m}`] = res[i + 1]; });
+    }
+    history.epoch.push(epoch);
+    for (const [k, v] of Object.entries(logs)) push(k, v);
+    if (verbose) {
+      const parts = Object.entries(logs).map(([k, v]) => `${k}: ${fmt(v)}`);
+      console.log(`Epoch ${epoch + 1}/${epochs} - ${((Date.now() - t0) / 1000).toFixed(1)}s - ${parts.join(' - ')}`);
+    }
+    for (const cb of cbs) await cb.onEpochEnd?.(epoch, logs);
+  }
+  for (const cb of cbs) await cb.onTrainEnd?.();
+  return history;
+}

@@ -1,0 +1,99 @@
+// Compiles the Wasm core once and instantiates it per model; the typed Kernels interface mirrors assembly/index.ts 1:1.
+import { WASM_BASE64 } from './wasm-binary.js';
+import { StateError } from './errors.js';
+
+type P = number; // a byte offset into the model's memory
+type I = number; // an i32
+
+export interface Kernels {
+  heap_base(): P;
+  gemm_nn(C: P, A: P, B: P, M: I, N: I, K: I, lda: I, ldb: I, ldc: I, accumulate: I): void;
+  gemm_tn(C: P, A: P, B: P, M: I, N: I, K: I, lda: I, ldb: I, ldc: I): void;
+  transpose(out: P, inp: P, M: I, N: I): void;
+  lstm_forward(hseq: P, cseq: P, gates: P, phic: P, x: P, W: P, U: P, bias: P,
+               B: I, T: I, I: I, H: I, reverse: I, act: I, recAct: I): void;
+  lstm_backward(dx: P, dW: P, dU: P, dbias: P, dhseq: P, dz: P, dhrec: P, dcrec: P, hprev: P, UT: P, WT: P,
+                x: P, hseq: P, cseq: P, gates: P, phic: P, W: P, U: P,
+                B: I, T: I, I: I, H: I, reverse: I, act: I, recAct: I): void;
+  attention_forward(y: P, a: P, e: P, x: P, W: P, bias: P, B: I, T: I, F: I, returnSequences: I): void;
+  attention_backward(dx: P, dW: P, db: P, dy: P, du: P, x: P, a: P, e: P, W: P,
+                     B: I, T: I, F: I, returnSequences: I): void;
+  rows_set(y: P, v: P, M: I, N: I): void;
+  colsum_add(db: P, dz: P, M: I, N: I): void;
+  activation_forward(y: P, x: P, n: I, kind: I): void;
+  activation_backward(dx: P, dy: P, y: P, n: I, kind: I): void;
+  softmax_forward(y: P, x: P, M: I, N: I): void;
+  softmax_backward(dx: P, dy: P, y: P, M: I, N: I): void;
+  flip_time(y: P, x: P, B: I, T: I, F: I, accumulate: I): void;
+  add_into(y: P, x: P, n: I): void;
+  merge_forward(y: P, f: P, g: P, R: I, H: I, mode: I): void;
+  merge_backward(df: P, dg: P, dy: P, f: P, g: P, R: I, H: I, mode: I): void;
+  take_step(y: P, x: P, B: I, T: I, F: I, t: I, accumulateInto: I): void;
+  embedding_forward(y: P, ids: P, E: P, N: I, D: I): void;
+  embedding_rows(slot: P, rows: P, ids: P, N: I): I;
+  embedding_rows_reset(slot: P, rows: P, count: I): void;
+  embedding_backward(dErows: P, dy: P, ids: P, slot: P, N: I, D: I): void;
+  embedding_rows_scatter(dense: P, dErows: P, rows: P, count: I, D: I): void;
+  batchnorm_forward_train(y: P, mean: P, vr: P, invstd: P, x: P, gamma: P, beta: P, N: I, C: I, eps: number): void;
+  batchnorm_update_moving(mm: P, mv: P, mean: P, vr: P, C: I, momentum: number): void;
+  batchnorm_forward_infer(y: P, x: P, gamma: P, beta: P, mm: P, mv: P, N: I, C: I, eps: number): void;
+  batchnorm_backward(dx: P, dgamma: P, dbeta: P, dy: P, s: P, x: P, mean: P, invstd: P, gamma: P, N: I, C: I): void;
+  batchnorm_backward_infer(dx: P, dy: P, gamma: P, mv: P, N: I, C: I, eps: number): void;
+  dropout_forward(y: P, mask: P, x: P, n: I, rate: number, k0: I, k1: I, lo: I, hi: I): void;
+  dropout_backward(dx: P, dy: P, mask: P, n: I): void;
+  rng_u32(out: P, n: I, k0: I, k1: I, lo: I, hi: I): void;
+  rng_uniform(out: P, n: I, k0: I, k1: I, lo: I, hi: I, low: number, high: number): void;
+  rng_normal(out: P, n: I, k0: I, k1: I, lo: I, hi: I, mean: number, std: number): void;
+  rng_normal_f64(out: P, n: I, k0: I, k1: I, lo: I, hi: I): void;
+  bce_logits(d: P, z: P, y: P, M: I, N: I, scale: number): number;
+  bce_probs(d: P, p: P, y: P, M: I, N: I, scale: number): number;
+  cce_logits(d: P, z: P, sm: P, y: P, M: I, N: I, scale: number): number;
+  cce_probs(d: P, p: P, y: P, M: I, N: I, scale: number): number;
+  mse(d: P, p: P, y: P, M: I, N: I, scale: number): number;
+  adam_step(p: P, m: P, v: P, vhat: P, g: P, slot: P, R: I, D: I, lr: number, b1: number, b2: number, eps: number, t: number): void;
+  sgd_step(p: P, m: P, g: P, slot: P, R: I, D: I, lr: number, mu: number, nesterov: I): void;
+  rmsprop_step(p: P, v: P, s: P, mg: P, g: P, slot: P, R: I, D: I, lr: number, rho: number, eps: number, mu: number): void;
+}
+
+let compiled: WebAssembly.Module | null = null;
+
+function decodeBase64(b64: string): Uint8Array {
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/** Compiles the Wasm module once. Call (and await) before building models. */
+export async function init(): Promise<void> {
+  if (compiled) return;
+  compiled = await WebAssembly.compile(decodeBase64(WASM_BASE64) as BufferSource);
+}
+
+/** Synchronous compile, for runtimes and tests that cannot await (Node allows compiling a small module inline). */
+export function initSync(): void {
+  if (compiled) return;
+  compiled = new WebAssembly.Module(decodeBase64(WASM_BASE64) as BufferSource);
+}
+
+export interface Instance {
+  kernels: Kernels;
+  memory: WebAssembly.Memory;
+}
+
+/** A fresh instance with its own memory (one arena per model). */
+export function instantiate(initialPages = 16): Instance {
+  if (!compiled) {
+    throw new StateError('bilstm-attn: expected init() to have been awaited before creating a model, got no compiled module. Call `await init()` first.');
+  }
+  const memory = new WebAssembly.Memory({ initial: initialPages, maximum: 65536 });
+  const instance = new WebAssembly.Instance(compiled, {
+    env: {
+      memory,
+      abort: (_m: number, _f: number, line: number, col: number) => {
+        throw new Error(`bilstm-attn: Wasm abort at ${line}:${col}`);
+      },
+    },
+  });
+  return { kernels: instance.exports as unknown as Kernels, memory };
+}
