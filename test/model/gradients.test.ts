@@ -1,0 +1,90 @@
+// Whole-model gradient check: computeGradients against central differences of its own loss, and its statelessness.
+import { describe, it, expect } from 'vitest';
+import { sequential, layers } from '../../src/index.js';
+import { smallModel, smallData, weightBytes } from '../helpers/models.js';
+import { expectClose } from '../helpers/kernels.js';
+import type { Sequential } from '../../src/index.js';
+
+function fdCheck(m: Sequential, x: unknown, y: unknown, per = 5, h = 1e-2): void {
+  const base = m.getWeights();
+  const names = m.weightNames;
+  const trainable = new Set(m.trainableWeights.map((w) => w.name));
+  const { grads } = m.computeGradients(x as never, y as never);
+  let gi = 0;
+  base.forEach((w, wi) => {
+    if (!trainable.has(names[wi])) return;
+    const g = grads[gi++];
+    expect(g.shape).toEqual(w.shape);
+    const picks = new Set<number>();
+    for (let k = 0; k < Math.min(per, w.data.length); k++) picks.add(Math.floor(((k * 7919 + wi * 104729) % 1000003) / 1000003 * w.data.length));
+    const num: number[] = [], ana: number[] = [];
+    for (const j of picks) {
+      const plus = base.map((v) => ({ data: v.data.slice(), shape: v.shape }));
+      const minus = base.map((v) => ({ data: v.data.slice(), shape: v.shape }));
+      plus[wi].data[j] += h; minus[wi].data[j] -= h;
+      m.setWeights(plus); const lp = m.computeGradients(x as never, y as never).loss;
+      m.setWeights(minus); const lm = m.computeGradients(x as never, y as never).loss;
+      // the perturbation actually applied in f32
+      const dh = plus[wi].data[j] - minus[wi].data[j];
+      num.push((lp - lm) / dh); ana.push(g.data[j]);
+    }
+    m.setWeights(base);
+    if (process.env.FD_DEBUG) console.log(names[wi], ana.slice(0, 3), num.slice(0, 3));
+    expectClose(ana, num, 2e-3, 3e-2, `d loss / d ${names[wi]}`);
+  });
+}
+
+describe('computeGradients', () => {
+  it('matches central differences for embedding -> Bi-LSTM -> attention -> dense (BCE from logits)', () => {
+    const m = smallModel(3);
+    m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+    const { x, y } = smallData(6);
+    fdCheck(m, x, y);
+  });
+
+  it('matches central differences with batch norm, tanh and dropout (masks fixed: the stream does not move)', () => {
+    const m = smallModel(4, { batchNorm: true, dropout: true });
+    m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+    const { x, y } = smallData(6, 11);
+    fdCheck(m, x, y);
+  });
+
+  it('matches central differences for a float-input Bi-LSTM (sum merge, goBackwards) -> attention(seq) -> dense softmax with CCE', () => {
+    const m = sequential({ seed: 8, layers: [
+      layers.bidirectional({ layer: layers.lstm({ units: 3, returnSequences: true, inputShape: [5, 2] }), mergeMode: 'sum', inputShape: [5, 2] }),
+      layers.attention({ returnSequences: true }),
+      layers.lstm({ units: 5, goBackwards: true }),
+      layers.dense({ units: 3, activation: 'softmax' }),
+    ]});
+    m.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
+    const x = { data: Float32Array.from({ length: 4 * 5 * 2 }, (_, i) => Math.sin(i * 1.7)), shape: [4, 5, 2] };
+    const y = [[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 1, 0]];
+    fdCheck(m, x, y);
+  });
+
+  it('matches central differences for MSE on a linear dense after a tanh activation', () => {
+    const m = sequential({ seed: 1, layers: [
+      layers.dense({ units: 4, activation: 'relu', inputShape: [3] }),
+      layers.activation({ activation: 'tanh' }),
+      layers.dense({ units: 2 }),
+    ]});
+    m.compile({ optimizer: 'rmsprop', loss: 'meanSquaredError' });
+    fdCheck(m, [[0.1, -0.5, 2], [1, 1, -1], [0.3, 0.2, 0.1]], [[1, 0], [0, 1], [0.5, 0.5]]);
+  });
+
+  it('changes no state: two calls agree and a later fit equals a fresh model\'s fit', async () => {
+    const { x, y } = smallData(16);
+    const a = smallModel(6, { dropout: true, batchNorm: true });
+    a.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+    const g1 = a.computeGradients(x, y);
+    const g2 = a.computeGradients(x, y);
+    expect(g1.loss).toBe(g2.loss);
+    g1.grads.forEach((g, i) => expect(Array.from(g.data)).toEqual(Array.from(g2.grads[i].data)));
+    await a.fit(x, y, { epochs: 1, batchSize: 8, verbose: 0 });
+    const b = smallModel(6, { dropout: true, batchNorm: true });
+    b.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+    await b.fit(x, y, { epochs: 1, batchSize: 8, verbose: 0 });
+    const wa = weightBytes(a), wb = weightBytes(b);
+    wa.forEach((w, i) => expect(Array.from(w)).toEqual(Array.from(wb[i])));
+  });
+});
