@@ -15,3 +15,4 @@ export { adam_step, sgd_step, rmsprop_step } from './optim';
 
 // First free byte after the module's static data: the arena starts here (rounded up to 16).
 export function heap_base(): usize { return __heap_base; }
+export { simd_peak } from './peak';

@@ -474,6 +474,15 @@ export class Sequential {
     return { loss: sum / rows, grads };
   }
 
+  /** One optimizer step on one batch (all of x), as Keras train_on_batch. Returns [loss, ...metrics]. */
+  trainOnBatch(x: Input, y: Input): number[] {
+    if (!this.optimizer || !this.loss) throw new StateError(`trainOnBatch: expected a compiled model, got none. Call model.compile({ optimizer, loss }) first.`);
+    const d = this.checkData(x, y, 'trainOnBatch');
+    if (d.n === 0) throw new ShapeError(`trainOnBatch: expected at least one sample, got 0.`);
+    const r = this.trainStep(d, identity(d.n), 0, d.n);
+    return [r.loss, ...this.metrics.map(() => r.correct / d.n)];
+  }
+
   async fit(x: Input, y: Input, args: FitArgs = {}): Promise<History> {
     return fitLoop(this, x, y, args);
   }
