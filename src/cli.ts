@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+// The `bilstm-attn` command (bin entry). For now: --version and --help; train/predict commands come with the CLI issue.
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const pkg = require('../../package.json') as { name: string; version: string };
+const args = process.argv.slice(2);
+
+if (args.includes('--version') || args.includes('-v')) {
+  console.log(pkg.version);
+} else {
+  console.log(`${pkg.name} ${pkg.version}\n\nUsage: bilstm-attn --version | --help\n\nThe library: import { init, sequential, layers } from '${pkg.name}'. See README.md.`);
+  if (args.length > 0 && !args.includes('--help') && !args.includes('-h')) {
+    console.error(`bilstm-attn: unknown arguments ${JSON.stringify(args)}; expected --version or --help.`);
+    process.exitCode = 2;
+  }
+}
