@@ -4,8 +4,22 @@
 // for k = 0..K-1 in order (mul then add, never fused). Edge tiles and scalar tails keep that order, so a row's result
 // does not depend on M, on its tile, or (later) on the thread that computes it.
 
-// A(i, k) lives at A + (i * sai + k * sak) * 4; B(k, j) at B + (k * ldb + j) * 4; C(i, j) at C + (i * ldc + j) * 4.
+// The reduction is cut into blocks of KC so a block of B stays in cache across row tiles (weight gradients reduce
+// over B*T rows). C is stored between blocks and reloaded, which performs exactly the same f32 operations in the same
+// order as one long loop: blocking never changes a bit.
+const KC: i32 = 128;
+
 @inline function gemmGeneric(C: usize, A: usize, B: usize, M: i32, N: i32, K: i32,
+                             sai: i32, sak: i32, ldb: i32, ldc: i32, accumulate: bool): void {
+  if (K == 0 && !accumulate) { for (let i = 0; i < M; i++) memory.fill(C + <usize>(i * ldc) * 4, 0, <usize>N * 4); return; }
+  for (let k0 = 0; k0 < K; k0 += KC) {
+    const kc = min(KC, K - k0);
+    gemmBlock(C, A + <usize>(k0 * sak) * 4, B + <usize>k0 * <usize>ldb * 4, M, N, kc, sai, sak, ldb, ldc, accumulate || k0 > 0);
+  }
+}
+
+// A(i, k) lives at A + (i * sai + k * sak) * 4; B(k, j) at B + (k * ldb + j) * 4; C(i, j) at C + (i * ldc + j) * 4.
+@inline function gemmBlock(C: usize, A: usize, B: usize, M: i32, N: i32, K: i32,
                              sai: i32, sak: i32, ldb: i32, ldc: i32, accumulate: bool): void {
   const zero = f32x4.splat(0.0);
   let i = 0;

@@ -98,6 +98,8 @@ export async function fit(model: Sequential, x: Input, y: Input, args: FitArgs =
       console.log(`Epoch ${epoch + 1}/${epochs} - ${((Date.now() - t0) / 1000).toFixed(1)}s - ${parts.join(' - ')}`);
     }
     for (const cb of cbs) await cb.onEpochEnd?.(epoch, logs);
+    // let timers and I/O run between epochs (training itself is synchronous Wasm)
+    await new Promise((r) => setTimeout(r, 0));
   }
   for (const cb of cbs) await cb.onTrainEnd?.();
   return history;
