@@ -1,0 +1,54 @@
+// Runs one layer on its own (build, weights, forward, backward with a given output gradient) for layer-level tests,
+// and loads the PyTorch fixture dumps.
+import { readFileSync } from 'node:fs';
+import { initSync } from '../../src/wasm.js';
+import { Arena } from '../../src/arena.js';
+import { StreamSet } from '../../src/rng.js';
+import type { Layer, Ctx } from '../../src/layers/layer.js';
+
+export interface Arr { shape: number[]; data: number[] }
+
+export function fixture<T = Record<string, unknown>>(name: string): T {
+  return JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8')) as T;
+}
+
+export interface LayerRun { y: Float64Array; dx: Float64Array | null; grads: Float64Array[]; layer: Layer; weights: Float64Array[]; arena: Arena }
+
+/** Builds `layer` for per-sample input `inShape`, sets `weights` (in the layer's weight order; omitted = initializer),
+ *  runs forward on x [B, ...inShape] and backward with dy. */
+export function runLayer(layer: Layer, inShape: number[], B: number, x: ArrayLike<number>, dy: ArrayLike<number> | null,
+                         opts: { weights?: ArrayLike<number>[]; training?: boolean; ids?: boolean; seed?: number } = {}): LayerRun {
+  initSync();
+  const a = new Arena();
+  layer.index = 0;
+  layer.build(inShape);
+  for (const w of layer.weights) {
+    w.ptr = a.alloc(w.size * 4);
+    w.grad = w.trainable && !w.sparse ? a.alloc(w.size * 4) : 0;
+  }
+  layer.allocPersistent(a);
+  const streams = new StreamSet(opts.seed ?? 1);
+  const c: Ctx = { a, k: a.k, streams, training: opts.training ?? true, advanceRng: true, updateStats: true };
+  layer.weights.forEach((w, i) => {
+    if (opts.weights) {
+      if (opts.weights[i].length !== w.size) throw new Error(`runLayer: weight ${w.name} needs ${w.size} values, got ${opts.weights[i].length}`);
+      a.f32(w.ptr, w.size).set(opts.weights[i]);
+    }
+  });
+  layer.plan(a, B);
+  const xp = a.alloc(x.length * 4);
+  if (opts.ids) a.i32(xp, x.length).set(x); else a.f32(xp, x.length).set(x);
+  const yp = layer.forward(c, xp, B);
+  const n = B * layer.outputSize();
+  const y = Float64Array.from(a.f32(yp, n));
+  let dx: Float64Array | null = null;
+  if (dy) {
+    const dyp = a.alloc(n * 4);
+    a.f32(dyp, n).set(dy);
+    const dxp = layer.backward(c, dyp, B);
+    dx = dxp ? Float64Array.from(a.f32(dxp, x.length)) : null;
+  }
+  const grads = layer.weights.map((w) => (w.grad ? Float64Array.from(a.f32(w.grad, w.size)) : new Float64Array(0)));
+  const weights = layer.weights.map((w) => Float64Array.from(a.f32(w.ptr, w.size)));
+  return { y, dx, grads, layer, weights, arena: a };
+}
