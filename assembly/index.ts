@@ -10,7 +10,7 @@ export { embedding_forward, embedding_rows, embedding_rows_reset, embedding_back
 export { batchnorm_forward_train, batchnorm_update_moving, batchnorm_forward_infer, batchnorm_backward, batchnorm_backward_infer } from './norm';
 export { dropout_forward, dropout_backward } from './dropout';
 export { rng_u32, rng_uniform, rng_normal, rng_normal_f64 } from './rng';
-export { bce_logits, bce_probs, cce_logits, cce_probs, mse } from './loss';
+export { bce_logits, bce_probs, cce_logits, cce_probs, scce_probs, mse } from './loss';
 export { adam_step, sgd_step, rmsprop_step } from './optim';
 
 // First free byte after the module's static data: the arena starts here (rounded up to 16).

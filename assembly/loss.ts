@@ -114,3 +114,29 @@ export function mse(d: usize, p: usize, y: usize, M: i32, N: i32, scale: f32): f
   }
   return total;
 }
+
+// Sparse categorical cross-entropy on probabilities (Keras on TF): q = clip(p, eps, 1 - eps), then a softmax
+// cross-entropy on ln q, so l = -sum y ln(q / sum q) (clip first, then renormalize; y one-hot here).
+// dl/dp_k = [p_k unclipped] * (-y_k / q_k + sum(y) / sum(q)).
+export function scce_probs(d: usize, p: usize, y: usize, M: i32, N: i32, scale: f32): f64 {
+  let total: f64 = 0;
+  for (let m = 0; m < M; m++) {
+    const row = <usize>m * <usize>N * 4;
+    let s: f64 = 0, sy: f64 = 0;
+    for (let j = 0; j < N; j++) {
+      s += clip(<f64>load<f32>(p + row + <usize>j * 4), EPS, 1.0 - EPS);
+      sy += <f64>load<f32>(y + row + <usize>j * 4);
+    }
+    const ls = Math.log(s);
+    for (let j = 0; j < N; j++) {
+      const o = row + <usize>j * 4;
+      const pp = <f64>load<f32>(p + o);
+      const q = clip(pp, EPS, 1.0 - EPS);
+      const yy = <f64>load<f32>(y + o);
+      total += -yy * (Math.log(q) - ls);
+      const g = pp >= EPS && pp <= 1.0 - EPS ? -yy / q + sy / s : 0.0;
+      store<f32>(d + o, load<f32>(d + o) + scale * <f32>g);
+    }
+  }
+  return total;
+}

@@ -322,8 +322,11 @@ export class Sequential {
       case 'binaryCrossentropy':
         sum = z ? c.k.bce_logits(this.dOutPtr, z, this.labelPtr, M, U, scale) : c.k.bce_probs(this.dOutPtr, out, this.labelPtr, M, U, scale);
         break;
-      case 'categoricalCrossentropy': case 'sparseCategoricalCrossentropy':
+      case 'categoricalCrossentropy':
         sum = z ? c.k.cce_logits(this.dOutPtr, z, out, this.labelPtr, M, U, scale) : c.k.cce_probs(this.dOutPtr, out, this.labelPtr, M, U, scale);
+        break;
+      case 'sparseCategoricalCrossentropy': // labels are one-hot in the label buffer
+        sum = z ? c.k.cce_logits(this.dOutPtr, z, out, this.labelPtr, M, U, scale) : c.k.scce_probs(this.dOutPtr, out, this.labelPtr, M, U, scale);
         break;
       default:
         sum = c.k.mse(this.dOutPtr, out, this.labelPtr, M, U, scale);

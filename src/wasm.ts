@@ -49,6 +49,7 @@ export interface Kernels {
   bce_probs(d: P, p: P, y: P, M: I, N: I, scale: number): number;
   cce_logits(d: P, z: P, sm: P, y: P, M: I, N: I, scale: number): number;
   cce_probs(d: P, p: P, y: P, M: I, N: I, scale: number): number;
+  scce_probs(d: P, p: P, y: P, M: I, N: I, scale: number): number;
   mse(d: P, p: P, y: P, M: I, N: I, scale: number): number;
   adam_step(p: P, m: P, v: P, vhat: P, g: P, slot: P, R: I, D: I, lr: number, b1: number, b2: number, eps: number, t: number): void;
   sgd_step(p: P, m: P, g: P, slot: P, R: I, D: I, lr: number, mu: number, nesterov: I): void;
