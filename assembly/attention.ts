@@ -46,9 +46,38 @@ export function softmax_row(p: usize, n: i32): void {
   for (i = 0; i < n; i++) { const io = <usize>i * 4; store<f32>(p + io, load<f32>(p + io) * inv); }
 }
 
-// y [B,T,F] if returnSequences else [B,F].
+// Softmax over the real steps of one row: masked steps get exactly 0, the max is taken over real steps, and a row
+// with no real step is all zeros. Same exp bits as softmax_row (sexp is a lane of vexp); sums skip masked steps.
+function softmax_row_masked(p: usize, m: usize, n: i32): void {
+  let mx: f32 = 0;
+  let any = false;
+  for (let i = 0; i < n; i++) {
+    if (load<f32>(m + <usize>i * 4) == 0) continue;
+    const v = load<f32>(p + <usize>i * 4);
+    if (!any || v > mx || v != v) mx = v;
+    any = true;
+  }
+  let sum: f32 = 0;
+  for (let i = 0; i < n; i++) {
+    const io = <usize>i * 4;
+    if (load<f32>(m + io) == 0) { store<f32>(p + io, 0); continue; }
+    const v = sexp(load<f32>(p + io) - mx);
+    store<f32>(p + io, v);
+    sum = sum + v;
+  }
+  if (!any) return;
+  const inv: f32 = 1.0 / sum;
+  for (let i = 0; i < n; i++) { const io = <usize>i * 4; store<f32>(p + io, load<f32>(p + io) * inv); }
+}
+
+@inline function real(mask: usize, b: i32, t: i32, T: i32): bool {
+  return mask == 0 || load<f32>(mask + (<usize>b * <usize>T + <usize>t) * 4) != 0;
+}
+
+// y [B,T,F] if returnSequences else [B,F]. mask [B,T] (0 pointer = none): masked steps get weight 0 and are skipped,
+// so the output does not depend on what they hold; a sample with no real step gives y = 0.
 export function attention_forward(y: usize, a: usize, e: usize, x: usize, W: usize, bias: usize,
-                                  B: i32, T: i32, F: i32, returnSequences: i32): void {
+                                  B: i32, T: i32, F: i32, returnSequences: i32, mask: usize): void {
   const Fb = <usize>F * 4;
   for (let b = 0; b < B; b++) {
     const ab = a + <usize>b * <usize>T * 4;
@@ -60,17 +89,20 @@ export function attention_forward(y: usize, a: usize, e: usize, x: usize, W: usi
       store<f32>(eb + <usize>t * 4, et);
       store<f32>(ab + <usize>t * 4, et);
     }
-    softmax_row(ab, T);
+    if (mask != 0) softmax_row_masked(ab, mask + <usize>b * <usize>T * 4, T);
+    else softmax_row(ab, T);
     if (returnSequences != 0) {
       for (let t = 0; t < T; t++) {
         const off = (<usize>b * <usize>T + <usize>t) * Fb;
         memory.fill(y + off, 0, Fb);
-        axpy(y + off, x + off, load<f32>(ab + <usize>t * 4), F);
+        if (real(mask, b, t, T)) axpy(y + off, x + off, load<f32>(ab + <usize>t * 4), F);
       }
     } else {
       const yb = y + <usize>b * Fb;
       memory.fill(yb, 0, Fb);
-      for (let t = 0; t < T; t++) axpy(yb, x + (<usize>b * <usize>T + <usize>t) * Fb, load<f32>(ab + <usize>t * 4), F);
+      for (let t = 0; t < T; t++) {
+        if (real(mask, b, t, T)) axpy(yb, x + (<usize>b * <usize>T + <usize>t) * Fb, load<f32>(ab + <usize>t * 4), F);
+      }
     }
   }
 }
@@ -78,7 +110,7 @@ export function attention_forward(y: usize, a: usize, e: usize, x: usize, W: usi
 // Accumulates dx [B,T,F], dW [F], db [T]. dy is [B,T,F] or [B,F]. Scratch du [B,T].
 export function attention_backward(dx: usize, dW: usize, db: usize, dy: usize, du: usize,
                                    x: usize, a: usize, e: usize, W: usize,
-                                   B: i32, T: i32, F: i32, returnSequences: i32): void {
+                                   B: i32, T: i32, F: i32, returnSequences: i32, mask: usize): void {
   const Fb = <usize>F * 4;
   for (let b = 0; b < B; b++) {
     const ab = a + <usize>b * <usize>T * 4;
@@ -87,6 +119,7 @@ export function attention_backward(dx: usize, dW: usize, db: usize, dy: usize, d
     // forward: y_t = a_t x_t (or y = sum_t a_t x_t)  =>  da_t = <dy_t, x_t>
     let sad: f32 = 0;
     for (let t = 0; t < T; t++) {
+      if (!real(mask, b, t, T)) { store<f32>(dub + <usize>t * 4, 0); continue; }
       const xt = x + (<usize>b * <usize>T + <usize>t) * Fb;
       const dyt = returnSequences != 0 ? dy + (<usize>b * <usize>T + <usize>t) * Fb : dy + <usize>b * Fb;
       const da = dot(dyt, xt, F);
@@ -94,6 +127,7 @@ export function attention_backward(dx: usize, dW: usize, db: usize, dy: usize, d
       sad = sad + load<f32>(ab + <usize>t * 4) * da;
     }
     for (let t = 0; t < T; t++) {
+      if (!real(mask, b, t, T)) continue; // a_t = 0: nothing flows into a masked step
       const at = load<f32>(ab + <usize>t * 4);
       const et = load<f32>(eb + <usize>t * 4);
       // forward: a = softmax_t(e)  =>  de_t = a_t * (da_t - sum_s a_s da_s)
@@ -111,6 +145,7 @@ export function attention_backward(dx: usize, dW: usize, db: usize, dy: usize, d
   // dW += sum_{b,t} du_bt x_bt ; db_t += sum_b du_bt  (b, then t, in order)
   for (let b = 0; b < B; b++) {
     for (let t = 0; t < T; t++) {
+      if (!real(mask, b, t, T)) continue;
       const dut = load<f32>(du + (<usize>b * <usize>T + <usize>t) * 4);
       axpy(dW, x + (<usize>b * <usize>T + <usize>t) * Fb, dut, F);
       store<f32>(db + <usize>t * 4, load<f32>(db + <usize>t * 4) + dut);

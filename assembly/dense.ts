@@ -142,3 +142,28 @@ export function take_step(y: usize, x: usize, B: i32, T: i32, F: i32, t: i32, ac
     else memory.copy(dst, src, fb);
   }
 }
+
+// y[r, :] = x[r, :] * mask[r] over R rows of F (y may alias x); accumulate: y += x * mask. Zeroes masked outputs
+// (Bidirectional with returnSequences, the masking layer) and their gradients.
+export function mask_rows(y: usize, x: usize, mask: usize, R: i32, F: i32, accumulate: i32): void {
+  const fb = <usize>F * 4;
+  for (let r = 0; r < R; r++) {
+    const m = load<f32>(mask + <usize>r * 4);
+    const yo = y + <usize>r * fb, xo = x + <usize>r * fb;
+    for (let j = 0; j < F; j++) {
+      const o = <usize>j * 4;
+      const v = load<f32>(xo + o) * m;
+      store<f32>(yo + o, accumulate != 0 ? load<f32>(yo + o) + v : v);
+    }
+  }
+}
+
+// Keras Masking: mask[r] = 1 if any feature of row r differs from value, else 0.
+export function masking_compute(mask: usize, x: usize, R: i32, F: i32, value: f32): void {
+  const fb = <usize>F * 4;
+  for (let r = 0; r < R; r++) {
+    let any: f32 = 0;
+    for (let j = 0; j < F; j++) if (load<f32>(x + <usize>r * fb + <usize>j * 4) != value) { any = 1; break; }
+    store<f32>(mask + <usize>r * 4, any);
+  }
+}

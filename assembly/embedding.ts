@@ -45,3 +45,8 @@ export function embedding_rows_scatter(dense: usize, dErows: usize, rows: usize,
     for (let j = 0; j < D; j++) { const o = <usize>j * 4; store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o)); }
   }
 }
+
+// maskZero: mask[n] = ids[n] != 0 (1 real, 0 padding).
+export function embedding_mask(mask: usize, ids: usize, N: i32): void {
+  for (let n = 0; n < N; n++) store<f32>(mask + <usize>n * 4, load<i32>(ids + <usize>n * 4) != 0 ? 1.0 : 0.0);
+}

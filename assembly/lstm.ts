@@ -10,9 +10,11 @@ import { colsum_add } from './dense';
 
 // Caches written for backward: gates [B,T,4H] post-activation (i, f, g, o), cseq [B,T,H] cell states,
 // phic [B,T,H] = act(c). hseq [B,T,H] is the output.
+// mask [B,T] (1 real, 0 masked; 0 pointer = no mask), aligned to input positions: at a masked step the state (h, c)
+// is carried unchanged, so hseq[b, t] holds the carried h (Keras's output there when zero_output_for_mask is off).
 export function lstm_forward(hseq: usize, cseq: usize, gates: usize, phic: usize,
                              x: usize, W: usize, U: usize, bias: usize,
-                             B: i32, T: i32, I: i32, H: i32, reverse: i32, act: i32, recAct: i32): void {
+                             B: i32, T: i32, I: i32, H: i32, reverse: i32, act: i32, recAct: i32, mask: usize): void {
   const G = 4 * H;
   const rows = B * T;
   // forward: z = bias + x . W for every timestep at once
@@ -31,6 +33,18 @@ export function lstm_forward(hseq: usize, cseq: usize, gates: usize, phic: usize
       const off = (<usize>b * <usize>T + <usize>t) * <usize>H * 4;
       const cprevp = s > 0 ? cseq + (<usize>b * <usize>T + <usize>pos(s - 1, T, reverse)) * <usize>H * 4 : 0;
       const Hb = <usize>H * 4;
+      if (mask != 0 && load<f32>(mask + (<usize>b * <usize>T + <usize>t) * 4) == 0) {
+        // masked step: carry (h, c); zeros before the first processed step
+        if (s > 0) {
+          const prev = (<usize>b * <usize>T + <usize>pos(s - 1, T, reverse)) * Hb;
+          memory.copy(hseq + off, hseq + prev, Hb);
+          memory.copy(cseq + off, cseq + prev, Hb);
+        } else {
+          memory.fill(hseq + off, 0, Hb);
+          memory.fill(cseq + off, 0, Hb);
+        }
+        continue;
+      }
       let j = 0;
       for (; j + 4 <= H; j += 4) {
         const jo = <usize>j * 4;
@@ -68,10 +82,12 @@ export function lstm_forward(hseq: usize, cseq: usize, gates: usize, phic: usize
 // Backward through time in one call. Accumulates into dx [B,T,I], dW [I,4H], dU [H,4H], dbias [4H].
 // dhseq [B,T,H] is the gradient of the loss w.r.t. hseq (aligned like hseq). Scratch (caller-owned, no init needed):
 // dz [B,T,4H], dhrec [B,H], dcrec [B,H], hprev [B,T,H], UT [4H,H], WT [4H,I].
+// With a mask, a masked step passes dh and dc straight to the previous step and its dz row is 0, so nothing flows
+// into x or the weights there.
 export function lstm_backward(dx: usize, dW: usize, dU: usize, dbias: usize, dhseq: usize,
                               dz: usize, dhrec: usize, dcrec: usize, hprev: usize, UT: usize, WT: usize,
                               x: usize, hseq: usize, cseq: usize, gates: usize, phic: usize, W: usize, U: usize,
-                              B: i32, T: i32, I: i32, H: i32, reverse: i32, act: i32, recAct: i32): void {
+                              B: i32, T: i32, I: i32, H: i32, reverse: i32, act: i32, recAct: i32, mask: usize): void {
   const G = 4 * H;
   const Hb = <usize>H * 4;
   memory.fill(dhrec, 0, <usize>B * Hb);
@@ -86,6 +102,15 @@ export function lstm_backward(dx: usize, dW: usize, dU: usize, dbias: usize, dhs
       const cprevp = s > 0 ? cseq + (<usize>b * <usize>T + <usize>pos(s - 1, T, reverse)) * Hb : 0;
       const dhr = dhrec + <usize>b * Hb;
       const dcr = dcrec + <usize>b * Hb;
+      if (mask != 0 && load<f32>(mask + (<usize>b * <usize>T + <usize>t) * 4) == 0) {
+        // forward: (h, c) carried  =>  dh_prev = dh (the gemm below adds 0 for this row), dc_prev = dc, dz = 0
+        for (let j = 0; j < H; j++) {
+          const jo = <usize>j * 4;
+          store<f32>(dhr + jo, load<f32>(dhseq + off + jo) + load<f32>(dhr + jo));
+        }
+        memory.fill(dzp, 0, <usize>G * 4);
+        continue;
+      }
       let j = 0;
       for (; j + 4 <= H; j += 4) {
         const jo = <usize>j * 4;
@@ -93,6 +118,7 @@ export function lstm_backward(dx: usize, dW: usize, dU: usize, dbias: usize, dhs
         const pc = v128.load(phic + off + jo);
         const cprev = cprevp != 0 ? v128.load(cprevp + jo) : f32x4.splat(0.0);
         const dh = f32x4.add(v128.load(dhseq + off + jo), v128.load(dhr + jo));
+        v128.store(dhr + jo, f32x4.splat(0.0));
         // forward: h = o * act(c)  =>  do = dh * act(c), dc = dc_next + dh * o * act'(c)
         const dgo = f32x4.mul(dh, pc);
         const dc = f32x4.add(v128.load(dcr + jo), f32x4.mul(f32x4.mul(dh, go), vactGrad(pc, act)));
@@ -113,6 +139,7 @@ export function lstm_backward(dx: usize, dW: usize, dU: usize, dbias: usize, dhs
         const pc = load<f32>(phic + off + jo);
         const cprev: f32 = cprevp != 0 ? load<f32>(cprevp + jo) : 0;
         const dh = load<f32>(dhseq + off + jo) + load<f32>(dhr + jo);
+        store<f32>(dhr + jo, 0);
         const dgo = dh * pc;
         const dc = load<f32>(dcr + jo) + (dh * go) * sactGrad(pc, act);
         const dgi = dc * gg, dgg = dc * gi, dgf = dc * cprev;
@@ -123,8 +150,8 @@ export function lstm_backward(dx: usize, dW: usize, dU: usize, dbias: usize, dhs
         store<f32>(dzp + 3 * Hb + jo, dgo * sactGrad(go, recAct));
       }
     }
-    // forward: z_t += h_{t-1} . U  =>  dh_{t-1} = dz_t . U^T
-    gemm_nn(dhrec, dz + <usize>t * <usize>G * 4, UT, B, H, G, T * G, H, H, 0);
+    // forward: z_t += h_{t-1} . U  =>  dh_{t-1} = dz_t . U^T  (+ the pass-through of masked rows, stored above)
+    gemm_nn(dhrec, dz + <usize>t * <usize>G * 4, UT, B, H, G, T * G, H, H, 1);
   }
   // hprev[b, t] = state before reading x[b, t] (zero at the first processed step)
   for (let b = 0; b < B; b++) {

@@ -17,6 +17,8 @@ import { fit as fitLoop, type FitArgs, type History } from './train.js';
 export interface SequentialArgs { layers?: Layer[]; seed?: number; name?: string }
 export interface CompileArgs { optimizer: OptimizerSpec; loss: string; metrics?: string[] }
 export interface WeightValue { data: Float32Array; shape: number[] }
+/** predict(x, { returnAttention: true }): the predictions plus each attention layer's weights [N, T]. */
+export interface PredictionWithAttention extends Tensor { attention: { layer: string; data: Float32Array; shape: number[] }[] }
 
 let modelCount = 0;
 const MAX_BYTES = 2 ** 32;
@@ -301,9 +303,16 @@ export class Sequential {
     }
   }
 
-  private forwardPass(c: Ctx, B: number): number {
+  /** Runs the layers in order (up to and including `stopAt`), passing each layer's output mask to the next. */
+  private forwardPass(c: Ctx, B: number, stopAt?: Layer): number {
     let p = this.inPtr;
-    for (const l of this.layers) p = l.forward(c, p, B);
+    let mask = 0;
+    for (const l of this.layers) {
+      l.inMask = mask;
+      p = l.forward(c, p, B);
+      mask = l.outputMask();
+      if (l === stopAt) break;
+    }
     return p;
   }
 
@@ -398,11 +407,19 @@ export class Sequential {
     return res;
   }
 
-  predict(x: Input, args: { batchSize?: number } = {}): Tensor {
+  /**
+   * Inference on x in batches. With `returnAttention: true` the result also carries, for every attention layer in
+   * model order, its weights a [N, T] (exactly 0 on masked steps).
+   */
+  predict(x: Input, args?: { batchSize?: number; returnAttention?: false }): Tensor;
+  predict(x: Input, args: { batchSize?: number; returnAttention: true }): PredictionWithAttention;
+  predict(x: Input, args: { batchSize?: number; returnAttention?: boolean } = {}): Tensor | PredictionWithAttention {
     const d = this.checkData(x, null, 'predict');
     const bs = checkBatchSize(args.batchSize, 'predict');
     const outSize = this.layers[this.layers.length - 1].outputSize();
     const result = new Float32Array(d.n * outSize);
+    const atts = args.returnAttention ? this.layers.filter((l): l is Attention => l instanceof Attention) : [];
+    const attOut = atts.map((l) => new Float32Array(d.n * (l.inputShape[0] as number)));
     if (d.n > 0) {
       const B0 = Math.min(bs, d.n);
       this.plan(B0);
@@ -413,9 +430,12 @@ export class Sequential {
         this.writeBatch(d, rows, s, B);
         const out = this.forwardPass(c, B);
         result.set(c.a.f32(out, B * outSize), s * outSize);
+        atts.forEach((l, i) => { const T = l.inputShape[0] as number; attOut[i].set(c.a.f32(l.a, B * T), s * T); });
       }
     }
-    return { data: result, shape: [d.n, ...(this.outputShape as number[])] };
+    const pred = { data: result, shape: [d.n, ...(this.outputShape as number[])] };
+    if (!args.returnAttention) return pred;
+    return { ...pred, attention: atts.map((l, i) => ({ layer: l.name, data: attOut[i], shape: [d.n, l.inputShape[0] as number] })) };
   }
 
   /** The attention weights a [N, T] of the (first, or named) attention layer for inputs x, in inference mode. */
@@ -434,8 +454,7 @@ export class Sequential {
       for (let s = 0; s < d.n; s += B0) {
         const B = Math.min(B0, d.n - s);
         this.writeBatch(d, rows, s, B);
-        let p = this.inPtr;
-        for (const l of this.layers) { p = l.forward(c, p, B); if (l === att) break; }
+        this.forwardPass(c, B, att);
         result.set(c.a.f32(att.a, B * T), s * T);
       }
     }

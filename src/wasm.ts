@@ -11,13 +11,13 @@ export interface Kernels {
   gemm_tn(C: P, A: P, B: P, M: I, N: I, K: I, lda: I, ldb: I, ldc: I): void;
   transpose(out: P, inp: P, M: I, N: I): void;
   lstm_forward(hseq: P, cseq: P, gates: P, phic: P, x: P, W: P, U: P, bias: P,
-               B: I, T: I, I: I, H: I, reverse: I, act: I, recAct: I): void;
+               B: I, T: I, I: I, H: I, reverse: I, act: I, recAct: I, mask: P): void;
   lstm_backward(dx: P, dW: P, dU: P, dbias: P, dhseq: P, dz: P, dhrec: P, dcrec: P, hprev: P, UT: P, WT: P,
                 x: P, hseq: P, cseq: P, gates: P, phic: P, W: P, U: P,
-                B: I, T: I, I: I, H: I, reverse: I, act: I, recAct: I): void;
-  attention_forward(y: P, a: P, e: P, x: P, W: P, bias: P, B: I, T: I, F: I, returnSequences: I): void;
+                B: I, T: I, I: I, H: I, reverse: I, act: I, recAct: I, mask: P): void;
+  attention_forward(y: P, a: P, e: P, x: P, W: P, bias: P, B: I, T: I, F: I, returnSequences: I, mask: P): void;
   attention_backward(dx: P, dW: P, db: P, dy: P, du: P, x: P, a: P, e: P, W: P,
-                     B: I, T: I, F: I, returnSequences: I): void;
+                     B: I, T: I, F: I, returnSequences: I, mask: P): void;
   rows_set(y: P, v: P, M: I, N: I): void;
   colsum_add(db: P, dz: P, M: I, N: I): void;
   activation_forward(y: P, x: P, n: I, kind: I): void;
@@ -29,15 +29,18 @@ export interface Kernels {
   merge_forward(y: P, f: P, g: P, R: I, H: I, mode: I): void;
   merge_backward(df: P, dg: P, dy: P, f: P, g: P, R: I, H: I, mode: I): void;
   take_step(y: P, x: P, B: I, T: I, F: I, t: I, accumulateInto: I): void;
+  mask_rows(y: P, x: P, mask: P, R: I, F: I, accumulate: I): void;
+  masking_compute(mask: P, x: P, R: I, F: I, value: number): void;
   embedding_forward(y: P, ids: P, E: P, N: I, D: I): void;
   embedding_rows(slot: P, rows: P, ids: P, N: I): I;
   embedding_rows_reset(slot: P, rows: P, count: I): void;
   embedding_backward(dErows: P, dy: P, ids: P, slot: P, N: I, D: I): void;
   embedding_rows_scatter(dense: P, dErows: P, rows: P, count: I, D: I): void;
-  batchnorm_forward_train(y: P, mean: P, vr: P, invstd: P, x: P, gamma: P, beta: P, N: I, C: I, eps: number): void;
+  embedding_mask(mask: P, ids: P, N: I): void;
+  batchnorm_forward_train(y: P, mean: P, vr: P, invstd: P, x: P, gamma: P, beta: P, N: I, C: I, eps: number, mask: P): void;
   batchnorm_update_moving(mm: P, mv: P, mean: P, vr: P, C: I, momentum: number): void;
   batchnorm_forward_infer(y: P, x: P, gamma: P, beta: P, mm: P, mv: P, N: I, C: I, eps: number): void;
-  batchnorm_backward(dx: P, dgamma: P, dbeta: P, dy: P, s: P, x: P, mean: P, invstd: P, gamma: P, N: I, C: I): void;
+  batchnorm_backward(dx: P, dgamma: P, dbeta: P, dy: P, s: P, x: P, mean: P, invstd: P, gamma: P, N: I, C: I, mask: P): void;
   batchnorm_backward_infer(dx: P, dy: P, gamma: P, mv: P, N: I, C: I, eps: number): void;
   dropout_forward(y: P, mask: P, x: P, n: I, rate: number, k0: I, k1: I, lo: I, hi: I): void;
   dropout_backward(dx: P, dy: P, mask: P, n: I): void;

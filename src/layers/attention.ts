@@ -56,16 +56,19 @@ export class Attention extends Layer {
 
   get timeSteps(): number { return this.T; }
 
+  /** Pooling consumes the mask; with returnSequences it passes on. */
+  override outputMask(): number { return this.returnSequences ? this.inMask : 0; }
+
   forward(c: Ctx, x: number, B: number): number {
     this.x = x;
-    c.k.attention_forward(this.y, this.a, this.e, x, this.W.ptr, this.b.ptr, B, this.T, this.F, this.returnSequences ? 1 : 0);
+    c.k.attention_forward(this.y, this.a, this.e, x, this.W.ptr, this.b.ptr, B, this.T, this.F, this.returnSequences ? 1 : 0, this.inMask);
     return this.y;
   }
 
   backward(c: Ctx, dy: number, B: number): number {
     c.a.zero(this.dx, B * this.T * this.F);
     c.k.attention_backward(this.dx, this.W.grad, this.b.grad, dy, this.du, this.x, this.a, this.e, this.W.ptr,
-      B, this.T, this.F, this.returnSequences ? 1 : 0);
+      B, this.T, this.F, this.returnSequences ? 1 : 0, this.inMask);
     return this.dx;
   }
 

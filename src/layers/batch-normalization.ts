@@ -54,7 +54,7 @@ export class BatchNormalization extends Layer {
   plan(a: Arena, B: number): void {
     const n = B * this.inputSize();
     this.y = a.alloc(n * 4); this.dx = a.alloc(n * 4);
-    this.mean = a.alloc(this.C * 4); this.vr = a.alloc(this.C * 4); this.invstd = a.alloc(this.C * 4); this.s = a.alloc(this.C * 8);
+    this.mean = a.alloc(this.C * 4); this.vr = a.alloc(this.C * 4); this.invstd = a.alloc(this.C * 4); this.s = a.alloc(this.C * 12);
   }
 
   forward(c: Ctx, x: number, B: number): number {
@@ -62,7 +62,7 @@ export class BatchNormalization extends Layer {
     const N = (B * this.inputSize()) / this.C;
     this.lastTraining = c.training && this.trainable;
     if (this.lastTraining) {
-      c.k.batchnorm_forward_train(this.y, this.mean, this.vr, this.invstd, x, this.gamma.ptr, this.beta.ptr, N, this.C, this.epsilon);
+      c.k.batchnorm_forward_train(this.y, this.mean, this.vr, this.invstd, x, this.gamma.ptr, this.beta.ptr, N, this.C, this.epsilon, this.rowMask());
       if (c.updateStats) c.k.batchnorm_update_moving(this.movingMean.ptr, this.movingVariance.ptr, this.mean, this.vr, this.C, this.momentum);
     } else {
       c.k.batchnorm_forward_infer(this.y, x, this.gamma.ptr, this.beta.ptr, this.movingMean.ptr, this.movingVariance.ptr, N, this.C, this.epsilon);
@@ -70,11 +70,14 @@ export class BatchNormalization extends Layer {
     return this.y;
   }
 
+  /** A sequence mask [B, T] applies to the rows of a [B, T, C] input (Keras 3: statistics over real steps only). */
+  private rowMask(): number { return this.inputShape.length === 2 ? this.inMask : 0; }
+
   backward(c: Ctx, dy: number, B: number): number {
     const N = (B * this.inputSize()) / this.C;
     c.a.zero(this.dx, B * this.inputSize());
     if (this.lastTraining) {
-      c.k.batchnorm_backward(this.dx, this.gamma.grad, this.beta.grad, dy, this.s, this.x, this.mean, this.invstd, this.gamma.ptr, N, this.C);
+      c.k.batchnorm_backward(this.dx, this.gamma.grad, this.beta.grad, dy, this.s, this.x, this.mean, this.invstd, this.gamma.ptr, N, this.C, this.rowMask());
     } else {
       c.k.batchnorm_backward_infer(this.dx, dy, this.gamma.ptr, this.movingVariance.ptr, N, this.C, this.epsilon);
     }

@@ -35,8 +35,10 @@ export class Bidirectional extends Layer {
     const inner = args.layer;
     // Keras: the backward layer is a config copy with goBackwards flipped; names get forward_/backward_ prefixes.
     const { name: _n, ...cfg } = inner.args;
-    this.forwardLayer = new LSTM({ ...cfg, name: `forward_${inner.name}` });
-    this.backwardLayer = new LSTM({ ...cfg, name: `backward_${inner.name}`, goBackwards: !inner.goBackwards });
+    // Keras: Bidirectional sets zero_output_for_mask = return_sequences on both inner layers
+    const zero = inner.returnSequences;
+    this.forwardLayer = new LSTM({ ...cfg, name: `forward_${inner.name}`, zeroOutputForMask: zero });
+    this.backwardLayer = new LSTM({ ...cfg, name: `backward_${inner.name}`, goBackwards: !inner.goBackwards, zeroOutputForMask: zero });
     this.returnSequences = inner.returnSequences;
     if (args.trainable === false) { this.forwardLayer.trainable = false; this.backwardLayer.trainable = false; }
   }
@@ -71,8 +73,12 @@ export class Bidirectional extends Layer {
 
   private rows(B: number): number { return B * (this.returnSequences ? this.T : 1); }
 
+  override outputMask(): number { return this.returnSequences ? this.inMask : 0; }
+
   forward(c: Ctx, x: number, B: number): number {
     const fw = this.forwardLayer, bw = this.backwardLayer;
+    fw.inMask = this.inMask;
+    bw.inMask = this.inMask;
     if (this.returnSequences) {
       // Keras flips the backward layer's sequence back in time: both then align with input positions.
       this.f = fw.sequence(c, x, B, fw.goBackwards);

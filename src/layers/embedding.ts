@@ -21,6 +21,9 @@ export class Embedding extends Layer {
   readonly inputLength: number | null;
   readonly embeddingsInitializer: InitializerSpec;
   readonly initialWeights: EmbeddingArgs['weights'];
+  /** Id 0 is padding: the mask ids != 0 flows to later layers. */
+  readonly maskZero: boolean;
+  private mask = 0;
   E!: Weight;
   /** slot[id] = row of the sparse gradient, or -1 (persistent, V int32). */
   slot = 0;
@@ -29,7 +32,6 @@ export class Embedding extends Layer {
   rowCount = 0;
   private y = 0;
   private ids = 0;
-  private B = 0;
 
   constructor(args: EmbeddingArgs) {
     super(args, 'embedding');
@@ -37,11 +39,12 @@ export class Embedding extends Layer {
     this.inputDim = checkPositiveInt(args.inputDim, where, 'inputDim');
     this.outputDim = checkPositiveInt(args.outputDim, where, 'outputDim');
     if (args.inputLength !== undefined && args.inputLength !== null) checkPositiveInt(args.inputLength, where, 'inputLength');
-    if (args.maskZero) throw new ConfigError(`${where}: maskZero is not supported yet (it comes with masking); got maskZero: true.`);
     this.inputLength = args.inputLength ?? null;
     this.embeddingsInitializer = args.embeddingsInitializer ?? 'uniform';
     checkInitializer(this.embeddingsInitializer, where);
     this.initialWeights = args.weights;
+    this.maskZero = args.maskZero ?? false;
+    if (this.maskZero && this.inputDim < 2) throw new ConfigError(`${where}: maskZero needs inputDim >= 2 (id 0 is padding), got ${this.inputDim}.`);
   }
 
   get sequenceShape(): Shape { return this.declaredInputShape ?? [this.inputLength]; }
@@ -64,13 +67,17 @@ export class Embedding extends Layer {
     this.y = a.alloc(n * this.outputDim * 4, `${this.name} output`);
     this.rows = a.alloc(n * 4, `${this.name} gradient rows`);
     this.dRows = a.alloc(Math.min(n, this.inputDim) * this.outputDim * 4, `${this.name} gradient`);
+    if (this.maskZero) this.mask = a.alloc(n * 4, `${this.name} mask`);
   }
 
   forward(c: Ctx, ids: number, B: number): number {
     this.ids = ids;
-    this.B = B;
     c.k.embedding_forward(this.y, ids, this.E.ptr, B * this.inputSize(), this.outputDim);
+    if (this.maskZero) c.k.embedding_mask(this.mask, ids, B * this.inputSize());
     return this.y;
+  }
+
+  override outputMask(): number { return this.maskZero ? this.mask : 0;
   }
 
   backward(c: Ctx, dy: number, B: number): number {
@@ -94,6 +101,6 @@ export class Embedding extends Layer {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), inputDim: this.inputDim, outputDim: this.outputDim, inputLength: this.inputLength, embeddingsInitializer: this.embeddingsInitializer };
+    return { ...super.getConfig(), inputDim: this.inputDim, outputDim: this.outputDim, inputLength: this.inputLength, embeddingsInitializer: this.embeddingsInitializer, maskZero: this.maskZero };
   }
 }

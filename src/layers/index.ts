@@ -7,6 +7,7 @@ import { Dense, type DenseArgs } from './dense.js';
 import { ActivationLayer, type ActivationArgs } from './activation.js';
 import { BatchNormalization, type BatchNormalizationArgs } from './batch-normalization.js';
 import { Dropout, type DropoutArgs } from './dropout.js';
+import { Masking, type MaskingArgs } from './masking.js';
 
 export const layers = {
   embedding: (args: EmbeddingArgs) => new Embedding(args),
@@ -17,7 +18,8 @@ export const layers = {
   activation: (args: ActivationArgs) => new ActivationLayer(args),
   batchNormalization: (args?: BatchNormalizationArgs) => new BatchNormalization(args),
   dropout: (args: DropoutArgs) => new Dropout(args),
+  masking: (args?: MaskingArgs) => new Masking(args),
 };
 
-export { Embedding, LSTM, Bidirectional, Attention, Dense, ActivationLayer, BatchNormalization, Dropout };
-export type { EmbeddingArgs, LSTMArgs, BidirectionalArgs, AttentionArgs, DenseArgs, ActivationArgs, BatchNormalizationArgs, DropoutArgs };
+export { Embedding, LSTM, Bidirectional, Attention, Dense, ActivationLayer, BatchNormalization, Dropout, Masking };
+export type { EmbeddingArgs, LSTMArgs, BidirectionalArgs, AttentionArgs, DenseArgs, ActivationArgs, BatchNormalizationArgs, DropoutArgs, MaskingArgs };

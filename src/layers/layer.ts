@@ -95,6 +95,11 @@ export abstract class Layer {
   outputSize(): number { return sizeOf(this.outputShape); }
   inputSize(): number { return sizeOf(this.inputShape); }
 
+  /** The mask [B, T] (1 real, 0 masked) of this layer's input for the current forward, or 0: set by the model. */
+  inMask = 0;
+  /** The mask of this layer's output: by default the input mask passes through (dense, activation, dropout, ...). */
+  outputMask(): number { return this.inMask; }
+
   /** Allocates buffers that live as long as the weights (after them), e.g. the embedding's row map. */
   allocPersistent(_a: Arena): void {}
   /** Called after each optimizer step (e.g. the embedding clears its row map). */

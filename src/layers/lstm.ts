@@ -15,6 +15,8 @@ export interface LSTMArgs extends LayerArgs {
   unitForgetBias?: boolean;
   returnSequences?: boolean;
   goBackwards?: boolean;
+  /** At masked steps output 0 instead of the carried output (Bidirectional sets it to returnSequences, as Keras). */
+  zeroOutputForMask?: boolean;
   dropout?: number;
   recurrentDropout?: number;
 }
@@ -31,13 +33,14 @@ export class LSTM extends Layer {
   readonly unitForgetBias: boolean;
   readonly returnSequences: boolean;
   readonly goBackwards: boolean;
+  readonly zeroOutputForMask: boolean;
   readonly args: LSTMArgs;
   W!: Weight; U!: Weight; b: Weight | null = null;
   private T = 0; private I = 0;
   // buffers
   private hseq = 0; private cseq = 0; private gates = 0; private phic = 0; private out = 0;
   private dx = 0; private dhseq = 0; private dz = 0; private dhrec = 0; private dcrec = 0; private hprev = 0;
-  private UT = 0; private WT = 0; private zeroBias = 0; private dBiasScratch = 0;
+  private UT = 0; private WT = 0; private masked = 0; private zeroBias = 0; private dBiasScratch = 0;
   private x = 0;
 
   constructor(args: LSTMArgs) {
@@ -55,6 +58,7 @@ export class LSTM extends Layer {
     this.unitForgetBias = args.unitForgetBias ?? true;
     this.returnSequences = args.returnSequences ?? false;
     this.goBackwards = args.goBackwards ?? false;
+    this.zeroOutputForMask = args.zeroOutputForMask ?? false;
     if (args.dropout || args.recurrentDropout) {
       throw new ConfigError(`${where}: dropout and recurrentDropout inside the LSTM are not supported yet, got dropout ${args.dropout ?? 0}, recurrentDropout ${args.recurrentDropout ?? 0}. Use a dropout layer before it.`);
     }
@@ -98,6 +102,7 @@ export class LSTM extends Layer {
     this.dx = a.alloc(B * T * I * f); this.dhseq = a.alloc(B * T * H * f); this.dz = a.alloc(B * T * G * f);
     this.dhrec = a.alloc(B * H * f); this.dcrec = a.alloc(B * H * f); this.hprev = a.alloc(B * T * H * f);
     this.UT = a.alloc(G * H * f); this.WT = a.alloc(G * I * f);
+    if (this.zeroOutputForMask) this.masked = a.alloc(B * T * H * f);
     if (!this.b) { this.zeroBias = a.alloc(G * f); this.dBiasScratch = a.alloc(G * f); }
   }
 
@@ -107,9 +112,14 @@ export class LSTM extends Layer {
   sequence(c: Ctx, x: number, B: number, reversed: boolean): number {
     this.x = x;
     c.k.lstm_forward(this.hseq, this.cseq, this.gates, this.phic, x, this.W.ptr, this.U.ptr, this.biasPtr(),
-      B, this.T, this.I, this.units, this.goBackwards ? 1 : 0, ACTIVATIONS[this.activation], ACTIVATIONS[this.recurrentActivation]);
-    if (!reversed) return this.hseq;
-    c.k.flip_time(this.out, this.hseq, B, this.T, this.units, 0);
+      B, this.T, this.I, this.units, this.goBackwards ? 1 : 0, ACTIVATIONS[this.activation], ACTIVATIONS[this.recurrentActivation], this.inMask);
+    let h = this.hseq;
+    if (this.zeroOutputForMask && this.inMask) {
+      c.k.mask_rows(this.masked, this.hseq, this.inMask, B * this.T, this.units, 0);
+      h = this.masked;
+    }
+    if (!reversed) return h;
+    c.k.flip_time(this.out, h, B, this.T, this.units, 0);
     return this.out;
   }
 
@@ -117,6 +127,7 @@ export class LSTM extends Layer {
   sequenceBackward(c: Ctx, dy: number, B: number, reversed: boolean): number {
     let dh = dy;
     if (reversed) { c.k.flip_time(this.dhseq, dy, B, this.T, this.units, 0); dh = this.dhseq; }
+    if (this.zeroOutputForMask && this.inMask) { c.k.mask_rows(this.dhseq, dh, this.inMask, B * this.T, this.units, 0); dh = this.dhseq; }
     return this.runBackward(c, dh, B);
   }
 
@@ -126,7 +137,7 @@ export class LSTM extends Layer {
     c.k.lstm_backward(this.dx, this.W.grad, this.U.grad, this.b ? this.b.grad : this.dBiasScratch, dhseq,
       this.dz, this.dhrec, this.dcrec, this.hprev, this.UT, this.WT,
       this.x, this.hseq, this.cseq, this.gates, this.phic, this.W.ptr, this.U.ptr,
-      B, this.T, this.I, this.units, this.goBackwards ? 1 : 0, ACTIVATIONS[this.activation], ACTIVATIONS[this.recurrentActivation]);
+      B, this.T, this.I, this.units, this.goBackwards ? 1 : 0, ACTIVATIONS[this.activation], ACTIVATIONS[this.recurrentActivation], this.inMask);
     return this.dx;
   }
 
@@ -144,6 +155,9 @@ export class LSTM extends Layer {
     c.k.take_step(dy, this.dhseq, B, this.T, this.units, this.goBackwards ? 0 : this.T - 1, 1);
     return this.runBackward(c, this.dhseq, B);
   }
+
+  /** With returnSequences the mask passes on; the last output consumes it. */
+  override outputMask(): number { return this.returnSequences ? this.inMask : 0; }
 
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), units: this.units, activation: this.activation, recurrentActivation: this.recurrentActivation,

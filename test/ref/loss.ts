@@ -17,7 +17,6 @@ export function bceLogits(z: ArrayLike<number>, y: ArrayLike<number>, M: number,
     for (let j = 0; j < N; j++) {
       const i = m * N + j, zz = z[i], yy = y[i];
       row += Math.max(zz, 0) - zz * yy + Math.log1p(Math.exp(-Math.abs(zz)));
-      if (Number.isNaN(zz)) row = NaN;
       d[i] = scale * (1 / (1 + Math.exp(-zz)) - yy) / N;
     }
     loss += row / N;

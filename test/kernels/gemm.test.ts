@@ -1,0 +1,120 @@
+// gemm_nn / gemm_tn / transpose (assembly/gemm.ts) against the f64 reference on tail-breaking shapes, with strides,
+// accumulate, NaN propagation, and the determinism contract: a row or column does not depend on M, N or its tile.
+import { describe, it, expect } from 'vitest';
+import { kernelArena, buf, read, expectClose } from '../helpers/kernels.js';
+import { gemmNN, gemmTN, transpose } from '../ref/gemm.js';
+import { SIZES, f32rand, bits, expectSameBits, scoped } from './common.js';
+
+const a = kernelArena();
+const k = a.k;
+
+describe('gemm_nn', () => {
+  it('matches the reference for every M, N, K in {1, 3, 4, 5, 17, 64}, with padded strides and accumulate', () => {
+    let seed = 1;
+    for (const M of SIZES) for (const N of SIZES) for (const K of SIZES) {
+      scoped(a, () => {
+        seed++;
+        const pad = seed % 3, acc = seed % 2;
+        const lda = K + pad, ldb = N + pad, ldc = N + 2 * pad;
+        const A = f32rand(M * lda, seed), B = f32rand(K * ldb, seed + 1000);
+        // accumulate = 0 must overwrite whatever is there, even NaN; padding columns of C stay untouched
+        const C0 = acc ? f32rand(M * ldc, seed + 2000) : new Float64Array(M * ldc).fill(NaN);
+        for (let i = 0; i < M; i++) for (let j = N; j < ldc; j++) C0[i * ldc + j] = 7;
+        const pC = buf(a, C0);
+        k.gemm_nn(pC, buf(a, A), buf(a, B), M, N, K, lda, ldb, ldc, acc);
+        const want = gemmNN(C0.slice(), A, B, M, N, K, lda, ldb, ldc, acc === 1);
+        expectClose(read(a, pC, M * ldc), want, 1e-5, 1e-4, `gemm_nn M=${M} N=${N} K=${K} acc=${acc}`);
+      });
+    }
+  });
+
+  it('a row of C is the same bits computed with M = 64, M = 5 or M = 1', () => {
+    for (const N of [1, 3, 5, 17, 64]) scoped(a, () => {
+      const K = 17;
+      const A = f32rand(64 * K, 300 + N), B = f32rand(K * N, 400 + N);
+      const pA = buf(a, A), pB = buf(a, B), pC = buf(a, 64 * N), p1 = buf(a, N), p5 = buf(a, 5 * N);
+      k.gemm_nn(pC, pA, pB, 64, N, K, K, N, N, 0);
+      const all = bits(a, pC, 64 * N);
+      for (let r = 0; r < 64; r++) {
+        k.gemm_nn(p1, pA + r * K * 4, pB, 1, N, K, K, N, N, 0);
+        expectSameBits(bits(a, p1, N), all.slice(r * N, (r + 1) * N), `row ${r} of M=64 vs M=1 (N=${N})`);
+      }
+      // rows 59..63 again as M = 5: one 4-row tile at a different offset plus a scalar-row tail
+      k.gemm_nn(p5, pA + 59 * K * 4, pB, 5, N, K, K, N, N, 0);
+      expectSameBits(bits(a, p5, 5 * N), all.slice(59 * N, 64 * N), `rows 59..63 as M=5 (N=${N})`);
+    });
+  });
+
+  it('a column of C is the same bits computed with N = 64, 17, 5 or 1 (8-wide, 4-wide and scalar paths)', () => {
+    scoped(a, () => {
+      const M = 6, K = 33;
+      const A = f32rand(M * K, 500), B = f32rand(K * 64, 501);
+      const pA = buf(a, A), pB = buf(a, B), pC = buf(a, M * 64), pS = buf(a, M * 64);
+      k.gemm_nn(pC, pA, pB, M, 64, K, K, 64, 64, 0);
+      const full = bits(a, pC, M * 64);
+      for (const N of [17, 5, 1]) for (const j0 of [0, 3, 40]) {
+        k.gemm_nn(pS, pA, pB + j0 * 4, M, N, K, K, 64, N, 0);
+        const got = bits(a, pS, M * N), want: number[] = [];
+        for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) want.push(full[i * 64 + j0 + j]);
+        expectSameBits(got, want, `columns ${j0}..${j0 + N - 1} with N=${N}`);
+      }
+    });
+  });
+
+  it('NaN in A reaches exactly its row of C; NaN in B exactly its column', () => {
+    scoped(a, () => {
+      const M = 5, N = 9, K = 6;
+      const A = f32rand(M * K, 600), B = f32rand(K * N, 601);
+      A[2 * K + 3] = NaN; B[1 * N + 7] = NaN;
+      const pC = buf(a, M * N);
+      k.gemm_nn(pC, buf(a, A), buf(a, B), M, N, K, K, N, N, 0);
+      const C = read(a, pC, M * N);
+      for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) {
+        expect(Number.isNaN(C[i * N + j]), `C[${i},${j}]`).toBe(i === 2 || j === 7);
+      }
+    });
+  });
+});
+
+describe('gemm_tn', () => {
+  it('matches the reference (C += A^T B) for every M, N, K in {1, 3, 4, 5, 17, 64}, with padded strides', () => {
+    let seed = 7;
+    for (const M of SIZES) for (const N of SIZES) for (const K of SIZES) {
+      scoped(a, () => {
+        seed++;
+        const pad = seed % 3;
+        const lda = M + pad, ldb = N + pad, ldc = N + pad;
+        const A = f32rand(K * lda, seed), B = f32rand(K * ldb, seed + 1000), C0 = f32rand(M * ldc, seed + 2000);
+        const pC = buf(a, C0);
+        k.gemm_tn(pC, buf(a, A), buf(a, B), M, N, K, lda, ldb, ldc);
+        const want = gemmTN(C0.slice(), A, B, M, N, K, lda, ldb, ldc);
+        expectClose(read(a, pC, M * ldc), want, 1e-5, 1e-4, `gemm_tn M=${M} N=${N} K=${K}`);
+      });
+    }
+  });
+
+  it('a row of C (a column of A) is the same bits computed with M = 64 or M = 1', () => {
+    scoped(a, () => {
+      const K = 17, N = 13;
+      const A = f32rand(K * 64, 700), B = f32rand(K * N, 701);
+      const pA = buf(a, A), pB = buf(a, B), pC = buf(a, 64 * N), p1 = buf(a, N);
+      k.gemm_tn(pC, pA, pB, 64, N, K, 64, N, N);
+      const all = bits(a, pC, 64 * N);
+      for (let r = 0; r < 64; r++) {
+        a.zero(p1, N);
+        k.gemm_tn(p1, pA + r * 4, pB, 1, N, K, 64, N, N);
+        expectSameBits(bits(a, p1, N), all.slice(r * N, (r + 1) * N), `row ${r}`);
+      }
+    });
+  });
+});
+
+describe('transpose', () => {
+  it('is exact for every M, N in {1, 3, 4, 5, 17, 64}', () => {
+    for (const M of SIZES) for (const N of SIZES) scoped(a, () => {
+      const X = f32rand(M * N, M * 100 + N), pO = buf(a, M * N);
+      k.transpose(pO, buf(a, X), M, N);
+      expect(Array.from(read(a, pO, M * N))).toEqual(Array.from(transpose(X, M, N)));
+    });
+  });
+});

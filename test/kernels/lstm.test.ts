@@ -1,0 +1,126 @@
+// lstm_forward / lstm_backward (assembly/lstm.ts) against the f64 reference: tail-breaking H and I, both directions,
+// every activation pair, accumulation into the d-buffers, saturated gates, NaN propagation, and batch-of-1 = row b.
+import { describe, it, expect } from 'vitest';
+import { kernelArena, buf, read, expectClose } from '../helpers/kernels.js';
+import { lstmForward, lstmBackward, type LstmDims } from '../ref/lstm.js';
+import { LINEAR, SIGMOID, TANH, RELU, HARD_SIGMOID } from '../ref/dense.js';
+import { f32rand, plus, bits, expectSameBits, scoped } from './common.js';
+
+const a = kernelArena();
+const k = a.k;
+
+interface Run {
+  hseq: Float64Array; cseq: Float64Array; gates: Float64Array; phic: Float64Array;
+  dx: Float64Array; dW: Float64Array; dU: Float64Array; dbias: Float64Array;
+}
+
+/** Runs both kernels; d-buffers start at the given values, caches and scratch start as NaN (they must be overwritten). */
+function runKernels(x: Float64Array, W: Float64Array, U: Float64Array, b: Float64Array, dh: Float64Array, d: LstmDims,
+                    init: { dx: Float64Array; dW: Float64Array; dU: Float64Array; dbias: Float64Array }): Run {
+  const { B, T, I, H } = d;
+  const G = 4 * H, nan = (n: number) => buf(a, new Float64Array(n).fill(NaN));
+  const px = buf(a, x), pW = buf(a, W), pU = buf(a, U), pb = buf(a, b);
+  const ph = nan(B * T * H), pc = nan(B * T * H), pg = nan(B * T * G), pp = nan(B * T * H);
+  const rev = d.reverse ? 1 : 0;
+  k.lstm_forward(ph, pc, pg, pp, px, pW, pU, pb, B, T, I, H, rev, d.act, d.recAct);
+  const pdx = buf(a, init.dx), pdW = buf(a, init.dW), pdU = buf(a, init.dU), pdb = buf(a, init.dbias);
+  k.lstm_backward(pdx, pdW, pdU, pdb, buf(a, dh),
+    nan(B * T * G), nan(B * H), nan(B * H), nan(B * T * H), nan(G * H), nan(G * I),
+    px, ph, pc, pg, pp, pW, pU, B, T, I, H, rev, d.act, d.recAct);
+  return {
+    hseq: read(a, ph, B * T * H), cseq: read(a, pc, B * T * H), gates: read(a, pg, B * T * G), phic: read(a, pp, B * T * H),
+    dx: read(a, pdx, B * T * I), dW: read(a, pdW, I * G), dU: read(a, pdU, H * G), dbias: read(a, pdb, G),
+  };
+}
+
+function check(d: LstmDims, seed: number, xScale = 1, fwdTol: [number, number] = [1e-5, 1e-4], bwdTol: [number, number] = [5e-5, 5e-4]): void {
+  scoped(a, () => {
+    const { B, T, I, H } = d;
+    const G = 4 * H, ws = 1 / Math.sqrt(I + H);
+    const x = f32rand(B * T * I, seed, -xScale, xScale), W = f32rand(I * G, seed + 1, -ws, ws);
+    const U = f32rand(H * G, seed + 2, -ws, ws), b = f32rand(G, seed + 3, -0.5, 0.5), dh = f32rand(B * T * H, seed + 4);
+    const init = { dx: f32rand(B * T * I, seed + 5), dW: f32rand(I * G, seed + 6), dU: f32rand(H * G, seed + 7), dbias: f32rand(G, seed + 8) };
+    const got = runKernels(x, W, U, b, dh, d, init);
+    const ref = lstmForward(x, W, U, b, d);
+    const g = lstmBackward(dh, x, W, U, ref, d);
+    const tag = `B=${B} T=${T} I=${I} H=${H} rev=${d.reverse} act=${d.act} rec=${d.recAct}`;
+    const [fa, fr] = fwdTol, [ba, br] = bwdTol;
+    expectClose(got.hseq, ref.hseq, fa, fr, `hseq ${tag}`);
+    expectClose(got.cseq, ref.cseq, fa, fr, `cseq ${tag}`);
+    expectClose(got.gates, ref.gates, fa, fr, `gates ${tag}`);
+    expectClose(got.phic, ref.phic, fa, fr, `phic ${tag}`);
+    expectClose(got.dx, plus(init.dx, g.dx), ba, br, `dx ${tag}`);
+    expectClose(got.dW, plus(init.dW, g.dW), ba, br, `dW ${tag}`);
+    expectClose(got.dU, plus(init.dU, g.dU), ba, br, `dU ${tag}`);
+    expectClose(got.dbias, plus(init.dbias, g.dbias), ba, br, `dbias ${tag}`);
+  });
+}
+
+describe('lstm kernels', () => {
+  it('match the reference for H in {1, 3, 4, 5, 17}, I in {1, 3, 5}, both directions (tanh / sigmoid)', () => {
+    let seed = 1;
+    for (const H of [1, 3, 4, 5, 17]) for (const I of [1, 3, 5]) for (const reverse of [false, true]) {
+      check({ B: 2, T: 4, I, H, reverse, act: TANH, recAct: SIGMOID }, seed += 10);
+    }
+  });
+
+  it('match the reference for every activation pair (incl. hard sigmoid, relu, linear)', () => {
+    let seed = 1000;
+    const pairs: Array<[number, number]> = [[TANH, HARD_SIGMOID], [RELU, SIGMOID], [LINEAR, TANH], [SIGMOID, RELU], [HARD_SIGMOID, HARD_SIGMOID], [TANH, LINEAR]];
+    for (const [act, recAct] of pairs) for (const reverse of [false, true]) {
+      check({ B: 3, T: 5, I: 3, H: 5, reverse, act, recAct }, seed += 10);
+    }
+  });
+
+  it('match the reference at B = 1, T = 1 and at H = 64, I = 17, T = 6', () => {
+    check({ B: 1, T: 1, I: 1, H: 1, reverse: false, act: TANH, recAct: SIGMOID }, 2000);
+    check({ B: 1, T: 1, I: 4, H: 3, reverse: true, act: TANH, recAct: SIGMOID }, 2010);
+    check({ B: 3, T: 6, I: 17, H: 64, reverse: false, act: TANH, recAct: SIGMOID }, 2020, 1, [1e-5, 1e-4], [1e-4, 1e-3]);
+    check({ B: 2, T: 6, I: 17, H: 64, reverse: true, act: TANH, recAct: HARD_SIGMOID }, 2030, 1, [1e-5, 1e-4], [1e-4, 1e-3]);
+  });
+
+  it('match the reference with saturated gates (x in [-100, 100])', () => {
+    check({ B: 2, T: 5, I: 3, H: 5, reverse: false, act: TANH, recAct: SIGMOID }, 3000, 100, [1e-5, 1e-4], [1e-4, 1e-3]);
+    check({ B: 2, T: 5, I: 3, H: 5, reverse: true, act: TANH, recAct: HARD_SIGMOID }, 3010, 100, [1e-5, 1e-4], [1e-4, 1e-3]);
+  });
+
+  for (const reverse of [false, true]) {
+    it(`NaN in x[b=1, t=2] reaches sample 1 from step 2 on in processing order, not sample 0 (reverse ${reverse})`, () => {
+      scoped(a, () => {
+        const B = 2, T = 5, I = 3, H = 5, G = 4 * H;
+        const d: LstmDims = { B, T, I, H, reverse, act: TANH, recAct: SIGMOID };
+        const x = f32rand(B * T * I, 4000), W = f32rand(I * G, 4001, -0.5, 0.5), U = f32rand(H * G, 4002, -0.5, 0.5);
+        x[(1 * T + 2) * I + 1] = NaN;
+        const got = runKernels(x, W, U, f32rand(G, 4003), f32rand(B * T * H, 4004), d,
+          { dx: new Float64Array(B * T * I), dW: new Float64Array(I * G), dU: new Float64Array(H * G), dbias: new Float64Array(G) });
+        for (let t = 0; t < T; t++) {
+          const after = reverse ? t <= 2 : t >= 2;
+          for (let j = 0; j < H; j++) {
+            expect(Number.isNaN(got.hseq[(0 * T + t) * H + j]), `sample 0 t=${t}`).toBe(false);
+            expect(Number.isNaN(got.hseq[(1 * T + t) * H + j]), `sample 1 t=${t}`).toBe(after);
+          }
+        }
+        expect(got.dW.some(Number.isNaN)).toBe(true);
+        expect(got.dx.slice(0, T * I).some(Number.isNaN)).toBe(false);
+      });
+    });
+  }
+
+  it('a batch of 1 gives the same bits as row b of a batch of 5 (forward)', () => {
+    scoped(a, () => {
+      const B = 5, T = 4, I = 5, H = 17, G = 4 * H;
+      for (const reverse of [0, 1]) {
+        const px = buf(a, f32rand(B * T * I, 5000)), pW = buf(a, f32rand(I * G, 5001, -0.3, 0.3));
+        const pU = buf(a, f32rand(H * G, 5002, -0.3, 0.3)), pb = buf(a, f32rand(G, 5003));
+        const ph = buf(a, B * T * H), pc = buf(a, B * T * H), pg = buf(a, B * T * G), pp = buf(a, B * T * H);
+        k.lstm_forward(ph, pc, pg, pp, px, pW, pU, pb, B, T, I, H, reverse, TANH, SIGMOID);
+        const all = bits(a, ph, B * T * H);
+        const qh = buf(a, T * H), qc = buf(a, T * H), qg = buf(a, T * G), qp = buf(a, T * H);
+        for (let b = 0; b < B; b++) {
+          k.lstm_forward(qh, qc, qg, qp, px + b * T * I * 4, pW, pU, pb, 1, T, I, H, reverse, TANH, SIGMOID);
+          expectSameBits(bits(a, qh, T * H), all.slice(b * T * H, (b + 1) * T * H), `sample ${b} reverse ${reverse}`);
+        }
+      }
+    });
+  });
+});
