@@ -5,6 +5,7 @@ import { initSync } from '../../src/wasm.js';
 import { Arena } from '../../src/arena.js';
 import { StreamSet } from '../../src/rng.js';
 import type { Layer, Ctx } from '../../src/layers/layer.js';
+import { initialize } from '../../src/initializers.js';
 
 export interface Arr { shape: number[]; data: number[] }
 
@@ -17,7 +18,7 @@ export interface LayerRun { y: Float64Array; dx: Float64Array | null; grads: Flo
 /** Builds `layer` for per-sample input `inShape`, sets `weights` (in the layer's weight order; omitted = initializer),
  *  runs forward on x [B, ...inShape] and backward with dy. */
 export function runLayer(layer: Layer, inShape: number[], B: number, x: ArrayLike<number>, dy: ArrayLike<number> | null,
-                         opts: { weights?: ArrayLike<number>[]; training?: boolean; ids?: boolean; seed?: number } = {}): LayerRun {
+                         opts: { weights?: ArrayLike<number>[]; training?: boolean; ids?: boolean; seed?: number; mask?: ArrayLike<number> } = {}): LayerRun {
   initSync();
   const a = new Arena();
   layer.index = 0;
@@ -30,7 +31,10 @@ export function runLayer(layer: Layer, inShape: number[], B: number, x: ArrayLik
   const streams = new StreamSet(opts.seed ?? 1);
   const c: Ctx = { a, k: a.k, streams, training: opts.training ?? true, advanceRng: true, updateStats: true };
   layer.weights.forEach((w, i) => {
-    if (opts.weights) {
+    if (!opts.weights) {
+      const st = streams.get(0, `init/${i}`);
+      if (typeof w.init === 'function') w.init(a, w.ptr, st); else initialize(w.init, a, w.ptr, w.shape, st);
+    } else {
       if (opts.weights[i].length !== w.size) throw new Error(`runLayer: weight ${w.name} needs ${w.size} values, got ${opts.weights[i].length}`);
       a.f32(w.ptr, w.size).set(opts.weights[i]);
     }
@@ -38,6 +42,11 @@ export function runLayer(layer: Layer, inShape: number[], B: number, x: ArrayLik
   layer.plan(a, B);
   const xp = a.alloc(x.length * 4);
   if (opts.ids) a.i32(xp, x.length).set(x); else a.f32(xp, x.length).set(x);
+  if (opts.mask) {
+    const mp = a.alloc(opts.mask.length * 4);
+    a.f32(mp, opts.mask.length).set(opts.mask);
+    layer.inMask = mp;
+  }
   const yp = layer.forward(c, xp, B);
   const n = B * layer.outputSize();
   const y = Float64Array.from(a.f32(yp, n));

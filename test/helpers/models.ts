@@ -1,5 +1,7 @@
 // Small models and data shared by the model-level tests.
+import { expect } from 'vitest';
 import { sequential, layers, initSync, type Sequential } from '../../src/index.js';
+import { expectClose } from './kernels.js';
 
 initSync();
 
@@ -34,3 +36,34 @@ export function smallData(n: number, seed = 7): { x: { data: Int32Array; shape: 
 export function weightBytes(m: Sequential): Uint32Array[] {
   return m.getWeights().map((w) => new Uint32Array(w.data.buffer.slice(0)));
 }
+
+/** Checks computeGradients against central differences of its own loss on a few entries of every trainable weight. */
+export function fdCheck(m: Sequential, x: unknown, y: unknown, per = 5, h = 1e-2): void {
+  const base = m.getWeights();
+  const names = m.weightNames;
+  const trainable = new Set(m.trainableWeights.map((w) => w.name));
+  const { grads } = m.computeGradients(x as never, y as never);
+  let gi = 0;
+  base.forEach((w, wi) => {
+    if (!trainable.has(names[wi])) return;
+    const g = grads[gi++];
+    expect(g.shape).toEqual(w.shape);
+    const picks = new Set<number>();
+    for (let k = 0; k < Math.min(per, w.data.length); k++) picks.add(Math.floor(((k * 7919 + wi * 104729) % 1000003) / 1000003 * w.data.length));
+    const num: number[] = [], ana: number[] = [];
+    for (const j of picks) {
+      const plus = base.map((v) => ({ data: v.data.slice(), shape: v.shape }));
+      const minus = base.map((v) => ({ data: v.data.slice(), shape: v.shape }));
+      plus[wi].data[j] += h; minus[wi].data[j] -= h;
+      m.setWeights(plus); const lp = m.computeGradients(x as never, y as never).loss;
+      m.setWeights(minus); const lm = m.computeGradients(x as never, y as never).loss;
+      // the perturbation actually applied in f32
+      const dh = plus[wi].data[j] - minus[wi].data[j];
+      num.push((lp - lm) / dh); ana.push(g.data[j]);
+    }
+    m.setWeights(base);
+    if (process.env.FD_DEBUG) console.log(names[wi], ana.slice(0, 3), num.slice(0, 3));
+    expectClose(ana, num, 2e-3, 3e-2, `d loss / d ${names[wi]}`);
+  });
+}
+

@@ -1,38 +1,7 @@
 // Whole-model gradient check: computeGradients against central differences of its own loss, and its statelessness.
 import { describe, it, expect } from 'vitest';
 import { sequential, layers } from '../../src/index.js';
-import { smallModel, smallData, weightBytes } from '../helpers/models.js';
-import { expectClose } from '../helpers/kernels.js';
-import type { Sequential } from '../../src/index.js';
-
-function fdCheck(m: Sequential, x: unknown, y: unknown, per = 5, h = 1e-2): void {
-  const base = m.getWeights();
-  const names = m.weightNames;
-  const trainable = new Set(m.trainableWeights.map((w) => w.name));
-  const { grads } = m.computeGradients(x as never, y as never);
-  let gi = 0;
-  base.forEach((w, wi) => {
-    if (!trainable.has(names[wi])) return;
-    const g = grads[gi++];
-    expect(g.shape).toEqual(w.shape);
-    const picks = new Set<number>();
-    for (let k = 0; k < Math.min(per, w.data.length); k++) picks.add(Math.floor(((k * 7919 + wi * 104729) % 1000003) / 1000003 * w.data.length));
-    const num: number[] = [], ana: number[] = [];
-    for (const j of picks) {
-      const plus = base.map((v) => ({ data: v.data.slice(), shape: v.shape }));
-      const minus = base.map((v) => ({ data: v.data.slice(), shape: v.shape }));
-      plus[wi].data[j] += h; minus[wi].data[j] -= h;
-      m.setWeights(plus); const lp = m.computeGradients(x as never, y as never).loss;
-      m.setWeights(minus); const lm = m.computeGradients(x as never, y as never).loss;
-      // the perturbation actually applied in f32
-      const dh = plus[wi].data[j] - minus[wi].data[j];
-      num.push((lp - lm) / dh); ana.push(g.data[j]);
-    }
-    m.setWeights(base);
-    if (process.env.FD_DEBUG) console.log(names[wi], ana.slice(0, 3), num.slice(0, 3));
-    expectClose(ana, num, 2e-3, 3e-2, `d loss / d ${names[wi]}`);
-  });
-}
+import { smallModel, smallData, weightBytes, fdCheck } from '../helpers/models.js';
 
 describe('computeGradients', () => {
   it('matches central differences for embedding -> Bi-LSTM -> attention -> dense (BCE from logits)', () => {

@@ -1,0 +1,100 @@
+// Batch-norm kernels (assembly/norm.ts) against the f64 reference: training forward statistics and output, backward,
+// inference forward/backward, the moving update, N = 1, a large common offset, and NaN confined to its channel.
+import { describe, it, expect } from 'vitest';
+import { kernelArena, buf, read, expectClose } from '../helpers/kernels.js';
+import { bnForwardTrain, bnBackwardTrain, bnForwardInfer, bnBackwardInfer, bnUpdateMoving } from '../ref/norm.js';
+import { f32rand, plus, scoped } from './common.js';
+
+const a = kernelArena();
+const k = a.k;
+const EPS = Math.fround(1e-3);
+
+function train(x: Float64Array, gamma: Float64Array, beta: Float64Array, dy: Float64Array, N: number, C: number,
+               init: { dx: Float64Array; dgamma: Float64Array; dbeta: Float64Array }) {
+  const nan = (n: number) => buf(a, new Float64Array(n).fill(NaN));
+  const px = buf(a, x), pg = buf(a, gamma);
+  const py = nan(N * C), pm = nan(C), pv = nan(C), pi = nan(C);
+  k.batchnorm_forward_train(py, pm, pv, pi, px, pg, buf(a, beta), N, C, EPS);
+  const pdx = buf(a, init.dx), pdg = buf(a, init.dgamma), pdb = buf(a, init.dbeta);
+  k.batchnorm_backward(pdx, pdg, pdb, buf(a, dy), nan(2 * C), px, pm, pi, pg, N, C);
+  return {
+    y: read(a, py, N * C), mean: read(a, pm, C), vr: read(a, pv, C), invstd: read(a, pi, C),
+    dx: read(a, pdx, N * C), dgamma: read(a, pdg, C), dbeta: read(a, pdb, C),
+  };
+}
+
+function check(N: number, C: number, seed: number, offset = 0, atol = 1e-5, rtol = 1e-4): void {
+  scoped(a, () => {
+    const x = f32rand(N * C, seed, offset - 2, offset + 2), gamma = f32rand(C, seed + 1, 0.5, 1.5), beta = f32rand(C, seed + 2);
+    const dy = f32rand(N * C, seed + 3);
+    const init = { dx: f32rand(N * C, seed + 4), dgamma: f32rand(C, seed + 5), dbeta: f32rand(C, seed + 6) };
+    const got = train(x, gamma, beta, dy, N, C, init);
+    const ref = bnForwardTrain(x, gamma, beta, N, C, EPS);
+    const g = bnBackwardTrain(dy, x, gamma, ref.mean, ref.invstd, N, C);
+    const tag = `N=${N} C=${C} offset=${offset}`;
+    expectClose(got.mean, ref.mean, atol, rtol, `mean ${tag}`);
+    expectClose(got.vr, ref.vr, atol, rtol, `var ${tag}`);
+    expectClose(got.invstd, ref.invstd, atol, rtol, `invstd ${tag}`);
+    expectClose(got.y, ref.y, atol, rtol, `y ${tag}`);
+    expectClose(got.dx, plus(init.dx, g.dx), atol, rtol, `dx ${tag}`);
+    expectClose(got.dgamma, plus(init.dgamma, g.dgamma), atol, rtol, `dgamma ${tag}`);
+    expectClose(got.dbeta, plus(init.dbeta, g.dbeta), atol, rtol, `dbeta ${tag}`);
+  });
+}
+
+describe('batchnorm kernels', () => {
+  it('training forward and backward match the reference for N in {1, 3, 4, 5, 17, 64}, C in {1, 3, 4, 5, 17}', () => {
+    let seed = 1;
+    for (const N of [1, 3, 4, 5, 17, 64]) for (const C of [1, 3, 4, 5, 17]) check(N, C, seed += 10);
+  });
+
+  it('N = 1: zero variance, y = beta, dx = 0 (plus what was there)', () => {
+    scoped(a, () => {
+      const C = 5, x = f32rand(C, 1), gamma = f32rand(C, 2), beta = f32rand(C, 3), dx0 = f32rand(C, 4);
+      const got = train(x, gamma, beta, f32rand(C, 5), 1, C, { dx: dx0, dgamma: new Float64Array(C), dbeta: new Float64Array(C) });
+      expect(Array.from(got.vr)).toEqual(new Array(C).fill(0));
+      expect(Array.from(got.y)).toEqual(Array.from(beta));
+      expect(Array.from(got.dx)).toEqual(Array.from(dx0));
+    });
+  });
+
+  it('keeps accuracy with a large common offset (x in [998, 1002])', () => {
+    check(64, 5, 500, 1000, 1e-3, 1e-3);
+  });
+
+  it('inference forward and backward match the reference', () => {
+    for (const [N, C] of [[1, 1], [3, 5], [17, 4], [64, 17]]) scoped(a, () => {
+      const x = f32rand(N * C, N + C), gamma = f32rand(C, 1), beta = f32rand(C, 2), mm = f32rand(C, 3), mv = f32rand(C, 4, 0.1, 2);
+      const dy = f32rand(N * C, 5), dx0 = f32rand(N * C, 6);
+      const pg = buf(a, gamma), pmv = buf(a, mv), py = buf(a, N * C), pdx = buf(a, dx0);
+      k.batchnorm_forward_infer(py, buf(a, x), pg, buf(a, beta), buf(a, mm), pmv, N, C, EPS);
+      expectClose(read(a, py, N * C), bnForwardInfer(x, gamma, beta, mm, mv, N, C, EPS), 1e-5, 1e-4, `infer N=${N} C=${C}`);
+      k.batchnorm_backward_infer(pdx, buf(a, dy), pg, pmv, N, C, EPS);
+      expectClose(read(a, pdx, N * C), plus(dx0, bnBackwardInfer(dy, gamma, mv, N, C, EPS)), 1e-5, 1e-4, `infer' N=${N} C=${C}`);
+    });
+  });
+
+  it('moving update follows Keras (momentum 0.99 and 0.5)', () => {
+    for (const mom of [0.99, 0.5]) scoped(a, () => {
+      const C = 17, mm = f32rand(C, 1), mv = f32rand(C, 2, 0.5, 2), mean = f32rand(C, 3), vr = f32rand(C, 4, 0, 3);
+      const pmm = buf(a, mm), pmv = buf(a, mv);
+      k.batchnorm_update_moving(pmm, pmv, buf(a, mean), buf(a, vr), C, Math.fround(mom));
+      const wm = mm.slice(), wv = mv.slice();
+      bnUpdateMoving(wm, wv, mean, vr, Math.fround(mom));
+      expectClose(read(a, pmm, C), wm, 1e-7, 1e-6, 'moving mean');
+      expectClose(read(a, pmv, C), wv, 1e-7, 1e-6, 'moving var');
+    });
+  });
+
+  it('NaN in one x poisons exactly its channel', () => {
+    scoped(a, () => {
+      const N = 5, C = 4, x = f32rand(N * C, 1);
+      x[2 * C + 1] = NaN;
+      const got = train(x, f32rand(C, 2), f32rand(C, 3), f32rand(N * C, 4), N, C,
+        { dx: new Float64Array(N * C), dgamma: new Float64Array(C), dbeta: new Float64Array(C) });
+      got.y.forEach((v, i) => expect(Number.isNaN(v), `y ${i}`).toBe(i % C === 1));
+      got.dx.forEach((v, i) => expect(Number.isNaN(v), `dx ${i}`).toBe(i % C === 1));
+      expect(Number.isNaN(got.mean[1]) && !Number.isNaN(got.mean[0])).toBe(true);
+    });
+  });
+});
