@@ -1,0 +1,99 @@
+// Loss kernels (assembly/loss.ts) against the f64 reference: the summed per-row value and the scaled, accumulated
+// gradient on tail-breaking shapes, extreme logits and clipped probabilities, and NaN kept visible in value and gradient.
+import { describe, it, expect } from 'vitest';
+import { kernelArena, buf, read, rand, expectClose } from '../helpers/kernels.js';
+import { bceLogits, bceProbs, cceLogits, cceProbs, mse, type LossOut } from '../ref/loss.js';
+import { f32rand, f32of, plus, scoped } from './common.js';
+
+const a = kernelArena();
+const k = a.k;
+
+type Name = 'bce_logits' | 'bce_probs' | 'cce_logits' | 'cce_probs' | 'mse';
+const REF: Record<Name, (x: Float64Array, y: Float64Array, M: number, N: number, s: number) => LossOut> = {
+  bce_logits: bceLogits, bce_probs: bceProbs, cce_logits: cceLogits, cce_probs: cceProbs, mse,
+};
+
+/** Runs a loss kernel with d prefilled by d0; cce_logits gets its softmax from softmax_forward, as the model does. */
+function kernel(name: Name, x: Float64Array, y: Float64Array, M: number, N: number, scale: number, d0: Float64Array) {
+  return scoped(a, () => {
+    const pd = buf(a, d0), px = buf(a, x), py = buf(a, y);
+    let loss: number;
+    if (name === 'cce_logits') {
+      const sm = buf(a, M * N);
+      k.softmax_forward(sm, px, M, N);
+      loss = k.cce_logits(pd, px, sm, py, M, N, scale);
+    } else {
+      loss = k[name](pd, px, py, M, N, scale);
+    }
+    return { loss, d: read(a, pd, M * N) };
+  });
+}
+
+function oneHot(M: number, N: number, seed: number): Float64Array {
+  const y = new Float64Array(M * N), r = rand(M, seed, 0, N);
+  for (let m = 0; m < M; m++) y[m * N + Math.floor(r[m])] = 1;
+  return y;
+}
+
+const RANGES: Record<Name, [number, number]> = {
+  bce_logits: [-6, 6], bce_probs: [0.01, 0.99], cce_logits: [-6, 6], cce_probs: [0.01, 1], mse: [-2, 2],
+};
+
+function check(name: Name, x: Float64Array, y: Float64Array, M: number, N: number, tag: string): void {
+  const scale = 0.25, d0 = f32rand(M * N, 77);
+  const got = kernel(name, x, y, M, N, scale, d0);
+  const want = REF[name](x, y, M, N, scale);
+  expectClose([got.loss], [want.loss], 1e-9, 1e-7, `${name} value ${tag}`);
+  expectClose(got.d, plus(d0, want.d), 1e-6, 1e-5, `${name} gradient ${tag}`);
+}
+
+describe('loss kernels', () => {
+  for (const name of Object.keys(REF) as Name[]) {
+    it(`${name} matches the reference for M in {1, 3, 17}, N in {1, 3, 4, 5, 17}`, () => {
+      let seed = 1;
+      for (const M of [1, 3, 17]) for (const N of [1, 3, 4, 5, 17]) {
+        seed += 10;
+        const [lo, hi] = RANGES[name];
+        const x = f32rand(M * N, seed, lo, hi);
+        const y = name.startsWith('cce') ? oneHot(M, N, seed + 1) : name === 'mse' ? f32rand(M * N, seed + 1) : f32rand(M * N, seed + 1, 0, 1);
+        check(name, x, y, M, N, `M=${M} N=${N}`);
+      }
+    });
+  }
+
+  it('logits losses are stable for logits in [-1000, 1000] and at +-100', () => {
+    const M = 3, N = 5;
+    const z = f32rand(M * N, 5, -1000, 1000);
+    z[0] = 100; z[1] = -100; z[2] = 0;
+    check('bce_logits', z, f32rand(M * N, 6, 0, 1), M, N, 'extreme');
+    check('cce_logits', z, oneHot(M, N, 7), M, N, 'extreme');
+    check('cce_logits', f32of([100, 100, 100, 100]), f32of([0, 1, 0, 0]), 1, 4, 'all-equal');
+    expect(kernel('cce_logits', f32of([100, 100, 100, 100]), f32of([0, 1, 0, 0]), 1, 4, 1, new Float64Array(4)).loss).toBeCloseTo(Math.log(4), 12);
+  });
+
+  it('probability losses clip at eps: p in {0, 1, 1e-9, 1 - 1e-9} give finite values and zero gradient', () => {
+    const p = f32of([0, 1, 1e-9, 1 - 1e-9, 0.5, 0, 1, 0.25]), y = f32of([1, 0, 1, 0, 1, 0, 1, 0]);
+    check('bce_probs', p, y, 2, 4, 'clipped');
+    const got = kernel('bce_probs', p, y, 2, 4, 1, new Float64Array(8));
+    expect(Number.isFinite(got.loss)).toBe(true);
+    expect(got.d[0]).toBe(0);
+    check('cce_probs', f32of([0, 0.5, 0.5, 1, 0, 0]), f32of([1, 0, 0, 0, 1, 0]), 2, 3, 'zeros');
+  });
+
+  for (const name of Object.keys(REF) as Name[]) {
+    it(`${name}: NaN in the prediction gives a NaN value and a NaN gradient where the reference has one`, () => {
+      const M = 2, N = 5;
+      const [lo, hi] = RANGES[name];
+      const x = f32rand(M * N, 9, lo, hi), y = name.startsWith('cce') ? oneHot(M, N, 10) : f32rand(M * N, 10, 0, 1);
+      x[1 * N + 2] = NaN;
+      const got = kernel(name, x, y, M, N, 1, new Float64Array(M * N));
+      const want = REF[name](x, y, M, N, 1);
+      expect(Number.isNaN(got.loss), `${name} value`).toBe(true);
+      expect(Number.isNaN(want.loss)).toBe(true);
+      // the reference keeps NaN where TF's gradients do (clip_by_value passes NaN through)
+      const nanAt = (d: Float64Array) => Array.from(d, (v, i) => (Number.isNaN(v) ? i : -1)).filter((i) => i >= 0);
+      expect(nanAt(want.d).length).toBeGreaterThan(0);
+      expect(nanAt(got.d), `${name} gradient NaN positions`).toEqual(nanAt(want.d));
+    });
+  }
+});
