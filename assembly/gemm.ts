@@ -1,4 +1,4 @@
-// Matrix products every layer uses: C[M,N] (+)= op(A)[M,K] . B[K,N], f32x4 register-blocked (4 rows x 8 columns).
+// Matrix products every layer uses: C[M,N] (+)= op(A)[M,K] . B[K,N], f32x4 register-blocked (5 rows x 8 columns).
 // Dimension letters: M rows of C, N columns of C, K the reduction. Strides are in elements.
 // Every C element is summed the same way wherever it sits: acc = (accumulate ? C : 0), then acc = acc + a_k * b_k
 // for k = 0..K-1 in order (mul then add, never fused). Edge tiles and scalar tails keep that order, so a row's result
@@ -23,40 +23,46 @@ const KC: i32 = 128;
                              sai: i32, sak: i32, ldb: i32, ldc: i32, accumulate: bool): void {
   const zero = f32x4.splat(0.0);
   let i = 0;
-  for (; i + 4 <= M; i += 4) {
+  // 5 rows x 8 columns of accumulators (ten v128 registers), B streamed, A broadcast from memory.
+  for (; i + 5 <= M; i += 5) {
     const a0 = A + <usize>(i * sai) * 4;
     const a1 = A + <usize>((i + 1) * sai) * 4;
     const a2 = A + <usize>((i + 2) * sai) * 4;
     const a3 = A + <usize>((i + 3) * sai) * 4;
+    const a4 = A + <usize>((i + 4) * sai) * 4;
     const c0 = C + <usize>(i * ldc) * 4;
     const c1 = c0 + <usize>ldc * 4;
     const c2 = c1 + <usize>ldc * 4;
     const c3 = c2 + <usize>ldc * 4;
+    const c4 = c3 + <usize>ldc * 4;
+    const bstep = <usize>ldb * 4;
+    const astep = <usize>sak * 4;
     let j = 0;
     for (; j + 8 <= N; j += 8) {
       const jo = <usize>j * 4;
-      let x00 = zero, x01 = zero, x10 = zero, x11 = zero, x20 = zero, x21 = zero, x30 = zero, x31 = zero;
+      let x00 = zero, x01 = zero, x10 = zero, x11 = zero, x20 = zero, x21 = zero, x30 = zero, x31 = zero, x40 = zero, x41 = zero;
       if (accumulate) {
         x00 = v128.load(c0 + jo); x01 = v128.load(c0 + jo, 16);
         x10 = v128.load(c1 + jo); x11 = v128.load(c1 + jo, 16);
         x20 = v128.load(c2 + jo); x21 = v128.load(c2 + jo, 16);
         x30 = v128.load(c3 + jo); x31 = v128.load(c3 + jo, 16);
+        x40 = v128.load(c4 + jo); x41 = v128.load(c4 + jo, 16);
       }
       let bp = B + jo;
-      const bstep = <usize>ldb * 4;
-      const astep = <usize>sak * 4;
       let ak: usize = 0;
       for (let k = 0; k < K; k++) {
         const b0 = v128.load(bp);
         const b1 = v128.load(bp, 16);
-        let s = f32x4.splat(load<f32>(a0 + ak));
+        let s = v128.load32_splat(a0 + ak);
         x00 = f32x4.add(x00, f32x4.mul(s, b0)); x01 = f32x4.add(x01, f32x4.mul(s, b1));
-        s = f32x4.splat(load<f32>(a1 + ak));
+        s = v128.load32_splat(a1 + ak);
         x10 = f32x4.add(x10, f32x4.mul(s, b0)); x11 = f32x4.add(x11, f32x4.mul(s, b1));
-        s = f32x4.splat(load<f32>(a2 + ak));
+        s = v128.load32_splat(a2 + ak);
         x20 = f32x4.add(x20, f32x4.mul(s, b0)); x21 = f32x4.add(x21, f32x4.mul(s, b1));
-        s = f32x4.splat(load<f32>(a3 + ak));
+        s = v128.load32_splat(a3 + ak);
         x30 = f32x4.add(x30, f32x4.mul(s, b0)); x31 = f32x4.add(x31, f32x4.mul(s, b1));
+        s = v128.load32_splat(a4 + ak);
+        x40 = f32x4.add(x40, f32x4.mul(s, b0)); x41 = f32x4.add(x41, f32x4.mul(s, b1));
         bp += bstep;
         ak += astep;
       }
@@ -64,25 +70,27 @@ const KC: i32 = 128;
       v128.store(c1 + jo, x10); v128.store(c1 + jo, x11, 16);
       v128.store(c2 + jo, x20); v128.store(c2 + jo, x21, 16);
       v128.store(c3 + jo, x30); v128.store(c3 + jo, x31, 16);
+      v128.store(c4 + jo, x40); v128.store(c4 + jo, x41, 16);
     }
     for (; j + 4 <= N; j += 4) {
       const jo = <usize>j * 4;
-      let x0 = zero, x1 = zero, x2 = zero, x3 = zero;
-      if (accumulate) { x0 = v128.load(c0 + jo); x1 = v128.load(c1 + jo); x2 = v128.load(c2 + jo); x3 = v128.load(c3 + jo); }
+      let x0 = zero, x1 = zero, x2 = zero, x3 = zero, x4 = zero;
+      if (accumulate) { x0 = v128.load(c0 + jo); x1 = v128.load(c1 + jo); x2 = v128.load(c2 + jo); x3 = v128.load(c3 + jo); x4 = v128.load(c4 + jo); }
       for (let k = 0; k < K; k++) {
         const b0 = v128.load(B + (<usize>k * <usize>ldb + <usize>j) * 4);
         const ak = <usize>(k * sak) * 4;
-        x0 = f32x4.add(x0, f32x4.mul(f32x4.splat(load<f32>(a0 + ak)), b0));
-        x1 = f32x4.add(x1, f32x4.mul(f32x4.splat(load<f32>(a1 + ak)), b0));
-        x2 = f32x4.add(x2, f32x4.mul(f32x4.splat(load<f32>(a2 + ak)), b0));
-        x3 = f32x4.add(x3, f32x4.mul(f32x4.splat(load<f32>(a3 + ak)), b0));
+        x0 = f32x4.add(x0, f32x4.mul(v128.load32_splat(a0 + ak), b0));
+        x1 = f32x4.add(x1, f32x4.mul(v128.load32_splat(a1 + ak), b0));
+        x2 = f32x4.add(x2, f32x4.mul(v128.load32_splat(a2 + ak), b0));
+        x3 = f32x4.add(x3, f32x4.mul(v128.load32_splat(a3 + ak), b0));
+        x4 = f32x4.add(x4, f32x4.mul(v128.load32_splat(a4 + ak), b0));
       }
-      v128.store(c0 + jo, x0); v128.store(c1 + jo, x1); v128.store(c2 + jo, x2); v128.store(c3 + jo, x3);
+      v128.store(c0 + jo, x0); v128.store(c1 + jo, x1); v128.store(c2 + jo, x2); v128.store(c3 + jo, x3); v128.store(c4 + jo, x4);
     }
     for (; j < N; j++) {
       const jo = <usize>j * 4;
-      let x0: f32 = 0, x1: f32 = 0, x2: f32 = 0, x3: f32 = 0;
-      if (accumulate) { x0 = load<f32>(c0 + jo); x1 = load<f32>(c1 + jo); x2 = load<f32>(c2 + jo); x3 = load<f32>(c3 + jo); }
+      let x0: f32 = 0, x1: f32 = 0, x2: f32 = 0, x3: f32 = 0, x4: f32 = 0;
+      if (accumulate) { x0 = load<f32>(c0 + jo); x1 = load<f32>(c1 + jo); x2 = load<f32>(c2 + jo); x3 = load<f32>(c3 + jo); x4 = load<f32>(c4 + jo); }
       for (let k = 0; k < K; k++) {
         const b = load<f32>(B + (<usize>k * <usize>ldb + <usize>j) * 4);
         const ak = <usize>(k * sak) * 4;
@@ -90,8 +98,9 @@ const KC: i32 = 128;
         x1 = x1 + load<f32>(a1 + ak) * b;
         x2 = x2 + load<f32>(a2 + ak) * b;
         x3 = x3 + load<f32>(a3 + ak) * b;
+        x4 = x4 + load<f32>(a4 + ak) * b;
       }
-      store<f32>(c0 + jo, x0); store<f32>(c1 + jo, x1); store<f32>(c2 + jo, x2); store<f32>(c3 + jo, x3);
+      store<f32>(c0 + jo, x0); store<f32>(c1 + jo, x1); store<f32>(c2 + jo, x2); store<f32>(c3 + jo, x3); store<f32>(c4 + jo, x4);
     }
   }
   // Remaining rows one at a time, same k order.
@@ -105,7 +114,7 @@ const KC: i32 = 128;
       if (accumulate) { x0 = v128.load(c0 + jo); x1 = v128.load(c0 + jo, 16); }
       for (let k = 0; k < K; k++) {
         const bp = B + (<usize>k * <usize>ldb + <usize>j) * 4;
-        const s = f32x4.splat(load<f32>(a0 + <usize>(k * sak) * 4));
+        const s = v128.load32_splat(a0 + <usize>(k * sak) * 4);
         x0 = f32x4.add(x0, f32x4.mul(s, v128.load(bp)));
         x1 = f32x4.add(x1, f32x4.mul(s, v128.load(bp, 16)));
       }
@@ -116,7 +125,7 @@ const KC: i32 = 128;
       let x0 = zero;
       if (accumulate) x0 = v128.load(c0 + jo);
       for (let k = 0; k < K; k++) {
-        const s = f32x4.splat(load<f32>(a0 + <usize>(k * sak) * 4));
+        const s = v128.load32_splat(a0 + <usize>(k * sak) * 4);
         x0 = f32x4.add(x0, f32x4.mul(s, v128.load(B + (<usize>k * <usize>ldb + <usize>j) * 4)));
       }
       v128.store(c0 + jo, x0);

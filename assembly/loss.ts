@@ -38,7 +38,8 @@ export function bce_probs(d: usize, p: usize, y: usize, M: i32, N: i32, scale: f
       const pc = clip(pp, EPS, 1.0 - EPS);
       row += -(yy * Math.log(pc + EPS) + (1.0 - yy) * Math.log(1.0 - pc + EPS));
       const inside = pp >= EPS && pp <= 1.0 - EPS;
-      const g: f64 = inside ? -(yy / (pc + EPS) - (1.0 - yy) / (1.0 - pc + EPS)) : 0.0;
+      // zero gradient where the clip is active; NaN stays visible
+      const g: f64 = inside ? -(yy / (pc + EPS) - (1.0 - yy) / (1.0 - pc + EPS)) : pp != pp ? NaN : 0.0;
       store<f32>(d + o, load<f32>(d + o) + scale * <f32>(g * invN));
     }
     total += row * invN;
@@ -91,7 +92,7 @@ export function cce_probs(d: usize, p: usize, y: usize, M: i32, N: i32, scale: f
       const o = row + <usize>j * 4;
       const q = <f64>load<f32>(p + o) / s;
       const yy = <f64>load<f32>(y + o);
-      const g = (q >= EPS && q <= 1.0 - EPS ? -yy / (q * s) : 0.0) + corr;
+      const g = (q >= EPS && q <= 1.0 - EPS ? -yy / (q * s) : q != q ? NaN : 0.0) + corr;
       store<f32>(d + o, load<f32>(d + o) + scale * <f32>g);
     }
   }
@@ -134,7 +135,7 @@ export function scce_probs(d: usize, p: usize, y: usize, M: i32, N: i32, scale: 
       const q = clip(pp, EPS, 1.0 - EPS);
       const yy = <f64>load<f32>(y + o);
       total += -yy * (Math.log(q) - ls);
-      const g = pp >= EPS && pp <= 1.0 - EPS ? -yy / q + sy / s : 0.0;
+      const g = pp >= EPS && pp <= 1.0 - EPS ? -yy / q + sy / s : pp != pp ? NaN : 0.0;
       store<f32>(d + o, load<f32>(d + o) + scale * <f32>g);
     }
   }

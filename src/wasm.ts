@@ -56,7 +56,7 @@ export interface Kernels {
   mse(d: P, p: P, y: P, M: I, N: I, scale: number): number;
   adam_step(p: P, m: P, v: P, vhat: P, g: P, slot: P, R: I, D: I, lr: number, b1: number, b2: number, eps: number, t: number): void;
   sgd_step(p: P, m: P, g: P, slot: P, R: I, D: I, lr: number, mu: number, nesterov: I): void;
-  simd_peak(iters: I, seed: number): number;
+  simd_peak(iters: I, p: P): number;
   rmsprop_step(p: P, v: P, s: P, mg: P, g: P, slot: P, R: I, D: I, lr: number, rho: number, eps: number, mu: number): void;
 }
 

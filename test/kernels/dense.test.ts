@@ -1,10 +1,11 @@
 // Dense-family kernels (assembly/dense.ts) against the f64 reference: activations (tails, extremes, NaN, lane = tail
-// bits), softmax (stability and NaN), a whole Dense layer composed from the kernels, and the exact copy/merge helpers.
+// bits), softmax (stability and NaN), a whole Dense layer composed from the kernels, the exact copy/merge helpers and the
+// mask helpers (mask_rows, masking_compute).
 import { describe, it, expect } from 'vitest';
 import { kernelArena, buf, read, expectClose } from '../helpers/kernels.js';
 import {
   activationForward, activationBackward, softmaxForward, softmaxBackward, denseForward, denseBackward,
-  colsum, flipTime, mergeForward, mergeBackward, takeStep, ACT_KINDS, TANH, SIGMOID,
+  colsum, flipTime, mergeForward, mergeBackward, takeStep, maskRows, maskingCompute, ACT_KINDS, TANH, SIGMOID,
 } from '../ref/dense.js';
 import { SIZES, f32rand, f32of, plus, bits, expectSameBits, scoped } from './common.js';
 
@@ -217,6 +218,29 @@ describe('copy and merge kernels', () => {
       const want = mergeBackward(dy, f, g, R, H, mode);
       expectClose(read(a, pdf, R * H), plus(df0, want.df), 1e-7, 1e-6, `df ${mode} H=${H}`);
       expectClose(read(a, pdg, R * H), plus(dg0, want.dg), 1e-7, 1e-6, `dg ${mode} H=${H}`);
+    });
+  });
+
+  it('mask_rows (copy, in place, accumulate) and masking_compute match the reference; NaN * 0 stays NaN', () => {
+    for (const F of [1, 3, 4, 5, 17]) scoped(a, () => {
+      const R = 6, x = f32rand(R * F, F), mask = [1, 0, 1, 1, 0, 1], y0 = f32rand(R * F, F + 1);
+      x[1 * F] = NaN;   // a masked row holding NaN
+      const px = buf(a, x), pm = buf(a, mask), py = buf(a, R * F);
+      const want = maskRows(x, mask, R, F);
+      k.mask_rows(py, px, pm, R, F, 0);
+      expect(Array.from(read(a, py, R * F))).toEqual(Array.from(want));
+      const pacc = buf(a, y0);
+      k.mask_rows(pacc, px, pm, R, F, 1);
+      expect(Array.from(read(a, pacc, R * F))).toEqual(Array.from(f32of(plus(y0, want))));
+      k.mask_rows(px, px, pm, R, F, 0);
+      expect(Array.from(read(a, px, R * F))).toEqual(Array.from(want));
+      // Masking: rows 0 and 3 all equal the value, row 4 differs only in its last feature
+      const xm = f32rand(R * F, F + 2);
+      xm.fill(0, 0, F); xm.fill(0, 3 * F, 4 * F); xm.fill(0, 4 * F, 5 * F); xm[5 * F - 1] = 0.5;
+      const pk = buf(a, R);
+      k.masking_compute(pk, buf(a, xm), R, F, 0);
+      expect(Array.from(read(a, pk, R))).toEqual(Array.from(maskingCompute(xm, R, F, 0)));
+      expect(read(a, pk, R)[0]).toBe(0);
     });
   });
 });

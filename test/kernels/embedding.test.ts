@@ -1,8 +1,8 @@
 // Embedding kernels (assembly/embedding.ts) against the f64 reference: lookup, first-appearance row slots, the
-// row-sparse gradient scattered back to dense, slot reset, and NaN confined to its row.
+// row-sparse gradient scattered back to dense, slot reset, the mask_zero mask, and NaN confined to its row.
 import { describe, it, expect } from 'vitest';
 import { kernelArena, buf, ibuf, read, rand, expectClose } from '../helpers/kernels.js';
-import { embeddingForward, embeddingBackward, distinctRows } from '../ref/embedding.js';
+import { embeddingForward, embeddingBackward, distinctRows, embeddingMask } from '../ref/embedding.js';
 import { SIZES, f32rand, plus, scoped } from './common.js';
 
 const a = kernelArena();
@@ -54,6 +54,14 @@ describe('embedding kernels', () => {
       k.embedding_backward(pdE, buf(a, dy), pids, pslot, N, D);
       const dE = read(a, pdE, count * D);
       dE.forEach((v, i) => expect(Number.isNaN(v), `index ${i}`).toBe(i === 1 * D + 4));
+    });
+  });
+
+  it('embedding_mask is 1 exactly where the id is not 0', () => {
+    for (const N of SIZES) scoped(a, () => {
+      const ids = idsOf(N, 4, N + 500), pm = buf(a, new Float64Array(N).fill(NaN));
+      k.embedding_mask(pm, ibuf(a, ids), N);
+      expect(Array.from(read(a, pm, N))).toEqual(Array.from(embeddingMask(ids)));
     });
   });
 });

@@ -1,5 +1,6 @@
 // gemm_nn / gemm_tn / transpose (assembly/gemm.ts) against the f64 reference on tail-breaking shapes, with strides,
-// accumulate, NaN propagation, and the determinism contract: a row or column does not depend on M, N or its tile.
+// accumulate, K = 0 and K beyond the 128 reduction block, NaN propagation, and the determinism contract: every element is
+// acc = acc + a_k * b_k in k order in f32 (checked bit for bit), so a row or column does not depend on M, N or its tile.
 import { describe, it, expect } from 'vitest';
 import { kernelArena, buf, read, expectClose } from '../helpers/kernels.js';
 import { gemmNN, gemmTN, transpose } from '../ref/gemm.js';
@@ -7,6 +8,19 @@ import { SIZES, f32rand, bits, expectSameBits, scoped } from './common.js';
 
 const a = kernelArena();
 const k = a.k;
+
+/** The documented contract emulated in f32: acc = (accumulate ? C : 0); acc = acc + a_k * b_k for k in order, mul then
+ *  add, never fused (f64 is wide enough that rounding each f64 result to f32 gives the f32 operation exactly). */
+function gemmF32Bits(C: Float64Array, A: Float64Array, B: Float64Array, M: number, N: number, K: number,
+                     Aat: (i: number, kk: number) => number, accumulate: boolean): number[] {
+  const f = Math.fround, out = new Float32Array(M * N);
+  for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) {
+    let acc = accumulate ? f(C[i * N + j]) : 0;
+    for (let kk = 0; kk < K; kk++) acc = f(acc + f(A[Aat(i, kk)] * B[kk * N + j]));
+    out[i * N + j] = acc;
+  }
+  return Array.from(new Uint32Array(out.buffer));
+}
 
 describe('gemm_nn', () => {
   it('matches the reference for every M, N, K in {1, 3, 4, 5, 17, 64}, with padded strides and accumulate', () => {
@@ -28,10 +42,9 @@ describe('gemm_nn', () => {
     }
   });
 
-  it('a row of C is the same bits computed with M = 64, M = 5 or M = 1', () => {
-    for (const N of [1, 3, 5, 17, 64]) scoped(a, () => {
-      const K = 17;
-      const A = f32rand(64 * K, 300 + N), B = f32rand(K * N, 400 + N);
+  it('a row of C is the same bits computed with M = 64, M = 5 or M = 1 (K = 17 and K = 200, past one reduction block)', () => {
+    for (const N of [1, 3, 5, 17, 64]) for (const K of [17, 200]) scoped(a, () => {
+      const A = f32rand(64 * K, 300 + N + K), B = f32rand(K * N, 400 + N + K);
       const pA = buf(a, A), pB = buf(a, B), pC = buf(a, 64 * N), p1 = buf(a, N), p5 = buf(a, 5 * N);
       k.gemm_nn(pC, pA, pB, 64, N, K, K, N, N, 0);
       const all = bits(a, pC, 64 * N);
@@ -39,7 +52,7 @@ describe('gemm_nn', () => {
         k.gemm_nn(p1, pA + r * K * 4, pB, 1, N, K, K, N, N, 0);
         expectSameBits(bits(a, p1, N), all.slice(r * N, (r + 1) * N), `row ${r} of M=64 vs M=1 (N=${N})`);
       }
-      // rows 59..63 again as M = 5: one 4-row tile at a different offset plus a scalar-row tail
+      // rows 59..63 again as M = 5: a different split into row tiles and tail rows
       k.gemm_nn(p5, pA + 59 * K * 4, pB, 5, N, K, K, N, N, 0);
       expectSameBits(bits(a, p5, 5 * N), all.slice(59 * N, 64 * N), `rows 59..63 as M=5 (N=${N})`);
     });
@@ -58,6 +71,31 @@ describe('gemm_nn', () => {
         for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) want.push(full[i * 64 + j0 + j]);
         expectSameBits(got, want, `columns ${j0}..${j0 + N - 1} with N=${N}`);
       }
+    });
+  });
+
+  it('every element equals the f32 in-order sum bit for bit, including K past the 128 reduction block', () => {
+    const shapes: Array<[number, number, number]> = [[7, 13, 300], [64, 17, 129], [5, 9, 1], [1, 64, 257], [10, 8, 128], [3, 3, 5]];
+    let seed = 800;
+    for (const [M, N, K] of shapes) for (const acc of [0, 1]) scoped(a, () => {
+      seed += 3;
+      const A = f32rand(M * K, seed), B = f32rand(K * N, seed + 1), C0 = f32rand(M * N, seed + 2);
+      const pC = buf(a, C0);
+      k.gemm_nn(pC, buf(a, A), buf(a, B), M, N, K, K, N, N, acc);
+      expectSameBits(bits(a, pC, M * N), gemmF32Bits(C0, A, B, M, N, K, (i, kk) => i * K + kk, acc === 1), `gemm_nn ${M}x${N}x${K} acc=${acc}`);
+      const At = f32rand(K * M, seed + 3), pT = buf(a, C0);
+      k.gemm_tn(pT, buf(a, At), buf(a, B), M, N, K, M, N, N);
+      expectSameBits(bits(a, pT, M * N), gemmF32Bits(C0, At, B, M, N, K, (i, kk) => kk * M + i, true), `gemm_tn ${M}x${N}x${K}`);
+    });
+  });
+
+  it('K = 0 gives zeros without accumulate and leaves C alone with it', () => {
+    scoped(a, () => {
+      const C0 = f32rand(3 * 5, 900), p0 = buf(a, C0), p1 = buf(a, C0);
+      k.gemm_nn(p0, buf(a, 1), buf(a, 1), 3, 5, 0, 1, 5, 5, 0);
+      k.gemm_nn(p1, buf(a, 1), buf(a, 1), 3, 5, 0, 1, 5, 5, 1);
+      expect(Array.from(read(a, p0, 15))).toEqual(new Array(15).fill(0));
+      expect(Array.from(read(a, p1, 15))).toEqual(Array.from(C0));
     });
   });
 

@@ -1,5 +1,6 @@
 // lstm_forward / lstm_backward (assembly/lstm.ts) against the f64 reference: tail-breaking H and I, both directions,
-// every activation pair, accumulation into the d-buffers, saturated gates, NaN propagation, and batch-of-1 = row b.
+// every activation pair, accumulation into the d-buffers, saturated gates, masks (carried state; masked inputs do not
+// matter), NaN propagation, and batch-of-1 = row b.
 import { describe, it, expect } from 'vitest';
 import { kernelArena, buf, read, expectClose } from '../helpers/kernels.js';
 import { lstmForward, lstmBackward, type LstmDims } from '../ref/lstm.js';
@@ -16,39 +17,48 @@ interface Run {
 
 /** Runs both kernels; d-buffers start at the given values, caches and scratch start as NaN (they must be overwritten). */
 function runKernels(x: Float64Array, W: Float64Array, U: Float64Array, b: Float64Array, dh: Float64Array, d: LstmDims,
-                    init: { dx: Float64Array; dW: Float64Array; dU: Float64Array; dbias: Float64Array }): Run {
+                    init: { dx: Float64Array; dW: Float64Array; dU: Float64Array; dbias: Float64Array }, mask?: number[]): Run {
   const { B, T, I, H } = d;
   const G = 4 * H, nan = (n: number) => buf(a, new Float64Array(n).fill(NaN));
   const px = buf(a, x), pW = buf(a, W), pU = buf(a, U), pb = buf(a, b);
   const ph = nan(B * T * H), pc = nan(B * T * H), pg = nan(B * T * G), pp = nan(B * T * H);
-  const rev = d.reverse ? 1 : 0;
-  k.lstm_forward(ph, pc, pg, pp, px, pW, pU, pb, B, T, I, H, rev, d.act, d.recAct);
+  const rev = d.reverse ? 1 : 0, pmask = mask ? buf(a, mask) : 0;
+  k.lstm_forward(ph, pc, pg, pp, px, pW, pU, pb, B, T, I, H, rev, d.act, d.recAct, pmask);
   const pdx = buf(a, init.dx), pdW = buf(a, init.dW), pdU = buf(a, init.dU), pdb = buf(a, init.dbias);
   k.lstm_backward(pdx, pdW, pdU, pdb, buf(a, dh),
     nan(B * T * G), nan(B * H), nan(B * H), nan(B * T * H), nan(G * H), nan(G * I),
-    px, ph, pc, pg, pp, pW, pU, B, T, I, H, rev, d.act, d.recAct);
+    px, ph, pc, pg, pp, pW, pU, B, T, I, H, rev, d.act, d.recAct, pmask);
   return {
     hseq: read(a, ph, B * T * H), cseq: read(a, pc, B * T * H), gates: read(a, pg, B * T * G), phic: read(a, pp, B * T * H),
     dx: read(a, pdx, B * T * I), dW: read(a, pdW, I * G), dU: read(a, pdU, H * G), dbias: read(a, pdb, G),
   };
 }
 
-function check(d: LstmDims, seed: number, xScale = 1, fwdTol: [number, number] = [1e-5, 1e-4], bwdTol: [number, number] = [5e-5, 5e-4]): void {
+/** Only the rows of real steps (gates and phic are not written at masked steps). */
+function realRows(v: Float64Array, width: number, mask?: number[]): Float64Array {
+  if (!mask) return v;
+  const out: number[] = [];
+  mask.forEach((m, r) => { if (m) out.push(...v.subarray(r * width, (r + 1) * width)); });
+  return Float64Array.from(out);
+}
+
+function check(d: LstmDims, seed: number, xScale = 1, fwdTol: [number, number] = [1e-5, 1e-4], bwdTol: [number, number] = [5e-5, 5e-4],
+               mask?: number[]): void {
   scoped(a, () => {
     const { B, T, I, H } = d;
     const G = 4 * H, ws = 1 / Math.sqrt(I + H);
     const x = f32rand(B * T * I, seed, -xScale, xScale), W = f32rand(I * G, seed + 1, -ws, ws);
     const U = f32rand(H * G, seed + 2, -ws, ws), b = f32rand(G, seed + 3, -0.5, 0.5), dh = f32rand(B * T * H, seed + 4);
     const init = { dx: f32rand(B * T * I, seed + 5), dW: f32rand(I * G, seed + 6), dU: f32rand(H * G, seed + 7), dbias: f32rand(G, seed + 8) };
-    const got = runKernels(x, W, U, b, dh, d, init);
-    const ref = lstmForward(x, W, U, b, d);
-    const g = lstmBackward(dh, x, W, U, ref, d);
-    const tag = `B=${B} T=${T} I=${I} H=${H} rev=${d.reverse} act=${d.act} rec=${d.recAct}`;
+    const got = runKernels(x, W, U, b, dh, d, init, mask);
+    const ref = lstmForward(x, W, U, b, d, mask);
+    const g = lstmBackward(dh, x, W, U, ref, d, mask);
+    const tag = `B=${B} T=${T} I=${I} H=${H} rev=${d.reverse} act=${d.act} rec=${d.recAct}${mask ? ` mask=${mask.join('')}` : ''}`;
     const [fa, fr] = fwdTol, [ba, br] = bwdTol;
     expectClose(got.hseq, ref.hseq, fa, fr, `hseq ${tag}`);
     expectClose(got.cseq, ref.cseq, fa, fr, `cseq ${tag}`);
-    expectClose(got.gates, ref.gates, fa, fr, `gates ${tag}`);
-    expectClose(got.phic, ref.phic, fa, fr, `phic ${tag}`);
+    expectClose(realRows(got.gates, G, mask), realRows(ref.gates, G, mask), fa, fr, `gates ${tag}`);
+    expectClose(realRows(got.phic, H, mask), realRows(ref.phic, H, mask), fa, fr, `phic ${tag}`);
     expectClose(got.dx, plus(init.dx, g.dx), ba, br, `dx ${tag}`);
     expectClose(got.dW, plus(init.dW, g.dW), ba, br, `dW ${tag}`);
     expectClose(got.dU, plus(init.dU, g.dU), ba, br, `dU ${tag}`);
@@ -113,14 +123,49 @@ describe('lstm kernels', () => {
         const px = buf(a, f32rand(B * T * I, 5000)), pW = buf(a, f32rand(I * G, 5001, -0.3, 0.3));
         const pU = buf(a, f32rand(H * G, 5002, -0.3, 0.3)), pb = buf(a, f32rand(G, 5003));
         const ph = buf(a, B * T * H), pc = buf(a, B * T * H), pg = buf(a, B * T * G), pp = buf(a, B * T * H);
-        k.lstm_forward(ph, pc, pg, pp, px, pW, pU, pb, B, T, I, H, reverse, TANH, SIGMOID);
+        k.lstm_forward(ph, pc, pg, pp, px, pW, pU, pb, B, T, I, H, reverse, TANH, SIGMOID, 0);
         const all = bits(a, ph, B * T * H);
         const qh = buf(a, T * H), qc = buf(a, T * H), qg = buf(a, T * G), qp = buf(a, T * H);
         for (let b = 0; b < B; b++) {
-          k.lstm_forward(qh, qc, qg, qp, px + b * T * I * 4, pW, pU, pb, 1, T, I, H, reverse, TANH, SIGMOID);
+          k.lstm_forward(qh, qc, qg, qp, px + b * T * I * 4, pW, pU, pb, 1, T, I, H, reverse, TANH, SIGMOID, 0);
           expectSameBits(bits(a, qh, T * H), all.slice(b * T * H, (b + 1) * T * H), `sample ${b} reverse ${reverse}`);
         }
       }
     });
   });
+
+  // B = 3, T = 6: right padding, left padding with a hole, and a fully masked sample
+  const MASKS = [
+    [1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0],
+    [1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 0, 0, 1, 1],
+  ];
+
+  it('match the masked reference (carried state) for H in {1, 3, 4, 5, 17}, both directions', () => {
+    let seed = 6000;
+    for (const mask of MASKS) for (const H of [1, 3, 4, 5, 17]) for (const reverse of [false, true]) {
+      check({ B: 3, T: 6, I: 3, H, reverse, act: TANH, recAct: SIGMOID }, seed += 10, 1, [1e-5, 1e-4], [5e-5, 5e-4], mask);
+    }
+  });
+
+  for (const reverse of [false, true]) {
+    it(`masked steps' inputs do not matter: other values give the same bits, NaN stays out (reverse ${reverse})`, () => {
+      scoped(a, () => {
+        const B = 3, T = 6, I = 3, H = 5, G = 4 * H, mask = MASKS[0];
+        const d: LstmDims = { B, T, I, H, reverse, act: TANH, recAct: SIGMOID };
+        const x = f32rand(B * T * I, 7000), W = f32rand(I * G, 7001, -0.5, 0.5), U = f32rand(H * G, 7002, -0.5, 0.5);
+        const b = f32rand(G, 7003), dh = f32rand(B * T * H, 7004);
+        const zero = () => ({ dx: new Float64Array(B * T * I), dW: new Float64Array(I * G), dU: new Float64Array(H * G), dbias: new Float64Array(G) });
+        const base = runKernels(x, W, U, b, dh, d, zero(), mask);
+        const x2 = x.slice();
+        mask.forEach((m, r) => { if (!m) for (let i = 0; i < I; i++) x2[r * I + i] = 1000 * (i + 1); });
+        const other = runKernels(x2, W, U, b, dh, d, zero(), mask);
+        const f = (v: Float64Array) => Array.from(v);
+        for (const key of ['hseq', 'cseq', 'dW', 'dU', 'dbias', 'dx'] as const) expect(f(other[key]), key).toEqual(f(base[key]));
+        mask.forEach((m, r) => { if (!m) expect(Array.from(base.dx.subarray(r * I, (r + 1) * I))).toEqual(new Array(I).fill(0)); });
+        mask.forEach((m, r) => { if (!m) for (let i = 0; i < I; i++) x2[r * I + i] = NaN; });
+        const withNaN = runKernels(x2, W, U, b, dh, d, zero(), mask);
+        expect(f(withNaN.hseq)).toEqual(f(base.hseq));
+      });
+    });
+  }
 });

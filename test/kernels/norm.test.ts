@@ -1,5 +1,6 @@
 // Batch-norm kernels (assembly/norm.ts) against the f64 reference: training forward statistics and output, backward,
-// inference forward/backward, the moving update, N = 1, a large common offset, and NaN confined to its channel.
+// inference forward/backward, the moving update, N = 1, a large common offset, masks (statistics over real rows), and NaN
+// confined to its channel.
 import { describe, it, expect } from 'vitest';
 import { kernelArena, buf, read, expectClose } from '../helpers/kernels.js';
 import { bnForwardTrain, bnBackwardTrain, bnForwardInfer, bnBackwardInfer, bnUpdateMoving } from '../ref/norm.js';
@@ -10,28 +11,29 @@ const k = a.k;
 const EPS = Math.fround(1e-3);
 
 function train(x: Float64Array, gamma: Float64Array, beta: Float64Array, dy: Float64Array, N: number, C: number,
-               init: { dx: Float64Array; dgamma: Float64Array; dbeta: Float64Array }) {
+               init: { dx: Float64Array; dgamma: Float64Array; dbeta: Float64Array }, mask?: number[]) {
   const nan = (n: number) => buf(a, new Float64Array(n).fill(NaN));
   const px = buf(a, x), pg = buf(a, gamma);
-  const py = nan(N * C), pm = nan(C), pv = nan(C), pi = nan(C);
-  k.batchnorm_forward_train(py, pm, pv, pi, px, pg, buf(a, beta), N, C, EPS);
+  const py = nan(N * C), pm = nan(C), pv = nan(C), pi = nan(C), pmask = mask ? buf(a, mask) : 0;
+  k.batchnorm_forward_train(py, pm, pv, pi, px, pg, buf(a, beta), N, C, EPS, pmask);
   const pdx = buf(a, init.dx), pdg = buf(a, init.dgamma), pdb = buf(a, init.dbeta);
-  k.batchnorm_backward(pdx, pdg, pdb, buf(a, dy), nan(2 * C), px, pm, pi, pg, N, C);
+  // scratch s [3C]
+  k.batchnorm_backward(pdx, pdg, pdb, buf(a, dy), nan(3 * C), px, pm, pi, pg, N, C, pmask);
   return {
     y: read(a, py, N * C), mean: read(a, pm, C), vr: read(a, pv, C), invstd: read(a, pi, C),
     dx: read(a, pdx, N * C), dgamma: read(a, pdg, C), dbeta: read(a, pdb, C),
   };
 }
 
-function check(N: number, C: number, seed: number, offset = 0, atol = 1e-5, rtol = 1e-4): void {
+function check(N: number, C: number, seed: number, offset = 0, atol = 1e-5, rtol = 1e-4, mask?: number[]): void {
   scoped(a, () => {
     const x = f32rand(N * C, seed, offset - 2, offset + 2), gamma = f32rand(C, seed + 1, 0.5, 1.5), beta = f32rand(C, seed + 2);
     const dy = f32rand(N * C, seed + 3);
     const init = { dx: f32rand(N * C, seed + 4), dgamma: f32rand(C, seed + 5), dbeta: f32rand(C, seed + 6) };
-    const got = train(x, gamma, beta, dy, N, C, init);
-    const ref = bnForwardTrain(x, gamma, beta, N, C, EPS);
-    const g = bnBackwardTrain(dy, x, gamma, ref.mean, ref.invstd, N, C);
-    const tag = `N=${N} C=${C} offset=${offset}`;
+    const got = train(x, gamma, beta, dy, N, C, init, mask);
+    const ref = bnForwardTrain(x, gamma, beta, N, C, EPS, mask);
+    const g = bnBackwardTrain(dy, x, gamma, ref.mean, ref.invstd, N, C, mask);
+    const tag = `N=${N} C=${C} offset=${offset}${mask ? ` mask=${mask.join('')}` : ''}`;
     expectClose(got.mean, ref.mean, atol, rtol, `mean ${tag}`);
     expectClose(got.vr, ref.vr, atol, rtol, `var ${tag}`);
     expectClose(got.invstd, ref.invstd, atol, rtol, `invstd ${tag}`);
@@ -95,6 +97,30 @@ describe('batchnorm kernels', () => {
       got.y.forEach((v, i) => expect(Number.isNaN(v), `y ${i}`).toBe(i % C === 1));
       got.dx.forEach((v, i) => expect(Number.isNaN(v), `dx ${i}`).toBe(i % C === 1));
       expect(Number.isNaN(got.mean[1]) && !Number.isNaN(got.mean[0])).toBe(true);
+    });
+  });
+
+  it('masked training forward and backward match the reference (statistics over real rows, all rows normalized)', () => {
+    let seed = 800;
+    for (const N of [3, 5, 17, 64]) for (const C of [1, 4, 5, 17]) {
+      const mask = Array.from({ length: N }, (_, n) => (n % 3 === 1 ? 0 : 1));
+      check(N, C, seed += 10, 0, 1e-5, 1e-4, mask);
+    }
+    check(5, 3, 900, 0, 1e-5, 1e-4, [0, 0, 1, 1, 1]);
+    check(4, 3, 910, 0, 1e-5, 1e-4, [1, 1, 1, 1]);
+  });
+
+  it('masked rows do not change the statistics (other values, NaN)', () => {
+    scoped(a, () => {
+      const N = 6, C = 5, mask = [1, 0, 1, 1, 0, 1];
+      const x = f32rand(N * C, 1000), gamma = f32rand(C, 1001), beta = f32rand(C, 1002), dy = f32rand(N * C, 1003);
+      const zero = () => ({ dx: new Float64Array(N * C), dgamma: new Float64Array(C), dbeta: new Float64Array(C) });
+      const base = train(x, gamma, beta, dy, N, C, zero(), mask);
+      const x2 = x.slice();
+      x2.fill(1e4, 1 * C, 2 * C); x2.fill(NaN, 4 * C, 5 * C);
+      const other = train(x2, gamma, beta, dy, N, C, zero(), mask);
+      for (const key of ['mean', 'vr', 'invstd'] as const) expect(Array.from(other[key]), key).toEqual(Array.from(base[key]));
+      mask.forEach((m, n) => { if (m) expect(Array.from(other.y.subarray(n * C, (n + 1) * C))).toEqual(Array.from(base.y.subarray(n * C, (n + 1) * C))); });
     });
   });
 });

@@ -37,4 +37,29 @@ describe('ref attention', () => {
       gradCheck(f, b, g.db, r, 'db');
     });
   }
+
+  for (const rs of [true, false]) {
+    it(`masked gradients match central differences (returnSequences ${rs})`, () => {
+      const B = 3, T = 4, F = 3;
+      const mask = [1, 0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0];
+      const x = rand(B * T * F, 21), W = rand(F, 22), b = rand(T, 23), r = weights(rs ? B * T * F : B * F, 24);
+      const fw = attentionForward(x, W, b, B, T, F, rs, mask);
+      const g = attentionBackward(r, x, fw.a, fw.e, W, B, T, F, rs, mask);
+      const f = () => attentionForward(x, W, b, B, T, F, rs, mask).y;
+      gradCheck(f, x, g.dx, r, 'dx');
+      gradCheck(f, W, g.dW, r, 'dW');
+      gradCheck(f, b, g.db, r, 'db');
+    });
+  }
+
+  it('masked: weights are the softmax over real steps only; a sample with no real step gives a = 0, y = 0', () => {
+    const B = 2, T = 4, F = 2, mask = [1, 0, 1, 1, 0, 0, 0, 0];
+    const x = rand(B * T * F, 31), W = rand(F, 32), b = rand(T, 33);
+    const { a, e, y } = attentionForward(x, W, b, B, T, F, false, mask);
+    const real = [0, 2, 3], z = real.reduce((s, t) => s + Math.exp(e[t]), 0);
+    for (const t of real) expect(a[t]).toBeCloseTo(Math.exp(e[t]) / z, 15);
+    expect(a[1]).toBe(0);
+    expect(Array.from(a.subarray(T))).toEqual([0, 0, 0, 0]);
+    expect(Array.from(y.subarray(F))).toEqual([0, 0]);
+  });
 });

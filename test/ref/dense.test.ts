@@ -3,7 +3,7 @@ import { describe, it, expect } from 'vitest';
 import { rand, expectClose } from '../helpers/kernels.js';
 import {
   act, activationForward, activationBackward, softmaxForward, softmaxBackward, denseForward, denseBackward,
-  mergeForward, mergeBackward, flipTime, colsum, takeStep, ACT_KINDS, HARD_SIGMOID, SIGMOID, RELU,
+  mergeForward, mergeBackward, flipTime, colsum, takeStep, maskRows, maskingCompute, ACT_KINDS, HARD_SIGMOID, SIGMOID, RELU,
 } from './dense.js';
 import { gradCheck, weights } from './check.js';
 
@@ -69,5 +69,13 @@ describe('ref dense', () => {
     expect(flipTime(x, 2, 3, 4)[0]).toBe(x[2 * 4]);
     expect(Array.from(colsum([1, 2, 3, 4, 5, 6], 2, 3))).toEqual([5, 7, 9]);
     expect(Array.from(takeStep(x, 2, 3, 4, 1))).toEqual([...x.subarray(4, 8), ...x.subarray(16, 20)]);
+  });
+
+  it('mask helpers: rows times their mask (NaN * 0 stays NaN, as Keras 2), Masking masks rows whose features all equal the value', () => {
+    const y = maskRows([1, 2, 3, NaN, 5, 6], [1, 0, 0], 3, 2);
+    expect(Array.from(y.subarray(0, 3))).toEqual([1, 2, 0]);
+    expect(Number.isNaN(y[3])).toBe(true);
+    expect(Array.from(maskingCompute([0, 0, 0, 1, 2, 2, 2, 0], 4, 2, 0))).toEqual([0, 1, 1, 1]);
+    expect(Array.from(maskingCompute([2, 2, 2, 1], 2, 2, 2))).toEqual([0, 1]);
   });
 });

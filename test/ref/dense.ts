@@ -1,5 +1,6 @@
 // Float64 references for assembly/dense.ts: activations (codes 0-4) and their output-based derivatives, row softmax,
-// a whole Dense layer y = act(x . K + b), column sums, time flip, Bidirectional merges and take_step.
+// a whole Dense layer y = act(x . K + b), column sums, time flip, Bidirectional merges, take_step, and the mask helpers
+// (rows times their mask, Keras Masking's mask).
 import { gemmNN } from './gemm.js';
 
 export const LINEAR = 0, SIGMOID = 1, TANH = 2, RELU = 3, HARD_SIGMOID = 4;
@@ -133,4 +134,18 @@ export function takeStep(x: ArrayLike<number>, B: number, T: number, F: number, 
   const y = new Float64Array(B * F);
   for (let b = 0; b < B; b++) for (let f = 0; f < F; f++) y[b * F + f] = x[(b * T + t) * F + f];
   return y;
+}
+
+/** y[r,:] = x[r,:] * mask[r] (Keras 2 Masking output: x * mask, so NaN stays NaN even when masked). */
+export function maskRows(x: ArrayLike<number>, mask: ArrayLike<number>, R: number, F: number): Float64Array {
+  const y = new Float64Array(R * F);
+  for (let r = 0; r < R; r++) for (let f = 0; f < F; f++) y[r * F + f] = x[r * F + f] * mask[r];
+  return y;
+}
+
+/** Keras Masking(mask_value): a row is masked (0) iff ALL its features equal the value. */
+export function maskingCompute(x: ArrayLike<number>, R: number, F: number, value: number): Float64Array {
+  const m = new Float64Array(R);
+  for (let r = 0; r < R; r++) for (let f = 0; f < F; f++) if (x[r * F + f] !== value) { m[r] = 1; break; }
+  return m;
 }

@@ -1,7 +1,7 @@
 // Reference embedding: lookup, the dense gradient with repeated ids by central differences, and first-appearance row order.
 import { describe, it, expect } from 'vitest';
 import { rand } from '../helpers/kernels.js';
-import { embeddingForward, embeddingBackward, distinctRows } from './embedding.js';
+import { embeddingForward, embeddingBackward, distinctRows, embeddingMask } from './embedding.js';
 import { gradCheck, weights } from './check.js';
 
 describe('ref embedding', () => {
@@ -17,5 +17,9 @@ describe('ref embedding', () => {
 
   it('lists distinct ids in order of first appearance', () => {
     expect(distinctRows([5, 1, 5, 0, 1, 7])).toEqual([5, 1, 0, 7]);
+  });
+
+  it('mask_zero masks id 0 only', () => {
+    expect(Array.from(embeddingMask([3, 0, 1, 0]))).toEqual([1, 0, 1, 0]);
   });
 });

@@ -1,5 +1,5 @@
 // Float64 reference for assembly/embedding.ts: lookup y[n] = E[ids[n]], its dense gradient dE, and the row-sparse form
-// (distinct ids in order of first appearance, one gradient row each).
+// (distinct ids in order of first appearance, one gradient row each), and the mask_zero mask.
 
 export function embeddingForward(ids: ArrayLike<number>, E: ArrayLike<number>, N: number, D: number): Float64Array {
   const y = new Float64Array(N * D);
@@ -19,4 +19,9 @@ export function distinctRows(ids: ArrayLike<number>): number[] {
   const seen = new Set<number>(), rows: number[] = [];
   for (let n = 0; n < ids.length; n++) if (!seen.has(ids[n])) { seen.add(ids[n]); rows.push(ids[n]); }
   return rows;
+}
+
+/** mask_zero: 1 where the id is not 0. */
+export function embeddingMask(ids: ArrayLike<number>): Float64Array {
+  return Float64Array.from(ids, (id) => (id !== 0 ? 1 : 0));
 }

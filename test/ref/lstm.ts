@@ -1,7 +1,9 @@
 // Float64 reference LSTM (Keras layout and gate order i, f, c, o), forward and backward through time, with go_backwards.
 // Buffers follow assembly/lstm.ts: x [B,T,I], W [I,4H], U [H,4H], bias [4H]; hseq, cseq, phic [B,T,H] and
 // gates [B,T,4H] (post-activation i, f, g, o) are aligned to INPUT positions, so with reverse = 1 (processing
-// t = T-1 .. 0) hseq[b,t] is still the state after reading x[b,t].
+// t = T-1 .. 0) hseq[b,t] is still the state after reading x[b,t]. An optional mask [B,T] (1 real, 0 masked, aligned to
+// input positions) carries (h, c) through masked steps: hseq/cseq there hold the carried state (zeros before the first
+// real step), gates/phic there are 0 here (the kernel leaves them unwritten).
 import { act, actGrad } from './dense.js';
 
 export interface LstmDims { B: number; T: number; I: number; H: number; reverse: boolean; act: number; recAct: number }
@@ -11,7 +13,7 @@ export interface LstmGrads { dx: Float64Array; dW: Float64Array; dU: Float64Arra
 const pos = (s: number, T: number, reverse: boolean) => (reverse ? T - 1 - s : s);
 
 export function lstmForward(x: ArrayLike<number>, W: ArrayLike<number>, U: ArrayLike<number>, bias: ArrayLike<number>,
-                            d: LstmDims): LstmCache {
+                            d: LstmDims, mask?: ArrayLike<number>): LstmCache {
   const { B, T, I, H } = d;
   const G = 4 * H;
   const hseq = new Float64Array(B * T * H), cseq = new Float64Array(B * T * H), phic = new Float64Array(B * T * H);
@@ -21,6 +23,11 @@ export function lstmForward(x: ArrayLike<number>, W: ArrayLike<number>, U: Array
     const h = new Float64Array(H), c = new Float64Array(H);
     for (let s = 0; s < T; s++) {
       const t = pos(s, T, d.reverse);
+      if (mask && mask[b * T + t] === 0) {
+        // masked step: (h, c) carried unchanged
+        hseq.set(h, (b * T + t) * H); cseq.set(c, (b * T + t) * H);
+        continue;
+      }
       // z = x_t . W + h_{t-1} . U + bias
       for (let g = 0; g < G; g++) {
         let v = bias[g];
@@ -45,7 +52,7 @@ export function lstmForward(x: ArrayLike<number>, W: ArrayLike<number>, U: Array
 
 /** Gradients of L given dL/dhseq (aligned like hseq). Returns fresh buffers (the kernels add these to theirs). */
 export function lstmBackward(dhseq: ArrayLike<number>, x: ArrayLike<number>, W: ArrayLike<number>, U: ArrayLike<number>,
-                             cache: LstmCache, d: LstmDims): LstmGrads {
+                             cache: LstmCache, d: LstmDims, mask?: ArrayLike<number>): LstmGrads {
   const { B, T, I, H } = d;
   const G = 4 * H;
   const dx = new Float64Array(B * T * I), dW = new Float64Array(I * G), dU = new Float64Array(H * G), dbias = new Float64Array(G);
@@ -56,6 +63,11 @@ export function lstmBackward(dhseq: ArrayLike<number>, x: ArrayLike<number>, W: 
     for (let s = T - 1; s >= 0; s--) {
       const t = pos(s, T, d.reverse);
       const row = b * T + t;
+      if (mask && mask[row] === 0) {
+        // forward: (h, c) carried and output  =>  dh_prev = dh_next + dhseq_t, dc_prev = dc_next, nothing into x or weights
+        for (let j = 0; j < H; j++) dhNext[j] += dhseq[row * H + j];
+        continue;
+      }
       const prow = s > 0 ? b * T + pos(s - 1, T, d.reverse) : -1;
       for (let j = 0; j < H; j++) {
         const gi = cache.gates[row * G + j], gf = cache.gates[row * G + H + j];

@@ -1,7 +1,7 @@
 // Reference batch normalization: normalized statistics, Keras's moving update, and both backwards by central differences.
 import { describe, it, expect } from 'vitest';
 import { rand, expectClose } from '../helpers/kernels.js';
-import { bnForwardTrain, bnBackwardTrain, bnForwardInfer, bnBackwardInfer, bnUpdateMoving } from './norm.js';
+import { bnForwardTrain, bnBackwardTrain, bnForwardInfer, bnBackwardInfer, bnUpdateMoving, bnDen } from './norm.js';
 import { gradCheck, weights } from './check.js';
 
 describe('ref batchnorm', () => {
@@ -47,5 +47,32 @@ describe('ref batchnorm', () => {
     const mm = rand(C, 54), mv = rand(C, 55, 0.5, 2);
     const dx = bnBackwardInfer(r, gamma, mv, N, C, eps);
     gradCheck(() => bnForwardInfer(x, gamma, beta, mm, mv, N, C, eps), x, dx, r, 'dx');
+  });
+
+  for (const mask of [[1, 0, 1, 1, 0, 1, 0], [0, 0, 1, 0, 0, 0, 0], [1, 1, 1, 1, 1, 1, 1]]) {
+    it(`masked training backward matches central differences (mask ${mask.join('')})`, () => {
+      const N = mask.length, C = 3, eps = 1e-3;
+      const x = rand(N * C, 60, -2, 2), gamma = rand(C, 61, 0.5, 1.5), beta = rand(C, 62), r = weights(N * C, 63);
+      const fw = bnForwardTrain(x, gamma, beta, N, C, eps, mask);
+      const g = bnBackwardTrain(r, x, gamma, fw.mean, fw.invstd, N, C, mask);
+      const f = () => bnForwardTrain(x, gamma, beta, N, C, eps, mask).y;
+      gradCheck(f, x, g.dx, r, 'dx');
+      gradCheck(f, gamma, g.dgamma, r, 'dgamma');
+      gradCheck(f, beta, g.dbeta, r, 'dbeta');
+    });
+  }
+
+  it('masked statistics are those of the real rows (den = count + 1e-7); an all-ones mask is the unmasked layer', () => {
+    const N = 6, C = 2, eps = 1e-3, mask = [1, 0, 1, 0, 0, 1];
+    const x = rand(N * C, 70), gamma = rand(C, 71), beta = rand(C, 72);
+    const fw = bnForwardTrain(x, gamma, beta, N, C, eps, mask);
+    const realRows = Float64Array.from([0, 2, 5].flatMap((n) => [x[n * C], x[n * C + 1]]));
+    const sub = bnForwardTrain(realRows, gamma, beta, 3, C, eps);
+    expect(bnDen(N, mask)).toBeCloseTo(3 + 1e-7, 15);
+    expectClose(fw.mean, sub.mean, 1e-12, 1e-6);
+    expectClose(fw.vr, sub.vr, 1e-12, 1e-6);
+    const ones = new Array(N).fill(1);
+    // the 1e-7 in the denominator is the only difference
+    expectClose(bnForwardTrain(x, gamma, beta, N, C, eps, ones).y, bnForwardTrain(x, gamma, beta, N, C, eps).y, 1e-6, 1e-6);
   });
 });
