@@ -52,7 +52,6 @@ export function rng_uniform(out: usize, n: i32, k0: u32, k1: u32, lo: u32, hi: u
 }
 
 // out[i] = mean + std * z, z standard normal by Box-Muller from block i (f64 math, AssemblyScript's own log/cos).
-// truncated != 0 redraws (next block words) until |z| <= 2, as truncated_normal does.
 export function rng_normal(out: usize, n: i32, k0: u32, k1: u32, lo: u32, hi: u32, mean: f32, std: f32): void {
   for (let i = 0; i < n; i++) {
     block(k0, k1, lo, hi, <u32>i);

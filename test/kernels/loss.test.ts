@@ -2,15 +2,15 @@
 // gradient on tail-breaking shapes, extreme logits and clipped probabilities, and NaN kept visible in value and gradient.
 import { describe, it, expect } from 'vitest';
 import { kernelArena, buf, read, rand, expectClose } from '../helpers/kernels.js';
-import { bceLogits, bceProbs, cceLogits, cceProbs, mse, type LossOut } from '../ref/loss.js';
+import { bceLogits, bceProbs, cceLogits, cceProbs, scceProbs, mse, type LossOut } from '../ref/loss.js';
 import { f32rand, f32of, plus, scoped } from './common.js';
 
 const a = kernelArena();
 const k = a.k;
 
-type Name = 'bce_logits' | 'bce_probs' | 'cce_logits' | 'cce_probs' | 'mse';
+type Name = 'bce_logits' | 'bce_probs' | 'cce_logits' | 'cce_probs' | 'scce_probs' | 'mse';
 const REF: Record<Name, (x: Float64Array, y: Float64Array, M: number, N: number, s: number) => LossOut> = {
-  bce_logits: bceLogits, bce_probs: bceProbs, cce_logits: cceLogits, cce_probs: cceProbs, mse,
+  bce_logits: bceLogits, bce_probs: bceProbs, cce_logits: cceLogits, cce_probs: cceProbs, scce_probs: scceProbs, mse,
 };
 
 /** Runs a loss kernel with d prefilled by d0; cce_logits gets its softmax from softmax_forward, as the model does. */
@@ -36,7 +36,7 @@ function oneHot(M: number, N: number, seed: number): Float64Array {
 }
 
 const RANGES: Record<Name, [number, number]> = {
-  bce_logits: [-6, 6], bce_probs: [0.01, 0.99], cce_logits: [-6, 6], cce_probs: [0.01, 1], mse: [-2, 2],
+  bce_logits: [-6, 6], bce_probs: [0.01, 0.99], cce_logits: [-6, 6], cce_probs: [0.01, 1], scce_probs: [0.01, 0.99], mse: [-2, 2],
 };
 
 function check(name: Name, x: Float64Array, y: Float64Array, M: number, N: number, tag: string): void {
@@ -55,7 +55,7 @@ describe('loss kernels', () => {
         seed += 10;
         const [lo, hi] = RANGES[name];
         const x = f32rand(M * N, seed, lo, hi);
-        const y = name.startsWith('cce') ? oneHot(M, N, seed + 1) : name === 'mse' ? f32rand(M * N, seed + 1) : f32rand(M * N, seed + 1, 0, 1);
+        const y = /cce/.test(name) ? oneHot(M, N, seed + 1) : name === 'mse' ? f32rand(M * N, seed + 1) : f32rand(M * N, seed + 1, 0, 1);
         check(name, x, y, M, N, `M=${M} N=${N}`);
       }
     });
@@ -78,13 +78,14 @@ describe('loss kernels', () => {
     expect(Number.isFinite(got.loss)).toBe(true);
     expect(got.d[0]).toBe(0);
     check('cce_probs', f32of([0, 0.5, 0.5, 1, 0, 0]), f32of([1, 0, 0, 0, 1, 0]), 2, 3, 'zeros');
+    check('scce_probs', f32of([0, 0.5, 0.5, 1, 0, 0]), f32of([1, 0, 0, 0, 1, 0]), 2, 3, 'zeros');
   });
 
   for (const name of Object.keys(REF) as Name[]) {
     it(`${name}: NaN in the prediction gives a NaN value and a NaN gradient where the reference has one`, () => {
       const M = 2, N = 5;
       const [lo, hi] = RANGES[name];
-      const x = f32rand(M * N, 9, lo, hi), y = name.startsWith('cce') ? oneHot(M, N, 10) : f32rand(M * N, 10, 0, 1);
+      const x = f32rand(M * N, 9, lo, hi), y = /cce/.test(name) ? oneHot(M, N, 10) : f32rand(M * N, 10, 0, 1);
       x[1 * N + 2] = NaN;
       const got = kernel(name, x, y, M, N, 1, new Float64Array(M * N));
       const want = REF[name](x, y, M, N, 1);

@@ -1,7 +1,7 @@
 // Reference losses: known values, logits forms against probability forms, and every gradient by central differences.
 import { describe, it, expect } from 'vitest';
 import { rand, expectClose, numericGrad } from '../helpers/kernels.js';
-import { bceLogits, bceProbs, cceLogits, cceProbs, mse, EPS } from './loss.js';
+import { bceLogits, bceProbs, cceLogits, cceProbs, scceProbs, mse, EPS } from './loss.js';
 import { softmaxForward } from './dense.js';
 
 const M = 3, N = 4;
@@ -22,6 +22,10 @@ describe('ref losses', () => {
     expect(bceProbs([0.25], [1], 1, 1, 1).loss).toBeCloseTo(-Math.log(0.25 + EPS), 15);
     // cce on probabilities renormalizes
     expect(cceProbs([1, 3], [0, 1], 1, 2, 1).loss).toBeCloseTo(-Math.log(0.75), 15);
+    // sparse cce on probabilities clips before renormalizing: p = [0, 1] -> q = [eps, 1 - eps], sum 1
+    expect(scceProbs([0, 1], [0, 1], 1, 2, 1).loss).toBeCloseTo(-Math.log(1 - EPS), 15);
+    expect(scceProbs([1, 3], [0, 1], 1, 2, 1).loss).toBeCloseTo(-Math.log((1 - EPS) / (2 - 2 * EPS)), 15);
+    expect(scceProbs([0.2, 0.6], [0, 1], 1, 2, 1).loss).toBeCloseTo(cceProbs([0.2, 0.6], [0, 1], 1, 2, 1).loss, 15);
   });
 
   it('probability forms agree with the logits forms away from the clip', () => {
@@ -37,6 +41,7 @@ describe('ref losses', () => {
     ['bce_probs', (x, y, s) => bceProbs(x, y, M, N, s), [0.05, 0.95], false],
     ['cce_logits', (x, y, s) => cceLogits(x, y, M, N, s), [-4, 4], true],
     ['cce_probs', (x, y, s) => cceProbs(x, y, M, N, s), [0.05, 0.95], true],
+    ['scce_probs', (x, y, s) => scceProbs(x, y, M, N, s), [0.05, 0.95], true],
     ['mse', (x, y, s) => mse(x, y, M, N, s), [-2, 2], false],
   ];
   for (const [name, f, [lo, hi], categorical] of cases) {

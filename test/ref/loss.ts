@@ -84,6 +84,23 @@ export function cceProbs(p: ArrayLike<number>, y: ArrayLike<number>, M: number, 
   return { loss, d };
 }
 
+/** Sparse CCE on probabilities (Keras on TF): q = clip(p, eps, 1 - eps), l = -sum_j y_j ln(q_j / sum q) (clip first,
+ *  then renormalize); dl/dp_k = [p_k unclipped] (-y_k / q_k + sum(y) / sum(q)). */
+export function scceProbs(p: ArrayLike<number>, y: ArrayLike<number>, M: number, N: number, scale: number): LossOut {
+  const d = new Float64Array(M * N);
+  let loss = 0;
+  for (let m = 0; m < M; m++) {
+    let sq = 0, sy = 0;
+    for (let j = 0; j < N; j++) { sq += clip(p[m * N + j], EPS, 1 - EPS); sy += y[m * N + j]; }
+    for (let j = 0; j < N; j++) {
+      const i = m * N + j, q = clip(p[i], EPS, 1 - EPS);
+      loss += -y[i] * Math.log(q / sq);
+      d[i] = passes(p[i], EPS, 1 - EPS) ? scale * (-y[i] / q + sy / sq) : 0;
+    }
+  }
+  return { loss, d };
+}
+
 /** l = mean_j (p - y)^2; dl/dp = 2 (p - y) / N. */
 export function mse(p: ArrayLike<number>, y: ArrayLike<number>, M: number, N: number, scale: number): LossOut {
   const d = new Float64Array(M * N);
