@@ -3,6 +3,7 @@
 // re-planned (reset to a mark) when the batch or sequence length grows. Views are made on demand: a memory.grow
 // detaches old buffers, so none is cached.
 import { instantiate, type Kernels } from './wasm.js';
+import type { Pool } from './threads.js';
 import { MemoryError } from './errors.js';
 
 const PAGE = 65536;
@@ -11,12 +12,15 @@ const MAX_BYTES = 65536 * PAGE; // 4 GiB of wasm32 memory
 export class Arena {
   readonly k: Kernels;
   readonly memory: WebAssembly.Memory;
+  /** Runs lists of kernel calls on this model's threads (one list per thread; same bytes with any count). */
+  readonly pool: Pool;
   private top: number;
 
   constructor() {
     const inst = instantiate(2);
     this.k = inst.kernels;
     this.memory = inst.memory;
+    this.pool = inst.pool;
     this.top = align(this.k.heap_base());
   }
 

@@ -1,5 +1,6 @@
 // Public API of bilstm-attn: init, sequential, layers, optimizers, errors and types.
-export { init, initSync } from './wasm.js';
+export { init, initSync, info } from './wasm.js';
+export type { InitOptions } from './wasm.js';
 export { Sequential, sequential } from './model.js';
 export type { SequentialArgs, CompileArgs, WeightValue, PredictionWithAttention } from './model.js';
 export { layers } from './layers/index.js';

@@ -1,6 +1,7 @@
 // Compiles the Wasm core once and instantiates it per model; the typed Kernels interface mirrors assembly/index.ts 1:1.
-import { WASM_BASE64 } from './wasm-binary.js';
-import { StateError } from './errors.js';
+import { WASM_BASE64, WASM_THREADS_BASE64 } from './wasm-binary.js';
+import { ConfigError, StateError } from './errors.js';
+import { Pool, loadWorkerSupport } from './threads.js';
 
 type P = number; // a byte offset into the model's memory
 type I = number; // an i32
@@ -61,6 +62,8 @@ export interface Kernels {
 }
 
 let compiled: WebAssembly.Module | null = null;
+let compiledThreads: WebAssembly.Module | null = null;
+let threadCount = 1;
 
 function decodeBase64(b64: string): Uint8Array {
   const bin = atob(b64);
@@ -69,30 +72,58 @@ function decodeBase64(b64: string): Uint8Array {
   return out;
 }
 
-/** Compiles the Wasm module once. Call (and await) before building models. */
-export async function init(): Promise<void> {
-  if (compiled) return;
-  compiled = await WebAssembly.compile(decodeBase64(WASM_BASE64) as BufferSource);
+export interface InitOptions {
+  /** Threads per model (default 1). Above 1, models use shared memory and worker threads where the runtime has them;
+   *  results are bit-identical to one thread. */
+  threads?: number;
 }
 
-/** Synchronous compile, for runtimes and tests that cannot await (Node allows compiling a small module inline). */
+function checkThreads(t: unknown): number {
+  if (t === undefined) return 1;
+  if (typeof t !== 'number' || !Number.isInteger(t) || t < 1 || t > 64) throw new ConfigError(`init: expected threads to be an integer in [1, 64], got ${JSON.stringify(t)}.`);
+  return t;
+}
+
+/** Compiles the Wasm module once (and the shared-memory build when threads > 1). Call (and await) before building models. */
+export async function init(options: InitOptions = {}): Promise<void> {
+  const threads = checkThreads(options.threads);
+  if (!compiled) compiled = await WebAssembly.compile(decodeBase64(WASM_BASE64) as BufferSource);
+  if (threads > 1 && typeof SharedArrayBuffer !== 'undefined' && await loadWorkerSupport()) {
+    if (!compiledThreads) compiledThreads = await WebAssembly.compile(decodeBase64(WASM_THREADS_BASE64) as BufferSource);
+    threadCount = threads;
+  } else {
+    threadCount = 1;
+  }
+}
+
+/** Synchronous compile of the single-thread core, for runtimes and tests that cannot await. */
 export function initSync(): void {
   if (compiled) return;
   compiled = new WebAssembly.Module(decodeBase64(WASM_BASE64) as BufferSource);
 }
 
+/** What init() chose: threads per model and whether the shared-memory core is in use. */
+export function info(): { threads: number; simd: true; sharedMemory: boolean } {
+  return { threads: threadCount, simd: true, sharedMemory: threadCount > 1 };
+}
+
 export interface Instance {
   kernels: Kernels;
   memory: WebAssembly.Memory;
+  pool: Pool;
 }
 
-/** A fresh instance with its own memory (one arena per model). */
+const MAX_PAGES = 65536;
+
+/** A fresh instance with its own memory (one arena per model), shared with its workers when threads > 1. */
 export function instantiate(initialPages = 16): Instance {
   if (!compiled) {
     throw new StateError('bilstm-attn: expected init() to have been awaited before creating a model, got no compiled module. Call `await init()` first.');
   }
-  const memory = new WebAssembly.Memory({ initial: initialPages, maximum: 65536 });
-  const instance = new WebAssembly.Instance(compiled, {
+  const shared = threadCount > 1 && compiledThreads !== null;
+  const module = shared ? compiledThreads! : compiled;
+  const memory = new WebAssembly.Memory({ initial: initialPages, maximum: MAX_PAGES, shared } as WebAssembly.MemoryDescriptor);
+  const instance = new WebAssembly.Instance(module, {
     env: {
       memory,
       abort: (_m: number, _f: number, line: number, col: number) => {
@@ -100,5 +131,6 @@ export function instantiate(initialPages = 16): Instance {
       },
     },
   });
-  return { kernels: instance.exports as unknown as Kernels, memory };
+  const kernels = instance.exports as unknown as Kernels;
+  return { kernels, memory, pool: new Pool(kernels, module, memory, shared ? threadCount : 1) };
 }

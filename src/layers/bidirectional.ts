@@ -3,6 +3,7 @@ import { Layer, sizeOf, type Ctx, type LayerArgs, type Shape } from './layer.js'
 import { LSTM } from './lstm.js';
 import type { Arena } from '../arena.js';
 import { ConfigError } from '../errors.js';
+import { recorder } from '../threads.js';
 
 export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave';
 const MODES: Record<MergeMode, number> = { concat: 0, sum: 1, mul: 2, ave: 3 };
@@ -79,14 +80,18 @@ export class Bidirectional extends Layer {
     const fw = this.forwardLayer, bw = this.backwardLayer;
     fw.inMask = this.inMask;
     bw.inMask = this.inMask;
+    // The two directions are independent work: record each as a list of kernel calls and run them on two threads.
+    const rf = recorder(), rb = recorder();
+    const cf: Ctx = { ...c, k: rf.k }, cb: Ctx = { ...c, k: rb.k };
     if (this.returnSequences) {
       // Keras flips the backward layer's sequence back in time: both then align with input positions.
-      this.f = fw.sequence(c, x, B, fw.goBackwards);
-      this.g = bw.sequence(c, x, B, !bw.goBackwards);
+      this.f = fw.sequence(cf, x, B, fw.goBackwards);
+      this.g = bw.sequence(cb, x, B, !bw.goBackwards);
     } else {
-      this.f = fw.forward(c, x, B);
-      this.g = bw.forward(c, x, B);
+      this.f = fw.forward(cf, x, B);
+      this.g = bw.forward(cb, x, B);
     }
+    c.a.pool.run([rf.calls, rb.calls]);
     c.k.merge_forward(this.y, this.f, this.g, this.rows(B), this.H, MODES[this.mergeMode]);
     return this.y;
   }
@@ -99,13 +104,16 @@ export class Bidirectional extends Layer {
     c.k.merge_backward(this.df, this.dg, dy, this.f, this.g, R, this.H, MODES[this.mergeMode]);
     const n = B * this.inputSize();
     let dxf: number, dxb: number;
+    const rf = recorder(), rb = recorder();
+    const cf: Ctx = { ...c, k: rf.k }, cb: Ctx = { ...c, k: rb.k };
     if (this.returnSequences) {
-      dxf = fw.sequenceBackward(c, this.df, B, fw.goBackwards);
-      dxb = bw.sequenceBackward(c, this.dg, B, !bw.goBackwards);
+      dxf = fw.sequenceBackward(cf, this.df, B, fw.goBackwards);
+      dxb = bw.sequenceBackward(cb, this.dg, B, !bw.goBackwards);
     } else {
-      dxf = fw.backward(c, this.df, B);
-      dxb = bw.backward(c, this.dg, B);
+      dxf = fw.backward(cf, this.df, B);
+      dxb = bw.backward(cb, this.dg, B);
     }
+    c.a.pool.run([rf.calls, rb.calls]);
     c.a.zero(this.dx, n);
     c.k.add_into(this.dx, dxf, n);
     c.k.add_into(this.dx, dxb, n);
