@@ -11,7 +11,7 @@ export { batchnorm_forward_train, batchnorm_update_moving, batchnorm_forward_inf
 export { dropout_forward, dropout_backward } from './dropout';
 export { rng_u32, rng_uniform, rng_normal, rng_normal_f64 } from './rng';
 export { bce_logits, bce_probs, cce_logits, cce_probs, scce_probs, mse } from './loss';
-export { adam_step, sgd_step, rmsprop_step } from './optim';
+export { adam_step, sgd_step, rmsprop_step, grad_sumsq, grad_scale, grad_clip } from './optim';
 
 // First free byte after the module's static data: the arena starts here (rounded up to 16).
 export function heap_base(): usize { return __heap_base; }

@@ -13,12 +13,14 @@
 
 // Adam (Keras): m += (g - m)(1 - b1); v += (g^2 - v)(1 - b2); alpha = lr sqrt(1 - b2^t) / (1 - b1^t);
 // p -= alpha m / (sqrt(v) + eps). t = iterations + 1. vhat != 0 enables amsgrad (vhat = max(vhat, v)).
+// lazy != 0 (row-sparse gradients only): rows the batch did not touch are left alone, moments included.
 export function adam_step(p: usize, m: usize, v: usize, vhat: usize, g: usize, slot: usize, R: i32, D: i32,
-                          lr: f32, b1: f32, b2: f32, eps: f32, t: f64): void {
+                          lr: f32, b1: f32, b2: f32, eps: f32, t: f64, lazy: i32): void {
   const alpha = <f32>(<f64>lr * Math.sqrt(1.0 - Math.pow(<f64>b2, t)) / (1.0 - Math.pow(<f64>b1, t)));
   const c1: f32 = <f32>1.0 - b1, c2: f32 = <f32>1.0 - b2;
   for (let r = 0; r < R; r++) {
     const gr = gradRow(g, slot, r, D);
+    if (lazy != 0 && gr == 0) continue;
     const base = <usize>r * <usize>D * 4;
     for (let j = 0; j < D; j++) {
       const o = base + <usize>j * 4;
@@ -79,5 +81,27 @@ export function rmsprop_step(p: usize, v: usize, s: usize, mg: usize, g: usize, 
         store<f32>(p + o, load<f32>(p + o) - delta);
       }
     }
+  }
+}
+
+// Gradient clipping helpers (Keras clipnorm / global_clipnorm / clipvalue), fixed summation order.
+// sum of squares of g[n], accumulated in f64 in index order.
+export function grad_sumsq(g: usize, n: i32): f64 {
+  let s: f64 = 0;
+  for (let i = 0; i < n; i++) { const v = <f64>load<f32>(g + <usize>i * 4); s += v * v; }
+  return s;
+}
+
+// g[n] *= s
+export function grad_scale(g: usize, n: i32, s: f32): void {
+  for (let i = 0; i < n; i++) { const o = <usize>i * 4; store<f32>(g + o, load<f32>(g + o) * s); }
+}
+
+// g[n] = clip(g, -c, c)
+export function grad_clip(g: usize, n: i32, c: f32): void {
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i * 4;
+    const v = load<f32>(g + o);
+    store<f32>(g + o, v > c ? c : v < -c ? -c : v);
   }
 }

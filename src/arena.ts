@@ -9,7 +9,16 @@ import { MemoryError } from './errors.js';
 const PAGE = 65536;
 const MAX_BYTES = 65536 * PAGE; // 4 GiB of wasm32 memory
 
-export class Arena {
+/** What planning needs: somewhere to allocate. The Arena allocates; a SizeCounter only adds up (a dry run). */
+export interface Allocator { alloc(bytes: number, what?: string): number }
+
+/** Dry-run allocator: sums the aligned sizes a plan would take, so a plan that cannot fit fails before allocating. */
+export class SizeCounter implements Allocator {
+  bytes = 0;
+  alloc(bytes: number): number { const p = this.bytes; this.bytes = align(this.bytes + bytes); return p + 16; }
+}
+
+export class Arena implements Allocator {
   readonly k: Kernels;
   readonly memory: WebAssembly.Memory;
   /** Runs lists of kernel calls on this model's threads (one list per thread; same bytes with any count). */

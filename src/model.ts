@@ -1,6 +1,6 @@
 // The Sequential model: build (shapes, no memory), lazy allocation of weights in one arena, compile, predict,
 // evaluate, computeGradients, getWeights/setWeights, summary. The fit loop lives in train.ts.
-import { Arena, fmtBytes } from './arena.js';
+import { Arena, SizeCounter, fmtBytes } from './arena.js';
 import { Layer, sizeOf, type Ctx, type Shape, type Weight } from './layers/layer.js';
 import { Embedding } from './layers/embedding.js';
 import { Attention } from './layers/attention.js';
@@ -188,6 +188,13 @@ export class Sequential {
     if (B <= this.plannedB) return;
     a.reset(this.persistentMark);
     this.plannedB = 0;
+    // Dry run first: a batch that cannot fit fails here, saying what it needs, before anything is allocated.
+    const need = new SizeCounter();
+    for (const l of this.layers) l.plan(need, B);
+    const io = (B * sizeOf(this.inputShape!) + 2 * B * this.layers[this.layers.length - 1].outputSize()) * 4 + 48;
+    if (!a.fits(need.bytes + io)) {
+      throw new MemoryError(`${this.name}: a batch of ${B} needs ${fmtBytes(need.bytes + io)} of activations, but only ${fmtBytes(MAX_BYTES - a.mark())} of the 4 GiB Wasm memory is left after the weights${this.optimizer ? ' and optimizer state' : ''}. Use a smaller batchSize.`);
+    }
     try {
       for (const l of this.layers) l.plan(a, B);
       this.inPtr = a.alloc(B * sizeOf(this.inputShape!) * 4, 'input batch');
@@ -360,7 +367,7 @@ export class Sequential {
     return this.trainableList().map(({ layer, w }) => {
       if (!w.sparse) return { w };
       const e = layer as Embedding;
-      return { w, sparse: { slot: () => e.slot, rows: () => e.dRows, R: e.inputDim, D: e.outputDim } };
+      return { w, sparse: { slot: () => e.slot, rows: () => e.dRows, count: () => e.rowCount, R: e.inputDim, D: e.outputDim } };
     });
   }
 

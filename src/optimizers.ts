@@ -5,19 +5,72 @@ import type { Kernels } from './wasm.js';
 import type { Weight } from './layers/layer.js';
 import { ConfigError } from './errors.js';
 
-export interface AdamConfig { learningRate?: number; beta1?: number; beta2?: number; epsilon?: number; amsgrad?: boolean }
-export interface SGDConfig { learningRate?: number; momentum?: number; nesterov?: boolean }
-export interface RMSpropConfig { learningRate?: number; rho?: number; momentum?: number; epsilon?: number; centered?: boolean }
+/** Gradient clipping, as Keras: clipnorm per tensor, globalClipnorm over all tensors, clipvalue elementwise. */
+export interface ClipConfig { clipnorm?: number; globalClipnorm?: number; clipvalue?: number }
+export interface AdamConfig extends ClipConfig {
+  learningRate?: number; beta1?: number; beta2?: number; epsilon?: number; amsgrad?: boolean;
+  /** Row-sparse (embedding) gradients update only the rows a batch touched (default false: Keras decays every row). */
+  lazy?: boolean;
+}
+export interface SGDConfig extends ClipConfig { learningRate?: number; momentum?: number; nesterov?: boolean }
+export interface RMSpropConfig extends ClipConfig { learningRate?: number; rho?: number; momentum?: number; epsilon?: number; centered?: boolean }
 
 /** A trainable weight as the optimizer sees it: values, dense gradient or row-sparse gradient. */
 export interface Slot {
   w: Weight;
   /** For sparse weights: the row map and gradient rows (read at step time). */
-  sparse?: { slot: () => number; rows: () => number; R: number; D: number };
+  sparse?: { slot: () => number; rows: () => number; count: () => number; R: number; D: number };
 }
 
 export abstract class Optimizer {
   abstract readonly name: string;
+  clipnorm: number | null = null;
+  globalClipnorm: number | null = null;
+  clipvalue: number | null = null;
+
+  /** Reads and checks the clipping options (Keras 2: clipnorm with globalClipnorm is an error; clipvalue is ignored
+   *  when a norm is set). */
+  protected setClipping(c: ClipConfig, where: string): void {
+    const pos = (x: number) => x > 0;
+    if (c.clipnorm !== undefined) this.clipnorm = num(c.clipnorm, 0, where, 'clipnorm > 0', pos);
+    if (c.globalClipnorm !== undefined) this.globalClipnorm = num(c.globalClipnorm, 0, where, 'globalClipnorm > 0', pos);
+    if (c.clipvalue !== undefined) this.clipvalue = num(c.clipvalue, 0, where, 'clipvalue > 0', pos);
+    if (this.clipnorm !== null && this.globalClipnorm !== null) {
+      throw new ConfigError(`${where}: expected at most one of clipnorm and globalClipnorm, got both (${this.clipnorm}, ${this.globalClipnorm}).`);
+    }
+    if (this.clipvalue !== null && (this.clipnorm !== null || this.globalClipnorm !== null)) this.clipvalue = null;
+  }
+
+  protected clipConfig(): ClipConfig {
+    const o: ClipConfig = {};
+    if (this.clipnorm !== null) o.clipnorm = this.clipnorm;
+    if (this.globalClipnorm !== null) o.globalClipnorm = this.globalClipnorm;
+    if (this.clipvalue !== null) o.clipvalue = this.clipvalue;
+    return o;
+  }
+
+  /** The gradient buffer of a slot and its length in floats (for a sparse slot: the rows the batch touched). */
+  private gradOf(s: Slot): [number, number] {
+    return s.sparse ? [s.sparse.rows(), s.sparse.count() * s.sparse.D] : [s.w.grad, s.w.size];
+  }
+
+  /** Applies clipping in place, before the update. Norms are f64 sums in a fixed order. */
+  private clip(k: Kernels, slots: Slot[]): void {
+    if (this.clipvalue !== null) for (const s of slots) { const [g, n] = this.gradOf(s); k.grad_clip(g, n, this.clipvalue); }
+    if (this.clipnorm !== null) {
+      for (const s of slots) {
+        const [g, n] = this.gradOf(s);
+        const norm = Math.sqrt(k.grad_sumsq(g, n));
+        if (norm > this.clipnorm) k.grad_scale(g, n, this.clipnorm / norm);
+      }
+    }
+    if (this.globalClipnorm !== null) {
+      let total = 0;
+      for (const s of slots) { const [g, n] = this.gradOf(s); total += k.grad_sumsq(g, n); }
+      const G = Math.sqrt(total);
+      if (G > this.globalClipnorm) for (const s of slots) { const [g, n] = this.gradOf(s); k.grad_scale(g, n, this.globalClipnorm / G); }
+    }
+  }
   /** Per-weight state buffers, by weight name. */
   protected state = new Map<string, number[]>();
   iterations = 0;
@@ -40,6 +93,7 @@ export abstract class Optimizer {
 
   /** Applies one step to every slot; the caller increments iterations afterwards. */
   apply(k: Kernels, slots: Slot[]): void {
+    this.clip(k, slots);
     for (const s of slots) {
       const st = this.state.get(s.w.name)!;
       if (s.sparse) this.step(k, s.w.ptr, st, s.sparse.rows(), s.sparse.slot(), s.sparse.R, s.sparse.D);
@@ -66,9 +120,12 @@ function num(v: unknown, d: number, where: string, what: string, check: (x: numb
 export class Adam extends Optimizer {
   readonly name = 'adam';
   readonly learningRate: number; readonly beta1: number; readonly beta2: number; readonly epsilon: number; readonly amsgrad: boolean;
+  readonly lazy: boolean;
   constructor(c: AdamConfig = {}) {
     super();
     const w = 'optimizers.adam';
+    this.setClipping(c, w);
+    this.lazy = c.lazy ?? false;
     this.learningRate = num(c.learningRate, 1e-3, w, 'learningRate > 0', (x) => x > 0);
     this.beta1 = num(c.beta1, 0.9, w, 'beta1 in [0, 1)', (x) => x >= 0 && x < 1);
     this.beta2 = num(c.beta2, 0.999, w, 'beta2 in [0, 1)', (x) => x >= 0 && x < 1);
@@ -77,9 +134,9 @@ export class Adam extends Optimizer {
   }
   protected stateCount(): number { return this.amsgrad ? 3 : 2; }
   protected step(k: Kernels, p: number, st: number[], g: number, slot: number, R: number, D: number): void {
-    k.adam_step(p, st[0], st[1], this.amsgrad ? st[2] : 0, g, slot, R, D, this.learningRate, this.beta1, this.beta2, this.epsilon, this.iterations + 1);
+    k.adam_step(p, st[0], st[1], this.amsgrad ? st[2] : 0, g, slot, R, D, this.learningRate, this.beta1, this.beta2, this.epsilon, this.iterations + 1, this.lazy ? 1 : 0);
   }
-  getConfig() { return { name: 'adam', learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, amsgrad: this.amsgrad }; }
+  getConfig() { return { name: 'adam', learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, amsgrad: this.amsgrad, lazy: this.lazy, ...this.clipConfig() }; }
 }
 
 export class SGD extends Optimizer {
@@ -88,6 +145,7 @@ export class SGD extends Optimizer {
   constructor(c: SGDConfig = {}) {
     super();
     const w = 'optimizers.sgd';
+    this.setClipping(c, w);
     this.learningRate = num(c.learningRate, 0.01, w, 'learningRate > 0', (x) => x > 0);
     this.momentum = num(c.momentum, 0, w, 'momentum in [0, 1]', (x) => x >= 0 && x <= 1);
     this.nesterov = c.nesterov ?? false;
@@ -96,7 +154,7 @@ export class SGD extends Optimizer {
   protected step(k: Kernels, p: number, st: number[], g: number, slot: number, R: number, D: number): void {
     k.sgd_step(p, this.momentum > 0 ? st[0] : 0, g, slot, R, D, this.learningRate, this.momentum, this.nesterov ? 1 : 0);
   }
-  getConfig() { return { name: 'sgd', learningRate: this.learningRate, momentum: this.momentum, nesterov: this.nesterov }; }
+  getConfig() { return { name: 'sgd', learningRate: this.learningRate, momentum: this.momentum, nesterov: this.nesterov, ...this.clipConfig() }; }
 }
 
 export class RMSprop extends Optimizer {
@@ -105,6 +163,7 @@ export class RMSprop extends Optimizer {
   constructor(c: RMSpropConfig = {}) {
     super();
     const w = 'optimizers.rmsprop';
+    this.setClipping(c, w);
     this.learningRate = num(c.learningRate, 1e-3, w, 'learningRate > 0', (x) => x > 0);
     this.rho = num(c.rho, 0.9, w, 'rho in [0, 1)', (x) => x >= 0 && x < 1);
     this.momentum = num(c.momentum, 0, w, 'momentum in [0, 1]', (x) => x >= 0 && x <= 1);
@@ -117,7 +176,7 @@ export class RMSprop extends Optimizer {
     const mg = this.centered ? st[this.momentum > 0 ? 2 : 1] : 0;
     k.rmsprop_step(p, st[0], s, mg, g, slot, R, D, this.learningRate, this.rho, this.epsilon, this.momentum);
   }
-  getConfig() { return { name: 'rmsprop', learningRate: this.learningRate, rho: this.rho, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered }; }
+  getConfig() { return { name: 'rmsprop', learningRate: this.learningRate, rho: this.rho, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered, ...this.clipConfig() }; }
 }
 
 /** Factories in the TF.js spirit: optimizers.adam({ learningRate: 0.01 }). */

@@ -55,7 +55,10 @@ export interface Kernels {
   cce_probs(d: P, p: P, y: P, M: I, N: I, scale: number): number;
   scce_probs(d: P, p: P, y: P, M: I, N: I, scale: number): number;
   mse(d: P, p: P, y: P, M: I, N: I, scale: number): number;
-  adam_step(p: P, m: P, v: P, vhat: P, g: P, slot: P, R: I, D: I, lr: number, b1: number, b2: number, eps: number, t: number): void;
+  adam_step(p: P, m: P, v: P, vhat: P, g: P, slot: P, R: I, D: I, lr: number, b1: number, b2: number, eps: number, t: number, lazy: I): void;
+  grad_sumsq(g: P, n: I): number;
+  grad_scale(g: P, n: I, s: number): void;
+  grad_clip(g: P, n: I, c: number): void;
   sgd_step(p: P, m: P, g: P, slot: P, R: I, D: I, lr: number, mu: number, nesterov: I): void;
   simd_peak(iters: I, p: P): number;
   rmsprop_step(p: P, v: P, s: P, mg: P, g: P, slot: P, R: I, D: I, lr: number, rho: number, eps: number, mu: number): void;

@@ -1,6 +1,6 @@
 // Activation layer: y = act(x) elementwise (linear, sigmoid, tanh, relu, hardSigmoid) or softmax over the last axis.
 import { Layer, checkActivation, type Activation, type Ctx, type LayerArgs, type Shape } from './layer.js';
-import type { Arena } from '../arena.js';
+import type { Arena, Allocator } from '../arena.js';
 import { activationForward, activationBackward } from './dense.js';
 
 export interface ActivationArgs extends LayerArgs { activation: Activation }
@@ -17,7 +17,7 @@ export class ActivationLayer extends Layer {
 
   protected computeOutputShape(s: Shape): Shape { return s.slice(); }
 
-  plan(a: Arena, B: number): void {
+  plan(a: Allocator, B: number): void {
     this.n = (this.inputShape[this.inputShape.length - 1] as number) ?? 1;
     this.y = a.alloc(B * this.inputSize() * 4);
     this.dx = a.alloc(B * this.inputSize() * 4);

@@ -1,7 +1,7 @@
 // The reference attention layer: W [F,1], b [T,1]; e = tanh(x.W + b), a = softmax over time, y = x * a ([B,T,F]) or
 // sum_t a_t x_t ([B,F]). The weights a of the last forward are kept for inspection.
 import { Layer, sizeOf, type Ctx, type LayerArgs, type Shape, type Weight } from './layer.js';
-import type { Arena } from '../arena.js';
+import type { Arena, Allocator } from '../arena.js';
 import { checkInitializer, type InitializerSpec } from '../initializers.js';
 import { ShapeError, fmtShape } from '../errors.js';
 
@@ -44,7 +44,7 @@ export class Attention extends Layer {
     return out;
   }
 
-  plan(a: Arena, B: number): void {
+  plan(a: Allocator, B: number): void {
     this.T = sizeOf([this.inputShape[0]]);
     this.F = sizeOf([this.inputShape[1]]);
     this.y = a.alloc(B * this.outputSize() * 4);

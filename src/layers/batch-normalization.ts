@@ -1,7 +1,7 @@
 // BatchNormalization over the last axis (Keras: momentum 0.99, epsilon 1e-3, biased batch variance in training,
 // moving statistics at inference; a frozen layer always runs in inference mode).
 import { Layer, type Ctx, type LayerArgs, type Shape, type Weight } from './layer.js';
-import type { Arena } from '../arena.js';
+import type { Arena, Allocator } from '../arena.js';
 import { checkInitializer, type InitializerSpec } from '../initializers.js';
 import { ConfigError, ShapeError, fmtShape } from '../errors.js';
 
@@ -51,7 +51,7 @@ export class BatchNormalization extends Layer {
     return out;
   }
 
-  plan(a: Arena, B: number): void {
+  plan(a: Allocator, B: number): void {
     const n = B * this.inputSize();
     this.y = a.alloc(n * 4); this.dx = a.alloc(n * 4);
     this.mean = a.alloc(this.C * 4); this.vr = a.alloc(this.C * 4); this.invstd = a.alloc(this.C * 4); this.s = a.alloc(this.C * 12);

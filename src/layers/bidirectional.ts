@@ -1,7 +1,7 @@
 // Bidirectional wrapper: a forward copy and a goBackwards copy of an LSTM, merged (concat, sum, mul, ave).
 import { Layer, sizeOf, type Ctx, type LayerArgs, type Shape } from './layer.js';
 import { LSTM } from './lstm.js';
-import type { Arena } from '../arena.js';
+import type { Arena, Allocator } from '../arena.js';
 import { ConfigError } from '../errors.js';
 import { recorder } from '../threads.js';
 
@@ -61,7 +61,7 @@ export class Bidirectional extends Layer {
     return out;
   }
 
-  plan(a: Arena, B: number): void {
+  plan(a: Allocator, B: number): void {
     this.forwardLayer.plan(a, B);
     this.backwardLayer.plan(a, B);
     this.T = sizeOf([this.inputShape[0]]);

@@ -1,6 +1,6 @@
 // Dense: y = act(x . K + b) on the last axis (K [I,U], b [U]); activations linear, sigmoid, tanh, relu, softmax.
 import { Layer, ACTIVATIONS, checkActivation, checkPositiveInt, type Activation, type Ctx, type LayerArgs, type Shape, type Weight } from './layer.js';
-import type { Arena } from '../arena.js';
+import type { Arena, Allocator } from '../arena.js';
 import { checkInitializer, type InitializerSpec } from '../initializers.js';
 import { ShapeError, fmtShape } from '../errors.js';
 
@@ -59,7 +59,7 @@ export class Dense extends Layer {
     return out;
   }
 
-  plan(a: Arena, B: number): void {
+  plan(a: Allocator, B: number): void {
     const R = B * this.rowsPerSample, U = this.units;
     this.z = a.alloc(R * U * 4);
     this.y = this.activation === 'linear' ? this.z : a.alloc(R * U * 4);

@@ -1,7 +1,7 @@
 // Dropout: inverted (kept values scaled by 1 / (1 - rate)) in training, identity at inference. Masks come from the
 // model's Philox stream for this layer, so they are the same on every machine.
 import { Layer, type Ctx, type LayerArgs, type Shape } from './layer.js';
-import type { Arena } from '../arena.js';
+import type { Arena, Allocator } from '../arena.js';
 import { ConfigError } from '../errors.js';
 
 export interface DropoutArgs extends LayerArgs { rate: number; noiseShape?: number[]; seed?: number }
@@ -23,7 +23,7 @@ export class Dropout extends Layer {
 
   protected computeOutputShape(s: Shape): Shape { return s.slice(); }
 
-  plan(a: Arena, B: number): void {
+  plan(a: Allocator, B: number): void {
     const n = B * this.inputSize();
     this.y = a.alloc(n * 4); this.mask = a.alloc(n * 4); this.dx = a.alloc(n * 4);
   }

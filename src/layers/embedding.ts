@@ -1,6 +1,6 @@
 // Embedding: token ids [B, T] -> vectors [B, T, D]. Its gradient is row-sparse: only the rows a batch touches.
 import { Layer, checkPositiveInt, type Ctx, type LayerArgs, type Shape, type Weight } from './layer.js';
-import type { Arena } from '../arena.js';
+import type { Arena, Allocator } from '../arena.js';
 import { checkInitializer, type InitializerSpec } from '../initializers.js';
 import { ConfigError } from '../errors.js';
 
@@ -62,7 +62,7 @@ export class Embedding extends Layer {
     a.i32(this.slot, this.inputDim).fill(-1);
   }
 
-  plan(a: Arena, B: number): void {
+  plan(a: Allocator, B: number): void {
     const n = B * this.inputSize();
     this.y = a.alloc(n * this.outputDim * 4, `${this.name} output`);
     this.rows = a.alloc(n * 4, `${this.name} gradient rows`);

@@ -1,6 +1,6 @@
 // The layer base class: config, build (declares weights and the output shape, allocates nothing), and the run-time
 // contract the model drives: plan (activation buffers for a batch size), forward, backward.
-import type { Arena } from '../arena.js';
+import type { Arena, Allocator } from '../arena.js';
 import type { Kernels } from '../wasm.js';
 import type { StreamSet } from '../rng.js';
 import type { InitializerSpec } from '../initializers.js';
@@ -106,7 +106,7 @@ export abstract class Layer {
   afterStep(_c: Ctx): void {}
 
   /** Allocates activation buffers for up to B samples (after weights are allocated). */
-  abstract plan(a: Arena, B: number): void;
+  abstract plan(a: Allocator, B: number): void;
   /** Runs on B <= planned samples; x is the previous layer's output (or the input buffer); returns the output. */
   abstract forward(c: Ctx, x: number, B: number): number;
   /** Accumulates weight gradients; returns the gradient w.r.t. x (a buffer this layer owns), or 0 for ids. */

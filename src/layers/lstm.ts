@@ -1,6 +1,6 @@
 // LSTM over whole sequences (Keras semantics: gates i, f, c, o; zero initial state; goBackwards; returnSequences).
 import { Layer, ACTIVATIONS, checkActivation, checkPositiveInt, sizeOf, type Ctx, type LayerArgs, type Shape, type Weight, type ElementwiseActivation } from './layer.js';
-import type { Arena } from '../arena.js';
+import type { Arena, Allocator } from '../arena.js';
 import { checkInitializer, initialize, type InitializerSpec } from '../initializers.js';
 import { ConfigError, ShapeError, fmtShape } from '../errors.js';
 
@@ -92,7 +92,7 @@ export class LSTM extends Layer {
     return out;
   }
 
-  plan(a: Arena, B: number): void {
+  plan(a: Allocator, B: number): void {
     const T = this.T = sizeOf([this.inputShape[0]]);
     const I = this.I = sizeOf([this.inputShape[1]]);
     const H = this.units, G = 4 * H, f = 4;

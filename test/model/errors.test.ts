@@ -134,3 +134,21 @@ describe('setWeights', () => {
     expect(weightBytes(c2)).toEqual(weightBytes(a));
   });
 });
+
+describe('memory planning', () => {
+  it('a batch whose activations cannot fit fails before allocating, saying what it needs; smaller batches still work', () => {
+    const m = sequential({ layers: [
+      layers.embedding({ inputDim: 5, outputDim: 64, inputLength: 4096 }),
+      layers.bidirectional({ layer: layers.lstm({ units: 64, returnSequences: true }) }),
+      layers.attention({ returnSequences: false }),
+      layers.dense({ units: 1, activation: 'sigmoid' }),
+    ]});
+    m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+    const x = { data: new Int32Array(4096), shape: [1, 4096] };
+    expect(() => m.predict(x, { batchSize: 1 })).not.toThrow();
+    const big = { data: new Int32Array(2048 * 4096), shape: [2048, 4096] };
+    expect(() => m.predict(big, { batchSize: 2048 })).toThrow(MemoryError);
+    expect(() => m.predict(big, { batchSize: 2048 })).toThrow(/a batch of 2048 needs \d+\.\d+ GiB of activations, but only .* Use a smaller batchSize\./);
+    expect(m.predict(x).shape).toEqual([1, 1]);
+  });
+});
