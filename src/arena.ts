@@ -24,6 +24,8 @@ export class Arena implements Allocator {
   /** Runs lists of kernel calls on this model's threads (one list per thread; same bytes with any count). */
   readonly pool: Pool;
   private top: number;
+  /** End of the highest region ever handed out: memory past it is fresh from grow (already zero). */
+  private highWater = 0;
 
   constructor() {
     const inst = instantiate(2);
@@ -31,6 +33,7 @@ export class Arena implements Allocator {
     this.memory = inst.memory;
     this.pool = inst.pool;
     this.top = align(this.k.heap_base());
+    this.highWater = this.memory.buffer.byteLength; // static data may sit anywhere below the initial size
   }
 
   /** Current end of allocated memory; pass to reset() to drop everything allocated after it. */
@@ -55,7 +58,9 @@ export class Arena implements Allocator {
       this.memory.grow(Math.max(pages, Math.min(Math.ceil(have / PAGE), 65536 - have / PAGE)));
     }
     this.top = end;
-    new Uint8Array(this.memory.buffer, ptr, end - ptr).fill(0);
+    const dirty = Math.min(end, this.highWater);
+    if (dirty > ptr) new Uint8Array(this.memory.buffer, ptr, dirty - ptr).fill(0);
+    this.highWater = Math.max(this.highWater, end);
     return ptr;
   }
 
