@@ -81,7 +81,8 @@ export function lstm_forward(hseq: usize, cseq: usize, gates: usize, phic: usize
 
 // Backward through time in one call. Accumulates into dx [B,T,I], dW [I,4H], dU [H,4H], dbias [4H].
 // dhseq [B,T,H] is the gradient of the loss w.r.t. hseq (aligned like hseq). Scratch (caller-owned, no init needed):
-// dz [B,T,4H], dhrec [B,H], dcrec [B,H], hprev [B,T,H], UT [4H,H], WT [4H,I].
+// dz [B,T,4H], dhrec [B,H], dcrec [B,H], hprev [B,T,H], UT [4H,H], WT [4H,I]. dz may be the gates cache itself (each
+// step reads its gates before writing its dz), which then no longer holds the forward's gates.
 // With a mask, a masked step passes dh and dc straight to the previous step and its dz row is 0, so nothing flows
 // into x or the weights there.
 export function lstm_backward(dx: usize, dW: usize, dU: usize, dbias: usize, dhseq: usize,

@@ -39,7 +39,7 @@ export class LSTM extends Layer {
   private T = 0; private I = 0;
   // buffers
   private hseq = 0; private cseq = 0; private gates = 0; private phic = 0; private out = 0;
-  private dx = 0; private dhseq = 0; private dz = 0; private dhrec = 0; private dcrec = 0; private hprev = 0;
+  private dx = 0; private dhseq = 0; private dhrec = 0; private dcrec = 0; private hprev = 0;
   private UT = 0; private WT = 0; private masked = 0; private zeroBias = 0; private dBiasScratch = 0;
   private x = 0;
 
@@ -99,7 +99,7 @@ export class LSTM extends Layer {
     this.hseq = a.alloc(B * T * H * f); this.cseq = a.alloc(B * T * H * f); this.phic = a.alloc(B * T * H * f);
     this.gates = a.alloc(B * T * G * f);
     this.out = a.alloc(B * (this.returnSequences ? T : 1) * H * f);
-    this.dx = a.alloc(B * T * I * f); this.dhseq = a.alloc(B * T * H * f); this.dz = a.alloc(B * T * G * f);
+    this.dx = a.alloc(B * T * I * f); this.dhseq = a.alloc(B * T * H * f);
     this.dhrec = a.alloc(B * H * f); this.dcrec = a.alloc(B * H * f); this.hprev = a.alloc(B * T * H * f);
     this.UT = a.alloc(G * H * f); this.WT = a.alloc(G * I * f);
     if (this.zeroOutputForMask) this.masked = a.alloc(B * T * H * f);
@@ -135,7 +135,9 @@ export class LSTM extends Layer {
     c.a.zero(this.dx, B * this.T * this.I);
     // Every weight has a gradient buffer (a frozen layer's is written and ignored by the optimizer).
     c.k.lstm_backward(this.dx, this.W.grad, this.U.grad, this.b ? this.b.grad : this.dBiasScratch, dhseq,
-      this.dz, this.dhrec, this.dcrec, this.hprev, this.UT, this.WT,
+      // dz overwrites the gate cache in place: each step reads its gates before writing its dz, and backward is the
+      // cache's last use
+      this.gates, this.dhrec, this.dcrec, this.hprev, this.UT, this.WT,
       this.x, this.hseq, this.cseq, this.gates, this.phic, this.W.ptr, this.U.ptr,
       B, this.T, this.I, this.units, this.goBackwards ? 1 : 0, ACTIVATIONS[this.activation], ACTIVATIONS[this.recurrentActivation], this.inMask);
     return this.dx;
