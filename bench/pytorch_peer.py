@@ -33,6 +33,21 @@ if any(k in os.environ for k in _BAD_ENV):
     sys.stderr.flush()
     os.execve(sys.executable, _argv, _env)
 
+# libgomp reads OMP_WAIT_POLICY when torch loads it. Left unset, torch's idle OpenMP workers spin, and at 2 threads on
+# this 2-core machine they compete with OpenBLAS's own pthreads and with everything else: PASSIVE measured about 2x
+# faster at 2 threads (A and B, OpenBLAS), no different at 1 thread. The peer should get its best figure, so PASSIVE is
+# the default here unless the caller set the variable or passed --omp-wait-policy.
+for _i, _a in enumerate(sys.argv):
+    if _a.startswith("--omp-wait-policy"):
+        _v = _a.split("=", 1)[1] if "=" in _a else (sys.argv[_i + 1] if _i + 1 < len(sys.argv) else "")
+        if _v.lower() in ("unset", "default"):
+            os.environ.pop("OMP_WAIT_POLICY", None)
+        elif _v:
+            os.environ["OMP_WAIT_POLICY"] = _v.upper()
+        break
+else:
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 import argparse
 import json
 import math
@@ -119,6 +134,9 @@ def parse_args(argv):
     p.add_argument("--quick", action="store_true", help="short runs (about 1 s per figure)")
     p.add_argument("--json", metavar="FILE", help="write a JSON list of results to FILE")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--omp-wait-policy", default=None, metavar="P",
+                   help="OMP_WAIT_POLICY for torch's OpenMP pool: passive (default unless already set in the "
+                        "environment), active, or unset")
     a = p.parse_args(argv)
     a.workloads = [w.strip().upper() for w in a.workloads.split(",") if w.strip()]
     for w in a.workloads:
@@ -134,6 +152,13 @@ def main(argv):
         import torch
         import torch.nn as nn
     except ImportError as e:  # graceful skip where torch is absent
+        # Debian's python3-torch lives under /usr/bin/python3; a pyenv/venv python3 first on PATH cannot see it.
+        system_py = "/usr/bin/python3"
+        if (os.path.exists(system_py) and os.path.realpath(sys.executable) != os.path.realpath(system_py)
+                and not os.environ.get("PYTORCH_PEER_REEXEC")):
+            print(f"pytorch peer: torch not importable from {sys.executable}; retrying with {system_py}", flush=True)
+            env = dict(os.environ, PYTORCH_PEER_REEXEC="1")
+            os.execve(system_py, [system_py, os.path.abspath(__file__)] + sys.argv[1:], env)
         print(f"pytorch peer: skipped (torch not importable: {e})")
         if args.json:
             with open(args.json, "w") as f:
@@ -220,6 +245,7 @@ def main(argv):
     if kind == "reference":
         print("  WARNING: reference (netlib) BLAS: PyTorch's CPU matrix products will be many times slower than with "
               "OpenBLAS (Debian: apt-get install libopenblas0-pthread, which libtorch1.13 recommends)")
+    print(f"  OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', '(unset)')}")
     print(f"  mkldnn available: {torch.backends.mkldnn.is_available()}; "
           f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')} "
           f"OPENBLAS_L2_SIZE={os.environ.get('OPENBLAS_L2_SIZE', '(unset)')}")

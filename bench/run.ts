@@ -1,19 +1,35 @@
-// `npm run bench`: benchmark.js suites: Wasm SIMD peak, gemm on LSTM-sized products, and model workloads A and B
-// (training samples/s, batch-1 predict latency), with TF.js (cpu backend) as a peer on A in the same run.
-// Each case checks its result before it is timed. Options: --quick (shorter runs), --no-peer (skip TF.js).
+// `npm run bench`: benchmark.js suites. Kernel families (matmul, lstm, attention, embedding, optimizer) over fixed
+// shapes with GFLOP/s and the fraction of the in-run Wasm SIMD peak; model workloads A, B, C (training samples/s at
+// 1 and 2 threads, batch-1 predict latency, batch-256 predict throughput); peers in the same run: TF.js cpu and wasm
+// (A), PyTorch CPU at 1 and 2 threads (bench/pytorch_peer.py, where Debian's torch is installed); peak RSS of
+// training B, each in its own process. Every case checks its output before it is timed.
+// Writes bench/results.json and prints a table.
+// Options: --quick, --no-peers, --full (adds C-full, the 278 M-parameter reference model), --workloads A,B,C,
+// --threads 1,2, --json FILE.
 import Benchmark from 'benchmark';
 import os from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { init, sequential, layers, type Sequential } from '../src/index.js';
 import { Arena } from '../src/arena.js';
 
-const quick = process.argv.includes('--quick');
-const peer = !process.argv.includes('--no-peer');
-const maxTime = quick ? 1 : 4;
+const argv = process.argv.slice(2);
+const opt = (name: string, d: string) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : d; };
+const quick = argv.includes('--quick');
+const peers = !argv.includes('--no-peers');
+const full = argv.includes('--full');
+const workloads = opt('--workloads', 'A,B,C').split(',');
+const threadList = opt('--threads', '1,2').split(',').map(Number);
+const jsonOut = opt('--json', fileURLToPath(new URL('./results.json', import.meta.url)));
+const maxTime = quick ? 1 : 3;
 
-interface Row { suite: string; name: string; hz: number; rme: number; extra: string }
+interface Row { suite: string; name: string; threads: number; hz: number; rme: number; value: number; unit: string; note?: string }
 const rows: Row[] = [];
 
-function run(suite: string, cases: { name: string; fn: () => void; defer?: boolean; afn?: () => Promise<void>; extra: (hz: number) => string }[]): Promise<void> {
+interface Case { name: string; fn?: () => void; afn?: () => Promise<void>; value: (hz: number) => number; unit: string; threads?: number; note?: (v: number) => string }
+
+function run(suite: string, cases: Case[]): Promise<void> {
   return new Promise((resolve) => {
     const s = new Benchmark.Suite(suite);
     for (const c of cases) {
@@ -21,21 +37,23 @@ function run(suite: string, cases: { name: string; fn: () => void; defer?: boole
         const afn = c.afn;
         s.add(c.name, { defer: true, maxTime, minSamples: 3, fn: (d: { resolve(): void }) => { afn().then(() => d.resolve()); } });
       } else {
-        s.add(c.name, c.fn, { maxTime, minSamples: 5 });
+        s.add(c.name, c.fn!, { maxTime, minSamples: 5 });
       }
     }
     s.on('cycle', (e: { target: Benchmark }) => {
       const t = e.target;
       const c = cases.find((x) => x.name === t.name)!;
-      const row = { suite, name: t.name ?? '', hz: t.hz, rme: t.stats.rme, extra: c.extra(t.hz) };
+      const value = c.value(t.hz);
+      const row: Row = { suite, name: c.name, threads: c.threads ?? 1, hz: t.hz, rme: t.stats.rme, value, unit: c.unit, note: c.note?.(value) };
       rows.push(row);
-      console.log(`${suite} | ${row.name} | ${t.hz.toFixed(2)} ops/s ±${t.stats.rme.toFixed(1)}% | ${row.extra}`);
+      console.log(`${suite} | ${row.name} | ${fmt(value)} ${row.unit} ±${t.stats.rme.toFixed(1)}%${row.note ? ` | ${row.note}` : ''}`);
     });
     s.on('complete', () => resolve());
     s.run({ async: true });
   });
 }
 
+function fmt(v: number): string { return v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(2) : v.toPrecision(3); }
 function check(cond: boolean, what: string): void { if (!cond) throw new Error(`bench: ${what}`); }
 
 function lcgIds(n: number, lo: number, hi: number, seed = 1): Int32Array {
@@ -45,88 +63,219 @@ function lcgIds(n: number, lo: number, hi: number, seed = 1): Int32Array {
   return out;
 }
 
-await init();
-console.log(`bilstm-attn bench: ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${os.cpus()[0]?.model} x${os.cpus().length}`);
+const SHAPES = {
+  A: { V: 30, E: 32, H: 32, T: 16, B: 64 },
+  B: { V: 20000, E: 64, H: 64, T: 200, B: 32 },
+  C: { V: 20000, E: 1152, H: 32, T: 1152, B: 8 },
+} as const;
+type W = keyof typeof SHAPES;
 
-// ---- peak and gemm
+await init();
+const cpu = `${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}`;
+console.log(`bilstm-attn bench: ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpu}${quick ? ', --quick' : ''}`);
+
+// ---------------------------------------------------------------- peak and kernel families
 const a = new Arena();
 const PEAK_ITERS = 1_000_000;
 const peakBuf = a.alloc(256);
 a.f32(peakBuf, 64).fill(0.5);
-let peakGflops = 0;
-await run('peak', [{ name: 'simd_peak (12 f32x4 acc += a * b)', fn: () => { a.k.simd_peak(PEAK_ITERS, peakBuf); },
-  extra: (hz) => { peakGflops = (hz * PEAK_ITERS * 96) / 1e9; return `${peakGflops.toFixed(1)} GFLOP/s`; } }]);
+let peak = 0;
+await run('peak', [{ name: 'simd_peak: 12 f32x4 accumulators, acc += a * b', fn: () => { a.k.simd_peak(PEAK_ITERS, peakBuf); },
+  value: (hz) => (peak = (hz * PEAK_ITERS * 96) / 1e9), unit: 'GFLOP/s' }]);
+const ofPeak = (g: number) => `${(g / peak).toFixed(2)} of peak`;
 
-const gemmShapes: [string, number, number, number][] = [
-  ['A input projection (B*T 1024 x I 32 -> 4H 128)', 1024, 128, 32],
-  ['A recurrent step (B 64 x H 32 -> 4H 128)', 64, 128, 32],
-  ['B input projection (B*T 6400 x I 64 -> 4H 256)', 6400, 256, 64],
-  ['B recurrent step (B 32 x H 64 -> 4H 256)', 32, 256, 64],
-];
-const gemmCases = gemmShapes.map(([name, M, N, K]) => {
-  const A = a.alloc(M * K * 4), B = a.alloc(K * N * 4), C = a.alloc(M * N * 4);
-  const av = a.f32(A, M * K), bv = a.f32(B, K * N);
-  for (let i = 0; i < av.length; i++) av[i] = ((i * 37) % 17) / 17 - 0.5;
-  for (let i = 0; i < bv.length; i++) bv[i] = ((i * 11) % 13) / 13 - 0.5;
-  a.k.gemm_nn(C, A, B, M, N, K, K, N, N, 0);
-  const cv = a.f32(C, M * N);
+function randBuf(n: number, seed: number): number {
+  const p = a.alloc(n * 4);
+  const v = a.f32(p, n);
+  let s = seed;
+  for (let i = 0; i < n; i++) { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; v[i] = (s >>> 8) / 16777216 - 0.5; }
+  return p;
+}
+
+const matmul: Case[] = [];
+for (const [name, M, N, K, tn] of [
+  ['nn A input projection 1024x32 . 32x128', 1024, 128, 32, 0], ['nn A recurrent step 64x32 . 32x128', 64, 128, 32, 0],
+  ['nn B input projection 6400x64 . 64x256', 6400, 256, 64, 0], ['nn B recurrent step 32x64 . 64x256', 32, 256, 64, 0],
+  ['nn B input grad 6400x256 . 256x64', 6400, 64, 256, 0], ['tn B weight grad 64x6400 . 6400x256', 64, 256, 6400, 1],
+] as [string, number, number, number, number][]) {
+  const A = randBuf(M * K, 1), Bm = randBuf(K * N, 2), C = a.alloc(M * N * 4);
+  const fn = tn ? () => a.k.gemm_tn(C, A, Bm, M, N, K, M, N, N) : () => a.k.gemm_nn(C, A, Bm, M, N, K, K, N, N, 0);
+  if (tn) a.zero(C, M * N);
+  fn();
+  const av = a.f32(A, M * K), bv = a.f32(Bm, K * N), cv = a.f32(C, M * N);
   for (const [i, j] of [[0, 0], [M - 1, N - 1], [M >> 1, N >> 2]]) {
     let s = 0;
-    for (let k = 0; k < K; k++) s += av[i * K + k] * bv[k * N + j];
-    check(Math.abs(cv[i * N + j] - s) < 1e-3, `gemm ${name} wrong at ${i},${j}`);
+    for (let k = 0; k < K; k++) s += (tn ? av[k * M + i] : av[i * K + k]) * bv[k * N + j];
+    check(Math.abs(cv[i * N + j] - s) < 1e-2 * Math.max(1, Math.abs(s)), `matmul ${name} wrong at ${i},${j}: ${cv[i * N + j]} vs ${s}`);
   }
-  return { name, fn: () => a.k.gemm_nn(C, A, B, M, N, K, K, N, N, 0),
-    extra: (hz: number) => { const g = (hz * 2 * M * N * K) / 1e9; return `${g.toFixed(1)} GFLOP/s = ${(g / peakGflops).toFixed(2)} of peak`; } };
-});
-await run('gemm', gemmCases);
+  matmul.push({ name, fn, value: (hz) => (hz * 2 * M * N * K) / 1e9, unit: 'GFLOP/s', note: ofPeak });
+}
+await run('matmul', matmul);
 
-// ---- model workloads
-function workload(vocab: number, emb: number, units: number, T: number, batch: number): { model: Sequential; x: { data: Int32Array; shape: number[] }; y: Float32Array; one: { data: Int32Array; shape: number[] } } {
+const lstmCases: Case[] = [];
+for (const w of ['A', 'B'] as W[]) {
+  const { E: I, H, T, B } = SHAPES[w];
+  const G = 4 * H;
+  const x = randBuf(B * T * I, 3), W_ = randBuf(I * G, 4), U = randBuf(H * G, 5), b = randBuf(G, 6);
+  const hseq = a.alloc(B * T * H * 4), cseq = a.alloc(B * T * H * 4), gates = a.alloc(B * T * G * 4), phic = a.alloc(B * T * H * 4);
+  const dx = a.alloc(B * T * I * 4), dW = a.alloc(I * G * 4), dU = a.alloc(H * G * 4), db = a.alloc(G * 4), dh = randBuf(B * T * H, 7);
+  const dhrec = a.alloc(B * H * 4), dcrec = a.alloc(B * H * 4), hprev = a.alloc(B * T * H * 4), UT = a.alloc(G * H * 4), WT = a.alloc(G * I * 4);
+  const fwd = () => a.k.lstm_forward(hseq, cseq, gates, phic, x, W_, U, b, B, T, I, H, 0, 2, 1, 0);
+  const both = () => { fwd(); a.k.lstm_backward(dx, dW, dU, db, dh, gates, dhrec, dcrec, hprev, UT, WT, x, hseq, cseq, gates, phic, W_, U, B, T, I, H, 0, 2, 1, 0); };
+  both();
+  check(a.f32(dW, I * G).every(Number.isFinite) && Math.abs(a.f32(hseq, B * T * H)[B * T * H - 1]) < 1, `lstm ${w} output`);
+  const fl = 2 * B * T * (I + H) * G;
+  lstmCases.push({ name: `${w} forward (one direction)`, fn: fwd, value: (hz) => (hz * fl) / 1e9, unit: 'GFLOP/s', note: ofPeak });
+  lstmCases.push({ name: `${w} forward + backward (one direction)`, fn: both, value: (hz) => (hz * 3 * fl) / 1e9, unit: 'GFLOP/s', note: ofPeak });
+}
+await run('lstm', lstmCases);
+
+{
+  const { H, T, B, V, E } = SHAPES.B;
+  const F = 2 * H;
+  const x = randBuf(B * T * F, 8), Wa = randBuf(F, 9), ba = randBuf(T, 10), y = a.alloc(B * F * 4), at = a.alloc(B * T * 4), e = a.alloc(B * T * 4);
+  const dx = a.alloc(B * T * F * 4), dWa = a.alloc(F * 4), dba = a.alloc(T * 4), dy = randBuf(B * F, 11), du = a.alloc(B * T * 4);
+  const att = () => { a.k.attention_forward(y, at, e, x, Wa, ba, B, T, F, 0, 0); a.k.attention_backward(dx, dWa, dba, dy, du, x, at, e, Wa, B, T, F, 0, 0); };
+  att();
+  check(Math.abs(a.f32(at, T).reduce((s, v) => s + v, 0) - 1) < 1e-5, 'attention weights sum to 1');
+  const E_ = randBuf(V * E, 12), ids = a.alloc(B * T * 4), emb = a.alloc(B * T * E * 4);
+  a.i32(ids, B * T).set(lcgIds(B * T, 1, V - 1));
+  const slot = a.alloc(V * 4), rowsP = a.alloc(B * T * 4), dRows = a.alloc(B * T * E * 4), demb = randBuf(B * T * E, 13);
+  a.i32(slot, V).fill(-1);
+  const embed = () => {
+    a.k.embedding_forward(emb, ids, E_, B * T, E);
+    const n = a.k.embedding_rows(slot, rowsP, ids, B * T);
+    a.k.embedding_backward(dRows, demb, ids, slot, B * T, E);
+    a.k.embedding_rows_reset(slot, rowsP, n);
+  };
+  embed();
+  check(a.f32(emb, E)[0] === a.f32(E_ + a.i32(ids, 1)[0] * E * 4, 1)[0], 'embedding lookup');
+  const n = V * E;
+  const p = randBuf(n, 14), m = a.alloc(n * 4), v = a.alloc(n * 4), g = randBuf(n, 15);
+  let t = 0;
+  const adam = () => { a.k.adam_step(p, m, v, 0, g, 0, 1, n, 1e-3, 0.9, 0.999, 1e-7, ++t, 0); };
+  adam();
+  check(a.f32(m, n).every(Number.isFinite), 'adam state');
+  await run('attention', [{ name: 'B forward + backward (pooled, F 128)', fn: att, value: (hz) => (hz * B * T * F * 10) / 1e9, unit: 'GFLOP/s', note: ofPeak }]);
+  await run('embedding', [{ name: 'B lookup + row-sparse gradient (6400 ids, D 64)', fn: embed, value: (hz) => (hz * B * T * E * 8) / 1e9, unit: 'GB/s' }]);
+  await run('optimizer', [{ name: 'adam over 1.28 M parameters (B embedding)', fn: adam, value: (hz) => (hz * n) / 1e6, unit: 'M params/s' }]);
+}
+
+// ---------------------------------------------------------------- model workloads
+function workload(w: W, threadsNote: number): { model: Sequential; x: { data: Int32Array; shape: number[] }; y: Float32Array; one: { data: Int32Array; shape: number[] }; many: { data: Int32Array; shape: number[] } } {
+  const { V, E, H, T, B } = SHAPES[w];
   const model = sequential({ seed: 1, layers: [
-    layers.embedding({ inputDim: vocab, outputDim: emb, inputLength: T }),
-    layers.bidirectional({ layer: layers.lstm({ units, returnSequences: true }) }),
+    layers.embedding({ inputDim: V, outputDim: E, inputLength: T }),
+    layers.bidirectional({ layer: layers.lstm({ units: H, returnSequences: true }) }),
     layers.attention({ returnSequences: false }),
     layers.dense({ units: 1, activation: 'sigmoid' }),
   ]});
   model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
-  const ids = lcgIds(batch * T, 1, vocab - 1);
-  const y = new Float32Array(batch).map((_, i) => (ids[i * T] % 2));
-  const x = { data: ids, shape: [batch, T] };
+  const ids = lcgIds(B * T, 1, V - 1);
+  const y = new Float32Array(B).map((_, i) => ids[i * T] % 2);
+  const x = { data: ids, shape: [B, T] };
   const l0 = model.trainOnBatch(x, y)[0];
-  check(Number.isFinite(l0) && l0 > 0.3 && l0 < 1.2, `initial loss ${l0}`);
+  check(Number.isFinite(l0) && l0 > 0.3 && l0 < 1.2, `${w} initial loss ${l0} (threads ${threadsNote})`);
   const one = { data: ids.slice(0, T), shape: [1, T] };
   const p = model.predict(one).data[0];
-  check(p > 0 && p < 1, `prediction ${p}`);
-  return { model, x, y, one };
+  check(p > 0 && p < 1, `${w} prediction ${p}`);
+  const many = { data: lcgIds(256 * T, 1, V - 1, 2), shape: [256, T] };
+  return { model, x, y, one, many };
 }
 
-const A = workload(30, 32, 32, 16, 64);
-const Bw = workload(20000, 64, 64, 200, 32);
-const modelCases = [
-  { name: 'A train step (batch 64)', fn: () => { A.model.trainOnBatch(A.x, A.y); }, extra: (hz: number) => `${(hz * 64).toFixed(0)} samples/s` },
-  { name: 'A predict (batch 1)', fn: () => { A.model.predict(A.one); }, extra: (hz: number) => `${(1000 / hz).toFixed(3)} ms` },
-  { name: 'B train step (batch 32)', fn: () => { Bw.model.trainOnBatch(Bw.x, Bw.y); }, extra: (hz: number) => `${(hz * 32).toFixed(0)} samples/s` },
-  { name: 'B predict (batch 1)', fn: () => { Bw.model.predict(Bw.one); }, extra: (hz: number) => `${(1000 / hz).toFixed(3)} ms` },
-];
-await run('bilstm-attn', modelCases);
+for (const threads of threadList) {
+  await init({ threads });
+  const cases: Case[] = [];
+  for (const w of workloads as W[]) {
+    const wl = workload(w, threads);
+    const B = SHAPES[w].B;
+    cases.push({ name: `${w} train (batch ${B})`, threads, fn: () => { wl.model.trainOnBatch(wl.x, wl.y); }, value: (hz) => hz * B, unit: 'samples/s' });
+    if (w !== 'C') cases.push({ name: `${w} predict batch 1`, threads, fn: () => { wl.model.predict(wl.one); }, value: (hz) => 1000 / hz, unit: 'ms' });
+    if (w === 'B') cases.push({ name: 'B predict batch 256', threads, fn: () => { wl.model.predict(wl.many, { batchSize: 256 }); }, value: (hz) => hz * 256, unit: 'samples/s' });
+  }
+  await run(`bilstm-attn ${threads}t`, cases);
+}
+await init({ threads: 1 });
 
-if (peer) {
+if (full) {
+  // C-full: the reference model (no attention), batch 8, its own figures: samples/s and the Wasm memory it needs.
+  const m = sequential({ seed: 1, layers: [
+    layers.embedding({ inputDim: 241664, outputDim: 1152, inputLength: 1152 }),
+    layers.batchNormalization(), layers.activation({ activation: 'tanh' }), layers.dropout({ rate: 0.5 }),
+    layers.bidirectional({ layer: layers.lstm({ units: 32 }) }),
+    layers.batchNormalization(), layers.activation({ activation: 'tanh' }), layers.dropout({ rate: 0.5 }),
+    layers.dense({ units: 1, activation: 'sigmoid' }),
+  ]});
+  m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+  const ids = lcgIds(8 * 1152, 1, 241663);
+  const x = { data: ids, shape: [8, 1152] }, y = new Float32Array(8).map((_, i) => i % 2);
+  const t0 = performance.now();
+  const l0 = m.trainOnBatch(x, y)[0];
+  console.log(`C-full: first step (allocation, init, Adam state) ${((performance.now() - t0) / 1000).toFixed(1)} s, loss ${l0.toFixed(4)}`);
+  await run('bilstm-attn 1t', [{ name: 'C-full train (batch 8)', fn: () => { m.trainOnBatch(x, y); }, value: (hz) => hz * 8, unit: 'samples/s' }]);
+  console.log(`C-full: Wasm memory ${(m.memoryBytes / 2 ** 30).toFixed(2)} GiB, process RSS ${(process.memoryUsage().rss / 2 ** 30).toFixed(2)} GiB`);
+  rows.push({ suite: 'bilstm-attn 1t', name: 'C-full Wasm memory', threads: 1, hz: 0, rme: 0, value: m.memoryBytes / 2 ** 20, unit: 'MiB' });
+}
+
+// ---------------------------------------------------------------- peers
+if (peers) {
   const { makeTfjsWorkloadA } = await import('./tfjs-peer.js');
   const tfA = await makeTfjsWorkloadA();
   await tfA.trainStep();
   tfA.predictOne();
   await run('tfjs-cpu', [
-    { name: 'A train step (batch 64)', fn: () => {}, afn: () => tfA.trainStep(), extra: (hz: number) => `${(hz * 64).toFixed(0)} samples/s` },
-    { name: 'A predict (batch 1)', fn: () => tfA.predictOne(), extra: (hz: number) => `${(1000 / hz).toFixed(3)} ms` },
+    { name: 'A train (batch 64)', afn: () => tfA.trainStep(), value: (hz) => hz * 64, unit: 'samples/s' },
+    { name: 'A predict batch 1', fn: () => tfA.predictOne(), value: (hz) => 1000 / hz, unit: 'ms' },
   ]);
   tfA.dispose();
-  const ours = rows.filter((r) => r.suite === 'bilstm-attn');
-  const theirs = rows.filter((r) => r.suite === 'tfjs-cpu');
-  for (const t of theirs) {
-    const o = ours.find((r) => r.name === t.name)!;
-    console.log(`ratio | ${t.name} | bilstm-attn is ${(o.hz / t.hz).toFixed(1)}x TF.js cpu`);
+  try {
+    const { makeTfjsWasmWorkloadA } = await import('./tfjs-wasm-peer.js');
+    const twA = await makeTfjsWasmWorkloadA();
+    await twA.trainStep();
+    twA.predictOne();
+    await run('tfjs-wasm', [
+      { name: 'A train (batch 64)', afn: () => twA.trainStep(), value: (hz) => hz * 64, unit: 'samples/s', note: () => 'with a hand-registered UnsortedSegmentSum' },
+      { name: 'A predict batch 1', fn: () => twA.predictOne(), value: (hz) => 1000 / hz, unit: 'ms' },
+    ]);
+    twA.dispose();
+  } catch (e) {
+    console.log(`tfjs-wasm: skipped (${(e as Error).message})`);
+  }
+  const py = fileURLToPath(new URL('./pytorch_peer.py', import.meta.url));
+  if (existsSync('/usr/bin/python3')) {
+    const out = `${os.tmpdir()}/bilstm-attn-pytorch.json`;
+    try {
+      const args = [py, '--workloads', workloads.join(','), '--threads', '1,2', '--json', out, ...(quick ? ['--quick'] : [])];
+      const env = { ...process.env };
+      delete env.OPENBLAS_CORETYPE; delete env.OPENBLAS_L2_SIZE;
+      execFileSync('/usr/bin/python3', args, { stdio: ['ignore', 'inherit', 'inherit'], env });
+      const res = JSON.parse((await import('node:fs')).readFileSync(out, 'utf8')) as { threads: number; workload: string; case: string; value: number; unit: string; rme: number }[];
+      for (const r of res) rows.push({ suite: `pytorch ${r.threads}t`, name: `${r.workload} ${r.case}`, threads: r.threads, hz: 0, rme: r.rme, value: r.value, unit: r.unit });
+    } catch (e) {
+      console.log(`pytorch: skipped (${(e as Error).message.split('\n')[0]})`);
+    }
   }
 }
 
-console.log('\n| suite | case | ops/s | ± | figure |\n|---|---|---|---|---|');
-for (const r of rows) console.log(`| ${r.suite} | ${r.name} | ${r.hz.toFixed(2)} | ${r.rme.toFixed(1)}% | ${r.extra} |`);
+// ---------------------------------------------------------------- peak RSS of training B, in its own process
+if (workloads.includes('B')) {
+  const script = fileURLToPath(new URL('./rss.ts', import.meta.url));
+  const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
+  const mb = Number(execFileSync(tsx, [script, 'B'], { encoding: 'utf8' }).trim().split('\n').pop());
+  rows.push({ suite: 'bilstm-attn 1t', name: 'B train peak RSS (own process)', threads: 1, hz: 0, rme: 0, value: mb, unit: 'MB' });
+  console.log(`rss | B train peak RSS | ${mb.toFixed(1)} MB`);
+}
+
+// ---------------------------------------------------------------- table and JSON
+console.log(`\n| suite | case | value | ± | note |\n|---|---|---|---|---|`);
+for (const r of rows) console.log(`| ${r.suite} | ${r.name} | ${fmt(r.value)} ${r.unit} | ${r.rme.toFixed(1)}% | ${r.note ?? ''} |`);
+const find = (suite: string, name: string) => rows.find((r) => r.suite === suite && r.name.startsWith(name));
+const ratios: string[] = [];
+for (const w of workloads) {
+  const ours = Math.max(...threadList.map((t) => find(`bilstm-attn ${t}t`, `${w} train`)?.value ?? 0));
+  const torch = Math.max(find('pytorch 1t', `${w} train`)?.value ?? 0, find('pytorch 2t', `${w} train`)?.value ?? 0);
+  if (ours && torch) ratios.push(`${w} train: bilstm-attn ${fmt(ours)} vs PyTorch best ${fmt(torch)} samples/s = ${(ours / torch).toFixed(2)}x`);
+}
+for (const r of ratios) console.log(r);
+writeFileSync(jsonOut, JSON.stringify({ date: new Date().toISOString(), node: process.version, cpu, quick, peak, rows }, null, 1));
+console.log(`results written to ${jsonOut}`);

@@ -562,6 +562,9 @@ export class Sequential {
     flats.forEach((f, i) => a.f32(all[i].w.ptr, all[i].w.size).set(f.data));
   }
 
+  /** Bytes of Wasm memory this model's arena holds (0 before first use). */
+  get memoryBytes(): number { return this.arena ? this.arena.memory.buffer.byteLength : 0; }
+
   /** The model's random-stream positions and optimizer step count (what makes the next run reproducible). */
   get state(): { iterations: number; streams: Record<string, number> } {
     return { iterations: this.optimizer?.iterations ?? 0, streams: this.streams.state() };

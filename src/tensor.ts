@@ -7,7 +7,8 @@ export type NumericArray =
   | Int32Array | Uint32Array | number[];
 export interface TensorLike { data: NumericArray | ArrayLike<number>; shape: readonly number[] }
 export type NestedArray = number | NestedArray[];
-export type Input = TensorLike | NestedArray[];
+/** What every entry point accepts: { data, shape }, nested number arrays, or a bare typed array (1-D, e.g. labels). */
+export type Input = TensorLike | NestedArray[] | Exclude<NumericArray, number[]>;
 
 export interface Flat { data: ArrayLike<number>; shape: number[] }
 

@@ -1,0 +1,22 @@
+// Peak RSS of training a workload in this process (run by bench/run.ts in a child process): prints MB.
+import { init, sequential, layers } from '../src/index.js';
+
+const w = process.argv[2] ?? 'B';
+const [V, E, H, T, B] = w === 'A' ? [30, 32, 32, 16, 64] : [20000, 64, 64, 200, 32];
+await init({ threads: Number(process.argv[3] ?? 1) });
+const model = sequential({ seed: 1, layers: [
+  layers.embedding({ inputDim: V, outputDim: E, inputLength: T }),
+  layers.bidirectional({ layer: layers.lstm({ units: H, returnSequences: true }) }),
+  layers.attention({ returnSequences: false }),
+  layers.dense({ units: 1, activation: 'sigmoid' }),
+]});
+model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+const ids = new Int32Array(B * T).map((_, i) => 1 + ((i * 7919) % (V - 1)));
+const y = new Float32Array(B).map((_, i) => i % 2);
+let peak = 0;
+for (let i = 0; i < 10; i++) {
+  model.trainOnBatch({ data: ids, shape: [B, T] }, y);
+  peak = Math.max(peak, process.memoryUsage().rss);
+}
+console.log((peak / 2 ** 20).toFixed(1));
+process.exit(0);
