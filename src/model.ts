@@ -382,7 +382,7 @@ export class Sequential {
     const out = this.forwardPass(c, B);
     const { sum, rows: M, fused } = this.lossAndGrad(c, out, B);
     this.backwardPass(c, B, fused);
-    this.optimizer.apply(c.k, this.optimizerSlots());
+    this.optimizer.apply(c.k, this.optimizerSlots(), c.a.pool);
     this.optimizer.iterations++;
     for (const l of this.layers) l.afterStep(c);
     const kind = this.accuracy();

@@ -4,6 +4,7 @@ import type { Arena } from './arena.js';
 import type { Kernels } from './wasm.js';
 import type { Weight } from './layers/layer.js';
 import { ConfigError } from './errors.js';
+import { recorder, type Pool } from './threads.js';
 
 /** Gradient clipping, as Keras: clipnorm per tensor, globalClipnorm over all tensors, clipvalue elementwise. */
 export interface ClipConfig { clipnorm?: number; globalClipnorm?: number; clipvalue?: number }
@@ -92,13 +93,32 @@ export abstract class Optimizer {
   isAllocatedFor(weights: Weight[]): boolean { return weights.every((w) => this.state.has(w.name)) && this.state.size === weights.length; }
 
   /** Applies one step to every slot; the caller increments iterations afterwards. */
-  apply(k: Kernels, slots: Slot[]): void {
+  /**
+   * Applies one step to every slot. The update is elementwise, so each weight is cut into `pool.size` contiguous
+   * parts (rows for a row-sparse weight) that run on the pool's threads: the same bytes with any thread count.
+   */
+  apply(k: Kernels, slots: Slot[], pool?: Pool): void {
     this.clip(k, slots);
+    const parts = pool ? pool.size : 1;
+    const lists = Array.from({ length: parts }, () => recorder());
     for (const s of slots) {
       const st = this.state.get(s.w.name)!;
-      if (s.sparse) this.step(k, s.w.ptr, st, s.sparse.rows(), s.sparse.slot(), s.sparse.R, s.sparse.D);
-      else this.step(k, s.w.ptr, st, s.w.grad, 0, 1, s.w.size);
+      // a part: rows [r0, r1) of an R x D region
+      const [R, D] = s.sparse ? [s.sparse.R, s.sparse.D] : [1, s.w.size];
+      const rowsMode = R > 1;
+      const total = rowsMode ? R : D;
+      for (let t = 0; t < parts; t++) {
+        let a = Math.floor((total * t) / parts), b = Math.floor((total * (t + 1)) / parts);
+        if (!rowsMode) { a = a & ~3; b = t === parts - 1 ? total : b & ~3; }
+        if (b <= a) continue;
+        const off = (rowsMode ? a * D : a) * 4;
+        const kk = parts === 1 ? k : lists[t].k;
+        const sub = st.map((p) => p + off);
+        if (s.sparse) this.step(kk, s.w.ptr + off, sub, s.sparse.rows(), s.sparse.slot() + a * 4, b - a, D);
+        else this.step(kk, s.w.ptr + off, sub, s.w.grad + off, 0, 1, b - a);
+      }
     }
+    if (parts > 1) pool!.run(lists.map((l) => l.calls));
   }
 
   protected abstract step(k: Kernels, p: number, st: number[], g: number, slot: number, R: number, D: number): void;
