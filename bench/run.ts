@@ -259,9 +259,8 @@ if (peers) {
 
 // ---------------------------------------------------------------- peak RSS of training B, in its own process
 if (workloads.includes('B')) {
-  const script = fileURLToPath(new URL('./rss.ts', import.meta.url));
-  const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
-  const mb = Number(execFileSync(tsx, [script, 'B'], { encoding: 'utf8' }).trim().split('\n').pop());
+  const script = fileURLToPath(new URL('./rss.mjs', import.meta.url));
+  const mb = Number(execFileSync(process.execPath, [script, 'B'], { encoding: 'utf8' }).trim().split('\n').pop());
   rows.push({ suite: 'bilstm-attn 1t', name: 'B train peak RSS (own process)', threads: 1, hz: 0, rme: 0, value: mb, unit: 'MB' });
   console.log(`rss | B train peak RSS | ${mb.toFixed(1)} MB`);
 }

@@ -99,7 +99,9 @@ export abstract class Optimizer {
    */
   apply(k: Kernels, slots: Slot[], pool?: Pool): void {
     this.clip(k, slots);
-    const parts = pool ? pool.size : 1;
+    // small updates are not worth a hand-off to another thread
+    const size = slots.reduce((n, s) => n + (s.sparse ? s.sparse.R * s.sparse.D : s.w.size), 0);
+    const parts = pool && size >= 65536 ? pool.size : 1;
     const lists = Array.from({ length: parts }, () => recorder());
     for (const s of slots) {
       const st = this.state.get(s.w.name)!;

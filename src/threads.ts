@@ -67,6 +67,9 @@ export async function loadWorkerSupport(): Promise<boolean> {
   }
 }
 
+/** Work lists handed to worker threads so far, in this process (reported by info()). */
+export let handoffs = 0;
+
 export class Pool {
   private workers: { w: NodeWorker; st: Int32Array; f: Float64Array }[] = [];
   private names: string[];
@@ -84,9 +87,12 @@ export class Pool {
 
   get size(): number { return 1 + this.workers.length; }
 
-  /** Runs every list; list 0 on this thread, list i on worker i - 1 (round robin), and waits for all. */
-  run(lists: Call[][]): void {
-    if (this.workers.length === 0) { for (const l of lists) runCalls(this.k, l); return; }
+  /**
+   * Runs every list; list 0 on this thread, list i on worker i - 1 (round robin), and waits for all. `flops`, when
+   * given, is the work's size: below about a million a hand-off costs more than it saves, so the lists run here.
+   */
+  run(lists: Call[][], flops = Infinity): void {
+    if (this.workers.length === 0 || flops < 1e6) { for (const l of lists) runCalls(this.k, l); return; }
     let i = 1;
     const posted: typeof this.workers = [];
     const mine: Call[][] = [lists[0]];
@@ -95,6 +101,7 @@ export class Pool {
       if (posted.includes(slot)) { mine.push(lists[i]); continue; }
       this.post(slot, lists[i]);
       posted.push(slot);
+      handoffs++;
     }
     for (const l of mine) runCalls(this.k, l);
     for (const s of posted) {

@@ -1,7 +1,7 @@
 // Compiles the Wasm core once and instantiates it per model; the typed Kernels interface mirrors assembly/index.ts 1:1.
 import { WASM_BASE64, WASM_THREADS_BASE64 } from './wasm-binary.js';
 import { ConfigError, StateError } from './errors.js';
-import { Pool, loadWorkerSupport } from './threads.js';
+import { Pool, loadWorkerSupport, handoffs } from './threads.js';
 
 type P = number; // a byte offset into the model's memory
 type I = number; // an i32
@@ -105,9 +105,10 @@ export function initSync(): void {
   compiled = new WebAssembly.Module(decodeBase64(WASM_BASE64) as BufferSource);
 }
 
-/** What init() chose: threads per model and whether the shared-memory core is in use. */
-export function info(): { threads: number; simd: true; sharedMemory: boolean } {
-  return { threads: threadCount, simd: true, sharedMemory: threadCount > 1 };
+/** What init() chose: threads per model, whether the shared-memory core is in use, and how many work lists have
+ *  gone to worker threads so far in this process. */
+export function info(): { threads: number; simd: true; sharedMemory: boolean; handoffs: number } {
+  return { threads: threadCount, simd: true, sharedMemory: threadCount > 1, handoffs };
 }
 
 export interface Instance {

@@ -9,22 +9,25 @@ async function train(threads: number) {
   const used = info();
   const T = 12;
   const m = sequential({ seed: 7, layers: [
-    layers.embedding({ inputDim: 20, outputDim: 6, inputLength: T, maskZero: true }),
+    // big enough that both the Bi-LSTM (> 1 M flops) and the optimizer (> 65536 parameters) go to the worker
+    layers.embedding({ inputDim: 2000, outputDim: 32, inputLength: T, maskZero: true }),
     layers.batchNormalization(),
     layers.dropout({ rate: 0.2 }),
-    layers.bidirectional({ layer: layers.lstm({ units: 5, returnSequences: true }) }),
+    layers.bidirectional({ layer: layers.lstm({ units: 16, returnSequences: true }) }),
     layers.attention({ returnSequences: false }),
     layers.dense({ units: 1, activation: 'sigmoid' }),
   ]});
   m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
   const N = 48;
-  const x = ids(N * T, 3, 0, 19);
+  const x = ids(N * T, 3, 0, 1999);
   for (let i = 0; i < N; i++) for (let t = 3 + (i % 9); t < T; t++) x[i * T + t] = 0; // post-padding
   const y = Float32Array.from({ length: N }, (_, i) => x[i * T] % 2);
+  const before = info().handoffs;
   await m.fit({ data: x, shape: [N, T] }, y, { epochs: 3, batchSize: 16, verbose: 0 });
+  const handed = info().handoffs - before;
   const w = m.getWeights().map((v) => Array.from(new Uint32Array(v.data.buffer)));
   const p = Array.from(new Uint32Array(m.predict({ data: x, shape: [N, T] }).data.buffer));
-  return { used, w, p };
+  return { used, w, p, handed };
 }
 
 describe('threads', () => {
@@ -36,6 +39,8 @@ describe('threads', () => {
     expect(one.used.threads).toBe(1);
     expect(two.used.threads).toBe(2);
     expect(two.used.sharedMemory).toBe(true);
+    expect(one.handed).toBe(0);
+    expect(two.handed).toBeGreaterThanOrEqual(9 * 3); // forward, backward and optimizer of each of 9 steps
     expect(two.w).toEqual(one.w);
     expect(two.p).toEqual(one.p);
   });

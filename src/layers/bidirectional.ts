@@ -72,6 +72,12 @@ export class Bidirectional extends Layer {
     this.dx = a.alloc(B * this.inputSize() * 4);
   }
 
+  /** Multiply-adds of both directions' forward, the work size the pool weighs before handing it to a thread. */
+  private flops(B: number): number {
+    const I = this.inputShape[1] as number;
+    return 2 * 2 * B * this.T * (I + this.H) * 4 * this.H;
+  }
+
   private rows(B: number): number { return B * (this.returnSequences ? this.T : 1); }
 
   override outputMask(): number { return this.returnSequences ? this.inMask : 0; }
@@ -91,7 +97,7 @@ export class Bidirectional extends Layer {
       this.f = fw.forward(cf, x, B);
       this.g = bw.forward(cb, x, B);
     }
-    c.a.pool.run([rf.calls, rb.calls]);
+    c.a.pool.run([rf.calls, rb.calls], this.flops(B));
     c.k.merge_forward(this.y, this.f, this.g, this.rows(B), this.H, MODES[this.mergeMode]);
     return this.y;
   }
@@ -113,7 +119,7 @@ export class Bidirectional extends Layer {
       dxf = fw.backward(cf, this.df, B);
       dxb = bw.backward(cb, this.dg, B);
     }
-    c.a.pool.run([rf.calls, rb.calls]);
+    c.a.pool.run([rf.calls, rb.calls], 2 * this.flops(B));
     c.a.zero(this.dx, n);
     c.k.add_into(this.dx, dxf, n);
     c.k.add_into(this.dx, dxb, n);

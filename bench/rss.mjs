@@ -1,5 +1,6 @@
-// Peak RSS of training a workload in this process (run by bench/run.ts in a child process): prints MB.
-import { init, sequential, layers } from '../src/index.js';
+// Peak RSS of training a workload, measured in a lean process (plain node on the built package, no TypeScript
+// loader); bench/run.ts runs it as a child. Prints MB. Usage: node bench/rss.mjs B [threads]
+import { init, sequential, layers } from '../dist/src/index.js';
 
 const w = process.argv[2] ?? 'B';
 const [V, E, H, T, B] = w === 'A' ? [30, 32, 32, 16, 64] : [20000, 64, 64, 200, 32];
