@@ -38,19 +38,26 @@ export const ACT_HARD_SIGMOID: i32 = 4; // Keras 2: clip(0.2 x + 0.5, 0, 1)
 }
 
 // tanh: odd polynomial for |x| < 0.625 (good relative accuracy near 0), 1 - 2/(exp(2|x|)+1) beyond; sign restored.
+// Each branch is computed only when some lane needs it; a lane's result does not depend on its neighbours.
 @inline export function vtanh(x: v128): v128 {
   const ax = f32x4.abs(x);
   const small = f32x4.lt(ax, f32x4.splat(0.625));
-  const z = f32x4.mul(x, x);
-  let p = f32x4.splat(-5.70498872745e-3);
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(2.06390887954e-2));
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-5.37397155531e-2));
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(1.33314422036e-1));
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-3.33332819422e-1));
-  const ps = f32x4.add(f32x4.mul(f32x4.mul(p, z), x), x);
-  const e = vexp(f32x4.add(ax, ax));
-  const big = f32x4.sub(f32x4.splat(1.0), f32x4.div(f32x4.splat(2.0), f32x4.add(e, f32x4.splat(1.0))));
-  const signed = v128.or(big, v128.and(x, i32x4.splat(0x80000000)));
+  let ps = f32x4.splat(0.0);
+  let signed = f32x4.splat(0.0);
+  if (v128.any_true(small)) {
+    const z = f32x4.mul(x, x);
+    let p = f32x4.splat(-5.70498872745e-3);
+    p = f32x4.add(f32x4.mul(p, z), f32x4.splat(2.06390887954e-2));
+    p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-5.37397155531e-2));
+    p = f32x4.add(f32x4.mul(p, z), f32x4.splat(1.33314422036e-1));
+    p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-3.33332819422e-1));
+    ps = f32x4.add(f32x4.mul(f32x4.mul(p, z), x), x);
+  }
+  if (!v128.all_true<i32>(small)) {
+    const e = vexp(f32x4.add(ax, ax));
+    const big = f32x4.sub(f32x4.splat(1.0), f32x4.div(f32x4.splat(2.0), f32x4.add(e, f32x4.splat(1.0))));
+    signed = v128.or(big, v128.and(x, i32x4.splat(0x80000000)));
+  }
   return v128.bitselect(ps, signed, small);
 }
 
