@@ -447,25 +447,11 @@ export class Sequential {
 
   /** The attention weights a [N, T] of the (first, or named) attention layer for inputs x, in inference mode. */
   attentionWeights(x: Input, args: { batchSize?: number; layer?: string } = {}): Tensor {
-    const d = this.checkData(x, null, 'attentionWeights');
-    const att = this.layers.find((l) => l instanceof Attention && (!args.layer || l.name === args.layer)) as Attention | undefined;
+    const att = this.layers.find((l) => l instanceof Attention && (!args.layer || l.name === args.layer));
     if (!att) throw new ConfigError(`attentionWeights: expected the model to have an attention layer${args.layer ? ` named ${args.layer}` : ''}, got none.`);
-    const bs = checkBatchSize(args.batchSize, 'attentionWeights');
-    const T = att.inputShape[0] as number;
-    const result = new Float32Array(d.n * T);
-    if (d.n > 0) {
-      const B0 = Math.min(bs, d.n);
-      this.plan(B0);
-      const c = this.ctx(false, false);
-      const rows = identity(d.n);
-      for (let s = 0; s < d.n; s += B0) {
-        const B = Math.min(B0, d.n - s);
-        this.writeBatch(d, rows, s, B);
-        this.forwardPass(c, B, att);
-        result.set(c.a.f32(att.a, B * T), s * T);
-      }
-    }
-    return { data: result, shape: [d.n, T] };
+    const r = this.predict(x, { batchSize: args.batchSize, returnAttention: true });
+    const { data, shape } = r.attention.find((e) => e.layer === att.name)!;
+    return { data, shape };
   }
 
   evaluate(x: Input, y: Input, args: { batchSize?: number } = {}): number[] {
