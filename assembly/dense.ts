@@ -167,3 +167,6 @@ export function masking_compute(mask: usize, x: usize, R: i32, F: i32, value: f3
     store<f32>(mask + <usize>r * 4, any);
   }
 }
+
+// p[n] = 0 (as a kernel call, so a layer's zeroing can run on the thread that does its work).
+export function zero_fill(p: usize, n: i32): void { memory.fill(p, 0, <usize>n * 4); }

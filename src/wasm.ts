@@ -31,6 +31,7 @@ export interface Kernels {
   merge_backward(df: P, dg: P, dy: P, f: P, g: P, R: I, H: I, mode: I): void;
   take_step(y: P, x: P, B: I, T: I, F: I, t: I, accumulateInto: I): void;
   mask_rows(y: P, x: P, mask: P, R: I, F: I, accumulate: I): void;
+  zero_fill(p: P, n: I): void;
   masking_compute(mask: P, x: P, R: I, F: I, value: number): void;
   embedding_forward(y: P, ids: P, E: P, N: I, D: I): void;
   embedding_rows(slot: P, rows: P, ids: P, N: I): I;

@@ -132,7 +132,7 @@ export class LSTM extends Layer {
   }
 
   private runBackward(c: Ctx, dhseq: number, B: number): number {
-    c.a.zero(this.dx, B * this.T * this.I);
+    c.k.zero_fill(this.dx, B * this.T * this.I);
     // Every weight has a gradient buffer (a frozen layer's is written and ignored by the optimizer).
     c.k.lstm_backward(this.dx, this.W.grad, this.U.grad, this.b ? this.b.grad : this.dBiasScratch, dhseq,
       // dz overwrites the gate cache in place: each step reads its gates before writing its dz, and backward is the
@@ -153,7 +153,7 @@ export class LSTM extends Layer {
 
   backward(c: Ctx, dy: number, B: number): number {
     if (this.returnSequences) return this.sequenceBackward(c, dy, B, this.goBackwards);
-    c.a.zero(this.dhseq, B * this.T * this.units);
+    c.k.zero_fill(this.dhseq, B * this.T * this.units);
     c.k.take_step(dy, this.dhseq, B, this.T, this.units, this.goBackwards ? 0 : this.T - 1, 1);
     return this.runBackward(c, this.dhseq, B);
   }
