@@ -1,4 +1,4 @@
-// Matrix products every layer uses: C[M,N] (+)= op(A)[M,K] . B[K,N], f32x4 register-blocked (5 rows x 8 columns).
+// Matrix products every layer uses: C[M,N] (+)= op(A)[M,K] . B[K,N], f32x4 register-blocked (2 rows x 16 columns).
 // Dimension letters: M rows of C, N columns of C, K the reduction. Strides are in elements.
 // Every C element is summed the same way wherever it sits: acc = (accumulate ? C : 0), then acc = acc + a_k * b_k
 // for k = 0..K-1 in order (mul then add, never fused). Edge tiles and scalar tails keep that order, so a row's result
@@ -8,6 +8,9 @@
 // over B*T rows). C is stored between blocks and reloaded, which performs exactly the same f32 operations in the same
 // order as one long loop: blocking never changes a bit.
 const KC: i32 = 128;
+// Rows per chunk. Measured (best of 6, 2.4 GHz Zen 5 VM): 2 (one row pair, i.e. rows outermost) was best or within
+// noise on the large LSTM products of workload B; 16 and 64 helped only the smallest shapes, by under 10%.
+const MC: i32 = 2;
 
 @inline function gemmGeneric(C: usize, A: usize, B: usize, M: i32, N: i32, K: i32,
                              sai: i32, sak: i32, ldb: i32, ldc: i32, accumulate: bool): void {
@@ -23,91 +26,105 @@ const KC: i32 = 128;
                              sai: i32, sak: i32, ldb: i32, ldc: i32, accumulate: bool): void {
   const zero = f32x4.splat(0.0);
   let i = 0;
-  // 5 rows x 8 columns of accumulators (ten v128 registers), B streamed, A broadcast from memory.
-  for (; i + 5 <= M; i += 5) {
-    const a0 = A + <usize>(i * sai) * 4;
-    const a1 = A + <usize>((i + 1) * sai) * 4;
-    const a2 = A + <usize>((i + 2) * sai) * 4;
-    const a3 = A + <usize>((i + 3) * sai) * 4;
-    const a4 = A + <usize>((i + 4) * sai) * 4;
-    const c0 = C + <usize>(i * ldc) * 4;
-    const c1 = c0 + <usize>ldc * 4;
-    const c2 = c1 + <usize>ldc * 4;
-    const c3 = c2 + <usize>ldc * 4;
-    const c4 = c3 + <usize>ldc * 4;
-    const bstep = <usize>ldb * 4;
-    const astep = <usize>sak * 4;
+  // 2 rows x 16 columns of accumulators (eight v128 registers): four B vectors per k and only two broadcasts of A.
+  // In V8 this shape measured at the in-run peak, where 5x8 and 6x8 (more broadcasts, or spills) did not.
+  const bstep = <usize>ldb * 4;
+  const astep = <usize>sak * 4;
+  // Rows come in chunks of MC; within a chunk, each 16-column panel of B is used by every row pair in turn.
+  const M2 = M & ~1;
+  for (let i0 = 0; i0 < M2; i0 += MC) {
+    const iEnd = min(i0 + MC, M2);
     let j = 0;
-    for (; j + 8 <= N; j += 8) {
+    for (; j + 16 <= N; j += 16) {
       const jo = <usize>j * 4;
-      let x00 = zero, x01 = zero, x10 = zero, x11 = zero, x20 = zero, x21 = zero, x30 = zero, x31 = zero, x40 = zero, x41 = zero;
-      if (accumulate) {
-        x00 = v128.load(c0 + jo); x01 = v128.load(c0 + jo, 16);
-        x10 = v128.load(c1 + jo); x11 = v128.load(c1 + jo, 16);
-        x20 = v128.load(c2 + jo); x21 = v128.load(c2 + jo, 16);
-        x30 = v128.load(c3 + jo); x31 = v128.load(c3 + jo, 16);
-        x40 = v128.load(c4 + jo); x41 = v128.load(c4 + jo, 16);
+      for (i = i0; i < iEnd; i += 2) {
+        const a0 = A + <usize>(i * sai) * 4;
+        const a1 = A + <usize>((i + 1) * sai) * 4;
+        const c0 = C + <usize>(i * ldc) * 4;
+        const c1 = c0 + <usize>ldc * 4;
+        let x00 = zero, x01 = zero, x02 = zero, x03 = zero, x10 = zero, x11 = zero, x12 = zero, x13 = zero;
+        if (accumulate) {
+          x00 = v128.load(c0 + jo); x01 = v128.load(c0 + jo, 16); x02 = v128.load(c0 + jo, 32); x03 = v128.load(c0 + jo, 48);
+          x10 = v128.load(c1 + jo); x11 = v128.load(c1 + jo, 16); x12 = v128.load(c1 + jo, 32); x13 = v128.load(c1 + jo, 48);
+        }
+        let bp = B + jo;
+        let ak: usize = 0;
+        for (let k = 0; k < K; k++) {
+          const b0 = v128.load(bp), b1 = v128.load(bp, 16), b2 = v128.load(bp, 32), b3 = v128.load(bp, 48);
+          let s = v128.load32_splat(a0 + ak);
+          x00 = f32x4.add(x00, f32x4.mul(s, b0)); x01 = f32x4.add(x01, f32x4.mul(s, b1));
+          x02 = f32x4.add(x02, f32x4.mul(s, b2)); x03 = f32x4.add(x03, f32x4.mul(s, b3));
+          s = v128.load32_splat(a1 + ak);
+          x10 = f32x4.add(x10, f32x4.mul(s, b0)); x11 = f32x4.add(x11, f32x4.mul(s, b1));
+          x12 = f32x4.add(x12, f32x4.mul(s, b2)); x13 = f32x4.add(x13, f32x4.mul(s, b3));
+          bp += bstep;
+          ak += astep;
+        }
+        v128.store(c0 + jo, x00); v128.store(c0 + jo, x01, 16); v128.store(c0 + jo, x02, 32); v128.store(c0 + jo, x03, 48);
+        v128.store(c1 + jo, x10); v128.store(c1 + jo, x11, 16); v128.store(c1 + jo, x12, 32); v128.store(c1 + jo, x13, 48);
       }
-      let bp = B + jo;
-      let ak: usize = 0;
-      for (let k = 0; k < K; k++) {
-        const b0 = v128.load(bp);
-        const b1 = v128.load(bp, 16);
-        let s = v128.load32_splat(a0 + ak);
-        x00 = f32x4.add(x00, f32x4.mul(s, b0)); x01 = f32x4.add(x01, f32x4.mul(s, b1));
-        s = v128.load32_splat(a1 + ak);
-        x10 = f32x4.add(x10, f32x4.mul(s, b0)); x11 = f32x4.add(x11, f32x4.mul(s, b1));
-        s = v128.load32_splat(a2 + ak);
-        x20 = f32x4.add(x20, f32x4.mul(s, b0)); x21 = f32x4.add(x21, f32x4.mul(s, b1));
-        s = v128.load32_splat(a3 + ak);
-        x30 = f32x4.add(x30, f32x4.mul(s, b0)); x31 = f32x4.add(x31, f32x4.mul(s, b1));
-        s = v128.load32_splat(a4 + ak);
-        x40 = f32x4.add(x40, f32x4.mul(s, b0)); x41 = f32x4.add(x41, f32x4.mul(s, b1));
-        bp += bstep;
-        ak += astep;
-      }
-      v128.store(c0 + jo, x00); v128.store(c0 + jo, x01, 16);
-      v128.store(c1 + jo, x10); v128.store(c1 + jo, x11, 16);
-      v128.store(c2 + jo, x20); v128.store(c2 + jo, x21, 16);
-      v128.store(c3 + jo, x30); v128.store(c3 + jo, x31, 16);
-      v128.store(c4 + jo, x40); v128.store(c4 + jo, x41, 16);
     }
     for (; j + 4 <= N; j += 4) {
       const jo = <usize>j * 4;
-      let x0 = zero, x1 = zero, x2 = zero, x3 = zero, x4 = zero;
-      if (accumulate) { x0 = v128.load(c0 + jo); x1 = v128.load(c1 + jo); x2 = v128.load(c2 + jo); x3 = v128.load(c3 + jo); x4 = v128.load(c4 + jo); }
-      for (let k = 0; k < K; k++) {
-        const b0 = v128.load(B + (<usize>k * <usize>ldb + <usize>j) * 4);
-        const ak = <usize>(k * sak) * 4;
-        x0 = f32x4.add(x0, f32x4.mul(v128.load32_splat(a0 + ak), b0));
-        x1 = f32x4.add(x1, f32x4.mul(v128.load32_splat(a1 + ak), b0));
-        x2 = f32x4.add(x2, f32x4.mul(v128.load32_splat(a2 + ak), b0));
-        x3 = f32x4.add(x3, f32x4.mul(v128.load32_splat(a3 + ak), b0));
-        x4 = f32x4.add(x4, f32x4.mul(v128.load32_splat(a4 + ak), b0));
+      for (i = i0; i < iEnd; i += 2) {
+        const a0 = A + <usize>(i * sai) * 4;
+        const a1 = A + <usize>((i + 1) * sai) * 4;
+        const c0 = C + <usize>(i * ldc) * 4;
+        const c1 = c0 + <usize>ldc * 4;
+        let x0 = zero, x1 = zero;
+        if (accumulate) { x0 = v128.load(c0 + jo); x1 = v128.load(c1 + jo); }
+        let bp = B + jo;
+        let ak: usize = 0;
+        for (let k = 0; k < K; k++) {
+          const b0 = v128.load(bp);
+          x0 = f32x4.add(x0, f32x4.mul(v128.load32_splat(a0 + ak), b0));
+          x1 = f32x4.add(x1, f32x4.mul(v128.load32_splat(a1 + ak), b0));
+          bp += bstep;
+          ak += astep;
+        }
+        v128.store(c0 + jo, x0); v128.store(c1 + jo, x1);
       }
-      v128.store(c0 + jo, x0); v128.store(c1 + jo, x1); v128.store(c2 + jo, x2); v128.store(c3 + jo, x3); v128.store(c4 + jo, x4);
     }
     for (; j < N; j++) {
       const jo = <usize>j * 4;
-      let x0: f32 = 0, x1: f32 = 0, x2: f32 = 0, x3: f32 = 0, x4: f32 = 0;
-      if (accumulate) { x0 = load<f32>(c0 + jo); x1 = load<f32>(c1 + jo); x2 = load<f32>(c2 + jo); x3 = load<f32>(c3 + jo); x4 = load<f32>(c4 + jo); }
-      for (let k = 0; k < K; k++) {
-        const b = load<f32>(B + (<usize>k * <usize>ldb + <usize>j) * 4);
-        const ak = <usize>(k * sak) * 4;
-        x0 = x0 + load<f32>(a0 + ak) * b;
-        x1 = x1 + load<f32>(a1 + ak) * b;
-        x2 = x2 + load<f32>(a2 + ak) * b;
-        x3 = x3 + load<f32>(a3 + ak) * b;
-        x4 = x4 + load<f32>(a4 + ak) * b;
+      for (i = i0; i < iEnd; i += 2) {
+        const a0 = A + <usize>(i * sai) * 4;
+        const a1 = A + <usize>((i + 1) * sai) * 4;
+        const c0 = C + <usize>(i * ldc) * 4;
+        const c1 = c0 + <usize>ldc * 4;
+        let x0: f32 = 0, x1: f32 = 0;
+        if (accumulate) { x0 = load<f32>(c0 + jo); x1 = load<f32>(c1 + jo); }
+        for (let k = 0; k < K; k++) {
+          const b = load<f32>(B + (<usize>k * <usize>ldb + <usize>j) * 4);
+          const ak = <usize>(k * sak) * 4;
+          x0 = x0 + load<f32>(a0 + ak) * b;
+          x1 = x1 + load<f32>(a1 + ak) * b;
+        }
+        store<f32>(c0 + jo, x0); store<f32>(c1 + jo, x1);
       }
-      store<f32>(c0 + jo, x0); store<f32>(c1 + jo, x1); store<f32>(c2 + jo, x2); store<f32>(c3 + jo, x3); store<f32>(c4 + jo, x4);
     }
   }
+  i = M2;
   // Remaining rows one at a time, same k order.
   for (; i < M; i++) {
     const a0 = A + <usize>(i * sai) * 4;
     const c0 = C + <usize>(i * ldc) * 4;
     let j = 0;
+    for (; j + 16 <= N; j += 16) {
+      const jo = <usize>j * 4;
+      let x0 = zero, x1 = zero, x2 = zero, x3 = zero;
+      if (accumulate) { x0 = v128.load(c0 + jo); x1 = v128.load(c0 + jo, 16); x2 = v128.load(c0 + jo, 32); x3 = v128.load(c0 + jo, 48); }
+      let bp = B + jo;
+      let ak: usize = 0;
+      for (let k = 0; k < K; k++) {
+        const s = v128.load32_splat(a0 + ak);
+        x0 = f32x4.add(x0, f32x4.mul(s, v128.load(bp))); x1 = f32x4.add(x1, f32x4.mul(s, v128.load(bp, 16)));
+        x2 = f32x4.add(x2, f32x4.mul(s, v128.load(bp, 32))); x3 = f32x4.add(x3, f32x4.mul(s, v128.load(bp, 48)));
+        bp += bstep;
+        ak += astep;
+      }
+      v128.store(c0 + jo, x0); v128.store(c0 + jo, x1, 16); v128.store(c0 + jo, x2, 32); v128.store(c0 + jo, x3, 48);
+    }
     for (; j + 8 <= N; j += 8) {
       const jo = <usize>j * 4;
       let x0 = zero, x1 = zero;
