@@ -74,13 +74,21 @@ function splitmix32(seed: number): () => number {
   };
 }
 
+/** Workload dimensions a peer model and its data are built from. */
+export interface WorkloadShape { vocab: number; seqLen: number; embedDim: number; units: number }
+
 /** Deterministic workload-A data: ids uniform-ish in 1..29, labels 0/1. */
 export function makeWorkloadAData(batches: number, batchSize: number = WORKLOAD_A.batchSize, seed = 1) {
+  return makeWorkloadData(WORKLOAD_A, batches, batchSize, seed);
+}
+
+/** Deterministic data for any workload: ids in 1..vocab-1, labels 0/1 (splitmix32, integer ops only). */
+export function makeWorkloadData(cfg: { vocab: number; seqLen: number }, batches: number, batchSize: number, seed = 1) {
   const next = splitmix32(seed);
   const out: { x: Int32Array; y: Float32Array }[] = [];
   for (let k = 0; k < batches; k++) {
-    const x = new Int32Array(batchSize * WORKLOAD_A.seqLen);
-    for (let i = 0; i < x.length; i++) x[i] = 1 + (next() % (WORKLOAD_A.vocab - 1));
+    const x = new Int32Array(batchSize * cfg.seqLen);
+    for (let i = 0; i < x.length; i++) x[i] = 1 + (next() % (cfg.vocab - 1));
     const y = new Float32Array(batchSize);
     for (let i = 0; i < batchSize; i++) y[i] = next() >>> 31;
     out.push({ x, y });
@@ -94,15 +102,20 @@ export function makeWorkloadAData(batches: number, batchSize: number = WORKLOAD_
  * tensors per LSTM (variables survive tidy; the leaked intermediates do not).
  */
 export function buildTfjsModelA(): tf.LayersModel {
+  return buildTfjsModel(WORKLOAD_A);
+}
+
+/** The same model for any workload size (built in tf.tidy, see buildTfjsModelA). */
+export function buildTfjsModel(cfg: WorkloadShape): tf.LayersModel {
   let model!: tf.LayersModel;
   tf.tidy(() => {
-    model = buildUntidied();
+    model = buildUntidied(cfg);
   });
   return model;
 }
 
-function buildUntidied(): tf.LayersModel {
-  const { vocab, seqLen, embedDim, units } = WORKLOAD_A;
+function buildUntidied(cfg: WorkloadShape): tf.LayersModel {
+  const { vocab, seqLen, embedDim, units } = cfg;
   const model = tf.sequential({
     layers: [
       // TF.js embedding default = randomUniform(-0.05, 0.05), same as Keras.

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths, type BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { AttentionPooling, WORKLOAD_A, buildTfjsModelA, makeWorkloadAData } from './tfjs-peer.js';
+import { WORKLOAD_A, buildTfjsModel, makeWorkloadData } from './tfjs-peer.js';
 
 /** Workload dimensions (A is the tfjs-peer's WORKLOAD_A). */
 export const WASM_WORKLOADS = {
@@ -92,59 +92,6 @@ function ensureWasm(): void {
   }
 }
 
-/** Same generator as bench/tfjs-peer.ts (splitmix32), for any vocabulary / shape. */
-function splitmix32(seed: number): () => number {
-  let state = seed | 0;
-  return () => {
-    state = (state + 0x9e3779b9) | 0;
-    let t = state ^ (state >>> 16);
-    t = Math.imul(t, 0x21f0aaad);
-    t ^= t >>> 15;
-    t = Math.imul(t, 0x735a2d97);
-    t ^= t >>> 15;
-    return t >>> 0;
-  };
-}
-
-function makeData(cfg: { vocab: number; seqLen: number }, batches: number, batchSize: number, seed: number) {
-  const next = splitmix32(seed);
-  const out: { x: Int32Array; y: Float32Array }[] = [];
-  for (let k = 0; k < batches; k++) {
-    const x = new Int32Array(batchSize * cfg.seqLen);
-    for (let i = 0; i < x.length; i++) x[i] = 1 + (next() % (cfg.vocab - 1));
-    const y = new Float32Array(batchSize);
-    for (let i = 0; i < batchSize; i++) y[i] = next() >>> 31;
-    out.push({ x, y });
-  }
-  return out;
-}
-
-/** Same layers/initializers as bench/tfjs-peer.ts buildTfjsModelA, for any workload size (built in tidy: see there). */
-function buildModel(cfg: { vocab: number; seqLen: number; embedDim: number; units: number }): tf.LayersModel {
-  let model!: tf.LayersModel;
-  tf.tidy(() => {
-    model = tf.sequential({
-      layers: [
-        tf.layers.embedding({ inputDim: cfg.vocab, outputDim: cfg.embedDim, inputLength: cfg.seqLen }),
-        tf.layers.bidirectional({
-          layer: tf.layers.lstm({
-            units: cfg.units,
-            returnSequences: true,
-            recurrentActivation: 'sigmoid',
-            kernelInitializer: 'glorotUniform',
-            recurrentInitializer: 'orthogonal',
-            unitForgetBias: true,
-          }) as tf.RNN,
-          mergeMode: 'concat',
-        }),
-        new AttentionPooling(),
-        tf.layers.dense({ units: 1, activation: 'sigmoid', kernelInitializer: 'glorotUniform' }),
-      ],
-    });
-  });
-  return model;
-}
-
 export interface TfjsWasmWorkload {
   /** One optimizer step on one batch via model.trainOnBatch (awaits the loss value). */
   trainStep(): Promise<void>;
@@ -175,14 +122,14 @@ export async function makeTfjsWasmWorkload(
   const predictBatchSize = opts.predictBatchSize ?? 256;
   await useWasmBackend();
 
-  const model = name === 'A' ? buildTfjsModelA() : buildModel(cfg);
+  const model = buildTfjsModel(cfg);
   const optimizer = tf.train.adam(0.001, 0.9, 0.999, 1e-7);
   model.compile({ optimizer, loss: 'binaryCrossentropy' });
 
   const data =
-    name === 'A' ? makeWorkloadAData(opts.dataBatches ?? 4, batchSize, seed) : makeData(cfg, opts.dataBatches ?? 4, batchSize, seed);
+    makeWorkloadData(cfg, opts.dataBatches ?? 4, batchSize, seed);
   const one = data[0]!.x.subarray(0, cfg.seqLen);
-  const many = makeData(cfg, 1, predictBatchSize, seed + 1)[0]!.x;
+  const many = makeWorkloadData(cfg, 1, predictBatchSize, seed + 1)[0]!.x;
   let k = 0;
 
   return {
