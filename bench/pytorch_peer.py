@@ -134,6 +134,9 @@ def parse_args(argv):
     p.add_argument("--quick", action="store_true", help="short runs (about 1 s per figure)")
     p.add_argument("--json", metavar="FILE", help="write a JSON list of results to FILE")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--rss", action="store_true",
+                   help="after each training figure, record the process's peak RSS and skip the predict cases "
+                        "(run one workload and one thread count per process for a clean figure)")
     p.add_argument("--omp-wait-policy", default=None, metavar="P",
                    help="OMP_WAIT_POLICY for torch's OpenMP pool: passive (default unless already set in the "
                         "environment), active, or unset")
@@ -304,6 +307,10 @@ def main(argv):
             assert math.isfinite(last_loss), "training diverged"
             record(threads, wname, "train", m, "samples/s", rme,
                    f"({steps} steps of {bs}; loss {first_loss:.4f} -> {last_loss:.4f})")
+            if args.rss:
+                import resource
+                record(threads, wname, "train peak RSS", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, "MB", 0.0)
+                continue
 
             # --- predict, batch 1 ---
             model.eval()

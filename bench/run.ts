@@ -251,6 +251,12 @@ if (peers) {
       execFileSync('/usr/bin/python3', args, { stdio: ['ignore', 'inherit', 'inherit'], env });
       const res = JSON.parse((await import('node:fs')).readFileSync(out, 'utf8')) as { threads: number; workload: string; case: string; value: number; unit: string; rme: number }[];
       for (const r of res) rows.push({ suite: `pytorch ${r.threads}t`, name: `${r.workload} ${r.case}`, threads: r.threads, hz: 0, rme: r.rme, value: r.value, unit: r.unit });
+      if (workloads.includes('B')) {
+        // peak RSS of training B, in a process of its own
+        execFileSync('/usr/bin/python3', [py, '--workloads', 'B', '--threads', '1', '--quick', '--rss', '--json', out], { stdio: ['ignore', 'ignore', 'inherit'], env });
+        const rss = (JSON.parse((await import('node:fs')).readFileSync(out, 'utf8')) as { case: string; value: number }[]).find((r) => r.case === 'train peak RSS');
+        if (rss) rows.push({ suite: 'pytorch 1t', name: 'B train peak RSS (own process)', threads: 1, hz: 0, rme: 0, value: rss.value, unit: 'MB' });
+      }
     } catch (e) {
       console.log(`pytorch: skipped (${(e as Error).message.split('\n')[0]})`);
     }
