@@ -12,9 +12,11 @@ import { colsum_add } from './dense';
 // phic [B,T,H] = act(c). hseq [B,T,H] is the output.
 // mask [B,T] (1 real, 0 masked; 0 pointer = no mask), aligned to input positions: at a masked step the state (h, c)
 // is carried unchanged, so hseq[b, t] holds the carried h (Keras's output there when zero_output_for_mask is off).
+// infer = 1: the gate activations and act(c) are not written back, as no backward pass will read them.
 export function lstm_forward(hseq: usize, cseq: usize, gates: usize, phic: usize,
                              x: usize, W: usize, U: usize, bias: usize,
-                             B: i32, T: i32, I: i32, H: i32, reverse: i32, act: i32, recAct: i32, mask: usize): void {
+                             B: i32, T: i32, I: i32, H: i32, reverse: i32, act: i32, recAct: i32, mask: usize,
+                             infer: i32): void {
   const G = 4 * H;
   const rows = B * T;
   // forward: z = bias + x . W for every timestep at once
@@ -56,9 +58,11 @@ export function lstm_forward(hseq: usize, cseq: usize, gates: usize, phic: usize
         // forward: c = f * c_prev + i * g ; h = o * act(c)
         const c = f32x4.add(f32x4.mul(gf, cprev), f32x4.mul(gi, gg));
         const pc = vact(c, act);
-        v128.store(z + jo, gi); v128.store(z + Hb + jo, gf); v128.store(z + 2 * Hb + jo, gg); v128.store(z + 3 * Hb + jo, go);
+        if (infer == 0) {
+          v128.store(z + jo, gi); v128.store(z + Hb + jo, gf); v128.store(z + 2 * Hb + jo, gg); v128.store(z + 3 * Hb + jo, go);
+          v128.store(phic + off + jo, pc);
+        }
         v128.store(cseq + off + jo, c);
-        v128.store(phic + off + jo, pc);
         v128.store(hseq + off + jo, f32x4.mul(go, pc));
       }
       for (; j < H; j++) {

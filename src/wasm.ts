@@ -12,7 +12,7 @@ export interface Kernels {
   gemm_tn(C: P, A: P, B: P, M: I, N: I, K: I, lda: I, ldb: I, ldc: I): void;
   transpose(out: P, inp: P, M: I, N: I): void;
   lstm_forward(hseq: P, cseq: P, gates: P, phic: P, x: P, W: P, U: P, bias: P,
-               B: I, T: I, I: I, H: I, reverse: I, act: I, recAct: I, mask: P): void;
+               B: I, T: I, I: I, H: I, reverse: I, act: I, recAct: I, mask: P, infer: I): void;
   lstm_backward(dx: P, dW: P, dU: P, dbias: P, dhseq: P, dz: P, dhrec: P, dcrec: P, hprev: P, UT: P, WT: P,
                 x: P, hseq: P, cseq: P, gates: P, phic: P, W: P, U: P,
                 B: I, T: I, I: I, H: I, reverse: I, act: I, recAct: I, mask: P): void;

@@ -112,7 +112,8 @@ export class LSTM extends Layer {
   sequence(c: Ctx, x: number, B: number, reversed: boolean): number {
     this.x = x;
     c.k.lstm_forward(this.hseq, this.cseq, this.gates, this.phic, x, this.W.ptr, this.U.ptr, this.biasPtr(),
-      B, this.T, this.I, this.units, this.goBackwards ? 1 : 0, ACTIVATIONS[this.activation], ACTIVATIONS[this.recurrentActivation], this.inMask);
+      B, this.T, this.I, this.units, this.goBackwards ? 1 : 0, ACTIVATIONS[this.activation], ACTIVATIONS[this.recurrentActivation], this.inMask,
+      c.training ? 0 : 1);
     let h = this.hseq;
     if (this.zeroOutputForMask && this.inMask) {
       c.k.mask_rows(this.masked, this.hseq, this.inMask, B * this.T, this.units, 0);
