@@ -8,9 +8,10 @@
 // over B*T rows). C is stored between blocks and reloaded, which performs exactly the same f32 operations in the same
 // order as one long loop: blocking never changes a bit.
 const KC: i32 = 128;
-// Rows per chunk. Measured (best of 6, 2.4 GHz Zen 5 VM): 2 (one row pair, i.e. rows outermost) was best or within
-// noise on the large LSTM products of workload B; 16 and 64 helped only the smallest shapes, by under 10%.
-const MC: i32 = 2;
+// Rows per chunk. Measured (best of 10, realistic strides, 2.4 GHz Zen 5 VM), GFLOP/s for MC 2 / 16 / 64:
+// 32x64x256 24.8 / 29.5 / 28.9; 6400x64x256 24.6 / 25.0 / 26.6; 64x128x32 28.7 / 27.2 / 25.9; 32x256x64 and
+// 6400x256x64 about 19.5 and 19.9 for all three. 16 is the best compromise.
+const MC: i32 = 16;
 
 @inline function gemmGeneric(C: usize, A: usize, B: usize, M: i32, N: i32, K: i32,
                              sai: i32, sak: i32, ldb: i32, ldc: i32, accumulate: bool): void {
