@@ -374,8 +374,8 @@ export class Sequential {
   /** One optimizer step on rows[start, start+B) of d. Returns the batch's mean loss and correct count. @internal */
   trainStep(d: Batchable, rows: ArrayLike<number>, start: number, B: number): { loss: number; correct: number } {
     if (!this.optimizer || !this.loss) throw new StateError(`fit: expected a compiled model, got none. Call model.compile({ optimizer, loss }) first.`);
-    this.plan(B);
-    this.allocateOptimizer();
+    this.ensureAllocated();
+    this.allocateOptimizer(); // (re)allocates if the trainable weights changed since compile
     this.plan(B);
     this.writeBatch(d, rows, start, B);
     const c = this.ctx(true, true);
