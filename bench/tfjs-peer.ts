@@ -74,6 +74,18 @@ function splitmix32(seed: number): () => number {
   };
 }
 
+/** One model.trainOnBatch on a batch of ids and labels, with the input tensors disposed afterwards. */
+export async function trainOnBatch(model: tf.LayersModel, batch: { x: Int32Array; y: Float32Array }, batchSize: number, seqLen: number): Promise<void> {
+  const xs = tf.tensor2d(batch.x, [batchSize, seqLen], 'int32');
+  const ys = tf.tensor2d(batch.y, [batchSize, 1], 'float32');
+  try {
+    await model.trainOnBatch(xs, ys);
+  } finally {
+    xs.dispose();
+    ys.dispose();
+  }
+}
+
 /** Workload dimensions a peer model and its data are built from. */
 export interface WorkloadShape { vocab: number; seqLen: number; embedDim: number; units: number }
 
@@ -175,15 +187,7 @@ export async function makeTfjsWorkloadA(
   return {
     model,
     async trainStep() {
-      const batch = data[k++ % data.length]!;
-      const xs = tf.tensor2d(batch.x, [batchSize, WORKLOAD_A.seqLen], 'int32');
-      const ys = tf.tensor2d(batch.y, [batchSize, 1], 'float32');
-      try {
-        await model.trainOnBatch(xs, ys);
-      } finally {
-        xs.dispose();
-        ys.dispose();
-      }
+      await trainOnBatch(model, data[k++ % data.length]!, batchSize, WORKLOAD_A.seqLen);
     },
     predictOne() {
       tf.tidy(() => {

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths, type BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { WORKLOAD_A, buildTfjsModel, makeWorkloadData } from './tfjs-peer.js';
+import { WORKLOAD_A, buildTfjsModel, makeWorkloadData, trainOnBatch } from './tfjs-peer.js';
 
 /** Workload dimensions (A is the tfjs-peer's WORKLOAD_A). */
 export const WASM_WORKLOADS = {
@@ -138,15 +138,7 @@ export async function makeTfjsWasmWorkload(
     predictBatchSize,
     async trainStep() {
       ensureWasm();
-      const batch = data[k++ % data.length]!;
-      const xs = tf.tensor2d(batch.x, [batchSize, cfg.seqLen], 'int32');
-      const ys = tf.tensor2d(batch.y, [batchSize, 1], 'float32');
-      try {
-        await model.trainOnBatch(xs, ys);
-      } finally {
-        xs.dispose();
-        ys.dispose();
-      }
+      await trainOnBatch(model, data[k++ % data.length]!, batchSize, cfg.seqLen);
     },
     predictOne() {
       ensureWasm();

@@ -21,7 +21,7 @@ export function runCalls(k: Kernels, calls: Call[]): void {
 // Control block per worker: Int32 [0] state (0 idle, 1 work posted, 2 done, 3 exit, 4 failed), [1] call count;
 // Float64 from byte 64: for each call, its name index, its argument count, then the arguments.
 const CTRL_BYTES = 64 + 8 * 4096;
-const IDLE = 0, POSTED = 1, DONE = 2, EXIT = 3, FAILED = 4;
+const POSTED = 1, DONE = 2, EXIT = 3, FAILED = 4;
 
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
@@ -129,4 +129,3 @@ export class Pool {
     this.workers = [];
   }
 }
-void IDLE;

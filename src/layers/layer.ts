@@ -117,7 +117,7 @@ export abstract class Layer {
   /** Backward starting from the gradient w.r.t. the logits (fused loss). */
   backwardFromLogits(_c: Ctx, _dz: number, _B: number): number { throw new Error(`${this.className}: no fused loss path`); }
 
-  /** Extra, non-weight buffers for the Keras-style summary and inspection (e.g. attention weights). */
+  /** The layer's configuration, Keras-style (camelCase keys). */
   getConfig(): Record<string, unknown> { return { name: this.name, trainable: this.trainable }; }
 }
 
