@@ -7,7 +7,8 @@ import type { Pool } from './threads.js';
 import { MemoryError } from './errors.js';
 
 const PAGE = 65536;
-const MAX_BYTES = 65536 * PAGE; // 4 GiB of wasm32 memory
+/** 4 GiB: all a wasm32 memory can address. */
+export const MAX_BYTES = 65536 * PAGE;
 
 /** What planning needs: somewhere to allocate. The Arena allocates; a SizeCounter only adds up (a dry run). */
 export interface Allocator { alloc(bytes: number, what?: string): number }

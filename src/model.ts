@@ -1,6 +1,6 @@
 // The Sequential model: build (shapes, no memory), lazy allocation of weights in one arena, compile, predict,
 // evaluate, computeGradients, getWeights/setWeights, summary. The fit loop lives in train.ts.
-import { Arena, SizeCounter, fmtBytes } from './arena.js';
+import { Arena, SizeCounter, MAX_BYTES, fmtBytes } from './arena.js';
 import { Layer, sizeOf, type Ctx, type Shape, type Weight } from './layers/layer.js';
 import { Embedding } from './layers/embedding.js';
 import { Attention } from './layers/attention.js';
@@ -21,7 +21,6 @@ export interface WeightValue { data: Float32Array; shape: number[] }
 export interface PredictionWithAttention extends Tensor { attention: { layer: string; data: Float32Array; shape: number[] }[] }
 
 let modelCount = 0;
-const MAX_BYTES = 2 ** 32;
 
 /** Checked, flattened training data: x as ids or floats, labels laid out like the model output. */
 export interface Batchable { x: Flat; y: Flat | null; n: number }
