@@ -18,20 +18,23 @@ export function lstm_forward(hseq: usize, cseq: usize, gates: usize, phic: usize
                              B: i32, T: i32, I: i32, H: i32, reverse: i32, act: i32, recAct: i32, mask: usize,
                              infer: i32): void {
   const G = 4 * H;
-  const rows = B * T;
-  // forward: z = bias + x . W for every timestep at once
-  for (let r = 0; r < rows; r++) memory.copy(gates + <usize>r * <usize>G * 4, bias, <usize>G * 4);
-  gemm_nn(gates, x, W, rows, G, I, I, G, G, 1);
+  // z_t = bias + x_t . W + h_{t-1} . U, one timestep at a time so z_t is still in cache when the gates read it.
+  // Each element sums bias, then x . W over k, then h . U over k, in that order (the same bits as one big input
+  // product for all timesteps followed by the recurrent products). In inference z_t lives in the first B rows of
+  // `gates` (row stride G); in training it is written in place in the cache (row stride T*G).
+  const ldz = infer != 0 ? G : T * G;
   for (let s = 0; s < T; s++) {
     const t = pos(s, T, reverse);
-    const zt = gates + <usize>t * <usize>G * 4;
+    const zt = infer != 0 ? gates : gates + <usize>t * <usize>G * 4;
+    for (let b = 0; b < B; b++) memory.copy(zt + <usize>b * <usize>ldz * 4, bias, <usize>G * 4);
+    gemm_nn(zt, x + <usize>t * <usize>I * 4, W, B, G, I, T * I, G, ldz, 1);
     if (s > 0) {
       const tp = pos(s - 1, T, reverse);
       // forward: z_t += h_{t-1} . U  (rows b strided by T)
-      gemm_nn(zt, hseq + <usize>tp * <usize>H * 4, U, B, G, H, T * H, G, T * G, 1);
+      gemm_nn(zt, hseq + <usize>tp * <usize>H * 4, U, B, G, H, T * H, G, ldz, 1);
     }
     for (let b = 0; b < B; b++) {
-      const z = zt + <usize>b * <usize>T * <usize>G * 4;
+      const z = zt + <usize>b * <usize>ldz * 4;
       const off = (<usize>b * <usize>T + <usize>t) * <usize>H * 4;
       const cprevp = s > 0 ? cseq + (<usize>b * <usize>T + <usize>pos(s - 1, T, reverse)) * <usize>H * 4 : 0;
       const Hb = <usize>H * 4;
