@@ -188,6 +188,7 @@ for (const threads of threadList) {
   const cases: Case[] = [];
   for (const w of workloads as W[]) {
     const wl = workload(w, threads);
+    await wl.model.ready(); // worker threads started
     const B = SHAPES[w].B;
     cases.push({ name: `${w} train (batch ${B})`, threads, fn: () => { wl.model.trainOnBatch(wl.x, wl.y); }, value: (hz) => hz * B, unit: 'samples/s' });
     if (w !== 'C') cases.push({ name: `${w} predict batch 1`, threads, fn: () => { wl.model.predict(wl.one); }, value: (hz) => 1000 / hz, unit: 'ms' });

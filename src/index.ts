@@ -1,6 +1,7 @@
 // Public API of bilstm-attn: init, sequential, layers, optimizers, errors and types.
 export { init, initSync, info } from './wasm.js';
-export type { InitOptions } from './wasm.js';
+export type { InitOptions, Info } from './wasm.js';
+export type { RuntimeName } from './runtime.js';
 export { Sequential, sequential } from './model.js';
 export type { SequentialArgs, CompileArgs, WeightValue, PredictionWithAttention } from './model.js';
 export { layers } from './layers/index.js';

@@ -117,6 +117,11 @@ export class Sequential {
 
   // ---------------------------------------------------------------- memory
 
+  /** Allocates the model if needed and waits until its worker threads (if any) have started. Used by fit(). */
+  async ready(): Promise<void> {
+    await this.ensureAllocated().pool.ready();
+  }
+
   /** Creates the arena, allocates and initializes every weight (first use only). */
   private ensureAllocated(): Arena {
     if (this.arena) return this.arena;

@@ -2,6 +2,7 @@
 // calling thread, the others on workers, and each list is computed exactly as it would be alone (disjoint buffers,
 // fixed reduction orders), so 1 and N threads give the same bytes. Without workers the lists run one after another.
 import type { Kernels } from './wasm.js';
+import { canBlock } from './runtime.js';
 
 export type Call = [name: keyof Kernels, args: number[]];
 
@@ -18,78 +19,118 @@ export function runCalls(k: Kernels, calls: Call[]): void {
   for (const [name, args] of calls) (k[name] as (...a: number[]) => number)(...args);
 }
 
-// Control block per worker: Int32 [0] state (0 idle, 1 work posted, 2 done, 3 exit, 4 failed), [1] call count;
-// Float64 from byte 64: for each call, its name index, its argument count, then the arguments.
+// Control block per worker: Int32 [0] state (0 idle, 1 work posted, 2 done, 3 exit, 4 failed), [1] call count,
+// [2] ready (set by the worker once its instance exists); Float64 from byte 64: for each call, its name index, its
+// argument count, then the arguments.
 const CTRL_BYTES = 64 + 8 * 4096;
 const POSTED = 1, DONE = 2, EXIT = 3, FAILED = 4;
 
-const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
-const { module, memory, ctrl, names } = workerData;
-const inst = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('wasm abort'); } } });
-const fns = names.map((n) => inst.exports[n]);
-const st = new Int32Array(ctrl, 0, 16);
-const f = new Float64Array(ctrl, 64);
-for (;;) {
-  let s;
-  while ((s = Atomics.load(st, 0)) !== ${POSTED}) { if (s === ${EXIT}) process.exit(0); Atomics.wait(st, 0, s); }
-  try {
-    const n = st[1];
-    let p = 0;
-    for (let c = 0; c < n; c++) {
-      const fn = fns[f[p]]; const argc = f[p + 1];
-      const args = new Array(argc);
-      for (let i = 0; i < argc; i++) args[i] = f[p + 2 + i];
-      p += 2 + argc;
-      fn(...args);
+// The worker's loop, the same text for node:worker_threads and Web Workers; `done` ends the thread.
+const SERVE = `
+function serve({ module, memory, ctrl, names }, done) {
+  const inst = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('wasm abort'); } } });
+  const fns = names.map((n) => inst.exports[n]);
+  const st = new Int32Array(ctrl, 0, 16);
+  const f = new Float64Array(ctrl, 64);
+  Atomics.store(st, 2, 1);
+  for (;;) {
+    let s;
+    while ((s = Atomics.load(st, 0)) !== ${POSTED}) { if (s === ${EXIT}) return done(); Atomics.wait(st, 0, s); }
+    try {
+      const n = st[1];
+      let p = 0;
+      for (let c = 0; c < n; c++) {
+        const fn = fns[f[p]]; const argc = f[p + 1];
+        const args = new Array(argc);
+        for (let i = 0; i < argc; i++) args[i] = f[p + 2 + i];
+        p += 2 + argc;
+        fn(...args);
+      }
+      Atomics.store(st, 0, ${DONE});
+    } catch (e) {
+      Atomics.store(st, 0, ${FAILED});
     }
-    Atomics.store(st, 0, ${DONE});
-  } catch (e) {
-    Atomics.store(st, 0, ${FAILED});
+    Atomics.notify(st, 0);
   }
-  Atomics.notify(st, 0);
 }
 `;
+const NODE_WORKER = `${SERVE}\nconst { workerData } = require('node:worker_threads');\nserve(workerData, () => process.exit(0));\n`;
+const WEB_WORKER = `${SERVE}\nself.onmessage = (e) => serve(e.data, () => self.close());\n`;
 
-interface NodeWorker { unref(): void; terminate(): Promise<number> }
-type WorkerCtor = new (src: string, opts: { eval: boolean; workerData: unknown }) => NodeWorker;
-let NodeWorkerCtor: WorkerCtor | null = null;
+interface WorkerData { module: WebAssembly.Module; memory: WebAssembly.Memory; ctrl: SharedArrayBuffer; names: string[] }
+interface WorkerHandle { unref?(): void }
+type Spawn = (data: WorkerData) => WorkerHandle;
+let spawn: Spawn | null = null;
+/** Which worker API the pool uses: 'worker_threads' (Node, Bun), 'web' (Deno, browsers), or 'none'. */
+export let workerKind: 'worker_threads' | 'web' | 'none' = 'none';
 
-/** Loads node:worker_threads where it exists (Node, Bun, Deno's Node layer); called from init(). */
+interface NodeWorkerCtor { new (src: string, opts: { eval: boolean; workerData: unknown }): WorkerHandle }
+interface WebWorkerCtor { new (url: string, opts?: { type?: string }): WorkerHandle & { postMessage(m: unknown): void } }
+
+/**
+ * Finds a worker API: node:worker_threads where it exists (Node, Bun), else Web Workers from a blob: URL (Deno,
+ * browsers). Called from init(); false where neither is available (workerd) or the page forbids blob: workers.
+ */
 export async function loadWorkerSupport(): Promise<boolean> {
-  if (NodeWorkerCtor) return true;
-  try {
-    const wt = await import('node:worker_threads' as string) as { Worker: WorkerCtor };
-    NodeWorkerCtor = wt.Worker;
-    return true;
-  } catch {
-    return false;
+  if (spawn) return true;
+  const g = globalThis as unknown as { Deno?: unknown; Worker?: WebWorkerCtor; Blob?: typeof Blob; URL: typeof URL; process?: { versions?: { node?: string } } };
+  if (!g.Deno && g.process?.versions?.node) {
+    try {
+      const wt = await import('node:worker_threads' as string) as { Worker: NodeWorkerCtor };
+      spawn = (data) => new wt.Worker(NODE_WORKER, { eval: true, workerData: data });
+      workerKind = 'worker_threads';
+      return true;
+    } catch { /* fall through to Web Workers */ }
   }
+  if (g.Worker && g.Blob && typeof g.URL.createObjectURL === 'function') {
+    const url = g.URL.createObjectURL(new g.Blob([WEB_WORKER], { type: 'text/javascript' }));
+    const W = g.Worker;
+    spawn = (data) => { const w = new W(url, { type: 'module' }); w.postMessage(data); return w; };
+    workerKind = 'web';
+    return true;
+  }
+  return false;
 }
 
 /** Work lists handed to worker threads so far, in this process (reported by info()). */
 export let handoffs = 0;
 
 export class Pool {
-  private workers: { w: NodeWorker; st: Int32Array; f: Float64Array }[] = [];
+  private workers: { st: Int32Array; f: Float64Array }[] = [];
   private names: string[];
 
   constructor(readonly k: Kernels, module: WebAssembly.Module, memory: WebAssembly.Memory, readonly threads: number) {
     this.names = WebAssembly.Module.exports(module).filter((e) => e.kind === 'function').map((e) => e.name);
-    if (!NodeWorkerCtor) return;
+    if (!spawn) return;
     for (let i = 1; i < threads; i++) {
       const ctrl = new SharedArrayBuffer(CTRL_BYTES);
-      const w = new NodeWorkerCtor(WORKER_SOURCE, { eval: true, workerData: { module, memory, ctrl, names: this.names } });
-      w.unref();
-      this.workers.push({ w, st: new Int32Array(ctrl, 0, 16), f: new Float64Array(ctrl, 64) });
+      try {
+        const w = spawn({ module, memory, ctrl, names: this.names });
+        w.unref?.();
+      } catch {
+        break; // e.g. a Content-Security-Policy without worker-src blob: — the lists then run on this thread
+      }
+      this.workers.push({ st: new Int32Array(ctrl, 0, 16), f: new Float64Array(ctrl, 64) });
     }
   }
 
   get size(): number { return 1 + this.workers.length; }
 
   /**
+   * Resolves once every worker has its instance (workers start asynchronously, and until then their lists run on
+   * this thread), or after `timeoutMs`. fit() awaits it; synchronous calls never wait.
+   */
+  async ready(timeoutMs = 10_000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    while (this.workers.some((w) => Atomics.load(w.st, 2) !== 1) && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  }
+
+  /**
    * Runs every list; list 0 on this thread, list i on worker i - 1 (round robin), and waits for all. `flops`, when
    * given, is the work's size: below about a million a hand-off costs more than it saves, so the lists run here.
+   * A worker that has not started yet (workers start asynchronously) leaves its list to this thread.
    */
   run(lists: Call[][], flops = Infinity): void {
     if (this.workers.length === 0 || flops < 1e6) { for (const l of lists) runCalls(this.k, l); return; }
@@ -98,7 +139,7 @@ export class Pool {
     const mine: Call[][] = [lists[0]];
     for (; i < lists.length; i++) {
       const slot = this.workers[(i - 1) % this.workers.length];
-      if (posted.includes(slot)) { mine.push(lists[i]); continue; }
+      if (posted.includes(slot) || Atomics.load(slot.st, 2) !== 1) { mine.push(lists[i]); continue; }
       this.post(slot, lists[i]);
       posted.push(slot);
       handoffs++;
@@ -106,7 +147,8 @@ export class Pool {
     for (const l of mine) runCalls(this.k, l);
     for (const s of posted) {
       let v;
-      while ((v = Atomics.load(s.st, 0)) === POSTED) Atomics.wait(s.st, 0, POSTED);
+      if (canBlock()) while ((v = Atomics.load(s.st, 0)) === POSTED) Atomics.wait(s.st, 0, POSTED);
+      else while ((v = Atomics.load(s.st, 0)) === POSTED) { /* a browser's main thread may not block: spin */ }
       if (v === FAILED) throw new Error('bilstm-attn: a worker failed to run its kernels');
     }
   }

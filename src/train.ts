@@ -67,6 +67,7 @@ export async function fit(model: Sequential, x: Input, y: Input, args: FitArgs =
   const history: History = { epoch: [], history: {}, params: { epochs, batchSize, samples: nTrain, steps } };
   const push = (k: string, v: number) => { (history.history[k] ??= []).push(v); };
   model.stopTraining = false;
+  await model.ready();
   for (const cb of cbs) await cb.onTrainBegin?.();
   for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
     for (const cb of cbs) await cb.onEpochBegin?.(epoch);

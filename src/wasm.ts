@@ -1,7 +1,8 @@
 // Compiles the Wasm core once and instantiates it per model; the typed Kernels interface mirrors assembly/index.ts 1:1.
 import { WASM_BASE64, WASM_THREADS_BASE64 } from './wasm-binary.js';
 import { ConfigError, StateError } from './errors.js';
-import { Pool, loadWorkerSupport, handoffs } from './threads.js';
+import { Pool, loadWorkerSupport, handoffs, workerKind } from './threads.js';
+import { detectRuntime, sharedMemoryAllowed, type RuntimeName } from './runtime.js';
 
 type P = number; // a byte offset into the model's memory
 type I = number; // an i32
@@ -77,9 +78,18 @@ function decodeBase64(b64: string): Uint8Array {
 }
 
 export interface InitOptions {
-  /** Threads per model (default 1). Above 1, models use shared memory and worker threads where the runtime has them;
-   *  results are bit-identical to one thread. */
+  /** Threads per model (default 1). Above 1, models use shared memory and worker threads where the runtime has them
+   *  (Node, Deno, Bun, a cross-origin-isolated page); elsewhere the single-thread core. Results are bit-identical. */
   threads?: number;
+  /** The single-thread core (build/bilstm.wasm, exported as `bilstm-attn/wasm`) already compiled: what Cloudflare
+   *  Workers and strict-CSP pages need, as they may not compile bytes at run time. */
+  module?: WebAssembly.Module;
+  /** The bytes of build/bilstm.wasm, instead of the copy embedded in the package. */
+  wasm?: BufferSource;
+  /** The shared-memory core for threads (build/bilstm.mt.wasm, `bilstm-attn/wasm-threads`), compiled. */
+  threadsModule?: WebAssembly.Module;
+  /** The bytes of build/bilstm.mt.wasm. */
+  threadsWasm?: BufferSource;
 }
 
 function checkThreads(t: unknown): number {
@@ -88,28 +98,81 @@ function checkThreads(t: unknown): number {
   return t;
 }
 
-/** Compiles the Wasm module once (and the shared-memory build when threads > 1). Call (and await) before building models. */
+const KEY_EXPORT = 'lstm_forward';
+
+// A module given by the caller must be ours: it imports env.memory and exports the kernels.
+function checkModule(m: unknown, what: string): WebAssembly.Module {
+  if (!(m instanceof WebAssembly.Module)) {
+    throw new ConfigError(`init: expected ${what} to be a WebAssembly.Module, got ${m === null ? 'null' : typeof m === 'object' ? (m as object).constructor?.name ?? 'object' : typeof m}.`);
+  }
+  const names = WebAssembly.Module.exports(m).map((e) => e.name);
+  const mem = WebAssembly.Module.imports(m).some((i) => i.module === 'env' && i.name === 'memory' && i.kind === 'memory');
+  if (!names.includes(KEY_EXPORT) || !mem) {
+    throw new ConfigError(`init: expected ${what} to be the bilstm-attn core (exports ${KEY_EXPORT}, imports env.memory), got a module exporting [${names.slice(0, 5).join(', ')}${names.length > 5 ? ', ...' : ''}].`);
+  }
+  return m;
+}
+
+async function compileBytes(b: unknown, what: string): Promise<WebAssembly.Module> {
+  const bytes = b instanceof ArrayBuffer || ArrayBuffer.isView(b) ? b as BufferSource : null;
+  if (!bytes) throw new ConfigError(`init: expected ${what} to be the bytes of the Wasm core (Uint8Array or ArrayBuffer), got ${typeof b}.`);
+  if (!WebAssembly.validate(bytes)) throw new ConfigError(`init: expected ${what} to be a valid WebAssembly binary, got ${bytes.byteLength} bytes that do not validate.`);
+  return checkModule(await WebAssembly.compile(bytes), what);
+}
+
+/** Compiles the Wasm core once (and the shared-memory build when threads > 1). Call (and await) before building models. */
 export async function init(options: InitOptions = {}): Promise<void> {
+  if (options === null || typeof options !== 'object') throw new ConfigError(`init: expected an options object, got ${options === null ? 'null' : typeof options}.`);
   const threads = checkThreads(options.threads);
-  if (!compiled) compiled = await WebAssembly.compile(decodeBase64(WASM_BASE64) as BufferSource);
-  if (threads > 1 && typeof SharedArrayBuffer !== 'undefined' && await loadWorkerSupport()) {
-    if (!compiledThreads) compiledThreads = await WebAssembly.compile(decodeBase64(WASM_THREADS_BASE64) as BufferSource);
-    threadCount = threads;
-  } else {
-    threadCount = 1;
+  if (options.module !== undefined) compiled = checkModule(options.module, 'module');
+  else if (options.wasm !== undefined) compiled = await compileBytes(options.wasm, 'wasm');
+  else if (!compiled) compiled = await WebAssembly.compile(decodeBase64(WASM_BASE64) as BufferSource);
+  threadCount = 1;
+  if (threads > 1 && sharedMemoryAllowed() && await loadWorkerSupport()) {
+    try {
+      if (options.threadsModule !== undefined) compiledThreads = checkModule(options.threadsModule, 'threadsModule');
+      else if (options.threadsWasm !== undefined) compiledThreads = await compileBytes(options.threadsWasm, 'threadsWasm');
+      else if (!compiledThreads) compiledThreads = await WebAssembly.compile(decodeBase64(WASM_THREADS_BASE64) as BufferSource);
+      threadCount = threads;
+    } catch (e) {
+      if (e instanceof ConfigError) throw e;
+      // this runtime may not compile bytes at run time: stay on one thread
+    }
   }
 }
 
 /** Synchronous compile of the single-thread core, for runtimes and tests that cannot await. */
-export function initSync(): void {
+export function initSync(options: { module?: WebAssembly.Module; wasm?: BufferSource } = {}): void {
+  if (options.module !== undefined) { compiled = checkModule(options.module, 'module'); return; }
+  if (options.wasm !== undefined) {
+    if (!WebAssembly.validate(options.wasm)) throw new ConfigError(`initSync: expected wasm to be a valid WebAssembly binary, got ${options.wasm.byteLength} bytes that do not validate.`);
+    compiled = checkModule(new WebAssembly.Module(options.wasm), 'wasm');
+    return;
+  }
   if (compiled) return;
   compiled = new WebAssembly.Module(decodeBase64(WASM_BASE64) as BufferSource);
 }
 
-/** What init() chose: threads per model, whether the shared-memory core is in use, and how many work lists have
- *  gone to worker threads so far in this process. */
-export function info(): { threads: number; simd: true; sharedMemory: boolean; handoffs: number } {
-  return { threads: threadCount, simd: true, sharedMemory: threadCount > 1, handoffs };
+export interface Info {
+  /** 'node', 'deno', 'bun', 'browser', 'workerd' or 'unknown', and its version. */
+  runtime: RuntimeName;
+  runtimeVersion: string;
+  /** Threads per model that init() chose (1 where shared memory or workers are missing). */
+  threads: number;
+  simd: true;
+  /** Models use the shared-memory core. */
+  sharedMemory: boolean;
+  /** Which worker API carries the threads: 'worker_threads', 'web', or 'none'. */
+  workers: 'worker_threads' | 'web' | 'none';
+  /** Work lists handed to worker threads so far in this process. */
+  handoffs: number;
+}
+
+/** What init() chose, in which runtime: threads per model, shared memory, the worker API, hand-offs so far. */
+export function info(): Info {
+  const rt = detectRuntime();
+  return { runtime: rt.name, runtimeVersion: rt.version, threads: threadCount, simd: true, sharedMemory: threadCount > 1,
+    workers: threadCount > 1 ? workerKind : 'none', handoffs };
 }
 
 export interface Instance {
