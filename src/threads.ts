@@ -61,20 +61,21 @@ interface WorkerData { module: WebAssembly.Module; memory: WebAssembly.Memory; c
 interface WorkerHandle { unref?(): void }
 type Spawn = (data: WorkerData) => WorkerHandle;
 let spawn: Spawn | null = null;
-/** Which worker API the pool uses: 'worker_threads' (Node, Bun), 'web' (Deno, browsers), or 'none'. */
+/** Which worker API the pool uses: 'worker_threads' (Node, Deno, Bun), 'web' (browsers), or 'none'. */
 export let workerKind: 'worker_threads' | 'web' | 'none' = 'none';
 
 interface NodeWorkerCtor { new (src: string, opts: { eval: boolean; workerData: unknown }): WorkerHandle }
 interface WebWorkerCtor { new (url: string, opts?: { type?: string }): WorkerHandle & { postMessage(m: unknown): void } }
 
 /**
- * Finds a worker API: node:worker_threads where it exists (Node, Bun), else Web Workers from a blob: URL (Deno,
- * browsers). Called from init(); false where neither is available (workerd) or the page forbids blob: workers.
+ * Finds a worker API: node:worker_threads where it exists (Node, Deno, Bun: its workers can be unref'd, so a script
+ * still exits when done), else Web Workers from a blob: URL (browsers). Called from init(); false where neither is
+ * available (workerd).
  */
 export async function loadWorkerSupport(): Promise<boolean> {
   if (spawn) return true;
   const g = globalThis as unknown as { Deno?: unknown; Worker?: WebWorkerCtor; Blob?: typeof Blob; URL: typeof URL; process?: { versions?: { node?: string } } };
-  if (!g.Deno && g.process?.versions?.node) {
+  if (g.Deno || g.process?.versions?.node) {
     try {
       const wt = await import('node:worker_threads' as string) as { Worker: NodeWorkerCtor };
       spawn = (data) => new wt.Worker(NODE_WORKER, { eval: true, workerData: data });
