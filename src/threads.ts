@@ -77,7 +77,9 @@ export async function loadWorkerSupport(): Promise<boolean> {
   const g = globalThis as unknown as { Deno?: unknown; Worker?: WebWorkerCtor; Blob?: typeof Blob; URL: typeof URL; process?: { versions?: { node?: string } } };
   if (g.Deno || g.process?.versions?.node) {
     try {
-      const wt = await import('node:worker_threads' as string) as { Worker: NodeWorkerCtor };
+      // A computed specifier: bundlers and Worker module scanners (miniflare) must not try to resolve it.
+      const specifier = ['node', 'worker_threads'].join(':');
+      const wt = await import(specifier) as { Worker: NodeWorkerCtor };
       spawn = (data) => new wt.Worker(NODE_WORKER, { eval: true, workerData: data });
       workerKind = 'worker_threads';
       return true;
