@@ -49,18 +49,21 @@ const MC: i32 = 16;
           x10 = v128.load(c1 + jo); x11 = v128.load(c1 + jo, 16); x12 = v128.load(c1 + jo, 32); x13 = v128.load(c1 + jo, 48);
         }
         let bp = B + jo;
-        let ak: usize = 0;
-        for (let k = 0; k < K; k++) {
+        let ap = a0;
+        const d = a1 - a0;
+        const aEnd = a0 + <usize>K * astep;
+        // do-while (K >= 1 here) with two induction variables: V8's TurboFan keeps the accumulators in place.
+        do {
           const b0 = v128.load(bp), b1 = v128.load(bp, 16), b2 = v128.load(bp, 32), b3 = v128.load(bp, 48);
-          let s = v128.load32_splat(a0 + ak);
+          let s = v128.load32_splat(ap);
           x00 = f32x4.add(x00, f32x4.mul(s, b0)); x01 = f32x4.add(x01, f32x4.mul(s, b1));
           x02 = f32x4.add(x02, f32x4.mul(s, b2)); x03 = f32x4.add(x03, f32x4.mul(s, b3));
-          s = v128.load32_splat(a1 + ak);
+          s = v128.load32_splat(ap + d);
           x10 = f32x4.add(x10, f32x4.mul(s, b0)); x11 = f32x4.add(x11, f32x4.mul(s, b1));
           x12 = f32x4.add(x12, f32x4.mul(s, b2)); x13 = f32x4.add(x13, f32x4.mul(s, b3));
           bp += bstep;
-          ak += astep;
-        }
+          ap += astep;
+        } while (ap != aEnd);
         v128.store(c0 + jo, x00); v128.store(c0 + jo, x01, 16); v128.store(c0 + jo, x02, 32); v128.store(c0 + jo, x03, 48);
         v128.store(c1 + jo, x10); v128.store(c1 + jo, x11, 16); v128.store(c1 + jo, x12, 32); v128.store(c1 + jo, x13, 48);
       }
