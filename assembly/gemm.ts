@@ -78,14 +78,16 @@ const MC: i32 = 16;
         let x0 = zero, x1 = zero;
         if (accumulate) { x0 = v128.load(c0 + jo); x1 = v128.load(c1 + jo); }
         let bp = B + jo;
-        let ak: usize = 0;
-        for (let k = 0; k < K; k++) {
+        let ap = a0;
+        const d = a1 - a0;
+        const aEnd = a0 + <usize>K * astep;
+        do {
           const b0 = v128.load(bp);
-          x0 = f32x4.add(x0, f32x4.mul(v128.load32_splat(a0 + ak), b0));
-          x1 = f32x4.add(x1, f32x4.mul(v128.load32_splat(a1 + ak), b0));
+          x0 = f32x4.add(x0, f32x4.mul(v128.load32_splat(ap), b0));
+          x1 = f32x4.add(x1, f32x4.mul(v128.load32_splat(ap + d), b0));
           bp += bstep;
-          ak += astep;
-        }
+          ap += astep;
+        } while (ap != aEnd);
         v128.store(c0 + jo, x0); v128.store(c1 + jo, x1);
       }
     }
@@ -119,14 +121,15 @@ const MC: i32 = 16;
       let x0 = zero, x1 = zero, x2 = zero, x3 = zero;
       if (accumulate) { x0 = v128.load(c0 + jo); x1 = v128.load(c0 + jo, 16); x2 = v128.load(c0 + jo, 32); x3 = v128.load(c0 + jo, 48); }
       let bp = B + jo;
-      let ak: usize = 0;
-      for (let k = 0; k < K; k++) {
-        const s = v128.load32_splat(a0 + ak);
+      let ap = a0;
+      const aEnd = a0 + <usize>K * astep;
+      do {
+        const s = v128.load32_splat(ap);
         x0 = f32x4.add(x0, f32x4.mul(s, v128.load(bp))); x1 = f32x4.add(x1, f32x4.mul(s, v128.load(bp, 16)));
         x2 = f32x4.add(x2, f32x4.mul(s, v128.load(bp, 32))); x3 = f32x4.add(x3, f32x4.mul(s, v128.load(bp, 48)));
         bp += bstep;
-        ak += astep;
-      }
+        ap += astep;
+      } while (ap != aEnd);
       v128.store(c0 + jo, x0); v128.store(c0 + jo, x1, 16); v128.store(c0 + jo, x2, 32); v128.store(c0 + jo, x3, 48);
     }
     for (; j + 8 <= N; j += 8) {
