@@ -88,14 +88,16 @@ export function lstm_forward(hseq: usize, cseq: usize, gates: usize, phic: usize
 
 // Backward through time in one call. Accumulates into dx [B,T,I], dW [I,4H], dU [H,4H], dbias [4H].
 // dhseq [B,T,H] is the gradient of the loss w.r.t. hseq (aligned like hseq). Scratch (caller-owned, no init needed):
-// dz [B,T,4H], dhrec [B,H], dcrec [B,H], hprev [B,T,H], UT [4H,H], WT [4H,I]. dz may be the gates cache itself (each
+// dz [B,T,4H], dhrec [B,H], dcrec [B,H], hprev [B,T,H], UT [4H,H], WT [4H,I], pack [min(B*T, 256), 4H] (or 0: slower
+// weight gradients, same bits). dz may be the gates cache itself (each
 // step reads its gates before writing its dz), which then no longer holds the forward's gates.
 // With a mask, a masked step passes dh and dc straight to the previous step and its dz row is 0, so nothing flows
 // into x or the weights there.
 export function lstm_backward(dx: usize, dW: usize, dU: usize, dbias: usize, dhseq: usize,
                               dz: usize, dhrec: usize, dcrec: usize, hprev: usize, UT: usize, WT: usize,
                               x: usize, hseq: usize, cseq: usize, gates: usize, phic: usize, W: usize, U: usize,
-                              B: i32, T: i32, I: i32, H: i32, reverse: i32, act: i32, recAct: i32, mask: usize): void {
+                              B: i32, T: i32, I: i32, H: i32, reverse: i32, act: i32, recAct: i32, mask: usize,
+                              pack: usize): void {
   const G = 4 * H;
   const Hb = <usize>H * 4;
   memory.fill(dhrec, 0, <usize>B * Hb);
@@ -171,8 +173,8 @@ export function lstm_backward(dx: usize, dW: usize, dU: usize, dbias: usize, dhs
   }
   const rows = B * T;
   // forward: z = x . W + h_prev . U + bias
-  gemm_tn(dW, x, dz, I, G, rows, I, G, G);
-  gemm_tn(dU, hprev, dz, H, G, rows, H, G, G);
+  gemm_tn(dW, x, dz, I, G, rows, I, G, G, pack);
+  gemm_tn(dU, hprev, dz, H, G, rows, H, G, G, pack);
   colsum_add(dbias, dz, rows, G);
   transpose(WT, W, I, G);
   gemm_nn(dx, dz, WT, rows, I, G, G, I, I, 1);

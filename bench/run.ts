@@ -98,8 +98,8 @@ for (const [name, M, N, K, tn] of [
   ['nn B input projection 6400x64 . 64x256', 6400, 256, 64, 0], ['nn B recurrent step 32x64 . 64x256', 32, 256, 64, 0],
   ['nn B input grad 6400x256 . 256x64', 6400, 64, 256, 0], ['tn B weight grad 64x6400 . 6400x256', 64, 256, 6400, 1],
 ] as [string, number, number, number, number][]) {
-  const A = randBuf(M * K, 1), Bm = randBuf(K * N, 2), C = a.alloc(M * N * 4);
-  const fn = tn ? () => a.k.gemm_tn(C, A, Bm, M, N, K, M, N, N) : () => a.k.gemm_nn(C, A, Bm, M, N, K, K, N, N, 0);
+  const A = randBuf(M * K, 1), Bm = randBuf(K * N, 2), C = a.alloc(M * N * 4), pack = a.alloc(256 * N * 4);
+  const fn = tn ? () => a.k.gemm_tn(C, A, Bm, M, N, K, M, N, N, pack) : () => a.k.gemm_nn(C, A, Bm, M, N, K, K, N, N, 0);
   if (tn) a.zero(C, M * N);
   fn();
   const av = a.f32(A, M * K), bv = a.f32(Bm, K * N), cv = a.f32(C, M * N);
@@ -119,9 +119,9 @@ for (const w of ['A', 'B'] as W[]) {
   const x = randBuf(B * T * I, 3), W_ = randBuf(I * G, 4), U = randBuf(H * G, 5), b = randBuf(G, 6);
   const hseq = a.alloc(B * T * H * 4), cseq = a.alloc(B * T * H * 4), gates = a.alloc(B * T * G * 4), phic = a.alloc(B * T * H * 4);
   const dx = a.alloc(B * T * I * 4), dW = a.alloc(I * G * 4), dU = a.alloc(H * G * 4), db = a.alloc(G * 4), dh = randBuf(B * T * H, 7);
-  const dhrec = a.alloc(B * H * 4), dcrec = a.alloc(B * H * 4), hprev = a.alloc(B * T * H * 4), UT = a.alloc(G * H * 4), WT = a.alloc(G * I * 4);
+  const dhrec = a.alloc(B * H * 4), dcrec = a.alloc(B * H * 4), hprev = a.alloc(B * T * H * 4), UT = a.alloc(G * H * 4), WT = a.alloc(G * I * 4), pack = a.alloc(256 * G * 4);
   const fwd = () => a.k.lstm_forward(hseq, cseq, gates, phic, x, W_, U, b, B, T, I, H, 0, 2, 1, 0, 0);
-  const both = () => { fwd(); a.k.lstm_backward(dx, dW, dU, db, dh, gates, dhrec, dcrec, hprev, UT, WT, x, hseq, cseq, gates, phic, W_, U, B, T, I, H, 0, 2, 1, 0); };
+  const both = () => { fwd(); a.k.lstm_backward(dx, dW, dU, db, dh, gates, dhrec, dcrec, hprev, UT, WT, x, hseq, cseq, gates, phic, W_, U, B, T, I, H, 0, 2, 1, 0, pack); };
   both();
   check(a.f32(dW, I * G).every(Number.isFinite) && Math.abs(a.f32(hseq, B * T * H)[B * T * H - 1]) < 1, `lstm ${w} output`);
   const fl = 2 * B * T * (I + H) * G;

@@ -92,7 +92,7 @@ export class Dense extends Layer {
   override backwardFromLogits(c: Ctx, dz: number, B: number): number {
     const R = B * this.rowsPerSample, U = this.units, I = this.I;
     // forward: z = x . K + b  =>  dK += x^T dz, db += sum_rows dz, dx = dz . K^T
-    c.k.gemm_tn(this.K.grad, this.x, dz, I, U, R, I, U, U);
+    c.k.gemm_tn(this.K.grad, this.x, dz, I, U, R, I, U, U, 0);
     if (this.b) c.k.colsum_add(this.b.grad, dz, R, U);
     c.k.transpose(this.KT, this.K.ptr, I, U);
     c.k.gemm_nn(this.dx, dz, this.KT, R, I, U, U, I, I, 0);

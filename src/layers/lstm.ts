@@ -40,7 +40,7 @@ export class LSTM extends Layer {
   // buffers
   private hseq = 0; private cseq = 0; private gates = 0; private phic = 0; private out = 0;
   private dx = 0; private dhseq = 0; private dhrec = 0; private dcrec = 0; private hprev = 0;
-  private UT = 0; private WT = 0; private masked = 0; private zeroBias = 0; private dBiasScratch = 0;
+  private UT = 0; private WT = 0; private pack = 0; private masked = 0; private zeroBias = 0; private dBiasScratch = 0;
   private x = 0;
 
   constructor(args: LSTMArgs) {
@@ -102,6 +102,7 @@ export class LSTM extends Layer {
     this.dx = a.alloc(B * T * I * f); this.dhseq = a.alloc(B * T * H * f);
     this.dhrec = a.alloc(B * H * f); this.dcrec = a.alloc(B * H * f); this.hprev = a.alloc(B * T * H * f);
     this.UT = a.alloc(G * H * f); this.WT = a.alloc(G * I * f);
+    this.pack = a.alloc(Math.min(B * T, 256) * G * f); // panels of dz for the weight-gradient products
     if (this.zeroOutputForMask) this.masked = a.alloc(B * T * H * f);
     if (!this.b) { this.zeroBias = a.alloc(G * f); this.dBiasScratch = a.alloc(G * f); }
   }
@@ -140,7 +141,7 @@ export class LSTM extends Layer {
       // cache's last use
       this.gates, this.dhrec, this.dcrec, this.hprev, this.UT, this.WT,
       this.x, this.hseq, this.cseq, this.gates, this.phic, this.W.ptr, this.U.ptr,
-      B, this.T, this.I, this.units, this.goBackwards ? 1 : 0, ACTIVATIONS[this.activation], ACTIVATIONS[this.recurrentActivation], this.inMask);
+      B, this.T, this.I, this.units, this.goBackwards ? 1 : 0, ACTIVATIONS[this.activation], ACTIVATIONS[this.recurrentActivation], this.inMask, this.pack);
     return this.dx;
   }
 

@@ -158,7 +158,7 @@ describe('dense layer composed from the kernels', () => {
       const pdz = buf(a, M * U), pdy = buf(a, dy);
       if (kind === 5) k.softmax_backward(pdz, pdy, py, M, U); else k.activation_backward(pdz, pdy, py, M * U, kind);
       const pdK = buf(a, dK0), pdb = buf(a, db0), pdx = buf(a, dx0), pKT = buf(a, U * I);
-      k.gemm_tn(pdK, px, pdz, I, U, M, I, U, U);
+      k.gemm_tn(pdK, px, pdz, I, U, M, I, U, U, 0);
       k.colsum_add(pdb, pdz, M, U);
       k.transpose(pKT, pK, I, U);
       k.gemm_nn(pdx, pdz, pKT, M, I, U, U, I, I, 1);

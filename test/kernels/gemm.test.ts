@@ -74,8 +74,8 @@ describe('gemm_nn', () => {
     });
   });
 
-  it('every element equals the f32 in-order sum bit for bit, including K past the 128 reduction block', () => {
-    const shapes: Array<[number, number, number]> = [[7, 13, 300], [64, 17, 129], [5, 9, 1], [1, 64, 257], [10, 8, 128], [3, 3, 5]];
+  it('every element equals the f32 in-order sum bit for bit, including K past the 256 reduction block, packed or not', () => {
+    const shapes: Array<[number, number, number]> = [[7, 13, 300], [64, 17, 129], [5, 9, 1], [1, 64, 257], [10, 8, 128], [3, 3, 5], [7, 33, 600], [4, 48, 513], [2, 16, 256]];
     let seed = 800;
     for (const [M, N, K] of shapes) for (const acc of [0, 1]) scoped(a, () => {
       seed += 3;
@@ -83,9 +83,13 @@ describe('gemm_nn', () => {
       const pC = buf(a, C0);
       k.gemm_nn(pC, buf(a, A), buf(a, B), M, N, K, K, N, N, acc);
       expectSameBits(bits(a, pC, M * N), gemmF32Bits(C0, A, B, M, N, K, (i, kk) => i * K + kk, acc === 1), `gemm_nn ${M}x${N}x${K} acc=${acc}`);
-      const At = f32rand(K * M, seed + 3), pT = buf(a, C0);
-      k.gemm_tn(pT, buf(a, At), buf(a, B), M, N, K, M, N, N);
-      expectSameBits(bits(a, pT, M * N), gemmF32Bits(C0, At, B, M, N, K, (i, kk) => kk * M + i, true), `gemm_tn ${M}x${N}x${K}`);
+      const At = f32rand(K * M, seed + 3), pAt = buf(a, At), pBt = buf(a, B);
+      const want = gemmF32Bits(C0, At, B, M, N, K, (i, kk) => kk * M + i, true);
+      for (const pack of [0, buf(a, new Float32Array(256 * N).fill(NaN))]) {
+        const pT = buf(a, C0);
+        k.gemm_tn(pT, pAt, pBt, M, N, K, M, N, N, pack);
+        expectSameBits(bits(a, pT, M * N), want, `gemm_tn ${M}x${N}x${K} pack=${pack !== 0}`);
+      }
     });
   });
 
@@ -123,24 +127,26 @@ describe('gemm_tn', () => {
         const pad = seed % 3;
         const lda = M + pad, ldb = N + pad, ldc = N + pad;
         const A = f32rand(K * lda, seed), B = f32rand(K * ldb, seed + 1000), C0 = f32rand(M * ldc, seed + 2000);
-        const pC = buf(a, C0);
-        k.gemm_tn(pC, buf(a, A), buf(a, B), M, N, K, lda, ldb, ldc);
         const want = gemmTN(C0.slice(), A, B, M, N, K, lda, ldb, ldc);
-        expectClose(read(a, pC, M * ldc), want, 1e-5, 1e-4, `gemm_tn M=${M} N=${N} K=${K}`);
+        for (const pack of [0, buf(a, new Float32Array(256 * N).fill(NaN))]) {
+          const pC = buf(a, C0);
+          k.gemm_tn(pC, buf(a, A), buf(a, B), M, N, K, lda, ldb, ldc, pack);
+          expectClose(read(a, pC, M * ldc), want, 1e-5, 1e-4, `gemm_tn M=${M} N=${N} K=${K} pack=${pack !== 0}`);
+        }
       });
     }
   });
 
-  it('a row of C (a column of A) is the same bits computed with M = 64 or M = 1', () => {
+  it('a row of C (a column of A) is the same bits computed with M = 64 (packed) or M = 1', () => {
     scoped(a, () => {
-      const K = 17, N = 13;
+      const K = 300, N = 35;
       const A = f32rand(K * 64, 700), B = f32rand(K * N, 701);
       const pA = buf(a, A), pB = buf(a, B), pC = buf(a, 64 * N), p1 = buf(a, N);
-      k.gemm_tn(pC, pA, pB, 64, N, K, 64, N, N);
+      k.gemm_tn(pC, pA, pB, 64, N, K, 64, N, N, buf(a, 256 * N));
       const all = bits(a, pC, 64 * N);
       for (let r = 0; r < 64; r++) {
         a.zero(p1, N);
-        k.gemm_tn(p1, pA + r * 4, pB, 1, N, K, 64, N, N);
+        k.gemm_tn(p1, pA + r * 4, pB, 1, N, K, 64, N, N, 0);
         expectSameBits(bits(a, p1, N), all.slice(r * N, (r + 1) * N), `row ${r}`);
       }
     });

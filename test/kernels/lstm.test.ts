@@ -27,7 +27,7 @@ function runKernels(x: Float64Array, W: Float64Array, U: Float64Array, b: Float6
   const pdx = buf(a, init.dx), pdW = buf(a, init.dW), pdU = buf(a, init.dU), pdb = buf(a, init.dbias);
   k.lstm_backward(pdx, pdW, pdU, pdb, buf(a, dh),
     nan(B * T * G), nan(B * H), nan(B * H), nan(B * T * H), nan(G * H), nan(G * I),
-    px, ph, pc, pg, pp, pW, pU, B, T, I, H, rev, d.act, d.recAct, pmask);
+    px, ph, pc, pg, pp, pW, pU, B, T, I, H, rev, d.act, d.recAct, pmask, nan(Math.min(B * T, 256) * G));
   return {
     hseq: read(a, ph, B * T * H), cseq: read(a, pc, B * T * H), gates: read(a, pg, B * T * G), phic: read(a, pp, B * T * H),
     dx: read(a, pdx, B * T * I), dW: read(a, pdW, I * G), dU: read(a, pdU, H * G), dbias: read(a, pdb, G),
