@@ -59,36 +59,47 @@ const MC: i32 = 16;
 @inline function gemmPacked(C: usize, A: usize, B: usize, P: usize, M: i32, N: i32, K: i32,
                             sai: i32, sak: i32, ldb: i32, ldc: i32, accumulate: bool): void {
   const N16 = N & ~15;
-  const M2 = M & ~1;
-  const astep = <usize>sak * 4;
   for (let k0 = 0; k0 < K; k0 += KC) {
     const kc = min(KC, K - k0);
-    const acc = accumulate || k0 > 0;
     const Bk = B + <usize>k0 * <usize>ldb * 4;
-    const Ak = A + <usize>(k0 * sak) * 4;
-    const panel = <usize>kc * 64;
-    for (let j = 0; j < N16; j += 16) {
-      let src = Bk + <usize>j * 4;
-      let dst = P + <usize>(j >> 4) * panel;
-      for (let k = 0; k < kc; k++) {
-        v128.store(dst, v128.load(src)); v128.store(dst, v128.load(src, 16), 16);
-        v128.store(dst, v128.load(src, 32), 32); v128.store(dst, v128.load(src, 48), 48);
-        src += <usize>ldb * 4;
-        dst += 64;
-      }
-    }
-    for (let i0 = 0; i0 < M2; i0 += MC) {
-      const iEnd = min(i0 + MC, M2);
-      for (let j = 0; j < N16; j += 16) {
-        const bp = P + <usize>(j >> 4) * panel;
-        for (let i = i0; i < iEnd; i += 2) {
-          tile2x16(C + (<usize>(i * ldc) + <usize>j) * 4, <usize>ldc * 4, Ak + <usize>(i * sai) * 4, <usize>sai * 4, astep, bp, 64, kc, acc);
-        }
-      }
-    }
-    if (N16 < N) gemmBlock(C + <usize>N16 * 4, Ak, Bk + <usize>N16 * 4, M, N - N16, kc, sai, sak, ldb, ldc, acc);
-    if (M2 < M) gemmBlock(C + <usize>(M2 * ldc) * 4, Ak + <usize>(M2 * sai) * 4, Bk, 1, N16, kc, sai, sak, ldb, ldc, acc);
+    packBlock(P, Bk, kc, N16, ldb);
+    packedBlock(C, A + <usize>(k0 * sak) * 4, Bk, P, M, N, kc, sai, sak, ldb, ldc, accumulate || k0 > 0);
   }
+}
+
+// One K block of B (kc rows from Bk) as 16-column panels of kc x 16 contiguous floats at P (full panels only).
+@inline function packBlock(P: usize, Bk: usize, kc: i32, N16: i32, ldb: i32): void {
+  const panel = <usize>kc * 64;
+  for (let j = 0; j < N16; j += 16) {
+    let src = Bk + <usize>j * 4;
+    let dst = P + <usize>(j >> 4) * panel;
+    for (let k = 0; k < kc; k++) {
+      v128.store(dst, v128.load(src)); v128.store(dst, v128.load(src, 16), 16);
+      v128.store(dst, v128.load(src, 32), 32); v128.store(dst, v128.load(src, 48), 48);
+      src += <usize>ldb * 4;
+      dst += 64;
+    }
+  }
+}
+
+// C (+)= A . B over one K block whose full panels are packed at P: 2 x 16 tiles from the panels, then the columns past
+// the last full panel and an odd last row from B itself.
+@inline function packedBlock(C: usize, Ak: usize, Bk: usize, P: usize, M: i32, N: i32, kc: i32,
+                             sai: i32, sak: i32, ldb: i32, ldc: i32, acc: bool): void {
+  const N16 = N & ~15;
+  const M2 = M & ~1;
+  const panel = <usize>kc * 64;
+  for (let i0 = 0; i0 < M2; i0 += MC) {
+    const iEnd = min(i0 + MC, M2);
+    for (let j = 0; j < N16; j += 16) {
+      const bp = P + <usize>(j >> 4) * panel;
+      for (let i = i0; i < iEnd; i += 2) {
+        tile2x16(C + (<usize>(i * ldc) + <usize>j) * 4, <usize>ldc * 4, Ak + <usize>(i * sai) * 4, <usize>sai * 4, <usize>sak * 4, bp, 64, kc, acc);
+      }
+    }
+  }
+  if (N16 < N) gemmBlock(C + <usize>N16 * 4, Ak, Bk + <usize>N16 * 4, M, N - N16, kc, sai, sak, ldb, ldc, acc);
+  if (M2 < M && N16 > 0) gemmBlock(C + <usize>(M2 * ldc) * 4, Ak + <usize>(M2 * sai) * 4, Bk, 1, N16, kc, sai, sak, ldb, ldc, acc);
 }
 
 // A(i, k) lives at A + (i * sai + k * sak) * 4; B(k, j) at B + (k * ldb + j) * 4; C(i, j) at C + (i * ldc + j) * 4.
@@ -213,6 +224,26 @@ const MC: i32 = 16;
 export function gemm_nn(C: usize, A: usize, B: usize, M: i32, N: i32, K: i32,
                         lda: i32, ldb: i32, ldc: i32, accumulate: i32): void {
   gemmGeneric(C, A, B, M, N, K, lda, 1, ldb, ldc, accumulate != 0);
+}
+
+// Packs B [K,N] (row stride ldb) for gemm_nn_packed: per K block of 256 rows, its full 16-column panels, each
+// contiguous. P holds K * (N & ~15) floats. Pack a weight once, then multiply by it many times (the LSTM time loop).
+export function pack_b(P: usize, B: usize, K: i32, N: i32, ldb: i32): void {
+  const N16 = N & ~15;
+  for (let k0 = 0; k0 < K; k0 += KC) {
+    packBlock(P + <usize>k0 * <usize>N16 * 4, B + <usize>k0 * <usize>ldb * 4, min(KC, K - k0), N16, ldb);
+  }
+}
+
+// gemm_nn with B also given packed (P from pack_b(P, B, K, N, ldb)): the same bits, B read from cache-friendly panels.
+export function gemm_nn_packed(C: usize, A: usize, B: usize, P: usize, M: i32, N: i32, K: i32,
+                               lda: i32, ldb: i32, ldc: i32, accumulate: i32): void {
+  if (K == 0) { gemmGeneric(C, A, B, M, N, K, lda, 1, ldb, ldc, accumulate != 0); return; }
+  const N16 = N & ~15;
+  for (let k0 = 0; k0 < K; k0 += KC) {
+    packedBlock(C, A + <usize>k0 * 4, B + <usize>k0 * <usize>ldb * 4, P + <usize>k0 * <usize>N16 * 4,
+      M, N, min(KC, K - k0), lda, 1, ldb, ldc, accumulate != 0 || k0 > 0);
+  }
 }
 
 // C[M,N] += A[K,M]^T . B[K,N]: weight gradients (dW = X^T dZ), reduction over the K = B*T rows in order.

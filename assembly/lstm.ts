@@ -2,7 +2,7 @@
 // Dimensions: B batch, T time, I input features, H hidden units. Keras layout: W [I,4H], U [H,4H], bias [4H],
 // gate blocks i, f, c, o. Buffers are aligned to INPUT positions: hseq[b, t] is the state after reading x[b, t],
 // whichever direction (reverse = go_backwards processes t = T-1 .. 0). The layer reorders outputs as Keras returns them.
-import { gemm_nn, gemm_tn, transpose } from './gemm';
+import { gemm_nn, gemm_nn_packed, pack_b, gemm_tn, transpose } from './gemm';
 import { vact, vactGrad, sact, sactGrad } from './simd';
 import { colsum_add } from './dense';
 
@@ -16,8 +16,11 @@ import { colsum_add } from './dense';
 export function lstm_forward(hseq: usize, cseq: usize, gates: usize, phic: usize,
                              x: usize, W: usize, U: usize, bias: usize,
                              B: i32, T: i32, I: i32, H: i32, reverse: i32, act: i32, recAct: i32, mask: usize,
-                             infer: i32): void {
+                             infer: i32, pack: usize): void {
   const G = 4 * H;
+  // With scratch (pack, (I + H) * 4H floats), W and U are packed once into 16-column panels for the T products.
+  const Wp = pack, Up = pack + <usize>I * <usize>(G & ~15) * 4;
+  if (pack != 0) { pack_b(Wp, W, I, G, G); pack_b(Up, U, H, G, G); }
   // z_t = bias + x_t . W + h_{t-1} . U, one timestep at a time so z_t is still in cache when the gates read it.
   // Each element sums bias, then x . W over k, then h . U over k, in that order (the same bits as one big input
   // product for all timesteps followed by the recurrent products). In inference z_t lives in the first B rows of
@@ -27,11 +30,13 @@ export function lstm_forward(hseq: usize, cseq: usize, gates: usize, phic: usize
     const t = pos(s, T, reverse);
     const zt = infer != 0 ? gates : gates + <usize>t * <usize>G * 4;
     for (let b = 0; b < B; b++) memory.copy(zt + <usize>b * <usize>ldz * 4, bias, <usize>G * 4);
-    gemm_nn(zt, x + <usize>t * <usize>I * 4, W, B, G, I, T * I, G, ldz, 1);
+    if (pack != 0) gemm_nn_packed(zt, x + <usize>t * <usize>I * 4, W, Wp, B, G, I, T * I, G, ldz, 1);
+    else gemm_nn(zt, x + <usize>t * <usize>I * 4, W, B, G, I, T * I, G, ldz, 1);
     if (s > 0) {
       const tp = pos(s - 1, T, reverse);
       // forward: z_t += h_{t-1} . U  (rows b strided by T)
-      gemm_nn(zt, hseq + <usize>tp * <usize>H * 4, U, B, G, H, T * H, G, ldz, 1);
+      if (pack != 0) gemm_nn_packed(zt, hseq + <usize>tp * <usize>H * 4, U, Up, B, G, H, T * H, G, ldz, 1);
+      else gemm_nn(zt, hseq + <usize>tp * <usize>H * 4, U, B, G, H, T * H, G, ldz, 1);
     }
     for (let b = 0; b < B; b++) {
       const z = zt + <usize>b * <usize>ldz * 4;

@@ -11,9 +11,11 @@ export interface Kernels {
   heap_base(): P;
   gemm_nn(C: P, A: P, B: P, M: I, N: I, K: I, lda: I, ldb: I, ldc: I, accumulate: I): void;
   gemm_tn(C: P, A: P, B: P, M: I, N: I, K: I, lda: I, ldb: I, ldc: I, pack: P): void;
+  pack_b(P: P, B: P, K: I, N: I, ldb: I): void;
+  gemm_nn_packed(C: P, A: P, B: P, Pk: P, M: I, N: I, K: I, lda: I, ldb: I, ldc: I, accumulate: I): void;
   transpose(out: P, inp: P, M: I, N: I): void;
   lstm_forward(hseq: P, cseq: P, gates: P, phic: P, x: P, W: P, U: P, bias: P,
-               B: I, T: I, I: I, H: I, reverse: I, act: I, recAct: I, mask: P, infer: I): void;
+               B: I, T: I, I: I, H: I, reverse: I, act: I, recAct: I, mask: P, infer: I, pack: P): void;
   lstm_backward(dx: P, dW: P, dU: P, dbias: P, dhseq: P, dz: P, dhrec: P, dcrec: P, hprev: P, UT: P, WT: P,
                 x: P, hseq: P, cseq: P, gates: P, phic: P, W: P, U: P,
                 B: I, T: I, I: I, H: I, reverse: I, act: I, recAct: I, mask: P, pack: P): void;

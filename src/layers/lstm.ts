@@ -102,7 +102,8 @@ export class LSTM extends Layer {
     this.dx = a.alloc(B * T * I * f); this.dhseq = a.alloc(B * T * H * f);
     this.dhrec = a.alloc(B * H * f); this.dcrec = a.alloc(B * H * f); this.hprev = a.alloc(B * T * H * f);
     this.UT = a.alloc(G * H * f); this.WT = a.alloc(G * I * f);
-    this.pack = a.alloc(Math.min(B * T, 256) * G * f); // panels of dz for the weight-gradient products
+    // panels of W and U for the forward products, then of dz for the weight-gradient products
+    this.pack = a.alloc(Math.max(I + H, Math.min(B * T, 256)) * G * f);
     if (this.zeroOutputForMask) this.masked = a.alloc(B * T * H * f);
     if (!this.b) { this.zeroBias = a.alloc(G * f); this.dBiasScratch = a.alloc(G * f); }
   }
@@ -114,7 +115,7 @@ export class LSTM extends Layer {
     this.x = x;
     c.k.lstm_forward(this.hseq, this.cseq, this.gates, this.phic, x, this.W.ptr, this.U.ptr, this.biasPtr(),
       B, this.T, this.I, this.units, this.goBackwards ? 1 : 0, ACTIVATIONS[this.activation], ACTIVATIONS[this.recurrentActivation], this.inMask,
-      c.training ? 0 : 1);
+      c.training ? 0 : 1, this.pack);
     let h = this.hseq;
     if (this.zeroOutputForMask && this.inMask) {
       c.k.mask_rows(this.masked, this.hseq, this.inMask, B * this.T, this.units, 0);

@@ -1,5 +1,5 @@
-// gemm_nn / gemm_tn / transpose (assembly/gemm.ts) against the f64 reference on tail-breaking shapes, with strides,
-// accumulate, K = 0 and K beyond the 128 reduction block, NaN propagation, and the determinism contract: every element is
+// gemm_nn / gemm_nn_packed + pack_b / gemm_tn / transpose (assembly/gemm.ts) against the f64 reference on tail-breaking shapes, with strides,
+// accumulate, K = 0 and K beyond the 256 reduction block, NaN propagation, and the determinism contract: every element is
 // acc = acc + a_k * b_k in k order in f32 (checked bit for bit), so a row or column does not depend on M, N or its tile.
 import { describe, it, expect } from 'vitest';
 import { kernelArena, buf, read, expectClose } from '../helpers/kernels.js';
@@ -75,14 +75,21 @@ describe('gemm_nn', () => {
   });
 
   it('every element equals the f32 in-order sum bit for bit, including K past the 256 reduction block, packed or not', () => {
-    const shapes: Array<[number, number, number]> = [[7, 13, 300], [64, 17, 129], [5, 9, 1], [1, 64, 257], [10, 8, 128], [3, 3, 5], [7, 33, 600], [4, 48, 513], [2, 16, 256]];
+    const shapes: Array<[number, number, number]> = [[7, 13, 300], [64, 17, 129], [5, 9, 1], [1, 64, 257], [10, 8, 128], [3, 3, 5], [7, 33, 600], [4, 48, 513], [2, 16, 256], [9, 40, 70]];
     let seed = 800;
     for (const [M, N, K] of shapes) for (const acc of [0, 1]) scoped(a, () => {
       seed += 3;
       const A = f32rand(M * K, seed), B = f32rand(K * N, seed + 1), C0 = f32rand(M * N, seed + 2);
       const pC = buf(a, C0);
-      k.gemm_nn(pC, buf(a, A), buf(a, B), M, N, K, K, N, N, acc);
-      expectSameBits(bits(a, pC, M * N), gemmF32Bits(C0, A, B, M, N, K, (i, kk) => i * K + kk, acc === 1), `gemm_nn ${M}x${N}x${K} acc=${acc}`);
+      const pA = buf(a, A), pB = buf(a, B);
+      k.gemm_nn(pC, pA, pB, M, N, K, K, N, N, acc);
+      const wantNN = gemmF32Bits(C0, A, B, M, N, K, (i, kk) => i * K + kk, acc === 1);
+      expectSameBits(bits(a, pC, M * N), wantNN, `gemm_nn ${M}x${N}x${K} acc=${acc}`);
+      // B packed once into panels (pack_b), then gemm_nn_packed: the same bits
+      const pP = buf(a, new Float32Array(K * N).fill(NaN)), pC2 = buf(a, C0);
+      k.pack_b(pP, pB, K, N, N);
+      k.gemm_nn_packed(pC2, pA, pB, pP, M, N, K, K, N, N, acc);
+      expectSameBits(bits(a, pC2, M * N), wantNN, `gemm_nn_packed ${M}x${N}x${K} acc=${acc}`);
       const At = f32rand(K * M, seed + 3), pAt = buf(a, At), pBt = buf(a, B);
       const want = gemmF32Bits(C0, At, B, M, N, K, (i, kk) => kk * M + i, true);
       for (const pack of [0, buf(a, new Float32Array(256 * N).fill(NaN))]) {
