@@ -84,7 +84,7 @@ const MC: i32 = 16;
 
 // C (+)= A . B over one K block whose full panels are packed at P: 2 x 16 tiles from the panels, then the columns past
 // the last full panel and an odd last row from B itself.
-@inline function packedBlock(C: usize, Ak: usize, Bk: usize, P: usize, M: i32, N: i32, kc: i32,
+function packedBlock(C: usize, Ak: usize, Bk: usize, P: usize, M: i32, N: i32, kc: i32,
                              sai: i32, sak: i32, ldb: i32, ldc: i32, acc: bool): void {
   const N16 = N & ~15;
   const M2 = M & ~1;
@@ -98,8 +98,13 @@ const MC: i32 = 16;
       }
     }
   }
-  if (N16 < N) gemmBlock(C + <usize>N16 * 4, Ak, Bk + <usize>N16 * 4, M, N - N16, kc, sai, sak, ldb, ldc, acc);
-  if (M2 < M && N16 > 0) gemmBlock(C + <usize>(M2 * ldc) * 4, Ak + <usize>(M2 * sai) * 4, Bk, 1, N16, kc, sai, sak, ldb, ldc, acc);
+  if (N16 < N) edgeBlock(C + <usize>N16 * 4, Ak, Bk + <usize>N16 * 4, M, N - N16, kc, sai, sak, ldb, ldc, acc);
+  if (M2 < M && N16 > 0) edgeBlock(C + <usize>(M2 * ldc) * 4, Ak + <usize>(M2 * sai) * 4, Bk, 1, N16, kc, sai, sak, ldb, ldc, acc);
+}
+
+// The unpacked block as a plain call, for the packed paths' edges (one copy of its code instead of one per caller).
+function edgeBlock(C: usize, A: usize, B: usize, M: i32, N: i32, K: i32, sai: i32, sak: i32, ldb: i32, ldc: i32, acc: bool): void {
+  gemmBlock(C, A, B, M, N, K, sai, sak, ldb, ldc, acc);
 }
 
 // A(i, k) lives at A + (i * sai + k * sak) * 4; B(k, j) at B + (k * ldb + j) * 4; C(i, j) at C + (i * ldc + j) * 4.
