@@ -57,3 +57,12 @@ describe('init options', () => {
     expect(i.workers).toBe('none');
   });
 });
+
+describe('package', () => {
+  it('each Wasm core stays within 64 KB (issue 5 target)', () => {
+    for (const f of ['bilstm.wasm', 'bilstm.mt.wasm']) {
+      const n = readFileSync(new URL(`../build/${f}`, import.meta.url)).length;
+      expect(n, f).toBeLessThanOrEqual(64 * 1024);
+    }
+  });
+});
