@@ -93,13 +93,20 @@ function randBuf(n: number, seed: number): number {
 }
 
 const matmul: Case[] = [];
-for (const [name, M, N, K, tn] of [
-  ['nn A input projection 1024x32 . 32x128', 1024, 128, 32, 0], ['nn A recurrent step 64x32 . 32x128', 64, 128, 32, 0],
-  ['nn B input projection 6400x64 . 64x256', 6400, 256, 64, 0], ['nn B recurrent step 32x64 . 64x256', 32, 256, 64, 0],
-  ['nn B input grad 6400x256 . 256x64', 6400, 64, 256, 0], ['tn B weight grad 64x6400 . 6400x256', 64, 256, 6400, 1],
-] as [string, number, number, number, number][]) {
-  const A = randBuf(M * K, 1), Bm = randBuf(K * N, 2), C = a.alloc(M * N * 4), pack = a.alloc(256 * N * 4);
-  const fn = tn ? () => a.k.gemm_tn(C, A, Bm, M, N, K, M, N, N, pack) : () => a.k.gemm_nn(C, A, Bm, M, N, K, K, N, N, 0);
+// Each product the way the LSTM runs it (the input projection one timestep at a time there; all timesteps at once
+// here): forward products with the weight packed once (pack_b, then gemm_nn_packed
+// every timestep), the backward's input gradient plain, weight gradients with a pack scratch.
+for (const [name, M, N, K, kind] of [
+  ['nn A input projection 1024x32 . 32x128 (W packed)', 1024, 128, 32, 'packed'], ['nn A recurrent step 64x32 . 32x128 (U packed)', 64, 128, 32, 'packed'],
+  ['nn B input projection 6400x64 . 64x256 (W packed)', 6400, 256, 64, 'packed'], ['nn B recurrent step 32x64 . 64x256 (U packed)', 32, 256, 64, 'packed'],
+  ['nn B input grad 6400x256 . 256x64', 6400, 64, 256, 'nn'], ['tn B weight grad 64x6400 . 6400x256', 64, 256, 6400, 'tn'],
+] as [string, number, number, number, string][]) {
+  const tn = kind === 'tn';
+  const A = randBuf(M * K, 1), Bm = randBuf(K * N, 2), C = a.alloc(M * N * 4), pack = a.alloc(Math.max(256, K) * N * 4);
+  if (kind === 'packed') a.k.pack_b(pack, Bm, K, N, N);
+  const fn = tn ? () => a.k.gemm_tn(C, A, Bm, M, N, K, M, N, N, pack)
+    : kind === 'packed' ? () => a.k.gemm_nn_packed(C, A, Bm, pack, M, N, K, K, N, N, 0)
+      : () => a.k.gemm_nn(C, A, Bm, M, N, K, K, N, N, 0);
   if (tn) a.zero(C, M * N);
   fn();
   const av = a.f32(A, M * K), bv = a.f32(Bm, K * N), cv = a.f32(C, M * N);
