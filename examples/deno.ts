@@ -10,6 +10,10 @@ const history = await model.fit(train.x, train.y, { epochs: 15, batchSize: 32, v
 const [, acc] = model.evaluate(test.x, test.y) as number[];
 const i = info();
 console.log(`deno ${Deno.version.deno}, ${i.threads} threads (${i.workers}): loss ${history.history.loss.at(-1)!.toFixed(4)}, held-out accuracy ${acc.toFixed(3)}`);
-const { data, attention } = model.predict({ data: test.x.data.slice(0, 12), shape: [1, 12] }, { returnAttention: true });
-console.log(`first test sequence [${test.x.data.slice(0, 12).join(' ')}]: p = ${data[0].toFixed(3)}, attention peaks at step ${attention[0].data.indexOf(Math.max(...attention[0].data))}`);
+// Where does the model look? The first test sequence that contains token 1:
+const n = test.y.indexOf(1);
+const ids = test.x.data.slice(n * 12, n * 12 + 12);
+const { data, attention } = model.predict({ data: ids, shape: [1, 12] }, { returnAttention: true });
+const a = attention[0].data;
+console.log(`[${ids.join(' ')}]: p = ${data[0].toFixed(3)}, token 1 at step ${ids.indexOf(1)}, attention peaks at step ${a.indexOf(Math.max(...a))} (${Math.max(...a).toFixed(2)})`);
 if (acc < 0.9) Deno.exit(1);

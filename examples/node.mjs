@@ -1,6 +1,7 @@
 // Node: train with 2 threads, save the weights as JSON (the Worker example serves this file), reload them into a
 // fresh model and check it predicts the same.   node examples/node.mjs [out.json]
 import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { init, info } from 'bilstm-attn';
 import { makeData, buildModel } from './model.js';
 
@@ -13,7 +14,7 @@ console.log(`node ${process.versions.node}, ${info().threads} threads: loss ${hi
 
 // Save: getWeights() in Keras order; typed arrays become plain arrays in JSON (exact for float32 values).
 const saved = model.getWeights().map((w) => ({ shape: w.shape, data: Array.from(w.data) }));
-const out = process.argv[2] ?? new URL('./worker/model.json', import.meta.url);
+const out = process.argv[2] ?? fileURLToPath(new URL('./worker/model.json', import.meta.url));
 writeFileSync(out, JSON.stringify(saved));
 
 // Load into a fresh model and compare predictions bit for bit.
