@@ -1,17 +1,12 @@
 // Peak RSS of training a workload, measured in a lean process (plain node on the built package, no TypeScript
 // loader); bench/run.ts runs it as a child. Prints MB. Usage: node bench/rss.mjs B [threads]
-import { init, sequential, layers } from '../dist/src/index.js';
+import * as lib from '../dist/src/index.js';
+import { SHAPES, workloadModel } from './workloads.mjs';
 
 const w = process.argv[2] ?? 'B';
-const [V, E, H, T, B] = w === 'A' ? [30, 32, 32, 16, 64] : [20000, 64, 64, 200, 32];
-await init({ threads: Number(process.argv[3] ?? 1) });
-const model = sequential({ seed: 1, layers: [
-  layers.embedding({ inputDim: V, outputDim: E, inputLength: T }),
-  layers.bidirectional({ layer: layers.lstm({ units: H, returnSequences: true }) }),
-  layers.attention({ returnSequences: false }),
-  layers.dense({ units: 1, activation: 'sigmoid' }),
-]});
-model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+const { V, T, B } = SHAPES[w];
+await lib.init({ threads: Number(process.argv[3] ?? 1) });
+const model = workloadModel(lib, w);
 const ids = new Int32Array(B * T).map((_, i) => 1 + ((i * 7919) % (V - 1)));
 const y = new Float32Array(B).map((_, i) => i % 2);
 let peak = 0;

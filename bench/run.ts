@@ -13,6 +13,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { init, sequential, layers, type Sequential } from '../src/index.js';
 import { Arena } from '../src/arena.js';
+import { SHAPES, workloadModel } from './workloads.mjs';
 
 const argv = process.argv.slice(2);
 const opt = (name: string, d: string) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : d; };
@@ -63,11 +64,6 @@ function lcgIds(n: number, lo: number, hi: number, seed = 1): Int32Array {
   return out;
 }
 
-const SHAPES = {
-  A: { V: 30, E: 32, H: 32, T: 16, B: 64 },
-  B: { V: 20000, E: 64, H: 64, T: 200, B: 32 },
-  C: { V: 20000, E: 1152, H: 32, T: 1152, B: 8 },
-} as const;
 type W = keyof typeof SHAPES;
 
 await init();
@@ -170,14 +166,8 @@ await run('lstm', lstmCases);
 
 // ---------------------------------------------------------------- model workloads
 function workload(w: W, threadsNote: number): { model: Sequential; x: { data: Int32Array; shape: number[] }; y: Float32Array; one: { data: Int32Array; shape: number[] }; many: { data: Int32Array; shape: number[] } } {
-  const { V, E, H, T, B } = SHAPES[w];
-  const model = sequential({ seed: 1, layers: [
-    layers.embedding({ inputDim: V, outputDim: E, inputLength: T }),
-    layers.bidirectional({ layer: layers.lstm({ units: H, returnSequences: true }) }),
-    layers.attention({ returnSequences: false }),
-    layers.dense({ units: 1, activation: 'sigmoid' }),
-  ]});
-  model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+  const { V, T, B } = SHAPES[w];
+  const model = workloadModel({ sequential, layers }, w) as Sequential;
   const ids = lcgIds(B * T, 1, V - 1);
   const y = new Float32Array(B).map((_, i) => ids[i * T] % 2);
   const x = { data: ids, shape: [B, T] };
