@@ -115,11 +115,16 @@ function checkModule(m: unknown, what: string): WebAssembly.Module {
   return m;
 }
 
-async function compileBytes(b: unknown, what: string): Promise<WebAssembly.Module> {
+// Bytes given by the caller: a buffer that validates as WebAssembly (checked before compiling).
+function checkBytes(b: unknown, what: string, where: string): BufferSource {
   const bytes = b instanceof ArrayBuffer || ArrayBuffer.isView(b) ? b as BufferSource : null;
-  if (!bytes) throw new ConfigError(`init: expected ${what} to be the bytes of the Wasm core (Uint8Array or ArrayBuffer), got ${typeof b}.`);
-  if (!WebAssembly.validate(bytes)) throw new ConfigError(`init: expected ${what} to be a valid WebAssembly binary, got ${bytes.byteLength} bytes that do not validate.`);
-  return checkModule(await WebAssembly.compile(bytes), what);
+  if (!bytes) throw new ConfigError(`${where}: expected ${what} to be the bytes of the Wasm core (Uint8Array or ArrayBuffer), got ${typeof b}.`);
+  if (!WebAssembly.validate(bytes)) throw new ConfigError(`${where}: expected ${what} to be a valid WebAssembly binary, got ${bytes.byteLength} bytes that do not validate.`);
+  return bytes;
+}
+
+async function compileBytes(b: unknown, what: string): Promise<WebAssembly.Module> {
+  return checkModule(await WebAssembly.compile(checkBytes(b, what, 'init')), what);
 }
 
 /** Compiles the Wasm core once (and the shared-memory build when threads > 1). Call (and await) before building models. */
@@ -147,8 +152,7 @@ export async function init(options: InitOptions = {}): Promise<void> {
 export function initSync(options: { module?: WebAssembly.Module; wasm?: BufferSource } = {}): void {
   if (options.module !== undefined) { compiled = checkModule(options.module, 'module'); return; }
   if (options.wasm !== undefined) {
-    if (!WebAssembly.validate(options.wasm)) throw new ConfigError(`initSync: expected wasm to be a valid WebAssembly binary, got ${options.wasm.byteLength} bytes that do not validate.`);
-    compiled = checkModule(new WebAssembly.Module(options.wasm), 'wasm');
+    compiled = checkModule(new WebAssembly.Module(checkBytes(options.wasm, 'wasm', 'initSync')), 'wasm');
     return;
   }
   if (compiled) return;

@@ -45,6 +45,7 @@ describe('init options', () => {
     await expect(init({ wasm: 'abc' as unknown as Uint8Array })).rejects.toThrow(/expected wasm to be the bytes of the Wasm core/);
     await expect(init({ threads: 0 })).rejects.toThrow(/expected threads to be an integer in \[1, 64\], got 0/);
     expect(() => initSync({ wasm: new Uint8Array(4) })).toThrow(/do not validate/);
+    expect(() => initSync({ wasm: 'abc' as unknown as Uint8Array })).toThrow(/initSync: expected wasm to be the bytes of the Wasm core/);
   });
 
   it('info() names the runtime and what init chose', async () => {
