@@ -2,7 +2,7 @@
 // calling thread, the others on workers, and each list is computed exactly as it would be alone (disjoint buffers,
 // fixed reduction orders), so 1 and N threads give the same bytes. Without workers the lists run one after another.
 import type { Kernels } from './wasm.js';
-import { canBlock } from './runtime.js';
+import { canBlock, detectRuntime } from './runtime.js';
 
 export type Call = [name: keyof Kernels, args: number[]];
 
@@ -74,8 +74,9 @@ interface WebWorkerCtor { new (url: string, opts?: { type?: string }): WorkerHan
  */
 export async function loadWorkerSupport(): Promise<boolean> {
   if (spawn) return true;
-  const g = globalThis as unknown as { Deno?: unknown; Worker?: WebWorkerCtor; Blob?: typeof Blob; URL: typeof URL; process?: { versions?: { node?: string } } };
-  if (g.Deno || g.process?.versions?.node) {
+  const g = globalThis as unknown as { Worker?: WebWorkerCtor; Blob?: typeof Blob; URL: typeof URL };
+  const rt = detectRuntime().name;
+  if (rt === 'node' || rt === 'deno' || rt === 'bun') {
     try {
       // A computed specifier: bundlers and Worker module scanners (miniflare) must not try to resolve it.
       const specifier = ['node', 'worker_threads'].join(':');
