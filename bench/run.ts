@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { init, sequential, layers, type Sequential } from '../src/index.js';
-import { Arena } from '../src/arena.js';
+import { Arena } from '../src/core/arena.js';
 import { SHAPES, workloadModel } from './workloads.mjs';
 
 const argv = process.argv.slice(2);

@@ -1,7 +1,7 @@
 // Demo (`npm run demo`): first name -> gender with embedding -> Bi-LSTM -> attention -> dense, on the stdlib name lists.
 // Padding (id 0) is masked by default; `npm run demo -- --no-mask` trains the unmasked variant.
 import { init, sequential, layers } from '../src/index.js';
-import { loadNames } from '../src/data/names.js';
+import { loadNames } from '../src/data/datasets/names.js';
 
 const t0 = Date.now();
 const maskZero = !process.argv.includes('--no-mask');

@@ -1,6 +1,6 @@
 // Activation layer: y = act(x) elementwise (linear, sigmoid, tanh, relu, hardSigmoid) or softmax over the last axis.
 import { Layer, checkActivation, type Activation, type Ctx, type LayerArgs, type Shape } from './layer.js';
-import type { Arena, Allocator } from '../arena.js';
+import type { Arena, Allocator } from '../core/arena.js';
 import { activationForward, activationBackward } from './dense.js';
 
 export interface ActivationArgs extends LayerArgs { activation: Activation }

@@ -1,8 +1,8 @@
 // The reference attention layer: W [F,1], b [T,1]; e = tanh(x.W + b), a = softmax over time, y = x * a ([B,T,F]) or
 // sum_t a_t x_t ([B,F]). The weights a of the last forward are kept for inspection.
 import { Layer, sizeOf, type Ctx, type LayerArgs, type Shape, type Weight } from './layer.js';
-import type { Arena, Allocator } from '../arena.js';
-import { checkInitializer, type InitializerSpec } from '../initializers.js';
+import type { Arena, Allocator } from '../core/arena.js';
+import { checkInitializer, type InitializerSpec } from './initializers.js';
 import { ShapeError, fmtShape } from '../errors.js';
 
 export interface AttentionArgs extends LayerArgs {

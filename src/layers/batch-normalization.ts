@@ -1,8 +1,8 @@
 // BatchNormalization over the last axis (Keras: momentum 0.99, epsilon 1e-3, biased batch variance in training,
 // moving statistics at inference; a frozen layer always runs in inference mode).
 import { Layer, type Ctx, type LayerArgs, type Shape, type Weight } from './layer.js';
-import type { Arena, Allocator } from '../arena.js';
-import { checkInitializer, type InitializerSpec } from '../initializers.js';
+import type { Arena, Allocator } from '../core/arena.js';
+import { checkInitializer, type InitializerSpec } from './initializers.js';
 import { ConfigError, ShapeError, fmtShape } from '../errors.js';
 
 export interface BatchNormalizationArgs extends LayerArgs {

@@ -1,9 +1,9 @@
 // Bidirectional wrapper: a forward copy and a goBackwards copy of an LSTM, merged (concat, sum, mul, ave).
 import { Layer, sizeOf, type Ctx, type LayerArgs, type Shape } from './layer.js';
 import { LSTM } from './lstm.js';
-import type { Arena, Allocator } from '../arena.js';
+import type { Arena, Allocator } from '../core/arena.js';
 import { ConfigError } from '../errors.js';
-import { recorder } from '../threads.js';
+import { recorder } from '../core/threads.js';
 
 export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave';
 const MODES: Record<MergeMode, number> = { concat: 0, sum: 1, mul: 2, ave: 3 };

@@ -1,7 +1,7 @@
 // Dense: y = act(x . K + b) on the last axis (K [I,U], b [U]); activations linear, sigmoid, tanh, relu, softmax.
 import { Layer, ACTIVATIONS, checkActivation, checkPositiveInt, type Activation, type Ctx, type LayerArgs, type Shape, type Weight } from './layer.js';
-import type { Arena, Allocator } from '../arena.js';
-import { checkInitializer, type InitializerSpec } from '../initializers.js';
+import type { Arena, Allocator } from '../core/arena.js';
+import { checkInitializer, type InitializerSpec } from './initializers.js';
 import { ShapeError, fmtShape } from '../errors.js';
 
 export interface DenseArgs extends LayerArgs {

@@ -1,7 +1,7 @@
 // Dropout: inverted (kept values scaled by 1 / (1 - rate)) in training, identity at inference. Masks come from the
 // model's Philox stream for this layer, so they are the same on every machine.
 import { Layer, type Ctx, type LayerArgs, type Shape } from './layer.js';
-import type { Arena, Allocator } from '../arena.js';
+import type { Arena, Allocator } from '../core/arena.js';
 import { ConfigError } from '../errors.js';
 
 export interface DropoutArgs extends LayerArgs { rate: number; noiseShape?: number[]; seed?: number }

@@ -1,7 +1,7 @@
 // Embedding: token ids [B, T] -> vectors [B, T, D]. Its gradient is row-sparse: only the rows a batch touches.
 import { Layer, checkPositiveInt, type Ctx, type LayerArgs, type Shape, type Weight } from './layer.js';
-import type { Arena, Allocator } from '../arena.js';
-import { checkInitializer, type InitializerSpec } from '../initializers.js';
+import type { Arena, Allocator } from '../core/arena.js';
+import { checkInitializer, type InitializerSpec } from './initializers.js';
 import { ConfigError } from '../errors.js';
 
 export interface EmbeddingArgs extends LayerArgs {

@@ -1,9 +1,9 @@
 // The layer base class: config, build (declares weights and the output shape, allocates nothing), and the run-time
 // contract the model drives: plan (activation buffers for a batch size), forward, backward.
-import type { Arena, Allocator } from '../arena.js';
-import type { Kernels } from '../wasm.js';
-import type { StreamSet } from '../rng.js';
-import type { InitializerSpec } from '../initializers.js';
+import type { Arena, Allocator } from '../core/arena.js';
+import type { Kernels } from '../core/wasm.js';
+import type { StreamSet } from '../core/rng.js';
+import type { InitializerSpec } from './initializers.js';
 import { ConfigError } from '../errors.js';
 
 /** A per-sample shape (no batch axis); null is an unknown length. */
@@ -24,7 +24,7 @@ export interface Weight {
 }
 
 /** A hand-written initializer (e.g. the LSTM bias with unitForgetBias). */
-export type CustomInit = (a: Arena, ptr: number, s: import('../rng.js').Stream) => void;
+export type CustomInit = (a: Arena, ptr: number, s: import('../core/rng.js').Stream) => void;
 
 export interface Ctx {
   a: Arena;

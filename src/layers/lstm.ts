@@ -1,7 +1,7 @@
 // LSTM over whole sequences (Keras semantics: gates i, f, c, o; zero initial state; goBackwards; returnSequences).
 import { Layer, ACTIVATIONS, checkActivation, checkPositiveInt, sizeOf, type Ctx, type LayerArgs, type Shape, type Weight, type ElementwiseActivation } from './layer.js';
-import type { Arena, Allocator } from '../arena.js';
-import { checkInitializer, initialize, type InitializerSpec } from '../initializers.js';
+import type { Arena, Allocator } from '../core/arena.js';
+import { checkInitializer, initialize, type InitializerSpec } from './initializers.js';
 import { ConfigError, ShapeError, fmtShape } from '../errors.js';
 
 export interface LSTMArgs extends LayerArgs {

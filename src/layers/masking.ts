@@ -1,7 +1,7 @@
 // Masking: for float inputs [B, T, F], a timestep is masked when all its features equal maskValue; the mask flows to
 // later layers and the output is x * mask (Keras 2: masked steps become 0, NaN stays NaN).
 import { Layer, type Ctx, type LayerArgs, type Shape } from './layer.js';
-import type { Arena, Allocator } from '../arena.js';
+import type { Arena, Allocator } from '../core/arena.js';
 import { ConfigError, ShapeError, fmtShape } from '../errors.js';
 
 export interface MaskingArgs extends LayerArgs { maskValue?: number }

@@ -1,7 +1,7 @@
 // Test helpers: a bare kernel instance with buffers filled from arrays, seeded random data, and closeness checks
 // that print the index, both values and the largest difference on failure.
-import { initSync } from '../../src/wasm.js';
-import { Arena } from '../../src/arena.js';
+import { initSync } from '../../src/core/wasm.js';
+import { Arena } from '../../src/core/arena.js';
 
 export function kernelArena(): Arena {
   initSync();

@@ -1,11 +1,11 @@
 // Runs one layer on its own (build, weights, forward, backward with a given output gradient) for layer-level tests,
 // and loads the PyTorch fixture dumps.
 import { readFileSync } from 'node:fs';
-import { initSync } from '../../src/wasm.js';
-import { Arena } from '../../src/arena.js';
-import { StreamSet } from '../../src/rng.js';
+import { initSync } from '../../src/core/wasm.js';
+import { Arena } from '../../src/core/arena.js';
+import { StreamSet } from '../../src/core/rng.js';
 import type { Layer, Ctx } from '../../src/layers/layer.js';
-import { initialize } from '../../src/initializers.js';
+import { initialize } from '../../src/layers/initializers.js';
 
 export interface Arr { shape: number[]; data: number[] }
 

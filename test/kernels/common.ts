@@ -1,7 +1,7 @@
 // Shared by the kernel tests: f32-rounded random data, the tail-breaking sizes, and bit-level comparison of f32 arrays.
 import { expect } from 'vitest';
 import { rand } from '../helpers/kernels.js';
-import type { Arena } from '../../src/arena.js';
+import type { Arena } from '../../src/core/arena.js';
 
 /** Sizes that exercise empty, partial and full SIMD groups and the 8-wide gemm tiles. */
 export const SIZES = [1, 3, 4, 5, 17, 64] as const;

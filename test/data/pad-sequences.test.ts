@@ -1,6 +1,6 @@
 // Tests for padSequences against the examples in the Keras `pad_sequences` documentation.
 import { describe, it, expect } from 'vitest';
-import { padSequences } from '../../src/data/pad.js';
+import { padSequences } from '../../src/data/pad-sequences.js';
 
 const rows = (r: { data: Int32Array; shape: [number, number] }): number[][] => {
   const [n, m] = r.shape;

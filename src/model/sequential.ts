@@ -1,18 +1,18 @@
 // The Sequential model: build (shapes, no memory), lazy allocation of weights in one arena, compile, predict,
 // evaluate, computeGradients, getWeights/setWeights, summary. The fit loop lives in train.ts.
-import { Arena, SizeCounter, MAX_BYTES, fmtBytes } from './arena.js';
-import { Layer, sizeOf, type Ctx, type Shape, type Weight } from './layers/layer.js';
-import { Embedding } from './layers/embedding.js';
-import { Attention } from './layers/attention.js';
-import { initialize } from './initializers.js';
-import { StreamSet, DEFAULT_SEED } from './rng.js';
+import { Arena, SizeCounter, MAX_BYTES, fmtBytes } from '../core/arena.js';
+import { Layer, sizeOf, type Ctx, type Shape, type Weight } from '../layers/layer.js';
+import { Embedding } from '../layers/embedding.js';
+import { Attention } from '../layers/attention.js';
+import { initialize } from '../layers/initializers.js';
+import { StreamSet, DEFAULT_SEED } from '../core/rng.js';
 import { getOptimizer, type Optimizer, type OptimizerSpec, type Slot } from './optimizers.js';
 import { getLoss, fusedActivation, type LossName } from './losses.js';
 import { checkMetrics, countCorrect, type AccuracyKind } from './metrics.js';
 import { formatSummary, countParams } from './summary.js';
-import { toFlat, checkFinite, checkIds, type Flat, type Input, type Tensor } from './tensor.js';
-import { ConfigError, MemoryError, ShapeError, StateError, ValueError, fmtShape } from './errors.js';
-import { fit as fitLoop, type FitArgs, type History } from './train.js';
+import { toFlat, checkFinite, checkIds, type Flat, type Input, type Tensor } from '../tensor.js';
+import { ConfigError, MemoryError, ShapeError, StateError, ValueError, fmtShape } from '../errors.js';
+import { fit as fitLoop, type FitArgs, type History } from './fit.js';
 
 export interface SequentialArgs { layers?: Layer[]; seed?: number; name?: string }
 export interface CompileArgs { optimizer: OptimizerSpec; loss: string; metrics?: string[] }

@@ -1,6 +1,6 @@
 // Tests for the names demo data set loader: counts, class separation, encoding and split determinism.
 import { describe, it, expect } from 'vitest';
-import { loadNames, encodeName, nameLists, seededPermutation, VOCAB_SIZE } from '../../src/data/names.js';
+import { loadNames, encodeName, nameLists, seededPermutation, VOCAB_SIZE } from '../../../src/data/datasets/names.js';
 
 describe('nameLists', () => {
   const { female, male, overlap } = nameLists();

@@ -1,6 +1,6 @@
 // Metrics. 'accuracy' / 'acc' resolves by shape as Keras does: binary when the output has one unit (p > 0.5, strict),
 // sparse when labels are class ids, categorical (argmax == argmax) otherwise. History keys are the names passed.
-import { ConfigError } from './errors.js';
+import { ConfigError } from '../errors.js';
 
 export type AccuracyKind = 'binary' | 'categorical' | 'sparse';
 

@@ -1,6 +1,6 @@
 // Losses (Keras names and semantics): which kernel runs, whether it fuses with the last layer's sigmoid or softmax
 // (computed from logits, unclipped, as tf.keras does), and how labels are laid out.
-import { ConfigError } from './errors.js';
+import { ConfigError } from '../errors.js';
 
 export type LossName = 'binaryCrossentropy' | 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy' | 'meanSquaredError';
 

@@ -1,7 +1,7 @@
 // The arena: 16-byte alignment, zeroed allocations, growth, offsets above 2 GiB (usize everywhere), the 4 GiB limit.
 import { describe, it, expect } from 'vitest';
-import { kernelArena, buf } from './helpers/kernels.js';
-import { MemoryError } from '../src/index.js';
+import { kernelArena, buf } from '../helpers/kernels.js';
+import { MemoryError } from '../../src/index.js';
 
 describe('arena', () => {
   it('aligns to 16 bytes and hands out zeroed memory', () => {

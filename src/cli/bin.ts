@@ -3,7 +3,7 @@
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const pkg = require('../../package.json') as { name: string; version: string };
+const pkg = require('../../../package.json') as { name: string; version: string };
 const args = process.argv.slice(2);
 
 if (args.includes('--version') || args.includes('-v')) {

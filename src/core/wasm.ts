@@ -1,6 +1,6 @@
 // Compiles the Wasm core once and instantiates it per model; the typed Kernels interface mirrors assembly/index.ts 1:1.
 import { WASM_BASE64, WASM_THREADS_BASE64 } from './wasm-binary.js';
-import { ConfigError, StateError } from './errors.js';
+import { ConfigError, StateError } from '../errors.js';
 import { Pool, loadWorkerSupport, handoffs, workerKind } from './threads.js';
 import { detectRuntime, sharedMemoryAllowed, type RuntimeName } from './runtime.js';
 

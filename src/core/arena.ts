@@ -4,7 +4,7 @@
 // detaches old buffers, so none is cached.
 import { instantiate, type Kernels } from './wasm.js';
 import type { Pool } from './threads.js';
-import { MemoryError } from './errors.js';
+import { MemoryError } from '../errors.js';
 
 const PAGE = 65536;
 /** 4 GiB: all a wasm32 memory can address. */

@@ -1,5 +1,5 @@
 // The Keras 2.15 summary table: `Layer (type)` | `Output Shape` | `Param #`, wrapped columns, then the totals.
-import type { Layer, Shape } from './layers/layer.js';
+import type { Layer, Shape } from '../layers/layer.js';
 
 function shapeStr(s: Shape): string {
   const dims = ['None', ...s.map((d) => (d === null ? 'None' : String(d)))];

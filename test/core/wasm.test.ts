@@ -2,10 +2,10 @@
 // anything else is refused with a clear ConfigError; info() names the runtime.
 import { describe, it, expect, afterAll } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { init, initSync, info, sequential, layers, ConfigError } from '../src/index.js';
-import { ids } from './helpers/models.js';
+import { init, initSync, info, sequential, layers, ConfigError } from '../../src/index.js';
+import { ids } from '../helpers/models.js';
 
-const BYTES = readFileSync(new URL('../build/bilstm.wasm', import.meta.url));
+const BYTES = readFileSync(new URL('../../build/bilstm.wasm', import.meta.url));
 
 function trainedBytes(): number[] {
   const T = 6;
@@ -62,7 +62,7 @@ describe('init options', () => {
 describe('package', () => {
   it('each Wasm core stays within 64 KB (issue 5 target)', () => {
     for (const f of ['bilstm.wasm', 'bilstm.mt.wasm']) {
-      const n = readFileSync(new URL(`../build/${f}`, import.meta.url)).length;
+      const n = readFileSync(new URL(`../../build/${f}`, import.meta.url)).length;
       expect(n, f).toBeLessThanOrEqual(64 * 1024);
     }
   });

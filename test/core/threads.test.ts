@@ -1,8 +1,8 @@
 // Threads: a model trained with 2 threads (shared memory, worker threads) gives the same weight bytes and
 // predictions as with 1 thread.
 import { describe, it, expect, afterAll } from 'vitest';
-import { init, info, sequential, layers } from '../src/index.js';
-import { ids } from './helpers/models.js';
+import { init, info, sequential, layers } from '../../src/index.js';
+import { ids } from '../helpers/models.js';
 
 async function train(threads: number) {
   await init({ threads });

@@ -1,7 +1,7 @@
 // Weight initializers with Keras's names and formulas, drawn from the model's Philox streams (normals via Wasm).
-import type { Arena } from './arena.js';
-import type { Stream } from './rng.js';
-import { ConfigError } from './errors.js';
+import type { Arena } from '../core/arena.js';
+import type { Stream } from '../core/rng.js';
+import { ConfigError } from '../errors.js';
 
 export type InitializerName =
   | 'zeros' | 'ones' | 'glorotUniform' | 'glorotNormal' | 'orthogonal' | 'uniform' | 'normal'

@@ -1,8 +1,8 @@
 // Optimizers against hand-written Keras update rules computed in float64 (test/fixtures/optimizers.json).
 import { describe, it, expect } from 'vitest';
-import { sequential, layers, optimizers, initSync, type Optimizer } from '../src/index.js';
-import { fixture, type Arr } from './helpers/layer.js';
-import { expectClose } from './helpers/kernels.js';
+import { sequential, layers, optimizers, initSync, type Optimizer } from '../../src/index.js';
+import { fixture, type Arr } from '../helpers/layer.js';
+import { expectClose } from '../helpers/kernels.js';
 
 interface Case { name: string; config: Record<string, number | string | boolean>; params: Arr[] }
 

@@ -1,8 +1,8 @@
 // Loss kernels against PyTorch float64 (test/fixtures/losses.json): value and gradient w.r.t. logits or
 // probabilities, for every loss the model compiles (Keras 2 clipped BCE; cross-entropies; MSE).
 import { describe, it, expect } from 'vitest';
-import { fixture, type Arr } from './helpers/layer.js';
-import { kernelArena, buf, expectClose } from './helpers/kernels.js';
+import { fixture, type Arr } from '../helpers/layer.js';
+import { kernelArena, buf, expectClose } from '../helpers/kernels.js';
 
 interface Case { name: string; from_logits: boolean; y_true: Arr; y_pred: Arr; per_sample: Arr; loss: number; grad: Arr }
 

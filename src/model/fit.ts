@@ -1,9 +1,9 @@
 // The fit loop: validation split (last fraction, before shuffling, as Keras), per-epoch shuffling from the model's
 // stream, batches, callbacks and the History object.
-import type { Sequential, Batchable } from './model.js';
-import { checkBatchSize, identity } from './model.js';
-import type { Input } from './tensor.js';
-import { ConfigError, ShapeError, StateError } from './errors.js';
+import type { Sequential, Batchable } from './sequential.js';
+import { checkBatchSize, identity } from './sequential.js';
+import type { Input } from '../tensor.js';
+import { ConfigError, ShapeError, StateError } from '../errors.js';
 
 export type Logs = Record<string, number>;
 export interface Callbacks {
