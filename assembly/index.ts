@@ -1,4 +1,4 @@
-// The Wasm ABI: re-exports only. src/core/wasm.ts mirrors this list 1:1 in its typed Kernels interface.
+// The Wasm ABI: re-exports only. The build generates the typed Kernels interface (src/core/kernels.ts) from it.
 export { gemm_nn, gemm_tn, gemm_nn_packed, pack_b, transpose } from './gemm';
 export { lstm_forward, lstm_backward } from './lstm';
 export { attention_forward, attention_backward } from './attention';

@@ -6,7 +6,7 @@ import { loadNames } from '../src/data/datasets/names.js';
 const t0 = Date.now();
 const maskZero = !process.argv.includes('--no-mask');
 await init();
-const data = loadNames({ maxLen: 16, testFraction: 0.2, seed: 1 });
+const data = await loadNames({ maxLen: 16, testFraction: 0.2, seed: 1 });
 console.log(`names: ${data.xTrain.shape[0]} train, ${data.xTest.shape[0]} test (label 1 = female); padding ${maskZero ? 'masked' : 'not masked'}`);
 
 const model = sequential({ seed: 42, layers: [

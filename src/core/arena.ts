@@ -2,7 +2,8 @@
 // Regions are allocated in order params | grads | optimizer state | activations and scratch; activations are
 // re-planned (reset to a mark) when the batch or sequence length grows. Views are made on demand: a memory.grow
 // detaches old buffers, so none is cached.
-import { instantiate, type Kernels } from './wasm.js';
+import { instantiate } from './wasm.js';
+import type { Kernels } from './kernels.js';
 import type { Pool } from './threads.js';
 import { MemoryError } from '../errors.js';
 

@@ -1,7 +1,7 @@
 // Threads: a model's worker pool over its shared memory. Work comes as lists of kernel calls; list 0 runs on the
 // calling thread, the others on workers, and each list is computed exactly as it would be alone (disjoint buffers,
 // fixed reduction orders), so 1 and N threads give the same bytes. Without workers the lists run one after another.
-import type { Kernels } from './wasm.js';
+import type { Kernels } from './kernels.js';
 import { canBlock, detectRuntime } from './runtime.js';
 
 export type Call = [name: keyof Kernels, args: number[]];

@@ -1,72 +1,9 @@
-// Compiles the Wasm core once and instantiates it per model; the typed Kernels interface mirrors assembly/index.ts 1:1.
+// Compiles the Wasm core once (init, initSync) and instantiates it per model with its own memory and thread pool.
 import { WASM_BASE64, WASM_THREADS_BASE64 } from './wasm-binary.js';
 import { ConfigError, StateError } from '../errors.js';
+import type { Kernels } from './kernels.js';
 import { Pool, loadWorkerSupport, handoffs, workerKind } from './threads.js';
 import { detectRuntime, sharedMemoryAllowed, type RuntimeName } from './runtime.js';
-
-type P = number; // a byte offset into the model's memory
-type I = number; // an i32
-
-export interface Kernels {
-  heap_base(): P;
-  gemm_nn(C: P, A: P, B: P, M: I, N: I, K: I, lda: I, ldb: I, ldc: I, accumulate: I): void;
-  gemm_tn(C: P, A: P, B: P, M: I, N: I, K: I, lda: I, ldb: I, ldc: I, pack: P): void;
-  pack_b(P: P, B: P, K: I, N: I, ldb: I): void;
-  gemm_nn_packed(C: P, A: P, B: P, Pk: P, M: I, N: I, K: I, lda: I, ldb: I, ldc: I, accumulate: I): void;
-  transpose(out: P, inp: P, M: I, N: I): void;
-  lstm_forward(hseq: P, cseq: P, gates: P, phic: P, x: P, W: P, U: P, bias: P,
-               B: I, T: I, I: I, H: I, reverse: I, act: I, recAct: I, mask: P, infer: I, pack: P): void;
-  lstm_backward(dx: P, dW: P, dU: P, dbias: P, dhseq: P, dz: P, dhrec: P, dcrec: P, hprev: P, UT: P, WT: P,
-                x: P, hseq: P, cseq: P, gates: P, phic: P, W: P, U: P,
-                B: I, T: I, I: I, H: I, reverse: I, act: I, recAct: I, mask: P, pack: P): void;
-  attention_forward(y: P, a: P, e: P, x: P, W: P, bias: P, B: I, T: I, F: I, returnSequences: I, mask: P): void;
-  attention_backward(dx: P, dW: P, db: P, dy: P, du: P, x: P, a: P, e: P, W: P,
-                     B: I, T: I, F: I, returnSequences: I, mask: P): void;
-  rows_set(y: P, v: P, M: I, N: I): void;
-  colsum_add(db: P, dz: P, M: I, N: I): void;
-  activation_forward(y: P, x: P, n: I, kind: I): void;
-  activation_backward(dx: P, dy: P, y: P, n: I, kind: I): void;
-  softmax_forward(y: P, x: P, M: I, N: I): void;
-  softmax_backward(dx: P, dy: P, y: P, M: I, N: I): void;
-  flip_time(y: P, x: P, B: I, T: I, F: I, accumulate: I): void;
-  add_into(y: P, x: P, n: I): void;
-  merge_forward(y: P, f: P, g: P, R: I, H: I, mode: I): void;
-  merge_backward(df: P, dg: P, dy: P, f: P, g: P, R: I, H: I, mode: I): void;
-  take_step(y: P, x: P, B: I, T: I, F: I, t: I, accumulateInto: I): void;
-  mask_rows(y: P, x: P, mask: P, R: I, F: I, accumulate: I): void;
-  zero_fill(p: P, n: I): void;
-  masking_compute(mask: P, x: P, R: I, F: I, value: number): void;
-  embedding_forward(y: P, ids: P, E: P, N: I, D: I): void;
-  embedding_rows(slot: P, rows: P, ids: P, N: I): I;
-  embedding_rows_reset(slot: P, rows: P, count: I): void;
-  embedding_backward(dErows: P, dy: P, ids: P, slot: P, N: I, D: I): void;
-  embedding_rows_scatter(dense: P, dErows: P, rows: P, count: I, D: I): void;
-  embedding_mask(mask: P, ids: P, N: I): void;
-  batchnorm_forward_train(y: P, mean: P, vr: P, invstd: P, x: P, gamma: P, beta: P, N: I, C: I, eps: number, mask: P): void;
-  batchnorm_update_moving(mm: P, mv: P, mean: P, vr: P, C: I, momentum: number): void;
-  batchnorm_forward_infer(y: P, x: P, gamma: P, beta: P, mm: P, mv: P, N: I, C: I, eps: number): void;
-  batchnorm_backward(dx: P, dgamma: P, dbeta: P, dy: P, s: P, x: P, mean: P, invstd: P, gamma: P, N: I, C: I, mask: P): void;
-  batchnorm_backward_infer(dx: P, dy: P, gamma: P, mv: P, N: I, C: I, eps: number): void;
-  dropout_forward(y: P, mask: P, x: P, n: I, rate: number, k0: I, k1: I, lo: I, hi: I): void;
-  dropout_backward(dx: P, dy: P, mask: P, n: I): void;
-  rng_u32(out: P, n: I, k0: I, k1: I, lo: I, hi: I): void;
-  rng_uniform(out: P, n: I, k0: I, k1: I, lo: I, hi: I, low: number, high: number): void;
-  rng_normal(out: P, n: I, k0: I, k1: I, lo: I, hi: I, mean: number, std: number): void;
-  rng_normal_f64(out: P, n: I, k0: I, k1: I, lo: I, hi: I): void;
-  bce_logits(d: P, z: P, y: P, M: I, N: I, scale: number): number;
-  bce_probs(d: P, p: P, y: P, M: I, N: I, scale: number): number;
-  cce_logits(d: P, z: P, sm: P, y: P, M: I, N: I, scale: number): number;
-  cce_probs(d: P, p: P, y: P, M: I, N: I, scale: number): number;
-  scce_probs(d: P, p: P, y: P, M: I, N: I, scale: number): number;
-  mse(d: P, p: P, y: P, M: I, N: I, scale: number): number;
-  adam_step(p: P, m: P, v: P, vhat: P, g: P, slot: P, R: I, D: I, lr: number, b1: number, b2: number, eps: number, t: number, lazy: I): void;
-  grad_sumsq(g: P, n: I): number;
-  grad_scale(g: P, n: I, s: number): void;
-  grad_clip(g: P, n: I, c: number): void;
-  sgd_step(p: P, m: P, g: P, slot: P, R: I, D: I, lr: number, mu: number, nesterov: I): void;
-  simd_peak(iters: I, p: P): number;
-  rmsprop_step(p: P, v: P, s: P, mg: P, g: P, slot: P, R: I, D: I, lr: number, rho: number, eps: number, mu: number): void;
-}
 
 let compiled: WebAssembly.Module | null = null;
 let compiledThreads: WebAssembly.Module | null = null;

@@ -1,7 +1,7 @@
 // The layer base class: config, build (declares weights and the output shape, allocates nothing), and the run-time
 // contract the model drives: plan (activation buffers for a batch size), forward, backward.
 import type { Arena, Allocator } from '../core/arena.js';
-import type { Kernels } from '../core/wasm.js';
+import type { Kernels } from '../core/kernels.js';
 import type { StreamSet } from '../core/rng.js';
 import type { InitializerSpec } from './initializers.js';
 import { ConfigError } from '../errors.js';

@@ -1,18 +1,21 @@
 // The fit loop: validation split (last fraction, before shuffling, as Keras), per-epoch shuffling from the model's
-// stream, batches, callbacks and the History object.
-import type { Sequential, Batchable } from './sequential.js';
-import { checkBatchSize, identity } from './sequential.js';
+// stream, batches, callbacks and the History object. It drives any model through the Trainable interface below.
+import { checkBatchSize, identity, type Batchable } from './batches.js';
+import type { Callbacks, History, Logs } from './callbacks.js';
 import type { Input } from '../tensor.js';
 import { ConfigError, ShapeError, StateError } from '../errors.js';
 
-export type Logs = Record<string, number>;
-export interface Callbacks {
-  onTrainBegin?: (logs?: Logs) => void | Promise<void>;
-  onTrainEnd?: (logs?: Logs) => void | Promise<void>;
-  onEpochBegin?: (epoch: number, logs?: Logs) => void | Promise<void>;
-  onEpochEnd?: (epoch: number, logs: Logs) => void | Promise<void>;
-  onBatchBegin?: (batch: number, logs?: Logs) => void | Promise<void>;
-  onBatchEnd?: (batch: number, logs: Logs) => void | Promise<void>;
+/** What the loop needs of a model (Sequential implements it); the loop knows no more of the model than this. */
+export interface Trainable {
+  optimizer: unknown;
+  loss: string | null;
+  metrics: string[];
+  stopTraining: boolean;
+  checkData(x: Input, y: Input | null, where: string): Batchable;
+  ready(): Promise<void>;
+  permutation(n: number): Int32Array;
+  trainStep(d: Batchable, rows: ArrayLike<number>, start: number, B: number): { loss: number; correct: number };
+  evaluateData(d: Batchable, rows: ArrayLike<number>, batchSize: number): number[];
 }
 
 export interface FitArgs {
@@ -27,15 +30,9 @@ export interface FitArgs {
   callbacks?: Callbacks | Callbacks[];
 }
 
-export interface History {
-  epoch: number[];
-  history: Record<string, number[]>;
-  params: { epochs: number; batchSize: number; samples: number; steps: number };
-}
-
 function fmt(v: number): string { return v.toFixed(4); }
 
-export async function fit(model: Sequential, x: Input, y: Input, args: FitArgs = {}): Promise<History> {
+export async function fit(model: Trainable, x: Input, y: Input, args: FitArgs = {}): Promise<History> {
   const epochs = args.epochs ?? 1;
   if (!Number.isInteger(epochs) || epochs < 0) throw new ConfigError(`fit: expected epochs to be a non-negative integer, got ${JSON.stringify(args.epochs)}.`);
   const batchSize = checkBatchSize(args.batchSize, 'fit');

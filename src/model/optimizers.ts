@@ -1,7 +1,7 @@
 // Optimizers with Keras defaults and update rules (Adam's epsilon outside the bias correction, RMSprop's inside the
 // square root). State lives in the model's arena; each step is one kernel call per run of contiguous trainable weights.
 import type { Arena } from '../core/arena.js';
-import type { Kernels } from '../core/wasm.js';
+import type { Kernels } from '../core/kernels.js';
 import type { Weight } from '../layers/layer.js';
 import { ConfigError } from '../errors.js';
 import { recorder, type Pool } from '../core/threads.js';

@@ -12,7 +12,9 @@ import { checkMetrics, countCorrect, type AccuracyKind } from './metrics.js';
 import { formatSummary, countParams } from './summary.js';
 import { toFlat, checkFinite, checkIds, type Flat, type Input, type Tensor } from '../tensor.js';
 import { ConfigError, MemoryError, ShapeError, StateError, ValueError, fmtShape } from '../errors.js';
-import { fit as fitLoop, type FitArgs, type History } from './fit.js';
+import { fit as fitLoop, type FitArgs } from './fit.js';
+import type { History } from './callbacks.js';
+import { checkBatchSize, identity, type Batchable } from './batches.js';
 
 export interface SequentialArgs { layers?: Layer[]; seed?: number; name?: string }
 export interface CompileArgs { optimizer: OptimizerSpec; loss: string; metrics?: string[] }
@@ -21,9 +23,6 @@ export interface WeightValue { data: Float32Array; shape: number[] }
 export interface PredictionWithAttention extends Tensor { attention: { layer: string; data: Float32Array; shape: number[] }[] }
 
 let modelCount = 0;
-
-/** Checked, flattened training data: x as ids or floats, labels laid out like the model output. */
-export interface Batchable { x: Flat; y: Flat | null; n: number }
 
 export class Sequential {
   readonly layers: Layer[] = [];
@@ -559,18 +558,6 @@ export class Sequential {
   get state(): { iterations: number; streams: Record<string, number> } {
     return { iterations: this.optimizer?.iterations ?? 0, streams: this.streams.state() };
   }
-}
-
-export function checkBatchSize(v: unknown, where: string): number {
-  if (v === undefined) return 32;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new ConfigError(`${where}: expected batchSize to be a positive integer, got ${JSON.stringify(v)}.`);
-  return v;
-}
-
-export function identity(n: number): Int32Array {
-  const r = new Int32Array(n);
-  for (let i = 0; i < n; i++) r[i] = i;
-  return r;
 }
 
 export function sequential(args: SequentialArgs = {}): Sequential { return new Sequential(args); }

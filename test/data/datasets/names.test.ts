@@ -2,8 +2,11 @@
 import { describe, it, expect } from 'vitest';
 import { loadNames, encodeName, nameLists, seededPermutation, VOCAB_SIZE } from '../../../src/data/datasets/names.js';
 
+const LISTS = await nameLists();
+const DEFAULT = await loadNames();
+
 describe('nameLists', () => {
-  const { female, male, overlap } = nameLists();
+  const { female, male, overlap } = LISTS;
 
   it('has the expected counts', () => {
     // stdlib 0.2.x: 4951 female / 3898 male raw entries; 4944 / 3897 after lower-case de-dup; 419 in both.
@@ -64,8 +67,8 @@ describe('seededPermutation', () => {
 });
 
 describe('loadNames', () => {
-  const d = loadNames();
-  const { female, male } = nameLists();
+  const d = DEFAULT;
+  const { female, male } = LISTS;
   const n = female.length + male.length;
 
   it('has the expected shapes and sizes (80/20)', () => {
@@ -117,12 +120,12 @@ describe('loadNames', () => {
     expect(hi).toBe(27);
   });
 
-  it('the split is deterministic and depends on the seed', () => {
-    const again = loadNames();
+  it('the split is deterministic and depends on the seed', async () => {
+    const again = await loadNames();
     expect(again.namesTest).toEqual(d.namesTest);
     expect(again.xTrain.data).toEqual(d.xTrain.data);
     expect(again.yTrain.data).toEqual(d.yTrain.data);
-    const other = loadNames({ seed: 2 });
+    const other = await loadNames({ seed: 2 });
     expect(other.namesTest).not.toEqual(d.namesTest);
     // Pinned: the default split (seed 1) must not change silently.
     expect(d.namesTest.slice(0, 5)).toEqual(['baudoin', 'fayina', 'perrine', 'gaylord', 'gertrude']);
@@ -134,12 +137,12 @@ describe('loadNames', () => {
     expect(testFemaleFrac).toBeLessThan(0.68);
   });
 
-  it('honours a custom shuffle, maxLen and testFraction', () => {
+  it('honours a custom shuffle, maxLen and testFraction', async () => {
     const identity = (k: number) => Int32Array.from({ length: k }, (_, i) => i);
-    const r = loadNames({ shuffle: identity, maxLen: 4, testFraction: 0.5 });
+    const r = await loadNames({ shuffle: identity, maxLen: 4, testFraction: 0.5 });
     expect(r.xTrain.shape[1]).toBe(4);
     expect(r.namesTest[0]).toBe(female[0]);
     expect(r.namesTrain[r.namesTrain.length - 1]).toBe(male[male.length - 1]);
-    expect(() => loadNames({ shuffle: (k) => new Int32Array(k) })).toThrow();
+    await expect(loadNames({ shuffle: (k) => new Int32Array(k) })).rejects.toThrow(/loadNames: expected shuffle\(n\) to return a permutation of 0..8002, got 0 at 1 twice/);
   });
 });

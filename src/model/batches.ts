@@ -1,0 +1,20 @@
+// Batching shared by the model and the fit loop: checked, flattened data (Batchable), the batch-size check, row orders.
+import { ConfigError } from '../errors.js';
+import type { Flat } from '../tensor.js';
+
+/** Checked, flattened training data: x as ids or floats, labels laid out like the model output. */
+export interface Batchable { x: Flat; y: Flat | null; n: number }
+
+/** batchSize as fit/evaluate/predict take it: a positive integer, 32 when omitted (Keras's default). */
+export function checkBatchSize(v: unknown, where: string): number {
+  if (v === undefined) return 32;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new ConfigError(`${where}: expected batchSize to be a positive integer, got ${JSON.stringify(v)}.`);
+  return v;
+}
+
+/** Rows in their own order: 0, 1, ..., n - 1. */
+export function identity(n: number): Int32Array {
+  const r = new Int32Array(n);
+  for (let i = 0; i < n; i++) r[i] = i;
+  return r;
+}
