@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // The `bilstm-attn` command (bin entry). For now: --version and --help; train/predict commands come with the CLI issue.
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 
-const require = createRequire(import.meta.url);
-const pkg = require('../../../package.json') as { name: string; version: string };
+// The package's own package.json, beside dist/ where this file runs from (dist/src/cli/bin.js).
+const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
 const args = process.argv.slice(2);
 
 if (args.includes('--version') || args.includes('-v')) {
