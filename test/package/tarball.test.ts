@@ -1,0 +1,69 @@
+// What users install: `npm pack` of this repository, installed into an empty project (offline), loads through its
+// public entry, trains and predicts, exposes the Wasm files and the bin, and carries nothing but dist/src, the cores
+// and the README.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+let dir = '';
+let files: string[] = [];
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'bilstm-attn-pack-'));
+  // the build already ran (pretest); --ignore-scripts keeps pack from building again
+  const out = JSON.parse(execFileSync(NPM, ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8' }));
+  files = out[0].files.map((f: { path: string }) => f.path);
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+  execFileSync(NPM, ['install', '--offline', '--no-audit', '--no-fund', join(dir, out[0].filename)], { cwd: dir, stdio: 'pipe' });
+}, 120_000);
+
+afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+
+describe('the packed tarball', () => {
+  it('holds dist/src, the two cores, README and package.json, and nothing else', () => {
+    expect(files).toContain('dist/src/index.js');
+    expect(files).toContain('dist/src/index.d.ts');
+    expect(files).toContain('dist/src/core/kernels.d.ts');
+    expect(files).toContain('build/bilstm.wasm');
+    expect(files).toContain('build/bilstm.mt.wasm');
+    const stray = files.filter((f) => !/^(dist\/src\/.*\.(js|d\.ts)|build\/bilstm(\.mt)?\.wasm|README\.md|package\.json|LICENSE)$/.test(f));
+    expect(stray).toEqual([]);
+  });
+
+  it('installs, trains and predicts through the public entry, and resolves the wasm subpaths', () => {
+    const script = `
+      import { init, sequential, layers, info } from 'bilstm-attn';
+      await init();
+      const m = sequential({ seed: 3, layers: [
+        layers.embedding({ inputDim: 5, outputDim: 4, inputLength: 3 }),
+        layers.bidirectional({ layer: layers.lstm({ units: 2, returnSequences: true }) }),
+        layers.attention({ returnSequences: false }),
+        layers.dense({ units: 1, activation: 'sigmoid' }),
+      ]});
+      m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+      const x = { data: Int32Array.from([1, 2, 3, 4, 0, 1]), shape: [2, 3] };
+      const h = await m.fit(x, [1, 0], { epochs: 2, verbose: 0 });
+      const p = m.predict(x);
+      console.log(JSON.stringify({ loss: h.history.loss, p: Array.from(p.data), runtime: info().runtime,
+        wasm: import.meta.resolve('bilstm-attn/wasm'), mt: import.meta.resolve('bilstm-attn/wasm-threads') }));`;
+    writeFileSync(join(dir, 'use.mjs'), script);
+    const r = JSON.parse(execFileSync(process.execPath, ['use.mjs'], { cwd: dir, encoding: 'utf8' }));
+    expect(r.loss).toHaveLength(2);
+    expect(r.p).toHaveLength(2);
+    for (const v of r.p) expect(v > 0 && v < 1).toBe(true);
+    expect(r.runtime).toBe('node');
+    expect(existsSync(fileURLToPath(r.wasm))).toBe(true);
+    expect(r.wasm).toMatch(/node_modules\/bilstm-attn\/build\/bilstm\.wasm$/);
+    expect(existsSync(fileURLToPath(r.mt))).toBe(true);
+  });
+
+  it('installs the bin', () => {
+    const v = execFileSync(join(dir, 'node_modules/.bin/bilstm-attn'), ['--version'], { encoding: 'utf8' }).trim();
+    expect(v).toBe(JSON.parse(execFileSync(NPM, ['pkg', 'get', 'version'], { cwd: ROOT, encoding: 'utf8' })));
+  });
+});
