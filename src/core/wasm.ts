@@ -66,6 +66,10 @@ export interface Kernels {
   sgd_step(p: P, m: P, g: P, slot: P, R: I, D: I, lr: number, mu: number, nesterov: I): void;
   simd_peak(iters: I, p: P): number;
   rmsprop_step(p: P, v: P, s: P, mg: P, g: P, slot: P, R: I, D: I, lr: number, rho: number, eps: number, mu: number): void;
+  xxh64_state_size(): I;
+  xxh64_reset(state: P, seedLo: I, seedHi: I): void;
+  xxh64_update(state: P, p: P, n: I): void;
+  xxh64_digest(out: P, state: P): void;
 }
 
 let compiled: WebAssembly.Module | null = null;
