@@ -12,6 +12,7 @@ export { dropout_forward, dropout_backward } from './dropout';
 export { rng_u32, rng_uniform, rng_normal, rng_normal_f64 } from './rng';
 export { bce_logits, bce_probs, cce_logits, cce_probs, scce_probs, mse } from './loss';
 export { adam_step, sgd_step, rmsprop_step, grad_sumsq, grad_scale, grad_clip } from './optim';
+export { xxh64_state_size, xxh64_reset, xxh64_update, xxh64_digest } from './hash';
 
 // First free byte after the module's static data: the arena starts here (rounded up to 16).
 export function heap_base(): usize { return __heap_base; }

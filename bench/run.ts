@@ -1,4 +1,4 @@
-// `npm run bench`: benchmark.js suites. Kernel families (matmul, lstm, attention, embedding, optimizer) over fixed
+// `npm run bench`: benchmark.js suites. Kernel families (matmul, lstm, attention, embedding, optimizer, checksum) over fixed
 // shapes with GFLOP/s and the fraction of the in-run Wasm SIMD peak; model workloads A, B, C (training samples/s at
 // 1 and 2 threads, batch-1 predict latency, batch-256 predict throughput); peers in the same run: TF.js cpu and wasm
 // (A), PyTorch CPU at 1 and 2 threads (bench/pytorch_peer.py, where Debian's torch is installed); peak RSS of
@@ -162,6 +162,27 @@ await run('lstm', lstmCases);
   await run('attention', [{ name: 'B forward + backward (pooled, F 128)', fn: att, value: (hz) => (hz * B * T * F * 10) / 1e9, unit: 'GFLOP/s', note: ofPeak }]);
   await run('embedding', [{ name: 'B lookup + row-sparse gradient (6400 ids, D 64)', fn: embed, value: (hz) => (hz * B * T * E * 8) / 1e9, unit: 'GB/s' }]);
   await run('optimizer', [{ name: 'adam over 1.28 M parameters (B embedding)', fn: adam, value: (hz) => (hz * n) / 1e6, unit: 'M params/s' }]);
+}
+
+{
+  // The model file's checksum: xxh64 over 256 MiB in one update, checked against the official "abc" vector and against
+  // the same bytes fed in 1 MiB chunks.
+  const n = 256 * 2 ** 20;
+  const buf = a.alloc(n), st = a.alloc(a.k.xxh64_state_size()), out = a.alloc(8);
+  const words = new Uint32Array(a.memory.buffer, buf, n / 4);
+  let s = 1;
+  for (let i = 0; i < words.length; i++) { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; words[i] = s; }
+  const xxh64 = (p: number, len: number, chunk = len): bigint => {
+    a.k.xxh64_reset(st, 0, 0);
+    for (let o = 0; o < len; o += chunk) a.k.xxh64_update(st, p + o, Math.min(chunk, len - o));
+    a.k.xxh64_digest(out, st);
+    return new DataView(a.memory.buffer).getBigUint64(out, true);
+  };
+  const abc = a.alloc(3);
+  new Uint8Array(a.memory.buffer, abc, 3).set([97, 98, 99]);
+  check(xxh64(abc, 3) === 0x44bc2cf5ad770999n, 'xxh64("abc")');
+  check(xxh64(buf, n) === xxh64(buf, n, 2 ** 20), 'xxh64 one update vs 1 MiB chunks');
+  await run('checksum', [{ name: 'xxh64 over 256 MiB (one update)', fn: () => { xxh64(buf, n); }, value: (hz) => (hz * n) / 1e9, unit: 'GB/s' }]);
 }
 
 // ---------------------------------------------------------------- model workloads
