@@ -128,11 +128,25 @@ const MAX_PAGES = 65536;
 
 /** A fresh instance with its own memory (one arena per model), shared with its workers when threads > 1. */
 export function instantiate(initialPages = 16): Instance {
+  const shared = threadCount > 1 && compiledThreads !== null;
+  const module = shared ? compiledThreads! : compiledCore();
+  const { kernels, memory } = instanceOf(module, initialPages, shared);
+  return { kernels, memory, pool: new Pool(kernels, module, memory, shared ? threadCount : 1) };
+}
+
+/** A small single-thread instance with no pool, for work outside a model (the checksums of model files). */
+export function instantiateBare(initialPages: number): { kernels: Kernels; memory: WebAssembly.Memory } {
+  return instanceOf(compiledCore(), initialPages, false);
+}
+
+function compiledCore(): WebAssembly.Module {
   if (!compiled) {
     throw new StateError('bilstm-attn: expected init() to have been awaited before creating a model, got no compiled module. Call `await init()` first.');
   }
-  const shared = threadCount > 1 && compiledThreads !== null;
-  const module = shared ? compiledThreads! : compiled;
+  return compiled;
+}
+
+function instanceOf(module: WebAssembly.Module, initialPages: number, shared: boolean): { kernels: Kernels; memory: WebAssembly.Memory } {
   const memory = new WebAssembly.Memory({ initial: initialPages, maximum: MAX_PAGES, shared } as WebAssembly.MemoryDescriptor);
   const instance = new WebAssembly.Instance(module, {
     env: {
@@ -142,6 +156,5 @@ export function instantiate(initialPages = 16): Instance {
       },
     },
   });
-  const kernels = instance.exports as unknown as Kernels;
-  return { kernels, memory, pool: new Pool(kernels, module, memory, shared ? threadCount : 1) };
+  return { kernels: instance.exports as unknown as Kernels, memory };
 }
