@@ -37,7 +37,6 @@ export interface FileHeader {
 export interface TensorOut { name: string; shape: number[]; dtype: Dtype; chunks(): Iterable<Uint8Array> | AsyncIterable<Uint8Array> }
 
 const align = (n: number) => Math.ceil(n / ALIGN) * ALIGN;
-const ZEROS = new Uint8Array(ALIGN);
 
 /** Byte offsets of the tensors in the payload, each aligned, in the order given. */
 export function layoutTensors(tensors: { name: string; shape: number[]; dtype: Dtype }[]): { entries: TensorEntry[]; payloadBytes: number } {
@@ -64,29 +63,32 @@ export function encodeHeader(header: FileHeader): Uint8Array {
   return out;
 }
 
-/** Total bytes of a file with this header. */
-export function fileBytes(header: FileHeader): number {
-  return encodeHeader(header).length + header.payloadBytes + 8;
+/** The header for these fields and tensors (format, version, payload size and manifest added), and the file's size. */
+export function planModelFile(fields: Record<string, unknown>, tensors: { name: string; shape: number[]; dtype: Dtype }[]): { header: FileHeader; bytes: number } {
+  const { entries, payloadBytes } = layoutTensors(tensors);
+  const header: FileHeader = { format: 'bilstm-attn', formatVersion: FORMAT_VERSION, ...fields, payloadBytes, tensors: entries };
+  return { header, bytes: encodeHeader(header).length + payloadBytes + 8 };
 }
 
 /**
- * Writes a whole file to sink: header (fields of `fields` plus format, version, payloadBytes and the tensor manifest),
- * payload, checksum. A chunk source that yields the wrong number of bytes, or any failure, aborts the sink.
+ * Writes a whole file to sink: the planned header, the payload (each tensor's chunks in the header's order, zero
+ * padding between), the checksum. A chunk source that yields the wrong number of bytes, or any failure, aborts the sink.
  */
-export async function writeModelFile(sink: ByteSink, fields: Record<string, unknown>, tensors: TensorOut[], where: string): Promise<Uint8Array | undefined> {
+export async function writeModelFile(sink: ByteSink, header: FileHeader, tensors: TensorOut[], where: string): Promise<Uint8Array | undefined> {
   try {
-    const { entries, payloadBytes } = layoutTensors(tensors);
-    const header: FileHeader = { format: 'bilstm-attn', formatVersion: FORMAT_VERSION, ...fields, payloadBytes, tensors: entries };
+    const entries = header.tensors;
     const sum = new Checksum();
     const put = async (b: Uint8Array) => { sum.update(b); await sink.write(b); };
     await put(encodeHeader(header));
+    let at = 0;
     for (let i = 0; i < tensors.length; i++) {
+      if (entries[i].offset > at) await put(new Uint8Array(entries[i].offset - at));
       let n = 0;
       for await (const c of tensors[i].chunks()) { n += c.length; await put(c); }
       if (n !== entries[i].bytes) throw new CheckpointError(`${where}: expected ${entries[i].bytes} bytes of ${entries[i].name}, got ${n}.`);
-      const pad = align(n) - n;
-      if (pad) await put(ZEROS.subarray(0, pad));
+      at = entries[i].offset + n;
     }
+    if (header.payloadBytes > at) await put(new Uint8Array(header.payloadBytes - at));
     await sink.write(sum.digest());
     return await sink.close();
   } catch (e) {
