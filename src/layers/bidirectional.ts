@@ -2,7 +2,7 @@
 import { Layer, sizeOf, type Ctx, type LayerArgs, type Shape } from './layer.js';
 import { LSTM } from './lstm.js';
 import type { Arena, Allocator } from '../core/arena.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, describeValue } from '../errors.js';
 import { recorder } from '../core/threads.js';
 
 export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave';
@@ -29,8 +29,8 @@ export class Bidirectional extends Layer {
       throw new ConfigError(`${where}: expected layer to be an lstm layer, got ${(args.layer as { className?: string })?.className ?? typeof args.layer}.`);
     }
     const mode = args.mergeMode === undefined ? 'concat' : args.mergeMode;
-    if (!(mode in MODES)) {
-      throw new ConfigError(`${where}: expected mergeMode to be one of concat, sum, mul, ave, got ${JSON.stringify(args.mergeMode)}.`);
+    if (typeof mode !== 'string' || !Object.hasOwn(MODES, mode)) {
+      throw new ConfigError(`${where}: expected mergeMode to be one of concat, sum, mul, ave, got ${describeValue(args.mergeMode)}.`);
     }
     this.mergeMode = mode as MergeMode;
     const inner = args.layer;
@@ -41,7 +41,7 @@ export class Bidirectional extends Layer {
     this.forwardLayer = new LSTM({ ...cfg, name: `forward_${inner.name}`, zeroOutputForMask: zero });
     this.backwardLayer = new LSTM({ ...cfg, name: `backward_${inner.name}`, goBackwards: !inner.goBackwards, zeroOutputForMask: zero });
     this.returnSequences = inner.returnSequences;
-    if (args.trainable === false) { this.forwardLayer.trainable = false; this.backwardLayer.trainable = false; }
+    if (this.trainable === false) { this.forwardLayer.trainable = false; this.backwardLayer.trainable = false; }
   }
 
   private get H(): number { return this.forwardLayer.units; }

@@ -1,8 +1,8 @@
 // LSTM over whole sequences (Keras semantics: gates i, f, c, o; zero initial state; goBackwards; returnSequences).
-import { Layer, ACTIVATIONS, checkActivation, checkPositiveInt, sizeOf, type Ctx, type LayerArgs, type Shape, type Weight, type ElementwiseActivation } from './layer.js';
+import { Layer, ACTIVATIONS, checkActivation, checkBool, checkConfig, checkPositiveInt, sizeOf, type ConfigDict, type Ctx, type LayerArgs, type Shape, type Weight, type ElementwiseActivation } from './layer.js';
 import type { Arena, Allocator } from '../core/arena.js';
-import { checkInitializer, initialize, type InitializerSpec } from './initializers.js';
-import { ConfigError, ShapeError, fmtShape } from '../errors.js';
+import { checkInitializer, initialize, initializerConfig, type InitializerSpec } from './initializers.js';
+import { ConfigError, ShapeError, fmtShape, describeValue } from '../errors.js';
 
 export interface LSTMArgs extends LayerArgs {
   units: number;
@@ -17,6 +17,7 @@ export interface LSTMArgs extends LayerArgs {
   goBackwards?: boolean;
   /** At masked steps output 0 instead of the carried output (Bidirectional sets it to returnSequences, as Keras). */
   zeroOutputForMask?: boolean;
+  /** Only 0 (the default) for now. */
   dropout?: number;
   recurrentDropout?: number;
 }
@@ -49,18 +50,18 @@ export class LSTM extends Layer {
     this.args = { ...args };
     this.units = checkPositiveInt(args.units, where, 'units');
     this.activation = checkActivation(args.activation ?? 'tanh', where, false) as ElementwiseActivation;
-    this.recurrentActivation = checkActivation(args.recurrentActivation ?? 'sigmoid', where, false) as ElementwiseActivation;
-    this.useBias = args.useBias ?? true;
-    this.kernelInitializer = args.kernelInitializer ?? 'glorotUniform';
-    this.recurrentInitializer = args.recurrentInitializer ?? 'orthogonal';
-    this.biasInitializer = args.biasInitializer ?? 'zeros';
-    for (const i of [this.kernelInitializer, this.recurrentInitializer, this.biasInitializer]) checkInitializer(i, where);
-    this.unitForgetBias = args.unitForgetBias ?? true;
-    this.returnSequences = args.returnSequences ?? false;
-    this.goBackwards = args.goBackwards ?? false;
-    this.zeroOutputForMask = args.zeroOutputForMask ?? false;
-    if (args.dropout || args.recurrentDropout) {
-      throw new ConfigError(`${where}: dropout and recurrentDropout inside the LSTM are not supported yet, got dropout ${args.dropout ?? 0}, recurrentDropout ${args.recurrentDropout ?? 0}. Use a dropout layer before it.`);
+    this.recurrentActivation = checkActivation(args.recurrentActivation ?? 'sigmoid', where, false, 'recurrentActivation') as ElementwiseActivation;
+    this.useBias = checkBool(args.useBias, where, 'useBias', true);
+    this.kernelInitializer = checkInitializer(args.kernelInitializer ?? 'glorotUniform', where, 'kernelInitializer');
+    this.recurrentInitializer = checkInitializer(args.recurrentInitializer ?? 'orthogonal', where, 'recurrentInitializer');
+    this.biasInitializer = checkInitializer(args.biasInitializer ?? 'zeros', where, 'biasInitializer');
+    this.unitForgetBias = checkBool(args.unitForgetBias, where, 'unitForgetBias', true);
+    this.returnSequences = checkBool(args.returnSequences, where, 'returnSequences', false);
+    this.goBackwards = checkBool(args.goBackwards, where, 'goBackwards', false);
+    this.zeroOutputForMask = checkBool(args.zeroOutputForMask, where, 'zeroOutputForMask', false);
+    const off = (v: unknown) => v === undefined || v === null || v === 0;
+    if (!off(args.dropout) || !off(args.recurrentDropout)) {
+      throw new ConfigError(`${where}: dropout and recurrentDropout inside the LSTM are not supported yet, got dropout ${describeValue(args.dropout ?? 0)}, recurrentDropout ${describeValue(args.recurrentDropout ?? 0)}. Use a dropout layer before it.`);
     }
   }
 
