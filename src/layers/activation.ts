@@ -41,5 +41,9 @@ export class ActivationLayer extends Layer {
 
   override backwardFromLogits(_c: Ctx, dz: number, _B: number): number { return dz; }
 
-  override getConfig(): Record<string, unknown> { return { ...super.getConfig(), activation: this.activation }; }
+  override getConfig(): ConfigDict { return { ...super.getConfig(), activation: this.activation }; }
+
+  static fromConfig(config: unknown): ActivationLayer {
+    return new ActivationLayer(checkConfig(config, 'Activation.fromConfig', ['activation']) as unknown as ActivationArgs);
+  }
 }

@@ -70,7 +70,11 @@ export class Attention extends Layer {
     return this.dx;
   }
 
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), returnSequences: this.returnSequences, wInitializer: this.wInitializer, bInitializer: this.bInitializer };
+  override getConfig(): ConfigDict {
+    return { ...super.getConfig(), returnSequences: this.returnSequences, wInitializer: initializerConfig(this.wInitializer), bInitializer: initializerConfig(this.bInitializer) };
+  }
+
+  static fromConfig(config: unknown): Attention {
+    return new Attention(checkConfig(config, 'Attention.fromConfig', ['returnSequences', 'wInitializer', 'bInitializer']) as unknown as AttentionArgs);
   }
 }

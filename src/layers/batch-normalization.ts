@@ -86,7 +86,14 @@ export class BatchNormalization extends Layer {
     return this.dx;
   }
 
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), axis: -1, momentum: this.momentum, epsilon: this.epsilon };
+  override getConfig(): ConfigDict {
+    const [gamma, beta, mean, variance] = this.inits.map(initializerConfig);
+    return { ...super.getConfig(), axis: -1, momentum: this.momentum, epsilon: this.epsilon, betaInitializer: beta,
+      gammaInitializer: gamma, movingMeanInitializer: mean, movingVarianceInitializer: variance };
+  }
+
+  static fromConfig(config: unknown): BatchNormalization {
+    const c = checkConfig(config, 'BatchNormalization.fromConfig', ['axis', 'momentum', 'epsilon', 'betaInitializer', 'gammaInitializer', 'movingMeanInitializer', 'movingVarianceInitializer']);
+    return new BatchNormalization(c as BatchNormalizationArgs);
   }
 }

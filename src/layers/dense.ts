@@ -97,7 +97,12 @@ export class Dense extends Layer {
     return this.dx;
   }
 
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), units: this.units, activation: this.activation, useBias: this.useBias };
+  override getConfig(): ConfigDict {
+    return { ...super.getConfig(), units: this.units, activation: this.activation, useBias: this.useBias,
+      kernelInitializer: initializerConfig(this.kernelInitializer), biasInitializer: initializerConfig(this.biasInitializer) };
+  }
+
+  static fromConfig(config: unknown): Dense {
+    return new Dense(checkConfig(config, 'Dense.fromConfig', ['units', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer']) as unknown as DenseArgs);
   }
 }

@@ -58,5 +58,13 @@ export class Dropout extends Layer {
     return this.dx;
   }
 
-  override getConfig(): Record<string, unknown> { return { ...super.getConfig(), rate: this.rate }; }
+  override getConfig(): ConfigDict {
+    const c: ConfigDict = { ...super.getConfig(), rate: this.rate };
+    if (this.seed !== null) c.seed = this.seed;
+    return c;
+  }
+
+  static fromConfig(config: unknown): Dropout {
+    return new Dropout(checkConfig(config, 'Dropout.fromConfig', ['rate', 'noiseShape', 'seed']) as unknown as DropoutArgs);
+  }
 }

@@ -99,7 +99,13 @@ export class Embedding extends Layer {
     this.rowCount = 0;
   }
 
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), inputDim: this.inputDim, outputDim: this.outputDim, inputLength: this.inputLength, embeddingsInitializer: this.embeddingsInitializer, maskZero: this.maskZero };
+  override getConfig(): ConfigDict {
+    return { ...super.getConfig(), inputDim: this.inputDim, outputDim: this.outputDim, inputLength: this.inputLength,
+      embeddingsInitializer: initializerConfig(this.embeddingsInitializer), maskZero: this.maskZero };
+  }
+
+  static fromConfig(config: unknown): Embedding {
+    const c = checkConfig(config, 'Embedding.fromConfig', ['inputDim', 'outputDim', 'inputLength', 'embeddingsInitializer', 'maskZero']);
+    return new Embedding(c as unknown as EmbeddingArgs);
   }
 }

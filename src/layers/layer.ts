@@ -136,8 +136,16 @@ export abstract class Layer {
   /** Backward starting from the gradient w.r.t. the logits (fused loss). */
   backwardFromLogits(_c: Ctx, _dz: number, _B: number): number { throw new Error(`${this.className}: no fused loss path`); }
 
-  /** The layer's configuration, Keras-style (camelCase keys). */
-  getConfig(): Record<string, unknown> { return { name: this.name, trainable: this.trainable }; }
+  /**
+   * The layer's configuration as plain JSON, TF.js-style (camelCase keys): every constructor option, so that
+   * `Class.fromConfig(layer.getConfig())` rebuilds the same layer (same name, same weights for the same model seed).
+   * A fresh object on each call.
+   */
+  getConfig(): ConfigDict {
+    const c: ConfigDict = { name: this.name, trainable: this.trainable };
+    if (this.batchInputShape) c.batchInputShape = this.batchInputShape.slice();
+    return c;
+  }
 }
 
 /**

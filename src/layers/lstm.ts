@@ -22,6 +22,9 @@ export interface LSTMArgs extends LayerArgs {
   recurrentDropout?: number;
 }
 
+const CONFIG_KEYS = ['units', 'activation', 'recurrentActivation', 'useBias', 'kernelInitializer', 'recurrentInitializer',
+  'biasInitializer', 'unitForgetBias', 'returnSequences', 'goBackwards', 'zeroOutputForMask', 'dropout', 'recurrentDropout'];
+
 export class LSTM extends Layer {
   readonly className = 'LSTM';
   readonly units: number;
@@ -35,7 +38,6 @@ export class LSTM extends Layer {
   readonly returnSequences: boolean;
   readonly goBackwards: boolean;
   readonly zeroOutputForMask: boolean;
-  readonly args: LSTMArgs;
   W!: Weight; U!: Weight; b: Weight | null = null;
   private T = 0; private I = 0;
   // buffers
@@ -47,7 +49,6 @@ export class LSTM extends Layer {
   constructor(args: LSTMArgs) {
     super(args, 'lstm');
     const where = `layers.lstm(${this.name})`;
-    this.args = { ...args };
     this.units = checkPositiveInt(args.units, where, 'units');
     this.activation = checkActivation(args.activation ?? 'tanh', where, false) as ElementwiseActivation;
     this.recurrentActivation = checkActivation(args.recurrentActivation ?? 'sigmoid', where, false, 'recurrentActivation') as ElementwiseActivation;
@@ -165,8 +166,15 @@ export class LSTM extends Layer {
   /** With returnSequences the mask passes on; the last output consumes it. */
   override outputMask(): number { return this.returnSequences ? this.inMask : 0; }
 
-  override getConfig(): Record<string, unknown> {
+  override getConfig(): ConfigDict {
     return { ...super.getConfig(), units: this.units, activation: this.activation, recurrentActivation: this.recurrentActivation,
-      useBias: this.useBias, unitForgetBias: this.unitForgetBias, returnSequences: this.returnSequences, goBackwards: this.goBackwards };
+      useBias: this.useBias, kernelInitializer: initializerConfig(this.kernelInitializer),
+      recurrentInitializer: initializerConfig(this.recurrentInitializer), biasInitializer: initializerConfig(this.biasInitializer),
+      unitForgetBias: this.unitForgetBias, returnSequences: this.returnSequences, goBackwards: this.goBackwards,
+      zeroOutputForMask: this.zeroOutputForMask, dropout: 0, recurrentDropout: 0 };
+  }
+
+  static fromConfig(config: unknown): LSTM {
+    return new LSTM(checkConfig(config, 'LSTM.fromConfig', CONFIG_KEYS) as unknown as LSTMArgs);
   }
 }

@@ -44,5 +44,9 @@ export class Masking extends Layer {
     return this.dx;
   }
 
-  override getConfig(): Record<string, unknown> { return { ...super.getConfig(), maskValue: this.maskValue }; }
+  override getConfig(): ConfigDict { return { ...super.getConfig(), maskValue: this.maskValue }; }
+
+  static fromConfig(config: unknown): Masking {
+    return new Masking(checkConfig(config, 'Masking.fromConfig', ['maskValue']) as MaskingArgs);
+  }
 }
