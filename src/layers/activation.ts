@@ -1,5 +1,5 @@
 // Activation layer: y = act(x) elementwise (linear, sigmoid, tanh, relu, hardSigmoid) or softmax over the last axis.
-import { Layer, checkActivation, type Activation, type Ctx, type LayerArgs, type Shape } from './layer.js';
+import { Layer, checkActivation, checkConfig, type Activation, type ConfigDict, type Ctx, type LayerArgs, type Shape } from './layer.js';
 import type { Arena, Allocator } from '../core/arena.js';
 import { activationForward, activationBackward } from './dense.js';
 
@@ -41,5 +41,9 @@ export class ActivationLayer extends Layer {
 
   override backwardFromLogits(_c: Ctx, dz: number, _B: number): number { return dz; }
 
-  override getConfig(): Record<string, unknown> { return { ...super.getConfig(), activation: this.activation }; }
+  override getConfig(): ConfigDict { return { ...super.getConfig(), activation: this.activation }; }
+
+  static fromConfig(config: unknown): ActivationLayer {
+    return new ActivationLayer(checkConfig(config, 'Activation.fromConfig', ['activation']) as unknown as ActivationArgs);
+  }
 }

@@ -1,8 +1,8 @@
 // The reference attention layer: W [F,1], b [T,1]; e = tanh(x.W + b), a = softmax over time, y = x * a ([B,T,F]) or
 // sum_t a_t x_t ([B,F]). The weights a of the last forward are kept for inspection.
-import { Layer, sizeOf, type Ctx, type LayerArgs, type Shape, type Weight } from './layer.js';
+import { Layer, checkBool, checkConfig, sizeOf, type ConfigDict, type Ctx, type LayerArgs, type Shape, type Weight } from './layer.js';
 import type { Arena, Allocator } from '../core/arena.js';
-import { checkInitializer, type InitializerSpec } from './initializers.js';
+import { checkInitializer, initializerConfig, type InitializerSpec } from './initializers.js';
 import { ShapeError, fmtShape } from '../errors.js';
 
 export interface AttentionArgs extends LayerArgs {
@@ -24,11 +24,9 @@ export class Attention extends Layer {
   constructor(args: AttentionArgs = {}) {
     super(args, 'attention');
     const where = `layers.attention(${this.name})`;
-    this.returnSequences = args.returnSequences ?? true;
-    this.wInitializer = args.wInitializer ?? 'normal';
-    this.bInitializer = args.bInitializer ?? 'zeros';
-    checkInitializer(this.wInitializer, where);
-    checkInitializer(this.bInitializer, where);
+    this.returnSequences = checkBool(args.returnSequences, where, 'returnSequences', true);
+    this.wInitializer = checkInitializer(args.wInitializer ?? 'normal', where, 'wInitializer');
+    this.bInitializer = checkInitializer(args.bInitializer ?? 'zeros', where, 'bInitializer');
   }
 
   protected computeOutputShape(s: Shape): Shape {
@@ -72,7 +70,11 @@ export class Attention extends Layer {
     return this.dx;
   }
 
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), returnSequences: this.returnSequences, wInitializer: this.wInitializer, bInitializer: this.bInitializer };
+  override getConfig(): ConfigDict {
+    return { ...super.getConfig(), returnSequences: this.returnSequences, wInitializer: initializerConfig(this.wInitializer), bInitializer: initializerConfig(this.bInitializer) };
+  }
+
+  static fromConfig(config: unknown): Attention {
+    return new Attention(checkConfig(config, 'Attention.fromConfig', ['returnSequences', 'wInitializer', 'bInitializer']) as unknown as AttentionArgs);
   }
 }

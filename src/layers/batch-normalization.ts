@@ -1,9 +1,9 @@
 // BatchNormalization over the last axis (Keras: momentum 0.99, epsilon 1e-3, biased batch variance in training,
 // moving statistics at inference; a frozen layer always runs in inference mode).
-import { Layer, type Ctx, type LayerArgs, type Shape, type Weight } from './layer.js';
+import { Layer, checkConfig, checkNumber, type ConfigDict, type Ctx, type LayerArgs, type Shape, type Weight } from './layer.js';
 import type { Arena, Allocator } from '../core/arena.js';
-import { checkInitializer, type InitializerSpec } from './initializers.js';
-import { ConfigError, ShapeError, fmtShape } from '../errors.js';
+import { checkInitializer, initializerConfig, type InitializerSpec } from './initializers.js';
+import { ConfigError, ShapeError, fmtShape, describeValue } from '../errors.js';
 
 export interface BatchNormalizationArgs extends LayerArgs {
   axis?: number;
@@ -27,13 +27,15 @@ export class BatchNormalization extends Layer {
   constructor(args: BatchNormalizationArgs = {}) {
     super(args, 'batch_normalization');
     const where = `layers.batchNormalization(${this.name})`;
-    if (args.axis !== undefined && args.axis !== -1) throw new ConfigError(`${where}: only axis -1 (the last axis) is supported, got axis ${args.axis}.`);
-    this.momentum = args.momentum ?? 0.99;
-    this.epsilon = args.epsilon ?? 1e-3;
-    if (!(this.momentum >= 0 && this.momentum <= 1)) throw new ConfigError(`${where}: expected momentum in [0, 1], got ${args.momentum}.`);
-    if (!(this.epsilon > 0)) throw new ConfigError(`${where}: expected epsilon > 0, got ${args.epsilon}.`);
-    this.inits = [args.gammaInitializer ?? 'ones', args.betaInitializer ?? 'zeros', args.movingMeanInitializer ?? 'zeros', args.movingVarianceInitializer ?? 'ones'];
-    for (const i of this.inits) checkInitializer(i, where);
+    if (args.axis !== undefined && args.axis !== null && args.axis !== -1) throw new ConfigError(`${where}: expected axis -1 (only the last axis is supported), got axis ${describeValue(args.axis)}.`);
+    this.momentum = checkNumber(args.momentum, where, 'momentum', 0.99, (x) => x >= 0 && x <= 1, 'a number in [0, 1]');
+    this.epsilon = checkNumber(args.epsilon, where, 'epsilon', 1e-3, (x) => x > 0, 'a finite number > 0');
+    this.inits = [
+      checkInitializer(args.gammaInitializer ?? 'ones', where, 'gammaInitializer'),
+      checkInitializer(args.betaInitializer ?? 'zeros', where, 'betaInitializer'),
+      checkInitializer(args.movingMeanInitializer ?? 'zeros', where, 'movingMeanInitializer'),
+      checkInitializer(args.movingVarianceInitializer ?? 'ones', where, 'movingVarianceInitializer'),
+    ];
   }
 
   protected computeOutputShape(s: Shape): Shape {
@@ -84,7 +86,14 @@ export class BatchNormalization extends Layer {
     return this.dx;
   }
 
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), axis: -1, momentum: this.momentum, epsilon: this.epsilon };
+  override getConfig(): ConfigDict {
+    const [gamma, beta, mean, variance] = this.inits.map(initializerConfig);
+    return { ...super.getConfig(), axis: -1, momentum: this.momentum, epsilon: this.epsilon, betaInitializer: beta,
+      gammaInitializer: gamma, movingMeanInitializer: mean, movingVarianceInitializer: variance };
+  }
+
+  static fromConfig(config: unknown): BatchNormalization {
+    const c = checkConfig(config, 'BatchNormalization.fromConfig', ['axis', 'momentum', 'epsilon', 'betaInitializer', 'gammaInitializer', 'movingMeanInitializer', 'movingVarianceInitializer']);
+    return new BatchNormalization(c as BatchNormalizationArgs);
   }
 }

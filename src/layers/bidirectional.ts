@@ -1,8 +1,8 @@
 // Bidirectional wrapper: a forward copy and a goBackwards copy of an LSTM, merged (concat, sum, mul, ave).
-import { Layer, sizeOf, type Ctx, type LayerArgs, type Shape } from './layer.js';
-import { LSTM } from './lstm.js';
+import { Layer, checkConfig, sizeOf, type ConfigDict, type Ctx, type LayerArgs, type Shape } from './layer.js';
+import { LSTM, type LSTMArgs } from './lstm.js';
 import type { Arena, Allocator } from '../core/arena.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, describeValue, isPlainObject } from '../errors.js';
 import { recorder } from '../core/threads.js';
 
 export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave';
@@ -15,6 +15,8 @@ export interface BidirectionalArgs extends LayerArgs {
 
 export class Bidirectional extends Layer {
   readonly className = 'Bidirectional';
+  /** The wrapped layer as given (its own name and options): what getConfig saves, so a rebuild is the same. */
+  readonly layer: LSTM;
   readonly forwardLayer: LSTM;
   readonly backwardLayer: LSTM;
   readonly mergeMode: MergeMode;
@@ -29,19 +31,19 @@ export class Bidirectional extends Layer {
       throw new ConfigError(`${where}: expected layer to be an lstm layer, got ${(args.layer as { className?: string })?.className ?? typeof args.layer}.`);
     }
     const mode = args.mergeMode === undefined ? 'concat' : args.mergeMode;
-    if (!(mode in MODES)) {
-      throw new ConfigError(`${where}: expected mergeMode to be one of concat, sum, mul, ave, got ${JSON.stringify(args.mergeMode)}.`);
+    if (typeof mode !== 'string' || !Object.hasOwn(MODES, mode)) {
+      throw new ConfigError(`${where}: expected mergeMode to be one of concat, sum, mul, ave, got ${describeValue(args.mergeMode)}.`);
     }
     this.mergeMode = mode as MergeMode;
-    const inner = args.layer;
+    const inner = this.layer = args.layer;
     // Keras: the backward layer is a config copy with goBackwards flipped; names get forward_/backward_ prefixes.
-    const { name: _n, ...cfg } = inner.args;
+    const { name: _n, ...cfg } = inner.getConfig() as unknown as LSTMArgs;
     // Keras: Bidirectional sets zero_output_for_mask = return_sequences on both inner layers
     const zero = inner.returnSequences;
     this.forwardLayer = new LSTM({ ...cfg, name: `forward_${inner.name}`, zeroOutputForMask: zero });
     this.backwardLayer = new LSTM({ ...cfg, name: `backward_${inner.name}`, goBackwards: !inner.goBackwards, zeroOutputForMask: zero });
     this.returnSequences = inner.returnSequences;
-    if (args.trainable === false) { this.forwardLayer.trainable = false; this.backwardLayer.trainable = false; }
+    if (this.trainable === false) { this.forwardLayer.trainable = false; this.backwardLayer.trainable = false; }
   }
 
   private get H(): number { return this.forwardLayer.units; }
@@ -126,7 +128,18 @@ export class Bidirectional extends Layer {
     return this.dx;
   }
 
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), mergeMode: this.mergeMode, layer: this.forwardLayer.getConfig() };
+  /** The wrapped layer's own config (not the renamed forward copy, which would rebuild as forward_forward_lstm). */
+  override getConfig(): ConfigDict {
+    return { ...super.getConfig(), mergeMode: this.mergeMode, layer: { className: this.layer.className, config: this.layer.getConfig() } };
+  }
+
+  static fromConfig(config: unknown): Bidirectional {
+    const where = 'Bidirectional.fromConfig';
+    const c = checkConfig(config, where, ['mergeMode', 'layer']);
+    const l = c.layer;
+    if (!isPlainObject(l) || l.className !== 'LSTM' || Object.keys(l).some((k) => k !== 'className' && k !== 'config')) {
+      throw new ConfigError(`${where}: expected layer to be { className: 'LSTM', config: {...} } (only LSTM can be wrapped), got ${describeValue(l)}.`);
+    }
+    return new Bidirectional({ ...c, layer: LSTM.fromConfig(l.config) } as BidirectionalArgs);
   }
 }

@@ -1,7 +1,7 @@
 // Dense: y = act(x . K + b) on the last axis (K [I,U], b [U]); activations linear, sigmoid, tanh, relu, softmax.
-import { Layer, ACTIVATIONS, checkActivation, checkPositiveInt, type Activation, type Ctx, type LayerArgs, type Shape, type Weight } from './layer.js';
+import { Layer, ACTIVATIONS, checkActivation, checkBool, checkConfig, checkPositiveInt, type Activation, type ConfigDict, type Ctx, type LayerArgs, type Shape, type Weight } from './layer.js';
 import type { Arena, Allocator } from '../core/arena.js';
-import { checkInitializer, type InitializerSpec } from './initializers.js';
+import { checkInitializer, initializerConfig, type InitializerSpec } from './initializers.js';
 import { ShapeError, fmtShape } from '../errors.js';
 
 export interface DenseArgs extends LayerArgs {
@@ -38,11 +38,9 @@ export class Dense extends Layer {
     const where = `layers.dense(${this.name})`;
     this.units = checkPositiveInt(args.units, where, 'units');
     this.activation = checkActivation(args.activation, where, true);
-    this.useBias = args.useBias ?? true;
-    this.kernelInitializer = args.kernelInitializer ?? 'glorotUniform';
-    this.biasInitializer = args.biasInitializer ?? 'zeros';
-    checkInitializer(this.kernelInitializer, where);
-    checkInitializer(this.biasInitializer, where);
+    this.useBias = checkBool(args.useBias, where, 'useBias', true);
+    this.kernelInitializer = checkInitializer(args.kernelInitializer ?? 'glorotUniform', where, 'kernelInitializer');
+    this.biasInitializer = checkInitializer(args.biasInitializer ?? 'zeros', where, 'biasInitializer');
   }
 
   protected computeOutputShape(s: Shape): Shape {
@@ -99,7 +97,12 @@ export class Dense extends Layer {
     return this.dx;
   }
 
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), units: this.units, activation: this.activation, useBias: this.useBias };
+  override getConfig(): ConfigDict {
+    return { ...super.getConfig(), units: this.units, activation: this.activation, useBias: this.useBias,
+      kernelInitializer: initializerConfig(this.kernelInitializer), biasInitializer: initializerConfig(this.biasInitializer) };
+  }
+
+  static fromConfig(config: unknown): Dense {
+    return new Dense(checkConfig(config, 'Dense.fromConfig', ['units', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer']) as unknown as DenseArgs);
   }
 }

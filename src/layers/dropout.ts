@@ -1,24 +1,36 @@
 // Dropout: inverted (kept values scaled by 1 / (1 - rate)) in training, identity at inference. Masks come from the
 // model's Philox stream for this layer, so they are the same on every machine.
-import { Layer, type Ctx, type LayerArgs, type Shape } from './layer.js';
+import { Layer, checkConfig, type ConfigDict, type Ctx, type LayerArgs, type Shape } from './layer.js';
 import type { Arena, Allocator } from '../core/arena.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, describeValue } from '../errors.js';
 
-export interface DropoutArgs extends LayerArgs { rate: number; noiseShape?: number[]; seed?: number }
+export interface DropoutArgs extends LayerArgs {
+  rate: number;
+  /** Not supported yet (null or absent). */
+  noiseShape?: number[] | null;
+  /** Accepted and saved for TF.js compatibility; the masks come from the model's seed and this layer's position. */
+  seed?: number | null;
+}
 
 export class Dropout extends Layer {
   readonly className = 'Dropout';
   readonly rate: number;
+  readonly seed: number | null;
   private y = 0; private mask = 0; private dx = 0; private active = false;
 
   constructor(args: DropoutArgs) {
     super(args, 'dropout');
     const where = `layers.dropout(${this.name})`;
     if (typeof args.rate !== 'number' || !(args.rate >= 0 && args.rate <= 1)) {
-      throw new ConfigError(`${where}: expected rate in [0, 1], got ${JSON.stringify(args.rate)}.`);
+      throw new ConfigError(`${where}: expected rate in [0, 1], got ${describeValue(args.rate)}.`);
     }
-    if (args.noiseShape) throw new ConfigError(`${where}: noiseShape is not supported yet, got ${JSON.stringify(args.noiseShape)}.`);
-    this.rate = args.rate;
+    if (args.noiseShape !== undefined && args.noiseShape !== null) throw new ConfigError(`${where}: noiseShape is not supported yet, got ${describeValue(args.noiseShape)}.`);
+    const seed = args.seed ?? null;
+    if (seed !== null && !(typeof seed === 'number' && Number.isSafeInteger(seed) && seed >= 0)) {
+      throw new ConfigError(`${where}: expected seed to be a non-negative integer, got ${describeValue(seed)}.`);
+    }
+    this.rate = args.rate + 0;
+    this.seed = seed;
   }
 
   protected computeOutputShape(s: Shape): Shape { return s.slice(); }
@@ -46,5 +58,13 @@ export class Dropout extends Layer {
     return this.dx;
   }
 
-  override getConfig(): Record<string, unknown> { return { ...super.getConfig(), rate: this.rate }; }
+  override getConfig(): ConfigDict {
+    const c: ConfigDict = { ...super.getConfig(), rate: this.rate };
+    if (this.seed !== null) c.seed = this.seed;
+    return c;
+  }
+
+  static fromConfig(config: unknown): Dropout {
+    return new Dropout(checkConfig(config, 'Dropout.fromConfig', ['rate', 'noiseShape', 'seed']) as unknown as DropoutArgs);
+  }
 }

@@ -1,7 +1,7 @@
 // Embedding: token ids [B, T] -> vectors [B, T, D]. Its gradient is row-sparse: only the rows a batch touches.
-import { Layer, checkPositiveInt, type Ctx, type LayerArgs, type Shape, type Weight } from './layer.js';
+import { Layer, checkBool, checkConfig, checkPositiveInt, type ConfigDict, type Ctx, type LayerArgs, type Shape, type Weight } from './layer.js';
 import type { Arena, Allocator } from '../core/arena.js';
-import { checkInitializer, type InitializerSpec } from './initializers.js';
+import { checkInitializer, initializerConfig, type InitializerSpec } from './initializers.js';
 import { ConfigError } from '../errors.js';
 
 export interface EmbeddingArgs extends LayerArgs {
@@ -9,7 +9,7 @@ export interface EmbeddingArgs extends LayerArgs {
   outputDim: number;
   inputLength?: number;
   embeddingsInitializer?: InitializerSpec;
-  /** Initial matrix [inputDim, outputDim] (Keras `weights=[matrix]`). */
+  /** Initial matrix [inputDim, outputDim] (Keras `weights=[matrix]`). Weights, not configuration: getConfig leaves it out. */
   weights?: ArrayLike<number>[] | { data: ArrayLike<number>; shape: number[] }[];
   maskZero?: boolean;
 }
@@ -40,10 +40,9 @@ export class Embedding extends Layer {
     this.outputDim = checkPositiveInt(args.outputDim, where, 'outputDim');
     if (args.inputLength !== undefined && args.inputLength !== null) checkPositiveInt(args.inputLength, where, 'inputLength');
     this.inputLength = args.inputLength ?? null;
-    this.embeddingsInitializer = args.embeddingsInitializer ?? 'uniform';
-    checkInitializer(this.embeddingsInitializer, where);
+    this.embeddingsInitializer = checkInitializer(args.embeddingsInitializer ?? 'uniform', where, 'embeddingsInitializer');
     this.initialWeights = args.weights;
-    this.maskZero = args.maskZero ?? false;
+    this.maskZero = checkBool(args.maskZero, where, 'maskZero', false);
     if (this.maskZero && this.inputDim < 2) throw new ConfigError(`${where}: maskZero needs inputDim >= 2 (id 0 is padding), got ${this.inputDim}.`);
   }
 
@@ -100,7 +99,13 @@ export class Embedding extends Layer {
     this.rowCount = 0;
   }
 
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), inputDim: this.inputDim, outputDim: this.outputDim, inputLength: this.inputLength, embeddingsInitializer: this.embeddingsInitializer, maskZero: this.maskZero };
+  override getConfig(): ConfigDict {
+    return { ...super.getConfig(), inputDim: this.inputDim, outputDim: this.outputDim, inputLength: this.inputLength,
+      embeddingsInitializer: initializerConfig(this.embeddingsInitializer), maskZero: this.maskZero };
+  }
+
+  static fromConfig(config: unknown): Embedding {
+    const c = checkConfig(config, 'Embedding.fromConfig', ['inputDim', 'outputDim', 'inputLength', 'embeddingsInitializer', 'maskZero']);
+    return new Embedding(c as unknown as EmbeddingArgs);
   }
 }

@@ -1,4 +1,5 @@
-// The `layers` namespace: factory functions in the TF.js style (layers.dense({ units: 1 })), one per layer class.
+// The `layers` namespace: factory functions in the TF.js style (layers.dense({ units: 1 })), one per layer class, and
+// serialize/deserialize to and from { className, config }.
 import { Embedding, type EmbeddingArgs } from './embedding.js';
 import { LSTM, type LSTMArgs } from './lstm.js';
 import { Bidirectional, type BidirectionalArgs } from './bidirectional.js';
@@ -8,6 +9,7 @@ import { ActivationLayer, type ActivationArgs } from './activation.js';
 import { BatchNormalization, type BatchNormalizationArgs } from './batch-normalization.js';
 import { Dropout, type DropoutArgs } from './dropout.js';
 import { Masking, type MaskingArgs } from './masking.js';
+import { serializeLayer, deserializeLayer } from './serialization.js';
 
 export const layers = {
   embedding: (args: EmbeddingArgs) => new Embedding(args),
@@ -19,6 +21,10 @@ export const layers = {
   batchNormalization: (args?: BatchNormalizationArgs) => new BatchNormalization(args),
   dropout: (args: DropoutArgs) => new Dropout(args),
   masking: (args?: MaskingArgs) => new Masking(args),
+  /** { className, config } of a layer, as in a model config (Keras `layers.serialize`). */
+  serialize: serializeLayer,
+  /** The layer a { className, config } describes, with its saved name (Keras `layers.deserialize`). */
+  deserialize: deserializeLayer,
 };
 
 export { Embedding, LSTM, Bidirectional, Attention, Dense, ActivationLayer, BatchNormalization, Dropout, Masking };

@@ -1,20 +1,49 @@
 // Weight initializers with Keras's names and formulas, drawn from the model's Philox streams (normals via Wasm).
 import type { Arena } from '../core/arena.js';
 import type { Stream } from '../core/rng.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, describeValue } from '../errors.js';
 
 export type InitializerName =
   | 'zeros' | 'ones' | 'glorotUniform' | 'glorotNormal' | 'orthogonal' | 'uniform' | 'normal'
   | 'randomUniform' | 'randomNormal' | 'heUniform' | 'leCunUniform';
 export type InitializerSpec = InitializerName | { name: InitializerName; minval?: number; maxval?: number; mean?: number; stddev?: number; gain?: number; value?: number } | { name: 'constant'; value: number };
 
-const NAMES = new Set(['zeros', 'ones', 'glorotUniform', 'glorotNormal', 'orthogonal', 'uniform', 'normal', 'randomUniform', 'randomNormal', 'heUniform', 'leCunUniform', 'constant']);
+/** Each initializer's parameters (all numbers; a missing one takes its Keras default). */
+const PARAMS: Record<string, readonly string[]> = {
+  zeros: [], ones: [], glorotUniform: [], glorotNormal: [], heUniform: [], leCunUniform: [],
+  uniform: ['minval', 'maxval'], randomUniform: ['minval', 'maxval'],
+  normal: ['mean', 'stddev'], randomNormal: ['mean', 'stddev'],
+  orthogonal: ['gain'], constant: ['value'],
+};
 
-export function checkInitializer(spec: InitializerSpec, where: string): void {
-  const name = typeof spec === 'string' ? spec : spec?.name;
-  if (!NAMES.has(name as string)) {
-    throw new ConfigError(`${where}: expected one of ${[...NAMES].join(', ')}, got ${JSON.stringify(spec)}.`);
+/**
+ * Checks an initializer option (`what`, e.g. kernelInitializer) and returns a copy in plain JSON: a name, or
+ * { name, ...parameters } with only the parameters given. The layer keeps the copy, so changing the caller's object
+ * later changes nothing, and getConfig returns it (again copied) as it was given.
+ */
+export function checkInitializer(spec: unknown, where: string, what = 'initializer'): InitializerSpec {
+  const names = Object.keys(PARAMS);
+  const name = typeof spec === 'string' ? spec : (spec !== null && typeof spec === 'object' ? (spec as { name?: unknown }).name : undefined);
+  if (typeof name !== 'string' || !Object.hasOwn(PARAMS, name)) {
+    throw new ConfigError(`${where}: expected ${what} to be one of ${names.join(', ')} (or { name, ...parameters }), got ${describeValue(spec)}.`);
   }
+  if (typeof spec === 'string') return spec as InitializerSpec;
+  const out: Record<string, string | number> = { name };
+  for (const [k, v] of Object.entries(spec as Record<string, unknown>)) {
+    if (k === 'name' || v === undefined) continue;
+    if (!PARAMS[name].includes(k)) {
+      const allowed = PARAMS[name].length ? `parameters among ${PARAMS[name].join(', ')}` : 'no parameters';
+      throw new ConfigError(`${where}: expected ${what} ${name} to have ${allowed}, got ${JSON.stringify(k)}.`);
+    }
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new ConfigError(`${where}: expected ${what}.${k} to be a finite number, got ${describeValue(v)}.`);
+    out[k] = v + 0;
+  }
+  return out as InitializerSpec;
+}
+
+/** A copy of a checked initializer for getConfig. */
+export function initializerConfig(spec: InitializerSpec): InitializerSpec {
+  return typeof spec === 'string' ? spec : { ...spec } as InitializerSpec;
 }
 
 /** fan_in, fan_out as Keras computes them: 2-D [in, out]; higher ranks multiply the receptive field. */

@@ -4,7 +4,7 @@ import type { Arena, Allocator } from '../core/arena.js';
 import type { Kernels } from '../core/kernels.js';
 import type { StreamSet } from '../core/rng.js';
 import type { InitializerSpec } from './initializers.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, fmtShape, describeValue, isPlainObject } from '../errors.js';
 
 /** A per-sample shape (no batch axis); null is an unknown length. */
 export type Shape = (number | null)[];
@@ -39,6 +39,15 @@ export interface Ctx {
 
 export interface LayerArgs { name?: string; trainable?: boolean; inputShape?: Shape; batchInputShape?: Shape }
 
+/** Plain JSON, what getConfig returns: no functions, class instances, undefined, NaN or Infinity. */
+export type ConfigValue = null | boolean | number | string | ConfigValue[] | { [key: string]: ConfigValue };
+export type ConfigDict = { [key: string]: ConfigValue };
+/** A layer as it appears in a model config (TF.js style): its class and its getConfig(). */
+export interface SerializedLayer { className: string; config: ConfigDict }
+
+/** Options every layer accepts in its config. */
+const BASE_KEYS = ['name', 'trainable', 'inputShape', 'batchInputShape'];
+
 const counters = new Map<string, number>();
 /** Keras-style unique default names: lstm, lstm_1, lstm_2 ... */
 export function uniqueName(base: string): string {
@@ -58,15 +67,25 @@ export abstract class Layer {
   weights: Weight[] = [];
   /** Set by the first layer: the per-sample input shape it was configured with. */
   readonly declaredInputShape: Shape | null;
+  /** The same with the batch axis (null, or the batchInputShape given), as getConfig reports it. */
+  readonly batchInputShape: Shape | null;
   protected built = false;
 
   constructor(args: LayerArgs, defaultName: string) {
+    const factory = `layers.${defaultName.replace(/_(\w)/g, (_, ch: string) => ch.toUpperCase())}`;
     if (args.name !== undefined && (typeof args.name !== 'string' || args.name.length === 0)) {
-      throw new ConfigError(`${defaultName}: expected name to be a non-empty string, got ${JSON.stringify(args.name)}.`);
+      throw new ConfigError(`${factory}: expected name to be a non-empty string, got ${describeValue(args.name)}.`);
     }
     this.name = args.name ?? uniqueName(defaultName);
-    this.trainable = args.trainable ?? true;
-    this.declaredInputShape = args.inputShape ?? (args.batchInputShape ? args.batchInputShape.slice(1) : null);
+    const where = `${factory}(${this.name})`;
+    this.trainable = checkBool(args.trainable, where, 'trainable', true);
+    const inputShape = args.inputShape == null ? null : checkShape(args.inputShape, where, 'inputShape', 1);
+    const batchShape = args.batchInputShape == null ? null : checkShape(args.batchInputShape, where, 'batchInputShape', 2);
+    if (inputShape && batchShape && !sameShape(inputShape, batchShape.slice(1))) {
+      throw new ConfigError(`${where}: expected inputShape and batchInputShape to agree, got inputShape ${fmtShape(inputShape)} and batchInputShape ${fmtShape(batchShape)}. Give one of them.`);
+    }
+    this.batchInputShape = batchShape ?? (inputShape ? [null, ...inputShape] : null);
+    this.declaredInputShape = this.batchInputShape ? this.batchInputShape.slice(1) : null;
   }
 
   /** Declares weights and returns the output shape. Pure planning: allocates nothing. */
@@ -117,9 +136,45 @@ export abstract class Layer {
   /** Backward starting from the gradient w.r.t. the logits (fused loss). */
   backwardFromLogits(_c: Ctx, _dz: number, _B: number): number { throw new Error(`${this.className}: no fused loss path`); }
 
-  /** The layer's configuration, Keras-style (camelCase keys). */
-  getConfig(): Record<string, unknown> { return { name: this.name, trainable: this.trainable }; }
+  /**
+   * The layer's configuration as plain JSON, TF.js-style (camelCase keys): every constructor option, so that
+   * `Class.fromConfig(layer.getConfig())` rebuilds the same layer (same name, same weights for the same model seed).
+   * A fresh object on each call.
+   */
+  getConfig(): ConfigDict {
+    const c: ConfigDict = { name: this.name, trainable: this.trainable };
+    if (this.batchInputShape) c.batchInputShape = this.batchInputShape.slice();
+    return c;
+  }
 }
+
+/**
+ * Checks the config dict a fromConfig received: a plain object whose keys are options of the layer (the base
+ * options plus `keys`). Missing options take their defaults, as in the constructor, which checks the values.
+ */
+export function checkConfig(config: unknown, where: string, keys: readonly string[]): Record<string, unknown> {
+  if (!isPlainObject(config)) throw new ConfigError(`${where}: expected a config object (what getConfig() returns), got ${describeValue(config)}.`);
+  const known = [...BASE_KEYS, ...keys];
+  for (const k of Object.keys(config)) {
+    if (!known.includes(k)) throw new ConfigError(`${where}: expected options among ${known.join(', ')}, got an unknown option ${JSON.stringify(k)}.`);
+  }
+  return config;
+}
+
+export function checkBool(v: unknown, where: string, what: string, dflt: boolean): boolean {
+  if (v === undefined || v === null) return dflt;
+  if (typeof v !== 'boolean') throw new ConfigError(`${where}: expected ${what} to be true or false, got ${describeValue(v)}.`);
+  return v;
+}
+
+/** A shape option: an array of positive integers or null (unknown), at least `minRank` long. Returns a copy. */
+function checkShape(v: unknown, where: string, what: string, minRank: number): Shape {
+  const ok = Array.isArray(v) && v.length >= minRank && v.every((d) => d === null || (typeof d === 'number' && Number.isInteger(d) && d > 0));
+  if (!ok) throw new ConfigError(`${where}: expected ${what} to be an array of at least ${minRank} positive integers or nulls, got ${describeValue(v)}.`);
+  return (v as Shape).slice();
+}
+
+function sameShape(a: Shape, b: Shape): boolean { return a.length === b.length && a.every((d, i) => d === b[i]); }
 
 export function sizeOf(shape: Shape): number {
   let n = 1;
@@ -141,11 +196,21 @@ export const ACTIVATIONS = { linear: 0, sigmoid: 1, tanh: 2, relu: 3, hardSigmoi
 export type ElementwiseActivation = keyof typeof ACTIVATIONS;
 export type Activation = ElementwiseActivation | 'softmax';
 
-export function checkActivation(v: unknown, where: string, allowSoftmax: boolean): Activation {
+export function checkActivation(v: unknown, where: string, allowSoftmax: boolean, what = 'activation'): Activation {
   const ok = Object.keys(ACTIVATIONS).concat(allowSoftmax ? ['softmax'] : []);
   if (v === null || v === undefined) return 'linear';
   if (typeof v !== 'string' || !ok.includes(v)) {
-    throw new ConfigError(`${where}: expected activation to be one of ${ok.join(', ')}, got ${JSON.stringify(v)}.`);
+    throw new ConfigError(`${where}: expected ${what} to be one of ${ok.join(', ')}, got ${describeValue(v)}.`);
   }
   return v as Activation;
+}
+
+/**
+ * A finite number option (a config is JSON, which has no NaN or Infinity), `range` describing what `ok` accepts.
+ * -0 becomes 0 so that the value survives JSON unchanged.
+ */
+export function checkNumber(v: unknown, where: string, what: string, dflt: number, ok: (x: number) => boolean = () => true, range = 'a finite number'): number {
+  if (v === undefined || v === null) return dflt;
+  if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) throw new ConfigError(`${where}: expected ${what} to be ${range}, got ${describeValue(v)}.`);
+  return v + 0;
 }

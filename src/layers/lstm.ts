@@ -1,8 +1,8 @@
 // LSTM over whole sequences (Keras semantics: gates i, f, c, o; zero initial state; goBackwards; returnSequences).
-import { Layer, ACTIVATIONS, checkActivation, checkPositiveInt, sizeOf, type Ctx, type LayerArgs, type Shape, type Weight, type ElementwiseActivation } from './layer.js';
+import { Layer, ACTIVATIONS, checkActivation, checkBool, checkConfig, checkPositiveInt, sizeOf, type ConfigDict, type Ctx, type LayerArgs, type Shape, type Weight, type ElementwiseActivation } from './layer.js';
 import type { Arena, Allocator } from '../core/arena.js';
-import { checkInitializer, initialize, type InitializerSpec } from './initializers.js';
-import { ConfigError, ShapeError, fmtShape } from '../errors.js';
+import { checkInitializer, initialize, initializerConfig, type InitializerSpec } from './initializers.js';
+import { ConfigError, ShapeError, fmtShape, describeValue } from '../errors.js';
 
 export interface LSTMArgs extends LayerArgs {
   units: number;
@@ -17,9 +17,13 @@ export interface LSTMArgs extends LayerArgs {
   goBackwards?: boolean;
   /** At masked steps output 0 instead of the carried output (Bidirectional sets it to returnSequences, as Keras). */
   zeroOutputForMask?: boolean;
+  /** Only 0 (the default) for now. */
   dropout?: number;
   recurrentDropout?: number;
 }
+
+const CONFIG_KEYS = ['units', 'activation', 'recurrentActivation', 'useBias', 'kernelInitializer', 'recurrentInitializer',
+  'biasInitializer', 'unitForgetBias', 'returnSequences', 'goBackwards', 'zeroOutputForMask', 'dropout', 'recurrentDropout'];
 
 export class LSTM extends Layer {
   readonly className = 'LSTM';
@@ -34,7 +38,6 @@ export class LSTM extends Layer {
   readonly returnSequences: boolean;
   readonly goBackwards: boolean;
   readonly zeroOutputForMask: boolean;
-  readonly args: LSTMArgs;
   W!: Weight; U!: Weight; b: Weight | null = null;
   private T = 0; private I = 0;
   // buffers
@@ -46,21 +49,20 @@ export class LSTM extends Layer {
   constructor(args: LSTMArgs) {
     super(args, 'lstm');
     const where = `layers.lstm(${this.name})`;
-    this.args = { ...args };
     this.units = checkPositiveInt(args.units, where, 'units');
     this.activation = checkActivation(args.activation ?? 'tanh', where, false) as ElementwiseActivation;
-    this.recurrentActivation = checkActivation(args.recurrentActivation ?? 'sigmoid', where, false) as ElementwiseActivation;
-    this.useBias = args.useBias ?? true;
-    this.kernelInitializer = args.kernelInitializer ?? 'glorotUniform';
-    this.recurrentInitializer = args.recurrentInitializer ?? 'orthogonal';
-    this.biasInitializer = args.biasInitializer ?? 'zeros';
-    for (const i of [this.kernelInitializer, this.recurrentInitializer, this.biasInitializer]) checkInitializer(i, where);
-    this.unitForgetBias = args.unitForgetBias ?? true;
-    this.returnSequences = args.returnSequences ?? false;
-    this.goBackwards = args.goBackwards ?? false;
-    this.zeroOutputForMask = args.zeroOutputForMask ?? false;
-    if (args.dropout || args.recurrentDropout) {
-      throw new ConfigError(`${where}: dropout and recurrentDropout inside the LSTM are not supported yet, got dropout ${args.dropout ?? 0}, recurrentDropout ${args.recurrentDropout ?? 0}. Use a dropout layer before it.`);
+    this.recurrentActivation = checkActivation(args.recurrentActivation ?? 'sigmoid', where, false, 'recurrentActivation') as ElementwiseActivation;
+    this.useBias = checkBool(args.useBias, where, 'useBias', true);
+    this.kernelInitializer = checkInitializer(args.kernelInitializer ?? 'glorotUniform', where, 'kernelInitializer');
+    this.recurrentInitializer = checkInitializer(args.recurrentInitializer ?? 'orthogonal', where, 'recurrentInitializer');
+    this.biasInitializer = checkInitializer(args.biasInitializer ?? 'zeros', where, 'biasInitializer');
+    this.unitForgetBias = checkBool(args.unitForgetBias, where, 'unitForgetBias', true);
+    this.returnSequences = checkBool(args.returnSequences, where, 'returnSequences', false);
+    this.goBackwards = checkBool(args.goBackwards, where, 'goBackwards', false);
+    this.zeroOutputForMask = checkBool(args.zeroOutputForMask, where, 'zeroOutputForMask', false);
+    const off = (v: unknown) => v === undefined || v === null || v === 0;
+    if (!off(args.dropout) || !off(args.recurrentDropout)) {
+      throw new ConfigError(`${where}: dropout and recurrentDropout inside the LSTM are not supported yet, got dropout ${describeValue(args.dropout ?? 0)}, recurrentDropout ${describeValue(args.recurrentDropout ?? 0)}. Use a dropout layer before it.`);
     }
   }
 
@@ -164,8 +166,15 @@ export class LSTM extends Layer {
   /** With returnSequences the mask passes on; the last output consumes it. */
   override outputMask(): number { return this.returnSequences ? this.inMask : 0; }
 
-  override getConfig(): Record<string, unknown> {
+  override getConfig(): ConfigDict {
     return { ...super.getConfig(), units: this.units, activation: this.activation, recurrentActivation: this.recurrentActivation,
-      useBias: this.useBias, unitForgetBias: this.unitForgetBias, returnSequences: this.returnSequences, goBackwards: this.goBackwards };
+      useBias: this.useBias, kernelInitializer: initializerConfig(this.kernelInitializer),
+      recurrentInitializer: initializerConfig(this.recurrentInitializer), biasInitializer: initializerConfig(this.biasInitializer),
+      unitForgetBias: this.unitForgetBias, returnSequences: this.returnSequences, goBackwards: this.goBackwards,
+      zeroOutputForMask: this.zeroOutputForMask, dropout: 0, recurrentDropout: 0 };
+  }
+
+  static fromConfig(config: unknown): LSTM {
+    return new LSTM(checkConfig(config, 'LSTM.fromConfig', CONFIG_KEYS) as unknown as LSTMArgs);
   }
 }

@@ -1,8 +1,8 @@
 // Masking: for float inputs [B, T, F], a timestep is masked when all its features equal maskValue; the mask flows to
 // later layers and the output is x * mask (Keras 2: masked steps become 0, NaN stays NaN).
-import { Layer, type Ctx, type LayerArgs, type Shape } from './layer.js';
+import { Layer, checkConfig, checkNumber, type ConfigDict, type Ctx, type LayerArgs, type Shape } from './layer.js';
 import type { Arena, Allocator } from '../core/arena.js';
-import { ConfigError, ShapeError, fmtShape } from '../errors.js';
+import { ShapeError, fmtShape } from '../errors.js';
 
 export interface MaskingArgs extends LayerArgs { maskValue?: number }
 
@@ -13,10 +13,8 @@ export class Masking extends Layer {
 
   constructor(args: MaskingArgs = {}) {
     super(args, 'masking');
-    this.maskValue = args.maskValue ?? 0;
-    if (typeof this.maskValue !== 'number' || Number.isNaN(this.maskValue)) {
-      throw new ConfigError(`layers.masking(${this.name}): expected maskValue to be a number (not NaN), got ${JSON.stringify(args.maskValue)}.`);
-    }
+    // finite: the config is JSON, where Infinity would come back as null
+    this.maskValue = checkNumber(args.maskValue, `layers.masking(${this.name})`, 'maskValue', 0);
   }
 
   protected computeOutputShape(s: Shape): Shape {
@@ -46,5 +44,9 @@ export class Masking extends Layer {
     return this.dx;
   }
 
-  override getConfig(): Record<string, unknown> { return { ...super.getConfig(), maskValue: this.maskValue }; }
+  override getConfig(): ConfigDict { return { ...super.getConfig(), maskValue: this.maskValue }; }
+
+  static fromConfig(config: unknown): Masking {
+    return new Masking(checkConfig(config, 'Masking.fromConfig', ['maskValue']) as MaskingArgs);
+  }
 }

@@ -3,7 +3,7 @@
 import type { Arena } from '../core/arena.js';
 import type { Kernels } from '../core/kernels.js';
 import type { Weight } from '../layers/layer.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, describeValue, isPlainObject } from '../errors.js';
 import { recorder, type Pool } from '../core/threads.js';
 
 /** Gradient clipping, as Keras: clipnorm per tensor, globalClipnorm over all tensors, clipvalue elementwise. */
@@ -15,6 +15,8 @@ export interface AdamConfig extends ClipConfig {
 }
 export interface SGDConfig extends ClipConfig { learningRate?: number; momentum?: number; nesterov?: boolean }
 export interface RMSpropConfig extends ClipConfig { learningRate?: number; rho?: number; momentum?: number; epsilon?: number; centered?: boolean }
+/** What getConfig returns and optimizers.fromConfig takes: the options, plus name to say which optimizer. */
+export type OptimizerConfig = ({ name: 'adam' } & AdamConfig) | ({ name: 'sgd' } & SGDConfig) | ({ name: 'rmsprop' } & RMSpropConfig);
 
 /** A trainable weight as the optimizer sees it: values, dense gradient or row-sparse gradient. */
 export interface Slot {
@@ -75,7 +77,8 @@ export abstract class Optimizer {
   /** Per-weight state buffers, by weight name. */
   protected state = new Map<string, number[]>();
   iterations = 0;
-  abstract getConfig(): Record<string, unknown>;
+  /** Every option as plain JSON (iterations and moments are state, not config); optimizers.fromConfig inverts it. */
+  abstract getConfig(): OptimizerConfig;
   protected abstract stateCount(): number;
 
   /** Bytes of state for these weights (to plan memory before allocating). */
@@ -135,7 +138,13 @@ export abstract class Optimizer {
 
 function num(v: unknown, d: number, where: string, what: string, check: (x: number) => boolean): number {
   if (v === undefined) return d;
-  if (typeof v !== 'number' || !Number.isFinite(v) || !check(v)) throw new ConfigError(`${where}: expected ${what}, got ${JSON.stringify(v)}.`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || !check(v)) throw new ConfigError(`${where}: expected ${what}, got ${describeValue(v)}.`);
+  return v + 0;
+}
+
+function bool(v: unknown, d: boolean, where: string, what: string): boolean {
+  if (v === undefined) return d;
+  if (typeof v !== 'boolean') throw new ConfigError(`${where}: expected ${what} to be true or false, got ${describeValue(v)}.`);
   return v;
 }
 
@@ -147,18 +156,18 @@ export class Adam extends Optimizer {
     super();
     const w = 'optimizers.adam';
     this.setClipping(c, w);
-    this.lazy = c.lazy ?? false;
+    this.lazy = bool(c.lazy, false, w, 'lazy');
     this.learningRate = num(c.learningRate, 1e-3, w, 'learningRate > 0', (x) => x > 0);
     this.beta1 = num(c.beta1, 0.9, w, 'beta1 in [0, 1)', (x) => x >= 0 && x < 1);
     this.beta2 = num(c.beta2, 0.999, w, 'beta2 in [0, 1)', (x) => x >= 0 && x < 1);
     this.epsilon = num(c.epsilon, 1e-7, w, 'epsilon >= 0', (x) => x >= 0);
-    this.amsgrad = c.amsgrad ?? false;
+    this.amsgrad = bool(c.amsgrad, false, w, 'amsgrad');
   }
   protected stateCount(): number { return this.amsgrad ? 3 : 2; }
   protected step(k: Kernels, p: number, st: number[], g: number, slot: number, R: number, D: number): void {
     k.adam_step(p, st[0], st[1], this.amsgrad ? st[2] : 0, g, slot, R, D, this.learningRate, this.beta1, this.beta2, this.epsilon, this.iterations + 1, this.lazy ? 1 : 0);
   }
-  getConfig() { return { name: 'adam', learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, amsgrad: this.amsgrad, lazy: this.lazy, ...this.clipConfig() }; }
+  getConfig(): OptimizerConfig { return { name: 'adam', learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, amsgrad: this.amsgrad, lazy: this.lazy, ...this.clipConfig() }; }
 }
 
 export class SGD extends Optimizer {
@@ -170,13 +179,13 @@ export class SGD extends Optimizer {
     this.setClipping(c, w);
     this.learningRate = num(c.learningRate, 0.01, w, 'learningRate > 0', (x) => x > 0);
     this.momentum = num(c.momentum, 0, w, 'momentum in [0, 1]', (x) => x >= 0 && x <= 1);
-    this.nesterov = c.nesterov ?? false;
+    this.nesterov = bool(c.nesterov, false, w, 'nesterov');
   }
   protected stateCount(): number { return this.momentum > 0 ? 1 : 0; }
   protected step(k: Kernels, p: number, st: number[], g: number, slot: number, R: number, D: number): void {
     k.sgd_step(p, this.momentum > 0 ? st[0] : 0, g, slot, R, D, this.learningRate, this.momentum, this.nesterov ? 1 : 0);
   }
-  getConfig() { return { name: 'sgd', learningRate: this.learningRate, momentum: this.momentum, nesterov: this.nesterov, ...this.clipConfig() }; }
+  getConfig(): OptimizerConfig { return { name: 'sgd', learningRate: this.learningRate, momentum: this.momentum, nesterov: this.nesterov, ...this.clipConfig() }; }
 }
 
 export class RMSprop extends Optimizer {
@@ -190,7 +199,7 @@ export class RMSprop extends Optimizer {
     this.rho = num(c.rho, 0.9, w, 'rho in [0, 1)', (x) => x >= 0 && x < 1);
     this.momentum = num(c.momentum, 0, w, 'momentum in [0, 1]', (x) => x >= 0 && x <= 1);
     this.epsilon = num(c.epsilon, 1e-7, w, 'epsilon >= 0', (x) => x >= 0);
-    this.centered = c.centered ?? false;
+    this.centered = bool(c.centered, false, w, 'centered');
   }
   protected stateCount(): number { return 1 + (this.momentum > 0 ? 1 : 0) + (this.centered ? 1 : 0); }
   protected step(k: Kernels, p: number, st: number[], g: number, slot: number, R: number, D: number): void {
@@ -198,22 +207,52 @@ export class RMSprop extends Optimizer {
     const mg = this.centered ? st[this.momentum > 0 ? 2 : 1] : 0;
     k.rmsprop_step(p, st[0], s, mg, g, slot, R, D, this.learningRate, this.rho, this.epsilon, this.momentum);
   }
-  getConfig() { return { name: 'rmsprop', learningRate: this.learningRate, rho: this.rho, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered, ...this.clipConfig() }; }
+  getConfig(): OptimizerConfig { return { name: 'rmsprop', learningRate: this.learningRate, rho: this.rho, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered, ...this.clipConfig() }; }
 }
 
-/** Factories in the TF.js spirit: optimizers.adam({ learningRate: 0.01 }). */
+const CLIP_KEYS = ['clipnorm', 'globalClipnorm', 'clipvalue'];
+const CONFIG_KEYS: Record<OptimizerConfig['name'], string[]> = {
+  adam: ['learningRate', 'beta1', 'beta2', 'epsilon', 'amsgrad', 'lazy', ...CLIP_KEYS],
+  sgd: ['learningRate', 'momentum', 'nesterov', ...CLIP_KEYS],
+  rmsprop: ['learningRate', 'rho', 'momentum', 'epsilon', 'centered', ...CLIP_KEYS],
+};
+
+/**
+ * A new optimizer from what getConfig() returned (Keras `optimizers.deserialize` / `Optimizer.from_config`):
+ * { name: 'adam' | 'sgd' | 'rmsprop', ...options }. Missing options take their defaults; unknown ones are an error.
+ */
+export function optimizerFromConfig(config: unknown): Optimizer {
+  const where = 'optimizers.fromConfig';
+  if (!isPlainObject(config)) throw new ConfigError(`${where}: expected { name, ...options } (what optimizer.getConfig() returns), got ${describeValue(config)}.`);
+  const name = config.name;
+  if (typeof name !== 'string' || !Object.hasOwn(CONFIG_KEYS, name)) {
+    throw new ConfigError(`${where}: expected name to be one of ${Object.keys(CONFIG_KEYS).join(', ')}, got ${describeValue(name)}.`);
+  }
+  const keys = CONFIG_KEYS[name as OptimizerConfig['name']];
+  for (const k of Object.keys(config)) {
+    if (k !== 'name' && !keys.includes(k)) throw new ConfigError(`${where}: expected ${name} options among ${keys.join(', ')}, got an unknown option ${JSON.stringify(k)}.`);
+  }
+  const { name: _n, ...options } = config;
+  if (name === 'adam') return new Adam(options as AdamConfig);
+  if (name === 'sgd') return new SGD(options as SGDConfig);
+  return new RMSprop(options as RMSpropConfig);
+}
+
+/** Factories in the TF.js spirit: optimizers.adam({ learningRate: 0.01 }); fromConfig inverts getConfig(). */
 export const optimizers = {
   adam: (c?: AdamConfig) => new Adam(c),
   sgd: (c?: SGDConfig) => new SGD(c),
   rmsprop: (c?: RMSpropConfig) => new RMSprop(c),
+  fromConfig: optimizerFromConfig,
 };
 
-export type OptimizerSpec = 'adam' | 'sgd' | 'rmsprop' | Optimizer;
+export type OptimizerSpec = 'adam' | 'sgd' | 'rmsprop' | Optimizer | OptimizerConfig;
 
 export function getOptimizer(spec: unknown): Optimizer {
   if (spec instanceof Optimizer) return spec;
   if (spec === 'adam') return new Adam();
   if (spec === 'sgd') return new SGD();
   if (spec === 'rmsprop') return new RMSprop();
-  throw new ConfigError(`compile: expected optimizer to be 'adam', 'sgd', 'rmsprop' or an optimizer object (optimizers.adam({...})), got ${JSON.stringify(spec)}.`);
+  if (isPlainObject(spec)) return optimizerFromConfig(spec);
+  throw new ConfigError(`compile: expected optimizer to be 'adam', 'sgd', 'rmsprop', an optimizer object (optimizers.adam({...})) or its config ({ name: 'adam', ... }), got ${describeValue(spec)}.`);
 }

@@ -4,6 +4,10 @@ import { Arena, SizeCounter, MAX_BYTES, fmtBytes } from '../core/arena.js';
 import { Layer, sizeOf, type Ctx, type Shape, type Weight } from '../layers/layer.js';
 import { Embedding } from '../layers/embedding.js';
 import { Attention } from '../layers/attention.js';
+import { serializeLayer, deserializeLayer } from '../layers/serialization.js';
+import type { SerializedLayer } from '../layers/layer.js';
+import { optimizerFromConfig, type OptimizerConfig } from './optimizers.js';
+import { describeValue, isPlainObject } from '../errors.js';
 import { initialize } from '../layers/initializers.js';
 import { StreamSet, DEFAULT_SEED } from '../core/rng.js';
 import { getOptimizer, type Optimizer, type OptimizerSpec, type Slot } from './optimizers.js';
@@ -21,6 +25,10 @@ export interface CompileArgs { optimizer: OptimizerSpec; loss: string; metrics?:
 export interface WeightValue { data: Float32Array; shape: number[] }
 /** predict(x, { returnAttention: true }): the predictions plus each attention layer's weights [N, T]. */
 export interface PredictionWithAttention extends Tensor { attention: { layer: string; data: Float32Array; shape: number[] }[] }
+/** model.getConfig(): plain JSON that Sequential.fromConfig turns back into the same model (weights aside). */
+export interface ModelConfig { className: 'Sequential'; config: { name: string; seed: number; layers: SerializedLayer[] } }
+/** model.getCompileConfig(): what compile was given, as plain JSON (Keras `get_compile_config`). */
+export interface CompileConfig { optimizer: OptimizerConfig; loss: LossName; metrics: string[] }
 
 let modelCount = 0;
 
@@ -227,6 +235,65 @@ export class Sequential {
     this.loss = loss;
     this.metrics = metrics;
     if (this.arena) this.allocateOptimizer();
+  }
+
+  // ---------------------------------------------------------------- config
+
+  /**
+   * The architecture as plain JSON, TF.js style: { className: 'Sequential', config: { name, seed, layers } } with
+   * each layer as { className, config }. Weights are not part of it (the model file holds them); the seed is, since
+   * it decides the initial weights, dropout masks and shuffling.
+   */
+  getConfig(): ModelConfig {
+    return { className: 'Sequential', config: { name: this.name, seed: this.seed, layers: this.layers.map(serializeLayer) } };
+  }
+
+  /**
+   * The model a getConfig() result describes, with the saved model and layer names (no new unique names are drawn)
+   * and the saved seed: the same weight names, summary, initial weights and predictions as the original.
+   */
+  static fromConfig(config: unknown): Sequential {
+    const where = 'Sequential.fromConfig';
+    const shape = `{ className: 'Sequential', config: { name, seed, layers } } (what model.getConfig() returns)`;
+    if (!isPlainObject(config)) throw new ConfigError(`${where}: expected ${shape}, got ${describeValue(config)}.`);
+    if (config.className !== 'Sequential') throw new ConfigError(`${where}: expected className to be 'Sequential' (the only model class), got ${describeValue(config.className)}.`);
+    const outer = Object.keys(config).find((k) => k !== 'className' && k !== 'config');
+    if (outer !== undefined) throw new ConfigError(`${where}: expected ${shape}, got an unknown key ${JSON.stringify(outer)}.`);
+    const c = config.config;
+    if (!isPlainObject(c)) throw new ConfigError(`${where}: expected config to be { name, seed, layers }, got ${describeValue(c)}.`);
+    const extra = Object.keys(c).find((k) => !['name', 'seed', 'layers'].includes(k));
+    if (extra !== undefined) throw new ConfigError(`${where}: expected config keys among name, seed, layers, got an unknown key ${JSON.stringify(extra)}.`);
+    if (c.name !== undefined && (typeof c.name !== 'string' || c.name.length === 0)) {
+      throw new ConfigError(`${where}: expected name to be a non-empty string, got ${describeValue(c.name)}.`);
+    }
+    if (c.seed !== undefined && !(typeof c.seed === 'number' && Number.isSafeInteger(c.seed) && c.seed >= 0)) {
+      throw new ConfigError(`${where}: expected seed to be a non-negative integer, got ${describeValue(c.seed)}.`);
+    }
+    if (!Array.isArray(c.layers)) throw new ConfigError(`${where}: expected layers to be an array of { className, config }, got ${describeValue(c.layers)}.`);
+    const layers = c.layers.map((l: unknown, i: number) => {
+      try {
+        return deserializeLayer(l);
+      } catch (e) {
+        if (e instanceof ConfigError) throw new ConfigError(`${where}: layers[${i}]: ${e.message}`);
+        throw e;
+      }
+    });
+    return new Sequential({ name: c.name as string | undefined, seed: c.seed as number | undefined, layers });
+  }
+
+  /** What compile was given, as plain JSON (Keras `get_compile_config`), or null before compile. */
+  getCompileConfig(): CompileConfig | null {
+    if (!this.optimizer || !this.loss) return null;
+    return { optimizer: this.optimizer.getConfig(), loss: this.loss, metrics: this.metrics.slice() };
+  }
+
+  /** Compiles from a getCompileConfig() result (Keras `compile_from_config`): a new optimizer with those options. */
+  compileFromConfig(config: unknown): void {
+    const where = 'compileFromConfig';
+    if (!isPlainObject(config)) throw new ConfigError(`${where}: expected { optimizer, loss, metrics } (what model.getCompileConfig() returns), got ${describeValue(config)}.`);
+    const extra = Object.keys(config).find((k) => !['optimizer', 'loss', 'metrics'].includes(k));
+    if (extra !== undefined) throw new ConfigError(`${where}: expected keys among optimizer, loss, metrics, got an unknown key ${JSON.stringify(extra)}.`);
+    this.compile({ optimizer: optimizerFromConfig(config.optimizer), loss: config.loss as string, metrics: config.metrics as string[] | undefined });
   }
 
   // ---------------------------------------------------------------- data checks
