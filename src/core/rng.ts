@@ -58,6 +58,14 @@ export class StreamSet {
     return s;
   }
 
+  /** Sets stream positions from a state() result (a saved model's). */
+  restore(state: Record<string, number>): void {
+    for (const [key, p] of Object.entries(state)) {
+      const cut = key.indexOf('/');
+      this.get(Number(key.slice(0, cut)), key.slice(cut + 1)).position = p;
+    }
+  }
+
   /** Positions of every stream used so far (part of the model state). */
   state(): Record<string, number> {
     const out: Record<string, number> = {};

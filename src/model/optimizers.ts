@@ -128,12 +128,11 @@ export abstract class Optimizer {
 
   protected abstract step(k: Kernels, p: number, st: number[], g: number, slot: number, R: number, D: number): void;
 
-  /** Optimizer state in Keras variable order: iterations, then per weight its slots. */
-  getStateViews(a: Arena): { name: string; data: Float32Array }[] {
-    const out: { name: string; data: Float32Array }[] = [];
-    for (const [name, bufs] of this.state) bufs.forEach((p, i) => out.push({ name: `${name}/${i}`, data: a.f32(p, 0) }));
-    return out;
-  }
+  /** Names of the per-weight state buffers, in their order (Keras's variable names: m, v, vhat; momentum; ...). */
+  abstract slotNames(): string[];
+
+  /** Each weight's state buffers (byte offsets in the arena, one per slot name), or null when not allocated. */
+  stateOf(weightName: string): number[] | null { return this.state.get(weightName) ?? null; }
 }
 
 function num(v: unknown, d: number, where: string, what: string, check: (x: number) => boolean): number {
@@ -164,6 +163,7 @@ export class Adam extends Optimizer {
     this.amsgrad = bool(c.amsgrad, false, w, 'amsgrad');
   }
   protected stateCount(): number { return this.amsgrad ? 3 : 2; }
+  slotNames(): string[] { return this.amsgrad ? ['m', 'v', 'vhat'] : ['m', 'v']; }
   protected step(k: Kernels, p: number, st: number[], g: number, slot: number, R: number, D: number): void {
     k.adam_step(p, st[0], st[1], this.amsgrad ? st[2] : 0, g, slot, R, D, this.learningRate, this.beta1, this.beta2, this.epsilon, this.iterations + 1, this.lazy ? 1 : 0);
   }
@@ -182,6 +182,7 @@ export class SGD extends Optimizer {
     this.nesterov = bool(c.nesterov, false, w, 'nesterov');
   }
   protected stateCount(): number { return this.momentum > 0 ? 1 : 0; }
+  slotNames(): string[] { return this.momentum > 0 ? ['momentum'] : []; }
   protected step(k: Kernels, p: number, st: number[], g: number, slot: number, R: number, D: number): void {
     k.sgd_step(p, this.momentum > 0 ? st[0] : 0, g, slot, R, D, this.learningRate, this.momentum, this.nesterov ? 1 : 0);
   }
@@ -202,6 +203,7 @@ export class RMSprop extends Optimizer {
     this.centered = bool(c.centered, false, w, 'centered');
   }
   protected stateCount(): number { return 1 + (this.momentum > 0 ? 1 : 0) + (this.centered ? 1 : 0); }
+  slotNames(): string[] { return ['velocity', ...(this.momentum > 0 ? ['momentum'] : []), ...(this.centered ? ['average_gradient'] : [])]; }
   protected step(k: Kernels, p: number, st: number[], g: number, slot: number, R: number, D: number): void {
     const s = this.momentum > 0 ? st[1] : 0;
     const mg = this.centered ? st[this.momentum > 0 ? 2 : 1] : 0;

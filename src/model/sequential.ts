@@ -17,6 +17,7 @@ import { formatSummary, countParams } from './summary.js';
 import { toFlat, checkFinite, checkIds, type Flat, type Input, type Tensor } from '../tensor.js';
 import { ConfigError, MemoryError, ShapeError, StateError, ValueError, fmtShape } from '../errors.js';
 import { fit as fitLoop, type FitArgs } from './fit.js';
+import { saveFile, checkSaveOptions, checkMetadata, CREATED_BY, type SaveOptions, type ModelMetadata } from './save.js';
 import type { History } from './callbacks.js';
 import { checkBatchSize, identity, type Batchable } from './batches.js';
 
@@ -48,6 +49,9 @@ export class Sequential {
   private plannedB = 0;
   private inPtr = 0; private labelPtr = 0; private dOutPtr = 0;
   private gradStart = 0; private gradFloats = 0;
+  private meta: ModelMetadata = {};
+  /** Why this model may only predict (it was loaded from a float16 file), or null. */
+  private inferenceOnly: string | null = null;
 
   constructor(args: SequentialArgs = {}) {
     this.name = args.name ?? (modelCount++ === 0 ? 'sequential' : `sequential_${modelCount - 1}`);
@@ -129,8 +133,8 @@ export class Sequential {
     await this.ensureAllocated().pool.ready();
   }
 
-  /** Creates the arena, allocates and initializes every weight (first use only). */
-  private ensureAllocated(): Arena {
+  /** Creates the arena, allocates and (unless a file is about to fill them) initializes every weight (first use only). */
+  private ensureAllocated(fill = true): Arena {
     if (this.arena) return this.arena;
     this.build();
     const all = this.allWeights();
@@ -156,7 +160,7 @@ export class Sequential {
     }
     for (const l of this.layers) l.allocPersistent(a);
     // Initialize: one stream per (layer index, weight index), so adding a layer after does not shift the others.
-    for (const l of this.layers) {
+    for (const l of fill ? this.layers : []) {
       l.weights.forEach((w, i) => {
         const s = this.streams.get(l.index, `init/${i}`);
         if (typeof w.init === 'function') w.init(a, w.ptr, s);
@@ -561,6 +565,7 @@ export class Sequential {
 
   /** One optimizer step on one batch (all of x), as Keras train_on_batch. Returns [loss, ...metrics]. */
   trainOnBatch(x: Input, y: Input): number[] {
+    this.checkTrainable('trainOnBatch');
     if (!this.optimizer || !this.loss) throw new StateError(`trainOnBatch: expected a compiled model, got none. Call model.compile({ optimizer, loss }) first.`);
     const d = this.checkData(x, y, 'trainOnBatch');
     if (d.n === 0) throw new ShapeError(`trainOnBatch: expected at least one sample, got 0.`);
@@ -569,7 +574,12 @@ export class Sequential {
   }
 
   async fit(x: Input, y: Input, args: FitArgs = {}): Promise<History> {
+    this.checkTrainable('fit');
     return fitLoop(this, x, y, args);
+  }
+
+  private checkTrainable(where: string): void {
+    if (this.inferenceOnly) throw new StateError(`${where}: expected a model that can be trained, got ${this.inferenceOnly}. Load a float32 file (saved with weightsDtype 'float32', the default) to train.`);
   }
 
   /** A permutation of [0, n) from the model's shuffle stream (Fisher-Yates on Philox words). @internal */
@@ -624,6 +634,78 @@ export class Sequential {
   /** The model's random-stream positions and optimizer step count (what makes the next run reproducible). */
   get state(): { iterations: number; streams: Record<string, number> } {
     return { iterations: this.optimizer?.iterations ?? 0, streams: this.streams.state() };
+  }
+
+  // ---------------------------------------------------------------- files
+
+  /**
+   * What model.save writes beside the weights, restored by loadModel: labels, tokenizer (JSON), preprocessing
+   * (maxlen, padding, truncating), history, createdBy, and userDefinedMetadata for anything of your own.
+   */
+  get metadata(): ModelMetadata { return this.meta; }
+  set metadata(m: ModelMetadata) { this.meta = checkMetadata(m, 'metadata'); }
+
+  /**
+   * Saves the model as one bilstm-attn file: architecture, compile config, optimizer state and step count
+   * (includeOptimizer, default true), random-stream positions, metadata, and the weights (float32, or float16 for an
+   * inference-only file of half the size). `target`: a path (Node, Deno, Bun), a WritableStream, or nothing to get
+   * the bytes. The same model saved twice gives the same bytes.
+   */
+  async save(target?: string | WritableStream<Uint8Array>, options: SaveOptions = {}): Promise<Uint8Array | undefined> {
+    const o = checkSaveOptions(options);
+    const metadata = checkMetadata(this.meta, 'save: metadata');
+    const a = this.ensureAllocated();
+    const f16 = o.weightsDtype === 'float16' || this.inferenceOnly !== null;
+    const weights = this.allWeights().map(({ w }) => ({ name: w.name, shape: w.shape.slice(), ptr: w.ptr }));
+    const withState = o.includeOptimizer && !f16 && this.optimizer !== null;
+    const slots = withState ? this.trainableList().flatMap(({ w }) => {
+      const st = this.optimizer!.stateOf(w.name) ?? [];
+      return this.optimizer!.slotNames().map((slot, i) => ({ name: `optimizer/${w.name}/${slot}`, shape: w.shape.slice(), ptr: st[i] }));
+    }) : [];
+    const fields = {
+      createdBy: CREATED_BY,
+      model: this.getConfig(),
+      inputShape: this.inputShape,
+      weightsDtype: f16 ? 'float16' : 'float32',
+      inferenceOnly: f16,
+      compile: this.getCompileConfig(),
+      optimizerState: withState,
+      training: { iterations: withState ? this.optimizer!.iterations : 0, streams: this.streams.state() },
+      metadata,
+    };
+    return saveFile({ fields, weights, slots, weightsDtype: f16 ? 'float16' : 'float32', view: (p, n) => new Uint8Array(a.memory.buffer, p, n) }, target);
+  }
+
+  /**
+   * For loadModel: allocates the model without initializing it and returns where each tensor of the file goes, in the
+   * file's order (weights, then optimizer slots when the file has them). @internal
+   */
+  prepareLoad(withState: boolean): { regions: { name: string; shape: number[]; ptr: number }[]; view: (ptr: number, n: number) => Uint8Array } {
+    const a = this.ensureAllocated(false);
+    const regions = this.allWeights().map(({ w }) => ({ name: w.name, shape: w.shape.slice(), ptr: w.ptr }));
+    if (withState) {
+      if (!this.optimizer) throw new StateError(`${this.name}: expected a compiled model to restore optimizer state into, got none.`);
+      for (const { w } of this.trainableList()) {
+        const st = this.optimizer.stateOf(w.name) ?? [];
+        this.optimizer.slotNames().forEach((slot, i) => regions.push({ name: `optimizer/${w.name}/${slot}`, shape: w.shape.slice(), ptr: st[i] }));
+      }
+    }
+    return { regions, view: (p, n) => new Uint8Array(a.memory.buffer, p, n) };
+  }
+
+  /** For loadModel: the training state and metadata of the file. @internal */
+  restoreFromFile(s: { iterations: number; streams: Record<string, number>; metadata: ModelMetadata; inferenceOnly: boolean }): void {
+    if (this.optimizer) this.optimizer.iterations = s.iterations;
+    this.streams.restore(s.streams);
+    this.meta = s.metadata;
+    this.inferenceOnly = s.inferenceOnly ? 'a model loaded from a float16 file (inference only: its weights were rounded to half precision)' : null;
+  }
+
+  /** Ends the worker threads and drops the memory (a failed load). The model cannot be used afterwards. @internal */
+  releaseMemory(): void {
+    this.arena?.pool.dispose();
+    this.arena = null;
+    this.plannedB = 0;
   }
 }
 
