@@ -43,6 +43,15 @@ describe('computeGradients', () => {
     fdCheck(m, [[0.1, -0.5, 2], [1, 1, -1], [0.3, 0.2, 0.1]], [[1, 0], [0, 1], [0.5, 0.5]]);
   });
 
+  it('fdCheck refuses a check that cannot bite: at initial weights the attention W gradient is under the f32 noise', () => {
+    const m = smallModel(3);
+    m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+    const { x, y } = smallData(6);
+    const before = weightBytes(m);
+    expect(() => fdCheck(m, x, y, { amplitude: 0 })).toThrow(/d loss \/ d attention(_\d+)?\/W \[8, 1\]: gradient scale \S+ is below 20 x the float32 noise floor/);
+    weightBytes(m).forEach((w, i) => expect(Array.from(w)).toEqual(Array.from(before[i])));
+  });
+
   it('changes no state: two calls agree and a later fit equals a fresh model\'s fit', async () => {
     const { x, y } = smallData(16);
     const a = smallModel(6, { dropout: true, batchNorm: true });
