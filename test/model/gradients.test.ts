@@ -1,4 +1,5 @@
-// Whole-model gradient check: computeGradients against central differences of its own loss, and its statelessness.
+// Whole-model gradient check: computeGradients against central differences of its own loss (at seeded weights of
+// scale 1, tolerance relative to each tensor's gradient scale: see fdCheck), and its statelessness.
 import { describe, it, expect } from 'vitest';
 import { sequential, layers } from '../../src/index.js';
 import { smallModel, smallData, weightBytes, fdCheck } from '../helpers/models.js';
@@ -26,7 +27,8 @@ describe('computeGradients', () => {
       layers.dense({ units: 3, activation: 'softmax' }),
     ]});
     m.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
-    const x = { data: Float32Array.from({ length: 4 * 5 * 2 }, (_, i) => Math.sin(i * 1.7)), shape: [4, 5, 2] };
+    // inputs of scale 2: at scale 1 the forward LSTM's recurrent-kernel gradient is only ~2x the scale fdCheck requires
+    const x = { data: Float32Array.from({ length: 4 * 5 * 2 }, (_, i) => 2 * Math.sin(i * 1.7)), shape: [4, 5, 2] };
     const y = [[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 1, 0]];
     fdCheck(m, x, y);
   });
@@ -39,6 +41,15 @@ describe('computeGradients', () => {
     ]});
     m.compile({ optimizer: 'rmsprop', loss: 'meanSquaredError' });
     fdCheck(m, [[0.1, -0.5, 2], [1, 1, -1], [0.3, 0.2, 0.1]], [[1, 0], [0, 1], [0.5, 0.5]]);
+  });
+
+  it('fdCheck refuses a check that cannot bite: at initial weights the attention W gradient is under the f32 noise', () => {
+    const m = smallModel(3);
+    m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+    const { x, y } = smallData(6);
+    const before = weightBytes(m);
+    expect(() => fdCheck(m, x, y, { amplitude: 0 })).toThrow(/d loss \/ d attention(_\d+)?\/W \[8, 1\]: gradient scale \S+ is below 20 x the float32 noise floor/);
+    weightBytes(m).forEach((w, i) => expect(Array.from(w)).toEqual(Array.from(before[i])));
   });
 
   it('changes no state: two calls agree and a later fit equals a fresh model\'s fit', async () => {
