@@ -4,7 +4,7 @@
 import { openSource, type SourceOptions } from '../io/sources.js';
 import { ModelFileReader, type FileHeader, type TensorEntry } from '../io/model-file.js';
 import { f16ToF32 } from '../io/float16.js';
-import { BilstmError, CheckpointError, MemoryError, describeValue, isPlainObject } from '../errors.js';
+import { BilstmError, CheckpointError, describeValue, isPlainObject } from '../errors.js';
 import { Sequential } from './sequential.js';
 import { checkMetadata, type ModelMetadata } from './save.js';
 
@@ -34,8 +34,9 @@ export async function loadModel(source: unknown, options: LoadOptions = {}): Pro
   } catch (e) {
     await file.close();
     model?.releaseMemory();
-    if (e instanceof BilstmError && !(e instanceof CheckpointError) && !(e instanceof MemoryError)) {
-      throw new CheckpointError(`${WHERE}: the file's header does not describe a model this package can build: ${e.message}`);
+    // a header that passed its checksum but describes no model we can build (or one too big for 4 GiB) is a bad file
+    if (e instanceof BilstmError && !(e instanceof CheckpointError)) {
+      throw new CheckpointError(`${WHERE}: expected the file's header to describe a model this package can build, got one it cannot: ${e.message}`);
     }
     throw e;
   }

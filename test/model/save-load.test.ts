@@ -1,0 +1,177 @@
+// model.save and loadModel: byte-identical round trips (masks, attention), resume (50 steps = 25 + save + load + 25),
+// includeOptimizer false, float16 files, every source and target form, metadata, and the same bytes twice.
+import { describe, it, expect, afterAll } from 'vitest';
+import { mkdtempSync, rmSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { initSync, loadModel, StateError, ConfigError, MemoryError, type Sequential } from '../../src/index.js';
+import { fileModel, fileData, weightsSha, headerOf } from '../helpers/files.js';
+
+initSync();
+const dir = mkdtempSync(join(tmpdir(), 'bilstm-attn-files-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const { x, y } = fileData(48);
+const compile = (m: Sequential) => m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+
+async function trained(steps = 12): Promise<Sequential> {
+  const m = fileModel();
+  compile(m);
+  await m.fit(x, y, { epochs: steps / 6, batchSize: 8, verbose: 0 });
+  return m;
+}
+
+function predictBytes(m: Sequential): number[] {
+  const p = m.predict(x, { returnAttention: true }) as { data: Float32Array; attention: { data: Float32Array }[] };
+  return [...new Uint32Array(p.data.buffer), ...new Uint32Array(p.attention[0].data.buffer)];
+}
+
+describe('save -> loadModel', () => {
+  it('gives the same architecture, weights, predictions and attention bit for bit, and saves to the same bytes again', async () => {
+    const m = await trained();
+    const bytes = (await m.save())!;
+    const l = await loadModel(bytes);
+    expect(l.getConfig()).toEqual(m.getConfig());
+    expect(l.getCompileConfig()).toEqual(m.getCompileConfig());
+    expect(l.weightNames).toEqual(m.weightNames);
+    expect(weightsSha(l)).toBe(weightsSha(m));
+    expect(predictBytes(l)).toEqual(predictBytes(m));
+    expect(l.state).toEqual(m.state);
+    expect(await l.save()).toEqual(bytes);
+    expect(await m.save()).toEqual(bytes);
+  });
+
+  it('resumes: 12 steps, save, load, 12 more gives the weights of 24 uninterrupted (dropout, batch norm, Adam)', async () => {
+    const whole = await trained(24);
+    const half = await trained(12);
+    const l = await loadModel((await half.save())!);
+    await l.fit(x, y, { epochs: 2, batchSize: 8, verbose: 0 });
+    expect(weightsSha(l)).toBe(weightsSha(whole));
+    expect(l.state).toEqual(whole.state);
+  });
+
+  it('includeOptimizer false: a smaller file that predicts the same; fit starts a fresh optimizer from the compile config', async () => {
+    const m = await trained();
+    const full = (await m.save())!;
+    const lean = (await m.save(undefined, { includeOptimizer: false }))!;
+    // Adam keeps two slots per trainable weight: the payload shrinks to a third
+    const trainable = m.trainableWeights.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1), 0);
+    expect(headerOf(full).payloadBytes - headerOf(lean).payloadBytes).toBeGreaterThanOrEqual(2 * 4 * trainable);
+    expect(lean.length).toBeLessThan(full.length);
+    expect(headerOf(lean).optimizerState).toBe(false);
+    const l = await loadModel(lean);
+    expect(predictBytes(l)).toEqual(predictBytes(m));
+    expect(l.getCompileConfig()).toEqual(m.getCompileConfig());
+    expect(l.optimizer!.iterations).toBe(0);
+    // a fresh optimizer on the same weights: what Keras does after loading without optimizer state
+    const fresh = fileModel();
+    fresh.setWeights(m.getWeights());
+    fresh.compileFromConfig(m.getCompileConfig());
+    (fresh as unknown as { streams: { restore(s: Record<string, number>): void } }).streams.restore(l.state.streams);
+    await l.fit(x, y, { epochs: 1, batchSize: 8, verbose: 0 });
+    await fresh.fit(x, y, { epochs: 1, batchSize: 8, verbose: 0 });
+    expect(weightsSha(l)).toBe(weightsSha(fresh));
+  });
+
+  it('float16: about half the size, predictions within 1e-3, and training refused', async () => {
+    const m = await trained();
+    const f32 = (await m.save(undefined, { includeOptimizer: false }))!;
+    const f16 = (await m.save(undefined, { weightsDtype: 'float16' }))!;
+    const h = headerOf(f16);
+    const tensors = h.tensors.length;
+    expect(h.payloadBytes).toBeLessThanOrEqual(headerOf(f32).payloadBytes / 2 + 16 * tensors);
+    expect(f16.length).toBeLessThan(f32.length);
+    expect([h.weightsDtype, h.inferenceOnly, h.optimizerState]).toEqual(['float16', true, false]);
+    const l = await loadModel(f16);
+    const a = m.predict(x).data, b = l.predict(x).data;
+    let worst = 0;
+    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+    expect(worst).toBeLessThan(1e-3);
+    expect(worst).toBeGreaterThan(0);
+    await expect(l.fit(x, y, { epochs: 1, verbose: 0 })).rejects.toThrow(StateError);
+    await expect(l.fit(x, y, { epochs: 1, verbose: 0 })).rejects.toThrow(/fit: expected a model that can be trained, got a model loaded from a float16 file/);
+    expect(() => l.trainOnBatch(x, y)).toThrow(/trainOnBatch: expected a model that can be trained/);
+    // saving it again keeps it float16 (its weights are half precision)
+    expect(headerOf((await l.save())!).weightsDtype).toBe('float16');
+  });
+
+  it('metadata is saved and restored; createdBy names the package; bad metadata is refused before writing', async () => {
+    const m = await trained(6);
+    m.metadata = { labels: ['male', 'female'], preprocessing: { maxlen: 9, padding: 'post', truncating: 'post' }, userDefinedMetadata: { run: 7, tags: ['a'] } };
+    const l = await loadModel((await m.save())!);
+    expect(l.metadata).toEqual({ ...m.metadata, createdBy: 'bilstm-attn 0.1.0' });
+    expect(headerOf((await m.save())!).metadata.createdBy).toMatch(/^bilstm-attn \d+\.\d+\.\d+$/);
+    expect(() => { m.metadata = { color: 'red' } as never; }).toThrow(/metadata: expected keys among userDefinedMetadata, labels, .*got "color"\. Put your own fields in userDefinedMetadata/);
+    (m as unknown as { meta: unknown }).meta = { userDefinedMetadata: { f: () => 1 } };
+    await expect(m.save()).rejects.toThrow(/save: metadata: expected metadata\.userDefinedMetadata\.f to be plain JSON/);
+    (m as unknown as { meta: unknown }).meta = { userDefinedMetadata: { v: NaN } };
+    await expect(m.save()).rejects.toThrow(ConfigError);
+  });
+
+  it('checks its options', async () => {
+    const m = await trained(6);
+    await expect(m.save(undefined, { weightsDtype: 'int8' as never })).rejects.toThrow(/save: expected weightsDtype 'float32' or 'float16', got "int8"/);
+    await expect(m.save(undefined, { includeOptimizer: 'yes' as never })).rejects.toThrow(/save: expected includeOptimizer to be true or false, got "yes"/);
+    await expect(m.save(undefined, { compress: true } as never)).rejects.toThrow(/save: expected options among includeOptimizer, weightsDtype, got "compress"/);
+    await expect(m.save(42 as never)).rejects.toThrow(/save: expected a path, a WritableStream or no target/);
+  });
+});
+
+describe('sources and targets', () => {
+  it('saves to a path and a WritableStream, and loads from a path, URL, Response, Blob, ArrayBuffer, stream and async iterable', async () => {
+    const m = await trained(6);
+    const bytes = (await m.save())!;
+    const path = join(dir, 'm.bilstm');
+    expect(await m.save(path)).toBeUndefined();
+    expect(new Uint8Array(readFileSync(path))).toEqual(bytes);
+    const chunks: Uint8Array[] = [];
+    await m.save(new WritableStream<Uint8Array>({ write(c) { chunks.push(c.slice()); } }));
+    expect(Buffer.concat(chunks)).toEqual(Buffer.from(bytes));
+    const want = predictBytes(m);
+    const stream = () => new ReadableStream<Uint8Array>({ start(c) { for (let i = 0; i < bytes.length; i += 1000) c.enqueue(bytes.slice(i, i + 1000)); c.close(); } });
+    const sources: [string, () => unknown][] = [
+      ['path', () => path],
+      ['file URL', () => new URL(`file://${path}`)],
+      ['Response', () => new Response(stream())],
+      ['Blob', () => new Blob([bytes])],
+      ['ArrayBuffer', () => bytes.slice().buffer],
+      ['ReadableStream', () => stream()],
+      ['async iterable', () => (async function* () { for (let i = 0; i < bytes.length; i += 333) yield bytes.slice(i, i + 333); })()],
+    ];
+    for (const [what, make] of sources) {
+      const l = await loadModel(make());
+      expect(predictBytes(l), what).toEqual(want);
+    }
+  });
+
+  it('reports progress up to 1 and stops on abort, leaving nothing behind', async () => {
+    const bytes = (await (await trained(6)).save())!;
+    const seen: number[] = [];
+    await loadModel(new Blob([bytes]), { onProgress: (f) => seen.push(f) });
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen[seen.length - 1]).toBe(1);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThan(seen[i - 1]);
+    const ac = new AbortController();
+    ac.abort(new Error('stop'));
+    await expect(loadModel(bytes, { signal: ac.signal })).rejects.toThrow('stop');
+    const ac2 = new AbortController();
+    const slow = (async function* () { for (let i = 0; i < bytes.length; i += 100) { if (i === 1000) ac2.abort(new Error('midway')); yield bytes.slice(i, i + 100); } })();
+    await expect(loadModel(slow, { signal: ac2.signal })).rejects.toThrow('midway');
+  });
+
+  it('a failed save to a path leaves an existing file untouched', async () => {
+    const m = await trained(6);
+    const path = join(dir, 'keep.bilstm');
+    writeFileSync(path, 'old');
+    (m as unknown as { meta: unknown }).meta = { userDefinedMetadata: { bad: 1n } };
+    await expect(m.save(path)).rejects.toThrow(ConfigError);
+    expect(readFileSync(path, 'utf8')).toBe('old');
+    expect(existsSync(`${path}.tmp`)).toBe(false);
+  });
+
+  it('refuses to return more than 2 GiB as bytes, before writing anything', async () => {
+    const { memorySink } = await import('../../src/io/sinks.js');
+    expect(() => memorySink('save', 2 ** 31, 2 ** 31 + 1)).toThrow(MemoryError);
+    expect(() => memorySink('save', 2 ** 31, 2 ** 31 + 1)).toThrow(/save: expected at most 2147483648 bytes \(2 GiB\) to hold in memory, got 2147483649 bytes \(2 GiB\)\. Pass a path or a WritableStream/);
+  });
+});
