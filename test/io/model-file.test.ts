@@ -2,10 +2,10 @@
 // can be wrong at this level (foreign, truncated, flipped, newer, a header that lies with valid checksums).
 import { describe, it, expect } from 'vitest';
 import { initSync, CheckpointError } from '../../src/index.js';
-import { Checksum } from '../../src/core/checksum.js';
 import { openSource } from '../../src/io/sources.js';
 import { memorySink } from '../../src/io/sinks.js';
-import { ModelFileReader, writeModelFile, planModelFile, layoutTensors, encodeHeader, PREFIX_BYTES, type TensorEntry, type FileHeader } from '../../src/io/model-file.js';
+import { ModelFileReader, writeModelFile, planModelFile, layoutTensors, type TensorEntry, type FileHeader } from '../../src/io/model-file.js';
+import { withHeader } from '../helpers/files.js';
 
 initSync();
 
@@ -35,20 +35,6 @@ async function read(bytes: Uint8Array, chunk = 1 << 20): Promise<{ header: FileH
     return (p, off) => buf.set(p, off);
   });
   return { header: r.header, got };
-}
-
-/** The file rebuilt with a changed header (and both checksums recomputed), payload kept. */
-function withHeader(bytes: Uint8Array, change: (h: Record<string, unknown>) => void): Uint8Array {
-  const n = new DataView(bytes.buffer, bytes.byteOffset).getUint32(12, true);
-  const h = JSON.parse(new TextDecoder().decode(bytes.subarray(PREFIX_BYTES, PREFIX_BYTES + n)));
-  const oldStart = Math.ceil((PREFIX_BYTES + n) / 16) * 16;
-  change(h);
-  const head = encodeHeader(h);
-  const payload = bytes.subarray(oldStart, bytes.length - 8);
-  const out = new Uint8Array(head.length + payload.length + 8);
-  out.set(head); out.set(payload, head.length);
-  out.set(new Checksum().update(out.subarray(0, out.length - 8)).digest(), out.length - 8);
-  return out;
 }
 
 describe('model file container', () => {
