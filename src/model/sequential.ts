@@ -68,6 +68,8 @@ export class Sequential {
     if (!(layer instanceof Layer)) throw new ConfigError(`sequential.add: expected a layer (layers.dense({...}) etc.), got ${typeof layer}.`);
     if (this.arena) throw new StateError(`sequential.add: expected a model whose weights are not created yet, got one already in use. Build a new model instead.`);
     if (this.layers.includes(layer)) throw new ConfigError(`sequential.add: layer ${layer.name} is already in the model.`);
+    // weight names start with the layer name: two layers of one name would give two weights of one name (Keras refuses too)
+    if (this.layers.some((l) => l.name === layer.name)) throw new ConfigError(`sequential.add: expected a layer name not yet in the model, got a second layer named ${JSON.stringify(layer.name)}. Give it another name.`);
     layer.index = this.layers.length;
     this.layers.push(layer);
     this.inputShape = null;

@@ -70,6 +70,13 @@ describe('input errors', () => {
 });
 
 describe('state and config errors', () => {
+  it('two layers of one name in a model (their weights would share names)', () => {
+    const m = sequential({ layers: [layers.dense({ name: 'd', units: 2, inputShape: [3] })] });
+    expect(() => m.add(layers.dense({ name: 'd', units: 1 }))).toThrow(ConfigError);
+    expect(() => m.add(layers.dense({ name: 'd', units: 1 }))).toThrow('sequential.add: expected a layer name not yet in the model, got a second layer named "d". Give it another name.');
+    expect(m.layers.length).toBe(1);
+  });
+
   it('fit, evaluate and computeGradients before compile', async () => {
     const m = smallModel();
     const { x, y } = smallData(2);
