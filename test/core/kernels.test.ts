@@ -2,7 +2,6 @@
 // the same number of parameters, and the file is what scripts/gen-kernels.mjs makes from this build's declarations.
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
-// @ts-expect-error: a plain .mjs build script without types
 import { parseDeclarations, kernelsSource } from '../../scripts/gen-kernels.mjs';
 
 const read = (f: string) => readFileSync(new URL(`../../${f}`, import.meta.url));

@@ -41,11 +41,11 @@ describe('init options', () => {
     await expect(init({ module: {} as WebAssembly.Module })).rejects.toThrow(/expected module to be a WebAssembly.Module, got Object/);
     const other = new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])); // an empty module
     await expect(init({ module: other })).rejects.toThrow(/expected module to be the bilstm-attn core \(exports lstm_forward, imports env.memory\), got a module exporting \[\]/);
-    await expect(init({ wasm: new Uint8Array([1, 2, 3]) })).rejects.toThrow(/expected wasm to be a valid WebAssembly binary, got 3 bytes that do not validate/);
-    await expect(init({ wasm: 'abc' as unknown as Uint8Array })).rejects.toThrow(/expected wasm to be the bytes of the Wasm core/);
+    await expect(init({ wasm: Uint8Array.from([1, 2, 3]) as BufferSource })).rejects.toThrow(/expected wasm to be a valid WebAssembly binary, got 3 bytes that do not validate/);
+    await expect(init({ wasm: 'abc' as unknown as BufferSource })).rejects.toThrow(/expected wasm to be the bytes of the Wasm core/);
     await expect(init({ threads: 0 })).rejects.toThrow(/expected threads to be an integer in \[1, 64\], got 0/);
-    expect(() => initSync({ wasm: new Uint8Array(4) })).toThrow(/do not validate/);
-    expect(() => initSync({ wasm: 'abc' as unknown as Uint8Array })).toThrow(/initSync: expected wasm to be the bytes of the Wasm core/);
+    expect(() => initSync({ wasm: new Uint8Array(4) as BufferSource })).toThrow(/do not validate/);
+    expect(() => initSync({ wasm: 'abc' as unknown as BufferSource })).toThrow(/initSync: expected wasm to be the bytes of the Wasm core/);
   });
 
   it('info() names the runtime and what init chose', async () => {

@@ -39,7 +39,7 @@ describe('optimizer kernels', () => {
         for (let t = 1; t <= STEPS; t++) {
           const g = gradient(R, D, t, sparse);
           const pslot = g.slot ? ibuf(a, g.slot) : 0;
-          k.adam_step(pp, pm, pv, pvh, buf(a, g.compact), pslot, R, D, lr, b1, b2, eps, t);
+          k.adam_step(pp, pm, pv, pvh, buf(a, g.compact), pslot, R, D, lr, b1, b2, eps, t, 0);
           adamStep(p, m, v, vh, g.dense, lr, b1, b2, eps, t);
         }
         const tag = `R=${R} D=${D}`;
@@ -95,7 +95,7 @@ describe('optimizer kernels', () => {
       const check = (p: number, what: string) => read(a, p, n).forEach((v, i) => expect(Number.isNaN(v), `${what} ${i}`).toBe(i === 1 || i === 4));
       const pg = buf(a, g);
       const pa = buf(a, f32rand(n, 1));
-      k.adam_step(pa, buf(a, n), buf(a, n), 0, pg, 0, 1, n, 1e-3, 0.9, 0.999, 1e-7, 1);
+      k.adam_step(pa, buf(a, n), buf(a, n), 0, pg, 0, 1, n, 1e-3, 0.9, 0.999, 1e-7, 1, 0);
       check(pa, 'adam');
       const ps = buf(a, f32rand(n, 2));
       k.sgd_step(ps, buf(a, n), pg, 0, 1, n, 0.01, 0.9, 1);

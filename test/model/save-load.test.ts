@@ -137,7 +137,7 @@ describe('sources and targets', () => {
       ['path', () => path],
       ['file URL', () => new URL(`file://${path}`)],
       ['Response', () => new Response(stream())],
-      ['Blob', () => new Blob([bytes])],
+      ['Blob', () => new Blob([bytes as BlobPart])],
       ['ArrayBuffer', () => bytes.slice().buffer],
       ['ReadableStream', () => stream()],
       ['async iterable', () => (async function* () { for (let i = 0; i < bytes.length; i += 333) yield bytes.slice(i, i + 333); })()],
@@ -156,7 +156,7 @@ describe('sources and targets', () => {
   it('reports progress up to 1 and stops on abort, leaving nothing behind', async () => {
     const bytes = (await (await trained(6)).save())!;
     const seen: number[] = [];
-    await loadModel(new Blob([bytes]), { onProgress: (f) => seen.push(f) });
+    await loadModel(new Blob([bytes as BlobPart]), { onProgress: (f) => seen.push(f) });
     expect(seen.length).toBeGreaterThan(0);
     expect(seen[seen.length - 1]).toBe(1);
     for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThan(seen[i - 1]);
