@@ -1,8 +1,8 @@
-// Node: train with 2 threads, save the weights as JSON (the Worker example serves this file), reload them into a
-// fresh model and check it predicts the same.   node examples/node.mjs [out.json]
-import { writeFileSync } from 'node:fs';
+// Node: train with 2 threads, save the model to one file (the Worker example serves it), load that file back and
+// check it predicts the same, attention included.   node examples/node.mjs [out.bilstm]
+import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { init, info } from 'bilstm-attn';
+import { init, info, loadModel } from 'bilstm-attn';
 import { makeData, buildModel } from './model.js';
 
 await init({ threads: 2 });
@@ -12,15 +12,18 @@ const history = await model.fit(train.x, train.y, { epochs: 15, batchSize: 32, v
 const [loss, acc] = model.evaluate(test.x, test.y);
 console.log(`node ${process.versions.node}, ${info().threads} threads: loss ${history.history.loss.at(-1).toFixed(4)}, held-out accuracy ${acc.toFixed(3)} (loss ${loss.toFixed(4)})`);
 
-// Save: getWeights() in Keras order; typed arrays become plain arrays in JSON (exact for float32 values).
-const saved = model.getWeights().map((w) => ({ shape: w.shape, data: Array.from(w.data) }));
-const out = process.argv[2] ?? fileURLToPath(new URL('./worker/model.json', import.meta.url));
-writeFileSync(out, JSON.stringify(saved));
+// Save: architecture, compile config and weights in one file. The Worker only predicts, so leave out the optimizer
+// state (the default includeOptimizer: true keeps it, and fit resumes exactly where it stopped).
+const out = process.argv[2] ?? fileURLToPath(new URL('./worker/model.bilstm', import.meta.url));
+await model.save(out, { includeOptimizer: false });
 
-// Load into a fresh model and compare predictions bit for bit.
-const copy = buildModel(99);
-copy.setWeights(JSON.parse(JSON.stringify(saved)));
-const a = model.predict(test.x).data, b = copy.predict(test.x).data;
-const same = a.every((v, i) => Object.is(v, b[i]));
-console.log(`saved ${saved.length} weights to ${out}; reloaded model predicts the same: ${same}`);
+// Load it as a new model and compare predictions and attention weights bit for bit.
+const copy = await loadModel(out);
+const bits = (m) => {
+  const p = m.predict(test.x, { returnAttention: true });
+  return [...new Uint32Array(p.data.buffer), ...new Uint32Array(p.attention[0].data.buffer)];
+};
+const a = bits(model), b = bits(copy);
+const same = a.length === b.length && a.every((v, i) => v === b[i]);
+console.log(`saved ${out} (${statSync(out).size} bytes); reloaded model predicts the same: ${same}`);
 if (!same || acc < 0.9) process.exit(1);

@@ -1,21 +1,21 @@
-// Cloudflare Worker: serves predictions from the model examples/node.mjs trained and saved (model.json).
+// Cloudflare Worker: serves predictions from the model file examples/node.mjs trained and saved (model.bilstm).
 //   POST /predict  {"ids": [[3, 1, 5], [4, 4]]}  ->  {"predictions": [0.98, 0.01], "attention": [[...], [...]]}
-// Workers may not compile Wasm from bytes, so the core comes in as a module import (wrangler's CompiledWasm rule).
-import { init, padSequences } from 'bilstm-attn';
+// Both binary files come in as module imports, bundled beside the script: Workers may not compile Wasm from bytes, so
+// the core is a compiled module (wrangler's default CompiledWasm rule for *.wasm), and the model file is a Data module,
+// an ArrayBuffer, which needs one line in wrangler.toml (*.bin files are Data by default; ours are *.bilstm):
+//   rules = [{ type = "Data", globs = ["**/*.bilstm"], fallthrough = true }]
+// (A model too big to bundle would sit in R2 or KV instead: loadModel takes the Response or stream they give.)
+import { init, loadModel, padSequences } from 'bilstm-attn';
 import wasm from 'bilstm-attn/wasm';
-import weights from './model.json';
-import { buildModel, VOCAB, MAXLEN } from '../model.js';
+import modelFile from './model.bilstm';
+import { VOCAB, MAXLEN } from '../model.js';
 
-let model = null;
+let loading = null;
 
-async function load() {
-  if (!model) {
-    await init({ module: wasm });
-    const m = buildModel();
-    m.setWeights(weights);
-    model = m;
-  }
-  return model;
+/** The model, loaded once per isolate (concurrent first requests share the one load). */
+function load() {
+  loading ??= init({ module: wasm }).then(() => loadModel(modelFile)).catch((e) => { loading = null; throw e; });
+  return loading;
 }
 
 const json = (body, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });

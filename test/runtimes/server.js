@@ -1,5 +1,6 @@
 // A static file server over the repository root for browser runs: /coi/<path> is served cross-origin isolated
-// (COOP same-origin + COEP require-corp, so SharedArrayBuffer and threads work), /plain/<path> without those headers.
+// (COOP same-origin + COEP require-corp, so SharedArrayBuffer and threads work), /plain/<path> without those headers;
+// with { files: DIR }, /files/<name> serves DIR (the model files Node made for the round trip).
 //   node test/runtimes/server.js [port]   then open http://127.0.0.1:<port>/coi/examples/browser/index.html
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
@@ -10,16 +11,17 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.json': 'application/json', '.wasm': 'application/wasm' };
 
 /** Starts the server on 127.0.0.1 (port 0 = any free port); resolves to its base URL and a close function. */
-export function serve(port = 0) {
+export function serve(port = 0, { files } = {}) {
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://x');
+    const f = files ? /^\/files(\/.*)$/.exec(url.pathname) : null;
     const m = /^\/(coi|plain)(\/.*)$/.exec(url.pathname);
-    const rel = normalize(decodeURIComponent(m ? m[2] : url.pathname));
+    const rel = normalize(decodeURIComponent(f ? f[1] : m ? m[2] : url.pathname));
     if (rel.includes('..')) { res.writeHead(403).end(); return; }
     const headers = { 'content-type': TYPES[extname(rel)] ?? 'application/octet-stream', 'cache-control': 'no-store' };
     if (!m || m[1] === 'coi') Object.assign(headers, { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' });
     try {
-      const body = await readFile(join(ROOT, rel));
+      const body = await readFile(join(f ? files : ROOT, rel));
       res.writeHead(200, headers).end(body);
     } catch {
       res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: ${rel}`);

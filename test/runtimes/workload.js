@@ -1,10 +1,13 @@
-// The cross-runtime determinism workload: a fixed model trained 50 steps from seed 7 on fixed data, hashed with SHA-256.
+// The cross-runtime determinism workload: a fixed model trained 50 steps from seed 7 on fixed data, hashed with SHA-256;
+// the model files Node makes from it (makeFiles), what every runtime gets from loading them (roundTrip), and training
+// resumed from a file saved halfway (trainHalf, resume).
 // Plain ESM JavaScript with no imports, so Node, Deno, Bun, a browser page and a Worker run this very file; the
 // caller passes in the library it loaded (its own way) and gets back the hashes every runtime must agree on.
 
 export const SEED = 7;
 export const STEPS = 50;
 const V = 2000, E = 32, H = 32, T = 16, N = 160, BATCH = 32; // 5 batches an epoch, 10 epochs = 50 steps
+const EPOCH_STEPS = N / BATCH;
 
 /** Fixed ids (post-padded with 0, lengths 4..T) and labels from an integer LCG: the same on every machine. */
 export function data() {
@@ -20,11 +23,14 @@ export function data() {
   return { x: { data: x, shape: [N, T] }, y };
 }
 
-/** Embedding (maskZero), batch norm, Bi-LSTM, attention, dropout, dense; Adam; big enough that 2 threads hand work off. */
-export function buildModel(lib) {
+/**
+ * Embedding (maskZero), batch norm, Bi-LSTM, attention, dropout, dense; Adam; big enough that 2 threads hand work off.
+ * maskZero false gives the unmasked twin (id 0 is then an ordinary token), for the round trip's second model.
+ */
+export function buildModel(lib, { maskZero = true } = {}) {
   const { sequential, layers } = lib;
   const model = sequential({ seed: SEED, layers: [
-    layers.embedding({ inputDim: V, outputDim: E, inputLength: T, maskZero: true }),
+    layers.embedding({ inputDim: V, outputDim: E, inputLength: T, maskZero }),
     layers.batchNormalization(),
     layers.bidirectional({ layer: layers.lstm({ units: H, returnSequences: true }) }),
     layers.attention({ returnSequences: false }),
@@ -50,7 +56,7 @@ export async function run(lib, { threads = 1, init = {} } = {}) {
   await lib.init({ ...init, threads });
   const model = buildModel(lib);
   const { x, y } = data();
-  const history = await model.fit(x, y, { epochs: STEPS / (N / BATCH), batchSize: BATCH, verbose: 0 });
+  const history = await model.fit(x, y, { epochs: STEPS / EPOCH_STEPS, batchSize: BATCH, verbose: 0 });
   const weights = model.getWeights();
   const pred = model.predict(x);
   const info = lib.info();
@@ -63,5 +69,77 @@ export async function run(lib, { threads = 1, init = {} } = {}) {
     loss: history.history.loss,
     weights: await sha256(weights.map((w) => w.data)),
     predictions: await sha256([pred.data]),
+  };
+}
+
+/**
+ * The model files every runtime loads, all made by Node (makeFiles): the workload's model after its 50 steps (maskZero,
+ * Adam state, stream positions) and its unmasked twin after 10 steps, each as float32 and as float16.
+ */
+export const FILES = ['masked.bilstm', 'masked.f16.bilstm', 'unmasked.bilstm', 'unmasked.f16.bilstm'];
+
+/** Trains both models and saves the FILES with save(model, name, options) (a path in Node). 1 thread, as the maker. */
+export async function makeFiles(lib, save) {
+  await lib.init({ threads: 1 });
+  const { x, y } = data();
+  const masked = buildModel(lib);
+  await masked.fit(x, y, { epochs: STEPS / EPOCH_STEPS, batchSize: BATCH, verbose: 0 });
+  const unmasked = buildModel(lib, { maskZero: false });
+  await unmasked.fit(x, y, { epochs: 2, batchSize: BATCH, verbose: 0 });
+  await save(masked, FILES[0], {});
+  await save(masked, FILES[1], { weightsDtype: 'float16' });
+  await save(unmasked, FILES[2], {});
+  await save(unmasked, FILES[3], { weightsDtype: 'float16' });
+}
+
+/**
+ * Loads each of FILES from open(name) (a path, URL, Response ... whatever loadModel takes in this runtime), predicts the
+ * workload's inputs (post-padded with 0: masked for the maskZero model, ordinary tokens for its twin) with attention,
+ * and saves the loaded model again to bytes. Returns per file the SHA-256 of weights, predictions, attention and the
+ * re-saved file, and how many attention weights are exactly 0 (the padded steps under a mask, none without).
+ */
+export async function roundTrip(lib, open) {
+  const { x } = data();
+  const out = {};
+  for (const name of FILES) {
+    const model = await lib.loadModel(await open(name));
+    const p = model.predict(x, { returnAttention: true });
+    const a = p.attention[0].data;
+    let zeros = 0;
+    for (let i = 0; i < a.length; i++) if (a[i] === 0) zeros++;
+    out[name] = {
+      weights: await sha256(model.getWeights().map((w) => w.data)),
+      predictions: await sha256([p.data]),
+      attention: await sha256([a]),
+      attentionZeros: zeros,
+      resaved: await sha256([await model.save()]),
+    };
+  }
+  return out;
+}
+
+/** The workload's first 25 steps (5 epochs), saved with save(model) (to a path); resume() does the other 25. */
+export async function trainHalf(lib, save) {
+  const { x, y } = data();
+  const model = buildModel(lib);
+  await model.fit(x, y, { epochs: STEPS / 2 / EPOCH_STEPS, batchSize: BATCH, verbose: 0 });
+  await save(model);
+}
+
+/** Loads a trainHalf file and trains epochs 5..9: the weights and predictions must be run()'s. */
+export async function resume(lib, source, { threads = 1, init = {} } = {}) {
+  await lib.init({ ...init, threads });
+  const { x, y } = data();
+  const model = await lib.loadModel(source);
+  const before = model.state.iterations;
+  const history = await model.fit(x, y, { epochs: STEPS / EPOCH_STEPS, initialEpoch: STEPS / 2 / EPOCH_STEPS, batchSize: BATCH, verbose: 0 });
+  const info = lib.info();
+  return {
+    runtime: info.runtime,
+    threads: info.threads,
+    steps: [before, model.state.iterations],
+    loss: history.history.loss,
+    weights: await sha256(model.getWeights().map((w) => w.data)),
+    predictions: await sha256([model.predict(x).data]),
   };
 }
