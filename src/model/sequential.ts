@@ -657,6 +657,9 @@ export class Sequential {
     const o = checkSaveOptions(options);
     const metadata = checkMetadata(this.meta, 'save: metadata');
     const a = this.ensureAllocated();
+    if (this.inferenceOnly && options.weightsDtype === 'float32') {
+      throw new ConfigError(`save: expected weightsDtype 'float16' (or none) for ${this.inferenceOnly}, got 'float32': its weights cannot be made full precision again.`);
+    }
     const f16 = o.weightsDtype === 'float16' || this.inferenceOnly !== null;
     const weights = this.allWeights().map(({ w }) => ({ name: w.name, shape: w.shape.slice(), ptr: w.ptr }));
     const withState = o.includeOptimizer && !f16 && this.optimizer !== null;

@@ -97,6 +97,7 @@ describe('save -> loadModel', () => {
     expect(() => l.trainOnBatch(x, y)).toThrow(/trainOnBatch: expected a model that can be trained/);
     // saving it again keeps it float16 (its weights are half precision)
     expect(headerOf((await l.save())!).weightsDtype).toBe('float16');
+    await expect(l.save(undefined, { weightsDtype: 'float32' })).rejects.toThrow(/save: expected weightsDtype 'float16' \(or none\) for a model loaded from a float16 file .*got 'float32'/);
   });
 
   it('metadata is saved and restored; createdBy names the package; bad metadata is refused before writing', async () => {
