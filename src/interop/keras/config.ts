@@ -1,0 +1,308 @@
+// Keras model configs (Keras 2 / tf.keras `model_config`, Keras 3 `config.json`) -> a Sequential config of ours, layer
+// by layer: the Keras options we honour are carried over, those that would change what a layer computes are refused
+// naming the layer; a Functional model that is a straight chain from one input to one output becomes a Sequential.
+// customObjects maps a custom attention class (plain, `Custom>Name` or `package>Name`) to our attention layer.
+import { ConfigError, CheckpointError, describeValue, isPlainObject } from '../../errors.js';
+
+/** What a custom class of the file becomes: our layer's name ('attention'), or that with options. */
+export type CustomObject = string | { layer: string; returnSequences?: boolean };
+
+export interface KerasPlanOptions {
+  /** keras_version as the file records it ('2.15.0', '3.3.3'): decides hard_sigmoid's formula. */
+  kerasVersion: string;
+  customObjects?: Record<string, CustomObject>;
+  /** The function named in errors ('loadKerasModel'). */
+  where: string;
+}
+
+/** A layer of ours made from a Keras layer: which Keras layer's weights it takes. */
+export interface PlannedLayer { kerasName: string; kerasClass: string; className: string; config: Record<string, unknown> }
+
+export interface KerasPlan {
+  /** Our Sequential config ({ className: 'Sequential', config: { name, layers } }). */
+  model: { className: 'Sequential'; config: { name: string; layers: { className: string; config: Record<string, unknown> }[] } };
+  layers: PlannedLayer[];
+  /** The per-sample input shape the file declares (null entries: free lengths), or null when it declares none. */
+  inputShape: (number | null)[] | null;
+  /** Options of the file we do not carry over because they only affect training (regularizers, RNN dropout ...). */
+  notes: string[];
+}
+
+type Json = Record<string, unknown>;
+interface KerasLayer { className: string; name: string; config: Json; buildInputShape: (number | null)[] | null }
+
+/** The major version of Keras that wrote a file, from its keras_version. */
+export function kerasMajor(version: string, where: string): 2 | 3 {
+  const m = /^(\d+)\./.exec(version);
+  const major = m ? Number(m[1]) : NaN;
+  if (major === 3) return 3;
+  if (major === 2 || major === 1) return 2;
+  throw new CheckpointError(`${where}: expected keras_version 1.x, 2.x or 3.x, got ${JSON.stringify(version)}.`);
+}
+
+/** The plan for a model config: our layers, the input shape, what was dropped. */
+export function planKerasModel(modelConfig: unknown, opts: KerasPlanOptions): KerasPlan {
+  const { where } = opts;
+  if (!isPlainObject(modelConfig)) throw new CheckpointError(`${where}: expected the model config to be a JSON object, got ${describeValue(modelConfig)}.`);
+  const cls = String(modelConfig.class_name ?? '');
+  const inner = modelConfig.config;
+  let chain: KerasLayer[];
+  let name = 'sequential';
+  if (cls === 'Sequential') {
+    // Keras 2.0-2.1 kept a bare list of layers; later versions { name, layers }
+    const list = Array.isArray(inner) ? inner : isPlainObject(inner) ? inner.layers : undefined;
+    if (!Array.isArray(list)) throw new CheckpointError(`${where}: expected the Sequential config to hold a list of layers, got ${describeValue(inner)}.`);
+    if (isPlainObject(inner) && typeof inner.name === 'string') name = inner.name;
+    chain = list.map((l, i) => kerasLayer(l, `layer ${i}`, where));
+  } else if (cls === 'Functional' || cls === 'Model') {
+    if (!isPlainObject(inner)) throw new CheckpointError(`${where}: expected the ${cls} config to be an object, got ${describeValue(inner)}.`);
+    if (typeof inner.name === 'string') name = inner.name;
+    chain = straightChain(inner, where);
+  } else {
+    throw new ConfigError(`${where}: expected a Sequential or Functional model, got class ${JSON.stringify(cls)}. Subclassed models have no config to import: save the model as Sequential or Functional.`);
+  }
+  const major = kerasMajor(opts.kerasVersion, where);
+  const notes: string[] = [];
+  let inputShape: (number | null)[] | null = null;
+  const planned: PlannedLayer[] = [];
+  chain.forEach((l, i) => {
+    const c = l.config;
+    if (l.className === 'InputLayer') {
+      if (i !== 0) throw new ConfigError(`${where}: expected an InputLayer only first, got ${l.name} at position ${i}.`);
+      if (c.sparse === true || c.ragged === true) throw new ConfigError(`${where}: layer ${l.name} (InputLayer): expected dense input, got ${c.sparse ? 'sparse' : 'ragged'}.`);
+      inputShape = batchShape(c, l.name, where);
+      return;
+    }
+    if (i === 0 || (i === 1 && chain[0].className === 'InputLayer' && inputShape === null)) {
+      const declared = c.batch_input_shape !== undefined || c.batch_shape !== undefined ? batchShape(c, l.name, where) : null;
+      if (declared) inputShape = declared;
+    }
+    const next = chain[i + 1];
+    planned.push(convertLayer(l, next, major, opts, notes));
+  });
+  if (planned.length === 0) throw new ConfigError(`${where}: expected at least one layer besides the input, got none.`);
+  // Keras 2 Embedding records its length as input_length, not as a batch shape
+  const first = planned[0];
+  if (!inputShape && first.className === 'Embedding' && typeof first.config.inputLength === 'number') inputShape = [first.config.inputLength];
+  if (inputShape) {
+    const s = inputShape as (number | null)[];
+    if (first.className === 'Embedding') {
+      if (s.length !== 1) throw new ConfigError(`${where}: layer ${first.kerasName} (Embedding): expected input of token ids [batch, length], got a batch shape of ${s.length + 1} dimensions.`);
+      if (s[0] !== null) first.config.inputLength = s[0];
+    } else if (s.every((d) => d !== null)) {
+      first.config.inputShape = s.slice();
+    }
+  }
+  return { model: { className: 'Sequential', config: { name, layers: planned.map((p) => ({ className: p.className, config: p.config })) } }, layers: planned, inputShape, notes };
+}
+
+/** A layer entry of either Keras version: class name, name, config, and (Keras 3) the input shape it was built for. */
+function kerasLayer(entry: unknown, at: string, where: string): KerasLayer {
+  if (!isPlainObject(entry) || typeof entry.class_name !== 'string' || !isPlainObject(entry.config)) {
+    throw new CheckpointError(`${where}: expected ${at} to be { class_name, config }, got ${describeValue(entry)}.`);
+  }
+  const config = entry.config;
+  const name = typeof config.name === 'string' ? config.name : typeof entry.name === 'string' ? entry.name : at;
+  const bc = entry.build_config;
+  const shape = isPlainObject(bc) && Array.isArray(bc.input_shape) ? bc.input_shape as (number | null)[] : null;
+  // Keras 3 keeps a registered custom class as class_name 'AttentionLayer' with registered_name 'Custom>AttentionLayer'
+  return { className: entry.class_name, name, config, buildInputShape: shape };
+}
+
+function batchShape(c: Json, layer: string, where: string): (number | null)[] {
+  const s = c.batch_input_shape ?? c.batch_shape;
+  if (!Array.isArray(s) || s.length < 2 || !s.slice(1).every((d) => d === null || (Number.isInteger(d) && (d as number) > 0))) {
+    throw new CheckpointError(`${where}: layer ${layer}: expected a batch shape [null, ...positive integers or null], got ${describeValue(s)}.`);
+  }
+  return s.slice(1) as (number | null)[];
+}
+
+// ---------------------------------------------------------------- Functional models
+
+/** Inbound layer names of a node, from either version's form (Keras 2 [[name, node, tensor, kwargs]], Keras 3 { args }). */
+function nodeInputs(node: unknown): string[] {
+  if (Array.isArray(node)) return node.map((t) => (Array.isArray(t) ? String(t[0]) : ''));
+  if (isPlainObject(node)) {
+    const out: string[] = [];
+    const visit = (v: unknown) => {
+      if (Array.isArray(v)) { v.forEach(visit); return; }
+      if (!isPlainObject(v)) return;
+      if (v.class_name === '__keras_tensor__' && isPlainObject(v.config) && Array.isArray(v.config.keras_history)) out.push(String(v.config.keras_history[0]));
+    };
+    visit(node.args);
+    return out;
+  }
+  return [];
+}
+
+/** [[name, 0, 0]] or [name, 0, 0] (Keras 3 with one tensor) -> the layer names. */
+function endpoints(v: unknown): string[] {
+  if (!Array.isArray(v)) return [];
+  if (v.length > 0 && typeof v[0] === 'string') return [v[0]];
+  return v.map((t) => (Array.isArray(t) ? String(t[0]) : ''));
+}
+
+/** The layers of a Functional config in order from its one input to its one output; anything else is refused. */
+function straightChain(c: Json, where: string): KerasLayer[] {
+  if (!Array.isArray(c.layers)) throw new CheckpointError(`${where}: expected the Functional config to hold layers, got ${describeValue(c.layers)}.`);
+  const entries = c.layers.map((l, i) => ({ layer: kerasLayer(l, `layer ${i}`, where), nodes: isPlainObject(l) && Array.isArray(l.inbound_nodes) ? l.inbound_nodes : [] }));
+  const byName = new Map(entries.map((e) => [e.layer.name, e]));
+  const ins = endpoints(c.input_layers), outs = endpoints(c.output_layers);
+  if (ins.length !== 1 || outs.length !== 1) {
+    throw new ConfigError(`${where}: expected a Functional model with one input and one output (imported as Sequential), got ${ins.length} inputs and ${outs.length} outputs.`);
+  }
+  const chain: KerasLayer[] = [];
+  let at = outs[0];
+  for (let guard = 0; guard <= entries.length; guard++) {
+    const e = byName.get(at);
+    if (!e) throw new CheckpointError(`${where}: expected a layer named ${JSON.stringify(at)} in the Functional config, got none.`);
+    chain.unshift(e.layer);
+    if (at === ins[0]) break;
+    if (e.nodes.length !== 1) throw new ConfigError(`${where}: expected each layer to be called once (a straight chain), got ${e.layer.name} (${e.layer.className}) called ${e.nodes.length} times.`);
+    const from = nodeInputs(e.nodes[0]);
+    if (from.length !== 1) throw new ConfigError(`${where}: expected a straight chain from one input to one output, got ${e.layer.name} (${e.layer.className}) taking ${from.length} inputs (${from.join(', ')}).`);
+    at = from[0];
+  }
+  if (chain[0].name !== ins[0]) throw new CheckpointError(`${where}: expected the chain from the output to reach the input ${ins[0]}, got a cycle.`);
+  const off = entries.find((e) => !chain.includes(e.layer));
+  if (off) throw new ConfigError(`${where}: expected a straight chain from one input to one output, got ${off.layer.name} (${off.layer.className}) off that path (a branch).`);
+  return chain;
+}
+
+// ---------------------------------------------------------------- layers
+
+const SUPPORTED = ['InputLayer', 'Embedding', 'LSTM', 'Bidirectional', 'Dense', 'BatchNormalization', 'Dropout', 'SpatialDropout1D',
+  'Activation', 'Masking', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D', 'your attention class via customObjects'];
+
+/** The Keras activation name -> ours (hard_sigmoid by the Keras version that wrote the file). */
+function activation(v: unknown, layer: string, option: string, major: 2 | 3, where: string): string {
+  const n = typeof v === 'string' ? v : isPlainObject(v) && typeof v.class_name === 'string' ? v.class_name : isPlainObject(v) && isPlainObject(v.config) ? String(v.config.name) : v === null || v === undefined ? 'linear' : '';
+  const map: Record<string, string> = { linear: 'linear', sigmoid: 'sigmoid', tanh: 'tanh', relu: 'relu', softmax: 'softmax',
+    hard_sigmoid: major === 3 ? 'hardSigmoidKeras3' : 'hardSigmoid' };
+  const ours = map[n];
+  if (!ours) throw new ConfigError(`${where}: layer ${layer}: expected ${option} to be one of ${Object.keys(map).join(', ')}, got ${describeValue(v)}.`);
+  return ours;
+}
+
+/** Options that only shape training (regularizers, constraints): not carried over, said in the notes. */
+function trainingOnly(l: KerasLayer, notes: string[]): void {
+  for (const [k, v] of Object.entries(l.config)) {
+    if ((k.endsWith('_regularizer') || k.endsWith('_constraint')) && v !== null && v !== undefined) notes.push(`${l.name}: ${k} not imported (fit here trains without it)`);
+  }
+}
+
+function refuse(l: KerasLayer, what: string, got: unknown, where: string): never {
+  throw new ConfigError(`${where}: layer ${l.name} (${l.className}): expected ${what}, got ${describeValue(got)}.`);
+}
+
+function convertLayer(l: KerasLayer, next: KerasLayer | undefined, major: 2 | 3, opts: KerasPlanOptions, notes: string[]): PlannedLayer {
+  const { where } = opts;
+  const c = l.config;
+  const base = { name: l.name, trainable: c.trainable ?? true };
+  const out = (className: string, config: Json): PlannedLayer => ({ kerasName: l.name, kerasClass: l.className, className, config: { ...base, ...config } });
+  trainingOnly(l, notes);
+  const custom = customFor(l.className, opts.customObjects);
+  if (custom) return convertCustom(l, next, custom, where, out);
+  switch (l.className) {
+    case 'Embedding':
+      return out('Embedding', { inputDim: c.input_dim, outputDim: c.output_dim, maskZero: c.mask_zero ?? false,
+        ...(Number.isInteger(c.input_length) ? { inputLength: c.input_length } : {}) });
+    case 'LSTM': case 'CuDNNLSTM':
+      return out('LSTM', lstmConfig(l, major, where, notes));
+    case 'Bidirectional': {
+      const inner = kerasLayer(c.layer, `the layer wrapped by ${l.name}`, where);
+      if (inner.className !== 'LSTM' && inner.className !== 'CuDNNLSTM') refuse(l, 'to wrap an LSTM', inner.className, where);
+      const mode = c.merge_mode === undefined ? 'concat' : c.merge_mode;
+      if (!['concat', 'sum', 'mul', 'ave'].includes(mode as string)) refuse(l, "merge_mode 'concat', 'sum', 'mul' or 'ave'", mode, where);
+      const fwd = lstmConfig(inner, major, where, notes);
+      if (c.backward_layer !== undefined && c.backward_layer !== null) {
+        const back = kerasLayer(c.backward_layer, `the backward layer of ${l.name}`, where);
+        if (back.className !== inner.className) refuse(l, `a backward layer of class ${inner.className}`, back.className, where);
+        const bwd = lstmConfig(back, major, where, notes);
+        for (const k of Object.keys(fwd)) {
+          if (k === 'name' || k === 'goBackwards') continue;
+          if (JSON.stringify(fwd[k]) !== JSON.stringify(bwd[k])) refuse(l, `a backward layer like the forward one (${k} ${JSON.stringify(fwd[k])})`, bwd[k], where);
+        }
+      }
+      if (fwd.goBackwards) refuse(l, 'its forward layer to run forwards (go_backwards false)', true, where);
+      return out('Bidirectional', { mergeMode: mode, layer: { className: 'LSTM', config: fwd } });
+    }
+    case 'Dense':
+      return out('Dense', { units: c.units, activation: activation(c.activation, l.name, 'activation', major, where), useBias: c.use_bias ?? true });
+    case 'BatchNormalization': case 'BatchNormalizationV1': case 'BatchNormalizationV2': {
+      const axis = Array.isArray(c.axis) && c.axis.length === 1 ? c.axis[0] : c.axis ?? -1;
+      const rank = l.buildInputShape ? l.buildInputShape.length : null;
+      if (axis !== -1 && !(rank !== null && axis === rank - 1)) refuse(l, 'axis -1 (the last)', c.axis, where);
+      if (c.center === false || c.scale === false) refuse(l, 'center and scale true (gamma and beta)', { center: c.center, scale: c.scale }, where);
+      if (c.renorm === true) refuse(l, 'renorm false', true, where);
+      return out('BatchNormalization', { momentum: c.momentum ?? 0.99, epsilon: c.epsilon ?? 1e-3 });
+    }
+    case 'Dropout':
+      if (c.noise_shape !== null && c.noise_shape !== undefined) refuse(l, 'noise_shape null (use SpatialDropout1D for whole channels)', c.noise_shape, where);
+      return out('Dropout', { rate: c.rate });
+    case 'SpatialDropout1D':
+      return out('SpatialDropout1D', { rate: c.rate });
+    case 'Activation':
+      return out('Activation', { activation: activation(c.activation, l.name, 'activation', major, where) });
+    case 'Masking':
+      return out('Masking', { maskValue: c.mask_value ?? 0 });
+    case 'GlobalAveragePooling1D': case 'GlobalAvgPool1D': case 'GlobalMaxPooling1D': case 'GlobalMaxPool1D': {
+      if (c.data_format !== undefined && c.data_format !== 'channels_last') refuse(l, "data_format 'channels_last'", c.data_format, where);
+      if (c.keepdims === true) refuse(l, 'keepdims false', true, where);
+      return out(l.className.includes('Max') ? 'GlobalMaxPooling1D' : 'GlobalAveragePooling1D', {});
+    }
+    case 'Attention': case 'AdditiveAttention': case 'MultiHeadAttention':
+      throw new ConfigError(`${where}: layer ${l.name} (${l.className}): Keras's built-in ${l.className} is not this package's attention layer (e = tanh(x.W + b), softmax over time); only a custom attention class maps to it, through customObjects.`);
+    default:
+      throw new ConfigError(`${where}: layer ${l.name}: expected one of ${SUPPORTED.join(', ')}, got class ${JSON.stringify(l.className)}. A custom attention layer with weights W [F, 1] and b [T, 1] maps to ours with customObjects: { ${JSON.stringify(baseName(l.className))}: 'attention' }.`);
+  }
+}
+
+function lstmConfig(l: KerasLayer, major: 2 | 3, where: string, notes: string[]): Json {
+  const c = l.config;
+  if (c.return_state === true) refuse(l, 'return_state false', true, where);
+  if (c.stateful === true) refuse(l, 'stateful false', true, where);
+  if (c.time_major === true) refuse(l, 'time_major false', true, where);
+  for (const k of ['dropout', 'recurrent_dropout']) {
+    if (typeof c[k] === 'number' && (c[k] as number) > 0) notes.push(`${l.name}: ${k} ${c[k]} not imported (inference is the same; fit here trains without it)`);
+  }
+  const cudnn = l.className === 'CuDNNLSTM';
+  return {
+    name: l.name,
+    units: c.units,
+    activation: cudnn ? 'tanh' : activation(c.activation ?? 'tanh', l.name, 'activation', major, where),
+    recurrentActivation: cudnn ? 'sigmoid' : activation(c.recurrent_activation ?? 'sigmoid', l.name, 'recurrent_activation', major, where),
+    useBias: c.use_bias ?? true,
+    unitForgetBias: c.unit_forget_bias ?? true,
+    returnSequences: c.return_sequences ?? false,
+    goBackwards: c.go_backwards ?? false,
+  };
+}
+
+// ---------------------------------------------------------------- custom attention
+
+/** 'Custom>AttentionLayer' and 'my_package>AttentionLayer' -> 'AttentionLayer'. */
+function baseName(className: string): string { return className.slice(className.lastIndexOf('>') + 1); }
+
+function customFor(className: string, objects: Record<string, CustomObject> | undefined): { layer: string; returnSequences?: boolean } | null {
+  if (!objects) return null;
+  const hit = objects[className] ?? objects[baseName(className)];
+  if (hit === undefined) return null;
+  return typeof hit === 'string' ? { layer: hit } : hit;
+}
+
+/** Our attention from a custom class: pooling from the long form, else from the shapes the file records. */
+function convertCustom(l: KerasLayer, next: KerasLayer | undefined, custom: { layer: string; returnSequences?: boolean }, where: string,
+  out: (className: string, config: Json) => PlannedLayer): PlannedLayer {
+  if (custom.layer !== 'attention') {
+    throw new ConfigError(`${where}: customObjects: expected ${JSON.stringify(l.className)} to map to 'attention' (the only layer a custom class can become), got ${JSON.stringify(custom.layer)}.`);
+  }
+  let rs = custom.returnSequences;
+  if (rs === undefined && typeof l.config.return_sequences === 'boolean') rs = l.config.return_sequences;
+  if (rs === undefined && next?.buildInputShape) rs = next.buildInputShape.length === 3;
+  if (rs === undefined && next && ['LSTM', 'Bidirectional', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D', 'GlobalAvgPool1D', 'GlobalMaxPool1D', 'SpatialDropout1D'].includes(next.className)) rs = true;
+  if (rs === undefined) {
+    throw new ConfigError(`${where}: layer ${l.name} (${l.className}): expected to know whether it returns sequences (x * a, [batch, T, F]) or pools (sum over time, [batch, F]), got nothing in the file that tells. Say it in customObjects: { ${JSON.stringify(baseName(l.className))}: { layer: 'attention', returnSequences: false } }.`);
+  }
+  return out('Attention', { returnSequences: rs });
+}

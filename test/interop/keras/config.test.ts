@@ -1,0 +1,96 @@
+// Keras model configs (Keras 2 and Keras 3 forms, Sequential and Functional) -> our Sequential config: what carries
+// over, what is refused and how the messages read.
+import { describe, it, expect } from 'vitest';
+import { planKerasModel, type KerasPlanOptions } from '../../../src/interop/keras/config.js';
+import { ConfigError, Sequential } from '../../../src/index.js';
+
+const K2: KerasPlanOptions = { kerasVersion: '2.15.0', where: 'loadKerasModel', customObjects: { AttentionLayer: 'attention' } };
+const K3: KerasPlanOptions = { ...K2, kerasVersion: '3.3.3' };
+
+const k2 = (class_name: string, config: Record<string, unknown>) => ({ class_name, config });
+const k3 = (class_name: string, config: Record<string, unknown>, input_shape?: (number | null)[]) =>
+  ({ module: 'keras.layers', class_name, config, registered_name: null, ...(input_shape ? { build_config: { input_shape } } : {}) });
+
+const keras2Sequential = { class_name: 'Sequential', config: { name: 'clf', layers: [
+  k2('InputLayer', { batch_input_shape: [null, 10], dtype: 'float32', sparse: false, ragged: false, name: 'embedding_input' }),
+  k2('Embedding', { name: 'embedding', trainable: true, batch_input_shape: [null, 10], input_dim: 20, output_dim: 8, mask_zero: true, input_length: 10, embeddings_regularizer: { class_name: 'L2', config: { l2: 0.01 } } }),
+  k2('Bidirectional', { name: 'bidirectional', trainable: true, merge_mode: 'concat', layer: k2('LSTM', { name: 'lstm', units: 4, activation: 'tanh', recurrent_activation: 'hard_sigmoid', use_bias: true, return_sequences: true, go_backwards: false, dropout: 0.2, recurrent_dropout: 0 }) }),
+  { class_name: 'Custom>AttentionLayer', config: { name: 'attention_layer', trainable: true } },
+  k2('Dense', { name: 'dense', trainable: true, units: 1, activation: 'sigmoid', use_bias: true }),
+] } };
+
+describe('planKerasModel', () => {
+  it('turns a Keras 2 Sequential into ours, hard_sigmoid as Keras 2 computes it, and notes what only shaped training', () => {
+    const plan = planKerasModel(keras2Sequential, { ...K2, customObjects: { AttentionLayer: { layer: 'attention', returnSequences: false } } });
+    expect(plan.inputShape).toEqual([10]);
+    expect(plan.model.config.layers.map((l) => l.className)).toEqual(['Embedding', 'Bidirectional', 'Attention', 'Dense']);
+    expect(plan.model.config.layers[0].config).toEqual({ name: 'embedding', trainable: true, inputDim: 20, outputDim: 8, maskZero: true, inputLength: 10 });
+    const lstm = (plan.model.config.layers[1].config.layer as { config: Record<string, unknown> }).config;
+    expect(lstm.recurrentActivation).toBe('hardSigmoid');
+    expect(plan.model.config.layers[2].config.returnSequences).toBe(false);
+    expect(plan.notes).toEqual(['embedding: embeddings_regularizer not imported (fit here trains without it)', 'lstm: dropout 0.2 not imported (inference is the same; fit here trains without it)']);
+    const m = Sequential.fromConfig(plan.model);
+    expect(m.weightNames).toEqual(['embedding/embeddings', 'bidirectional/forward_lstm/kernel', 'bidirectional/forward_lstm/recurrent_kernel', 'bidirectional/forward_lstm/bias',
+      'bidirectional/backward_lstm/kernel', 'bidirectional/backward_lstm/recurrent_kernel', 'bidirectional/backward_lstm/bias', 'attention_layer/W', 'attention_layer/b', 'dense/kernel', 'dense/bias']);
+  });
+
+  it('reads Keras 3: InputLayer batch_shape, hard_sigmoid as relu6(x + 3) / 6, pooling inferred from the next layer\'s build shape', () => {
+    const cfg = { module: 'keras', class_name: 'Sequential', config: { name: 'sequential', layers: [
+      k3('InputLayer', { batch_shape: [null, 7], dtype: 'int32', sparse: false, name: 'input_layer' }),
+      k3('Embedding', { name: 'embedding', input_dim: 20, output_dim: 8, mask_zero: false }, [null, 7]),
+      k3('LSTM', { name: 'lstm', units: 4, activation: 'tanh', recurrent_activation: 'hard_sigmoid', return_sequences: true }, [null, 7, 8]),
+      { module: null, class_name: 'AttentionLayer', registered_name: 'Custom>AttentionLayer', config: { name: 'att', trainable: true }, build_config: { input_shape: [null, 7, 4] } },
+      k3('Dense', { name: 'dense', units: 1, activation: 'sigmoid' }, [null, 4]),
+    ] } };
+    const plan = planKerasModel(cfg, K3);
+    expect(plan.inputShape).toEqual([7]);
+    expect(plan.model.config.layers[0].config.inputLength).toBe(7);
+    expect(plan.model.config.layers[1].config.recurrentActivation).toBe('hardSigmoidKeras3');
+    expect(plan.model.config.layers[2].config.returnSequences).toBe(false);
+  });
+
+  it('imports a Functional straight chain (Keras 2 and Keras 3 node forms) as a Sequential', () => {
+    const k2f = { class_name: 'Functional', config: { name: 'model', layers: [
+      { class_name: 'InputLayer', name: 'ids', config: { batch_input_shape: [null, 5], name: 'ids' }, inbound_nodes: [] },
+      { class_name: 'Embedding', name: 'emb', config: { name: 'emb', input_dim: 9, output_dim: 3 }, inbound_nodes: [[['ids', 0, 0, {}]]] },
+      { class_name: 'LSTM', name: 'lstm', config: { name: 'lstm', units: 2 }, inbound_nodes: [[['emb', 0, 0, {}]]] },
+      { class_name: 'Dense', name: 'out', config: { name: 'out', units: 1, activation: 'sigmoid' }, inbound_nodes: [[['lstm', 0, 0, {}]]] },
+    ], input_layers: [['ids', 0, 0]], output_layers: [['out', 0, 0]] } };
+    expect(planKerasModel(k2f, K2).model.config.layers.map((l) => l.config.name)).toEqual(['emb', 'lstm', 'out']);
+    const t = (name: string) => ({ class_name: '__keras_tensor__', config: { shape: [null, 5], dtype: 'float32', keras_history: [name, 0, 0] } });
+    const k3f = { module: 'keras', class_name: 'Functional', config: { name: 'f', layers: [
+      { module: 'keras.layers', class_name: 'InputLayer', name: 'ids', config: { batch_shape: [null, 5], name: 'ids' }, inbound_nodes: [] },
+      { module: 'keras.layers', class_name: 'Dense', name: 'out', config: { name: 'out', units: 1 }, inbound_nodes: [{ args: [t('mid')], kwargs: {} }] },
+      { module: 'keras.layers', class_name: 'Dense', name: 'mid', config: { name: 'mid', units: 3, activation: 'relu' }, inbound_nodes: [{ args: [t('ids')], kwargs: {} }] },
+    ], input_layers: ['ids', 0, 0], output_layers: ['out', 0, 0] } };
+    const plan = planKerasModel(k3f, K3);
+    expect(plan.model.config.layers.map((l) => l.config.name)).toEqual(['mid', 'out']);
+    expect(plan.model.config.layers[0].config.inputShape).toEqual([5]);
+  });
+
+  it('refuses what it cannot take, naming the layer, what it expected and what it found', () => {
+    const branch = { class_name: 'Functional', config: { name: 'm', layers: [
+      { class_name: 'InputLayer', name: 'in', config: { batch_input_shape: [null, 4], name: 'in' }, inbound_nodes: [] },
+      { class_name: 'Dense', name: 'a', config: { name: 'a', units: 2 }, inbound_nodes: [[['in', 0, 0, {}]]] },
+      { class_name: 'Dense', name: 'b', config: { name: 'b', units: 2 }, inbound_nodes: [[['in', 0, 0, {}]]] },
+      { class_name: 'Concatenate', name: 'cat', config: { name: 'cat' }, inbound_nodes: [[['a', 0, 0, {}], ['b', 0, 0, {}]]] },
+    ], input_layers: [['in', 0, 0]], output_layers: [['cat', 0, 0]] } };
+    const cases: [unknown, RegExp][] = [
+      [branch, /expected a straight chain from one input to one output, got cat \(Concatenate\) taking 2 inputs \(a, b\)/],
+      [{ class_name: 'Sequential', config: { layers: [k2('Attention', { name: 'att' })] } }, /layer att \(Attention\): Keras's built-in Attention is not this package's attention layer/],
+      [{ class_name: 'Sequential', config: { layers: [k2('GRU', { name: 'gru', units: 3 })] } }, /layer gru: expected one of InputLayer, Embedding, .*got class "GRU"/],
+      [{ class_name: 'Sequential', config: { layers: [k2('LSTM', { name: 'l', units: 3, return_state: true })] } }, /layer l \(LSTM\): expected return_state false, got true/],
+      [{ class_name: 'Sequential', config: { layers: [k2('Dense', { name: 'd', units: 3, activation: 'swish' })] } }, /layer d: expected activation to be one of linear, sigmoid, tanh, relu, softmax, hard_sigmoid, got "swish"/],
+      [{ class_name: 'Sequential', config: { layers: [k2('BatchNormalization', { name: 'bn', axis: 1, center: true, scale: true })] } }, /layer bn \(BatchNormalization\): expected axis -1 \(the last\), got 1/],
+      [{ class_name: 'Sequential', config: { layers: [{ class_name: 'MyAttention', config: { name: 'my' } }] } }, /customObjects: \{ "MyAttention": 'attention' \}/],
+      [{ class_name: 'Sequential', config: { layers: [{ class_name: 'Custom>AttentionLayer', config: { name: 'att' } }, k2('Dense', { name: 'd', units: 1 })] } }, /layer att \(Custom>AttentionLayer\): expected to know whether it returns sequences .* returnSequences: false/],
+      [{ class_name: 'MyModel', config: {} }, /expected a Sequential or Functional model, got class "MyModel"/],
+    ];
+    for (const [cfg, re] of cases) {
+      let err: unknown = null;
+      try { planKerasModel(cfg, K2); } catch (e) { err = e; }
+      expect(err, re.source).toBeInstanceOf(ConfigError);
+      expect((err as Error).message, re.source).toMatch(re);
+    }
+  });
+});
