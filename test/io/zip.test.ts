@@ -50,7 +50,15 @@ describe('openZip', () => {
   it('computes CRC-32 as zip does', () => {
     expect(crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
     expect(crc32(new Uint8Array(0))).toBe(0);
-    for (const n of [1, 3, 4, 5, 17]) expect(crc32(PAYLOAD.subarray(0, n))).toBe(crc32(Uint8Array.from(PAYLOAD.subarray(0, n))));
+    // against the bitwise definition, at every alignment and around the 8-byte steps
+    const bitwise = (x: Uint8Array) => {
+      let c = ~0;
+      for (const v of x) { c ^= v; for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1; }
+      return ~c >>> 0;
+    };
+    for (let off = 0; off < 8; off++) {
+      for (const n of [0, 1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 100]) expect(crc32(PAYLOAD.subarray(off, off + n)), `${off}+${n}`).toBe(bitwise(PAYLOAD.subarray(off, off + n)));
+    }
   });
 
   it('names the missing entry and lists what is there', () => {
