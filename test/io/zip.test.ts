@@ -4,7 +4,8 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { CheckpointError, ConfigError } from '../../src/errors.js';
-import { openZip, crc32 } from '../../src/io/zip.js';
+import { openZip, openZipSource, crc32 } from '../../src/io/zip.js';
+import { openSource } from '../../src/io/sources.js';
 
 const DIR = new URL('../fixtures/io/', import.meta.url);
 const load = (name: string) => new Uint8Array(readFileSync(new URL(name, DIR)));
@@ -45,6 +46,33 @@ describe('openZip', () => {
       expect([b.byteOffset, b.buffer.byteLength]).toEqual([0, 2048]); // jsfive needs the file at offset 0
     }
     expect(z.read('empty').length).toBe(0);
+  });
+
+  it('reads the same from a source at offsets (path, bytes) or, for a stream, whole; only what is asked for', async () => {
+    const path = new URL('archive.zip', DIR);
+    const bytes = load('archive.zip');
+    const stream = new ReadableStream<Uint8Array>({ start(c) { for (let i = 0; i < bytes.length; i += 100) c.enqueue(bytes.slice(i, i + 100)); c.close(); } });
+    for (const src of [await openSource(path, 'x'), await openSource(bytes, 'x'), await openSource(stream, 'x')]) {
+      const z = await openZipSource(src, 'x');
+      expect(z.names).toEqual(openZip(bytes, 'x').names);
+      expect(await z.readText('config.json')).toBe(MANIFEST.text);
+      const w = await z.read('model.weights.h5');
+      expect(w).toEqual(PAYLOAD);
+      expect([w.byteOffset, w.buffer.byteLength]).toEqual([0, 2048]);
+      await expect(z.read('nope')).rejects.toThrow(/^x: expected an entry "nope" in the archive, got none/);
+    }
+    // what is read from a source at offsets: the tail, the directory, two pieces of each local header, one entry
+    const src = await openSource(bytes, 'x');
+    const reads: [number, number][] = [];
+    const spy = { ...src, read: (o: number, n: number) => { reads.push([o, n]); return src.read!(o, n); } };
+    const z = await openZipSource(spy, 'x');
+    expect(reads.length).toBe(2 + 2 * z.names.length);
+    reads.length = 0;
+    await z.read('model.weights.h5');
+    expect(reads).toEqual([[expect.any(Number), 2048]]);
+    const e = await openZipSource(await openSource(load('zip64.zip'), 'x'), 'x').catch((x) => x);
+    expect(e).toBeInstanceOf(CheckpointError);
+    expect(e.message).toMatch(/^x: expected a zip archive without ZIP64 records/);
   });
 
   it('computes CRC-32 as zip does', () => {
@@ -122,6 +150,27 @@ describe('openZip', () => {
       const e = errorOf(() => { const z = openZip(b.subarray(0, cut), 'x'); z.names.forEach((n) => z.read(n)); });
       expect(e, `cut at ${cut}`).toBeInstanceOf(CheckpointError);
       if (cut > 4) expect(e.message).toMatch(/^x: expected a zip archive, got a zip archive whose end record is missing \(truncated\)\.$|^x: expected .+\.$/);
+    }
+  });
+
+  it('refuses every truncation and flipped byte the same way when reading from a source at offsets', async () => {
+    const b = load('archive.zip');
+    const viaSource = async (m: Uint8Array) => {
+      const z = await openZipSource(await openSource(m, 'x'), 'x');
+      for (const n of z.names) await z.read(n);
+    };
+    for (let cut = 0; cut < b.length; cut += 3) {
+      const e = await viaSource(b.subarray(0, cut)).then(() => null, (x) => x);
+      expect(e, `cut at ${cut}`).toBeInstanceOf(CheckpointError);
+    }
+    let seed = 11;
+    const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    for (let trial = 0; trial < 300; trial++) {
+      const m = b.slice();
+      for (let k = 0; k < 3; k++) m[Math.floor(rand() * m.length)] = Math.floor(rand() * 256);
+      const memory = (() => { try { const z = openZip(m, 'x'); z.names.forEach((n) => z.read(n)); return 'ok'; } catch (e) { return (e as Error).message; } })();
+      const source = await viaSource(m).then(() => 'ok', (e) => (e instanceof CheckpointError ? e.message : `not a CheckpointError: ${e}`));
+      expect(source, `trial ${trial}`).toBe(memory);
     }
   });
 
