@@ -1,38 +1,50 @@
 // Throughput and memory of the Keras-import byte path (not part of `npm run bench`): a 100 MB contiguous float32
-// dataset read from an .h5 (openHdf5 + readFloat32Into) and from a .keras zip (openZip + read + openHdf5 +
-// readFloat32Into), each in a fresh process: time, MB/s (first into fresh pages, then again into the same ones), and
+// dataset read from an .h5 (openHdf5 + readFloat32Into), from a .keras zip read whole (openZip + read + openHdf5 +
+// readFloat32Into) and from the .keras path at offsets (openZipSource instead of openZip), each in a fresh process: time, MB/s (first into fresh pages, then again into the same ones), and
 // peak RSS above the process's baseline, as a multiple of the file's size. Checks probed values first. Inputs (not committed):
 //   /usr/bin/python3 test/fixtures/io/generate_hdf5.py --big /tmp 100
 //   npx tsx bench/io-read.ts /tmp
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openHdf5 } from '../src/io/hdf5.js';
-import { openZip } from '../src/io/zip.js';
+import { openZip, openZipSource } from '../src/io/zip.js';
+import { openSource } from '../src/io/sources.js';
 
 const [dir = '/tmp', only] = process.argv.slice(2);
 const spec = JSON.parse(readFileSync(join(dir, 'big.json'), 'utf8')) as { path: string; shape: number[]; offset: number; probe: Record<string, number> };
 
-function once(kind: 'h5' | 'keras'): Record<string, number | string> {
+async function once(kind: 'h5' | 'keras' | 'keras-source'): Promise<Record<string, number | string>> {
   const mb = (x: number) => x / 2 ** 20;
   const rss0 = process.memoryUsage().rss;
   let peak = rss0;
   const sample = () => { peak = Math.max(peak, process.memoryUsage().rss); };
   const t0 = performance.now();
-  const buf = readFileSync(join(dir, kind === 'h5' ? 'big.h5' : 'big.keras'));
+  const path = join(dir, kind === 'h5' ? 'big.h5' : 'big.keras');
+  const fileBytes = statSync(path).size;
+  let h5: Uint8Array;
+  let t1: number;
+  if (kind === 'keras-source') {
+    // only the directory and the entry are read: the archive is never in memory whole
+    t1 = performance.now();
+    const z = await openZipSource(await openSource(path, 'bench'), 'bench');
+    JSON.parse(await z.readText('config.json'));
+    h5 = await z.read('model.weights.h5');
+  } else {
+  const buf = readFileSync(path);
   let file: Uint8Array | null = new Uint8Array(buf.buffer, buf.byteOffset, buf.length); // a view: no copy
-  const fileBytes = file.length;
   sample();
-  const t1 = performance.now();
-  let h5 = file;
+  t1 = performance.now();
+  h5 = file;
   if (kind === 'keras') {
     const z = openZip(file, 'bench');
     JSON.parse(z.readText('config.json'));
     h5 = z.read('model.weights.h5');
-    file = null; // the archive's bytes can go: the entry has a buffer of its own
-    sample();
+    file = null; // the archive's bytes can go: the entry has a buffer of its own (but nothing collects them yet)
   }
+  }
+  sample();
   const ds = openHdf5(h5, 'bench').dataset(spec.path);
   if ((ds.layout as { offset: number }).offset !== spec.offset) throw new Error(`expected the data at ${spec.offset}, got ${JSON.stringify(ds.layout)}`);
   const dst = new Float32Array(ds.size);
@@ -55,11 +67,11 @@ function once(kind: 'h5' | 'keras'): Record<string, number | string> {
   };
 }
 
-if (only === 'h5' || only === 'keras') {
-  console.log(JSON.stringify(once(only)));
+if (only === 'h5' || only === 'keras' || only === 'keras-source') {
+  console.log(JSON.stringify(await once(only)));
 } else {
   const self = fileURLToPath(import.meta.url);
-  for (const kind of ['h5', 'keras']) {
+  for (const kind of ['h5', 'keras', 'keras-source']) {
     for (let run = 0; run < 3; run++) {
       const out = execFileSync(process.execPath, ['--import', 'tsx', self, dir, kind], { encoding: 'utf8' });
       console.log(out.trim());
