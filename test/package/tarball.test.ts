@@ -1,6 +1,6 @@
 // What users install: `npm pack` of this repository, installed into an empty project (offline), loads through its
-// public entry, trains and predicts, exposes the Wasm files and the bin, and carries nothing but dist/src, the cores
-// and the README.
+// public entry, trains and predicts, exposes the Wasm files and the bin, brings its runtime dependencies (jsfive,
+// fflate), and carries nothing but dist/src, the cores and the README.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
@@ -60,6 +60,22 @@ describe('the packed tarball', () => {
     expect(existsSync(fileURLToPath(r.wasm))).toBe(true);
     expect(r.wasm).toMatch(/node_modules\/bilstm-attn\/build\/bilstm\.wasm$/);
     expect(existsSync(fileURLToPath(r.mt))).toBe(true);
+  });
+
+  it('installs its runtime dependencies, which the HDF5 and zip readers load from the installed package', () => {
+    const fixtures = join(ROOT, 'test/fixtures/io');
+    const script = `
+      import { openHdf5 } from './node_modules/bilstm-attn/dist/src/io/hdf5.js';
+      import { openZip } from './node_modules/bilstm-attn/dist/src/io/zip.js';
+      import { readFileSync } from 'node:fs';
+      const f = openHdf5(new Uint8Array(readFileSync(${JSON.stringify(join(fixtures, 'basic.h5'))})), 'x');
+      const z = openZip(new Uint8Array(readFileSync(${JSON.stringify(join(fixtures, 'archive.zip'))})), 'x');
+      console.log(JSON.stringify({ gzip: Array.from(f.dataset('chunked/gzip').readFloat32().subarray(0, 2)), config: z.readText('config.json').length }));`;
+    writeFileSync(join(dir, 'io.mjs'), script);
+    const r = JSON.parse(execFileSync(process.execPath, ['io.mjs'], { cwd: dir, encoding: 'utf8' }));
+    expect(r).toEqual({ gzip: [-2.125, -2], config: 53 });
+    expect(existsSync(join(dir, 'node_modules/jsfive/package.json'))).toBe(true);
+    expect(existsSync(join(dir, 'node_modules/fflate/package.json'))).toBe(true);
   });
 
   it('installs the bin', () => {
