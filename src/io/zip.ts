@@ -1,5 +1,5 @@
 // Zip archives as bytes, knowing nothing of models: the central directory walked and checked here, entries inflated
-// by fflate and checked against their CRC-32. ZIP64, encryption, split archives and methods other than stored and
+// by fflate and checked against their CRC-32. Archives that need ZIP64, encryption, split archives and methods other than stored and
 // deflated are refused by name. Every failure is a CheckpointError naming the entry.
 import { Inflate, strFromU8 } from 'fflate';
 import { CheckpointError, ConfigError } from '../errors.js';
@@ -161,7 +161,8 @@ function* directory(total: number, where: string): Generator<[number, number], L
     if (start > cdOffset) throw badLocal();
     const lNameExtra = yield [local + 30, lNameLen + lExtraLen];
     if (!equalBytes(lNameExtra.subarray(0, lNameLen), rawName)) throw fail(`the local header of ${label} to carry the same name`, 'a different one (a corrupt or tampered archive)');
-    if (hasZip64Extra(lNameExtra.subarray(lNameLen))) throw zip64(`${label} whose local header has ZIP64 sizes (Python's force_zip64=True)`);
+    // A ZIP64 record only in the local header (Python's force_zip64=True) is harmless: the central directory's 32-bit
+    // sizes, read above, are the ones used.
     if (end > cdOffset) throw fail(`the ${csize} bytes of ${label} to end before the central directory at byte ${cdOffset}`, `an end at byte ${end} (a truncated or corrupt archive)`);
     if (method === 0 && csize !== size) throw fail(`stored ${label} to be as large in the archive as extracted`, `${csize} and ${size} bytes`);
     if (method === 8 && size > csize * MAX_DEFLATE_RATIO + 1024) throw fail(`deflated ${label} to claim at most ${MAX_DEFLATE_RATIO}x its ${csize} compressed bytes`, `${size} bytes`);
