@@ -65,12 +65,15 @@ export function planKerasModel(modelConfig: unknown, opts: KerasPlanOptions): Ke
   const notes: string[] = [];
   let inputShape: (number | null)[] | null = null;
   const planned: PlannedLayer[] = [];
+  // the rank (batch axis included) of what reaches each layer, where known: Keras 2 records no shapes but BatchNormalization's axis may be a number
+  let rank: number | null = null;
   chain.forEach((l, i) => {
     const c = l.config;
     if (l.className === 'InputLayer') {
       if (i !== 0) throw new ConfigError(`${where}: expected an InputLayer only first, got ${l.name} at position ${i}.`);
       if (c.sparse === true || c.ragged === true) throw new ConfigError(`${where}: layer ${l.name} (InputLayer): expected dense input, got ${c.sparse ? 'sparse' : 'ragged'}.`);
       inputShape = batchShape(c, l.name, where);
+      rank = inputShape.length + 1;
       return;
     }
     if (i === 0 || (i === 1 && chain[0].className === 'InputLayer' && inputShape === null)) {
@@ -78,7 +81,9 @@ export function planKerasModel(modelConfig: unknown, opts: KerasPlanOptions): Ke
       if (declared) inputShape = declared;
     }
     const next = chain[i + 1];
-    planned.push(convertLayer(l, next, major, opts, notes));
+    const p = convertLayer(l, next, major, opts, notes, rank);
+    planned.push(p);
+    rank = rankAfter(p, rank);
   });
   if (planned.length === 0) throw new ConfigError(`${where}: expected at least one layer besides the input, got none.`);
   // Keras 2 Embedding records its length as input_length, not as a batch shape
@@ -195,7 +200,20 @@ function refuse(l: KerasLayer, what: string, got: unknown, where: string): never
   throw new ConfigError(`${where}: layer ${l.name} (${l.className}): expected ${what}, got ${describeValue(got)}.`);
 }
 
-function convertLayer(l: KerasLayer, next: KerasLayer | undefined, major: 2 | 3, opts: KerasPlanOptions, notes: string[]): PlannedLayer {
+/** The rank of a layer's output, from the rank of its input (null: unknown). */
+function rankAfter(p: PlannedLayer, rank: number | null): number | null {
+  const c = p.config as Record<string, any>;
+  switch (p.className) {
+    case 'Embedding': return 3;
+    case 'LSTM': return c.returnSequences ? 3 : 2;
+    case 'Bidirectional': return c.layer.config.returnSequences ? 3 : 2;
+    case 'Attention': return c.returnSequences ? 3 : 2;
+    case 'GlobalAveragePooling1D': case 'GlobalMaxPooling1D': return 2;
+    default: return rank;
+  }
+}
+
+function convertLayer(l: KerasLayer, next: KerasLayer | undefined, major: 2 | 3, opts: KerasPlanOptions, notes: string[], inRank: number | null): PlannedLayer {
   const { where } = opts;
   const c = l.config;
   const base = { name: l.name, trainable: c.trainable ?? true };
@@ -207,11 +225,13 @@ function convertLayer(l: KerasLayer, next: KerasLayer | undefined, major: 2 | 3,
     case 'Embedding':
       return out('Embedding', { inputDim: c.input_dim, outputDim: c.output_dim, maskZero: c.mask_zero ?? false,
         ...(Number.isInteger(c.input_length) ? { inputLength: c.input_length } : {}) });
-    case 'LSTM': case 'CuDNNLSTM':
+    case 'LSTM':
       return out('LSTM', lstmConfig(l, major, where, notes));
+    case 'CuDNNLSTM':
+      throw new ConfigError(`${where}: layer ${l.name} (CuDNNLSTM): expected LSTM, got CuDNNLSTM, whose weights use cuDNN's layout; not supported yet. In Keras, rebuild the model with LSTM(..., recurrent_activation='sigmoid'), load_weights (Keras converts them) and save again.`);
     case 'Bidirectional': {
       const inner = kerasLayer(c.layer, `the layer wrapped by ${l.name}`, where);
-      if (inner.className !== 'LSTM' && inner.className !== 'CuDNNLSTM') refuse(l, 'to wrap an LSTM', inner.className, where);
+      if (inner.className !== 'LSTM') refuse(l, 'to wrap an LSTM (CuDNNLSTM weights use cuDNN\'s layout: not supported yet)', inner.className, where);
       const mode = c.merge_mode === undefined ? 'concat' : c.merge_mode;
       if (!['concat', 'sum', 'mul', 'ave'].includes(mode as string)) refuse(l, "merge_mode 'concat', 'sum', 'mul' or 'ave'", mode, where);
       const fwd = lstmConfig(inner, major, where, notes);
@@ -231,7 +251,7 @@ function convertLayer(l: KerasLayer, next: KerasLayer | undefined, major: 2 | 3,
       return out('Dense', { units: c.units, activation: activation(c.activation, l.name, 'activation', major, where), useBias: c.use_bias ?? true });
     case 'BatchNormalization': case 'BatchNormalizationV1': case 'BatchNormalizationV2': {
       const axis = Array.isArray(c.axis) && c.axis.length === 1 ? c.axis[0] : c.axis ?? -1;
-      const rank = l.buildInputShape ? l.buildInputShape.length : null;
+      const rank = l.buildInputShape ? l.buildInputShape.length : inRank;
       if (axis !== -1 && !(rank !== null && axis === rank - 1)) refuse(l, 'axis -1 (the last)', c.axis, where);
       if (c.center === false || c.scale === false) refuse(l, 'center and scale true (gamma and beta)', { center: c.center, scale: c.scale }, where);
       if (c.renorm === true) refuse(l, 'renorm false', true, where);
@@ -266,12 +286,11 @@ function lstmConfig(l: KerasLayer, major: 2 | 3, where: string, notes: string[])
   for (const k of ['dropout', 'recurrent_dropout']) {
     if (typeof c[k] === 'number' && (c[k] as number) > 0) notes.push(`${l.name}: ${k} ${c[k]} not imported (inference is the same; fit here trains without it)`);
   }
-  const cudnn = l.className === 'CuDNNLSTM';
   return {
     name: l.name,
     units: c.units,
-    activation: cudnn ? 'tanh' : activation(c.activation ?? 'tanh', l.name, 'activation', major, where),
-    recurrentActivation: cudnn ? 'sigmoid' : activation(c.recurrent_activation ?? 'sigmoid', l.name, 'recurrent_activation', major, where),
+    activation: activation(c.activation ?? 'tanh', l.name, 'activation', major, where),
+    recurrentActivation: activation(c.recurrent_activation ?? 'sigmoid', l.name, 'recurrent_activation', major, where),
     useBias: c.use_bias ?? true,
     unitForgetBias: c.unit_forget_bias ?? true,
     returnSequences: c.return_sequences ?? false,

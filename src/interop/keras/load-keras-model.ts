@@ -1,0 +1,222 @@
+// loadKerasModel and loadKerasWeights: a Keras .h5 / .keras file into a normal Sequential (summary, predict, fit, save).
+// The config becomes our model (config.ts); weights are matched layer by layer in the file's order and by shape, never
+// by name alone, and read straight into the model's memory; the training config becomes compile() when we can.
+import { readKerasFile, storeKey, type KerasFile } from './files.js';
+import { planKerasModel, type CustomObject, type KerasPlan } from './config.js';
+import { Sequential } from '../../model/sequential.js';
+import type { SourceOptions } from '../../io/sources.js';
+import type { Hdf5Dataset } from '../../io/hdf5.js';
+import { BilstmError, CheckpointError, ConfigError, describeValue, isPlainObject } from '../../errors.js';
+
+export interface LoadKerasOptions extends SourceOptions {
+  /** The file's custom classes -> ours: { AttentionLayer: 'attention' } or { AttentionLayer: { layer: 'attention', returnSequences: false } }. */
+  customObjects?: Record<string, CustomObject>;
+}
+
+/** A region of our model's memory a file dataset goes to. */
+interface Target { name: string; shape: number[]; ptr: number }
+
+/**
+ * Imports a Keras model: Keras 2 / tf.keras HDF5 (`model.save('m.h5')`), Keras 3 `.keras` (and tf.keras 2.13-2.15's),
+ * and the legacy .h5 Keras 3 still writes. Sequential models, and Functional ones that are a straight chain.
+ */
+export async function loadKerasModel(source: unknown, options: LoadKerasOptions = {}): Promise<Sequential> {
+  const where = 'loadKerasModel';
+  const { customObjects, ...sourceOptions } = checkOptions(options, where);
+  const file = await readKerasFile(source, sourceOptions, where);
+  if (file.modelConfig === null) {
+    throw new CheckpointError(`${where}: expected a model file (with its config), got a weights-only file (save_weights). Build the model and call loadKerasWeights(model, source).`);
+  }
+  const plan = planKerasModel(file.modelConfig, { kerasVersion: file.kerasVersion, customObjects, where });
+  const model = build(plan, where);
+  let ok = false;
+  try {
+    fixAttentionLength(plan, model, file, where);
+    const { regions, view } = model.prepareLoad(false);
+    assign(plan, file, model, regions, view, where);
+    compileFrom(file, model, plan.notes);
+    model.metadata = { createdBy: `keras ${file.kerasVersion}`, userDefinedMetadata: { kerasImport: { format: file.kind, kerasVersion: file.kerasVersion, notes: plan.notes } } };
+    ok = true;
+    return model;
+  } catch (e) {
+    throw asImportError(e, where);
+  } finally {
+    if (!ok) model.releaseMemory();
+  }
+}
+
+/**
+ * Loads weights saved with Keras's save_weights (.h5 of Keras 2 / tf.keras, Keras 3 .weights.h5) into a model built
+ * like the one that saved them: matched by layer order and shape. All or nothing: on any mismatch the model is as it was.
+ */
+export async function loadKerasWeights(model: Sequential, source: unknown, options: SourceOptions = {}): Promise<void> {
+  const where = 'loadKerasWeights';
+  if (!(model instanceof Sequential)) throw new ConfigError(`${where}: expected a Sequential model, got ${describeValue(model)}.`);
+  const file = await readKerasFile(source, options, where);
+  const plan: KerasPlan = {
+    model: model.getConfig() as KerasPlan['model'],
+    layers: model.layers.map((l) => ({ kerasName: l.name, kerasClass: kerasClassOf(l.className), className: l.className, config: l.getConfig() })),
+    inputShape: null,
+    notes: [],
+  };
+  // weights first into copies, then set at once: a mismatch leaves the model unchanged
+  const values = model.getWeights();
+  const regions = values.map((v, i) => ({ name: model.weightNames[i], shape: v.shape, ptr: i }));
+  try {
+    assign(plan, file, model, regions, null, where, (t) => values[t.ptr].data);
+  } catch (e) {
+    throw asImportError(e, where);
+  }
+  model.setWeights(values);
+}
+
+function checkOptions(o: unknown, where: string): LoadKerasOptions {
+  if (!isPlainObject(o)) throw new ConfigError(`${where}: expected options { customObjects, onProgress, signal }, got ${describeValue(o)}.`);
+  const extra = Object.keys(o).find((k) => !['customObjects', 'onProgress', 'signal'].includes(k));
+  if (extra !== undefined) throw new ConfigError(`${where}: expected options among customObjects, onProgress, signal, got ${JSON.stringify(extra)}.`);
+  if (o.customObjects !== undefined && !isPlainObject(o.customObjects)) throw new ConfigError(`${where}: expected customObjects to be an object { ClassName: 'attention' }, got ${describeValue(o.customObjects)}.`);
+  return o as LoadKerasOptions;
+}
+
+/** Errors of ours from building pass as they are; anything else from a file is a CheckpointError. */
+function asImportError(e: unknown, where: string): unknown {
+  if (e instanceof BilstmError) return e;
+  return new CheckpointError(`${where}: expected a readable Keras file, got an error reading it: ${e instanceof Error ? e.message : String(e)}`);
+}
+
+function build(plan: KerasPlan, where: string): Sequential {
+  try {
+    return Sequential.fromConfig(plan.model);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new ConfigError(`${where}: the file's model cannot be built here: ${e.message}`);
+    throw e;
+  }
+}
+
+/** The Keras class our layer came from (for a weights-only file keyed by class). */
+function kerasClassOf(className: string): string {
+  return className === 'Attention' ? 'AttentionLayer' : className;
+}
+
+/** Our attention needs a fixed length: when the file leaves it free, its b [T, 1] says it. */
+function fixAttentionLength(plan: KerasPlan, model: Sequential, file: KerasFile, where: string): void {
+  const declared = plan.inputShape;
+  if (declared && declared.every((d) => d !== null)) return;
+  const i = plan.layers.findIndex((l) => l.className === 'Attention');
+  if (i < 0) {
+    throw new ConfigError(`${where}: expected a fixed input length, got a model whose input length is free (Input(shape=(None, ...))). Variable-length models are not supported yet.`);
+  }
+  const ds = layerWeights(plan, file, where)[i];
+  // W [F, 1] and b [T, 1], in either order: F is what the layer before gives, so b is the other one
+  const F = featuresInto(plan, i);
+  const b = ds.length === 2 ? (F !== null && ds[0].shape[0] === F ? ds[1] : ds[0]) : undefined;
+  const T = b && b.shape.length === 2 && b.shape[1] === 1 ? b.shape[0] : 0;
+  if (!T) throw new CheckpointError(`${where}: layer ${plan.layers[i].kerasName}: expected weights W [F, 1] and b [T, 1] to take the input length from, got ${ds.map((d) => `[${d.shape.join(', ')}]`).join(', ')}.`);
+  model.build(declared && declared.length > 1 ? [T, ...declared.slice(1)] : [T]);
+}
+
+/** Features reaching planned layer i (the last LSTM/Bidirectional/Embedding/Dense width before it), or null. */
+function featuresInto(plan: KerasPlan, i: number): number | null {
+  for (let j = i - 1; j >= 0; j--) {
+    const c = plan.layers[j].config as Record<string, any>;
+    switch (plan.layers[j].className) {
+      case 'Embedding': return c.outputDim;
+      case 'Dense': case 'LSTM': return c.units;
+      case 'Bidirectional': return c.mergeMode === 'concat' ? 2 * c.layer.config.units : c.layer.config.units;
+    }
+  }
+  return null;
+}
+
+/** For each planned layer, the file's weight datasets (in Keras order). */
+function layerWeights(plan: KerasPlan, file: KerasFile, where: string): Hdf5Dataset[][] {
+  const counts = new Map<string, number>();
+  const used = new Set<string>();
+  const out = plan.layers.map((l) => {
+    let key = l.kerasName;
+    if (file.keyedBy === 'store') {
+      const n = counts.get(l.kerasClass) ?? 0;
+      counts.set(l.kerasClass, n + 1);
+      key = storeKey(l.kerasClass, n);
+    }
+    used.add(key);
+    return file.layers.get(key) ?? [];
+  });
+  for (const [key, ds] of file.layers) {
+    if (!used.has(key) && ds.length > 0) {
+      throw new CheckpointError(`${where}: expected weights only for the model's layers (${plan.layers.map((l) => l.kerasName).join(', ')}), got ${ds.length} for ${JSON.stringify(key)}.`);
+    }
+  }
+  return out;
+}
+
+/**
+ * Copies each layer's file datasets into our weights: same count, same shapes, in order (attention W and b by shape).
+ * Everything is checked before anything is copied.
+ */
+function assign(plan: KerasPlan, file: KerasFile, model: Sequential, regions: Target[], view: ((p: number, n: number) => Uint8Array) | null,
+  where: string, dst?: (t: Target) => Float32Array): void {
+  const per = layerWeights(plan, file, where);
+  const jobs: { ds: Hdf5Dataset; t: Target }[] = [];
+  let r = 0;
+  plan.layers.forEach((l, i) => {
+    const ours = model.layers[i].weights.map(() => regions[r++]);
+    let ds = per[i];
+    const label = `layer ${l.kerasName} (${l.kerasClass})`;
+    if (ds.length !== ours.length) {
+      throw new CheckpointError(`${where}: ${label}: expected ${ours.length} weights (${ours.map((t) => `${t.name} [${t.shape.join(', ')}]`).join(', ') || 'none'}), got ${ds.length} in the file${ds.length ? ` (${ds.map((d) => `${d.path} [${d.shape.join(', ')}]`).join(', ')})` : ''}.`);
+    }
+    if (l.className === 'Attention' && ds.length === 2 && !sameShape(ds[0].shape, ours[0].shape) && sameShape(ds[1].shape, ours[0].shape)) ds = [ds[1], ds[0]];
+    ds.forEach((d, j) => {
+      const t = ours[j];
+      if (!sameShape(d.shape, t.shape)) {
+        throw new CheckpointError(`${where}: ${label}: expected weight ${j} (${t.name}) of shape [${t.shape.join(', ')}], got ${d.path} of shape [${d.shape.join(', ')}].`);
+      }
+      if (d.dtype !== 'float32' && d.dtype !== 'float64' && d.dtype !== 'float16') {
+        throw new CheckpointError(`${where}: ${label}: expected ${d.path} to hold floats, got ${d.dtype}.`);
+      }
+      jobs.push({ ds: d, t });
+    });
+  });
+  for (const { ds, t } of jobs) {
+    const n = t.shape.reduce((a, b) => a * b, 1);
+    if (dst) { ds.readFloat32Into(dst(t)); continue; }
+    const bytes = view!(t.ptr, 4 * n);
+    ds.readFloat32Into(new Float32Array(bytes.buffer, bytes.byteOffset, n));
+  }
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+const LOSSES: Record<string, string> = { binary_crossentropy: 'binaryCrossentropy', categorical_crossentropy: 'categoricalCrossentropy',
+  sparse_categorical_crossentropy: 'sparseCategoricalCrossentropy', mean_squared_error: 'meanSquaredError', mse: 'meanSquaredError' };
+
+/** Keras's training_config (.h5) or compile_config (.keras) -> compile(), when optimizer and loss are ones we have. */
+function compileFrom(file: KerasFile, model: Sequential, notes: string[]): void {
+  const tc = file.trainingConfig;
+  if (!isPlainObject(tc)) return;
+  const opt = isPlainObject(tc.optimizer_config) ? tc.optimizer_config : isPlainObject(tc.optimizer) ? tc.optimizer : null;
+  const name = opt && typeof opt.class_name === 'string' ? opt.class_name.slice(opt.class_name.lastIndexOf('>') + 1).toLowerCase() : null;
+  const c = opt && isPlainObject(opt.config) ? opt.config : {};
+  const loss = typeof tc.loss === 'string' ? LOSSES[tc.loss] : undefined;
+  if (!name || !['adam', 'sgd', 'rmsprop'].includes(name) || !loss) {
+    notes.push(`training config not imported (optimizer ${describeValue(opt?.class_name)}, loss ${describeValue(tc.loss)}): call compile yourself`);
+    return;
+  }
+  const lr = (c.learning_rate ?? c.lr) as number | undefined;
+  const num = (v: unknown) => (typeof v === 'number' ? Math.fround(v) === v ? Number(v.toPrecision(7)) : v : undefined);
+  const optimizer: Record<string, unknown> = { name, ...(lr !== undefined ? { learningRate: num(lr) } : {}) };
+  if (name === 'adam') Object.assign(optimizer, { beta1: num(c.beta_1), beta2: num(c.beta_2), epsilon: num(c.epsilon), amsgrad: c.amsgrad });
+  if (name === 'sgd') Object.assign(optimizer, { momentum: num(c.momentum), nesterov: c.nesterov });
+  if (name === 'rmsprop') Object.assign(optimizer, { rho: num(c.rho), momentum: num(c.momentum), epsilon: num(c.epsilon), centered: c.centered });
+  for (const k of Object.keys(optimizer)) if (optimizer[k] === undefined) delete optimizer[k];
+  const metrics = Array.isArray(tc.metrics) ? tc.metrics.flat(3).filter((m): m is string => m === 'accuracy' || m === 'acc') : [];
+  try {
+    model.compileFromConfig({ optimizer, loss, metrics: metrics.length ? ['accuracy'] : [] });
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    notes.push(`training config not imported (${e.message}): call compile yourself`);
+  }
+}
