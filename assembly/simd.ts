@@ -88,7 +88,10 @@ export const ACT_HARD_SIGMOID: i32 = 4; // Keras 2: clip(0.2 x + 0.5, 0, 1)
 @inline export function sexp(x: f32): f32 { return f32x4.extract_lane(vexp(f32x4.splat(x)), 0); }
 @inline export function ssigmoid(x: f32): f32 { return f32x4.extract_lane(vsigmoid(f32x4.splat(x)), 0); }
 @inline export function stanh(x: f32): f32 { return f32x4.extract_lane(vtanh(f32x4.splat(x)), 0); }
-@inline export function sact(x: f32, kind: i32): f32 { return f32x4.extract_lane(vact(f32x4.splat(x), kind), 0); }
+// Scalar tails run one out-of-line copy of vact (no @inline): the same operations as a vector lane, so the same bits,
+// without a further inlined copy of exp and tanh at every tail (five of them in lstm_forward alone).
+function vact_lanes(x: v128, kind: i32): v128 { return vact(x, kind); }
+@inline export function sact(x: f32, kind: i32): f32 { return f32x4.extract_lane(vact_lanes(f32x4.splat(x), kind), 0); }
 @inline export function sactGrad(y: f32, kind: i32): f32 { return f32x4.extract_lane(vactGrad(f32x4.splat(y), kind), 0); }
 
 // Horizontal sum in a fixed order: (l0 + l1) + (l2 + l3).
