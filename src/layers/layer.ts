@@ -192,7 +192,11 @@ export function checkPositiveInt(v: unknown, where: string, what: string): numbe
   return v;
 }
 
-export const ACTIVATIONS = { linear: 0, sigmoid: 1, tanh: 2, relu: 3, hardSigmoid: 4 } as const;
+/**
+ * Elementwise activations by name -> the kernels' codes (assembly/simd.ts). Two hard sigmoids: `hardSigmoid` is Keras 2's
+ * and TF.js's clip(0.2x + 0.5, 0, 1); `hardSigmoidKeras3` is Keras 3's (and PyTorch's Hardsigmoid) relu6(x + 3) / 6.
+ */
+export const ACTIVATIONS = { linear: 0, sigmoid: 1, tanh: 2, relu: 3, hardSigmoid: 4, hardSigmoidKeras3: 5 } as const;
 export type ElementwiseActivation = keyof typeof ACTIVATIONS;
 export type Activation = ElementwiseActivation | 'softmax';
 

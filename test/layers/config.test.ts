@@ -62,6 +62,14 @@ const cases: Record<string, Case> = {
       returnSequences: false, goBackwards: false, zeroOutputForMask: false, dropout: 0, recurrentDropout: 0 },
     inShape: [4, 3],
   },
+  'LSTM with Keras 3 hard sigmoids': {
+    make: () => layers.lstm({ name: 'lstm_k3', units: 3, activation: 'hardSigmoidKeras3', recurrentActivation: 'hardSigmoidKeras3', returnSequences: true }),
+    fromConfig: LSTM.fromConfig,
+    expected: { name: 'lstm_k3', trainable: true, units: 3, activation: 'hardSigmoidKeras3', recurrentActivation: 'hardSigmoidKeras3', useBias: true,
+      kernelInitializer: 'glorotUniform', recurrentInitializer: 'orthogonal', biasInitializer: 'zeros', unitForgetBias: true,
+      returnSequences: true, goBackwards: false, zeroOutputForMask: false, dropout: 0, recurrentDropout: 0 },
+    inShape: [5, 2],
+  },
   Bidirectional: {
     make: () => layers.bidirectional({ name: 'bi_all', trainable: false, inputShape: [5, 2], mergeMode: 'ave',
       layer: layers.lstm({ name: 'inner', units: 3, returnSequences: true, recurrentActivation: 'hardSigmoid', kernelInitializer: 'heUniform' }) }),
@@ -92,6 +100,19 @@ const cases: Record<string, Case> = {
     fromConfig: ActivationLayer.fromConfig,
     expected: { name: 'act_all', trainable: false, activation: 'hardSigmoid' },
     inShape: [3, 4],
+  },
+  'Activation (hardSigmoidKeras3)': {
+    make: () => layers.activation({ name: 'act_k3', activation: 'hardSigmoidKeras3' }),
+    fromConfig: ActivationLayer.fromConfig,
+    expected: { name: 'act_k3', trainable: true, activation: 'hardSigmoidKeras3' },
+    inShape: [3, 4],
+  },
+  'Dense (hardSigmoidKeras3)': {
+    make: () => layers.dense({ name: 'dense_k3', units: 3, activation: 'hardSigmoidKeras3' }),
+    fromConfig: Dense.fromConfig,
+    expected: { name: 'dense_k3', trainable: true, units: 3, activation: 'hardSigmoidKeras3', useBias: true,
+      kernelInitializer: 'glorotUniform', biasInitializer: 'zeros' },
+    inShape: [4],
   },
   BatchNormalization: {
     make: () => layers.batchNormalization({ name: 'bn_all', trainable: false, axis: -1, momentum: 0.9, epsilon: 0.01,
@@ -232,7 +253,7 @@ describe('bad configs', () => {
     const bad: [() => unknown, string | RegExp][] = [
       [() => LSTM.fromConfig({ name: 'l1', units: -1 }), 'layers.lstm(l1): expected units to be a positive integer, got -1.'],
       [() => LSTM.fromConfig({ name: 'l1', units: 2, returnSequences: 'yes' }), 'layers.lstm(l1): expected returnSequences to be true or false, got "yes".'],
-      [() => LSTM.fromConfig({ name: 'l1', units: 2, recurrentActivation: 'gelu' }), 'layers.lstm(l1): expected recurrentActivation to be one of linear, sigmoid, tanh, relu, hardSigmoid, got "gelu".'],
+      [() => LSTM.fromConfig({ name: 'l1', units: 2, recurrentActivation: 'gelu' }), 'layers.lstm(l1): expected recurrentActivation to be one of linear, sigmoid, tanh, relu, hardSigmoid, hardSigmoidKeras3, got "gelu".'],
       [() => LSTM.fromConfig({ name: 'l1', units: 2, kernelInitializer: 'xavier' }), 'layers.lstm(l1): expected kernelInitializer to be one of zeros, ones, glorotUniform, glorotNormal, heUniform, leCunUniform, uniform, randomUniform, normal, randomNormal, orthogonal, constant (or { name, ...parameters }), got "xavier".'],
       [() => LSTM.fromConfig({ name: 'l1', units: 2, recurrentInitializer: { name: 'orthogonal', seed: 3 } }), 'layers.lstm(l1): expected recurrentInitializer orthogonal to have parameters among gain, got "seed".'],
       [() => LSTM.fromConfig({ name: 'l1', units: 2, biasInitializer: { name: 'constant', value: '1' } }), 'layers.lstm(l1): expected biasInitializer.value to be a finite number, got "1".'],
@@ -246,7 +267,7 @@ describe('bad configs', () => {
       [() => Bidirectional.fromConfig({ name: 'b1', layer: { className: 'LSTM', config: { name: 'i1', units: 0 } } }), 'layers.lstm(i1): expected units to be a positive integer, got 0.'],
       [() => Attention.fromConfig({ name: 'a1', bInitializer: 'glorot_uniform' }), /^layers\.attention\(a1\): expected bInitializer to be one of .*, got "glorot_uniform"\.$/],
       [() => Dense.fromConfig({ name: 'd1', units: 2, useBias: 'false' }), 'layers.dense(d1): expected useBias to be true or false, got "false".'],
-      [() => Dense.fromConfig({ name: 'd1', units: 2, activation: 'swish' }), 'layers.dense(d1): expected activation to be one of linear, sigmoid, tanh, relu, hardSigmoid, softmax, got "swish".'],
+      [() => Dense.fromConfig({ name: 'd1', units: 2, activation: 'swish' }), 'layers.dense(d1): expected activation to be one of linear, sigmoid, tanh, relu, hardSigmoid, hardSigmoidKeras3, softmax, got "swish".'],
       [() => ActivationLayer.fromConfig({ name: 'a2', activation: 3 }), /^layers\.activation\(a2\): expected activation to be one of .*, got 3\.$/],
       [() => BatchNormalization.fromConfig({ name: 'n1', momentum: '0.9' }), 'layers.batchNormalization(n1): expected momentum to be a number in [0, 1], got "0.9".'],
       [() => BatchNormalization.fromConfig({ name: 'n1', epsilon: 0 }), 'layers.batchNormalization(n1): expected epsilon to be a finite number > 0, got 0.'],
