@@ -71,8 +71,9 @@ export abstract class Layer {
   readonly batchInputShape: Shape | null;
   protected built = false;
 
-  constructor(args: LayerArgs, defaultName: string) {
-    const factory = `layers.${defaultName.replace(/_(\w)/g, (_, ch: string) => ch.toUpperCase())}`;
+  /** `factoryName`: the `layers.<name>` factory when it is not the camelCase of defaultName (spatial_dropout1d -> spatialDropout1D). */
+  constructor(args: LayerArgs, defaultName: string, factoryName?: string) {
+    const factory = `layers.${factoryName ?? defaultName.replace(/_(\w)/g, (_, ch: string) => ch.toUpperCase())}`;
     if (args.name !== undefined && (typeof args.name !== 'string' || args.name.length === 0)) {
       throw new ConfigError(`${factory}: expected name to be a non-empty string, got ${describeValue(args.name)}.`);
     }

@@ -4,6 +4,7 @@
 import { describe, it, expect } from 'vitest';
 import {
   layers, Layer, Embedding, Masking, LSTM, Bidirectional, Attention, Dense, ActivationLayer, BatchNormalization, Dropout,
+  SpatialDropout1D,
   ConfigError, type ConfigDict,
 } from '../../src/index.js';
 import { runLayer } from '../helpers/layer.js';
@@ -137,6 +138,12 @@ const cases: Record<string, Case> = {
     expected: { name: 'drop_all', trainable: false, rate: 0.3, seed: 7 },
     inShape: [3, 4], training: true,
   },
+  SpatialDropout1D: {
+    make: () => layers.spatialDropout1D({ name: 'sdrop_all', trainable: false, rate: 0.4, seed: 3 }),
+    fromConfig: SpatialDropout1D.fromConfig,
+    expected: { name: 'sdrop_all', trainable: false, rate: 0.4, seed: 3 },
+    inShape: [3, 4], training: true,
+  },
 };
 
 describe('every option round-trips through getConfig / fromConfig', () => {
@@ -176,6 +183,7 @@ describe('every option round-trips through getConfig / fromConfig', () => {
       layers.embedding({ inputDim: 3, outputDim: 2 }), layers.masking(), layers.lstm({ units: 1 }),
       layers.bidirectional({ layer: layers.lstm({ units: 1 }) }), layers.attention(), layers.dense({ units: 1 }),
       layers.activation({ activation: 'relu' }), layers.batchNormalization(), layers.dropout({ rate: 0 }),
+      layers.spatialDropout1D({ rate: 0.5 }),
     ];
     for (const l of all) {
       const config = l.getConfig();
@@ -234,7 +242,7 @@ describe('bad configs', () => {
   it('an unknown className lists the known classes', () => {
     expect(() => layers.deserialize({ className: 'GRU', config: { units: 2 } })).toThrow(ConfigError);
     expect(() => layers.deserialize({ className: 'GRU', config: { units: 2 } })).toThrow(
-      'layers.deserialize: expected className to be one of Embedding, Masking, LSTM, Bidirectional, Attention, Dense, Activation, BatchNormalization, Dropout, got "GRU".');
+      'layers.deserialize: expected className to be one of Embedding, Masking, LSTM, Bidirectional, Attention, Dense, Activation, BatchNormalization, Dropout, SpatialDropout1D, got "GRU".');
     expect(() => layers.deserialize({ className: 'toString', config: {} })).toThrow(/expected className to be one of .*, got "toString"\./);
     expect(() => layers.deserialize({ config: {} })).toThrow(/expected className to be one of .*, got undefined\./);
     expect(() => layers.deserialize({ className: 'Dense', config: { units: 1 }, weights: [] })).toThrow('layers.deserialize: expected only the keys className and config, got "weights".');
@@ -276,6 +284,10 @@ describe('bad configs', () => {
       [() => Dropout.fromConfig({ name: 'r1', rate: 2 }), 'layers.dropout(r1): expected rate in [0, 1], got 2.'],
       [() => Dropout.fromConfig({ name: 'r1', rate: 0.5, seed: -1 }), 'layers.dropout(r1): expected seed to be a non-negative integer, got -1.'],
       [() => Dropout.fromConfig({ name: 'r1', rate: 0.5, noiseShape: [1, 4] }), 'layers.dropout(r1): noiseShape is not supported yet, got [1,4].'],
+      [() => SpatialDropout1D.fromConfig({ name: 's1', rate: -0.1 }), 'layers.spatialDropout1D(s1): expected rate in [0, 1], got -0.1.'],
+      [() => layers.spatialDropout1D({ name: 's1', rate: 0.1, seed: 1.5 }), 'layers.spatialDropout1D(s1): expected seed to be a non-negative integer, got 1.5.'],
+      [() => layers.spatialDropout1D({ name: 's1', rate: 0.1, trainable: 1 as unknown as boolean }), 'layers.spatialDropout1D(s1): expected trainable to be true or false, got 1.'],
+      [() => SpatialDropout1D.fromConfig({ name: 's1', rate: 0.1, noiseShape: null }), /^SpatialDropout1D\.fromConfig: expected options among name, trainable, inputShape, batchInputShape, rate, seed, got an unknown option "noiseShape"\.$/],
       [() => Dense.fromConfig({ name: 'd2', units: 1, trainable: 'no' }), 'layers.dense(d2): expected trainable to be true or false, got "no".'],
       [() => Dense.fromConfig({ name: 'd2', units: 1, batchInputShape: [null, 0] }), 'layers.dense(d2): expected batchInputShape to be an array of at least 2 positive integers or nulls, got [null,0].'],
       [() => Dense.fromConfig({ name: 'd2', units: 1, inputShape: [3], batchInputShape: [null, 4] }), 'layers.dense(d2): expected inputShape and batchInputShape to agree, got inputShape [3] and batchInputShape [null, 4]. Give one of them.'],

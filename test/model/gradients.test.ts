@@ -43,6 +43,19 @@ describe('computeGradients', () => {
     fdCheck(m, [[0.1, -0.5, 2], [1, 1, -1], [0.3, 0.2, 0.1]], [[1, 0], [0, 1], [0.5, 0.5]]);
   });
 
+  it('matches central differences through spatialDropout1D (whole channels dropped, masks fixed) and a masked Bi-LSTM', () => {
+    const m = sequential({ seed: 12, layers: [
+      layers.embedding({ inputDim: 11, outputDim: 6, inputLength: 7, maskZero: true }),
+      layers.spatialDropout1D({ rate: 0.4 }),
+      layers.bidirectional({ layer: layers.lstm({ units: 4, returnSequences: true }) }),
+      layers.attention({ returnSequences: false }),
+      layers.dense({ units: 1, activation: 'sigmoid' }),
+    ]});
+    m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+    const { x, y } = smallData(6, 13);
+    fdCheck(m, x, y);
+  });
+
   it('fdCheck refuses a check that cannot bite: at initial weights the attention W gradient is under the f32 noise', () => {
     const m = smallModel(3);
     m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
