@@ -4,7 +4,7 @@
 import { describe, it, expect } from 'vitest';
 import {
   layers, Layer, Embedding, Masking, LSTM, Bidirectional, Attention, Dense, ActivationLayer, BatchNormalization, Dropout,
-  SpatialDropout1D,
+  SpatialDropout1D, GlobalAveragePooling1D, GlobalMaxPooling1D,
   ConfigError, type ConfigDict,
 } from '../../src/index.js';
 import { runLayer } from '../helpers/layer.js';
@@ -144,6 +144,18 @@ const cases: Record<string, Case> = {
     expected: { name: 'sdrop_all', trainable: false, rate: 0.4, seed: 3 },
     inShape: [3, 4], training: true,
   },
+  GlobalAveragePooling1D: {
+    make: () => layers.globalAveragePooling1D({ name: 'gap_all', trainable: false, inputShape: [3, 4], dataFormat: 'channels_last', keepdims: true }),
+    fromConfig: GlobalAveragePooling1D.fromConfig,
+    expected: { name: 'gap_all', trainable: false, batchInputShape: [null, 3, 4], dataFormat: 'channels_last', keepdims: true },
+    inShape: [3, 4],
+  },
+  GlobalMaxPooling1D: {
+    make: () => layers.globalMaxPooling1D({ name: 'gmp_all', trainable: false, keepdims: true }),
+    fromConfig: GlobalMaxPooling1D.fromConfig,
+    expected: { name: 'gmp_all', trainable: false, dataFormat: 'channels_last', keepdims: true },
+    inShape: [3, 4],
+  },
 };
 
 describe('every option round-trips through getConfig / fromConfig', () => {
@@ -183,7 +195,7 @@ describe('every option round-trips through getConfig / fromConfig', () => {
       layers.embedding({ inputDim: 3, outputDim: 2 }), layers.masking(), layers.lstm({ units: 1 }),
       layers.bidirectional({ layer: layers.lstm({ units: 1 }) }), layers.attention(), layers.dense({ units: 1 }),
       layers.activation({ activation: 'relu' }), layers.batchNormalization(), layers.dropout({ rate: 0 }),
-      layers.spatialDropout1D({ rate: 0.5 }),
+      layers.spatialDropout1D({ rate: 0.5 }), layers.globalAveragePooling1D(), layers.globalMaxPooling1D(),
     ];
     for (const l of all) {
       const config = l.getConfig();
@@ -242,7 +254,7 @@ describe('bad configs', () => {
   it('an unknown className lists the known classes', () => {
     expect(() => layers.deserialize({ className: 'GRU', config: { units: 2 } })).toThrow(ConfigError);
     expect(() => layers.deserialize({ className: 'GRU', config: { units: 2 } })).toThrow(
-      'layers.deserialize: expected className to be one of Embedding, Masking, LSTM, Bidirectional, Attention, Dense, Activation, BatchNormalization, Dropout, SpatialDropout1D, got "GRU".');
+      'layers.deserialize: expected className to be one of Embedding, Masking, LSTM, Bidirectional, Attention, Dense, Activation, BatchNormalization, Dropout, SpatialDropout1D, GlobalAveragePooling1D, GlobalMaxPooling1D, got "GRU".');
     expect(() => layers.deserialize({ className: 'toString', config: {} })).toThrow(/expected className to be one of .*, got "toString"\./);
     expect(() => layers.deserialize({ config: {} })).toThrow(/expected className to be one of .*, got undefined\./);
     expect(() => layers.deserialize({ className: 'Dense', config: { units: 1 }, weights: [] })).toThrow('layers.deserialize: expected only the keys className and config, got "weights".');
@@ -287,6 +299,11 @@ describe('bad configs', () => {
       [() => SpatialDropout1D.fromConfig({ name: 's1', rate: -0.1 }), 'layers.spatialDropout1D(s1): expected rate in [0, 1], got -0.1.'],
       [() => layers.spatialDropout1D({ name: 's1', rate: 0.1, seed: 1.5 }), 'layers.spatialDropout1D(s1): expected seed to be a non-negative integer, got 1.5.'],
       [() => layers.spatialDropout1D({ name: 's1', rate: 0.1, trainable: 1 as unknown as boolean }), 'layers.spatialDropout1D(s1): expected trainable to be true or false, got 1.'],
+      [() => GlobalAveragePooling1D.fromConfig({ name: 'p1', dataFormat: 'channels_first' }), "layers.globalAveragePooling1D(p1): expected dataFormat 'channels_last' (input [batch, time, features]), got 'channels_first': [batch, features, time] input is not supported; transpose it to [batch, time, features]."],
+      [() => layers.globalMaxPooling1D({ name: 'p2', dataFormat: 'channels_first' as 'channels_last' }), "layers.globalMaxPooling1D(p2): expected dataFormat 'channels_last' (input [batch, time, features]), got 'channels_first': [batch, features, time] input is not supported; transpose it to [batch, time, features]."],
+      [() => GlobalMaxPooling1D.fromConfig({ name: 'p2', dataFormat: 'NWC' }), "layers.globalMaxPooling1D(p2): expected dataFormat to be 'channels_last', got \"NWC\"."],
+      [() => GlobalAveragePooling1D.fromConfig({ name: 'p1', keepdims: 'no' }), 'layers.globalAveragePooling1D(p1): expected keepdims to be true or false, got "no".'],
+      [() => GlobalMaxPooling1D.fromConfig({ name: 'p2', mask: true }), /^GlobalMaxPooling1D\.fromConfig: expected options among name, trainable, inputShape, batchInputShape, dataFormat, keepdims, got an unknown option "mask"\.$/],
       [() => SpatialDropout1D.fromConfig({ name: 's1', rate: 0.1, noiseShape: null }), /^SpatialDropout1D\.fromConfig: expected options among name, trainable, inputShape, batchInputShape, rate, seed, got an unknown option "noiseShape"\.$/],
       [() => Dense.fromConfig({ name: 'd2', units: 1, trainable: 'no' }), 'layers.dense(d2): expected trainable to be true or false, got "no".'],
       [() => Dense.fromConfig({ name: 'd2', units: 1, batchInputShape: [null, 0] }), 'layers.dense(d2): expected batchInputShape to be an array of at least 2 positive integers or nulls, got [null,0].'],
