@@ -8,7 +8,8 @@ export {
 } from './dense';
 export { embedding_forward, embedding_rows, embedding_rows_reset, embedding_backward, embedding_rows_scatter, embedding_mask } from './embedding';
 export { batchnorm_forward_train, batchnorm_update_moving, batchnorm_forward_infer, batchnorm_backward, batchnorm_backward_infer } from './norm';
-export { dropout_forward, dropout_backward } from './dropout';
+export { dropout_forward, dropout_backward, dropout_spatial_forward, dropout_spatial_backward } from './dropout';
+export { pool_avg_forward, pool_avg_backward, pool_max_forward, pool_max_backward } from './pool';
 export { rng_u32, rng_uniform, rng_normal, rng_normal_f64 } from './rng';
 export { bce_logits, bce_probs, cce_logits, cce_probs, scce_probs, mse } from './loss';
 export { adam_step, sgd_step, rmsprop_step, grad_sumsq, grad_scale, grad_clip } from './optim';

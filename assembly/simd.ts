@@ -6,7 +6,8 @@ export const ACT_LINEAR: i32 = 0;
 export const ACT_SIGMOID: i32 = 1;
 export const ACT_TANH: i32 = 2;
 export const ACT_RELU: i32 = 3;
-export const ACT_HARD_SIGMOID: i32 = 4; // Keras 2: clip(0.2 x + 0.5, 0, 1)
+export const ACT_HARD_SIGMOID: i32 = 4; // Keras 2 / TF.js: clip(0.2 x + 0.5, 0, 1)
+export const ACT_HARD_SIGMOID_K3: i32 = 5; // Keras 3 / PyTorch Hardsigmoid: relu6(x + 3) / 6
 
 // Cephes-style expf: x = n ln2 + r, exp(r) by a degree-6 polynomial, 2^n built from the exponent bits.
 // Clamped so 2^n stays normal; below -87.33 the result is exactly 0. NaN propagates.
@@ -65,9 +66,13 @@ export const ACT_HARD_SIGMOID: i32 = 4; // Keras 2: clip(0.2 x + 0.5, 0, 1)
   if (kind == ACT_SIGMOID) return vsigmoid(x);
   if (kind == ACT_TANH) return vtanh(x);
   if (kind == ACT_RELU) return f32x4.max(x, f32x4.splat(0.0));
-  if (kind == ACT_HARD_SIGMOID) {
-    const h = f32x4.add(f32x4.mul(x, f32x4.splat(0.2)), f32x4.splat(0.5));
-    return f32x4.min(f32x4.max(h, f32x4.splat(0.0)), f32x4.splat(1.0));
+  if (kind == ACT_HARD_SIGMOID || kind == ACT_HARD_SIGMOID_K3) {
+    // Both as min(max(x * a + b, 0), c) / c: Keras 2 (a, b, c) = (0.2, 0.5, 1), Keras 3 (1, 3, 6). x * 1 and v / 1 are
+    // exact, so each gives the bits of its own formula (Keras 3's is PyTorch's min(max(x + 3, 0), 6) / 6).
+    const k2 = kind == ACT_HARD_SIGMOID;
+    const c = f32x4.splat(k2 ? <f32>1.0 : <f32>6.0);
+    const h = f32x4.add(f32x4.mul(x, f32x4.splat(k2 ? <f32>0.2 : <f32>1.0)), f32x4.splat(k2 ? <f32>0.5 : <f32>3.0));
+    return f32x4.div(f32x4.min(f32x4.max(h, f32x4.splat(0.0)), c), c);
   }
   return x;
 }
@@ -78,9 +83,11 @@ export const ACT_HARD_SIGMOID: i32 = 4; // Keras 2: clip(0.2 x + 0.5, 0, 1)
   if (kind == ACT_SIGMOID) return f32x4.mul(y, f32x4.sub(one, y));
   if (kind == ACT_TANH) return f32x4.sub(one, f32x4.mul(y, y));
   if (kind == ACT_RELU) return v128.and(f32x4.gt(y, f32x4.splat(0.0)), one);
-  if (kind == ACT_HARD_SIGMOID) {
+  // hard sigmoids: the slope strictly inside (0 < y < 1), 0 on the flat parts and at the kinks (TF's Relu6Grad and
+  // PyTorch's hardsigmoid_backward give 0 at x = +-3 as well)
+  if (kind == ACT_HARD_SIGMOID || kind == ACT_HARD_SIGMOID_K3) {
     const inside = v128.and(f32x4.gt(y, f32x4.splat(0.0)), f32x4.lt(y, one));
-    return v128.and(inside, f32x4.splat(0.2));
+    return v128.and(inside, f32x4.splat(kind == ACT_HARD_SIGMOID ? <f32>0.2 : <f32>(1.0 / 6.0)));
   }
   return one;
 }
@@ -88,7 +95,10 @@ export const ACT_HARD_SIGMOID: i32 = 4; // Keras 2: clip(0.2 x + 0.5, 0, 1)
 @inline export function sexp(x: f32): f32 { return f32x4.extract_lane(vexp(f32x4.splat(x)), 0); }
 @inline export function ssigmoid(x: f32): f32 { return f32x4.extract_lane(vsigmoid(f32x4.splat(x)), 0); }
 @inline export function stanh(x: f32): f32 { return f32x4.extract_lane(vtanh(f32x4.splat(x)), 0); }
-@inline export function sact(x: f32, kind: i32): f32 { return f32x4.extract_lane(vact(f32x4.splat(x), kind), 0); }
+// Scalar tails run one out-of-line copy of vact (no @inline): the same operations as a vector lane, so the same bits,
+// without a further inlined copy of exp and tanh at every tail (five of them in lstm_forward alone).
+function vact_lanes(x: v128, kind: i32): v128 { return vact(x, kind); }
+@inline export function sact(x: f32, kind: i32): f32 { return f32x4.extract_lane(vact_lanes(f32x4.splat(x), kind), 0); }
 @inline export function sactGrad(y: f32, kind: i32): f32 { return f32x4.extract_lane(vactGrad(f32x4.splat(y), kind), 0); }
 
 // Horizontal sum in a fixed order: (l0 + l1) + (l2 + l3).

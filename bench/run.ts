@@ -1,5 +1,5 @@
-// `npm run bench`: benchmark.js suites. Kernel families (matmul, lstm, attention, embedding, optimizer, checksum) over fixed
-// shapes with GFLOP/s and the fraction of the in-run Wasm SIMD peak; model workloads A, B, C (training samples/s at
+// `npm run bench`: benchmark.js suites. Kernel families (matmul, lstm, attention, pooling, embedding, optimizer,
+// checksum) over fixed shapes with GFLOP/s and the fraction of the in-run Wasm SIMD peak; model workloads A, B, C (training samples/s at
 // 1 and 2 threads, batch-1 predict latency, batch-256 predict throughput); peers in the same run: TF.js cpu and wasm
 // (A), PyTorch CPU at 1 and 2 threads (bench/pytorch_peer.py, where Debian's torch is installed); peak RSS of
 // training B, each in its own process. Every case checks its output before it is timed.
@@ -160,6 +160,24 @@ await run('lstm', lstmCases);
   adam();
   check(a.f32(m, n).every(Number.isFinite), 'adam state');
   await run('attention', [{ name: 'B forward + backward (pooled, F 128)', fn: att, value: (hz) => (hz * B * T * F * 10) / 1e9, unit: 'GFLOP/s', note: ofPeak }]);
+  // Global pooling over time and spatial dropout on the Bi-LSTM output of B (memory-bound: GB/s of x read and dx written)
+  const pmask = a.alloc(B * T * 4), parg = a.alloc(B * F * 4), pmk = a.alloc(B * F * 4), py = a.alloc(B * T * F * 4);
+  a.f32(pmask, B * T).set(Array.from({ length: B * T }, (_, i) => (i % T < T - 1 - (i / T | 0) * 5 ? 1 : 0)));
+  const avg = () => { a.k.pool_avg_forward(y, x, B, T, F, pmask); a.k.zero_fill(dx, B * T * F); a.k.pool_avg_backward(dx, dy, B, T, F, pmask); };
+  const max = () => { a.k.pool_max_forward(y, parg, x, B, T, F); a.k.zero_fill(dx, B * T * F); a.k.pool_max_backward(dx, dy, parg, B, T, F); };
+  const sdrop = () => { a.k.dropout_spatial_forward(py, pmk, x, B, T, F, 0.3, 1, 2, 0, 0); a.k.zero_fill(dx, B * T * F); a.k.dropout_spatial_backward(dx, dy, pmk, B, T, F); };
+  avg();
+  { let s = 0, c = 0; for (let t = 0; t < T; t++) if (a.f32(pmask, T)[t]) { s += a.f32(x, T * F)[t * F]; c++; } check(Math.abs(a.f32(y, 1)[0] - s / c) < 1e-4, 'average pooling of sample 0'); }
+  max();
+  { let m = -Infinity; for (let t = 0; t < T; t++) m = Math.max(m, a.f32(x, T * F)[t * F]); check(a.f32(y, 1)[0] === m, 'max pooling of sample 0'); }
+  sdrop();
+  check(a.f32(py, F).every((v, j) => v === Math.fround(a.f32(x, F)[j] * a.f32(pmk, F)[j])), 'spatial dropout of step 0');
+  const gb = (hz: number) => (hz * B * T * F * 4 * 3) / 1e9;
+  await run('pooling', [
+    { name: 'B global average, masked, forward + backward ([32, 200, 128])', fn: avg, value: gb, unit: 'GB/s' },
+    { name: 'B global max, forward + backward ([32, 200, 128])', fn: max, value: gb, unit: 'GB/s' },
+    { name: 'B spatial dropout, forward + backward ([32, 200, 128])', fn: sdrop, value: gb, unit: 'GB/s' },
+  ]);
   await run('embedding', [{ name: 'B lookup + row-sparse gradient (6400 ids, D 64)', fn: embed, value: (hz) => (hz * B * T * E * 8) / 1e9, unit: 'GB/s' }]);
   await run('optimizer', [{ name: 'adam over 1.28 M parameters (B embedding)', fn: adam, value: (hz) => (hz * n) / 1e6, unit: 'M params/s' }]);
 }

@@ -1,4 +1,5 @@
-// Activation layer: y = act(x) elementwise (linear, sigmoid, tanh, relu, hardSigmoid) or softmax over the last axis.
+// Activation layer: y = act(x) elementwise (linear, sigmoid, tanh, relu, hardSigmoid,
+// hardSigmoidKeras3) or softmax over the last axis.
 import { Layer, checkActivation, checkConfig, type Activation, type ConfigDict, type Ctx, type LayerArgs, type Shape } from './layer.js';
 import type { Arena, Allocator } from '../core/arena.js';
 import { activationForward, activationBackward } from './dense.js';

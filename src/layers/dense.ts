@@ -1,4 +1,5 @@
-// Dense: y = act(x . K + b) on the last axis (K [I,U], b [U]); activations linear, sigmoid, tanh, relu, softmax.
+// Dense: y = act(x . K + b) on the last axis (K [I,U], b [U]); activations linear, sigmoid, tanh, relu, hardSigmoid,
+// hardSigmoidKeras3, softmax.
 import { Layer, ACTIVATIONS, checkActivation, checkBool, checkConfig, checkPositiveInt, type Activation, type ConfigDict, type Ctx, type LayerArgs, type Shape, type Weight } from './layer.js';
 import type { Arena, Allocator } from '../core/arena.js';
 import { checkInitializer, initializerConfig, type InitializerSpec } from './initializers.js';

@@ -12,6 +12,18 @@ export interface DropoutArgs extends LayerArgs {
   seed?: number | null;
 }
 
+/** The rate in [0, 1] and the optional seed of a dropout-like layer (dropout, spatialDropout1D). */
+export function checkRateAndSeed(args: { rate: unknown; seed?: unknown }, where: string): { rate: number; seed: number | null } {
+  if (typeof args.rate !== 'number' || !(args.rate >= 0 && args.rate <= 1)) {
+    throw new ConfigError(`${where}: expected rate in [0, 1], got ${describeValue(args.rate)}.`);
+  }
+  const seed = args.seed ?? null;
+  if (seed !== null && !(typeof seed === 'number' && Number.isSafeInteger(seed) && seed >= 0)) {
+    throw new ConfigError(`${where}: expected seed to be a non-negative integer, got ${describeValue(seed)}.`);
+  }
+  return { rate: args.rate + 0, seed: seed as number | null };
+}
+
 export class Dropout extends Layer {
   readonly className = 'Dropout';
   readonly rate: number;
@@ -21,16 +33,8 @@ export class Dropout extends Layer {
   constructor(args: DropoutArgs) {
     super(args, 'dropout');
     const where = `layers.dropout(${this.name})`;
-    if (typeof args.rate !== 'number' || !(args.rate >= 0 && args.rate <= 1)) {
-      throw new ConfigError(`${where}: expected rate in [0, 1], got ${describeValue(args.rate)}.`);
-    }
+    ({ rate: this.rate, seed: this.seed } = checkRateAndSeed(args, where));
     if (args.noiseShape !== undefined && args.noiseShape !== null) throw new ConfigError(`${where}: noiseShape is not supported yet, got ${describeValue(args.noiseShape)}.`);
-    const seed = args.seed ?? null;
-    if (seed !== null && !(typeof seed === 'number' && Number.isSafeInteger(seed) && seed >= 0)) {
-      throw new ConfigError(`${where}: expected seed to be a non-negative integer, got ${describeValue(seed)}.`);
-    }
-    this.rate = args.rate + 0;
-    this.seed = seed;
   }
 
   protected computeOutputShape(s: Shape): Shape { return s.slice(); }

@@ -8,6 +8,9 @@ import { Dense, type DenseArgs } from './dense.js';
 import { ActivationLayer, type ActivationArgs } from './activation.js';
 import { BatchNormalization, type BatchNormalizationArgs } from './batch-normalization.js';
 import { Dropout, type DropoutArgs } from './dropout.js';
+import { SpatialDropout1D, type SpatialDropout1DArgs } from './spatial-dropout1d.js';
+import { GlobalAveragePooling1D, type GlobalAveragePooling1DArgs } from './global-average-pooling1d.js';
+import { GlobalMaxPooling1D, type GlobalMaxPooling1DArgs } from './global-max-pooling1d.js';
 import { Masking, type MaskingArgs } from './masking.js';
 import { serializeLayer, deserializeLayer } from './serialization.js';
 
@@ -20,6 +23,9 @@ export const layers = {
   activation: (args: ActivationArgs) => new ActivationLayer(args),
   batchNormalization: (args?: BatchNormalizationArgs) => new BatchNormalization(args),
   dropout: (args: DropoutArgs) => new Dropout(args),
+  spatialDropout1D: (args: SpatialDropout1DArgs) => new SpatialDropout1D(args),
+  globalAveragePooling1D: (args?: GlobalAveragePooling1DArgs) => new GlobalAveragePooling1D(args),
+  globalMaxPooling1D: (args?: GlobalMaxPooling1DArgs) => new GlobalMaxPooling1D(args),
   masking: (args?: MaskingArgs) => new Masking(args),
   /** { className, config } of a layer, as in a model config (Keras `layers.serialize`). */
   serialize: serializeLayer,
@@ -27,5 +33,7 @@ export const layers = {
   deserialize: deserializeLayer,
 };
 
-export { Embedding, LSTM, Bidirectional, Attention, Dense, ActivationLayer, BatchNormalization, Dropout, Masking };
-export type { EmbeddingArgs, LSTMArgs, BidirectionalArgs, AttentionArgs, DenseArgs, ActivationArgs, BatchNormalizationArgs, DropoutArgs, MaskingArgs };
+export { Embedding, LSTM, Bidirectional, Attention, Dense, ActivationLayer, BatchNormalization, Dropout, SpatialDropout1D,
+  GlobalAveragePooling1D, GlobalMaxPooling1D, Masking };
+export type { EmbeddingArgs, LSTMArgs, BidirectionalArgs, AttentionArgs, DenseArgs, ActivationArgs, BatchNormalizationArgs, DropoutArgs, SpatialDropout1DArgs,
+  GlobalAveragePooling1DArgs, GlobalMaxPooling1DArgs, MaskingArgs };

@@ -71,8 +71,9 @@ export abstract class Layer {
   readonly batchInputShape: Shape | null;
   protected built = false;
 
-  constructor(args: LayerArgs, defaultName: string) {
-    const factory = `layers.${defaultName.replace(/_(\w)/g, (_, ch: string) => ch.toUpperCase())}`;
+  /** `factoryName`: the `layers.<name>` factory when it is not the camelCase of defaultName (spatial_dropout1d -> spatialDropout1D). */
+  constructor(args: LayerArgs, defaultName: string, factoryName?: string) {
+    const factory = `layers.${factoryName ?? defaultName.replace(/_(\w)/g, (_, ch: string) => ch.toUpperCase())}`;
     if (args.name !== undefined && (typeof args.name !== 'string' || args.name.length === 0)) {
       throw new ConfigError(`${factory}: expected name to be a non-empty string, got ${describeValue(args.name)}.`);
     }
@@ -192,7 +193,11 @@ export function checkPositiveInt(v: unknown, where: string, what: string): numbe
   return v;
 }
 
-export const ACTIVATIONS = { linear: 0, sigmoid: 1, tanh: 2, relu: 3, hardSigmoid: 4 } as const;
+/**
+ * Elementwise activations by name -> the kernels' codes (assembly/simd.ts). Two hard sigmoids: `hardSigmoid` is Keras 2's
+ * and TF.js's clip(0.2x + 0.5, 0, 1); `hardSigmoidKeras3` is Keras 3's (and PyTorch's Hardsigmoid) relu6(x + 3) / 6.
+ */
+export const ACTIVATIONS = { linear: 0, sigmoid: 1, tanh: 2, relu: 3, hardSigmoid: 4, hardSigmoidKeras3: 5 } as const;
 export type ElementwiseActivation = keyof typeof ACTIVATIONS;
 export type Activation = ElementwiseActivation | 'softmax';
 

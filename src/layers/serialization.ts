@@ -10,6 +10,9 @@ import { Dense } from './dense.js';
 import { ActivationLayer } from './activation.js';
 import { BatchNormalization } from './batch-normalization.js';
 import { Dropout } from './dropout.js';
+import { SpatialDropout1D } from './spatial-dropout1d.js';
+import { GlobalAveragePooling1D } from './global-average-pooling1d.js';
+import { GlobalMaxPooling1D } from './global-max-pooling1d.js';
 import { ConfigError, describeValue, isPlainObject } from '../errors.js';
 
 /** className -> fromConfig, in the order error messages list them. */
@@ -23,6 +26,9 @@ const CLASSES: Record<string, (config: unknown) => Layer> = {
   Activation: ActivationLayer.fromConfig,
   BatchNormalization: BatchNormalization.fromConfig,
   Dropout: Dropout.fromConfig,
+  SpatialDropout1D: SpatialDropout1D.fromConfig,
+  GlobalAveragePooling1D: GlobalAveragePooling1D.fromConfig,
+  GlobalMaxPooling1D: GlobalMaxPooling1D.fromConfig,
 };
 
 /** The class names deserializeLayer knows. */

@@ -1,20 +1,27 @@
 // Threads: a model trained with 2 threads (shared memory, worker threads) gives the same weight bytes and
-// predictions as with 1 thread.
+// predictions as with 1 thread; also with spatial dropout, both global poolings and Keras 3 hard sigmoids.
 import { describe, it, expect, afterAll } from 'vitest';
 import { init, info, sequential, layers } from '../../src/index.js';
 import { ids } from '../helpers/models.js';
 
-async function train(threads: number) {
+async function train(threads: number, pooled: false | 'avg' | 'max' = false) {
   await init({ threads });
   const used = info();
   const T = 12;
   const m = sequential({ seed: 7, layers: [
     // big enough that both the Bi-LSTM (> 1 M flops) and the optimizer (> 65536 parameters) go to the worker
     layers.embedding({ inputDim: 2000, outputDim: 32, inputLength: T, maskZero: true }),
-    layers.batchNormalization(),
-    layers.dropout({ rate: 0.2 }),
-    layers.bidirectional({ layer: layers.lstm({ units: 16, returnSequences: true }) }),
-    layers.attention({ returnSequences: false }),
+    ...(pooled ? [
+      layers.spatialDropout1D({ rate: 0.2 }),
+      layers.bidirectional({ layer: layers.lstm({ units: 16, returnSequences: true, recurrentActivation: 'hardSigmoidKeras3' as const }) }),
+      layers.dense({ units: 8, activation: 'hardSigmoidKeras3' as const }),
+      pooled === 'avg' ? layers.globalAveragePooling1D() : layers.globalMaxPooling1D(),
+    ] : [
+      layers.batchNormalization(),
+      layers.dropout({ rate: 0.2 }),
+      layers.bidirectional({ layer: layers.lstm({ units: 16, returnSequences: true }) }),
+      layers.attention({ returnSequences: false }),
+    ]),
     layers.dense({ units: 1, activation: 'sigmoid' }),
   ]});
   m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
@@ -44,4 +51,15 @@ describe('threads', () => {
     expect(two.w).toEqual(one.w);
     expect(two.p).toEqual(one.p);
   });
+
+  for (const pool of ['avg', 'max'] as const) {
+    it(`the same with spatialDropout1D, hardSigmoidKeras3 gates and activations and global ${pool} pooling (masked)`, async () => {
+      const one = await train(1, pool);
+      const two = await train(2, pool);
+      expect(two.used.threads).toBe(2);
+      expect(two.handed).toBeGreaterThanOrEqual(9 * 3);
+      expect(two.w).toEqual(one.w);
+      expect(two.p).toEqual(one.p);
+    });
+  }
 });

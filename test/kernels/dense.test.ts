@@ -5,7 +5,8 @@ import { describe, it, expect } from 'vitest';
 import { kernelArena, buf, read, expectClose } from '../helpers/kernels.js';
 import {
   activationForward, activationBackward, softmaxForward, softmaxBackward, denseForward, denseBackward,
-  colsum, flipTime, mergeForward, mergeBackward, takeStep, maskRows, maskingCompute, ACT_KINDS, TANH, SIGMOID,
+  colsum, flipTime, mergeForward, mergeBackward, takeStep, maskRows, maskingCompute, ACT_KINDS, TANH, SIGMOID, SOFTMAX,
+  HARD_SIGMOID, HARD_SIGMOID_K3,
 } from '../ref/dense.js';
 import { SIZES, f32rand, f32of, plus, bits, expectSameBits, scoped } from './common.js';
 
@@ -94,6 +95,36 @@ describe('activation kernels', () => {
   });
 });
 
+describe('hard sigmoid kernels', () => {
+  const f = Math.fround;
+  // the f32 formulas, one rounding per operation: Keras 2 clip(0.2x + 0.5, 0, 1); Keras 3 = PyTorch min(max(x + 3, 0), 6) / 6
+  const k2 = (x: number) => Math.min(Math.max(f(f(f(0.2) * x) + 0.5), 0), 1);
+  const k3 = (x: number) => f(Math.min(Math.max(f(x + 3), 0), 6) / 6);
+  const xs = f32of([...Array.from(f32rand(61, 77, -8, 8)), -3, 3, -2.5, 2.5, 0, 1, -1, 2.9999998, -2.9999998, 3.0000002, -3.0000002, 1e-30, -1e-30, 100, -100]);
+
+  it('give the exact f32 bits of their formulas in lanes and tails (Keras 2 unchanged; Keras 3 as PyTorch computes it)', () => {
+    for (const [kind, formula] of [[HARD_SIGMOID, k2], [HARD_SIGMOID_K3, k3]] as const) {
+      const y = actKernel(xs, kind);
+      xs.forEach((x, i) => expect(y[i], `kind ${kind} x=${x}`).toBe(formula(x)));
+      expect(Array.from(actKernel([Infinity, -Infinity], kind))).toEqual([1, 0]);
+    }
+    expect(Array.from(actKernel([-3, 3, 0, -6, 6], HARD_SIGMOID_K3))).toEqual([0, 1, 0.5, 0, 1]);
+  });
+
+  it('slopes: 0.2 and f32(1/6) strictly inside, 0 at the kinks (x = +-2.5, +-3) and on the flat parts', () => {
+    const dyOne = (n: number) => new Float64Array(n).fill(1);
+    for (const [kind, slope, kinks] of [[HARD_SIGMOID, f(0.2), [-2.5, 2.5]], [HARD_SIGMOID_K3, f(1 / 6), [-3, 3]]] as const) {
+      const x = [...kinks, kinks[0] - 1, kinks[1] + 1, 0, kinks[0] + 0.001, kinks[1] - 0.001];
+      scoped(a, () => {
+        const py = buf(a, x.length), pdx = buf(a, x.length);
+        k.activation_forward(py, buf(a, x), x.length, kind);
+        k.activation_backward(pdx, buf(a, dyOne(x.length)), py, x.length, kind);
+        expect(Array.from(read(a, pdx, x.length)), `kind ${kind}`).toEqual([0, 0, 0, 0, slope, slope, slope]);
+      });
+    }
+  });
+});
+
 describe('softmax kernels', () => {
   it('forward and accumulating backward match the reference for N in {1, 3, 4, 5, 17, 64}', () => {
     for (const N of SIZES) scoped(a, () => {
@@ -144,19 +175,19 @@ describe('softmax kernels', () => {
 describe('dense layer composed from the kernels', () => {
   it('rows_set + gemm_nn + activation / softmax and the backward (activation_backward, gemm_tn, colsum_add, transpose, gemm_nn)', () => {
     let seed = 1;
-    for (const kind of [0, 1, 2, 3, 4, 5]) for (const U of SIZES) for (const [M, I] of [[1, 3], [5, 17]]) scoped(a, () => {
+    for (const kind of [...ACT_KINDS, SOFTMAX]) for (const U of SIZES) for (const [M, I] of [[1, 3], [5, 17]]) scoped(a, () => {
       seed += 10;
       const x = f32rand(M * I, seed), K = f32rand(I * U, seed + 1, -0.5, 0.5), b = f32rand(U, seed + 2), dy = f32rand(M * U, seed + 3);
       const dx0 = f32rand(M * I, seed + 4), dK0 = f32rand(I * U, seed + 5), db0 = f32rand(U, seed + 6);
       const px = buf(a, x), pK = buf(a, K), pz = buf(a, M * U), py = buf(a, M * U);
       k.rows_set(pz, buf(a, b), M, U);
       k.gemm_nn(pz, px, pK, M, U, I, I, U, U, 1);
-      if (kind === 5) k.softmax_forward(py, pz, M, U); else k.activation_forward(py, pz, M * U, kind);
+      if (kind === SOFTMAX) k.softmax_forward(py, pz, M, U); else k.activation_forward(py, pz, M * U, kind);
       const y = read(a, py, M * U);
       const tag = `kind ${kind} M=${M} I=${I} U=${U}`;
       expectClose(y, denseForward(x, K, b, M, I, U, kind), 1e-5, 1e-4, `y ${tag}`);
       const pdz = buf(a, M * U), pdy = buf(a, dy);
-      if (kind === 5) k.softmax_backward(pdz, pdy, py, M, U); else k.activation_backward(pdz, pdy, py, M * U, kind);
+      if (kind === SOFTMAX) k.softmax_backward(pdz, pdy, py, M, U); else k.activation_backward(pdz, pdy, py, M * U, kind);
       const pdK = buf(a, dK0), pdb = buf(a, db0), pdx = buf(a, dx0), pKT = buf(a, U * I);
       k.gemm_tn(pdK, px, pdz, I, U, M, I, U, U, 0);
       k.colsum_add(pdb, pdz, M, U);

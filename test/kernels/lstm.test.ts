@@ -4,7 +4,7 @@
 import { describe, it, expect } from 'vitest';
 import { kernelArena, buf, read, expectClose } from '../helpers/kernels.js';
 import { lstmForward, lstmBackward, type LstmDims } from '../ref/lstm.js';
-import { LINEAR, SIGMOID, TANH, RELU, HARD_SIGMOID } from '../ref/dense.js';
+import { LINEAR, SIGMOID, TANH, RELU, HARD_SIGMOID, HARD_SIGMOID_K3 } from '../ref/dense.js';
 import { f32rand, plus, bits, expectSameBits, scoped } from './common.js';
 
 const a = kernelArena();
@@ -74,9 +74,10 @@ describe('lstm kernels', () => {
     }
   });
 
-  it('match the reference for every activation pair (incl. hard sigmoid, relu, linear)', () => {
+  it('match the reference for every activation pair (incl. both hard sigmoids, relu, linear)', () => {
     let seed = 1000;
-    const pairs: Array<[number, number]> = [[TANH, HARD_SIGMOID], [RELU, SIGMOID], [LINEAR, TANH], [SIGMOID, RELU], [HARD_SIGMOID, HARD_SIGMOID], [TANH, LINEAR]];
+    const pairs: Array<[number, number]> = [[TANH, HARD_SIGMOID], [RELU, SIGMOID], [LINEAR, TANH], [SIGMOID, RELU], [HARD_SIGMOID, HARD_SIGMOID], [TANH, LINEAR],
+      [TANH, HARD_SIGMOID_K3], [HARD_SIGMOID_K3, HARD_SIGMOID_K3]];
     for (const [act, recAct] of pairs) for (const reverse of [false, true]) {
       check({ B: 3, T: 5, I: 3, H: 5, reverse, act, recAct }, seed += 10);
     }
@@ -92,6 +93,7 @@ describe('lstm kernels', () => {
   it('match the reference with saturated gates (x in [-100, 100])', () => {
     check({ B: 2, T: 5, I: 3, H: 5, reverse: false, act: TANH, recAct: SIGMOID }, 3000, 100, [1e-5, 1e-4], [1e-4, 1e-3]);
     check({ B: 2, T: 5, I: 3, H: 5, reverse: true, act: TANH, recAct: HARD_SIGMOID }, 3010, 100, [1e-5, 1e-4], [1e-4, 1e-3]);
+    check({ B: 2, T: 5, I: 3, H: 5, reverse: false, act: TANH, recAct: HARD_SIGMOID_K3 }, 3020, 100, [1e-5, 1e-4], [1e-4, 1e-3]);
   });
 
   for (const reverse of [false, true]) {

@@ -4,6 +4,7 @@
 import { describe, it, expect } from 'vitest';
 import {
   layers, Layer, Embedding, Masking, LSTM, Bidirectional, Attention, Dense, ActivationLayer, BatchNormalization, Dropout,
+  SpatialDropout1D, GlobalAveragePooling1D, GlobalMaxPooling1D,
   ConfigError, type ConfigDict,
 } from '../../src/index.js';
 import { runLayer } from '../helpers/layer.js';
@@ -62,6 +63,14 @@ const cases: Record<string, Case> = {
       returnSequences: false, goBackwards: false, zeroOutputForMask: false, dropout: 0, recurrentDropout: 0 },
     inShape: [4, 3],
   },
+  'LSTM with Keras 3 hard sigmoids': {
+    make: () => layers.lstm({ name: 'lstm_k3', units: 3, activation: 'hardSigmoidKeras3', recurrentActivation: 'hardSigmoidKeras3', returnSequences: true }),
+    fromConfig: LSTM.fromConfig,
+    expected: { name: 'lstm_k3', trainable: true, units: 3, activation: 'hardSigmoidKeras3', recurrentActivation: 'hardSigmoidKeras3', useBias: true,
+      kernelInitializer: 'glorotUniform', recurrentInitializer: 'orthogonal', biasInitializer: 'zeros', unitForgetBias: true,
+      returnSequences: true, goBackwards: false, zeroOutputForMask: false, dropout: 0, recurrentDropout: 0 },
+    inShape: [5, 2],
+  },
   Bidirectional: {
     make: () => layers.bidirectional({ name: 'bi_all', trainable: false, inputShape: [5, 2], mergeMode: 'ave',
       layer: layers.lstm({ name: 'inner', units: 3, returnSequences: true, recurrentActivation: 'hardSigmoid', kernelInitializer: 'heUniform' }) }),
@@ -93,6 +102,19 @@ const cases: Record<string, Case> = {
     expected: { name: 'act_all', trainable: false, activation: 'hardSigmoid' },
     inShape: [3, 4],
   },
+  'Activation (hardSigmoidKeras3)': {
+    make: () => layers.activation({ name: 'act_k3', activation: 'hardSigmoidKeras3' }),
+    fromConfig: ActivationLayer.fromConfig,
+    expected: { name: 'act_k3', trainable: true, activation: 'hardSigmoidKeras3' },
+    inShape: [3, 4],
+  },
+  'Dense (hardSigmoidKeras3)': {
+    make: () => layers.dense({ name: 'dense_k3', units: 3, activation: 'hardSigmoidKeras3' }),
+    fromConfig: Dense.fromConfig,
+    expected: { name: 'dense_k3', trainable: true, units: 3, activation: 'hardSigmoidKeras3', useBias: true,
+      kernelInitializer: 'glorotUniform', biasInitializer: 'zeros' },
+    inShape: [4],
+  },
   BatchNormalization: {
     make: () => layers.batchNormalization({ name: 'bn_all', trainable: false, axis: -1, momentum: 0.9, epsilon: 0.01,
       gammaInitializer: { name: 'constant', value: 2 }, betaInitializer: 'ones', movingMeanInitializer: { name: 'randomNormal', stddev: 0.1 },
@@ -115,6 +137,24 @@ const cases: Record<string, Case> = {
     fromConfig: Dropout.fromConfig,
     expected: { name: 'drop_all', trainable: false, rate: 0.3, seed: 7 },
     inShape: [3, 4], training: true,
+  },
+  SpatialDropout1D: {
+    make: () => layers.spatialDropout1D({ name: 'sdrop_all', trainable: false, rate: 0.4, seed: 3 }),
+    fromConfig: SpatialDropout1D.fromConfig,
+    expected: { name: 'sdrop_all', trainable: false, rate: 0.4, seed: 3 },
+    inShape: [3, 4], training: true,
+  },
+  GlobalAveragePooling1D: {
+    make: () => layers.globalAveragePooling1D({ name: 'gap_all', trainable: false, inputShape: [3, 4], dataFormat: 'channels_last', keepdims: true }),
+    fromConfig: GlobalAveragePooling1D.fromConfig,
+    expected: { name: 'gap_all', trainable: false, batchInputShape: [null, 3, 4], dataFormat: 'channels_last', keepdims: true },
+    inShape: [3, 4],
+  },
+  GlobalMaxPooling1D: {
+    make: () => layers.globalMaxPooling1D({ name: 'gmp_all', trainable: false, keepdims: true }),
+    fromConfig: GlobalMaxPooling1D.fromConfig,
+    expected: { name: 'gmp_all', trainable: false, dataFormat: 'channels_last', keepdims: true },
+    inShape: [3, 4],
   },
 };
 
@@ -155,6 +195,7 @@ describe('every option round-trips through getConfig / fromConfig', () => {
       layers.embedding({ inputDim: 3, outputDim: 2 }), layers.masking(), layers.lstm({ units: 1 }),
       layers.bidirectional({ layer: layers.lstm({ units: 1 }) }), layers.attention(), layers.dense({ units: 1 }),
       layers.activation({ activation: 'relu' }), layers.batchNormalization(), layers.dropout({ rate: 0 }),
+      layers.spatialDropout1D({ rate: 0.5 }), layers.globalAveragePooling1D(), layers.globalMaxPooling1D(),
     ];
     for (const l of all) {
       const config = l.getConfig();
@@ -213,7 +254,7 @@ describe('bad configs', () => {
   it('an unknown className lists the known classes', () => {
     expect(() => layers.deserialize({ className: 'GRU', config: { units: 2 } })).toThrow(ConfigError);
     expect(() => layers.deserialize({ className: 'GRU', config: { units: 2 } })).toThrow(
-      'layers.deserialize: expected className to be one of Embedding, Masking, LSTM, Bidirectional, Attention, Dense, Activation, BatchNormalization, Dropout, got "GRU".');
+      'layers.deserialize: expected className to be one of Embedding, Masking, LSTM, Bidirectional, Attention, Dense, Activation, BatchNormalization, Dropout, SpatialDropout1D, GlobalAveragePooling1D, GlobalMaxPooling1D, got "GRU".');
     expect(() => layers.deserialize({ className: 'toString', config: {} })).toThrow(/expected className to be one of .*, got "toString"\./);
     expect(() => layers.deserialize({ config: {} })).toThrow(/expected className to be one of .*, got undefined\./);
     expect(() => layers.deserialize({ className: 'Dense', config: { units: 1 }, weights: [] })).toThrow('layers.deserialize: expected only the keys className and config, got "weights".');
@@ -232,7 +273,7 @@ describe('bad configs', () => {
     const bad: [() => unknown, string | RegExp][] = [
       [() => LSTM.fromConfig({ name: 'l1', units: -1 }), 'layers.lstm(l1): expected units to be a positive integer, got -1.'],
       [() => LSTM.fromConfig({ name: 'l1', units: 2, returnSequences: 'yes' }), 'layers.lstm(l1): expected returnSequences to be true or false, got "yes".'],
-      [() => LSTM.fromConfig({ name: 'l1', units: 2, recurrentActivation: 'gelu' }), 'layers.lstm(l1): expected recurrentActivation to be one of linear, sigmoid, tanh, relu, hardSigmoid, got "gelu".'],
+      [() => LSTM.fromConfig({ name: 'l1', units: 2, recurrentActivation: 'gelu' }), 'layers.lstm(l1): expected recurrentActivation to be one of linear, sigmoid, tanh, relu, hardSigmoid, hardSigmoidKeras3, got "gelu".'],
       [() => LSTM.fromConfig({ name: 'l1', units: 2, kernelInitializer: 'xavier' }), 'layers.lstm(l1): expected kernelInitializer to be one of zeros, ones, glorotUniform, glorotNormal, heUniform, leCunUniform, uniform, randomUniform, normal, randomNormal, orthogonal, constant (or { name, ...parameters }), got "xavier".'],
       [() => LSTM.fromConfig({ name: 'l1', units: 2, recurrentInitializer: { name: 'orthogonal', seed: 3 } }), 'layers.lstm(l1): expected recurrentInitializer orthogonal to have parameters among gain, got "seed".'],
       [() => LSTM.fromConfig({ name: 'l1', units: 2, biasInitializer: { name: 'constant', value: '1' } }), 'layers.lstm(l1): expected biasInitializer.value to be a finite number, got "1".'],
@@ -246,7 +287,7 @@ describe('bad configs', () => {
       [() => Bidirectional.fromConfig({ name: 'b1', layer: { className: 'LSTM', config: { name: 'i1', units: 0 } } }), 'layers.lstm(i1): expected units to be a positive integer, got 0.'],
       [() => Attention.fromConfig({ name: 'a1', bInitializer: 'glorot_uniform' }), /^layers\.attention\(a1\): expected bInitializer to be one of .*, got "glorot_uniform"\.$/],
       [() => Dense.fromConfig({ name: 'd1', units: 2, useBias: 'false' }), 'layers.dense(d1): expected useBias to be true or false, got "false".'],
-      [() => Dense.fromConfig({ name: 'd1', units: 2, activation: 'swish' }), 'layers.dense(d1): expected activation to be one of linear, sigmoid, tanh, relu, hardSigmoid, softmax, got "swish".'],
+      [() => Dense.fromConfig({ name: 'd1', units: 2, activation: 'swish' }), 'layers.dense(d1): expected activation to be one of linear, sigmoid, tanh, relu, hardSigmoid, hardSigmoidKeras3, softmax, got "swish".'],
       [() => ActivationLayer.fromConfig({ name: 'a2', activation: 3 }), /^layers\.activation\(a2\): expected activation to be one of .*, got 3\.$/],
       [() => BatchNormalization.fromConfig({ name: 'n1', momentum: '0.9' }), 'layers.batchNormalization(n1): expected momentum to be a number in [0, 1], got "0.9".'],
       [() => BatchNormalization.fromConfig({ name: 'n1', epsilon: 0 }), 'layers.batchNormalization(n1): expected epsilon to be a finite number > 0, got 0.'],
@@ -255,6 +296,15 @@ describe('bad configs', () => {
       [() => Dropout.fromConfig({ name: 'r1', rate: 2 }), 'layers.dropout(r1): expected rate in [0, 1], got 2.'],
       [() => Dropout.fromConfig({ name: 'r1', rate: 0.5, seed: -1 }), 'layers.dropout(r1): expected seed to be a non-negative integer, got -1.'],
       [() => Dropout.fromConfig({ name: 'r1', rate: 0.5, noiseShape: [1, 4] }), 'layers.dropout(r1): noiseShape is not supported yet, got [1,4].'],
+      [() => SpatialDropout1D.fromConfig({ name: 's1', rate: -0.1 }), 'layers.spatialDropout1D(s1): expected rate in [0, 1], got -0.1.'],
+      [() => layers.spatialDropout1D({ name: 's1', rate: 0.1, seed: 1.5 }), 'layers.spatialDropout1D(s1): expected seed to be a non-negative integer, got 1.5.'],
+      [() => layers.spatialDropout1D({ name: 's1', rate: 0.1, trainable: 1 as unknown as boolean }), 'layers.spatialDropout1D(s1): expected trainable to be true or false, got 1.'],
+      [() => GlobalAveragePooling1D.fromConfig({ name: 'p1', dataFormat: 'channels_first' }), "layers.globalAveragePooling1D(p1): expected dataFormat 'channels_last' (input [batch, time, features]), got 'channels_first': [batch, features, time] input is not supported; transpose it to [batch, time, features]."],
+      [() => layers.globalMaxPooling1D({ name: 'p2', dataFormat: 'channels_first' as 'channels_last' }), "layers.globalMaxPooling1D(p2): expected dataFormat 'channels_last' (input [batch, time, features]), got 'channels_first': [batch, features, time] input is not supported; transpose it to [batch, time, features]."],
+      [() => GlobalMaxPooling1D.fromConfig({ name: 'p2', dataFormat: 'NWC' }), "layers.globalMaxPooling1D(p2): expected dataFormat to be 'channels_last', got \"NWC\"."],
+      [() => GlobalAveragePooling1D.fromConfig({ name: 'p1', keepdims: 'no' }), 'layers.globalAveragePooling1D(p1): expected keepdims to be true or false, got "no".'],
+      [() => GlobalMaxPooling1D.fromConfig({ name: 'p2', mask: true }), /^GlobalMaxPooling1D\.fromConfig: expected options among name, trainable, inputShape, batchInputShape, dataFormat, keepdims, got an unknown option "mask"\.$/],
+      [() => SpatialDropout1D.fromConfig({ name: 's1', rate: 0.1, noiseShape: null }), /^SpatialDropout1D\.fromConfig: expected options among name, trainable, inputShape, batchInputShape, rate, seed, got an unknown option "noiseShape"\.$/],
       [() => Dense.fromConfig({ name: 'd2', units: 1, trainable: 'no' }), 'layers.dense(d2): expected trainable to be true or false, got "no".'],
       [() => Dense.fromConfig({ name: 'd2', units: 1, batchInputShape: [null, 0] }), 'layers.dense(d2): expected batchInputShape to be an array of at least 2 positive integers or nulls, got [null,0].'],
       [() => Dense.fromConfig({ name: 'd2', units: 1, inputShape: [3], batchInputShape: [null, 4] }), 'layers.dense(d2): expected inputShape and batchInputShape to agree, got inputShape [3] and batchInputShape [null, 4]. Give one of them.'],

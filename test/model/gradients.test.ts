@@ -43,6 +43,56 @@ describe('computeGradients', () => {
     fdCheck(m, [[0.1, -0.5, 2], [1, 1, -1], [0.3, 0.2, 0.1]], [[1, 0], [0, 1], [0.5, 0.5]]);
   });
 
+  it('matches central differences through spatialDropout1D (whole channels dropped, masks fixed) and a masked Bi-LSTM', () => {
+    const m = sequential({ seed: 12, layers: [
+      layers.embedding({ inputDim: 11, outputDim: 6, inputLength: 7, maskZero: true }),
+      layers.spatialDropout1D({ rate: 0.4 }),
+      layers.bidirectional({ layer: layers.lstm({ units: 4, returnSequences: true }) }),
+      layers.attention({ returnSequences: false }),
+      layers.dense({ units: 1, activation: 'sigmoid' }),
+    ]});
+    m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+    const { x, y } = smallData(6, 13);
+    fdCheck(m, x, y);
+  });
+
+  it('matches central differences through globalAveragePooling1D under a mask (all-padded and length-1 samples included)', () => {
+    const m = sequential({ seed: 14, layers: [
+      layers.embedding({ inputDim: 11, outputDim: 5, inputLength: 7, maskZero: true }),
+      layers.bidirectional({ layer: layers.lstm({ units: 4, returnSequences: true }) }),
+      layers.globalAveragePooling1D(),
+      layers.dense({ units: 1, activation: 'sigmoid' }),
+    ]});
+    m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+    const x = [[3, 4, 5, 0, 0, 0, 0], [1, 2, 3, 4, 5, 6, 7], [0, 0, 0, 0, 0, 0, 0], [9, 0, 0, 0, 0, 0, 0], [0, 0, 0, 2, 7, 1, 8], [4, 4, 0, 6, 0, 0, 0]];
+    fdCheck(m, x, [1, 0, 1, 0, 1, 0]);
+  });
+
+  it('matches central differences through globalMaxPooling1D after an LSTM and a dense (float input)', () => {
+    const m = sequential({ seed: 15, layers: [
+      layers.lstm({ units: 5, returnSequences: true, inputShape: [6, 3] }),
+      layers.dense({ units: 4, activation: 'tanh' }),
+      layers.globalMaxPooling1D(),
+      layers.dense({ units: 2, activation: 'softmax' }),
+    ]});
+    m.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
+    const x = { data: Float32Array.from({ length: 5 * 6 * 3 }, (_, i) => 2 * Math.sin(i * 1.3)), shape: [5, 6, 3] };
+    fdCheck(m, x, [[1, 0], [0, 1], [1, 0], [0, 1], [1, 0]]);
+  });
+
+  it('matches central differences with hardSigmoidKeras3 as LSTM recurrent activation and dense activation', () => {
+    const m = sequential({ seed: 16, layers: [
+      layers.embedding({ inputDim: 11, outputDim: 5, inputLength: 7 }),
+      layers.lstm({ units: 4, returnSequences: true, recurrentActivation: 'hardSigmoidKeras3' }),
+      layers.dense({ units: 3, activation: 'hardSigmoidKeras3' }),
+      layers.globalAveragePooling1D(),
+      layers.dense({ units: 1, activation: 'sigmoid' }),
+    ]});
+    m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+    const { x, y } = smallData(6, 17);
+    fdCheck(m, x, y);
+  });
+
   it('fdCheck refuses a check that cannot bite: at initial weights the attention W gradient is under the f32 noise', () => {
     const m = smallModel(3);
     m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });

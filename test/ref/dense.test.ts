@@ -3,7 +3,8 @@ import { describe, it, expect } from 'vitest';
 import { rand, expectClose } from '../helpers/kernels.js';
 import {
   act, activationForward, activationBackward, softmaxForward, softmaxBackward, denseForward, denseBackward,
-  mergeForward, mergeBackward, flipTime, colsum, takeStep, maskRows, maskingCompute, ACT_KINDS, HARD_SIGMOID, SIGMOID, RELU,
+  mergeForward, mergeBackward, flipTime, colsum, takeStep, maskRows, maskingCompute, ACT_KINDS, HARD_SIGMOID, HARD_SIGMOID_K3,
+  SIGMOID, RELU, SOFTMAX, actGrad,
 } from './dense.js';
 import { gradCheck, weights } from './check.js';
 
@@ -14,6 +15,16 @@ describe('ref dense', () => {
     expect(act(-2.5, HARD_SIGMOID)).toBe(0);
     expect(act(1, HARD_SIGMOID)).toBeCloseTo(0.7, 15);
     expect(act(-3, RELU)).toBe(0);
+    // Keras 3 / PyTorch: relu6(x + 3) / 6, flat from +-3
+    expect(act(3, HARD_SIGMOID_K3)).toBe(1);
+    expect(act(-3, HARD_SIGMOID_K3)).toBe(0);
+    expect(act(0, HARD_SIGMOID_K3)).toBe(0.5);
+    expect(act(1, HARD_SIGMOID_K3)).toBe(4 / 6);
+    expect(act(2.7, HARD_SIGMOID_K3)).toBeLessThan(1);
+    expect(act(2.7, HARD_SIGMOID)).toBe(1);
+    // slopes: 0.2 and 1/6 inside, 0 at the kinks and beyond
+    expect([actGrad(act(1, HARD_SIGMOID), HARD_SIGMOID), actGrad(act(1, HARD_SIGMOID_K3), HARD_SIGMOID_K3)]).toEqual([0.2, 1 / 6]);
+    for (const x of [-3, 3, -4, 4]) expect(actGrad(act(x, HARD_SIGMOID_K3), HARD_SIGMOID_K3)).toBe(0);
     for (const k of ACT_KINDS) expect(Number.isNaN(act(NaN, k))).toBe(true);
   });
 
@@ -37,8 +48,8 @@ describe('ref dense', () => {
     gradCheck(() => softmaxForward(x, M, N), x, g, r, 'softmax');
   });
 
-  for (const kind of [0, 1, 2, 3, 4, 5]) {
-    it(`dense layer (activation ${kind === 5 ? 'softmax' : kind}) backward matches central differences`, () => {
+  for (const kind of [...ACT_KINDS, SOFTMAX]) {
+    it(`dense layer (activation ${kind === SOFTMAX ? 'softmax' : kind}) backward matches central differences`, () => {
       const M = 3, I = 4, U = 5;
       const x = rand(M * I, 70 + kind), K = rand(I * U, 80 + kind), b = rand(U, 90 + kind), r = weights(M * U, 100 + kind);
       const y = denseForward(x, K, b, M, I, U, kind);

@@ -1,10 +1,12 @@
-// Float64 references for assembly/dense.ts: activations (codes 0-4) and their output-based derivatives, row softmax,
+// Float64 references for assembly/dense.ts: activations (codes 0-5) and their output-based derivatives, row softmax,
 // a whole Dense layer y = act(x . K + b), column sums, time flip, Bidirectional merges, take_step, and the mask helpers
 // (rows times their mask, Keras Masking's mask).
 import { gemmNN } from './gemm.js';
 
-export const LINEAR = 0, SIGMOID = 1, TANH = 2, RELU = 3, HARD_SIGMOID = 4;
-export const ACT_KINDS = [LINEAR, SIGMOID, TANH, RELU, HARD_SIGMOID] as const;
+export const LINEAR = 0, SIGMOID = 1, TANH = 2, RELU = 3, HARD_SIGMOID = 4, HARD_SIGMOID_K3 = 5;
+export const ACT_KINDS = [LINEAR, SIGMOID, TANH, RELU, HARD_SIGMOID, HARD_SIGMOID_K3] as const;
+/** The dense reference's code for softmax over the last axis (not an elementwise kind). */
+export const SOFTMAX = -1;
 
 export function act(x: number, kind: number): number {
   switch (kind) {
@@ -12,17 +14,23 @@ export function act(x: number, kind: number): number {
     case TANH: return Math.tanh(x);
     case RELU: return Number.isNaN(x) ? NaN : Math.max(x, 0);
     case HARD_SIGMOID: return Number.isNaN(x) ? NaN : Math.min(Math.max(0.2 * x + 0.5, 0), 1);
+    // Keras 3 (relu6(x + 3) / 6), PyTorch's Hardsigmoid
+    case HARD_SIGMOID_K3: return Number.isNaN(x) ? NaN : Math.min(Math.max(x + 3, 0), 6) / 6;
     default: return x;
   }
 }
 
-/** act'(x) written through y = act(x), the form the kernels use (hard sigmoid and relu: 0 on the flat parts and kinks). */
+/**
+ * act'(x) written through y = act(x), the form the kernels use (hard sigmoids and relu: 0 on the flat parts and at the
+ * kinks; for hardSigmoidKeras3 that is TF's Relu6Grad and PyTorch's hardsigmoid_backward, which give 0 at x = +-3).
+ */
 export function actGrad(y: number, kind: number): number {
   switch (kind) {
     case SIGMOID: return y * (1 - y);
     case TANH: return 1 - y * y;
     case RELU: return y > 0 ? 1 : 0;
     case HARD_SIGMOID: return y > 0 && y < 1 ? 0.2 : 0;
+    case HARD_SIGMOID_K3: return y > 0 && y < 1 ? 1 / 6 : 0;
     default: return 1;
   }
 }
@@ -64,19 +72,19 @@ export function softmaxBackward(dy: ArrayLike<number>, y: ArrayLike<number>, M: 
   return dx;
 }
 
-/** Dense layer: z = x[M,I] . K[I,U] + b[U], y = act(z) (kind 5 = softmax over U). */
+/** Dense layer: z = x[M,I] . K[I,U] + b[U], y = act(z) (kind SOFTMAX = softmax over U). */
 export function denseForward(x: ArrayLike<number>, K: ArrayLike<number>, b: ArrayLike<number>, M: number, I: number, U: number,
                              kind: number): Float64Array {
   const z = new Float64Array(M * U);
   for (let r = 0; r < M; r++) for (let j = 0; j < U; j++) z[r * U + j] = b[j];
   gemmNN(z, x, K, M, U, I, I, U, U, true);
-  return kind === 5 ? softmaxForward(z, M, U) : activationForward(z, kind);
+  return kind === SOFTMAX ? softmaxForward(z, M, U) : activationForward(z, kind);
 }
 
 /** forward: y = act(x . K + b)  =>  dz = act-backward(dy), dK = x^T dz, db = colsum(dz), dx = dz K^T. */
 export function denseBackward(dy: ArrayLike<number>, y: ArrayLike<number>, x: ArrayLike<number>, K: ArrayLike<number>,
                               M: number, I: number, U: number, kind: number): { dx: Float64Array; dK: Float64Array; db: Float64Array } {
-  const dz = kind === 5 ? softmaxBackward(dy, y, M, U) : activationBackward(dy, y, kind);
+  const dz = kind === SOFTMAX ? softmaxBackward(dy, y, M, U) : activationBackward(dy, y, kind);
   const dx = new Float64Array(M * I), dK = new Float64Array(I * U), db = new Float64Array(U);
   for (let r = 0; r < M; r++) {
     for (let j = 0; j < U; j++) {

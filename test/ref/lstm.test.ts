@@ -2,7 +2,7 @@
 import { describe, it, expect } from 'vitest';
 import { rand, expectClose } from '../helpers/kernels.js';
 import { lstmForward, lstmBackward, type LstmDims } from './lstm.js';
-import { flipTime, LINEAR, SIGMOID, TANH, RELU, HARD_SIGMOID } from './dense.js';
+import { flipTime, LINEAR, SIGMOID, TANH, RELU, HARD_SIGMOID, HARD_SIGMOID_K3 } from './dense.js';
 import { gradCheck, weights } from './check.js';
 
 const sig = (v: number) => 1 / (1 + Math.exp(-v));
@@ -36,7 +36,8 @@ describe('ref lstm', () => {
     expect(rev.hseq[0]).toBe(fwdOnFlipped.hseq[(T - 1) * H]);
   });
 
-  const combos: Array<[number, number]> = [[TANH, SIGMOID], [TANH, HARD_SIGMOID], [RELU, SIGMOID], [LINEAR, TANH], [SIGMOID, RELU]];
+  const combos: Array<[number, number]> = [[TANH, SIGMOID], [TANH, HARD_SIGMOID], [RELU, SIGMOID], [LINEAR, TANH], [SIGMOID, RELU],
+    [HARD_SIGMOID_K3, HARD_SIGMOID_K3]];
   for (const [a, ra] of combos) {
     for (const reverse of [false, true]) {
       it(`gradients match central differences (act ${a}, recurrent ${ra}, reverse ${reverse})`, () => {
