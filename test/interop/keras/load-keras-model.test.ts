@@ -104,3 +104,13 @@ describe('loadKerasWeights', () => {
     expect(m.getWeights().map((w) => Array.from(w.data))).toEqual(before);
   });
 });
+
+describe('examples/keras.mjs', () => {
+  it('imports the Keras 3 file, predicts with attention and saves', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const out = execFileSync(process.execPath, [new URL('../../../examples/keras.mjs', import.meta.url).pathname], { encoding: 'utf8' });
+    expect(out).toMatch(/imported keras 3\.15\.1; p = \[0\.\d{4}, 0\.\d{4}\]/);
+    expect(out).toMatch(/attention of sample 0: (0\.\d{3} ?){8}/);
+    expect(out).toMatch(/saved as a bilstm-attn file of \d+ bytes/);
+  });
+});
