@@ -2,24 +2,28 @@
 // checksum) over fixed shapes with GFLOP/s and the fraction of the in-run Wasm SIMD peak; model workloads A, B, C (training samples/s at
 // 1 and 2 threads, batch-1 predict latency, batch-256 predict throughput); peers in the same run: TF.js cpu and wasm
 // (A), PyTorch CPU at 1 and 2 threads (bench/pytorch_peer.py, where Debian's torch is installed); peak RSS of
-// training B, each in its own process. Every case checks its output before it is timed.
-// Writes bench/results.json and prints a table.
+// training B, each in its own process; the model file (bench/files.ts): B's model saved and loaded, and loadModel on
+// thousands of seeded bad files; with --full, C-full's 3.3 GB file saved and loaded in processes of their own
+// (bench/model-file.mjs: seconds, peak RSS against the model's Wasm memory). Every case checks its output before it
+// is timed. Writes bench/results.json and prints a table.
 // Options: --quick, --no-peers, --full (adds C-full, the 278 M-parameter reference model), --workloads A,B,C,
-// --threads 1,2, --json FILE.
+// --threads 1,2, --json FILE, --files (the file suites only; their rows replace the same suites' rows in the JSON).
 import Benchmark from 'benchmark';
 import os from 'node:os';
 import { execFileSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync, readFileSync, mkdtempSync, rmSync, statfsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { init, sequential, layers, type Sequential } from '../src/index.js';
 import { Arena } from '../src/core/arena.js';
-import { SHAPES, workloadModel } from './workloads.mjs';
+import { SHAPES, FULL, workloadModel, referenceModel, lcgIds } from './workloads.mjs';
 
 const argv = process.argv.slice(2);
 const opt = (name: string, d: string) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : d; };
 const quick = argv.includes('--quick');
 const peers = !argv.includes('--no-peers');
 const full = argv.includes('--full');
+const filesOnly = argv.includes('--files');
 const workloads = opt('--workloads', 'A,B,C').split(',');
 const threadList = opt('--threads', '1,2').split(',').map(Number);
 const jsonOut = opt('--json', fileURLToPath(new URL('./results.json', import.meta.url)));
@@ -28,7 +32,7 @@ const maxTime = quick ? 1 : 3;
 interface Row { suite: string; name: string; threads: number; hz: number; rme: number; value: number; unit: string; note?: string }
 const rows: Row[] = [];
 
-interface Case { name: string; fn?: () => void; afn?: () => Promise<void>; value: (hz: number) => number; unit: string; threads?: number; note?: (v: number) => string }
+interface Case { name: string; fn?: () => void; afn?: () => Promise<void>; value: (hz: number) => number; unit: string; threads?: number; note?: (v: number, sample: number[]) => string }
 
 function run(suite: string, cases: Case[]): Promise<void> {
   return new Promise((resolve) => {
@@ -45,7 +49,7 @@ function run(suite: string, cases: Case[]): Promise<void> {
       const t = e.target;
       const c = cases.find((x) => x.name === t.name)!;
       const value = c.value(t.hz);
-      const row: Row = { suite, name: c.name, threads: c.threads ?? 1, hz: t.hz, rme: t.stats.rme, value, unit: c.unit, note: c.note?.(value) };
+      const row: Row = { suite, name: c.name, threads: c.threads ?? 1, hz: t.hz, rme: t.stats.rme, value, unit: c.unit, note: c.note?.(value, t.stats.sample) };
       rows.push(row);
       console.log(`${suite} | ${row.name} | ${fmt(value)} ${row.unit} ±${t.stats.rme.toFixed(1)}%${row.note ? ` | ${row.note}` : ''}`);
     });
@@ -54,15 +58,8 @@ function run(suite: string, cases: Case[]): Promise<void> {
   });
 }
 
-function fmt(v: number): string { return v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(2) : v.toPrecision(3); }
+function fmt(v: number): string { return v >= 100 || Number.isInteger(v) ? v.toFixed(0) : v >= 1 ? v.toFixed(2) : v.toPrecision(3); }
 function check(cond: boolean, what: string): void { if (!cond) throw new Error(`bench: ${what}`); }
-
-function lcgIds(n: number, lo: number, hi: number, seed = 1): Int32Array {
-  const out = new Int32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; out[i] = lo + ((s >>> 8) % (hi - lo + 1)); }
-  return out;
-}
 
 type W = keyof typeof SHAPES;
 
@@ -70,12 +67,19 @@ await init();
 const cpu = `${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}`;
 console.log(`bilstm-attn bench: ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpu}${quick ? ', --quick' : ''}`);
 
+let peak = 0; // GFLOP/s of simd_peak, measured first in a full run
+
+if (filesOnly) {
+  await fileSuites();
+  finish();
+  process.exit(0);
+}
+
 // ---------------------------------------------------------------- peak and kernel families
 const a = new Arena();
 const PEAK_ITERS = 1_000_000;
 const peakBuf = a.alloc(256);
 a.f32(peakBuf, 64).fill(0.5);
-let peak = 0;
 await run('peak', [{ name: 'simd_peak: 12 f32x4 accumulators, acc += a * b', fn: () => { a.k.simd_peak(PEAK_ITERS, peakBuf); },
   value: (hz) => (peak = (hz * PEAK_ITERS * 96) / 1e9), unit: 'GFLOP/s' }]);
 const ofPeak = (g: number) => `${(g / peak).toFixed(2)} of peak`;
@@ -234,21 +238,16 @@ for (const threads of threadList) {
 }
 await init({ threads: 1 });
 
+await fileSuites();
+
 if (full) {
   // C-full: the reference model (no attention), batch 8, its own figures: samples/s and the Wasm memory it needs,
   // with the most threads asked for.
   const ct = Math.max(...threadList);
   await init({ threads: ct });
-  const m = sequential({ seed: 1, layers: [
-    layers.embedding({ inputDim: 241664, outputDim: 1152, inputLength: 1152 }),
-    layers.batchNormalization(), layers.activation({ activation: 'tanh' }), layers.dropout({ rate: 0.5 }),
-    layers.bidirectional({ layer: layers.lstm({ units: 32 }) }),
-    layers.batchNormalization(), layers.activation({ activation: 'tanh' }), layers.dropout({ rate: 0.5 }),
-    layers.dense({ units: 1, activation: 'sigmoid' }),
-  ]});
-  m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
-  const ids = lcgIds(8 * 1152, 1, 241663);
-  const x = { data: ids, shape: [8, 1152] }, y = new Float32Array(8).map((_, i) => i % 2);
+  const m = referenceModel({ sequential, layers }) as Sequential;
+  const ids = lcgIds(FULL.B * FULL.T, 1, FULL.V - 1);
+  const x = { data: ids, shape: [FULL.B, FULL.T] }, y = new Float32Array(FULL.B).map((_, i) => i % 2);
   const t0 = performance.now();
   const l0 = m.trainOnBatch(x, y)[0];
   console.log(`C-full: first step (allocation, init, Adam state) ${((performance.now() - t0) / 1000).toFixed(1)} s, loss ${l0.toFixed(4)}`);
@@ -313,16 +312,80 @@ if (workloads.includes('B')) {
   console.log(`rss | B train peak RSS | ${mb.toFixed(1)} MB`);
 }
 
-// ---------------------------------------------------------------- table and JSON
-console.log(`\n| suite | case | value | ± | note |\n|---|---|---|---|---|`);
-for (const r of rows) console.log(`| ${r.suite} | ${r.name} | ${fmt(r.value)} ${r.unit} | ${r.rme.toFixed(1)}% | ${r.note ?? ''} |`);
-const find = (suite: string, name: string) => rows.find((r) => r.suite === suite && r.name.startsWith(name));
-const ratios: string[] = [];
-for (const w of workloads) {
-  const ours = Math.max(...threadList.map((t) => find(`bilstm-attn ${t}t`, `${w} train`)?.value ?? 0));
-  const torch = Math.max(find('pytorch 1t', `${w} train`)?.value ?? 0, find('pytorch 2t', `${w} train`)?.value ?? 0);
-  if (ours && torch) ratios.push(`${w} train: bilstm-attn ${fmt(ours)} vs PyTorch best ${fmt(torch)} samples/s = ${(ours / torch).toFixed(2)}x`);
+// ---------------------------------------------------------------- the model file
+// B's model saved and loaded (benchmark.js, ms per call), loadModel on bad files (counts and time), and with --full
+// C-full's file, saved and then loaded in lean children of their own so that their peak RSS is the save's and the load's.
+async function fileSuites(): Promise<void> {
+  await init({ threads: 1 });
+  const { roundTripCases, badFiles } = await import('./files.js');
+  const rt = await roundTripCases('B');
+  try {
+    await run('files', rt.cases);
+  } finally {
+    rt.cleanup();
+  }
+  rows.push({ suite: 'files', name: 'B file with Adam state', threads: 1, hz: 0, rme: 0, value: rt.fileBytes / 1e6, unit: 'MB' });
+  const t0 = performance.now();
+  for (const c of await badFiles(1000)) {
+    const note = `${(c.ms / 1000).toFixed(2)} s, ${(c.ms / c.cases).toFixed(2)} ms each`;
+    rows.push({ suite: 'bad files', name: c.name, threads: 1, hz: 0, rme: 0, value: c.refused, unit: `of ${c.cases} refused (CheckpointError)`, note });
+    console.log(`bad files | ${c.name} | ${c.refused} of ${c.cases} refused | ${note}`);
+  }
+  console.log(`bad files | all classes | ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  if (full) referenceFile();
 }
-for (const r of ratios) console.log(r);
-writeFileSync(jsonOut, JSON.stringify({ date: new Date().toISOString(), node: process.version, cpu, quick, peak, rows }, null, 1));
-console.log(`results written to ${jsonOut}`);
+
+function referenceFile(): void {
+  const dir = mkdtempSync(join(os.tmpdir(), 'bilstm-attn-c-full-'));
+  try {
+    // the save's temporary file, then the plain write of as many bytes beside it: about 7 GB at the peak
+    const fs = statfsSync(dir);
+    if (fs.bavail * fs.bsize < 7.5e9) {
+      console.log(`files | C-full file: skipped, ${(fs.bavail * fs.bsize / 1e9).toFixed(1)} GB free in ${dir}, needs 7.5`);
+      return;
+    }
+    const script = fileURLToPath(new URL('./model-file.mjs', import.meta.url));
+    const file = join(dir, 'c-full.bilstm');
+    const child = (...args: string[]) => JSON.parse(execFileSync(process.execPath, [script, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop()!);
+    const save = child('save', file);
+    const load = child('load', file, 'cold');
+    const mb = (b: number) => b / 2 ** 20;
+    const row = (name: string, value: number, unit: string, note: string) => {
+      rows.push({ suite: 'files', name, threads: 1, hz: 0, rme: 0, value, unit, note });
+      console.log(`files | ${name} | ${fmt(value)} ${unit} | ${note}`);
+    };
+    const bound = (r: { peakRss: number; memoryBytes: number }) => `${r.peakRss <= r.memoryBytes + 256 * 2 ** 20 ? 'within' : 'OVER'} memory + 256 MiB`;
+    row('C-full file (weights + Adam m, v)', save.fileBytes / 1e9, 'GB', `${save.fileBytes} bytes, ${save.params} parameters`);
+    row('C-full save (path, fsync)', save.seconds, 's', `plain node writes of as many bytes + fsync, same dir: ${save.plainWriteSeconds.toFixed(2)} s; save to a discarding WritableStream: ${save.streamSeconds.toFixed(2)} s`);
+    row('C-full load (path)', load.seconds, 's', load.cold ? 'file dropped from the page cache first (dd iflag=nocache)' : 'file possibly in the page cache');
+    row('C-full save peak RSS', mb(save.peakRss), 'MiB', `model memory ${mb(save.memoryBytes).toFixed(0)} MiB, ${bound(save)}; RSS before the save ${mb(save.rssBefore).toFixed(0)} MiB${save.peakIsOfStep ? '' : ' (peak of the whole process)'}`);
+    row('C-full load peak RSS', mb(load.peakRss), 'MiB', `model memory ${mb(load.memoryBytes).toFixed(0)} MiB, ${bound(load)}; RSS before the load ${mb(load.rssBefore).toFixed(0)} MiB${load.peakIsOfStep ? '' : ' (peak of the whole process)'}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------- table and JSON
+function finish(): void {
+  console.log(`\n| suite | case | value | ± | note |\n|---|---|---|---|---|`);
+  for (const r of rows) console.log(`| ${r.suite} | ${r.name} | ${fmt(r.value)} ${r.unit} | ${r.rme.toFixed(1)}% | ${r.note ?? ''} |`);
+  const find = (suite: string, name: string) => rows.find((r) => r.suite === suite && r.name.startsWith(name));
+  const ratios: string[] = [];
+  for (const w of workloads) {
+    const ours = Math.max(...threadList.map((t) => find(`bilstm-attn ${t}t`, `${w} train`)?.value ?? 0));
+    const torch = Math.max(find('pytorch 1t', `${w} train`)?.value ?? 0, find('pytorch 2t', `${w} train`)?.value ?? 0);
+    if (ours && torch) ratios.push(`${w} train: bilstm-attn ${fmt(ours)} vs PyTorch best ${fmt(torch)} samples/s = ${(ours / torch).toFixed(2)}x`);
+  }
+  for (const r of ratios) console.log(r);
+  const run = { date: new Date().toISOString(), node: process.version, cpu, quick, command: `bench/run.ts ${argv.join(' ')}`.trim() };
+  if (filesOnly && existsSync(jsonOut)) {
+    // a partial run: its suites' rows replace the same suites' rows, the rest of the last full run stays
+    const prev = JSON.parse(readFileSync(jsonOut, 'utf8')) as { rows: Row[] } & Record<string, unknown>;
+    const mine = new Set(rows.map((r) => r.suite));
+    writeFileSync(jsonOut, JSON.stringify({ ...prev, files: run, rows: [...prev.rows.filter((r) => !mine.has(r.suite)), ...rows] }, null, 1));
+  } else {
+    writeFileSync(jsonOut, JSON.stringify({ ...run, peak, rows }, null, 1));
+  }
+  console.log(`results written to ${jsonOut}`);
+}
+finish();

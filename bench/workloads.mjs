@@ -1,5 +1,6 @@
-// The benchmark workloads (shapes) and their model, shared by bench/run.ts and the lean RSS child bench/rss.mjs.
-// embedding -> bidirectional(lstm H, returnSequences) -> attention(pooled) -> dense(1, sigmoid), adam, BCE.
+// The benchmark workloads (shapes) and their model, the reference model C-full, and seeded ids: shared by
+// bench/run.ts and the lean children bench/rss.mjs and bench/model-file.mjs.
+// Workloads: embedding -> bidirectional(lstm H, returnSequences) -> attention(pooled) -> dense(1, sigmoid), adam, BCE.
 
 export const SHAPES = {
   A: { V: 30, E: 32, H: 32, T: 16, B: 64 },
@@ -18,4 +19,26 @@ export function workloadModel({ sequential, layers }, w) {
   ]});
   model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
   return model;
+}
+
+/** C-full, the reference model (278,705,217 parameters; no attention), compiled with adam: vocabulary 241,664, T 1152. */
+export const FULL = { V: 241664, E: 1152, T: 1152, B: 8 };
+export function referenceModel({ sequential, layers }) {
+  const m = sequential({ seed: 1, layers: [
+    layers.embedding({ inputDim: FULL.V, outputDim: FULL.E, inputLength: FULL.T }),
+    layers.batchNormalization(), layers.activation({ activation: 'tanh' }), layers.dropout({ rate: 0.5 }),
+    layers.bidirectional({ layer: layers.lstm({ units: 32 }) }),
+    layers.batchNormalization(), layers.activation({ activation: 'tanh' }), layers.dropout({ rate: 0.5 }),
+    layers.dense({ units: 1, activation: 'sigmoid' }),
+  ]});
+  m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+  return m;
+}
+
+/** n seeded ids in [lo, hi] (an LCG: the same on every engine). */
+export function lcgIds(n, lo, hi, seed = 1) {
+  const out = new Int32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; out[i] = lo + ((s >>> 8) % (hi - lo + 1)); }
+  return out;
 }

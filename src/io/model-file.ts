@@ -33,7 +33,8 @@ export interface FileHeader {
   [field: string]: unknown;
 }
 
-/** A tensor to write: its bytes come from chunks(), in order, bytes in all. */
+/** A tensor to write: its bytes come from chunks(), in order, bytes in all; each chunk is used before the next is asked
+ *  for, so a chunk source may reuse one buffer. */
 export interface TensorOut { name: string; shape: number[]; dtype: Dtype; chunks(): Iterable<Uint8Array> | AsyncIterable<Uint8Array> }
 
 const align = (n: number) => Math.ceil(n / ALIGN) * ALIGN;

@@ -86,6 +86,8 @@ function checkJson(v: unknown, where: string, path: string): void {
   throw new ConfigError(`${where}: expected ${path} to be plain JSON (objects, arrays, strings, finite numbers, booleans, null), got ${describeValue(v)}.`);
 }
 
+const count = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+
 /** Writes the file to target (a path, a WritableStream, or undefined for the bytes). */
 export async function saveFile(c: FileContents, target: unknown): Promise<Uint8Array | undefined> {
   const fields = { ...c.fields, metadata: { ...(c.fields.metadata as object), createdBy: (c.fields.metadata as ModelMetadata).createdBy ?? CREATED_BY } };
@@ -96,18 +98,23 @@ export async function saveFile(c: FileContents, target: unknown): Promise<Uint8A
   const { header, bytes } = planModelFile(fields, tensors);
   // knowing the size, a sink in memory allocates once, and one past 2 GiB fails here
   const sink = await openSink(target, 'save', { size: bytes });
-  return writeModelFile(sink, header, tensors.map((t) => ({ ...t, chunks: () => chunksOf(c, t.r, t.dtype) })), 'save');
+  const buf = new Uint8Array(4 * Math.min(CHUNK_FLOATS, Math.max(1, ...tensors.map((t) => count(t.shape)))));
+  return writeModelFile(sink, header, tensors.map((t) => ({ ...t, chunks: () => chunksOf(c, t.r, t.dtype, buf) })), 'save');
 }
 
-/** A region's bytes in chunks, copied out of memory (the sink may take its time; memory may change meanwhile). */
-function* chunksOf(c: FileContents, r: Region, dtype: Dtype): Generator<Uint8Array> {
-  const n = r.shape.reduce((a, b) => a * b, 1);
+/**
+ * A region's bytes in chunks, copied out of memory (the sink may take its time; memory may change meanwhile) into buf,
+ * one buffer for every chunk of the file: the writer hashes and writes each chunk before asking for the next, and a
+ * fresh 4 MiB array per chunk cost more than the copy (new pages, zero-filled, then garbage).
+ */
+function* chunksOf(c: FileContents, r: Region, dtype: Dtype, buf: Uint8Array): Generator<Uint8Array> {
+  const n = count(r.shape);
+  const f32 = dtype === 'float32';
   for (let i = 0; i < n; i += CHUNK_FLOATS) {
     const m = Math.min(CHUNK_FLOATS, n - i);
-    const bytes = c.view(r.ptr + 4 * i, 4 * m).slice();
-    if (dtype === 'float32') { yield bytes; continue; }
-    const h = new Uint16Array(m);
-    f32ToF16(h, new Float32Array(bytes.buffer));
-    yield new Uint8Array(h.buffer);
+    const bytes = c.view(r.ptr + 4 * i, 4 * m);
+    if (f32) { buf.set(bytes); yield buf.subarray(0, 4 * m); continue; }
+    f32ToF16(new Uint16Array(buf.buffer, 0, m), new Float32Array(bytes.buffer, bytes.byteOffset, m));
+    yield buf.subarray(0, 2 * m);
   }
 }

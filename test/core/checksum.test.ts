@@ -1,5 +1,5 @@
 // The Checksum class over the Wasm xxHash64 kernels: official vectors, and any chunking (across its 1 MiB window)
-// gives the digest of the whole.
+// gives the digest of the whole, and Checksums used in turn keep their own streams.
 import { describe, it, expect } from 'vitest';
 import { initSync } from '../../src/index.js';
 import { Checksum } from '../../src/core/checksum.js';
@@ -31,5 +31,14 @@ describe('Checksum', () => {
     }
     bytes[n - 1] ^= 1;
     expect(new Checksum().update(bytes).hex()).not.toBe(whole);
+  });
+
+  it('keeps each stream apart: Checksums updated in turn (they share one Wasm instance) give their own digests', () => {
+    const a = new Checksum(), b = new Checksum();
+    const parts = ['Nobody inspects', ' the spammish', ' repetition'].map(text);
+    for (const p of parts) { a.update(p); new Checksum().update(text('abc')).digest(); b.update(text('abc')); }
+    expect(a.hex()).toBe('fbcea83c8a378bf1');
+    expect(b.hex()).toBe(new Checksum().update(text('abcabcabc')).hex());
+    expect(a.length).toBe(39);
   });
 });
