@@ -114,3 +114,24 @@ describe('examples/keras.mjs', () => {
     expect(out).toMatch(/saved as a bilstm-attn file of \d+ bytes/);
   });
 });
+
+describe('bad Keras files', () => {
+  const seeded = (n: number, max: number, seed: number) => { let s = seed; return Array.from({ length: n }, () => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s % max; }); };
+  for (const name of ['tfk2_15_attention.h5', 'k3_attention.keras']) {
+    const bytes = new Uint8Array(readFileSync(new URL(name, DIR)));
+    it(`${name}: 60 seeded truncations are CheckpointErrors`, async () => {
+      for (const cut of [0, 4, 8, ...seeded(57, bytes.length, 3)]) {
+        const e = await loadKerasModel(bytes.slice(0, cut), { customObjects: CUSTOM }).then(() => null, (x) => x);
+        if (!(e instanceof CheckpointError)) throw new Error(`${name} cut at ${cut}: expected a CheckpointError, got ${e}`);
+      }
+    });
+    it(`${name}: 150 seeded byte flips load or fail with our errors, never anything else`, async () => {
+      for (const at of seeded(150, bytes.length, 5)) {
+        const b = bytes.slice();
+        b[at] ^= 0x5a;
+        const e = await loadKerasModel(b, { customObjects: CUSTOM }).then(() => null, (x) => x);
+        if (e !== null && !(e instanceof CheckpointError) && !(e instanceof ConfigError)) throw new Error(`${name} flip at ${at}: ${e?.constructor?.name}: ${e?.message}`);
+      }
+    });
+  }
+});
