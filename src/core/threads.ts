@@ -3,6 +3,7 @@
 // fixed reduction orders), so 1 and N threads give the same bytes. Without workers the lists run one after another.
 import type { Kernels } from './kernels.js';
 import { canBlock, detectRuntime } from './runtime.js';
+import { StateError } from '../errors.js';
 
 export type Call = [name: keyof Kernels, args: number[]];
 
@@ -153,7 +154,7 @@ export class Pool {
       let v;
       if (canBlock()) while ((v = Atomics.load(s.st, 0)) === POSTED) Atomics.wait(s.st, 0, POSTED);
       else while ((v = Atomics.load(s.st, 0)) === POSTED) { /* a browser's main thread may not block: spin */ }
-      if (v === FAILED) throw new Error('bilstm-attn: a worker failed to run its kernels');
+      if (v === FAILED) throw new StateError('bilstm-attn: expected the worker thread to run its kernels, got a failure (an internal error: please report it).');
     }
   }
 

@@ -152,7 +152,7 @@ function instanceOf(module: WebAssembly.Module, initialPages: number, shared: bo
     env: {
       memory,
       abort: (_m: number, _f: number, line: number, col: number) => {
-        throw new Error(`bilstm-attn: Wasm abort at ${line}:${col}`);
+        throw new StateError(`bilstm-attn: expected the Wasm kernels to run to the end, got an abort at ${line}:${col} (an internal error: please report it).`);
       },
     },
   });

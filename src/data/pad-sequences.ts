@@ -1,4 +1,5 @@
 // Keras-compatible `padSequences` (tf.keras.utils.pad_sequences) producing a dense Int32Array batch.
+import { ConfigError, describeValue } from '../errors.js';
 
 export type PadMode = 'pre' | 'post';
 
@@ -30,10 +31,10 @@ export function padSequences(sequences: ArrayLike<number>[], options: PadSequenc
   const truncating = options.truncating ?? 'pre';
   const value = options.value ?? 0;
   if (padding !== 'pre' && padding !== 'post') {
-    throw new Error(`padSequences: padding must be 'pre' or 'post', got ${String(padding)}`);
+    throw new ConfigError(`padSequences: expected padding 'pre' or 'post', got ${describeValue(padding)}.`);
   }
   if (truncating !== 'pre' && truncating !== 'post') {
-    throw new Error(`padSequences: truncating must be 'pre' or 'post', got ${String(truncating)}`);
+    throw new ConfigError(`padSequences: expected truncating 'pre' or 'post', got ${describeValue(truncating)}.`);
   }
   const n = sequences.length;
   let maxlen: number;
@@ -43,7 +44,7 @@ export function padSequences(sequences: ArrayLike<number>[], options: PadSequenc
   } else {
     maxlen = options.maxlen;
     if (!Number.isInteger(maxlen) || maxlen < 0) {
-      throw new Error(`padSequences: maxlen must be a non-negative integer, got ${maxlen}`);
+      throw new ConfigError(`padSequences: expected maxlen to be a non-negative integer, got ${describeValue(maxlen)}.`);
     }
   }
 

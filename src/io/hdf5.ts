@@ -217,7 +217,7 @@ function inflateChunk(src: Uint8Array, { bytes: size, label }: Chunk, where: str
     n += chunk.length;
   });
   try {
-    if (src.length < 6) throw new Error('a stream shorter than a zlib header and checksum');
+    if (src.length < 6) throw new CheckpointError(`${where}: expected each gzip chunk of ${label} to be zlib data, got ${src.length} bytes (shorter than a zlib header and checksum).`);
     for (let i = 0; i < src.length; i += 16384) z.push(src.subarray(i, i + 16384), i + 16384 >= src.length);
   } catch (e) {
     if (e instanceof Overflow) throw new CheckpointError(`${where}: expected each gzip chunk of ${label} to inflate to ${size} bytes, got one that inflates to more (a corrupt chunk, or a crafted one that inflates without bound).`);

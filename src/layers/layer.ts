@@ -4,7 +4,7 @@ import type { Arena, Allocator } from '../core/arena.js';
 import type { Kernels } from '../core/kernels.js';
 import type { StreamSet } from '../core/rng.js';
 import type { InitializerSpec } from './initializers.js';
-import { ConfigError, fmtShape, describeValue, isPlainObject } from '../errors.js';
+import { ConfigError, StateError, fmtShape, describeValue, isPlainObject } from '../errors.js';
 
 /** A per-sample shape (no batch axis); null is an unknown length. */
 export type Shape = (number | null)[];
@@ -135,7 +135,7 @@ export abstract class Layer {
   /** For the fused loss: the pre-activation buffer when this layer ends in `activation`, else 0. */
   logits(_activation: string): number { return 0; }
   /** Backward starting from the gradient w.r.t. the logits (fused loss). */
-  backwardFromLogits(_c: Ctx, _dz: number, _B: number): number { throw new Error(`${this.className}: no fused loss path`); }
+  backwardFromLogits(_c: Ctx, _dz: number, _B: number): number { throw new StateError(`${this.className}: expected a layer with a fused loss path, got one without (an internal error: please report it).`); }
 
   /**
    * The layer's configuration as plain JSON, TF.js-style (camelCase keys): every constructor option, so that

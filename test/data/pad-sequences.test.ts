@@ -1,6 +1,7 @@
 // Tests for padSequences against the examples in the Keras `pad_sequences` documentation.
 import { describe, it, expect } from 'vitest';
 import { padSequences } from '../../src/data/pad-sequences.js';
+import { ConfigError } from '../../src/errors.js';
 
 const rows = (r: { data: Int32Array; shape: [number, number] }): number[][] => {
   const [n, m] = r.shape;
@@ -71,9 +72,10 @@ describe('padSequences (Keras semantics)', () => {
   });
 
   it('rejects bad options', () => {
-    expect(() => padSequences(sequence, { padding: 'mid' as never })).toThrow();
-    expect(() => padSequences(sequence, { truncating: 'x' as never })).toThrow();
-    expect(() => padSequences(sequence, { maxlen: -1 })).toThrow();
-    expect(() => padSequences(sequence, { maxlen: 1.5 })).toThrow();
+    expect(() => padSequences(sequence, { padding: 'mid' as never })).toThrow(ConfigError);
+    expect(() => padSequences(sequence, { padding: 'mid' as never })).toThrow(`padSequences: expected padding 'pre' or 'post', got "mid".`);
+    expect(() => padSequences(sequence, { truncating: 'x' as never })).toThrow(`padSequences: expected truncating 'pre' or 'post', got "x".`);
+    expect(() => padSequences(sequence, { maxlen: -1 })).toThrow('padSequences: expected maxlen to be a non-negative integer, got -1.');
+    expect(() => padSequences(sequence, { maxlen: 1.5 })).toThrow(ConfigError);
   });
 });
