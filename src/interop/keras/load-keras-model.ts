@@ -98,14 +98,15 @@ function kerasClassOf(className: string): string {
   return className === 'Attention' ? 'AttentionLayer' : className;
 }
 
-/** Our attention needs a fixed length: when the file leaves it free, its b [T, 1] says it. */
+/**
+ * Our attention needs a fixed length: when the file leaves it free, its b [T, 1] says it. A free-length model without
+ * attention stays free (any T per call, as in Keras).
+ */
 function fixAttentionLength(plan: KerasPlan, model: Sequential, file: KerasFile, where: string): void {
   const declared = plan.inputShape;
   if (declared && declared.every((d) => d !== null)) return;
   const i = plan.layers.findIndex((l) => l.className === 'Attention');
-  if (i < 0) {
-    throw new ConfigError(`${where}: expected a fixed input length, got a model whose input length is free (Input(shape=(None, ...))). Variable-length models are not supported yet.`);
-  }
+  if (i < 0) return;
   const ds = layerWeights(plan, file, where)[i];
   // W [F, 1] and b [T, 1], in either order: F is what the layer before gives, so b is the other one
   const F = featuresInto(plan, i);

@@ -15,10 +15,7 @@ const fixtures = readdirSync(DIR).filter((f) => f.endsWith('.json')).map((f) => 
   .filter((f) => f.format === 'hdf5-model' || f.format === 'keras-zip');
 const CUSTOM = { AttentionLayer: 'attention' as const };
 /** Fixtures of features not built yet: each must be refused with this message until it is (then move it out). */
-const PENDING: Record<string, RegExp> = {
-  'k3_varlen_gap.keras': /expected a fixed input length, got a model whose input length is free .*Variable-length models are not supported yet/,
-  'tfk2_15_varlen_lstm.h5': /expected a fixed input length, got a model whose input length is free .*Variable-length models are not supported yet/,
-};
+const PENDING: Record<string, RegExp> = {};
 
 function within(actual: ArrayLike<number>, expected: number[], what: string): void {
   const scale = Math.max(1e-3, ...expected.map(Math.abs));
