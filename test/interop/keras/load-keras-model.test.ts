@@ -52,6 +52,16 @@ describe('loadKerasModel on the generated fixtures', () => {
     });
   }
 
+  it('a free-length Keras model (Input(shape=(None,))) imports with a free length: any T, None in the summary', async () => {
+    for (const file of ['k3_varlen_gap.keras', 'tfk2_15_varlen_lstm.h5']) {
+      const m = await loadKerasModel(new URL(file, DIR), { customObjects: CUSTOM });
+      expect(m.freeLength, file).toBe(true);
+      expect(m.summary(undefined, undefined, () => {}), file).toMatch(/\(None, None, 8\)/);
+      const f = fixtures.find((x) => x.file === file)!;
+      expect(new Set(f.cases.map((c) => c.ids!.shape[1])).size, file).toBe(2);
+    }
+  });
+
   for (const f of fixtures.filter((x) => x.importable === false)) {
     it(`refuses ${f.file}: ${f.refuse_because}`, async () => {
       const e = await loadKerasModel(new URL(f.file, DIR), { customObjects: CUSTOM }).catch((x) => x);
