@@ -49,7 +49,7 @@ export class Bidirectional extends Layer {
   private get H(): number { return this.forwardLayer.units; }
 
   protected computeOutputShape(s: Shape): Shape {
-    const f = this.forwardLayer.computeOutputShapePublic(s);
+    const f = this.forwardLayer.shapeFor(s);
     const last = this.mergeMode === 'concat' ? 2 * this.H : this.H;
     return [...f.slice(0, -1), last];
   }
@@ -61,6 +61,12 @@ export class Bidirectional extends Layer {
     this.weights = [...this.forwardLayer.weights, ...this.backwardLayer.weights];
     for (const w of this.weights) w.name = `${this.name}/${w.name}`;
     return out;
+  }
+
+  override resize(inputShape: Shape): Shape {
+    this.forwardLayer.resize(inputShape);
+    this.backwardLayer.resize(inputShape);
+    return super.resize(inputShape);
   }
 
   plan(a: Allocator, B: number): void {

@@ -54,11 +54,12 @@ export class Dense extends Layer {
     this.I = inputShape[inputShape.length - 1]!;
     this.K = this.addWeight('kernel', [this.I, this.units], this.kernelInitializer);
     if (this.useBias) this.b = this.addWeight('bias', [this.units], this.biasInitializer);
-    this.rowsPerSample = this.inputSize() / this.I;
     return out;
   }
 
   plan(a: Allocator, B: number): void {
+    // rows per sample: T on [T, I] input (known by now, also for a free-length model), 1 on [I]
+    this.rowsPerSample = this.inputSize() / this.I;
     const R = B * this.rowsPerSample, U = this.units;
     this.z = a.alloc(R * U * 4);
     this.y = this.activation === 'linear' ? this.z : a.alloc(R * U * 4);

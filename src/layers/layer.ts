@@ -98,6 +98,19 @@ export abstract class Layer {
     return this.outputShape;
   }
 
+  /**
+   * Re-sizes the layer for one call's input shape (a free-length model: the call's T filled in) without touching its
+   * weights, which never depend on T. The next plan() lays out activations for it.
+   */
+  resize(inputShape: Shape): Shape {
+    this.inputShape = inputShape.slice();
+    this.outputShape = this.computeOutputShape(inputShape);
+    return this.outputShape;
+  }
+
+  /** The output shape for an input shape (pure: nothing changes); a free length (null) stays free. */
+  shapeFor(inputShape: Shape): Shape { return this.computeOutputShape(inputShape); }
+
   protected abstract computeOutputShape(inputShape: Shape): Shape;
 
   protected addWeight(name: string, shape: number[], init: InitializerSpec | CustomInit, trainable = true, sparse = false): Weight {

@@ -66,8 +66,6 @@ export class LSTM extends Layer {
     }
   }
 
-  computeOutputShapePublic(s: Shape): Shape { return this.computeOutputShape(s); }
-
   protected computeOutputShape(s: Shape): Shape {
     if (s.length !== 2) throw new ShapeError(`${this.name}: expected input of shape [batch, time, features], got per-sample shape ${fmtShape(s)}.`);
     return this.returnSequences ? [s[0], this.units] : [this.units];

@@ -44,7 +44,10 @@ export class Sequential {
   metrics: string[] = [];
   private streams: StreamSet;
   private arena: Arena | null = null;
+  /** The model's per-sample input shape; null at axis 0 is a free length (any T per call). */
   private inputShape: Shape | null = null;
+  /** The concrete shape the layers are sized and planned for: the current call's (with its T), or null. */
+  private callShape: number[] | null = null;
   private persistentMark = 0;
   private plannedB = 0;
   private inPtr = 0; private labelPtr = 0; private dOutPtr = 0;
@@ -73,6 +76,7 @@ export class Sequential {
     layer.index = this.layers.length;
     this.layers.push(layer);
     this.inputShape = null;
+    this.callShape = null;
   }
 
   // ---------------------------------------------------------------- building
@@ -90,26 +94,60 @@ export class Sequential {
     return f.declaredInputShape;
   }
 
-  /** Builds layer shapes from the declared input shape (or the data's, when none was declared). Allocates nothing. */
-  build(dataShape?: Shape): void {
+  /**
+   * Builds layer shapes and declares weights from the declared input shape, or from `shape` when given (the data's for
+   * a model that declared none, a file's). Allocates nothing. A free length (null at axis 0: an embedding without
+   * inputLength, inputShape [null, F]) stays free: each call sizes the layers for its own T (see useShape).
+   */
+  build(shape?: Shape): void {
     if (this.inputShape) return;
-    let s = this.declaredShape();
-    if (!s || s.some((d) => d === null)) {
-      if (!dataShape) {
-        throw new StateError(`${this.name}: expected a known input shape, got ${s ? fmtShape(s) : 'none'}. Give the first layer inputLength (embedding) or inputShape, or call fit/predict first.`);
-      }
-      s = dataShape;
+    const s = (shape ?? this.declaredShape())?.slice();
+    if (!s || s.length === 0 || s.slice(1).some((d) => d === null)) {
+      throw new StateError(`${this.name}: expected a known input shape, got ${s ? fmtShape(s) : 'none'}. Give the first layer inputLength (embedding) or inputShape, or call fit/predict first.`);
     }
-    let shape = s.slice();
-    for (const l of this.layers) shape = l.build(shape);
-    this.inputShape = s.slice();
+    if (s[0] === null) {
+      const att = this.layers.find((l) => l instanceof Attention);
+      if (att) {
+        throw new ConfigError(`${this.name}: layer ${att.name} (Attention) needs a fixed sequence length (its bias b has one entry per timestep), got a free length (input shape ${fmtShape(s)}). Give the first layer inputLength (embedding) or inputShape [T, features].`);
+      }
+    }
+    let cur = s.slice();
+    for (const l of this.layers) cur = l.build(cur);
+    this.inputShape = s;
+    this.callShape = s[0] === null ? null : (s as number[]).slice();
   }
 
-  get outputShape(): Shape { this.build(); return this.layers[this.layers.length - 1].outputShape; }
+  /** Whether the model takes any sequence length (its input shape has a free axis 0). */
+  get freeLength(): boolean { this.build(); return this.inputShape![0] === null; }
+
+  /**
+   * Sizes every layer for a call's concrete input shape (a free-length model: T filled in). Weights stay as they are;
+   * the activations are re-planned for the new shape on the next plan().
+   */
+  private useShape(shape: number[]): void {
+    const cur = this.callShape;
+    if (cur && cur.length === shape.length && cur.every((d, i) => d === shape[i])) return;
+    let s: Shape = shape.slice();
+    for (const l of this.layers) s = l.resize(s);
+    this.callShape = shape.slice();
+    this.plannedB = 0;
+  }
+
+  /** Per-layer output shapes for the model's input shape (a free length shows as null, Keras's None). */
+  private freeShapes(): Shape[] {
+    this.build();
+    let s = this.inputShape!.slice();
+    return this.layers.map((l) => (s = l.shapeFor(s)));
+  }
+
+  /** The model's output shape per sample; null where the length is free. */
+  get outputShape(): Shape { return this.freeShapes()[this.layers.length - 1]; }
+
+  /** The output shape of the current call (the layers' sizes now). */
+  private get runShape(): number[] { return this.layers[this.layers.length - 1].outputShape as number[]; }
 
   summary(lineLength?: number, _positions?: number[], printFn: (s: string) => void = console.log): string {
-    this.build();
-    const text = formatSummary(this.name, this.layers, lineLength);
+    const text = formatSummary(this.name, this.layers, lineLength, this.freeShapes());
     printFn(text);
     return text;
   }
@@ -199,22 +237,23 @@ export class Sequential {
     this.persistentMark = a.mark();
   }
 
-  /** Plans activations for batches of up to B samples. */
+  /** Plans activations for batches of up to B samples of the current call's shape (useShape re-plans on a new T). */
   private plan(B: number): void {
     const a = this.ensureAllocated();
     if (B <= this.plannedB) return;
+    if (!this.callShape) throw new StateError(`${this.name}: expected a sequence length for this call, got none (internal: useShape before plan).`);
     a.reset(this.persistentMark);
     this.plannedB = 0;
     // Dry run first: a batch that cannot fit fails here, saying what it needs, before anything is allocated.
     const need = new SizeCounter();
     for (const l of this.layers) l.plan(need, B);
-    const io = (B * sizeOf(this.inputShape!) + 2 * B * this.layers[this.layers.length - 1].outputSize()) * 4 + 48;
+    const io = (B * sizeOf(this.callShape) + 2 * B * this.layers[this.layers.length - 1].outputSize()) * 4 + 48;
     if (!a.fits(need.bytes + io)) {
-      throw new MemoryError(`${this.name}: a batch of ${B} needs ${fmtBytes(need.bytes + io)} of activations, but only ${fmtBytes(MAX_BYTES - a.mark())} of the 4 GiB Wasm memory is left after the weights${this.optimizer ? ' and optimizer state' : ''}. Use a smaller batchSize.`);
+      throw new MemoryError(`${this.name}: a batch of ${B}${this.inputShape![0] === null ? ` of length ${this.callShape[0]}` : ''} needs ${fmtBytes(need.bytes + io)} of activations, but only ${fmtBytes(MAX_BYTES - a.mark())} of the 4 GiB Wasm memory is left after the weights${this.optimizer ? ' and optimizer state' : ''}. Use a smaller batchSize.`);
     }
     try {
       for (const l of this.layers) l.plan(a, B);
-      this.inPtr = a.alloc(B * sizeOf(this.inputShape!) * 4, 'input batch');
+      this.inPtr = a.alloc(B * sizeOf(this.callShape) * 4, 'input batch');
       const outN = B * this.layers[this.layers.length - 1].outputSize();
       this.labelPtr = a.alloc(outN * 4, 'label batch');
       this.dOutPtr = a.alloc(outN * 4, 'output gradient');
@@ -223,6 +262,12 @@ export class Sequential {
       throw e;
     }
     this.plannedB = B;
+  }
+
+  /** Sizes the layers for d's length (the fit loop alternates training and validation data) and plans B samples. */
+  private planFor(d: Batchable, B: number): void {
+    this.useShape(d.x.shape.slice(1));
+    this.plan(B);
   }
 
   private ctx(training: boolean, advance: boolean): Ctx {
@@ -309,20 +354,28 @@ export class Sequential {
     const fx = toFlat(x, `${where}: x`);
     if (!this.inputShape) {
       const ds = this.declaredShape();
-      if (!ds || ds.some((d) => d === null)) {
+      if (!ds || ds.slice(1).some((d) => d === null)) {
         if (fx.shape.length < 2) throw new ShapeError(`${where}: expected x with a batch axis, got shape ${fmtShape(fx.shape)}.`);
-        this.build(fx.shape.slice(1));
+        // what was declared stays (a free length stays free); the rest comes from the data
+        const data = fx.shape.slice(1);
+        this.build(ds && ds.length === data.length ? ds.map((d, i) => (i === 0 ? d : d ?? data[i])) : data);
       } else this.build();
     }
     const inShape = this.inputShape!;
     const want = [null, ...inShape];
-    const ok = fx.shape.length === want.length && inShape.every((d, i) => d === fx.shape[i + 1]);
+    const ok = fx.shape.length === want.length && inShape.every((d, i) => d === null || d === fx.shape[i + 1]);
     if (!ok) {
+      const dims = inShape.map((d) => d ?? 'time').join(', ');
       const what = this.idsInput
-        ? `the model's first layer is embedding, which expects token ids [batch, ${inShape.join(', ')}]`
-        : `the model expects [batch, ${inShape.join(', ')}]`;
+        ? `the model's first layer is embedding, which expects token ids [batch, ${dims}]`
+        : `the model expects [batch, ${dims}]`;
       throw new ShapeError(`${where}: x has ${fx.shape.length} dimension${fx.shape.length === 1 ? '' : 's'} ${fmtShape(fx.shape)} but ${what}.`);
     }
+    if (inShape[0] === null && fx.shape[1] === 0) {
+      throw new ShapeError(`${where}: expected sequences of at least one timestep, got x of shape ${fmtShape(fx.shape)}.`);
+    }
+    // size the layers for this call's length: the labels are checked against the output shape at this T
+    this.useShape(fx.shape.slice(1));
     const n = fx.shape[0];
     if (this.idsInput) checkIds(fx, (this.first as Embedding).inputDim, `${where}: x`);
     else checkFinite(fx, `${where}: x`);
@@ -333,7 +386,7 @@ export class Sequential {
   }
 
   private checkLabels(fy: Flat, n: number, where: string): void {
-    const out = this.outputShape as number[];
+    const out = this.runShape;
     const U = out[out.length - 1];
     if (fy.shape[0] !== n) throw new ShapeError(`${where}: expected y to have ${n} rows like x, got ${fy.shape[0]} (shape ${fmtShape(fy.shape)}).`);
     checkFinite(fy, `${where}: y`);
@@ -359,7 +412,7 @@ export class Sequential {
   /** Copies rows (by index) of x, and of y into the label buffer, into the arena. */
   private writeBatch(d: Batchable, rows: ArrayLike<number>, start: number, B: number): void {
     const a = this.arena!;
-    const inSize = sizeOf(this.inputShape!);
+    const inSize = sizeOf(this.callShape!);
     const dst = this.idsInput ? a.i32(this.inPtr, B * inSize) : a.f32(this.inPtr, B * inSize);
     const xs = d.x.data;
     for (let b = 0; b < B; b++) {
@@ -371,7 +424,7 @@ export class Sequential {
     const lab = a.f32(this.labelPtr, B * outSize);
     const ys = d.y.data;
     if (this.loss === 'sparseCategoricalCrossentropy') {
-      const U = (this.outputShape as number[])[this.outputShape.length - 1];
+      const U = this.runShape[this.runShape.length - 1];
       const per = outSize / U;
       lab.fill(0);
       for (let b = 0; b < B; b++) {
@@ -403,7 +456,7 @@ export class Sequential {
   private lossAndGrad(c: Ctx, out: number, B: number): { sum: number; rows: number; fused: boolean } {
     const last = this.layers[this.layers.length - 1];
     const outSize = last.outputSize();
-    const U = (this.outputShape as number[])[this.outputShape.length - 1];
+    const U = this.runShape[this.runShape.length - 1];
     const M = (B * outSize) / U;
     const scale = 1 / M;
     c.a.zero(this.dOutPtr, B * outSize);
@@ -435,7 +488,7 @@ export class Sequential {
 
   private accuracy(): AccuracyKind | null {
     if (this.metrics.length === 0) return null;
-    const U = (this.outputShape as number[])[this.outputShape.length - 1];
+    const U = this.runShape[this.runShape.length - 1];
     return U === 1 ? 'binary' : 'categorical';
   }
 
@@ -452,7 +505,7 @@ export class Sequential {
     if (!this.optimizer || !this.loss) throw new StateError(`fit: expected a compiled model, got none. Call model.compile({ optimizer, loss }) first.`);
     this.ensureAllocated();
     this.allocateOptimizer(); // (re)allocates if the trainable weights changed since compile
-    this.plan(B);
+    this.planFor(d, B);
     this.writeBatch(d, rows, start, B);
     const c = this.ctx(true, true);
     const out = this.forwardPass(c, B);
@@ -472,7 +525,7 @@ export class Sequential {
   evaluateData(d: Batchable, rows: ArrayLike<number>, batchSize: number): number[] {
     if (!this.loss) throw new StateError(`evaluate: expected a compiled model, got none. Call model.compile({ optimizer, loss }) first.`);
     const B0 = Math.min(batchSize, rows.length);
-    this.plan(Math.max(1, B0));
+    this.planFor(d, Math.max(1, B0));
     const c = this.ctx(false, false);
     const outSize = this.layers[this.layers.length - 1].outputSize();
     let lossSum = 0, rowSum = 0, correct = 0;
@@ -505,7 +558,7 @@ export class Sequential {
     const attOut = atts.map((l) => new Float32Array(d.n * (l.inputShape[0] as number)));
     if (d.n > 0) {
       const B0 = Math.min(bs, d.n);
-      this.plan(B0);
+      this.planFor(d, B0);
       const c = this.ctx(false, false);
       const rows = identity(d.n);
       for (let s = 0; s < d.n; s += B0) {
@@ -516,7 +569,7 @@ export class Sequential {
         atts.forEach((l, i) => { const T = l.inputShape[0] as number; attOut[i].set(c.a.f32(l.a, B * T), s * T); });
       }
     }
-    const pred = { data: result, shape: [d.n, ...(this.outputShape as number[])] };
+    const pred = { data: result, shape: [d.n, ...this.runShape] };
     if (!args.returnAttention) return pred;
     return { ...pred, attention: atts.map((l, i) => ({ layer: l.name, data: attOut[i], shape: [d.n, l.inputShape[0] as number] })) };
   }
@@ -545,7 +598,7 @@ export class Sequential {
     if (!this.loss) throw new StateError(`computeGradients: expected a compiled model (the loss comes from compile), got none. Call model.compile({ optimizer, loss }) first.`);
     const d = this.checkData(x, y, 'computeGradients');
     if (d.n === 0) throw new ShapeError(`computeGradients: expected at least one sample, got 0.`);
-    this.plan(d.n);
+    this.planFor(d, d.n);
     const a = this.arena!;
     this.writeBatch(d, identity(d.n), 0, d.n);
     const c = this.ctx(true, false);

@@ -46,15 +46,16 @@ export function countParams(layers: Layer[]): SummaryCounts {
   return { total, trainable, nonTrainable: total - trainable };
 }
 
-export function formatSummary(name: string, layers: Layer[], lineLength = 65): string {
+/** `shapes`: each layer's output shape to print (the model's, with None for a free length); default the layers' own. */
+export function formatSummary(name: string, layers: Layer[], lineLength = 65, shapes?: Shape[]): string {
   const positions = [0.45, 0.85, 1.0].map((p) => Math.floor(lineLength * p));
   const out: string[] = [];
   out.push(`Model: "${name}"`);
   out.push('_'.repeat(lineLength));
   printRow(['Layer (type)', 'Output Shape', 'Param #'], positions, out);
   out.push('='.repeat(lineLength));
-  for (const l of layers) {
-    printRow([`${l.name} (${l.className})`, shapeStr(l.outputShape), String(l.countParams())], positions, out);
+  for (const [i, l] of layers.entries()) {
+    printRow([`${l.name} (${l.className})`, shapeStr(shapes?.[i] ?? l.outputShape), String(l.countParams())], positions, out);
     out.push(' '.repeat(lineLength));
   }
   out.push('='.repeat(lineLength));

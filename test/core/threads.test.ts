@@ -37,6 +37,30 @@ async function train(threads: number, pooled: false | 'avg' | 'max' = false) {
   return { used, w, p, handed };
 }
 
+/** A free-length model (embedding without inputLength) trained and run at two lengths, T = 12 then T = 7. */
+async function trainFree(threads: number) {
+  await init({ threads });
+  const m = sequential({ seed: 9, layers: [
+    layers.embedding({ inputDim: 2000, outputDim: 32, maskZero: true }),
+    layers.bidirectional({ layer: layers.lstm({ units: 16, returnSequences: true }) }),
+    layers.globalAveragePooling1D(),
+    layers.dense({ units: 1, activation: 'sigmoid' }),
+  ]});
+  m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+  const N = 32;
+  const before = info().handoffs;
+  const p: number[][] = [];
+  for (const T of [12, 7]) {
+    const x = ids(N * T, T, 0, 1999);
+    for (let i = 0; i < N; i++) for (let t = 2 + (i % (T - 2)); t < T; t++) x[i * T + t] = 0;
+    const y = Float32Array.from({ length: N }, (_, i) => x[i * T] % 2);
+    await m.fit({ data: x, shape: [N, T] }, y, { epochs: 2, batchSize: 16, verbose: 0 });
+    p.push(Array.from(new Uint32Array(m.predict({ data: x, shape: [N, T] }).data.buffer)));
+  }
+  const w = m.getWeights().map((v) => Array.from(new Uint32Array(v.data.buffer)));
+  return { used: info(), w, p, handed: info().handoffs - before };
+}
+
 describe('threads', () => {
   afterAll(async () => { await init({ threads: 1 }); });
 
@@ -62,4 +86,13 @@ describe('threads', () => {
       expect(two.p).toEqual(one.p);
     });
   }
+
+  it('the same for a free-length model trained and run at two lengths', async () => {
+    const one = await trainFree(1);
+    const two = await trainFree(2);
+    expect(two.used.threads).toBe(2);
+    expect(two.handed).toBeGreaterThanOrEqual(8 * 2);
+    expect(two.w).toEqual(one.w);
+    expect(two.p).toEqual(one.p);
+  });
 });

@@ -94,7 +94,8 @@ export function planKerasModel(modelConfig: unknown, opts: KerasPlanOptions): Ke
     if (first.className === 'Embedding') {
       if (s.length !== 1) throw new ConfigError(`${where}: layer ${first.kerasName} (Embedding): expected input of token ids [batch, length], got a batch shape of ${s.length + 1} dimensions.`);
       if (s[0] !== null) first.config.inputLength = s[0];
-    } else if (s.every((d) => d !== null)) {
+    } else if (s.slice(1).every((d) => d !== null)) {
+      // a free length (Input(shape=(None, F))) stays free: any T per call
       first.config.inputShape = s.slice();
     }
   }

@@ -28,10 +28,10 @@ export async function loadKerasModel(source: unknown, options: LoadKerasOptions 
     throw new CheckpointError(`${where}: expected a model file (with its config), got a weights-only file (save_weights). Build the model and call loadKerasWeights(model, source).`);
   }
   const plan = planKerasModel(file.modelConfig, { kerasVersion: file.kerasVersion, customObjects, where });
+  fixAttentionLength(plan, file, where);
   const model = build(plan, where);
   let ok = false;
   try {
-    fixAttentionLength(plan, model, file, where);
     const { regions, view } = model.prepareLoad(false);
     assign(plan, file, model, regions, view, where);
     compileFrom(file, model, plan.notes);
@@ -98,21 +98,25 @@ function kerasClassOf(className: string): string {
   return className === 'Attention' ? 'AttentionLayer' : className;
 }
 
-/** Our attention needs a fixed length: when the file leaves it free, its b [T, 1] says it. */
-function fixAttentionLength(plan: KerasPlan, model: Sequential, file: KerasFile, where: string): void {
+/**
+ * Our attention needs a fixed length: when the file leaves it free, its b [T, 1] says it, and the first layer's config
+ * gets it (inputLength, or inputShape [T, F]), so getConfig/fromConfig rebuild the same model. A free-length model
+ * without attention stays free (any T per call, as in Keras).
+ */
+function fixAttentionLength(plan: KerasPlan, file: KerasFile, where: string): void {
   const declared = plan.inputShape;
   if (declared && declared.every((d) => d !== null)) return;
   const i = plan.layers.findIndex((l) => l.className === 'Attention');
-  if (i < 0) {
-    throw new ConfigError(`${where}: expected a fixed input length, got a model whose input length is free (Input(shape=(None, ...))). Variable-length models are not supported yet.`);
-  }
+  if (i < 0) return;
   const ds = layerWeights(plan, file, where)[i];
   // W [F, 1] and b [T, 1], in either order: F is what the layer before gives, so b is the other one
   const F = featuresInto(plan, i);
   const b = ds.length === 2 ? (F !== null && ds[0].shape[0] === F ? ds[1] : ds[0]) : undefined;
   const T = b && b.shape.length === 2 && b.shape[1] === 1 ? b.shape[0] : 0;
   if (!T) throw new CheckpointError(`${where}: layer ${plan.layers[i].kerasName}: expected weights W [F, 1] and b [T, 1] to take the input length from, got ${ds.map((d) => `[${d.shape.join(', ')}]`).join(', ')}.`);
-  model.build(declared && declared.length > 1 ? [T, ...declared.slice(1)] : [T]);
+  const first = plan.layers[0].config as Record<string, unknown>;
+  if (plan.layers[0].className === 'Embedding') first.inputLength = T;
+  else first.inputShape = declared && declared.length > 1 ? [T, ...declared.slice(1)] : [T];
 }
 
 /** Features reaching planned layer i (the last LSTM/Bidirectional/Embedding/Dense width before it), or null. */

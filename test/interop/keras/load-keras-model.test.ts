@@ -3,7 +3,8 @@
 // files that must be refused are refused naming why.
 import { describe, it, expect } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
-import { initSync, loadKerasModel, loadKerasWeights, CheckpointError, ConfigError, type Sequential } from '../../../src/index.js';
+import { unzipSync, zipSync, strFromU8, strToU8 } from 'fflate';
+import { initSync, loadKerasModel, loadKerasWeights, CheckpointError, ConfigError, Sequential } from '../../../src/index.js';
 
 initSync();
 const DIR = new URL('../../fixtures/keras/', import.meta.url);
@@ -15,10 +16,7 @@ const fixtures = readdirSync(DIR).filter((f) => f.endsWith('.json')).map((f) => 
   .filter((f) => f.format === 'hdf5-model' || f.format === 'keras-zip');
 const CUSTOM = { AttentionLayer: 'attention' as const };
 /** Fixtures of features not built yet: each must be refused with this message until it is (then move it out). */
-const PENDING: Record<string, RegExp> = {
-  'k3_varlen_gap.keras': /expected a fixed input length, got a model whose input length is free .*Variable-length models are not supported yet/,
-  'tfk2_15_varlen_lstm.h5': /expected a fixed input length, got a model whose input length is free .*Variable-length models are not supported yet/,
-};
+const PENDING: Record<string, RegExp> = {};
 
 function within(actual: ArrayLike<number>, expected: number[], what: string): void {
   const scale = Math.max(1e-3, ...expected.map(Math.abs));
@@ -54,6 +52,35 @@ describe('loadKerasModel on the generated fixtures', () => {
       await expect(loadKerasModel(new URL(file, DIR), { customObjects: CUSTOM })).rejects.toThrow(re);
     });
   }
+
+  it('a free-length Keras model (Input(shape=(None,))) imports with a free length: any T, None in the summary', async () => {
+    for (const file of ['k3_varlen_gap.keras', 'tfk2_15_varlen_lstm.h5']) {
+      const m = await loadKerasModel(new URL(file, DIR), { customObjects: CUSTOM });
+      expect(m.freeLength, file).toBe(true);
+      expect(m.summary(undefined, undefined, () => {}), file).toMatch(/\(None, None, 8\)/);
+      const f = fixtures.find((x) => x.file === file)!;
+      expect(new Set(f.cases.map((c) => c.ids!.shape[1])).size, file).toBe(2);
+    }
+  });
+
+  it('a free-length Keras model with the attention layer takes its length from b [T, 1], fixed, and rebuilds from its config', async () => {
+    // k3_attention.keras with its input made free: Input(shape=(None,))
+    const zip = unzipSync(readFileSync(new URL('k3_attention.keras', DIR)));
+    const config = strFromU8(zip['config.json']);
+    expect(config).toContain('"batch_shape": [null, 8]');
+    zip['config.json'] = strToU8(config.replace('"batch_shape": [null, 8]', '"batch_shape": [null, null]'));
+    const m = await loadKerasModel(zipSync(zip), { customObjects: CUSTOM });
+    const ref = await loadKerasModel(new URL('k3_attention.keras', DIR), { customObjects: CUSTOM });
+    expect(m.freeLength).toBe(false);
+    expect(m.outputShape).toEqual(ref.outputShape);
+    const c = Sequential.fromConfig(m.getConfig());
+    expect(c.freeLength).toBe(false);
+    c.setWeights(m.getWeights());
+    const f = fixtures.find((x) => x.file === 'k3_attention.keras')!;
+    const want = Array.from(predict(ref, f.cases[0]).data);
+    expect(Array.from(predict(m, f.cases[0]).data)).toEqual(want);
+    expect(Array.from(predict(c, f.cases[0]).data)).toEqual(want);
+  });
 
   for (const f of fixtures.filter((x) => x.importable === false)) {
     it(`refuses ${f.file}: ${f.refuse_because}`, async () => {
