@@ -162,3 +162,15 @@ describe('bad Keras files', () => {
     });
   }
 });
+
+describe('training config', () => {
+  it('compiles from a tf.keras training_config and a Keras 3 compile_config, and leaves a model uncompiled without one', async () => {
+    const want = { optimizer: { name: 'adam', learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false, lazy: false }, loss: 'binaryCrossentropy', metrics: ['accuracy'] };
+    for (const f of ['tfk2_15_attention.h5', 'k2_3_1_attention.h5', 'k3_masked_attention.keras']) {
+      const m = await loadKerasModel(new URL(f, DIR), { customObjects: CUSTOM });
+      expect(m.getCompileConfig(), f).toEqual(want);
+    }
+    const bare = await loadKerasModel(new URL('k3_attention.keras', DIR), { customObjects: CUSTOM });
+    expect(bare.getCompileConfig()).toBeNull();
+  });
+});
