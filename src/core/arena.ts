@@ -57,7 +57,13 @@ export class Arena implements Allocator {
     const have = this.memory.buffer.byteLength;
     if (end > have) {
       const pages = Math.ceil((end - have) / PAGE);
-      this.memory.grow(Math.max(pages, Math.min(Math.ceil(have / PAGE), 65536 - have / PAGE)));
+      try {
+        this.memory.grow(Math.max(pages, Math.min(Math.ceil(have / PAGE), 65536 - have / PAGE)));
+      } catch {
+        try { this.memory.grow(pages); } catch (e) {
+          throw new MemoryError(`arena: ${what} needs ${fmtBytes(end)} of Wasm memory, got a refusal from the engine to grow past ${fmtBytes(have)} (${(e as Error).message}). Free other models or use a smaller one.`);
+        }
+      }
     }
     this.top = end;
     const dirty = Math.min(end, this.highWater);

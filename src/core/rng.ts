@@ -68,8 +68,9 @@ export class StreamSet {
 
   /** Positions of every stream used so far (part of the model state). */
   state(): Record<string, number> {
+    // in key order, so saved bytes never depend on which stream was used first
     const out: Record<string, number> = {};
-    for (const [k, s] of this.streams) out[k] = s.position;
+    for (const k of [...this.streams.keys()].sort()) out[k] = this.streams.get(k)!.position;
     return out;
   }
 }

@@ -78,6 +78,9 @@ export function planModelFile(fields: Record<string, unknown>, tensors: { name: 
 export async function writeModelFile(sink: ByteSink, header: FileHeader, tensors: TensorOut[], where: string): Promise<Uint8Array | undefined> {
   try {
     const entries = header.tensors;
+    if (tensors.length !== entries.length || tensors.some((t, i) => t.name !== entries[i].name)) {
+      throw new CheckpointError(`${where}: expected the ${entries.length} tensors the header lists, got ${tensors.length} (${tensors.slice(0, 3).map((t) => t.name).join(', ')}${tensors.length > 3 ? ', ...' : ''}): an internal error, please report it.`);
+    }
     const sum = new Checksum();
     const put = async (b: Uint8Array) => { sum.update(b); await sink.write(b); };
     await put(encodeHeader(header));
@@ -93,7 +96,7 @@ export async function writeModelFile(sink: ByteSink, header: FileHeader, tensors
     await sink.write(sum.digest());
     return await sink.close();
   } catch (e) {
-    await sink.abort(e);
+    await sink.abort(e).catch(() => {});
     throw e;
   }
 }
@@ -131,6 +134,9 @@ export class ModelFileReader {
       const sum = new Checksum();
       const head = await readUpTo(reader, PREFIX_BYTES);
       sum.update(head);
+      if (head.length < MAGIC.length && head.length > 0 && head.every((b, i) => b === MAGIC[i])) {
+        throw new CheckpointError(`${where}: expected ${PREFIX_BYTES} bytes of file prefix, got ${head.length} (the file is truncated).`);
+      }
       if (head.length < MAGIC.length || !MAGIC.every((b, i) => head[i] === b)) {
         const kind = foreignKind(head, source.size);
         const shown = Array.from(head.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ');
@@ -140,10 +146,14 @@ export class ModelFileReader {
       const dv = new DataView(head.buffer, head.byteOffset, head.length);
       const version = dv.getUint32(8, true);
       if (version === 0 || version > FORMAT_VERSION) {
-        throw new CheckpointError(`${where}: expected a model file of format version 1 to ${FORMAT_VERSION}, got version ${version}${version > FORMAT_VERSION ? ', written by a newer bilstm-attn: upgrade the package to read it' : ''}.`);
+        throw new CheckpointError(`${where}: expected a model file of format version ${FORMAT_VERSION === 1 ? '1' : `1 to ${FORMAT_VERSION}`}, got version ${version}${version > FORMAT_VERSION ? ', written by a newer bilstm-attn: upgrade the package to read it' : ''}.`);
       }
       const n = dv.getUint32(12, true);
       if (n < 2 || n > MAX_HEADER_BYTES) throw new CheckpointError(`${where}: expected a header of 2 bytes to ${MAX_HEADER_BYTES / 2 ** 20} MiB, got a header length of ${n} bytes.`);
+      // a source of known size must hold the header (and, below, the payload): a truncated file fails before anything is built
+      if (source.size !== null && source.size < PREFIX_BYTES + n + 8) {
+        throw new CheckpointError(`${where}: expected at least ${PREFIX_BYTES + n + 8} bytes (a header of ${n} bytes and the checksum), got a file of ${source.size} (it is truncated).`);
+      }
       const json = await reader.readExactly(n, 'the header');
       sum.update(json);
       const want = head.subarray(16, 24);
@@ -154,6 +164,10 @@ export class ModelFileReader {
         throw new CheckpointError(`${where}: expected the header to be UTF-8 JSON, got text that does not parse (${(e as Error).message}).`);
       }
       checkHeader(header, version, where);
+      const total = align(PREFIX_BYTES + n) + header.payloadBytes + 8;
+      if (source.size !== null && source.size !== total) {
+        throw new CheckpointError(`${where}: expected a file of ${total} bytes (as its header says), got ${source.size}${source.size < total ? ' (it is truncated)' : ''}.`);
+      }
       const pad = align(PREFIX_BYTES + n) - (PREFIX_BYTES + n);
       if (pad) sum.update(await reader.readExactly(pad, 'the header padding'));
       return new ModelFileReader(header, reader, sum, where);

@@ -26,14 +26,15 @@ export async function loadModel(source: unknown, options: LoadOptions = {}): Pro
     const h = file.header;
     const f = checkFields(h);
     model = rebuild(h);
-    const { regions, view } = model.prepareLoad(f.optimizerState);
-    checkManifest(h.tensors, regions, f.weightsDtype, regions.length - (f.optimizerState ? countSlots(regions) : 0));
+    const { regions, nWeights, view } = model.prepareLoad(f.optimizerState);
+    checkManifest(h.tensors, regions, f.weightsDtype, nWeights);
     await file.readTensors((e, i) => e.dtype === 'float16' ? halfWriter(view, regions[i].ptr) : (piece, off) => view(regions[i].ptr + off, piece.length).set(piece));
     model.restoreFromFile({ iterations: f.iterations, streams: f.streams, metadata: f.metadata, inferenceOnly: f.inferenceOnly });
     return model;
   } catch (e) {
-    await file.close();
+    // memory first: a close that fails must neither keep the model's memory nor hide why the load failed
     model?.releaseMemory();
+    await file.close().catch(() => {});
     // a header that passed its checksum but describes no model we can build (or one too big for 4 GiB) is a bad file
     if (e instanceof BilstmError && !(e instanceof CheckpointError)) {
       throw new CheckpointError(`${WHERE}: expected the file's header to describe a model this package can build, got one it cannot: ${e.message}`);
@@ -41,8 +42,6 @@ export async function loadModel(source: unknown, options: LoadOptions = {}): Pro
     throw e;
   }
 }
-
-function countSlots(regions: { name: string }[]): number { return regions.filter((r) => r.name.startsWith('optimizer/')).length; }
 
 interface Fields {
   weightsDtype: 'float32' | 'float16';

@@ -1,5 +1,6 @@
 // The Sequential model: build (shapes, no memory), lazy allocation of weights in one arena, compile, predict,
-// evaluate, computeGradients, getWeights/setWeights, summary. The fit loop lives in train.ts.
+// evaluate, computeGradients, getWeights/setWeights, summary, save (the file is written in save.ts, read in load.ts).
+// The fit loop lives in fit.ts.
 import { Arena, SizeCounter, MAX_BYTES, fmtBytes } from '../core/arena.js';
 import { Layer, sizeOf, type Ctx, type Shape, type Weight } from '../layers/layer.js';
 import { Embedding } from '../layers/embedding.js';
@@ -53,6 +54,8 @@ export class Sequential {
   private inPtr = 0; private labelPtr = 0; private dOutPtr = 0;
   private gradStart = 0; private gradFloats = 0;
   private meta: ModelMetadata = {};
+  /** Saves in progress: fit, trainOnBatch, setWeights and compile wait for none (they refuse). */
+  private saving = 0;
   /** Why this model may only predict (it was loaded from a float16 file), or null. */
   private inferenceOnly: string | null = null;
 
@@ -185,35 +188,40 @@ export class Sequential {
       throw new MemoryError(`${this.name}: expected weights and gradients to fit in the 4 GiB of Wasm memory, got ${fmtBytes(params)} of weights and ${fmtBytes(grads)} of gradients. Use a smaller vocabulary or embedding size.`);
     }
     const a = new Arena();
-    // Layout: trainable dense weights (one contiguous block, mirrored by the gradients) | sparse | non-trainable.
-    const order = [
-      ...all.filter(({ w }) => w.trainable && !w.sparse),
-      ...all.filter(({ w }) => w.sparse),
-      ...all.filter(({ w }) => !w.trainable && !w.sparse),
-    ];
-    for (const { w } of order) w.ptr = a.alloc(w.size * 4, w.name);
-    this.gradStart = a.mark();
-    this.gradFloats = 0;
-    for (const { w } of order) {
-      if (w.trainable && !w.sparse) { w.grad = a.alloc(w.size * 4, `gradient of ${w.name}`); this.gradFloats = (a.mark() - this.gradStart) / 4; }
-      else w.grad = 0;
-    }
-    for (const l of this.layers) l.allocPersistent(a);
-    // Initialize: one stream per (layer index, weight index), so adding a layer after does not shift the others.
-    for (const l of fill ? this.layers : []) {
-      l.weights.forEach((w, i) => {
-        const s = this.streams.get(l.index, `init/${i}`);
-        if (typeof w.init === 'function') w.init(a, w.ptr, s);
-        else initialize(w.init, a, w.ptr, w.shape, s);
-      });
-      if (l instanceof Embedding && l.initialWeights) {
-        const v = l.initialWeights[0] as unknown;
-        const f = toFlat(v, `layers.embedding(${l.name}): weights[0]`);
-        if (f.data.length !== l.E.size) {
-          throw new ShapeError(`layers.embedding(${l.name}): expected weights[0] of shape [${l.inputDim}, ${l.outputDim}], got ${fmtShape(f.shape)}.`);
-        }
-        a.f32(l.E.ptr, l.E.size).set(f.data);
+    try {
+      // Layout: trainable dense weights (one contiguous block, mirrored by the gradients) | sparse | non-trainable.
+      const order = [
+        ...all.filter(({ w }) => w.trainable && !w.sparse),
+        ...all.filter(({ w }) => w.sparse),
+        ...all.filter(({ w }) => !w.trainable && !w.sparse),
+      ];
+      for (const { w } of order) w.ptr = a.alloc(w.size * 4, w.name);
+      this.gradStart = a.mark();
+      this.gradFloats = 0;
+      for (const { w } of order) {
+        if (w.trainable && !w.sparse) { w.grad = a.alloc(w.size * 4, `gradient of ${w.name}`); this.gradFloats = (a.mark() - this.gradStart) / 4; }
+        else w.grad = 0;
       }
+      for (const l of this.layers) l.allocPersistent(a);
+      // Initialize: one stream per (layer index, weight index), so adding a layer after does not shift the others.
+      for (const l of fill ? this.layers : []) {
+        l.weights.forEach((w, i) => {
+          const s = this.streams.get(l.index, `init/${i}`);
+          if (typeof w.init === 'function') w.init(a, w.ptr, s);
+          else initialize(w.init, a, w.ptr, w.shape, s);
+        });
+        if (l instanceof Embedding && l.initialWeights) {
+          const v = l.initialWeights[0] as unknown;
+          const f = toFlat(v, `layers.embedding(${l.name}): weights[0]`);
+          if (f.data.length !== l.E.size) {
+            throw new ShapeError(`layers.embedding(${l.name}): expected weights[0] of shape [${l.inputDim}, ${l.outputDim}], got ${fmtShape(f.shape)}.`);
+          }
+          a.f32(l.E.ptr, l.E.size).set(f.data);
+        }
+      }
+    } catch (e) {
+      a.pool.dispose(); // its workers would otherwise keep the memory alive
+      throw e;
     }
     this.persistentMark = a.mark();
     this.arena = a;
@@ -278,6 +286,7 @@ export class Sequential {
   // ---------------------------------------------------------------- compile
 
   compile(args: CompileArgs): void {
+    this.checkNotSaving('compile');
     if (!args || typeof args !== 'object') throw new ConfigError(`compile: expected { optimizer, loss, metrics }, got ${JSON.stringify(args)}.`);
     const optimizer = getOptimizer(args.optimizer);
     const loss = getLoss(args.loss);
@@ -502,6 +511,7 @@ export class Sequential {
 
   /** One optimizer step on rows[start, start+B) of d. Returns the batch's mean loss and correct count. @internal */
   trainStep(d: Batchable, rows: ArrayLike<number>, start: number, B: number): { loss: number; correct: number } {
+    this.checkNotSaving('fit');
     if (!this.optimizer || !this.loss) throw new StateError(`fit: expected a compiled model, got none. Call model.compile({ optimizer, loss }) first.`);
     this.ensureAllocated();
     this.allocateOptimizer(); // (re)allocates if the trainable weights changed since compile
@@ -621,6 +631,7 @@ export class Sequential {
   /** One optimizer step on one batch (all of x), as Keras train_on_batch. Returns [loss, ...metrics]. */
   trainOnBatch(x: Input, y: Input): number[] {
     this.checkTrainable('trainOnBatch');
+    this.checkNotSaving('trainOnBatch');
     if (!this.optimizer || !this.loss) throw new StateError(`trainOnBatch: expected a compiled model, got none. Call model.compile({ optimizer, loss }) first.`);
     const d = this.checkData(x, y, 'trainOnBatch');
     if (d.n === 0) throw new ShapeError(`trainOnBatch: expected at least one sample, got 0.`);
@@ -630,6 +641,7 @@ export class Sequential {
 
   async fit(x: Input, y: Input, args: FitArgs = {}): Promise<History> {
     this.checkTrainable('fit');
+    this.checkNotSaving('fit');
     return fitLoop(this, x, y, args);
   }
 
@@ -679,6 +691,7 @@ export class Sequential {
       checkFinite(f, `setWeights: weight ${i} (${w.name})`);
       return f;
     });
+    this.checkNotSaving('setWeights');
     const a = this.ensureAllocated();
     flats.forEach((f, i) => a.f32(all[i].w.ptr, all[i].w.size).set(f.data));
   }
@@ -714,12 +727,9 @@ export class Sequential {
       throw new ConfigError(`save: expected weightsDtype 'float16' (or none) for ${this.inferenceOnly}, got 'float32': its weights cannot be made full precision again.`);
     }
     const f16 = o.weightsDtype === 'float16' || this.inferenceOnly !== null;
-    const weights = this.allWeights().map(({ w }) => ({ name: w.name, shape: w.shape.slice(), ptr: w.ptr }));
     const withState = o.includeOptimizer && !f16 && this.optimizer !== null;
-    const slots = withState ? this.trainableList().flatMap(({ w }) => {
-      const st = this.optimizer!.stateOf(w.name) ?? [];
-      return this.optimizer!.slotNames().map((slot, i) => ({ name: `optimizer/${w.name}/${slot}`, shape: w.shape.slice(), ptr: st[i] }));
-    }) : [];
+    const weights = this.weightRegions();
+    const slots = withState ? this.slotRegions() : [];
     const fields = {
       createdBy: CREATED_BY,
       model: this.getConfig(),
@@ -731,24 +741,49 @@ export class Sequential {
       training: { iterations: withState ? this.optimizer!.iterations : 0, streams: this.streams.state() },
       metadata,
     };
-    return saveFile({ fields, weights, slots, weightsDtype: f16 ? 'float16' : 'float32', view: (p, n) => new Uint8Array(a.memory.buffer, p, n) }, target);
+    // the bytes must be one moment of the model: nothing may train it while the save awaits its sink
+    this.saving++;
+    try {
+      return await saveFile({ fields, weights, slots, weightsDtype: f16 ? 'float16' : 'float32', view: (p, n) => new Uint8Array(a.memory.buffer, p, n) }, target);
+    } finally {
+      this.saving--;
+    }
+  }
+
+  /** Each weight's memory, in Keras order. */
+  private weightRegions(): { name: string; shape: number[]; ptr: number }[] {
+    return this.allWeights().map(({ w }) => ({ name: w.name, shape: w.shape.slice(), ptr: w.ptr }));
+  }
+
+  /** Each trainable weight's optimizer slots (allocated first if a layer became trainable since), named as in files. */
+  private slotRegions(): { name: string; shape: number[]; ptr: number }[] {
+    const opt = this.optimizer!;
+    this.allocateOptimizer();
+    return this.trainableList().flatMap(({ w }) => {
+      const st = opt.stateOf(w.name);
+      if (!st) throw new StateError(`${this.name}: expected optimizer state for ${w.name}, got none (an internal error: please report it).`);
+      return opt.slotNames().map((slot, i) => ({ name: `optimizer/${w.name}/${slot}`, shape: w.shape.slice(), ptr: st[i] }));
+    });
+  }
+
+  /** Refuses a call that would change the model while a save is writing it. */
+  private checkNotSaving(where: string): void {
+    if (this.saving > 0) throw new StateError(`${where}: expected no save in progress, got one. Await model.save() first.`);
   }
 
   /**
    * For loadModel: allocates the model without initializing it and returns where each tensor of the file goes, in the
    * file's order (weights, then optimizer slots when the file has them). @internal
    */
-  prepareLoad(withState: boolean): { regions: { name: string; shape: number[]; ptr: number }[]; view: (ptr: number, n: number) => Uint8Array } {
+  prepareLoad(withState: boolean): { regions: { name: string; shape: number[]; ptr: number }[]; nWeights: number; view: (ptr: number, n: number) => Uint8Array } {
     const a = this.ensureAllocated(false);
-    const regions = this.allWeights().map(({ w }) => ({ name: w.name, shape: w.shape.slice(), ptr: w.ptr }));
+    const regions = this.weightRegions();
+    const nWeights = regions.length;
     if (withState) {
-      if (!this.optimizer) throw new StateError(`${this.name}: expected a compiled model to restore optimizer state into, got none.`);
-      for (const { w } of this.trainableList()) {
-        const st = this.optimizer.stateOf(w.name) ?? [];
-        this.optimizer.slotNames().forEach((slot, i) => regions.push({ name: `optimizer/${w.name}/${slot}`, shape: w.shape.slice(), ptr: st[i] }));
-      }
+      if (!this.optimizer) throw new StateError(`loadModel: expected a compiled model to restore optimizer state into, got none.`);
+      regions.push(...this.slotRegions());
     }
-    return { regions, view: (p, n) => new Uint8Array(a.memory.buffer, p, n) };
+    return { regions, nWeights, view: (p, n) => new Uint8Array(a.memory.buffer, p, n) };
   }
 
   /** For loadModel: the training state and metadata of the file. @internal */
@@ -759,7 +794,7 @@ export class Sequential {
     this.inferenceOnly = s.inferenceOnly ? 'a model loaded from a float16 file (inference only: its weights were rounded to half precision)' : null;
   }
 
-  /** Ends the worker threads and drops the memory (a failed load). The model cannot be used afterwards. @internal */
+  /** Ends the worker threads and drops the memory (a failed load): the caller drops the model too. @internal */
   releaseMemory(): void {
     this.arena?.pool.dispose();
     this.arena = null;

@@ -98,7 +98,7 @@ describe('model file container', () => {
   it('refuses a newer format version', async () => {
     const b = (await write()).slice();
     b[8] = 2;
-    await expect(read(b)).rejects.toThrow(/expected a model file of format version 1 to 1, got version 2, written by a newer bilstm-attn: upgrade/);
+    await expect(read(b)).rejects.toThrow(/expected a model file of format version 1, got version 2, written by a newer bilstm-attn: upgrade/);
   });
 
   it('refuses headers that lie, with valid checksums', async () => {

@@ -50,7 +50,7 @@ describe('loadModel refuses bad files', () => {
     const c = (await goodFile()).slice();
     c[8] = 2;
     const e = await refused(c, 'version 2');
-    expect(e.message).toMatch(/expected a model file of format version 1 to 1, got version 2, written by a newer bilstm-attn: upgrade the package/);
+    expect(e.message).toMatch(/expected a model file of format version 1, got version 2, written by a newer bilstm-attn: upgrade the package/);
   });
 
   it('foreign: Keras .h5 and .keras, TF.js model.json, safetensors, ONNX, empty, text, each naming what reads it', async () => {

@@ -132,17 +132,42 @@ function featuresInto(plan: KerasPlan, i: number): number | null {
   return null;
 }
 
-/** For each planned layer, the file's weight datasets (in Keras order). */
+/** How many weights a planned layer has (from its config: the model may not be built yet). */
+function weightCount(l: KerasPlan['layers'][number]): number {
+  const c = l.config as Record<string, any>;
+  switch (l.className) {
+    case 'Embedding': return 1;
+    case 'LSTM': return c.useBias === false ? 2 : 3;
+    case 'Bidirectional': return 2 * (c.layer.config.useBias === false ? 2 : 3);
+    case 'Dense': return c.useBias === false ? 1 : 2;
+    case 'BatchNormalization': return 4;
+    case 'Attention': return 2;
+    default: return 0;
+  }
+}
+
+/**
+ * For each planned layer, the file's weight datasets (in Keras order). Legacy HDF5 pairs the file's layers that hold
+ * weights, in layer_names order, with the model's layers that have weights, in order (as Keras's load_weights does:
+ * names may differ, e.g. embedding_1 in the file); the weight store keys layers by class (storeKey).
+ */
 function layerWeights(plan: KerasPlan, file: KerasFile, where: string): Hdf5Dataset[][] {
+  if (file.keyedBy === 'name') {
+    const held = [...file.layers.entries()].filter(([, ds]) => ds.length > 0);
+    const wanting = plan.layers.map((l, i) => [i, weightCount(l)] as const).filter(([, n]) => n > 0);
+    if (held.length !== wanting.length) {
+      throw new CheckpointError(`${where}: expected weights for ${wanting.length} layers (${wanting.map(([i]) => plan.layers[i].kerasName).join(', ')}), got weights for ${held.length} in the file (${held.map(([k]) => k).join(', ')}).`);
+    }
+    const out: Hdf5Dataset[][] = plan.layers.map(() => []);
+    wanting.forEach(([i], k) => { out[i] = held[k][1]; });
+    return out;
+  }
   const counts = new Map<string, number>();
   const used = new Set<string>();
   const out = plan.layers.map((l) => {
-    let key = l.kerasName;
-    if (file.keyedBy === 'store') {
-      const n = counts.get(l.kerasClass) ?? 0;
-      counts.set(l.kerasClass, n + 1);
-      key = storeKey(l.kerasClass, n);
-    }
+    const n = counts.get(l.kerasClass) ?? 0;
+    counts.set(l.kerasClass, n + 1);
+    const key = storeKey(l.kerasClass, n);
     used.add(key);
     return file.layers.get(key) ?? [];
   });
@@ -209,13 +234,22 @@ function compileFrom(file: KerasFile, model: Sequential, notes: string[]): void 
     notes.push(`training config not imported (optimizer ${describeValue(opt?.class_name)}, loss ${describeValue(tc.loss)}): call compile yourself`);
     return;
   }
-  const lr = (c.learning_rate ?? c.lr) as number | undefined;
-  const num = (v: unknown) => (typeof v === 'number' ? Math.fround(v) === v ? Number(v.toPrecision(7)) : v : undefined);
-  const optimizer: Record<string, unknown> = { name, ...(lr !== undefined ? { learningRate: num(lr) } : {}) };
+  const lr = c.learning_rate ?? c.lr;
+  if (lr !== undefined && typeof lr !== 'number') {
+    notes.push(`training config not imported (a learning-rate schedule ${describeValue(lr)}): call compile yourself`);
+    return;
+  }
+  // Keras writes float32 values as float64 (0.0010000000474974513): back to the decimal it was given
+  const num = (v: unknown) => (typeof v === 'number' ? (Math.fround(v) === v ? Number(v.toPrecision(7)) : v) : undefined);
+  const optimizer: Record<string, unknown> = { name, learningRate: num(lr),
+    clipnorm: num(c.clipnorm), globalClipnorm: num(c.global_clipnorm), clipvalue: num(c.clipvalue) };
   if (name === 'adam') Object.assign(optimizer, { beta1: num(c.beta_1), beta2: num(c.beta_2), epsilon: num(c.epsilon), amsgrad: c.amsgrad });
   if (name === 'sgd') Object.assign(optimizer, { momentum: num(c.momentum), nesterov: c.nesterov });
   if (name === 'rmsprop') Object.assign(optimizer, { rho: num(c.rho), momentum: num(c.momentum), epsilon: num(c.epsilon), centered: c.centered });
-  for (const k of Object.keys(optimizer)) if (optimizer[k] === undefined) delete optimizer[k];
+  for (const k of Object.keys(optimizer)) if (optimizer[k] === undefined || optimizer[k] === null) delete optimizer[k];
+  for (const k of ['weight_decay', 'decay', 'use_ema']) {
+    if (c[k] !== undefined && c[k] !== null && c[k] !== 0 && c[k] !== false) notes.push(`optimizer ${k} ${describeValue(c[k])} not imported (fit here trains without it)`);
+  }
   const metrics = Array.isArray(tc.metrics) ? tc.metrics.flat(3).filter((m): m is string => m === 'accuracy' || m === 'acc') : [];
   try {
     model.compileFromConfig({ optimizer, loss, metrics: metrics.length ? ['accuracy'] : [] });

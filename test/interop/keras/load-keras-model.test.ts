@@ -122,6 +122,17 @@ describe('loadKerasWeights', () => {
     });
   }
 
+  it('matches a hand-built model by layer order, whatever its layer names', async () => {
+    const f = JSON.parse(readFileSync(new URL('k2_3_1_attention.weights.h5.json', DIR), 'utf8')) as Fixture & { architecture_from: string };
+    const arch = await loadKerasModel(new URL(f.architecture_from, DIR), { customObjects: CUSTOM });
+    const cfg = JSON.parse(JSON.stringify(arch.getConfig()));
+    for (const l of cfg.config.layers) l.config.name = `mine_${l.config.name}`;
+    const m = Sequential.fromConfig(cfg);
+    expect(m.layers[0].name).toBe('mine_embedding_1');
+    await loadKerasWeights(m, new URL(f.file, DIR));
+    for (const c of f.cases) within(predict(m, c).data, c.y.data, `renamed model ${c.name}`);
+  });
+
   it('changes nothing when the file does not fit the model', async () => {
     const m = await loadKerasModel(new URL('k2_3_1_hard_sigmoid.h5', DIR));
     const before = m.getWeights().map((w) => Array.from(w.data));
