@@ -61,7 +61,8 @@ export async function loadKerasWeights(model: Sequential, source: unknown, optio
   };
   // weights first into copies, then set at once: a mismatch leaves the model unchanged
   const values = model.getWeights();
-  const regions = values.map((v, i) => ({ name: model.weightNames[i], shape: v.shape, ptr: i }));
+  const names = model.weightNames;
+  const regions = values.map((v, i) => ({ name: names[i], shape: v.shape, ptr: i }));
   try {
     assign(plan, file, model, regions, null, where, (t) => values[t.ptr].data);
   } catch (e) {

@@ -85,6 +85,8 @@ describe('planKerasModel', () => {
       [{ class_name: 'Sequential', config: { layers: [{ class_name: 'MyAttention', config: { name: 'my' } }] } }, /customObjects: \{ "MyAttention": 'attention' \}/],
       [{ class_name: 'Sequential', config: { layers: [{ class_name: 'Custom>AttentionLayer', config: { name: 'att' } }, k2('Dense', { name: 'd', units: 1 })] } }, /layer att \(Custom>AttentionLayer\): expected to know whether it returns sequences .* returnSequences: false/],
       [{ class_name: 'MyModel', config: {} }, /expected a Sequential or Functional model, got class "MyModel"/],
+      [{ class_name: 'Sequential', config: { layers: [k2('CuDNNLSTM', { name: 'cu', units: 3 })] } }, /layer cu \(CuDNNLSTM\): expected LSTM, got CuDNNLSTM, whose weights use cuDNN's layout; not supported yet\. In Keras, rebuild the model with LSTM/],
+      [{ class_name: 'Sequential', config: { layers: [k2('Bidirectional', { name: 'bi', layer: k2('CuDNNLSTM', { name: 'cu', units: 3 }) })] } }, /layer bi \(Bidirectional\): expected to wrap an LSTM \(CuDNNLSTM weights use cuDNN's layout: not supported yet\), got "CuDNNLSTM"/],
     ];
     for (const [cfg, re] of cases) {
       let err: unknown = null;
