@@ -24,3 +24,5 @@ export { DEFAULT_SEED } from './core/rng.js';
 export { BilstmError, ShapeError, ValueError, ConfigError, StateError, MemoryError, CheckpointError } from './errors.js';
 export { padSequences } from './data/pad-sequences.js';
 export type { PadSequencesOptions } from './data/pad-sequences.js';
+export { loadTorchWeights, exportTorchWeights } from './interop/torch/torch-weights.js';
+export type { TorchMapping, TorchWeightsOptions, ExportTorchOptions } from './interop/torch/torch-weights.js';

@@ -1,0 +1,219 @@
+// loadTorchWeights and exportTorchWeights: a model's weights from and to a PyTorch state_dict saved as safetensors.
+// Each layer maps to a torch module by class (Embedding -> embedding, BatchNormalization -> bn, LSTM and Bidirectional
+// -> lstm, Attention -> attention, Dense -> fc; the second of a kind gets _1, then _2 ...), named as the reference
+// module test/fixtures/generate_torch.py holds them. Torch layouts are transposed where ours are Keras's: nn.LSTM
+// weight_ih [4H, I] = kernel^T, weight_hh [4H, H] = recurrent_kernel^T, the same gate order (i, f, g, o = Keras
+// i, f, c, o) and two biases (bias = bias_ih + bias_hh; exported as bias_ih = bias, bias_hh = 0); nn.Linear weight
+// [U, I] = kernel^T. A `mapping` renames the default keys for other module layouts.
+import { Sequential } from '../../model/sequential.js';
+import { openSource, type SourceOptions } from '../../io/sources.js';
+import { openSink } from '../../io/sinks.js';
+import { readSafetensors, safetensorsLayout, writeSafetensors, type SafetensorsHeader, type SafetensorsOut } from '../../io/safetensors.js';
+import { CheckpointError, ConfigError, describeValue, fmtShape, isPlainObject } from '../../errors.js';
+
+/** Default state_dict key -> the key in your file; or a function of the default key (and our weight name). */
+export type TorchMapping = Record<string, string> | ((defaultKey: string, weightName: string | null) => string);
+
+export interface TorchWeightsOptions extends SourceOptions {
+  /** Renames the default keys (see the README's table); keys not listed keep their default name. */
+  mapping?: TorchMapping;
+}
+
+export interface ExportTorchOptions {
+  mapping?: TorchMapping;
+}
+
+/** One tensor of the state_dict and how it relates to our weights. */
+interface TorchTensor {
+  key: string;
+  /** Index into model.weightNames, or -1 for a tensor we do not hold (num_batches_tracked). */
+  weight: number;
+  shape: number[];
+  /** Our weight's shape ([] for num_batches_tracked). */
+  ours: number[];
+  /** copy: same layout; transpose: torch [b, a] = ours [a, b]; biasIh / biasHh: the two halves of an LSTM bias. */
+  how: 'copy' | 'transpose' | 'biasIh' | 'biasHh' | 'counter';
+}
+
+const MODULE: Record<string, string> = { Embedding: 'embedding', BatchNormalization: 'bn', LSTM: 'lstm', Bidirectional: 'lstm', Attention: 'attention', Dense: 'fc' };
+
+/** The default state_dict of the reference module for this model, in weight order. */
+export function defaultTorchKeys(model: Sequential): TorchTensor[] {
+  const names = model.weightNames; // builds the model
+  const index = new Map(names.map((n, i) => [n, i]));
+  const shapes = new Map(model.layers.flatMap((l) => l.weights.map((w) => [w.name, w.shape.slice()] as const)));
+  const seen = new Map<string, number>();
+  const out: TorchTensor[] = [];
+  for (const layer of model.layers) {
+    if (layer.weights.length === 0) continue;
+    const base = MODULE[layer.className];
+    if (!base) throw new ConfigError(`torch weights: expected layers among ${Object.keys(MODULE).join(', ')} (or without weights), got ${layer.className} ${layer.name}.`);
+    const n = seen.get(base) ?? 0;
+    seen.set(base, n + 1);
+    const mod = n === 0 ? base : `${base}_${n}`;
+    const add = (w: string, key: string, how: TorchTensor['how']) => {
+      const s = shapes.get(w)!;
+      out.push({ key: `${mod}.${key}`, weight: index.get(w)!, shape: how === 'transpose' ? [s[1], s[0]] : s, ours: s, how });
+    };
+    for (const w of layer.weights) {
+      const parts = w.name.split('/');
+      const leaf = parts[parts.length - 1];
+      const suffix = layer.className === 'Bidirectional' && parts[parts.length - 2].startsWith('backward_') ? '_reverse' : '';
+      switch (`${layer.className === 'Bidirectional' ? 'LSTM' : layer.className}/${leaf}`) {
+        case 'Embedding/embeddings': add(w.name, 'weight', 'copy'); break;
+        case 'BatchNormalization/gamma': add(w.name, 'weight', 'copy'); break;
+        case 'BatchNormalization/beta': add(w.name, 'bias', 'copy'); break;
+        case 'BatchNormalization/moving_mean': add(w.name, 'running_mean', 'copy'); break;
+        case 'BatchNormalization/moving_variance':
+          add(w.name, 'running_var', 'copy');
+          out.push({ key: `${mod}.num_batches_tracked`, weight: -1, shape: [], ours: [], how: 'counter' });
+          break;
+        case 'LSTM/kernel': add(w.name, `weight_ih_l0${suffix}`, 'transpose'); break;
+        case 'LSTM/recurrent_kernel': add(w.name, `weight_hh_l0${suffix}`, 'transpose'); break;
+        case 'LSTM/bias': add(w.name, `bias_ih_l0${suffix}`, 'biasIh'); add(w.name, `bias_hh_l0${suffix}`, 'biasHh'); break;
+        case 'Attention/W': add(w.name, 'W', 'copy'); break;
+        case 'Attention/b': add(w.name, 'b', 'copy'); break;
+        case 'Dense/kernel': add(w.name, 'weight', 'transpose'); break;
+        case 'Dense/bias': add(w.name, 'bias', 'copy'); break;
+        default: throw new ConfigError(`torch weights: expected a weight we know how to map, got ${w.name} of ${layer.className}.`);
+      }
+    }
+  }
+  return out;
+}
+
+/** The default keys renamed by the user's mapping; checked: known keys, string values, no two tensors on one key. */
+function applyMapping(model: Sequential, tensors: TorchTensor[], mapping: unknown, where: string): TorchTensor[] {
+  if (mapping === undefined) return tensors;
+  const names = model.weightNames;
+  let rename: (t: TorchTensor) => unknown;
+  if (typeof mapping === 'function') {
+    rename = (t) => (mapping as (k: string, w: string | null) => unknown)(t.key, t.weight >= 0 ? names[t.weight] : null);
+  } else if (isPlainObject(mapping)) {
+    const known = new Set(tensors.map((t) => t.key));
+    const bad = Object.keys(mapping).find((k) => !known.has(k));
+    if (bad !== undefined) throw new ConfigError(`${where}: expected mapping keys among this model's default state_dict keys (${[...known].join(', ')}), got ${JSON.stringify(bad)}.`);
+    rename = (t) => (Object.hasOwn(mapping, t.key) ? mapping[t.key] : t.key);
+  } else {
+    throw new ConfigError(`${where}: expected mapping to be an object { defaultKey: yourKey } or a function (defaultKey, weightName) => yourKey, got ${describeValue(mapping)}.`);
+  }
+  const taken = new Map<string, string>();
+  return tensors.map((t) => {
+    const key = rename(t);
+    if (typeof key !== 'string' || key === '' || key === '__metadata__') throw new ConfigError(`${where}: expected mapping to give ${t.key} a non-empty key other than __metadata__, got ${describeValue(key)}.`);
+    const other = taken.get(key);
+    if (other !== undefined) throw new ConfigError(`${where}: expected mapping to give each tensor its own key, got ${JSON.stringify(key)} for both ${other} and ${t.key}.`);
+    taken.set(key, t.key);
+    return { ...t, key };
+  });
+}
+
+function checkModel(model: unknown, where: string): asserts model is Sequential {
+  if (!(model instanceof Sequential)) throw new ConfigError(`${where}: expected a Sequential model, got ${describeValue(model)}.`);
+}
+
+function checkOptions(o: unknown, allowed: string[], where: string): Record<string, unknown> {
+  if (!isPlainObject(o)) throw new ConfigError(`${where}: expected options { ${allowed.join(', ')} }, got ${describeValue(o)}.`);
+  const extra = Object.keys(o).find((k) => !allowed.includes(k));
+  if (extra !== undefined) throw new ConfigError(`${where}: expected options among ${allowed.join(', ')}, got ${JSON.stringify(extra)}.`);
+  return o;
+}
+
+/**
+ * Loads a PyTorch state_dict saved as safetensors into a model built like the reference module: every key the model
+ * needs must be there with its shape, and no other (num_batches_tracked is read past). All or nothing: on any failure
+ * the model is as it was.
+ */
+export async function loadTorchWeights(model: Sequential, source: unknown, options: TorchWeightsOptions = {}): Promise<void> {
+  const where = 'loadTorchWeights';
+  checkModel(model, where);
+  const { mapping, ...sourceOptions } = checkOptions(options, ['mapping', 'onProgress', 'signal'], where) as TorchWeightsOptions;
+  const names = model.weightNames;
+  const tensors = applyMapping(model, defaultTorchKeys(model), mapping, where);
+  const byKey = new Map(tensors.map((t) => [t.key, t]));
+  const label = (t: TorchTensor) => (t.weight >= 0 ? ` (for ${names[t.weight]})` : '');
+  const select = (h: SafetensorsHeader) => {
+    const inFile = new Map(h.tensors.map((e) => [e.name, e]));
+    const missing = tensors.filter((t) => t.how !== 'counter' && !inFile.has(t.key));
+    if (missing.length) {
+      throw new CheckpointError(`${where}: expected ${missing.map((t) => `${t.key} ${fmtShape(t.shape)}${label(t)}`).join(', ')} in the file, got none of ${missing.length === 1 ? 'it' : 'them'} (the file holds ${h.tensors.map((e) => e.name).join(', ') || 'no tensors'}). Pass { mapping } to rename keys.`);
+    }
+    const extra = h.tensors.filter((e) => !byKey.has(e.name));
+    if (extra.length) {
+      throw new CheckpointError(`${where}: expected only this model's tensors (${tensors.map((t) => t.key).join(', ')}), got also ${extra.map((e) => `${e.name} ${fmtShape(e.shape)}`).join(', ')}. Pass { mapping } to rename keys.`);
+    }
+    for (const t of tensors) {
+      const e = inFile.get(t.key);
+      if (!e) continue;
+      const same = e.shape.length === t.shape.length && e.shape.every((d, i) => d === t.shape[i]);
+      if (!same) {
+        const ours = t.weight >= 0 ? ` (for ${names[t.weight]} ${fmtShape(t.ours)}${t.how === 'transpose' ? ', transposed' : ''})` : '';
+        throw new CheckpointError(`${where}: expected ${t.key} of shape ${fmtShape(t.shape)}${ours}, got ${fmtShape(e.shape)}.`);
+      }
+    }
+    return tensors.filter((t) => t.how !== 'counter').map((t) => t.key);
+  };
+  const src = await openSource(source, where, sourceOptions);
+  const { values } = await readSafetensors(src, where, select);
+  const weights = model.getWeights();
+  for (const t of tensors) {
+    const v = values.get(t.key);
+    if (t.weight < 0 || !v) continue;
+    const bad = v.findIndex((f) => !Number.isFinite(f));
+    if (bad >= 0) throw new CheckpointError(`${where}: ${t.key} (for ${names[t.weight]}): expected finite numbers, got ${v[bad]} at index ${bad}.`);
+    const w = weights[t.weight];
+    if (t.how === 'transpose') {
+      const [a, b] = w.shape; // ours [a, b] <- torch [b, a]
+      for (let i = 0; i < a; i++) for (let j = 0; j < b; j++) w.data[i * b + j] = v[j * a + i];
+    } else if (t.how === 'biasHh') {
+      for (let i = 0; i < v.length; i++) w.data[i] += v[i]; // after biasIh: tensors are in weight order, ih first
+    } else {
+      w.data.set(v);
+    }
+  }
+  model.setWeights(weights); // checks shapes and finiteness before writing anything
+}
+
+/**
+ * Writes the model's weights as a PyTorch state_dict in safetensors (the reference module's keys, renamed by
+ * `mapping`): to a path or WritableStream, or, without a target, returned as bytes. LSTM biases go to bias_ih, with
+ * bias_hh zeros; BatchNorm's num_batches_tracked is written as an I64 0. torch.load_state_dict(strict=True) takes it.
+ */
+export async function exportTorchWeights(model: Sequential, target?: unknown, options: ExportTorchOptions = {}): Promise<Uint8Array | undefined> {
+  const where = 'exportTorchWeights';
+  checkModel(model, where);
+  const { mapping } = checkOptions(options, ['mapping'], where) as ExportTorchOptions;
+  const tensors = applyMapping(model, defaultTorchKeys(model), mapping, where);
+  const weights = model.getWeights();
+  const le = (x: Float32Array) => {
+    const out = new Uint8Array(4 * x.length);
+    const dv = new DataView(out.buffer);
+    for (let i = 0; i < x.length; i++) dv.setFloat32(4 * i, x[i], true);
+    return out;
+  };
+  const outs: SafetensorsOut[] = tensors.map((t) => ({
+    name: t.key,
+    dtype: t.how === 'counter' ? 'I64' : 'F32',
+    shape: t.shape,
+    bytes: () => {
+      if (t.how === 'counter') return new Uint8Array(8);
+      const w = weights[t.weight];
+      if (t.how === 'biasHh') return new Uint8Array(4 * w.data.length);
+      if (t.how !== 'transpose') return le(w.data);
+      const [a, b] = w.shape;
+      const x = new Float32Array(a * b);
+      for (let i = 0; i < a; i++) for (let j = 0; j < b; j++) x[j * a + i] = w.data[i * b + j];
+      return le(x);
+    },
+  }));
+  const metadata = { format: 'pt' };
+  const { head, dataBytes } = safetensorsLayout(outs, metadata);
+  const sink = await openSink(target, where, { size: head.length + dataBytes });
+  try {
+    await writeSafetensors(sink, outs, metadata);
+  } catch (e) {
+    await sink.abort(e).catch(() => {});
+    throw e;
+  }
+  return sink.close();
+}
