@@ -114,7 +114,7 @@ function parseModelJson(bytes: Uint8Array, where: string): { topology: Record<st
   });
   const kv = typeof outer.keras_version === 'string' ? outer.keras_version : typeof json.generatedBy === 'string' ? json.generatedBy : 'tfjs-layers';
   // TF.js writes 'tfjs-layers x.y.z', we write 'bilstm-attn x.y.z': both follow Keras 2 (hard_sigmoid)
-  const version = /^\d/.test(kv) ? kv : kv.startsWith('tfjs-layers') ? kv : `tfjs-layers (${kv})`;
+  const version = /^(\d|tfjs-layers|bilstm-attn)/.test(kv) ? kv : `tfjs-layers (${kv})`;
   return { topology, version, trainingConfig: json.trainingConfig ?? outer.training_config ?? null, weightsManifest: json.weightsManifest };
 }
 
