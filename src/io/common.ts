@@ -6,6 +6,7 @@ export interface NodeFs {
   stat(path: string | URL): Promise<{ size: number; isFile(): boolean }>;
   rename(from: string, to: string): Promise<void>;
   rm(path: string, opts: { force: boolean }): Promise<void>;
+  mkdir(path: string, opts: { recursive: boolean }): Promise<string | undefined>;
 }
 export interface FileHandle {
   read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;

@@ -78,6 +78,20 @@ describe('the packed tarball', () => {
     expect(existsSync(join(dir, 'node_modules/fflate/package.json'))).toBe(true);
   });
 
+  it('exposes bilstm-attn/tfjs (registerAttention) without installing @tensorflow/tfjs, an optional peer', () => {
+    const tfjs = join(ROOT, 'node_modules/@tensorflow/tfjs/dist/tf.node.js');
+    const script = `
+      import { registerAttention } from 'bilstm-attn/tfjs';
+      import * as tf from ${JSON.stringify(tfjs)};
+      const cls = registerAttention(tf);
+      console.log(JSON.stringify({ name: cls.className, same: registerAttention(tf) === cls,
+        registered: tf.serialization.SerializationMap.getMap().classNameMap.BilstmAttention?.[0] === cls }));`;
+    writeFileSync(join(dir, 'tfjs.mjs'), script);
+    const r = JSON.parse(execFileSync(process.execPath, ['tfjs.mjs'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+    expect(r).toEqual({ name: 'BilstmAttention', same: true, registered: true });
+    expect(existsSync(join(dir, 'node_modules/@tensorflow/tfjs'))).toBe(false);
+  });
+
   it('installs the bin', () => {
     const v = execFileSync(join(dir, 'node_modules/.bin/bilstm-attn'), ['--version'], { encoding: 'utf8' }).trim();
     expect(v).toBe(JSON.parse(execFileSync(NPM, ['pkg', 'get', 'version'], { cwd: ROOT, encoding: 'utf8' })));

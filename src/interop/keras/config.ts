@@ -33,6 +33,8 @@ interface KerasLayer { className: string; name: string; config: Json; buildInput
 
 /** The major version of Keras that wrote a file, from its keras_version. */
 export function kerasMajor(version: string, where: string): 2 | 3 {
+  // a TF.js model.json records its writer ('tfjs-layers 4.22.0', or ours): both follow Keras 2 (hard_sigmoid)
+  if (version.startsWith('tfjs-layers') || version.startsWith('bilstm-attn')) return 2;
   const m = /^(\d+)\./.exec(version);
   const major = m ? Number(m[1]) : NaN;
   if (major === 3) return 3;

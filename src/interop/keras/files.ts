@@ -8,7 +8,7 @@ import { CheckpointError, describeValue, isPlainObject } from '../../errors.js';
 
 /** A Keras file as the importer needs it. */
 export interface KerasFile {
-  kind: 'h5' | 'keras' | 'weights-h5' | 'keras-weights';
+  kind: 'h5' | 'keras' | 'weights-h5' | 'keras-weights' | 'tfjs';
   modelConfig: unknown | null;
   kerasVersion: string;
   trainingConfig: unknown | null;

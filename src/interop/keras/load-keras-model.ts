@@ -27,6 +27,14 @@ export async function loadKerasModel(source: unknown, options: LoadKerasOptions 
   if (file.modelConfig === null) {
     throw new CheckpointError(`${where}: expected a model file (with its config), got a weights-only file (save_weights). Build the model and call loadKerasWeights(model, source).`);
   }
+  return modelFromKerasFile(file, customObjects, where);
+}
+
+/**
+ * A read Keras-shaped file (Keras .h5 / .keras, or a TF.js model.json with its weights) -> a built Sequential holding
+ * its weights, compiled when the file's training config allows. On any failure the model's memory is released. @internal
+ */
+export function modelFromKerasFile(file: KerasFile, customObjects: Record<string, CustomObject> | undefined, where: string): Sequential {
   const plan = planKerasModel(file.modelConfig, { kerasVersion: file.kerasVersion, customObjects, where });
   fixAttentionLength(plan, file, where);
   const model = build(plan, where);
@@ -35,7 +43,9 @@ export async function loadKerasModel(source: unknown, options: LoadKerasOptions 
     const { regions, view } = model.prepareLoad(false);
     assign(plan, file, model, regions, view, where);
     compileFrom(file, model, plan.notes);
-    model.metadata = { createdBy: `keras ${file.kerasVersion}`, userDefinedMetadata: { kerasImport: { format: file.kind, kerasVersion: file.kerasVersion, notes: plan.notes } } };
+    model.metadata = file.kind === 'tfjs'
+      ? { createdBy: file.kerasVersion, userDefinedMetadata: { tfjsImport: { format: 'layers-model', generatedBy: file.kerasVersion, notes: plan.notes } } }
+      : { createdBy: `keras ${file.kerasVersion}`, userDefinedMetadata: { kerasImport: { format: file.kind, kerasVersion: file.kerasVersion, notes: plan.notes } } };
     ok = true;
     return model;
   } catch (e) {

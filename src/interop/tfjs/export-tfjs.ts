@@ -1,0 +1,140 @@
+// exportTfjs: a Sequential -> the TF.js Layers format (model.json + one weight shard) that tf.loadLayersModel reads.
+// The topology is Keras 2 style JSON as TF.js serializes it (class_name + snake_case config); weights are named as TF.js
+// names its own (layer/weight, bidirectional/forward_<lstm>/kernel), since loadLayersModel matches them by name. Our
+// attention layer is the custom class BilstmAttention, which `registerAttention(tf)` (bilstm-attn/tfjs) defines.
+import { Sequential } from '../../model/sequential.js';
+import { openSink } from '../../io/sinks.js';
+import { nodeFs } from '../../io/common.js';
+import { ConfigError, describeValue } from '../../errors.js';
+import { VERSION } from '../../model/version.js';
+
+/** The class name our attention layer has in a TF.js model.json (registerAttention registers it). */
+export const TFJS_ATTENTION_CLASS = 'BilstmAttention';
+/** The one weight shard exportTfjs writes. */
+export const TFJS_SHARD = 'group1-shard1of1.bin';
+
+/** A TF.js Layers model as files in memory: what exportTfjs returns without a target, and loadTfjsModel takes. */
+export interface TfjsFiles { files: Record<string, Uint8Array> }
+
+type Json = Record<string, unknown>;
+
+const ACTIVATIONS: Record<string, string> = { linear: 'linear', sigmoid: 'sigmoid', tanh: 'tanh', relu: 'relu', softmax: 'softmax', hardSigmoid: 'hard_sigmoid' };
+const init = (class_name: string, config: Json = {}) => ({ class_name, config });
+const GLOROT = init('VarianceScaling', { scale: 1, mode: 'fan_avg', distribution: 'uniform', seed: null });
+
+/**
+ * Writes the model in the TF.js Layers format. `target`: a directory path (created if missing; model.json and
+ * group1-shard1of1.bin are written into it), or omitted: the files are returned as { files: { name: bytes } }.
+ */
+export async function exportTfjs(model: Sequential, target?: string): Promise<TfjsFiles | undefined> {
+  const where = 'exportTfjs';
+  if (!(model instanceof Sequential)) throw new ConfigError(`${where}: expected a Sequential model, got ${describeValue(model)}.`);
+  if (target !== undefined && typeof target !== 'string') throw new ConfigError(`${where}: expected a directory path or no target (to get the files), got ${describeValue(target)}.`);
+  const names = model.weightNames; // builds the model
+  const weights = model.getWeights();
+  const topology = tfjsTopology(model, where);
+  const json = {
+    format: 'layers-model',
+    generatedBy: `bilstm-attn ${VERSION}`,
+    convertedBy: null,
+    modelTopology: topology,
+    weightsManifest: [{ paths: [TFJS_SHARD], weights: names.map((name, i) => ({ name, shape: weights[i].shape, dtype: 'float32' })) }],
+  };
+  const modelJson = new TextEncoder().encode(JSON.stringify(json));
+  const size = weights.reduce((n, w) => n + 4 * w.data.length, 0);
+  const write = async (path: string | undefined, parts: Uint8Array[], bytes: number) => {
+    const sink = await openSink(path, where, { size: bytes });
+    try {
+      for (const p of parts) await sink.write(p);
+      return await sink.close();
+    } catch (e) {
+      await sink.abort(e);
+      throw e;
+    }
+  };
+  // float32 little-endian, as TF.js reads its shards (every engine we run on is little-endian, as Wasm is)
+  const shard = weights.map((w) => new Uint8Array(w.data.buffer, w.data.byteOffset, w.data.byteLength));
+  if (target === undefined) {
+    return { files: { 'model.json': modelJson, [TFJS_SHARD]: (await write(undefined, shard, size))! } };
+  }
+  const fs = await nodeFs();
+  if (!fs) throw new ConfigError(`${where}: expected no target in this runtime, which has no file system, got the path ${JSON.stringify(target)}. Omit the target to get the files.`);
+  await fs.mkdir(target, { recursive: true }).catch((e: Error) => {
+    throw new ConfigError(`${where}: expected a directory path, got ${JSON.stringify(target)} (${e?.message ?? e}).`);
+  });
+  const dir = target.endsWith('/') ? target : `${target}/`;
+  await write(dir + TFJS_SHARD, shard, size);
+  await write(dir + 'model.json', [modelJson], modelJson.length); // last: a model.json means its shard is complete
+  return undefined;
+}
+
+/** The Keras 2 style topology TF.js reads: { class_name: 'Sequential', config: { name, layers }, keras_version, backend }. */
+function tfjsTopology(model: Sequential, where: string): Json {
+  const first = model.layers[0].inputShape;
+  const layers = model.layers.map((l, i) => {
+    const c = l.getConfig() as Record<string, any>;
+    const entry = tfjsLayer(l.className, c, where);
+    if (i === 0) (entry.config as Json).batch_input_shape = [null, ...first];
+    return entry;
+  });
+  return { class_name: 'Sequential', config: { name: model.name, layers }, keras_version: `bilstm-attn ${VERSION}`, backend: 'tensor_flow.js' };
+}
+
+function act(v: unknown, layer: string, where: string): string {
+  const a = ACTIVATIONS[String(v)];
+  if (!a) {
+    throw new ConfigError(`${where}: layer ${layer}: expected an activation TF.js has (${Object.keys(ACTIVATIONS).join(', ')}), got ${describeValue(v)}${v === 'hardSigmoidKeras3' ? ' (Keras 3\'s relu6(x + 3) / 6, which TF.js lacks)' : ''}.`);
+  }
+  return a;
+}
+
+function lstm(c: Record<string, any>, where: string): Json {
+  return {
+    name: c.name, trainable: c.trainable, units: c.units, activation: act(c.activation, c.name, where),
+    recurrent_activation: act(c.recurrentActivation, c.name, where), use_bias: c.useBias,
+    kernel_initializer: GLOROT, recurrent_initializer: init('Orthogonal', { gain: 1, seed: null }), bias_initializer: init('Zeros'),
+    unit_forget_bias: c.unitForgetBias, kernel_regularizer: null, recurrent_regularizer: null, bias_regularizer: null,
+    activity_regularizer: null, kernel_constraint: null, recurrent_constraint: null, bias_constraint: null,
+    dropout: 0, recurrent_dropout: 0, implementation: null, return_sequences: c.returnSequences, return_state: false,
+    go_backwards: c.goBackwards, stateful: false, unroll: false,
+  };
+}
+
+/** One layer's { class_name, config }: initializers are written as Keras's defaults (the weights follow anyway). */
+function tfjsLayer(className: string, c: Record<string, any>, where: string): { class_name: string; config: Json } {
+  const base = { name: c.name, trainable: c.trainable };
+  const out = (class_name: string, config: Json) => ({ class_name, config: { ...base, ...config } });
+  switch (className) {
+    case 'Embedding':
+      return out('Embedding', { input_dim: c.inputDim, output_dim: c.outputDim, embeddings_initializer: init('RandomUniform', { minval: -0.05, maxval: 0.05, seed: null }),
+        embeddings_regularizer: null, activity_regularizer: null, embeddings_constraint: null, mask_zero: c.maskZero ?? false,
+        input_length: c.inputLength ?? null });
+    case 'LSTM':
+      return out('LSTM', lstm(c, where));
+    case 'Bidirectional':
+      return out('Bidirectional', { merge_mode: c.mergeMode, layer: { class_name: 'LSTM', config: lstm(c.layer.config, where) } });
+    case 'Attention':
+      return out(TFJS_ATTENTION_CLASS, { return_sequences: c.returnSequences });
+    case 'Dense':
+      return out('Dense', { units: c.units, activation: act(c.activation, c.name, where), use_bias: c.useBias, kernel_initializer: GLOROT,
+        bias_initializer: init('Zeros'), kernel_regularizer: null, bias_regularizer: null, activity_regularizer: null, kernel_constraint: null, bias_constraint: null });
+    case 'BatchNormalization':
+      return out('BatchNormalization', { axis: -1, momentum: c.momentum, epsilon: c.epsilon, center: true, scale: true,
+        beta_initializer: init('Zeros'), gamma_initializer: init('Ones'), moving_mean_initializer: init('Zeros'), moving_variance_initializer: init('Ones'),
+        beta_regularizer: null, gamma_regularizer: null, beta_constraint: null, gamma_constraint: null });
+    case 'Dropout':
+      return out('Dropout', { rate: c.rate, noise_shape: null, seed: null });
+    case 'SpatialDropout1D':
+      return out('SpatialDropout1D', { rate: c.rate, seed: null });
+    case 'Activation':
+      return out('Activation', { activation: act(c.activation, c.name, where) });
+    case 'Masking':
+      return out('Masking', { mask_value: c.maskValue });
+    case 'GlobalAveragePooling1D':
+      return out('GlobalAveragePooling1D', {});
+    case 'GlobalMaxPooling1D':
+      return out('GlobalMaxPooling1D', {});
+    default:
+      throw new ConfigError(`${where}: layer ${c.name}: expected a layer TF.js can load, got class ${JSON.stringify(className)}.`);
+  }
+}
