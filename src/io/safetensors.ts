@@ -150,7 +150,7 @@ export function decode(b: Uint8Array, dtype: SafetensorsDtype): Float32Array {
     const h = new Uint16Array(n);
     for (let i = 0; i < n; i++) h[i] = dv.getUint16(2 * i, true);
     f16ToF32(out, h);
-  } else throw new Error(`decode: ${dtype} is not a float dtype`);
+  } else throw new CheckpointError(`safetensors: expected a float dtype (F32, F64, F16, BF16) to decode, got ${dtype}.`);
   return out;
 }
 

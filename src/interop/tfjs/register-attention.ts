@@ -1,12 +1,13 @@
 // registerAttention(tf): our attention layer as a TF.js custom layer class, BilstmAttention, registered with
 // tf.serialization.registerClass so tf.loadLayersModel reads what exportTfjs writes. Published as the subpath
-// `bilstm-attn/tfjs`. It imports nothing: the caller passes its own @tensorflow/tfjs (an optional peer dependency).
+// `bilstm-attn/tfjs`. It imports only the error classes: the caller passes its own @tensorflow/tfjs (an optional peer dependency).
 //   x [B, T, F], W [F, 1], b [T, 1]:  e = tanh(x.W + b) [B, T];  a = softmax over time (over real steps under a mask:
 //   masked steps get weight 0, an all-masked sample gives zeros);  y = x * a [B, T, F] or sum_t a_t x_t [B, F].
+import { ConfigError, describeValue } from '../../errors.js';
 
 /** The parts of @tensorflow/tfjs used here (typed loosely so the package needs no TF.js types). */
 export interface TfLike {
-  layers: { Layer: new (config?: any) => any };
+  layers: { Layer: abstract new (config?: any) => any };
   serialization: { registerClass(cls: any): void };
   initializers: { randomNormal(c: { mean: number; stddev: number }): any; zeros(): any };
   [op: string]: any;
@@ -17,7 +18,7 @@ const registered = new WeakMap<object, unknown>();
 /** Defines and registers BilstmAttention in `tf` (once per tf instance); returns the class. */
 export function registerAttention(tf: TfLike): unknown {
   if (!tf || typeof tf !== 'object' || !tf.layers || !tf.serialization) {
-    throw new TypeError('registerAttention: expected the @tensorflow/tfjs module (import * as tf from \'@tensorflow/tfjs\'), got something else.');
+    throw new ConfigError(`registerAttention: expected the @tensorflow/tfjs module (import * as tf from '@tensorflow/tfjs'), got ${describeValue(tf)}.`);
   }
   const known = registered.get(tf);
   if (known) return known;
@@ -37,7 +38,7 @@ export function registerAttention(tf: TfLike): unknown {
     build(inputShape: (number | null)[] | (number | null)[][]): void {
       const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as (number | null)[];
       const T = s[1], F = s[2];
-      if (T == null || F == null) throw new Error(`BilstmAttention: expected input [batch, time, features] with a fixed time and features, got [${s.join(', ')}].`);
+      if (T == null || F == null) throw new ConfigError(`BilstmAttention: expected input [batch, time, features] with a fixed time and features, got [${s.join(', ')}].`);
       this.W = this.addWeight('W', [F, 1], 'float32', tf.initializers.randomNormal({ mean: 0, stddev: 0.05 }));
       this.b = this.addWeight('b', [T, 1], 'float32', tf.initializers.zeros());
       this.built = true;
