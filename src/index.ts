@@ -24,3 +24,4 @@ export { DEFAULT_SEED } from './core/rng.js';
 export { BilstmError, ShapeError, ValueError, ConfigError, StateError, MemoryError, CheckpointError } from './errors.js';
 export { padSequences } from './data/pad-sequences.js';
 export type { PadSequencesOptions } from './data/pad-sequences.js';
+export { exportOnnx, ONNX_OPSET } from './interop/onnx/export-onnx.js';
