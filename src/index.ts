@@ -30,3 +30,4 @@ export { padSequences } from './data/pad-sequences.js';
 export type { PadSequencesOptions } from './data/pad-sequences.js';
 export { loadTorchWeights, exportTorchWeights } from './interop/torch/torch-weights.js';
 export type { TorchMapping, TorchWeightsOptions, ExportTorchOptions } from './interop/torch/torch-weights.js';
+export { exportOnnx, ONNX_OPSET } from './interop/onnx/export-onnx.js';

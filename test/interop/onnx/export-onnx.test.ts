@@ -1,0 +1,147 @@
+// exportOnnx: models exported and run with onnxruntime-node agree with model.predict within 1e-5 of the output scale
+// (batch 1 and 16, unmasked and masked post-padded ids, every merge mode, the layers the export covers); the cases ONNX
+// cannot reproduce exactly are refused naming why.
+import { describe, it, expect, afterAll } from 'vitest';
+import * as ort from 'onnxruntime-node';
+import * as ortWeb from 'onnxruntime-web';
+import { sequential, layers, exportOnnx, ConfigError, type Sequential, type Layer } from '../../../src/index.js';
+import { ids, seededWeights } from '../../helpers/models.js';
+
+const T = 7, V = 11;
+
+/** Ids [n, T] in 1..V-1; with `padded`, each row post-padded with 0 to a seeded length in 0..T (row 0 full, row 1 empty). */
+function batch(n: number, seed: number, padded: boolean): Int32Array {
+  const x = ids(n * T, seed, 1, V - 1);
+  if (padded) {
+    const lens = ids(n, seed + 1, 0, T);
+    if (n > 1) { lens[0] = T; lens[1] = 0; }
+    for (let i = 0; i < n; i++) x.fill(0, i * T + lens[i], i * T + T);
+  }
+  return x;
+}
+
+/** The model with seeded weights of scale 1 (moving statistics too), so every gate and merge matters. */
+function randomized(m: Sequential, seed: number): Sequential {
+  const w = seededWeights(m, seed, 1);
+  const names = m.weightNames;
+  names.forEach((n, i) => {
+    if (n.endsWith('moving_mean')) w[i] = { data: w[i].data.map((_, j) => 0.1 * (j % 3) - 0.1), shape: w[i].shape };
+    if (n.endsWith('moving_variance')) w[i] = { data: w[i].data.map((_, j) => 0.5 + 0.25 * (j % 4)), shape: w[i].shape };
+  });
+  m.setWeights(w);
+  return m;
+}
+
+ortWeb.env.wasm.numThreads = 1;
+
+/** Worst |onnxruntime - predict| / output scale; fails past 1e-5. `web`: onnxruntime-web (its Wasm backend) instead of -node. */
+async function compare(m: Sequential, n: number, padded: boolean, seed = 3, web = false): Promise<number> {
+  const bytes = await exportOnnx(m);
+  const x = batch(n, seed, padded);
+  const expected = m.predict({ data: x, shape: [n, T] });
+  const ids = BigInt64Array.from(x, (v) => BigInt(v));
+  const got = web
+    ? (await (await ortWeb.InferenceSession.create(bytes!)).run({ input: new ortWeb.Tensor('int64', ids, [n, T]) })).output
+    : (await (await ort.InferenceSession.create(bytes!)).run({ input: new ort.Tensor('int64', ids, [n, T]) })).output;
+  expect(got.dims).toEqual(expected.shape);
+  const e = expected.data, a = got.data as Float32Array;
+  const scale = Math.max(1e-3, ...Array.from(e, Math.abs));
+  let worst = 0, at = -1;
+  e.forEach((v, i) => { const d = Math.abs(a[i] - v); if (!(d <= worst)) { worst = d; at = i; } });
+  if (!(worst <= 1e-5 * scale)) throw new Error(`|diff| ${worst} at ${at} (${a[at]} vs ${e[at]}), over 1e-5 x scale ${scale}`);
+  return worst / scale;
+}
+
+const emb = (maskZero = false) => layers.embedding({ inputDim: V, outputDim: 5, inputLength: T, maskZero });
+const bi = (mergeMode: 'concat' | 'sum' | 'mul' | 'ave' = 'concat', returnSequences = true, recurrentActivation: 'sigmoid' | 'hardSigmoid' | 'hardSigmoidKeras3' = 'sigmoid') =>
+  layers.bidirectional({ layer: layers.lstm({ units: 4, returnSequences, recurrentActivation }), mergeMode });
+
+const CASES: { name: string; layers: () => Layer[]; maskable: boolean }[] = [
+  { name: 'embedding -> Bi-LSTM(concat) -> attention(pooled) -> dense(sigmoid)', maskable: true,
+    layers: () => [emb(), bi(), layers.attention({ returnSequences: false }), layers.dense({ units: 1, activation: 'sigmoid' })] },
+  { name: 'embedding -> batchNorm -> tanh -> dropout -> Bi-LSTM(sum) -> attention(seq) -> dense(relu) -> pooled avg -> dense(softmax)', maskable: true,
+    layers: () => [emb(), layers.batchNormalization(), layers.activation({ activation: 'tanh' }), layers.dropout({ rate: 0.3 }), bi('sum'),
+      layers.attention(), layers.dense({ units: 6, activation: 'relu' }), layers.globalAveragePooling1D(), layers.dense({ units: 3, activation: 'softmax' })] },
+  { name: 'embedding -> Bi-LSTM(mul, hardSigmoid gates) -> attention(pooled) -> dense(tanh)', maskable: true,
+    layers: () => [emb(), bi('mul', true, 'hardSigmoid'), layers.attention({ returnSequences: false }), layers.dense({ units: 2, activation: 'tanh' })] },
+  { name: 'embedding -> Bi-LSTM(ave, last state, hardSigmoidKeras3 gates) -> dense(hardSigmoidKeras3)', maskable: true,
+    layers: () => [emb(), bi('ave', false, 'hardSigmoidKeras3'), layers.dense({ units: 2, activation: 'hardSigmoidKeras3' })] },
+  { name: 'embedding -> Bi-LSTM(concat, last state) -> dense(linear)', maskable: true,
+    layers: () => [emb(), bi('concat', false), layers.dense({ units: 2 })] },
+  { name: 'embedding -> LSTM(seq) -> LSTM(goBackwards, last state) -> dense(sigmoid)', maskable: false,
+    layers: () => [emb(), layers.lstm({ units: 4, returnSequences: true }), layers.lstm({ units: 3, goBackwards: true }), layers.dense({ units: 1, activation: 'sigmoid' })] },
+  { name: 'embedding -> LSTM(relu cell, last state) -> dense(sigmoid)', maskable: true,
+    layers: () => [emb(), layers.lstm({ units: 4, activation: 'relu' }), layers.dense({ units: 1, activation: 'sigmoid' })] },
+  { name: 'embedding -> Bi-LSTM(concat) -> globalMaxPooling1D(keepdims) -> dense(softmax) on [B, 1, U]', maskable: false,
+    layers: () => [emb(), bi(), layers.globalMaxPooling1D({ keepdims: true }), layers.dense({ units: 3, activation: 'softmax' })] },
+  { name: 'embedding -> Bi-LSTM(ave) -> globalAveragePooling1D(keepdims) -> dense', maskable: true,
+    layers: () => [emb(), bi('ave'), layers.globalAveragePooling1D({ keepdims: true }), layers.dense({ units: 2 })] },
+  { name: 'embedding -> LSTM(goBackwards, last state) -> dense', maskable: true,
+    layers: () => [emb(), layers.lstm({ units: 4, goBackwards: true }), layers.dense({ units: 2 })] },
+];
+
+const worst: number[] = [];
+
+describe('exportOnnx runs in onnxruntime-node as model.predict', () => {
+  afterAll(() => { if (process.env.ONNX_REPORT) console.log(`worst |diff| / scale over ${worst.length} runs: ${Math.max(...worst).toExponential(2)}`); });
+  for (const c of CASES) {
+    it(`${c.name}: unmasked, batch 1 and 16`, async () => {
+      const m = randomized(sequential({ seed: 5, layers: c.layers() }), 11);
+      worst.push(await compare(m, 1, false), await compare(m, 16, false));
+    });
+    if (!c.maskable) continue;
+    it(`${c.name}: maskZero, post-padded ids (a full and an empty row), batch 1 and 16`, async () => {
+      const [, ...rest] = c.layers();
+      const m = randomized(sequential({ seed: 5, layers: [emb(true), ...rest] }), 11);
+      worst.push(await compare(m, 1, true, 4), await compare(m, 16, true));
+    });
+  }
+
+  it('onnxruntime-web (Wasm) runs the same exports: the reference classifier and the batch-norm model, masked and not', async () => {
+    for (const c of [CASES[0], CASES[1]]) {
+      const [, ...rest] = c.layers();
+      const plain = randomized(sequential({ seed: 5, layers: c.layers() }), 11);
+      const masked = randomized(sequential({ seed: 5, layers: [emb(true), ...rest] }), 11);
+      worst.push(await compare(plain, 16, false, 3, true), await compare(masked, 16, true, 3, true));
+    }
+  });
+
+  it('a float-input model ([batch, time, features]) takes float32 input', async () => {
+    const m = randomized(sequential({ seed: 5, layers: [layers.bidirectional({ layer: layers.lstm({ units: 3, returnSequences: true }), inputShape: [T, 2] }),
+      layers.attention({ returnSequences: false }), layers.dense({ units: 1, activation: 'sigmoid' })] }), 2);
+    const x = Float32Array.from({ length: 4 * T * 2 }, (_, i) => Math.sin(i * 0.7));
+    const session = await ort.InferenceSession.create((await exportOnnx(m))!);
+    const got = (await session.run({ input: new ort.Tensor('float32', x, [4, T, 2]) })).output.data as Float32Array;
+    const e = m.predict({ data: x, shape: [4, T, 2] }).data;
+    e.forEach((v, i) => expect(Math.abs(got[i] - v)).toBeLessThanOrEqual(1e-5));
+  });
+
+  it('writes to a path', async () => {
+    const { mkdtempSync, readFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const m = randomized(sequential({ seed: 5, layers: CASES[0].layers() }), 11);
+    const path = `${mkdtempSync(`${tmpdir()}/onnx-`)}/m.onnx`;
+    expect(await exportOnnx(m, path)).toBeUndefined();
+    expect(Buffer.from(readFileSync(path)).equals(Buffer.from((await exportOnnx(m))!))).toBe(true);
+  });
+});
+
+describe('exportOnnx refuses what ONNX cannot reproduce exactly', () => {
+  it('a masked plain LSTM with returnSequences (Keras repeats the output at pads, ONNX writes 0)', async () => {
+    const m = sequential({ layers: [emb(true), layers.lstm({ units: 4, returnSequences: true }), layers.attention({ returnSequences: false }), layers.dense({ units: 1 })] });
+    await expect(exportOnnx(m)).rejects.toThrow(ConfigError);
+    await expect(exportOnnx(m)).rejects.toThrow(/lstm.*returns sequences under a mask: Keras repeats the previous output at padded steps, ONNX's LSTM writes 0 there/);
+  });
+  it('an LSTM with goBackwards and returnSequences, a Bidirectional around goBackwards, a masking layer', async () => {
+    await expect(exportOnnx(sequential({ layers: [emb(), layers.lstm({ units: 4, returnSequences: true, goBackwards: true })] })))
+      .rejects.toThrow(/goBackwards with returnSequences/);
+    await expect(exportOnnx(sequential({ layers: [emb(), layers.bidirectional({ layer: layers.lstm({ units: 4, goBackwards: true }) })] })))
+      .rejects.toThrow(/wraps an LSTM with goBackwards/);
+    await expect(exportOnnx(sequential({ layers: [layers.masking({ inputShape: [T, 2] }), layers.lstm({ units: 2 })] })))
+      .rejects.toThrow(/\(Masking\) has no ONNX export yet/);
+  });
+  it('an LSTM activation ONNX cannot express', async () => {
+    const m = sequential({ layers: [emb(), layers.lstm({ units: 2, activation: 'linear' })] });
+    await expect(exportOnnx(m)).rejects.toThrow(/layer lstm_\d+ has activation "linear", which ONNX's LSTM cannot express/);
+  });
+});
