@@ -145,3 +145,11 @@ describe('exportOnnx refuses what ONNX cannot reproduce exactly', () => {
     await expect(exportOnnx(m)).rejects.toThrow(/layer lstm_\d+ has activation "linear", which ONNX's LSTM cannot express/);
   });
 });
+
+describe('examples/onnx.mjs', () => {
+  it('trains, exports and serves with onnxruntime-node within 1e-5', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const out = execFileSync(process.execPath, [new URL('../../../examples/onnx.mjs', import.meta.url).pathname], { encoding: 'utf8' });
+    expect(out).toMatch(/exported \d+ bytes of ONNX; onnxruntime-node on 64 sequences: max \|difference\| \d\.\d\de-\d+/);
+  });
+});
