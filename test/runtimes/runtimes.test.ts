@@ -3,8 +3,9 @@
 // predictions. Every run also loads the model files a Node process made (float32 and float16, with and without
 // maskZero), predicts with attention and saves them again: the same hashes, and the same file bytes, everywhere; Node,
 // Deno and Bun also resume training from a file saved halfway, in a fresh process. Also runs every example in
-// examples/ in its runtime. Runtimes come from devDependencies (deno, bun, miniflare) and Debian (chromium); a missing
-// Chromium skips its tests locally but fails under CI=true.
+// examples/ in its runtime (examples/tfjs: exported in Node, predicted by TF.js in Chromium). Runtimes come from
+// devDependencies (deno, bun, miniflare) and Debian (chromium); a missing Chromium skips its tests locally but fails
+// under CI=true.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -180,6 +181,21 @@ describe('the same bytes in every runtime', () => {
       expect(r.accuracy).toBeGreaterThanOrEqual(0.9);
       expect(r.info.threads).toBe(2);
     }, LONG);
+    it.skipIf(!have)('examples/tfjs/index.html predicts in TF.js what bilstm-attn predicts from the same exported files', async () => {
+      const r = await page<{ error?: string; backend: string; layers: string[]; ids: number[][]; predictions: number[] }>('/plain/examples/tfjs/index.html', 'window.result');
+      expect(r.error).toBeUndefined();
+      expect(r.backend).toBe('cpu');
+      expect(r.layers).toEqual(['Embedding', 'Bidirectional', 'BilstmAttention', 'Dense']);
+      // the page's model files, loaded here by bilstm-attn, on the page's (post-padded) inputs
+      await lib.init();
+      const m = await lib.loadTfjsModel(join(ROOT, 'examples/tfjs/model'));
+      const n = r.ids.length;
+      const ours = Array.from(m.predict({ data: Int32Array.from(r.ids.flat()), shape: [n, r.ids[0].length] }).data);
+      expect(r.predictions.length).toBe(n);
+      for (let i = 0; i < n; i++) expect(Math.abs(r.predictions[i] - ours[i]), `sequence ${i}: TF.js ${r.predictions[i]}, bilstm-attn ${ours[i]}`).toBeLessThanOrEqual(1e-5);
+      // and they answer the toy task: does the sequence contain token 1?
+      r.ids.forEach((s, i) => expect(r.predictions[i] > 0.5, `sequence ${i}`).toBe(s.includes(1)));
+    }, LONG);
   });
 
   describe('workerd (miniflare)', () => {
@@ -252,6 +268,20 @@ describe('the same bytes in every runtime', () => {
 });
 
 describe('examples run in their runtimes', () => {
+  it('node examples/tfjs/export.mjs: trains and writes exactly the committed examples/tfjs/model', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'bilstm-tfjs-'));
+    try {
+      const text = await exec(process.execPath, ['examples/tfjs/export.mjs', tmp]);
+      expect(text).toMatch(/held-out accuracy (0\.9\d\d|1\.000)/);
+      expect(text).toMatch(/model\.json \(\d+ bytes\)/);
+      expect(text).toMatch(/group1-shard1of1\.bin \(\d+ bytes\)/);
+      // the page's files are what this script makes: after a change that moves bits (or the version in model.json's
+      // generatedBy), run `node examples/tfjs/export.mjs` to remake them
+      for (const f of ['model.json', 'group1-shard1of1.bin']) {
+        expect(readFileSync(join(tmp, f)).equals(readFileSync(join(ROOT, 'examples/tfjs/model', f))), `${f} as committed`).toBe(true);
+      }
+    } finally { rmSync(tmp, { recursive: true, force: true }); }
+  }, LONG);
   it('node examples/node.mjs: trains, saves to a file, loads it back', async () => {
     const tmp = mkdtempSync(join(tmpdir(), 'bilstm-node-'));
     const out = join(tmp, 'model.bilstm');
