@@ -10,7 +10,6 @@ import type { H5WriteDataset, H5WriteGroup } from '../../io/hdf5-write.js';
 import { detectRuntime } from '../../core/runtime.js';
 import { ConfigError, describeValue } from '../../errors.js';
 import { VERSION } from '../../model/version.js';
-import { storeKey } from './files.js';
 
 /** The Keras version whose .keras layout exportKeras writes (metadata.json's keras_version). */
 export const KERAS_EXPORT_VERSION = '3.15.1';
@@ -154,6 +153,13 @@ function kerasLayer(className: string, c: Cfg, inShape: (number | null)[], where
   }
 }
 
+/** Keras 3's naming.to_snake_case (keras/src/utils/naming.py): GlobalAveragePooling1D -> global_average_pooling1d
+ *  (a digit does not split, unlike tf.keras's), then _n from the second layer of a class on (_save_container_state). */
+function kerasStoreKey(className: string, n: number): string {
+  const base = className.replace(/\W+/g, '').replace(/(.)([A-Z][a-z]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+  return n === 0 ? base : `${base}_${n}`;
+}
+
 /** The class a layer has in the exported config (keys its weight store group). */
 function exportedClass(className: string): string {
   return className === 'Attention' ? KERAS_ATTENTION_CLASS : className;
@@ -180,7 +186,7 @@ export function weightStore(model: Sequential, where = 'exportKeras'): Omit<H5Wr
     seen.set(cls, n + 1);
     const ws = values.slice(at, at + l.weights.length);
     at += l.weights.length;
-    const key = storeKey(cls, n);
+    const key = kerasStoreKey(cls, n);
     const c = l.getConfig() as Cfg;
     if (cls === 'LSTM') {
       layers.push(group(key, [vars(l.name, []), group('cell', [vars('lstm_cell', ws)])]));
