@@ -72,5 +72,7 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     exclude: { path: '(^|/)(node_modules|dist|build)/' },
     tsConfig: { fileName: 'tsconfig.json' },
+    // packages that export ESM only (h5wasm: an "import" condition, no "require") resolve too
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
   },
 };

@@ -15,6 +15,7 @@ export type { LoadKerasOptions } from './interop/keras/load-keras-model.js';
 export type { CustomObject } from './interop/keras/config.js';
 export { exportTfjs } from './interop/tfjs/export-tfjs.js';
 export type { TfjsFiles } from './interop/tfjs/export-tfjs.js';
+export { exportKeras } from './interop/keras/export-keras.js';
 export { loadTfjsModel } from './interop/tfjs/load-tfjs-model.js';
 export type { LoadTfjsOptions } from './interop/tfjs/load-tfjs-model.js';
 export type { LoadOptions } from './model/load.js';

@@ -1,6 +1,6 @@
 // What users install: `npm pack` of this repository, installed into an empty project (offline), loads through its
 // public entry, trains and predicts, exposes the Wasm files and the bin, brings its runtime dependencies (jsfive,
-// fflate), and carries nothing but dist/src, the cores and the README.
+// fflate, and the optional h5wasm), and carries nothing but dist/src, the cores and the README.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
@@ -76,6 +76,21 @@ describe('the packed tarball', () => {
     expect(r).toEqual({ gzip: [-2.125, -2], config: 53 });
     expect(existsSync(join(dir, 'node_modules/jsfive/package.json'))).toBe(true);
     expect(existsSync(join(dir, 'node_modules/fflate/package.json'))).toBe(true);
+  });
+
+  it('installs h5wasm (an optional dependency) and exportKeras writes a .keras that loadKerasModel reads back', () => {
+    const script = `
+      import { initSync, sequential, layers, exportKeras, loadKerasModel } from 'bilstm-attn';
+      initSync();
+      const m = sequential({ seed: 2, layers: [layers.embedding({ inputDim: 6, outputDim: 3, inputLength: 4 }), layers.lstm({ units: 2 }), layers.dense({ units: 1 })] });
+      const b = await exportKeras(m);
+      const back = await loadKerasModel(b);
+      const x = { data: Int32Array.from([1, 2, 3, 4, 5, 0, 1, 2]), shape: [2, 4] };
+      console.log(JSON.stringify({ zip: b[0] === 0x50 && b[1] === 0x4b, same: Array.from(back.predict(x).data).join() === Array.from(m.predict(x).data).join() }));`;
+    writeFileSync(join(dir, 'keras.mjs'), script);
+    const r = JSON.parse(execFileSync(process.execPath, ['keras.mjs'], { cwd: dir, encoding: 'utf8' }));
+    expect(r).toEqual({ zip: true, same: true });
+    expect(existsSync(join(dir, 'node_modules/h5wasm/package.json'))).toBe(true);
   });
 
   it('exposes bilstm-attn/tfjs (registerAttention) without installing @tensorflow/tfjs, an optional peer', () => {
