@@ -53,7 +53,8 @@ export async function openSource(source: unknown, where: string, opts: SourceOpt
     return responseSource(await fetchOk(source, where, signal), where, opts);
   }
   if (typeof Response !== 'undefined' && source instanceof Response) return responseSource(source, where, opts);
-  if (source instanceof Uint8Array) return bytesSource(source, where, opts);
+  // a plain view even of a Node Buffer (whose slice() shares memory instead of copying)
+  if (source instanceof Uint8Array) return bytesSource(new Uint8Array(source.buffer, source.byteOffset, source.byteLength), where, opts);
   if (source instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && source instanceof SharedArrayBuffer)) {
     return bytesSource(new Uint8Array(source), where, opts);
   }

@@ -13,7 +13,7 @@ export interface KerasFile {
   kerasVersion: string;
   trainingConfig: unknown | null;
   /** The weights of each Keras layer, in Keras's order: legacy HDF5 keys them by layer name (layer_names order); the
-   *  weight store of .keras files by storeKey(class, n), which the caller computes from the config's layers. */
+   *  weight store of .keras files by storeKeys(class, n), which the caller computes from the config's layers. */
   layers: Map<string, Hdf5Dataset[]>;
   /** How layers are keyed: by layer name, or by the weight store's class-based key. */
   keyedBy: 'name' | 'store';
@@ -165,10 +165,15 @@ function storeRoot(g: Hdf5Group): Hdf5Group | null {
   return null;
 }
 
-/** The weight store's key for the n-th layer of a class (n counted from 0): Keras's to_snake_case of the class name
- *  (GlobalAveragePooling1D -> global_average_pooling1_d), then _n from the second on (saving_lib's container walk). */
-export function storeKey(className: string, n: number): string {
-  const base = className.slice(className.lastIndexOf('>') + 1).replace(/\W+/g, '')
-    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2').replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
-  return n === 0 ? base : `${base}_${n}`;
+/**
+ * The weight store's keys for the n-th layer of a class (n counted from 0), Keras 3's first: to_snake_case of the class
+ * name, then _n from the second on (saving_lib's container walk). Keras 3 splits only a lower-case letter from the
+ * capital after it (GlobalAveragePooling1D -> global_average_pooling1d); tf.keras 2.13-2.15 also splits a digit from it
+ * (global_average_pooling1_d).
+ */
+export function storeKeys(className: string, n: number): string[] {
+  const base = className.slice(className.lastIndexOf('>') + 1).replace(/\W+/g, '').replace(/(.)([A-Z][a-z]+)/g, '$1_$2');
+  const k3 = base.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+  const tfk = base.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+  return [...new Set([k3, tfk])].map((b) => (n === 0 ? b : `${b}_${n}`));
 }

@@ -1,7 +1,7 @@
 // loadKerasModel and loadKerasWeights: a Keras .h5 / .keras file into a normal Sequential (summary, predict, fit, save).
 // The config becomes our model (config.ts); weights are matched layer by layer in the file's order and by shape, never
 // by name alone, and read straight into the model's memory; the training config becomes compile() when we can.
-import { readKerasFile, storeKey, type KerasFile } from './files.js';
+import { readKerasFile, storeKeys, type KerasFile } from './files.js';
 import { planKerasModel, type CustomObject, type KerasPlan } from './config.js';
 import { Sequential } from '../../model/sequential.js';
 import type { SourceOptions } from '../../io/sources.js';
@@ -160,7 +160,7 @@ function weightCount(l: KerasPlan['layers'][number]): number {
 /**
  * For each planned layer, the file's weight datasets (in Keras order). Legacy HDF5 pairs the file's layers that hold
  * weights, in layer_names order, with the model's layers that have weights, in order (as Keras's load_weights does:
- * names may differ, e.g. embedding_1 in the file); the weight store keys layers by class (storeKey).
+ * names may differ, e.g. embedding_1 in the file); the weight store keys layers by class (storeKeys).
  */
 function layerWeights(plan: KerasPlan, file: KerasFile, where: string): Hdf5Dataset[][] {
   if (file.keyedBy === 'name') {
@@ -178,7 +178,8 @@ function layerWeights(plan: KerasPlan, file: KerasFile, where: string): Hdf5Data
   const out = plan.layers.map((l) => {
     const n = counts.get(l.kerasClass) ?? 0;
     counts.set(l.kerasClass, n + 1);
-    const key = storeKey(l.kerasClass, n);
+    const keys = storeKeys(l.kerasClass, n);
+    const key = keys.find((k) => file.layers.has(k)) ?? keys[0];
     used.add(key);
     return file.layers.get(key) ?? [];
   });

@@ -185,3 +185,21 @@ describe('training config', () => {
     expect(bare.getCompileConfig()).toBeNull();
   });
 });
+
+describe('sources and store keys', () => {
+  it('takes a Node Buffer (whose slice shares memory) as bytes', async () => {
+    const f = fixtures.find((x) => x.file === 'k3_attention.keras')!;
+    for (const name of ['k3_attention.keras', 'tfk2_15_attention.h5']) {
+      const m = await loadKerasModel(readFileSync(new URL(name, DIR)), { customObjects: CUSTOM });
+      within(predict(m, f.cases[0]).data, f.cases[0].y.data, `${name} from a Buffer`);
+    }
+  });
+
+  it('keys the weight store as Keras 3 (and, failing that, as tf.keras 2.13-2.15) does', async () => {
+    const { storeKeys } = await import('../../../src/interop/keras/files.js');
+    expect(storeKeys('GlobalAveragePooling1D', 0)).toEqual(['global_average_pooling1d', 'global_average_pooling1_d']);
+    expect(storeKeys('bilstm_attn>AttentionLayer', 1)).toEqual(['attention_layer_1']);
+    expect(storeKeys('LSTM', 2)).toEqual(['lstm_2']);
+    expect(storeKeys('BatchNormalization', 0)).toEqual(['batch_normalization']);
+  });
+});
