@@ -29,6 +29,8 @@ export { DEFAULT_SEED } from './core/rng.js';
 export { BilstmError, ShapeError, ValueError, ConfigError, StateError, MemoryError, CheckpointError } from './errors.js';
 export { padSequences } from './data/pad-sequences.js';
 export type { PadSequencesOptions } from './data/pad-sequences.js';
+export { tokenizer, tokenizerFromJSON, Tokenizer, DEFAULT_FILTERS } from './data/tokenizer.js';
+export type { TokenizerOptions, TextInput } from './data/tokenizer.js';
 export { loadTorchWeights, exportTorchWeights } from './interop/torch/torch-weights.js';
 export type { TorchMapping, TorchWeightsOptions, ExportTorchOptions } from './interop/torch/torch-weights.js';
 export { exportOnnx, ONNX_OPSET } from './interop/onnx/export-onnx.js';
