@@ -2,15 +2,17 @@
 import { Layer, checkBool, checkConfig, checkPositiveInt, type ConfigDict, type Ctx, type LayerArgs, type Shape, type Weight } from './layer.js';
 import type { Arena, Allocator } from '../core/arena.js';
 import { checkInitializer, initializerConfig, type InitializerSpec } from './initializers.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, ShapeError, fmtShape } from '../errors.js';
+import { toFlat, checkFinite, type TensorLike, type NestedArray } from '../tensor.js';
 
 export interface EmbeddingArgs extends LayerArgs {
   inputDim: number;
   outputDim: number;
   inputLength?: number;
   embeddingsInitializer?: InitializerSpec;
-  /** Initial matrix [inputDim, outputDim] (Keras `weights=[matrix]`). Weights, not configuration: getConfig leaves it out. */
-  weights?: ArrayLike<number>[] | { data: ArrayLike<number>; shape: number[] }[];
+  /** Initial matrix [inputDim, outputDim] (Keras `weights=[matrix]`): nested rows or { data, shape }, e.g. from
+   *  loadWordVectors. Checked and copied by the constructor; weights, not configuration: getConfig leaves it out. */
+  weights?: [NestedArray[] | TensorLike];
   maskZero?: boolean;
 }
 
@@ -20,7 +22,8 @@ export class Embedding extends Layer {
   readonly outputDim: number;
   readonly inputLength: number | null;
   readonly embeddingsInitializer: InitializerSpec;
-  readonly initialWeights: EmbeddingArgs['weights'];
+  /** A copy of the `weights` matrix [inputDim, outputDim], row-major, written into the model when it is allocated. */
+  readonly initialWeights: Float32Array | null;
   /** Id 0 is padding: the mask ids != 0 flows to later layers. */
   readonly maskZero: boolean;
   private mask = 0;
@@ -41,7 +44,7 @@ export class Embedding extends Layer {
     if (args.inputLength !== undefined && args.inputLength !== null) checkPositiveInt(args.inputLength, where, 'inputLength');
     this.inputLength = args.inputLength ?? null;
     this.embeddingsInitializer = checkInitializer(args.embeddingsInitializer ?? 'uniform', where, 'embeddingsInitializer');
-    this.initialWeights = args.weights;
+    this.initialWeights = args.weights === undefined ? null : checkMatrix(args.weights, this.inputDim, this.outputDim, where);
     this.maskZero = checkBool(args.maskZero, where, 'maskZero', false);
     if (this.maskZero && this.inputDim < 2) throw new ConfigError(`${where}: maskZero needs inputDim >= 2 (id 0 is padding), got ${this.inputDim}.`);
   }
@@ -108,4 +111,17 @@ export class Embedding extends Layer {
     const c = checkConfig(config, 'Embedding.fromConfig', ['inputDim', 'outputDim', 'inputLength', 'embeddingsInitializer', 'maskZero']);
     return new Embedding(c as unknown as EmbeddingArgs);
   }
+}
+
+/** Keras `weights=[matrix]`: exactly one matrix of shape [V, D] with finite numbers, copied (the caller's array is not kept). */
+function checkMatrix(weights: unknown, V: number, D: number, where: string): Float32Array {
+  if (!Array.isArray(weights) || weights.length !== 1) {
+    throw new ConfigError(`${where}: expected weights to be [matrix] with one matrix [${V}, ${D}] (Keras weights=[matrix]), got ${Array.isArray(weights) ? `an array of ${weights.length}` : typeof weights}.`);
+  }
+  const f = toFlat(weights[0], `${where}: weights[0]`);
+  if (f.shape.length !== 2 || f.shape[0] !== V || f.shape[1] !== D) {
+    throw new ShapeError(`${where}: expected weights[0] of shape [inputDim, outputDim] = ${fmtShape([V, D])}, got ${fmtShape(f.shape)}.`);
+  }
+  checkFinite(f, `${where}: weights[0]`);
+  return Float32Array.from(f.data);
 }

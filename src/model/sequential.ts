@@ -211,12 +211,7 @@ export class Sequential {
           else initialize(w.init, a, w.ptr, w.shape, s);
         });
         if (l instanceof Embedding && l.initialWeights) {
-          const v = l.initialWeights[0] as unknown;
-          const f = toFlat(v, `layers.embedding(${l.name}): weights[0]`);
-          if (f.data.length !== l.E.size) {
-            throw new ShapeError(`layers.embedding(${l.name}): expected weights[0] of shape [${l.inputDim}, ${l.outputDim}], got ${fmtShape(f.shape)}.`);
-          }
-          a.f32(l.E.ptr, l.E.size).set(f.data);
+          a.f32(l.E.ptr, l.E.size).set(l.initialWeights); // checked [inputDim, outputDim] by the constructor
         }
       }
     } catch (e) {
