@@ -21,17 +21,20 @@ export function runCalls(k: Kernels, calls: Call[]): void {
 }
 
 // Control block per worker: Int32 [0] state (0 idle, 1 work posted, 2 done, 3 exit, 4 failed), [1] call count,
-// [2] ready (set by the worker once its instance exists); Float64 from byte 64: for each call, its name index, its
-// argument count, then the arguments.
+// [2] ready (set by the worker once its instance exists), [3] [4] line and column of a kernel's abort; Float64 from
+// byte 64: for each call, its name index, its argument count, then the arguments.
 const CTRL_BYTES = 64 + 8 * 4096;
 const POSTED = 1, DONE = 2, EXIT = 3, FAILED = 4;
 
 // The worker's loop, the same text for node:worker_threads and Web Workers; `done` ends the thread.
 const SERVE = `
+// a kernel's abort records where it happened (ctrl [3], [4]) for the calling thread's StateError, and ends the list
+class WorkerAbort extends Error {}
 function serve({ module, memory, ctrl, names }, done) {
-  const inst = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('wasm abort'); } } });
-  const fns = names.map((n) => inst.exports[n]);
   const st = new Int32Array(ctrl, 0, 16);
+  const abort = (_m, _f, line, col) => { Atomics.store(st, 3, line); Atomics.store(st, 4, col); throw new WorkerAbort(); };
+  const inst = new WebAssembly.Instance(module, { env: { memory, abort } });
+  const fns = names.map((n) => inst.exports[n]);
   const f = new Float64Array(ctrl, 64);
   Atomics.store(st, 2, 1);
   for (;;) {
@@ -154,7 +157,10 @@ export class Pool {
       let v;
       if (canBlock()) while ((v = Atomics.load(s.st, 0)) === POSTED) Atomics.wait(s.st, 0, POSTED);
       else while ((v = Atomics.load(s.st, 0)) === POSTED) { /* a browser's main thread may not block: spin */ }
-      if (v === FAILED) throw new StateError('bilstm-attn: expected the worker thread to run its kernels, got a failure (an internal error: please report it).');
+      if (v === FAILED) {
+        const at = Atomics.load(s.st, 3) ? ` (a Wasm abort at ${Atomics.load(s.st, 3)}:${Atomics.load(s.st, 4)})` : '';
+        throw new StateError(`bilstm-attn: expected the worker thread to run its kernels, got a failure${at} (an internal error: please report it).`);
+      }
     }
   }
 
