@@ -64,26 +64,31 @@ export function encodeHeader(header: FileHeader): Uint8Array {
   return out;
 }
 
-/** The header for these fields and tensors (format, version, payload size and manifest added), and the file's size. */
-export function planModelFile(fields: Record<string, unknown>, tensors: { name: string; shape: number[]; dtype: Dtype }[]): { header: FileHeader; bytes: number } {
+/** The file's plan: its header (format, version, payload size and manifest added to the fields), the bytes before the
+ *  payload (the header encoded once, so what was checked is what is written), and the file's size. */
+export interface FilePlan { header: FileHeader; head: Uint8Array; bytes: number }
+
+export function planModelFile(fields: Record<string, unknown>, tensors: { name: string; shape: number[]; dtype: Dtype }[]): FilePlan {
   const { entries, payloadBytes } = layoutTensors(tensors);
   const header: FileHeader = { format: 'bilstm-attn', formatVersion: FORMAT_VERSION, ...fields, payloadBytes, tensors: entries };
-  return { header, bytes: encodeHeader(header).length + payloadBytes + 8 };
+  const head = encodeHeader(header);
+  return { header, head, bytes: head.length + payloadBytes + 8 };
 }
 
 /**
  * Writes a whole file to sink: the planned header, the payload (each tensor's chunks in the header's order, zero
  * padding between), the checksum. A chunk source that yields the wrong number of bytes, or any failure, aborts the sink.
  */
-export async function writeModelFile(sink: ByteSink, header: FileHeader, tensors: TensorOut[], where: string): Promise<Uint8Array | undefined> {
+export async function writeModelFile(sink: ByteSink, plan: FilePlan, tensors: TensorOut[], where: string): Promise<Uint8Array | undefined> {
   try {
+    const { header, head } = plan;
     const entries = header.tensors;
     if (tensors.length !== entries.length || tensors.some((t, i) => t.name !== entries[i].name)) {
       throw new CheckpointError(`${where}: expected the ${entries.length} tensors the header lists, got ${tensors.length} (${tensors.slice(0, 3).map((t) => t.name).join(', ')}${tensors.length > 3 ? ', ...' : ''}): an internal error, please report it.`);
     }
     const sum = new Checksum();
     const put = async (b: Uint8Array) => { sum.update(b); await sink.write(b); };
-    await put(encodeHeader(header));
+    await put(head);
     let at = 0;
     for (let i = 0; i < tensors.length; i++) {
       if (entries[i].offset > at) await put(new Uint8Array(entries[i].offset - at));

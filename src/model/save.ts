@@ -95,11 +95,11 @@ export async function saveFile(c: FileContents, target: unknown): Promise<Uint8A
     ...c.weights.map((r) => ({ r, name: r.name, shape: r.shape, dtype: c.weightsDtype })),
     ...c.slots.map((r) => ({ r, name: r.name, shape: r.shape, dtype: 'float32' as Dtype })),
   ];
-  const { header, bytes } = planModelFile(fields, tensors);
+  const plan = planModelFile(fields, tensors);
   // knowing the size, a sink in memory allocates once, and one past 2 GiB fails here
-  const sink = await openSink(target, 'save', { size: bytes });
+  const sink = await openSink(target, 'save', { size: plan.bytes });
   const buf = new Uint8Array(4 * Math.min(CHUNK_FLOATS, Math.max(1, ...tensors.map((t) => count(t.shape)))));
-  return writeModelFile(sink, header, tensors.map((t) => ({ ...t, chunks: () => chunksOf(c, t.r, t.dtype, buf) })), 'save');
+  return writeModelFile(sink, plan, tensors.map((t) => ({ ...t, chunks: () => chunksOf(c, t.r, t.dtype, buf) })), 'save');
 }
 
 /**

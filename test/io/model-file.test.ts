@@ -18,8 +18,8 @@ const TENSORS = [
 ];
 
 async function write(fields: Record<string, unknown> = { note: 'x' }, tensors = TENSORS, chunk = 4): Promise<Uint8Array> {
-  const { header } = planModelFile(fields, tensors);
-  const out = await writeModelFile(memorySink('save'), header, tensors.map((t) => ({
+  const plan = planModelFile(fields, tensors);
+  const out = await writeModelFile(memorySink('save'), plan, tensors.map((t) => ({
     ...t, *chunks() { for (let i = 0; i < t.data.length; i += chunk) yield t.data.slice(i, i + chunk); },
   })), 'save');
   return out!;
