@@ -1,5 +1,8 @@
 // Demo data set: English first names (stdlib female/male lists) encoded as character ids, label 1 = female, 0 = male, with a deterministic seeded train/test split.
 import { ConfigError, ValueError } from '../../errors.js';
+import { seededPermutation } from '../text-dataset.js';
+
+export { seededPermutation };
 
 // The lists come from two npm packages (devDependencies of this repository), imported only when asked for.
 
@@ -94,40 +97,6 @@ export function encodeName(name: string, maxLen = 16): Int32Array {
     out[i++] = c >= 97 && c <= 122 ? c - 96 : OTHER_ID;
   }
   return out;
-}
-
-/**
- * Deterministic permutation of 0..n-1 using only 32-bit integer arithmetic: a splitmix32
- * generator (Math.imul, shifts, xors) driving a Fisher-Yates shuffle with rejection sampling
- * (no modulo bias). Same (n, seed) -> same permutation on every platform.
- */
-export function seededPermutation(n: number, seed = 1): Int32Array {
-  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`seededPermutation: expected n to be a non-negative integer, got ${n}.`);
-  if (!Number.isInteger(seed)) throw new ConfigError(`seededPermutation: expected seed to be an integer, got ${seed}.`);
-  let state = seed | 0;
-  const next = (): number => {
-    state = (state + 0x9e3779b9) | 0;
-    let t = state ^ (state >>> 16);
-    t = Math.imul(t, 0x21f0aaad);
-    t ^= t >>> 15;
-    t = Math.imul(t, 0x735a2d97);
-    t ^= t >>> 15;
-    return t >>> 0; // uint32
-  };
-  const perm = new Int32Array(n);
-  for (let i = 0; i < n; i++) perm[i] = i;
-  for (let i = n - 1; i > 0; i--) {
-    const bound = i + 1;
-    // Largest multiple of `bound` that fits in 2^32; values at/above it are rejected. Exact integer math.
-    const limit = 4294967296 - (4294967296 % bound);
-    let r = next();
-    while (r >= limit) r = next();
-    const j = r % bound;
-    const tmp = perm[i]!;
-    perm[i] = perm[j]!;
-    perm[j] = tmp;
-  }
-  return perm;
 }
 
 function checkPermutation(perm: Int32Array, n: number): void {
