@@ -1,0 +1,118 @@
+// What --data names (a built-in data set, a CSV file, a folder of text files) loaded as labelled texts, and the
+// model file a command reads, with the tokenizer and preprocessing its metadata holds turned back into an encoder.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { CheckpointError, ValueError } from '../errors.js';
+import { splitDataset, type SplitTextDataset, type TextDataset } from '../data/text-dataset.js';
+import { tokenizerFromJSON, type Tokenizer } from '../data/tokenizer.js';
+import { padSequences, type PadMode } from '../data/pad-sequences.js';
+import { loadModel } from '../model/load.js';
+import type { Sequential } from '../model/sequential.js';
+import { datasets, loadCsv, loadTextFolder } from './standins.js';
+import { usageError, str, type Values } from './args.js';
+
+/** The built-in data sets --data accepts by name. */
+export const BUILTIN = ['names', 'spam'] as const;
+export type Builtin = (typeof BUILTIN)[number];
+
+export interface DataSpec {
+  /** What was given to --data. */
+  data: string;
+  kind: Builtin | 'csv' | 'folder';
+  textColumn: string | number;
+  labelColumn: string | number;
+}
+
+/** A column given by name, or by 0-based index when it is all digits. */
+function column(v: string | undefined, dflt: string): string | number {
+  if (v === undefined) return dflt;
+  return /^\d+$/.test(v) ? Number(v) : v;
+}
+
+/** Checks --data (and the CSV column flags): a built-in name, an existing file or an existing folder. */
+export function dataSpec(cmd: string, v: Values, name = 'data'): DataSpec {
+  const data = str(v, name);
+  if (data === undefined || data === '') throw usageError(cmd, `--${name} <file.csv|folder|${BUILTIN.join('|')}>`, 'none');
+  const textColumn = column(str(v, 'text-column'), 'text');
+  const labelColumn = column(str(v, 'label-column'), 'label');
+  if ((BUILTIN as readonly string[]).includes(data) && !existsSync(data)) return { data, kind: data as Builtin, textColumn, labelColumn };
+  if (!existsSync(data)) throw usageError(cmd, `--${name} to be ${BUILTIN.join(', ')}, a CSV file or a folder`, `${JSON.stringify(data)} (no such file or folder)`);
+  return { data, kind: statSync(data).isDirectory() ? 'folder' : 'csv', textColumn, labelColumn };
+}
+
+async function loadFile(s: DataSpec): Promise<TextDataset> {
+  return s.kind === 'folder' ? loadTextFolder(s.data) : loadCsv(s.data, { textColumn: s.textColumn, labelColumn: s.labelColumn });
+}
+
+/** The data with its seeded held-out split (built-in sets split themselves the same way). */
+export async function loadSplit(s: DataSpec, testFraction: number, seed: number): Promise<SplitTextDataset> {
+  if (s.kind === 'names') return datasets.names({ testFraction, seed });
+  if (s.kind === 'spam') return datasets.spamAssassin({ testFraction, seed });
+  return splitDataset(await loadFile(s), { testFraction, seed });
+}
+
+/** The texts to evaluate on: a built-in set's held-out split, or every row of a file or folder. */
+export async function loadForEvaluation(s: DataSpec, testFraction: number, seed: number): Promise<TextDataset> {
+  if (s.kind === 'names' || s.kind === 'spam') return (await loadSplit(s, testFraction, seed)).test;
+  return loadFile(s);
+}
+
+/** Texts to predict from a file: a CSV (its text column) or any other file, one text per non-empty line. */
+export async function loadTexts(cmd: string, path: string, textColumn: string | number): Promise<string[]> {
+  if (!existsSync(path) || statSync(path).isDirectory()) throw usageError(cmd, '--data to name a text or CSV file', `${JSON.stringify(path)} (no such file)`);
+  if (/\.csv$/i.test(path)) {
+    const ds = await loadCsv(path, { textColumn, labelColumn: textColumn });
+    return ds.texts;
+  }
+  return readFileSync(path, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+}
+
+/** How the CLI turned texts into ids, saved as model.metadata.preprocessing. */
+export interface Preprocessing {
+  maxlen: number;
+  padding: PadMode;
+  truncating: PadMode;
+  charLevel: boolean;
+  [k: string]: unknown;
+}
+
+/** A model file written by `bilstm-attn train` (or any model whose metadata has labels, tokenizer, preprocessing). */
+export interface TextModel {
+  model: Sequential;
+  tokenizer: Tokenizer;
+  labels: string[];
+  preprocessing: Preprocessing;
+  /** Texts -> padded ids [N, maxlen] as the model was trained on. */
+  encode(texts: string[]): { data: Int32Array; shape: number[] };
+}
+
+/** Loads --model: a missing path is a usage error; a file that is not a text model a runtime error. */
+export async function loadTextModel(cmd: string, path: string | undefined): Promise<TextModel> {
+  if (path === undefined || path === '') throw usageError(cmd, '--model <file.bilstm>', 'none');
+  if (!existsSync(path) || statSync(path).isDirectory()) throw usageError(cmd, '--model to name a model file', `${JSON.stringify(path)} (no such file)`);
+  const model = await loadModel(path);
+  const meta = model.metadata;
+  const need = (what: string) => new ValueError(`bilstm-attn ${cmd}: expected a model written by \`bilstm-attn train\` (metadata.${what}), got ${JSON.stringify(path)} without it.`);
+  if (typeof meta.tokenizer !== 'string') throw need('tokenizer');
+  if (!meta.preprocessing || typeof meta.preprocessing.maxlen !== 'number') throw need('preprocessing.maxlen');
+  let tok: Tokenizer;
+  try {
+    tok = tokenizerFromJSON(meta.tokenizer);
+  } catch (e) {
+    throw new CheckpointError(`bilstm-attn ${cmd}: expected metadata.tokenizer in ${JSON.stringify(path)} to be a tokenizer's JSON, got one that fails: ${(e as Error).message}`);
+  }
+  const pre = { padding: 'post', truncating: 'post', charLevel: false, ...meta.preprocessing } as Preprocessing;
+  const units = model.outputShape[model.outputShape.length - 1] as number;
+  const labels = meta.labels ?? (units === 1 ? ['0', '1'] : Array.from({ length: units }, (_, i) => String(i)));
+  return {
+    model, tokenizer: tok, labels, preprocessing: pre,
+    encode: (texts) => padSequences(tok.textsToSequences(texts), { maxlen: pre.maxlen, padding: pre.padding, truncating: pre.truncating }),
+  };
+}
+
+/** Class ids of a data set in a model's label order; a label the model does not know is a ValueError. */
+export function labelIds(cmd: string, ds: TextDataset, labels: string[]): Int32Array {
+  const map = ds.classNames.map((c) => labels.indexOf(c));
+  const bad = map.findIndex((i) => i < 0);
+  if (bad >= 0) throw new ValueError(`bilstm-attn ${cmd}: expected labels among the model's ${JSON.stringify(labels)}, got ${JSON.stringify(ds.classNames[bad])} in the data.`);
+  return Int32Array.from(ds.labels, (l) => map[l]);
+}

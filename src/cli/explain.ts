@@ -1,0 +1,50 @@
+// `bilstm-attn explain`: the prediction for texts and the attention paid to each token, as a terminal heatmap
+// (coloured on a terminal, plain weights otherwise) and optionally a self-contained HTML file.
+import { writeFileSync } from 'node:fs';
+import { init } from '../core/wasm.js';
+import { str, usageError, type Command, type Output } from './args.js';
+import { loadTextModel } from './data.js';
+import { printJson } from './output.js';
+import { attentionHeatmap, explain as explainTexts, terminalHeatmap } from './standins.js';
+
+/** Colour on a terminal unless NO_COLOR is set; FORCE_COLOR forces it. */
+export function useColor(out: Output, flag: boolean | undefined): boolean {
+  if (flag === false) return false;
+  const env = process.env;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  return flag === true || out.isTTY;
+}
+
+/** Explains texts with a model file and prints (or returns as JSON) the result; writes the HTML heatmap when asked. */
+export async function runExplain(cmd: string, modelPath: string | undefined, texts: string[], html: string | undefined, out: Output, opts: { json: boolean; color?: boolean }): Promise<void> {
+  await init();
+  const tm = await loadTextModel(cmd, modelPath);
+  const ex = explainTexts(tm.model, tm.tokenizer, texts);
+  if (html !== undefined) writeFileSync(html, attentionHeatmap(ex, { format: 'html' }));
+  if (opts.json) {
+    printJson(out, { command: 'explain', labels: tm.labels, explanations: ex, ...(html !== undefined ? { html } : {}) });
+    return;
+  }
+  out.log(terminalHeatmap(ex, { color: useColor(out, opts.color) }));
+  if (html !== undefined) out.log(`wrote ${html}`);
+}
+
+export const explain: Command = {
+  name: 'explain',
+  summary: 'Show which tokens the attention weighed for the prediction of each text (terminal heatmap, optional HTML).',
+  usage: 'explain --model <file.bilstm> "text" ... [--html out.html]',
+  positionals: true,
+  options: {
+    model: { type: 'string', short: 'm', arg: '<file>', help: 'a model file written by `bilstm-attn train`' },
+    html: { type: 'string', arg: '<file>', help: 'also write the heatmap as a self-contained HTML page' },
+    color: { type: 'boolean', help: 'colour even when stdout is not a terminal (default: colour on a terminal; NO_COLOR turns it off)' },
+    'no-color': { type: 'boolean', help: 'plain text with the weights, even on a terminal' },
+  },
+  async run(v, pos, out) {
+    const c = 'explain';
+    if (pos.length === 0) throw usageError(c, 'at least one text to explain', 'none');
+    if (v.color && v['no-color']) throw usageError(c, '--color or --no-color', 'both');
+    await runExplain(c, str(v, 'model'), pos, str(v, 'html'), out, { json: v.json === true, color: v['no-color'] ? false : v.color === true ? true : undefined });
+  },
+};

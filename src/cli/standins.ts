@@ -1,0 +1,144 @@
+// TEMPORARY stand-ins for APIs being built on other branches (datasets, loaders, metrics, explain); deleted as they land.
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, ValueError } from '../errors.js';
+import { nameLists } from '../data/datasets/names.js';
+import { splitDataset, type SplitTextDataset, type TextDataset, type SplitOptions } from '../data/text-dataset.js';
+
+export const datasets = {
+  async names(o: SplitOptions = {}): Promise<SplitTextDataset> {
+    const { female, male } = await nameLists();
+    const labels = new Int32Array(female.length + male.length);
+    labels.fill(1, female.length);
+    return splitDataset({ texts: female.concat(male), labels, classNames: ['female', 'male'] }, o);
+  },
+  async spamAssassin(_o: SplitOptions = {}): Promise<SplitTextDataset> {
+    throw new ConfigError('datasets.spamAssassin: expected the datasets branch, got a stand-in.');
+  },
+};
+
+function fromPairs(texts: string[], names: string[]): TextDataset {
+  const classNames = [...new Set(names)].sort();
+  return { texts, labels: Int32Array.from(names, (n) => classNames.indexOf(n)), classNames };
+}
+
+function csvRows(s: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [], f = '', q = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (q) {
+      if (c === '"' && s[i + 1] === '"') { f += '"'; i++; } else if (c === '"') q = false; else f += c;
+    } else if (c === '"') q = true;
+    else if (c === ',') { row.push(f); f = ''; } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && s[i + 1] === '\n') i++;
+      row.push(f); f = ''; rows.push(row); row = [];
+    } else f += c;
+  }
+  if (f !== '' || row.length) { row.push(f); rows.push(row); }
+  return rows;
+}
+
+export async function loadCsv(path: string, o: { textColumn?: string | number; labelColumn?: string | number } = {}): Promise<TextDataset> {
+  const rows = csvRows(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''));
+  const head = rows.shift() ?? [];
+  const col = (c: string | number | undefined, d: string) => (typeof c === 'number' ? c : head.indexOf(c ?? d));
+  const ti = col(o.textColumn, 'text'), li = col(o.labelColumn, 'label');
+  if (ti < 0 || li < 0) throw new ValueError(`loadCsv: expected columns ${o.textColumn ?? 'text'} and ${o.labelColumn ?? 'label'} in ${path}, got ${JSON.stringify(head)}.`);
+  const texts: string[] = [], names: string[] = [];
+  rows.forEach((r, i) => {
+    if (r.length === 1 && r[0] === '') return;
+    if (r.length !== head.length) throw new ValueError(`loadCsv: ${path} line ${i + 2}: expected ${head.length} fields, got ${r.length}.`);
+    texts.push(r[ti]); names.push(r[li]);
+  });
+  return fromPairs(texts, names);
+}
+
+export async function loadTextFolder(path: string): Promise<TextDataset> {
+  const texts: string[] = [], names: string[] = [];
+  for (const label of readdirSync(path).sort()) {
+    const d = join(path, label);
+    if (!statSync(d).isDirectory()) continue;
+    for (const f of readdirSync(d).sort()) { texts.push(readFileSync(join(d, f), 'utf8')); names.push(label); }
+  }
+  return fromPairs(texts, names);
+}
+
+/** Confusion counts [K][K], rows = true class, columns = predicted class. */
+export function confusionMatrix(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, k: number): number[][] {
+  const m = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  for (let i = 0; i < yTrue.length; i++) m[yTrue[i]][yPred[i]]++;
+  return m;
+}
+
+/** accuracy, precision, recall, f1 (binary: class 1 positive; else macro) and exact ROC AUC (binary only). */
+export function scores(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, p1: ArrayLike<number> | null, k: number): Record<string, number> {
+  const cm = confusionMatrix(yTrue, yPred, k);
+  const n = yTrue.length;
+  let right = 0;
+  for (let c = 0; c < k; c++) right += cm[c][c];
+  const prf = (c: number) => {
+    let tp = cm[c][c], fp = 0, fn = 0;
+    for (let o = 0; o < k; o++) if (o !== c) { fp += cm[o][c]; fn += cm[c][o]; }
+    const p = tp + fp ? tp / (tp + fp) : 0, r = tp + fn ? tp / (tp + fn) : 0;
+    return [p, r, p + r ? (2 * p * r) / (p + r) : 0];
+  };
+  let P = 0, R = 0, F = 0;
+  if (k === 2) [P, R, F] = prf(1);
+  else { for (let c = 0; c < k; c++) { const [p, r, f] = prf(c); P += p / k; R += r / k; F += f / k; } }
+  const out: Record<string, number> = { accuracy: right / n, precision: P, recall: R, f1: F };
+  if (p1) {
+    const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => p1[a] - p1[b]);
+    let rankSum = 0, pos = 0;
+    for (let i = 0; i < n;) {
+      let j = i;
+      while (j + 1 < n && p1[idx[j + 1]] === p1[idx[i]]) j++;
+      const avg = (i + j) / 2 + 1;
+      for (let t = i; t <= j; t++) if (yTrue[idx[t]] === 1) { rankSum += avg; pos++; }
+      i = j + 1;
+    }
+    const neg = n - pos;
+    out.auc = pos && neg ? (rankSum - (pos * (pos + 1)) / 2) / (pos * neg) : 0;
+  }
+  return out;
+}
+
+/** Stand-in for viz's explain: tokens (real ones only) and the first attention layer's weights per text. */
+export interface Explanation { text: string; tokens: string[]; weights: number[]; probabilities: number[]; label: string }
+
+export function explain(model: import('../model/sequential.js').Sequential, tok: import('../data/tokenizer.js').Tokenizer, texts: string[]): Explanation[] {
+  const pre = model.metadata.preprocessing as { maxlen: number; padding?: string; truncating?: string };
+  const labels = model.metadata.labels ?? [];
+  const seqs = tok.textsToSequences(texts).map((s) => (s.length > pre.maxlen ? (pre.truncating === 'pre' ? s.slice(s.length - pre.maxlen) : s.slice(0, pre.maxlen)) : s));
+  const x = new Int32Array(texts.length * pre.maxlen);
+  seqs.forEach((s, i) => x.set(s, i * pre.maxlen + (pre.padding === 'pre' ? pre.maxlen - s.length : 0)));
+  const r = model.predict({ data: x, shape: [texts.length, pre.maxlen] }, { returnAttention: true });
+  const units = r.shape[r.shape.length - 1];
+  return seqs.map((s, i) => {
+    const off = i * pre.maxlen + (pre.padding === 'pre' ? pre.maxlen - s.length : 0);
+    const probabilities = units === 1 ? [1 - r.data[i], r.data[i]] : Array.from(r.data.subarray(i * units, (i + 1) * units));
+    const best = probabilities.indexOf(Math.max(...probabilities));
+    return { text: texts[i], tokens: s.map((id) => tok.indexWord.get(id) ?? '?'), weights: Array.from(r.attention[0].data.subarray(off, off + s.length)), probabilities, label: labels[best] ?? String(best) };
+  });
+}
+
+export function terminalHeatmap(ex: Explanation[], o: { color: boolean }): string {
+  return ex.map((e) => {
+    const max = Math.max(...e.weights, 1e-12);
+    const body = e.tokens.map((t, i) => {
+      if (!o.color) return `${t}(${e.weights[i].toFixed(2)})`;
+      const level = Math.round((e.weights[i] / max) * 5);
+      return `\x1b[48;5;${[231, 230, 229, 221, 214, 208][level]}m\x1b[30m${t}\x1b[0m`;
+    }).join(' ');
+    return `${e.label} ${Math.max(...e.probabilities).toFixed(4)}  ${body}`;
+  }).join('\n');
+}
+
+export function attentionHeatmap(ex: Explanation[], _o: { format: 'html' | 'svg' }): string {
+  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const rows = ex.map((e) => {
+    const max = Math.max(...e.weights, 1e-12);
+    return `<p>${esc(e.label)}: ${e.tokens.map((t, i) => `<span style="background: rgba(255,80,0,${(e.weights[i] / max).toFixed(3)})">${esc(t)}</span>`).join(' ')}</p>`;
+  });
+  return `<!doctype html><meta charset="utf-8"><title>attention</title>${rows.join('\n')}\n`;
+}
