@@ -1,0 +1,39 @@
+// The bin's dispatch through the built file: --version, the top-level help, each command's --help, unknown commands.
+import { describe, it, expect } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { runBin } from '../helpers/cli.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+const COMMANDS = ['train', 'evaluate', 'predict', 'explain', 'summary', 'demo'];
+
+describe('bilstm-attn', () => {
+  it('prints the version and the help listing every command', () => {
+    expect(runBin(['--version'])).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: '' });
+    const h = runBin(['--help']);
+    expect(h.code).toBe(0);
+    for (const c of COMMANDS) expect(h.stdout).toMatch(new RegExp(`^  ${c}\\s+\\S`, 'm'));
+    expect(runBin([]).stdout).toBe(h.stdout);
+  });
+
+  it("prints each command's help with its options", () => {
+    const helps: Record<string, string> = {};
+    for (const c of COMMANDS) {
+      const r = runBin([c, '--help']);
+      helps[c] = r.stdout;
+      expect(r.code, c).toBe(0);
+      expect(r.stdout.startsWith(`Usage: bilstm-attn ${c}`)).toBe(true);
+      expect(r.stdout).toMatch(/^\s+--json\s+print one JSON document/m);
+    }
+    expect(runBin(['help', 'train']).stdout).toBe(helps.train);
+    expect(helps.train).toMatch(/--val-split <f>/);
+  });
+
+  it('exits 2 with one line for an unknown command or flag', () => {
+    const r = runBin(['fit']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('bilstm-attn: expected a command among train, evaluate, predict, explain, summary, demo (or --help, --version), got "fit".\n');
+    const f = runBin(['summary', '--modle', 'x']);
+    expect(f.code).toBe(2);
+    expect(f.stderr).toBe('bilstm-attn summary: expected one of its options (see bilstm-attn summary --help), got --modle.\n');
+  });
+});

@@ -1,0 +1,83 @@
+// `bilstm-attn train` through the built bin: byte-identical model files for one seed, other bytes for another, the
+// --json report, report.json and training.svg on disk, softmax for 3 labels, and exit codes for bad input.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { runBin, trainCsv, writeData, SMALL } from '../helpers/cli.js';
+
+let d: ReturnType<typeof writeData>;
+beforeAll(() => { d = writeData(); });
+afterAll(() => d?.rm());
+
+const csvArgs = () => ['--data', d.csv, '--text-column', 'review', '--label-column', 'sentiment'];
+
+describe('bilstm-attn train', () => {
+  it('writes the same model bytes for the same seed and other bytes for another seed', () => {
+    const a = readFileSync(trainCsv(d.csv, d.dir, 'a'));
+    const b = readFileSync(trainCsv(d.csv, d.dir, 'b'));
+    const c = readFileSync(trainCsv(d.csv, d.dir, 'c', ['--seed', '2']));
+    expect(a.length).toBeGreaterThan(1000);
+    expect(Buffer.compare(a, b)).toBe(0);
+    expect(Buffer.compare(a, c)).not.toBe(0);
+  });
+
+  it('--json prints the report (and nothing else) and writes report.json, training.svg and the model', () => {
+    const out = join(d.dir, 'json');
+    const r = runBin(['train', ...csvArgs(), '--out', out, ...SMALL, '--verbose', '1', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const rep = JSON.parse(r.stdout);
+    expect(Object.keys(rep)).toEqual(expect.arrayContaining(['options', 'data', 'model', 'history', 'heldOut', 'seconds', 'versions', 'files']));
+    expect(rep.data).toMatchObject({ classNames: ['neg', 'pos'], texts: 200, train: 160, test: 40, maxlen: 12 });
+    expect(rep.data.validation).toBe(16);
+    expect(rep.history.loss).toHaveLength(3);
+    expect(rep.history.val_loss).toHaveLength(3);
+    expect(Object.keys(rep.heldOut.metrics)).toEqual(['accuracy', 'precision', 'recall', 'f1', 'auc']);
+    const cm: number[][] = rep.heldOut.confusionMatrix;
+    expect(cm.flat().reduce((s, v) => s + v, 0)).toBe(40);
+    expect((cm[0][0] + cm[1][1]) / 40).toBeCloseTo(rep.heldOut.metrics.accuracy, 12);
+    expect(rep.versions['bilstm-attn']).toMatch(/^\d+\.\d+\.\d+/);
+    expect(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'))).toEqual(rep);
+    const svg = readFileSync(join(out, 'training.svg'), 'utf8');
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg.match(/<polyline class="train"/g)).toHaveLength(2);
+    expect(svg.match(/<polyline class="val"/g)).toHaveLength(2);
+    expect(existsSync(join(out, 'model.bilstm'))).toBe(true);
+  });
+
+  it('learns the easy task and prints the held-out metrics and confusion matrix', () => {
+    const r = runBin(['train', ...csvArgs(), '--out', join(d.dir, 'human'), ...SMALL, '--epochs', '5']);
+    expect(r.code).toBe(0);
+    const acc = Number(/^\s+accuracy\s+([\d.]+)$/m.exec(r.stdout)?.[1]);
+    expect(acc).toBeGreaterThanOrEqual(0.9);
+    expect(r.stdout).toMatch(/true \\ predicted\s+neg\s+pos/);
+    expect(r.stdout).toMatch(/wrote .*model\.bilstm/);
+  });
+
+  it('trains a softmax head on a folder with 3 labels', () => {
+    const r = runBin(['train', '--data', d.folder, '--out', join(d.dir, 'folder'), ...SMALL, '--json']);
+    expect(r.code).toBe(0);
+    const rep = JSON.parse(r.stdout);
+    expect(rep.data.classNames).toEqual(['mixed', 'neg', 'pos']);
+    expect(rep.heldOut.confusionMatrix).toHaveLength(3);
+    expect(rep.heldOut.confusionMatrix.flat().reduce((s: number, v: number) => s + v, 0)).toBe(24);
+    expect(rep.heldOut.metrics.auc ?? null).toBeNull();
+  });
+
+  it('exits 2 on bad flags and missing data, 1 on unreadable rows, with one line on stderr', () => {
+    const bad = [
+      [['train'], 2, /^bilstm-attn train: expected --data <file\.csv\|folder\|names\|spam>, got none\.$/],
+      [['train', ...csvArgs(), '--val-split', '1.5'], 2, /expected --val-split to be a number in \[0, 1\), got "1\.5"\./],
+      [['train', ...csvArgs(), '--units'], 2, /expected a value after --units/],
+      [['train', '--data', join(d.dir, 'nope.csv')], 2, /expected --data to be names, spam, a CSV file or a folder, got ".*nope\.csv" \(no such file or folder\)\./],
+      [['train', '--data', d.csv, '--text-column', 'body', '--out', join(d.dir, 'x')], 1, /^bilstm-attn train: ValueError: .*body/],
+    ] as const;
+    for (const [args, code, re] of bad) {
+      const r = runBin([...args]);
+      expect(r.code, r.stderr).toBe(code);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(r.stderr.trimEnd()).toMatch(re);
+    }
+  });
+});
