@@ -36,3 +36,5 @@ export type { TokenizerOptions, TextInput } from './data/tokenizer.js';
 export { loadTorchWeights, exportTorchWeights } from './interop/torch/torch-weights.js';
 export type { TorchMapping, TorchWeightsOptions, ExportTorchOptions } from './interop/torch/torch-weights.js';
 export { exportOnnx, ONNX_OPSET } from './interop/onnx/export-onnx.js';
+export { trainingPlot } from './viz/training-plot.js';
+export type { TrainingPlotOptions, TrainingHistoryLike } from './viz/training-plot.js';
