@@ -66,6 +66,33 @@ export async function loadTexts(cmd: string, path: string, textColumn: string | 
   return readFileSync(path, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
 }
 
+/**
+ * The tokenizer's JSON (Keras's to_json layout, which tokenizerFromJSON and Keras read) keeping only the words it
+ * can emit: index < numWords. Texts give the same sequences (a dropped word was OOV either way), and a 20,000-word
+ * model over a 100,000-word corpus does not carry 80,000 unused words in its file.
+ */
+export function trimmedTokenizerJSON(tok: Tokenizer): string {
+  const limit = tok.numWords ?? Infinity;
+  const keep = (w: string) => (tok.wordIndex.get(w) ?? Infinity) < limit;
+  const dict = <K extends string | number>(m: ReadonlyMap<K, number | string>, ok: (k: K, v: number | string) => boolean) =>
+    JSON.stringify(`{${[...m].filter(([k, v]) => ok(k, v)).map(([k, v]) => `${JSON.stringify(String(k))}: ${JSON.stringify(v)}`).join(', ')}}`);
+  const c = [
+    `"num_words": ${tok.numWords === null ? 'null' : tok.numWords}`,
+    `"filters": ${JSON.stringify(tok.filters)}`,
+    `"lower": ${tok.lower}`,
+    `"split": ${JSON.stringify(tok.split)}`,
+    `"char_level": ${tok.charLevel}`,
+    `"oov_token": ${tok.oovToken === null ? 'null' : JSON.stringify(tok.oovToken)}`,
+    `"document_count": ${tok.documentCount}`,
+    `"word_counts": ${dict(tok.wordCounts, (w) => keep(w))}`,
+    `"word_docs": ${dict(tok.wordDocs, (w) => keep(w))}`,
+    `"index_docs": ${dict(tok.indexDocs, (i) => i < limit)}`,
+    `"index_word": ${dict(tok.indexWord, (i) => i < limit)}`,
+    `"word_index": ${dict(tok.wordIndex, (_w, i) => (i as number) < limit)}`,
+  ];
+  return `{"class_name": "Tokenizer", "config": {${c.join(', ')}}${tok.nfkc ? ', "nfkc": true' : ''}}`;
+}
+
 /** How the CLI turned texts into ids, saved as model.metadata.preprocessing. */
 export interface Preprocessing {
   maxlen: number;

@@ -13,7 +13,7 @@ import { VERSION } from '../model/version.js';
 import { trainingPlot } from '../viz/training-plot.js';
 import { ShapeError } from '../errors.js';
 import { int, optInt, num, oneOf, str, usageError, type Command, type Output, type Values } from './args.js';
-import { dataSpec, loadSplit, type DataSpec, type Preprocessing } from './data.js';
+import { dataSpec, loadSplit, trimmedTokenizerJSON, type DataSpec, type Preprocessing } from './data.js';
 import { confusionTable, metricsTable, printJson, seconds, toPredictions } from './output.js';
 import { confusionMatrix, scores } from './standins.js';
 
@@ -123,10 +123,11 @@ export async function runTrain(o: TrainOptions, out: Output): Promise<TrainResul
   const history = await model.fit(x, targets(train), { epochs: o.epochs, batchSize: o.batchSize, validationSplit: o.valSplit, verbose: o.verbose });
   const tFitEnd = Date.now();
   const heldOut = heldOutMetrics(model, xTest, test, o.batchSize);
+  const tEval = Date.now();
 
   model.metadata = {
     labels: classNames,
-    tokenizer: tok.toJSON(),
+    tokenizer: trimmedTokenizerJSON(tok),
     preprocessing: pre,
     history: history.history,
     userDefinedMetadata: { split: { seed: o.seed, testFraction: o.testSplit } },
@@ -136,6 +137,7 @@ export async function runTrain(o: TrainOptions, out: Output): Promise<TrainResul
   const reportPath = join(o.out, 'report.json');
   const plotPath = join(o.out, 'training.svg');
   await model.save(modelPath);
+  const tSave = Date.now();
   writeFileSync(plotPath, trainingPlot(history, { title: `${o.data.data}: loss and accuracy per epoch` }));
   const report = {
     command: 'train',
@@ -149,7 +151,7 @@ export async function runTrain(o: TrainOptions, out: Output): Promise<TrainResul
     history: history.history,
     heldOut,
     files: { model: modelPath, plot: plotPath },
-    seconds: { data: seconds(tData - t0), fit: seconds(tFitEnd - tFit), total: seconds(Date.now() - t0) },
+    seconds: { data: seconds(tData - t0), tokenize: seconds(tFit - tData), fit: seconds(tFitEnd - tFit), evaluate: seconds(tEval - tFitEnd), save: seconds(tSave - tEval), total: seconds(Date.now() - t0) },
     versions: { 'bilstm-attn': VERSION, node: process.versions.node, v8: process.versions.v8, runtime: info().runtime, threads: info().threads },
   };
   writeFileSync(reportPath, JSON.stringify(report, null, 2) + '\n');
