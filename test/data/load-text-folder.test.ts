@@ -26,6 +26,7 @@ describe('loadTextFolder', () => {
       'sports/b.txt': 'goal!\n',
       'sports/a.txt': '\uFEFFmatch report: 2–1',
       'arts/x.txt': 'opéra 🎭',
+      'arts/later/w.txt': 'second nested',
       'arts/deep/y.txt': 'nested text',
       'arts/.DS_Store': 'junk',
       '.hidden/z.txt': 'not a label',
@@ -34,8 +35,8 @@ describe('loadTextFolder', () => {
     });
     const ds = await loadTextFolder(root + '/');
     expect(ds.classNames).toEqual(['arts', 'sports', 'tech']);
-    expect(ds.texts).toEqual(['opéra 🎭', 'nested text', 'match report: 2–1', 'goal!\n', 'line one\r\nline two']);
-    expect([...ds.labels]).toEqual([0, 0, 1, 1, 2]);
+    expect(ds.texts).toEqual(['opéra 🎭', 'nested text', 'second nested', 'match report: 2–1', 'goal!\n', 'line one\r\nline two']);
+    expect([...ds.labels]).toEqual([0, 0, 0, 1, 1, 2]);
   });
 
   it('decodes invalid UTF-8 as U+FFFD', async () => {
