@@ -4,6 +4,7 @@ import { checkBatchSize, identity, type Batchable } from './batches.js';
 import type { Callbacks, History, Logs } from './callbacks.js';
 import type { Input } from '../tensor.js';
 import { ConfigError, ShapeError, StateError } from '../errors.js';
+import { Progress, type ProgressOutput } from './progress.js';
 
 /** What the loop needs of a model (Sequential implements it); the loop knows no more of the model than this. */
 export interface Trainable {
@@ -24,13 +25,13 @@ export interface FitArgs {
   validationSplit?: number;
   validationData?: [Input, Input];
   shuffle?: boolean;
-  /** 0 silent, 1 (default) one line per epoch. */
+  /** 0 silent, 1 (default) a live per-batch progress bar (plain lines when not on a terminal), 2 one line per epoch. */
   verbose?: 0 | 1 | 2;
+  /** @internal Tests only: where the progress goes and the clock it reads. */
+  progressOutput?: ProgressOutput;
   initialEpoch?: number;
   callbacks?: Callbacks | Callbacks[];
 }
-
-function fmt(v: number): string { return v.toFixed(4); }
 
 export async function fit(model: Trainable, x: Input, y: Input, args: FitArgs = {}): Promise<History> {
   const epochs = args.epochs ?? 1;
@@ -63,12 +64,14 @@ export async function fit(model: Trainable, x: Input, y: Input, args: FitArgs = 
   const steps = Math.ceil(nTrain / batchSize);
   const history: History = { epoch: [], history: {}, params: { epochs, batchSize, samples: nTrain, steps } };
   const push = (k: string, v: number) => { (history.history[k] ??= []).push(v); };
+  const progress = new Progress({ ...args.progressOutput, verbose, epochs, steps, names: ['loss', ...metricNames] });
+  const running = new Float64Array(1 + metricNames.length); // the bar's running values, reused every batch
   model.stopTraining = false;
   await model.ready();
   for (const cb of cbs) await cb.onTrainBegin?.();
   for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
     for (const cb of cbs) await cb.onEpochBegin?.(epoch);
-    const t0 = Date.now();
+    progress.epochBegin(epoch);
     const order = shuffle ? model.permutation(nTrain) : identity(nTrain);
     let lossSum = 0, correct = 0, seen = 0;
     for (let step = 0; step < steps && !model.stopTraining; step++) {
@@ -78,6 +81,9 @@ export async function fit(model: Trainable, x: Input, y: Input, args: FitArgs = 
       const r = model.trainStep(data, order, start, B);
       if (!Number.isFinite(r.loss) && verbose) console.warn(`fit: epoch ${epoch + 1} batch ${step}: loss is ${r.loss}.`);
       lossSum += r.loss * B; correct += r.correct; seen += B;
+      running[0] = lossSum / seen;
+      running.fill(correct / seen, 1);
+      progress.update(step + 1, seen, running);
       const blogs: Logs = { batch: step, size: B, loss: r.loss };
       for (const m of metricNames) blogs[m] = r.correct / B;
       for (const cb of cbs) await cb.onBatchEnd?.(step, blogs);
@@ -91,10 +97,7 @@ export async function fit(model: Trainable, x: Input, y: Input, args: FitArgs = 
     }
     history.epoch.push(epoch);
     for (const [k, v] of Object.entries(logs)) push(k, v);
-    if (verbose) {
-      const parts = Object.entries(logs).map(([k, v]) => `${k}: ${fmt(v)}`);
-      console.log(`Epoch ${epoch + 1}/${epochs} - ${((Date.now() - t0) / 1000).toFixed(1)}s - ${parts.join(' - ')}`);
-    }
+    progress.epochEnd(logs);
     for (const cb of cbs) await cb.onEpochEnd?.(epoch, logs);
     // let timers and I/O run between epochs (training itself is synchronous Wasm)
     await new Promise((r) => setTimeout(r, 0));
