@@ -7,7 +7,9 @@ import { tokenizerFromJSON, type Tokenizer } from '../data/tokenizer.js';
 import { padSequences, type PadMode } from '../data/pad-sequences.js';
 import { loadModel } from '../model/load.js';
 import type { Sequential } from '../model/sequential.js';
-import { datasets, loadCsv, loadTextFolder } from './standins.js';
+import { datasets } from '../data/datasets/index.js';
+import { loadCsv, parseCsv } from '../data/load-csv.js';
+import { loadTextFolder } from '../data/load-text-folder.js';
 import { usageError, str, type Values } from './args.js';
 
 /** The built-in data sets --data accepts by name. */
@@ -60,8 +62,18 @@ export async function loadForEvaluation(s: DataSpec, testFraction: number, seed:
 export async function loadTexts(cmd: string, path: string, textColumn: string | number): Promise<string[]> {
   if (!existsSync(path) || statSync(path).isDirectory()) throw usageError(cmd, '--data to name a text or CSV file', `${JSON.stringify(path)} (no such file)`);
   if (/\.csv$/i.test(path)) {
-    const ds = await loadCsv(path, { textColumn, labelColumn: textColumn });
-    return ds.texts;
+    // the text column only: a CSV to predict needs no labels
+    const texts: string[] = [];
+    let at = -1;
+    await parseCsv(path, {}, JSON.stringify(path), `bilstm-attn ${cmd}`, ({ fields, line }) => {
+      if (at < 0) {
+        at = typeof textColumn === 'number' ? textColumn : fields.indexOf(textColumn);
+        if (at < 0 || at >= fields.length) throw usageError(cmd, `--text-column to name a column of ${JSON.stringify(path)} (${fields.map((f) => JSON.stringify(f)).join(', ')})`, `${JSON.stringify(textColumn)} (line ${line})`);
+        if (typeof textColumn === 'string') return;
+      }
+      texts.push(fields[at] ?? '');
+    });
+    return texts;
   }
   return readFileSync(path, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
 }
