@@ -111,4 +111,15 @@ describe('the packed tarball', () => {
     const v = execFileSync(join(dir, 'node_modules/.bin/bilstm-attn'), ['--version'], { encoding: 'utf8' }).trim();
     expect(v).toBe(JSON.parse(execFileSync(NPM, ['pkg', 'get', 'version'], { cwd: ROOT, encoding: 'utf8' })));
   });
+
+  it('trains on a CSV and predicts with the installed bin', () => {
+    const bin = join(dir, 'node_modules/.bin/bilstm-attn');
+    const rows = Array.from({ length: 40 }, (_, i) => `"${i % 2 ? 'a fine day' : 'a bad day'} ${i}",${i % 2 ? 'good' : 'bad'}`);
+    writeFileSync(join(dir, 'tiny.csv'), `text,label\n${rows.join('\n')}\n`);
+    const rep = JSON.parse(execFileSync(bin, ['train', '--data', 'tiny.csv', '--out', 'tiny', '--epochs', '1', '--units', '4', '--embedding-dim', '4', '--json'], { cwd: dir, encoding: 'utf8' }));
+    expect(rep.data).toMatchObject({ texts: 40, classNames: ['bad', 'good'] });
+    const p = JSON.parse(execFileSync(bin, ['predict', '--model', 'tiny/model.bilstm', 'a fine day', '--json'], { cwd: dir, encoding: 'utf8' }));
+    expect(p.predictions).toHaveLength(1);
+    expect(['bad', 'good']).toContain(p.predictions[0].label);
+  });
 });
