@@ -1,16 +1,15 @@
 // The fit loop: validation split (last fraction, before shuffling, as Keras), per-epoch shuffling from the model's
 // stream, batches, callbacks and the History object. It drives any model through the Trainable interface below.
 import { checkBatchSize, identity, type Batchable } from './batches.js';
-import type { Callbacks, History, Logs } from './callbacks.js';
+import type { CallbackModel, Callbacks, History, Logs } from './callbacks.js';
 import type { Input } from '../tensor.js';
 import { ConfigError, ShapeError, StateError } from '../errors.js';
 
-/** What the loop needs of a model (Sequential implements it); the loop knows no more of the model than this. */
-export interface Trainable {
-  optimizer: unknown;
+/** What the loop needs of a model (Sequential implements it); the loop knows no more of the model than this. Callbacks
+ *  get it as their model (CallbackModel: stopTraining, optimizer, getWeights, setWeights, save). */
+export interface Trainable extends CallbackModel {
   loss: string | null;
   metrics: string[];
-  stopTraining: boolean;
   checkData(x: Input, y: Input | null, where: string): Batchable;
   ready(): Promise<void>;
   permutation(n: number): Int32Array;
@@ -65,6 +64,7 @@ export async function fit(model: Trainable, x: Input, y: Input, args: FitArgs = 
   const push = (k: string, v: number) => { (history.history[k] ??= []).push(v); };
   model.stopTraining = false;
   await model.ready();
+  for (const cb of cbs) { cb.setModel?.(model); cb.setParams?.({ ...history.params }); }
   for (const cb of cbs) await cb.onTrainBegin?.();
   for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
     for (const cb of cbs) await cb.onEpochBegin?.(epoch);
@@ -89,13 +89,14 @@ export async function fit(model: Trainable, x: Input, y: Input, args: FitArgs = 
       logs.val_loss = res[0];
       metricNames.forEach((m, i) => { logs[`val_${m}`] = res[i + 1]; });
     }
-    history.epoch.push(epoch);
-    for (const [k, v] of Object.entries(logs)) push(k, v);
     if (verbose) {
       const parts = Object.entries(logs).map(([k, v]) => `${k}: ${fmt(v)}`);
       console.log(`Epoch ${epoch + 1}/${epochs} - ${((Date.now() - t0) / 1000).toFixed(1)}s - ${parts.join(' - ')}`);
     }
     for (const cb of cbs) await cb.onEpochEnd?.(epoch, logs);
+    // after the callbacks, as Keras's History: what they add to the logs (lr) is recorded too
+    history.epoch.push(epoch);
+    for (const [k, v] of Object.entries(logs)) push(k, v);
     // let timers and I/O run between epochs (training itself is synchronous Wasm)
     await new Promise((r) => setTimeout(r, 0));
   }
