@@ -284,7 +284,7 @@ export class ReduceLROnPlateau extends Callback {
     const o = checkOptions(args, w, ['monitor', 'factor', 'patience', 'verbose', 'mode', 'minDelta', 'cooldown', 'minLr']);
     super();
     this.monitor = strOpt(o.monitor, 'val_loss', w, 'monitor');
-    this.factor = numOpt(o.factor, 0.1, w, 'factor < 1.0 (ReduceLROnPlateau does not support a factor >= 1.0)', (x) => x < 1);
+    this.factor = numOpt(o.factor, 0.1, w, 'factor in (0, 1) (ReduceLROnPlateau does not support a factor >= 1.0)', (x) => x > 0 && x < 1);
     this.patience = numOpt(o.patience, 10, w, 'patience, an integer >= 0', isInt);
     this.verbose = numOpt(o.verbose, 0, w, 'verbose 0 or 1', (x) => x === 0 || x === 1);
     this.minDelta = numOpt(o.minDelta, 1e-4, w, 'minDelta, a finite number', Number.isFinite);
@@ -349,8 +349,8 @@ export class LearningRateScheduler extends Callback {
   onEpochBegin(epoch: number): void {
     const where = 'callbacks.learningRateScheduler';
     const lr = this.schedule(epoch, currentLr(this.m, where));
-    if (typeof lr !== 'number' || !Number.isFinite(lr) || lr < 0) {
-      throw new ValueError(`${where}: expected the schedule function to return a finite number >= 0, got ${describeValue(lr)} for epoch ${epoch}.`);
+    if (typeof lr !== 'number' || !Number.isFinite(lr) || !(Math.fround(lr) > 0)) {
+      throw new ValueError(`${where}: expected the schedule function to return a finite number > 0, got ${describeValue(lr)} for epoch ${epoch}.`);
     }
     this.m.optimizer!.learningRate = Math.fround(lr);
     if (this.verbose > 0) console.log(`Epoch ${epoch + 1}: LearningRateScheduler setting learning rate to ${Math.fround(lr)}.`);

@@ -58,7 +58,8 @@ export abstract class Optimizer {
     if (this.schedule) {
       throw new StateError(`optimizer.learningRate: expected an optimizer created with a number learningRate to set it, got one with a ${this.schedule.className} schedule. Create the optimizer with learningRate: <number> to change it during training.`);
     }
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new ConfigError(`optimizer.learningRate: expected a finite number >= 0, got ${describeValue(v)}.`);
+    // > 0 as the constructor requires: a saved model must load again
+    if (typeof v !== 'number' || !Number.isFinite(v) || !(v > 0)) throw new ConfigError(`optimizer.learningRate: expected a finite number > 0, got ${describeValue(v)}.`);
     this.lr = this.stepLr = v + 0;
   }
 

@@ -4,7 +4,7 @@ import { describe, it, expect, vi, afterAll } from 'vitest';
 import { mkdtempSync, rmSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { callbacks, loadModel, optimizers, ConfigError, StateError, type CallbackModel, type Logs } from '../../src/index.js';
+import { callbacks, loadModel, optimizers, ConfigError, StateError, ValueError, type CallbackModel, type Logs } from '../../src/index.js';
 import { formatCheckpointPath } from '../../src/model/callbacks.js';
 import { smallModel, smallData, weightBytes } from '../helpers/models.js';
 
@@ -153,7 +153,7 @@ describe('reduceLROnPlateau', () => {
     expect(callbacks.reduceLROnPlateau({ monitor: 'acc_of_x' }).maximize).toBe(true);
     expect(callbacks.reduceLROnPlateau({ monitor: 'val_auc' }).maximize).toBe(false);
     expect(() => callbacks.reduceLROnPlateau({ factor: 1 })).toThrow(
-      new ConfigError('callbacks.reduceLROnPlateau: expected factor < 1.0 (ReduceLROnPlateau does not support a factor >= 1.0), got 1.'));
+      new ConfigError('callbacks.reduceLROnPlateau: expected factor in (0, 1) (ReduceLROnPlateau does not support a factor >= 1.0), got 1.'));
   });
 
   it('an optimizer with a schedule cannot be reduced: a StateError, as Keras raises', async () => {
@@ -174,6 +174,9 @@ describe('learningRateScheduler', () => {
     expect(seen).toEqual([[0, F(0.1)], [1, F(0.1)], [2, F(F(0.1) * 0.5)]]);
     expect(h.history.lr).toEqual([F(0.1), F(F(0.1) * 0.5), F(F(F(0.1) * 0.5) * 0.5)]);
     expect(() => callbacks.learningRateScheduler(3 as never)).toThrow(ConfigError);
+    // a rate of 0 would make a file that cannot load (the constructor wants > 0): refused when returned
+    await expect(m.fit(x, y, { epochs: 1, verbose: 0, callbacks: [callbacks.learningRateScheduler(() => 0)] })).rejects.toThrow(
+      new ValueError('callbacks.learningRateScheduler: expected the schedule function to return a finite number > 0, got 0 for epoch 0.'));
   });
 });
 
