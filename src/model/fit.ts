@@ -1,17 +1,16 @@
 // The fit loop: validation split (last fraction, before shuffling, as Keras), per-epoch shuffling from the model's
 // stream, batches, callbacks and the History object. It drives any model through the Trainable interface below.
 import { checkBatchSize, identity, type Batchable } from './batches.js';
-import type { Callbacks, History, Logs } from './callbacks.js';
+import type { CallbackModel, Callbacks, History, Logs } from './callbacks.js';
 import type { Input } from '../tensor.js';
 import { ConfigError, ShapeError, StateError } from '../errors.js';
 import { Progress, type ProgressOutput } from './progress.js';
 
-/** What the loop needs of a model (Sequential implements it); the loop knows no more of the model than this. */
-export interface Trainable {
-  optimizer: unknown;
+/** What the loop needs of a model (Sequential implements it); the loop knows no more of the model than this. Callbacks
+ *  get it as their model (CallbackModel: stopTraining, optimizer, getWeights, setWeights, save). */
+export interface Trainable extends CallbackModel {
   loss: string | null;
   metrics: string[];
-  stopTraining: boolean;
   checkData(x: Input, y: Input | null, where: string): Batchable;
   ready(): Promise<void>;
   permutation(n: number): Int32Array;
@@ -68,6 +67,7 @@ export async function fit(model: Trainable, x: Input, y: Input, args: FitArgs = 
   const running = new Float64Array(1 + metricNames.length); // the bar's running values, reused every batch
   model.stopTraining = false;
   await model.ready();
+  for (const cb of cbs) { cb.setModel?.(model); cb.setParams?.({ ...history.params }); }
   for (const cb of cbs) await cb.onTrainBegin?.();
   for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
     for (const cb of cbs) await cb.onEpochBegin?.(epoch);
@@ -95,10 +95,11 @@ export async function fit(model: Trainable, x: Input, y: Input, args: FitArgs = 
       logs.val_loss = res[0];
       metricNames.forEach((m, i) => { logs[`val_${m}`] = res[i + 1]; });
     }
+    for (const cb of cbs) await cb.onEpochEnd?.(epoch, logs);
+    // after the callbacks, as Keras's History: what they add to the logs (lr) is recorded too
     history.epoch.push(epoch);
     for (const [k, v] of Object.entries(logs)) push(k, v);
-    progress.epochEnd(logs);
-    for (const cb of cbs) await cb.onEpochEnd?.(epoch, logs);
+    progress.epochEnd(logs); // after the callbacks too, so the epoch line shows an lr they set
     // let timers and I/O run between epochs (training itself is synchronous Wasm)
     await new Promise((r) => setTimeout(r, 0));
   }
