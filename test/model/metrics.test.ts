@@ -50,6 +50,10 @@ describe('metric functions against hand-computed values', () => {
     const oh = y.map((c) => [0, 1, 2].map((j) => (j === c ? 1 : 0)));
     expect(metrics.precision(oh, p)).toBeCloseTo(0.5, 15);
     expect(metrics.f1(y, [0, 2, 2, 1])).toBeCloseTo(0.5, 15);
+    // a class neither present nor predicted still counts (as 0), as Keras's macro F1Score and sklearn labels=range(K)
+    const p2 = [[0.6, 0.3, 0.1], [0.2, 0.7, 0.1], [0.3, 0.6, 0.1], [0.5, 0.4, 0.1]]; // predicted 0, 1, 1, 0
+    expect(metrics.precision([0, 1, 0, 1], p2)).toBeCloseTo(1 / 3, 15);
+    expect(metrics.f1([0, 1, 0, 1], p2)).toBeCloseTo(1 / 3, 15);
   });
 
   it('aucApprox is Keras\'s 200-bucket AUC: equal scores within a bucket tie, exact auc does not', () => {
