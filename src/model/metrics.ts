@@ -39,16 +39,21 @@ export class MetricAccumulator {
   private tp = 0; private fp = 0; private fn = 0;
   /** Per-class counts for K > 1 units. */
   private ctp = new Float64Array(0); private cfp = new Float64Array(0); private cfn = new Float64Array(0);
-  /** aucApprox: weight of positives / negatives per Keras bucket ceil(p * 199) - 1 (clamped at 0). */
-  private readonly posBucket = new Float64Array(AUC_THRESHOLDS);
-  private readonly negBucket = new Float64Array(AUC_THRESHOLDS);
+  /** aucApprox: weight of positives / negatives per Keras bucket ceil(p * (T - 1)) - 1 (clamped at 0), T thresholds. */
+  private readonly thresholds: number;
+  private readonly posBucket: Float64Array;
+  private readonly negBucket: Float64Array;
   /** auc: every score, whether it is a positive, and its weight (null while all weights are 1). */
   private scores = new Float32Array(0); private positive = new Uint8Array(0); private weights: Float32Array | null = null;
   private count = 0;
   private sawNaN = false;
 
-  constructor(names: readonly MetricName[]) {
+  /** aucThresholds: Keras's num_thresholds for aucApprox (200, its default; other values serve tests). */
+  constructor(names: readonly MetricName[], { aucThresholds = AUC_THRESHOLDS }: { aucThresholds?: number } = {}) {
     this.names = names.slice();
+    this.thresholds = aucThresholds;
+    this.posBucket = new Float64Array(aucThresholds);
+    this.negBucket = new Float64Array(aucThresholds);
     this.needAuc = names.includes('auc');
     this.needApprox = names.includes('aucApprox');
   }
@@ -131,10 +136,10 @@ export class MetricAccumulator {
   private addScore(p: number, pos: boolean, w: number): void {
     if (p !== p) { this.sawNaN = true; return; }
     if (this.needApprox) {
-      // Keras metrics_utils._update_confusion_matrix_variables_optimized: clip to [0, 1], bucket ceil(p * 199) - 1
+      // Keras metrics_utils._update_confusion_matrix_variables_optimized: clip to [0, 1], bucket ceil(p * (T - 1)) - 1
       // in float32, relu (thresholds_with_epsilon: every p in [0, 1] is above the first threshold -1e-7)
       const c = p < 0 ? 0 : p > 1 ? 1 : p;
-      let b = Math.ceil(Math.fround(c * (AUC_THRESHOLDS - 1))) - 1;
+      let b = Math.ceil(Math.fround(c * (this.thresholds - 1))) - 1;
       if (b < 0) b = 0;
       if (pos) this.posBucket[b] += w; else this.negBucket[b] += w;
     }
@@ -179,10 +184,10 @@ export class MetricAccumulator {
   /** Keras AUC() default: ROC, 200 thresholds, interpolation (trapezoids), divide_no_nan; float64 here. */
   private approxAuc(): number {
     if (this.sawNaN) return NaN;
-    const T = AUC_THRESHOLDS;
+    const T = this.thresholds;
     let posTotal = 0, negTotal = 0;
     for (let b = 0; b < T; b++) { posTotal += this.posBucket[b]; negTotal += this.negBucket[b]; }
-    // tp[i], fp[i] = weight in buckets >= i (Keras's reverse cumsum); bucket T-1 stays empty (ceil(199) - 1 = 198)
+    // tp[i], fp[i] = weight in buckets >= i (Keras's reverse cumsum); bucket T-1 stays empty (p <= 1)
     let tp = 0, fp = 0, auc = 0, yNext = 0, xNext = 0; // y (recall), x (fp rate) at threshold i + 1
     for (let i = T - 1; i >= 0; i--) {
       tp += this.posBucket[i]; fp += this.negBucket[i];

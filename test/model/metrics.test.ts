@@ -66,6 +66,17 @@ describe('metric functions against hand-computed values', () => {
     expect(metrics.auc([1, 1], [0.2, 0.9])).toBeNaN();
     expect(metrics.auc([1, 0], [NaN, 0.9])).toBeNaN(); // a NaN score stays visible
   });
+
+  it('aucApprox reproduces Keras\'s own AUC tests (confusion_metrics_test.py AUCTest, num_thresholds=3)', () => {
+    // y_pred [0, 0.5, 0.3, 0.9], y_true [0, 0, 1, 1], sample_weight [1, 2, 3, 4]; thresholds [-1e-7, 0.5, 1 + 1e-7]
+    const run = (w: number[] | null): number => {
+      const a = new MetricAccumulator(['aucApprox'], { aucThresholds: 3 });
+      a.update([0, 0.5, 0.3, 0.9], [0, 0, 1, 1], 4, 1, w);
+      return a.result('aucApprox');
+    };
+    expect(run(null)).toBeCloseTo(0.75, 15); // test_unweighted: tp [2, 1, 0], fp [2, 0, 0]
+    expect(run([1, 2, 3, 4])).toBeCloseTo(11 / 14, 15); // test_weighted_roc_interpolation: 0.7855 (their 1e-3)
+  });
 });
 
 describe('metric functions against scikit-learn and a float64 Keras AUC (fixture)', () => {
