@@ -163,9 +163,7 @@ export class MetricAccumulator {
   private exactAuc(): number {
     if (this.sawNaN) return NaN;
     const n = this.count, s = this.scores, pos = this.positive, w = this.weights;
-    const order = new Uint32Array(n);
-    for (let i = 0; i < n; i++) order[i] = i;
-    order.sort((a, b) => s[a] - s[b] || a - b); // ties by index: the summation order never depends on the engine
+    const order = sortedOrder(s, n);
     let negBelow = 0, area = 0, posTotal = 0;
     for (let i = 0; i < n;) {
       let gp = 0, gn = 0;
@@ -200,6 +198,27 @@ export class MetricAccumulator {
 }
 
 function divNoNan(a: number, b: number): number { return b === 0 ? 0 : a / b; }
+
+/**
+ * Indices of s[0, n) by ascending value, ties in index order (so the summation order never depends on the engine):
+ * a stable LSD radix sort, two 16-bit passes over order-preserving keys of the float32 bits (no NaN here).
+ */
+function sortedOrder(s: Float32Array, n: number): Uint32Array {
+  const bits = new Uint32Array(s.buffer, s.byteOffset, n);
+  const keys = new Uint32Array(n);
+  for (let i = 0; i < n; i++) { const b = bits[i]; keys[i] = b & 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0; }
+  let order = new Uint32Array(n), next = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  const count = new Uint32Array(65537);
+  for (const shift of [0, 16]) {
+    count.fill(0);
+    for (let i = 0; i < n; i++) count[((keys[i] >>> shift) & 0xffff) + 1]++;
+    for (let d = 0; d < 65536; d++) count[d + 1] += count[d];
+    for (let i = 0; i < n; i++) { const k = order[i]; next[count[(keys[k] >>> shift) & 0xffff]++] = k; }
+    const t = order; order = next; next = t;
+  }
+  return order;
+}
 
 function prf(name: MetricName, tp: number, fp: number, fn: number): number {
   const p = divNoNan(tp, tp + fp), r = divNoNan(tp, tp + fn);

@@ -67,6 +67,14 @@ describe('metric functions against hand-computed values', () => {
     expect(metrics.auc([1, 0], [NaN, 0.9])).toBeNaN(); // a NaN score stays visible
   });
 
+  it('exact auc ranks any real scores (logits too): negative, mixed signs, -0 tied with 0', () => {
+    expect(metrics.auc([1, 0, 1, 0], [-0.5, -2, 3, 0])).toBeCloseTo(3 / 4, 15);
+    expect(metrics.auc([1, 0, 1, 0], [-0, 0, 1e-30, -1e-30])).toBeCloseTo((0.5 + 1 + 1 + 1) / 4, 15);
+    const c = fixture.cases.find((k) => k.name === 'binary_ties')!;
+    // swapping the classes and negating every score keeps the AUC
+    close(metrics.auc(c.y.map((v) => 1 - v), c.p.data.map((v) => -v)), c.expected.auc, 'negated scores');
+  });
+
   it('aucApprox reproduces Keras\'s own AUC tests (confusion_metrics_test.py AUCTest, num_thresholds=3)', () => {
     // y_pred [0, 0.5, 0.3, 0.9], y_true [0, 0, 1, 1], sample_weight [1, 2, 3, 4]; thresholds [-1e-7, 0.5, 1 + 1e-7]
     const run = (w: number[] | null): number => {
