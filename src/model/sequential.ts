@@ -524,7 +524,10 @@ export class Sequential {
     return { loss: sum / M };
   }
 
-  /** Adds the batch's outputs (at `out`) and labels to `acc`: M rows of B * outSize / M units. */
+  /**
+   * Adds the batch's outputs (at `out`) and labels to `acc`: M rows of B * outSize / M units. The last argument of
+   * update takes per-sample weights (B of them; null = 1 each) for weighted metrics.
+   */
   private updateMetrics(acc: MetricAccumulator, c: Ctx, out: number, B: number, M: number): void {
     if (this.metrics.length === 0) return;
     const n = B * this.layers[this.layers.length - 1].outputSize();
@@ -603,6 +606,7 @@ export class Sequential {
    */
   evaluate(x: Input, y: Input, args?: { batchSize?: number; returnDict?: false }): number[];
   evaluate(x: Input, y: Input, args: { batchSize?: number; returnDict: true }): EvaluateResult;
+  evaluate(x: Input, y: Input, args: { batchSize?: number; returnDict?: boolean }): number[] | EvaluateResult;
   evaluate(x: Input, y: Input, args: { batchSize?: number; returnDict?: boolean } = {}): number[] | EvaluateResult {
     if (!this.loss) throw new StateError(`evaluate: expected a compiled model, got none. Call model.compile({ optimizer, loss }) first.`);
     if (args.returnDict !== undefined && typeof args.returnDict !== 'boolean') throw new ConfigError(`evaluate: expected returnDict to be true or false, got ${describeValue(args.returnDict)}.`);

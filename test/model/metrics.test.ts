@@ -164,6 +164,9 @@ describe('errors', () => {
     expect(() => m.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy', metrics: ['auroc' as MetricName] }))
       .toThrow(new ConfigError(`compile: expected each metric to be one of 'accuracy', 'acc', 'precision', 'recall', 'f1', 'auc', 'aucApprox', got "auroc".`));
     expect(() => m.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy', metrics: ['f1', 'f1'] })).toThrow(ConfigError);
+    m.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy', metrics: ['f1'] });
+    const { x, y } = smallData(4);
+    expect(() => m.evaluate(x, y, { returnDict: 'yes' as unknown as boolean })).toThrow(new ConfigError('evaluate: expected returnDict to be true or false, got "yes".'));
   });
 
   it('metric functions check shapes, class ids and weights', () => {
