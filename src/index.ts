@@ -3,7 +3,7 @@ export { init, initSync, info } from './core/wasm.js';
 export type { InitOptions, Info } from './core/wasm.js';
 export type { RuntimeName } from './core/runtime.js';
 export { Sequential, sequential } from './model/sequential.js';
-export type { SequentialArgs, CompileArgs, WeightValue, PredictionWithAttention, ModelConfig, CompileConfig } from './model/sequential.js';
+export type { SequentialArgs, CompileArgs, WeightValue, PredictionWithAttention, ModelConfig, CompileConfig, EvaluateResult } from './model/sequential.js';
 export { layers } from './layers/index.js';
 export * from './layers/index.js';
 export { Layer } from './layers/layer.js';
@@ -27,6 +27,8 @@ export type { History, Callbacks, Logs, CallbackModel, CallbackParams, EarlyStop
 export { callbacks, Callback, EarlyStopping, ModelCheckpoint, ReduceLROnPlateau, LearningRateScheduler } from './model/callbacks.js';
 export { LearningRateSchedule, ExponentialDecay, PiecewiseConstantDecay } from './model/schedules.js';
 export type { SerializedSchedule, ExponentialDecayConfig, PiecewiseConstantDecayConfig } from './model/schedules.js';
+export { metrics, METRIC_NAMES } from './model/metrics.js';
+export type { MetricName, MetricOptions } from './model/metrics.js';
 export type { Input, Tensor, TensorLike } from './tensor.js';
 export { DEFAULT_SEED } from './core/rng.js';
 export { BilstmError, ShapeError, ValueError, ConfigError, StateError, MemoryError, CheckpointError } from './errors.js';
