@@ -1,21 +1,24 @@
 // The fit loop: validation split (last fraction, before shuffling, as Keras), per-epoch shuffling from the model's
 // stream, batches, callbacks and the History object. It drives any model through the Trainable interface below.
 import { checkBatchSize, identity, type Batchable } from './batches.js';
-import type { Callbacks, History, Logs } from './callbacks.js';
+import type { CallbackModel, Callbacks, History, Logs } from './callbacks.js';
 import type { Input } from '../tensor.js';
 import { ConfigError, ShapeError, StateError } from '../errors.js';
 import { Progress, type ProgressOutput } from './progress.js';
 
-/** What the loop needs of a model (Sequential implements it); the loop knows no more of the model than this. */
-export interface Trainable {
-  optimizer: unknown;
+/** What the loop needs of a model (Sequential implements it); the loop knows no more of the model than this. Callbacks
+ *  get it as their model (CallbackModel: stopTraining, optimizer, getWeights, setWeights, save). */
+export interface Trainable extends CallbackModel {
   loss: string | null;
   metrics: string[];
-  stopTraining: boolean;
   checkData(x: Input, y: Input | null, where: string): Batchable;
   ready(): Promise<void>;
   permutation(n: number): Int32Array;
-  trainStep(d: Batchable, rows: ArrayLike<number>, start: number, B: number): { loss: number; correct: number };
+  trainStep(d: Batchable, rows: ArrayLike<number>, start: number, B: number): { loss: number };
+  /** Starts the epoch's training metrics; trainStep adds each batch to them. */
+  resetMetrics(): void;
+  /** Writes the training metrics of the epoch so far into logs by name (running: batch logs, without 'auc'). */
+  metricLogs(logs: Logs, running?: boolean): void;
   evaluateData(d: Batchable, rows: ArrayLike<number>, batchSize: number): number[];
 }
 
@@ -68,37 +71,41 @@ export async function fit(model: Trainable, x: Input, y: Input, args: FitArgs = 
   const running = new Float64Array(1 + metricNames.length); // the bar's running values, reused every batch
   model.stopTraining = false;
   await model.ready();
+  for (const cb of cbs) { cb.setModel?.(model); cb.setParams?.({ ...history.params }); }
   for (const cb of cbs) await cb.onTrainBegin?.();
   for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
     for (const cb of cbs) await cb.onEpochBegin?.(epoch);
     progress.epochBegin(epoch);
     const order = shuffle ? model.permutation(nTrain) : identity(nTrain);
-    let lossSum = 0, correct = 0, seen = 0;
+    let lossSum = 0, seen = 0;
+    model.resetMetrics();
     for (let step = 0; step < steps && !model.stopTraining; step++) {
       const start = step * batchSize;
       const B = Math.min(batchSize, nTrain - start);
       for (const cb of cbs) await cb.onBatchBegin?.(step);
       const r = model.trainStep(data, order, start, B);
       if (!Number.isFinite(r.loss) && verbose) console.warn(`fit: epoch ${epoch + 1} batch ${step}: loss is ${r.loss}.`);
-      lossSum += r.loss * B; correct += r.correct; seen += B;
-      running[0] = lossSum / seen;
-      running.fill(correct / seen, 1);
-      progress.update(step + 1, seen, running);
+      lossSum += r.loss * B; seen += B;
+      // loss: this batch's (as before); metrics: running values over the epoch so far
       const blogs: Logs = { batch: step, size: B, loss: r.loss };
-      for (const m of metricNames) blogs[m] = r.correct / B;
+      if (metricNames.length) model.metricLogs(blogs, true);
+      running[0] = lossSum / seen;
+      metricNames.forEach((m, i) => { running[i + 1] = blogs[m] ?? NaN; }); // auc has no running value: NaN, not drawn
+      progress.update(step + 1, seen, running);
       for (const cb of cbs) await cb.onBatchEnd?.(step, blogs);
     }
     const logs: Logs = { loss: lossSum / seen };
-    for (const m of metricNames) logs[m] = correct / seen;
+    model.metricLogs(logs);
     if (val && valRows) {
       const res = model.evaluateData(val, valRows, batchSize);
       logs.val_loss = res[0];
       metricNames.forEach((m, i) => { logs[`val_${m}`] = res[i + 1]; });
     }
+    for (const cb of cbs) await cb.onEpochEnd?.(epoch, logs);
+    // after the callbacks, as Keras's History: what they add to the logs (lr) is recorded too
     history.epoch.push(epoch);
     for (const [k, v] of Object.entries(logs)) push(k, v);
-    progress.epochEnd(logs);
-    for (const cb of cbs) await cb.onEpochEnd?.(epoch, logs);
+    progress.epochEnd(logs); // after the callbacks too, so the epoch line shows an lr they set
     // let timers and I/O run between epochs (training itself is synchronous Wasm)
     await new Promise((r) => setTimeout(r, 0));
   }
