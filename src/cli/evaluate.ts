@@ -1,11 +1,11 @@
 // `bilstm-attn evaluate`: a trained model on labelled texts (a built-in set's held-out split, or a file or folder):
 // loss, metrics and the confusion matrix.
 import { init } from '../core/wasm.js';
-import { isPlainObject } from '../errors.js';
+import { ValueError, isPlainObject } from '../errors.js';
 import { int, num, str, type Command } from './args.js';
 import { dataSpec, labelIds, loadForEvaluation, loadTextModel } from './data.js';
 import { printJson } from './output.js';
-import { heldOutMetrics, printHeldOut } from './train.js';
+import { HELD_OUT_METRICS, heldOutMetrics, printHeldOut } from './train.js';
 
 export const evaluate: Command = {
   name: 'evaluate',
@@ -33,6 +33,10 @@ export const evaluate: Command = {
     const testFraction = num(c, v, 'test-split', split.testFraction ?? 0.2, 0, 1, true);
     const ds = await loadForEvaluation(spec, testFraction, seed);
     const mapped = { texts: ds.texts, labels: labelIds(c, ds, tm.labels), classNames: tm.labels };
+    // report every held-out metric whatever the file was compiled with (the optimizer is not used here)
+    const cc = tm.model.getCompileConfig();
+    if (cc === null) throw new ValueError(`bilstm-attn evaluate: expected a compiled model (its loss) in ${JSON.stringify(str(v, 'model'))}, got none.`);
+    tm.model.compile({ optimizer: cc.optimizer, loss: cc.loss, metrics: [...HELD_OUT_METRICS] });
     const h = heldOutMetrics(tm.model, tm.encode(ds.texts), mapped, batchSize);
     if (v.json) {
       printJson(out, { command: 'evaluate', model: str(v, 'model'), data: spec.data, labels: tm.labels, ...h });

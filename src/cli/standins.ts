@@ -1,43 +1,4 @@
-// TEMPORARY stand-ins for APIs being built on other branches (metrics, explain); deleted as they land.
-
-/** Confusion counts [K][K], rows = true class, columns = predicted class. */
-export function confusionMatrix(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, k: number): number[][] {
-  const m = Array.from({ length: k }, () => new Array<number>(k).fill(0));
-  for (let i = 0; i < yTrue.length; i++) m[yTrue[i]][yPred[i]]++;
-  return m;
-}
-
-/** accuracy, precision, recall, f1 (binary: class 1 positive; else macro) and exact ROC AUC (binary only). */
-export function scores(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, p1: ArrayLike<number> | null, k: number): Record<string, number> {
-  const cm = confusionMatrix(yTrue, yPred, k);
-  const n = yTrue.length;
-  let right = 0;
-  for (let c = 0; c < k; c++) right += cm[c][c];
-  const prf = (c: number) => {
-    let tp = cm[c][c], fp = 0, fn = 0;
-    for (let o = 0; o < k; o++) if (o !== c) { fp += cm[o][c]; fn += cm[c][o]; }
-    const p = tp + fp ? tp / (tp + fp) : 0, r = tp + fn ? tp / (tp + fn) : 0;
-    return [p, r, p + r ? (2 * p * r) / (p + r) : 0];
-  };
-  let P = 0, R = 0, F = 0;
-  if (k === 2) [P, R, F] = prf(1);
-  else { for (let c = 0; c < k; c++) { const [p, r, f] = prf(c); P += p / k; R += r / k; F += f / k; } }
-  const out: Record<string, number> = { accuracy: right / n, precision: P, recall: R, f1: F };
-  if (p1) {
-    const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => p1[a] - p1[b]);
-    let rankSum = 0, pos = 0;
-    for (let i = 0; i < n;) {
-      let j = i;
-      while (j + 1 < n && p1[idx[j + 1]] === p1[idx[i]]) j++;
-      const avg = (i + j) / 2 + 1;
-      for (let t = i; t <= j; t++) if (yTrue[idx[t]] === 1) { rankSum += avg; pos++; }
-      i = j + 1;
-    }
-    const neg = n - pos;
-    out.auc = pos && neg ? (rankSum - (pos * (pos + 1)) / 2) / (pos * neg) : 0;
-  }
-  return out;
-}
+// TEMPORARY stand-ins for APIs being built on other branches (explain); deleted as they land.
 
 /** Stand-in for viz's explain: tokens (real ones only) and the first attention layer's weights per text. */
 export interface Explanation { text: string; tokens: string[]; weights: number[]; probabilities: number[]; label: string }

@@ -6,6 +6,7 @@ import { init, info } from '../core/wasm.js';
 import { sequential, type Sequential } from '../model/sequential.js';
 import { layers } from '../layers/index.js';
 import { optimizers } from '../model/optimizers.js';
+import { metrics } from '../model/metrics.js';
 import { tokenizer as makeTokenizer } from '../data/tokenizer.js';
 import { padSequences, type PadMode } from '../data/pad-sequences.js';
 import type { TextDataset } from '../data/text-dataset.js';
@@ -14,8 +15,7 @@ import { trainingPlot } from '../viz/training-plot.js';
 import { ShapeError } from '../errors.js';
 import { int, optInt, num, oneOf, str, usageError, type Command, type Output, type Values } from './args.js';
 import { dataSpec, loadSplit, trimmedTokenizerJSON, type DataSpec, type Preprocessing } from './data.js';
-import { confusionTable, metricsTable, printJson, seconds, toPredictions } from './output.js';
-import { confusionMatrix, scores } from './standins.js';
+import { confusionTable, metricsTable, printJson, seconds } from './output.js';
 
 export interface TrainOptions {
   data: DataSpec;
@@ -71,19 +71,22 @@ function targets(ds: TextDataset): Float32Array {
   return Float32Array.from(ds.labels);
 }
 
-/** Held-out loss, metrics and confusion matrix (rows = true class, columns = predicted). */
+/** What train compiles and evaluate reports, in this order. */
+export const HELD_OUT_METRICS = ['accuracy', 'precision', 'recall', 'f1', 'auc'] as const;
+
+/**
+ * Held-out loss and metrics (evaluate with returnDict: over the whole set; binary: class 1 positive, more classes
+ * macro-averaged; auc exact) and the confusion matrix (rows = true class, columns = predicted) from predict.
+ */
 export function heldOutMetrics(model: Sequential, x: { data: Int32Array; shape: number[] }, ds: TextDataset, batchSize: number): HeldOut {
-  const k = ds.classNames.length;
-  const [loss] = model.evaluate(x, targets(ds), { batchSize });
+  const y = targets(ds);
+  const { loss, ...rest } = model.evaluate(x, y, { batchSize, returnDict: true });
   const out = model.predict(x, { batchSize });
-  const units = out.shape[out.shape.length - 1];
-  const pred = toPredictions(out.data, units, ds.classNames);
-  const yPred = Int32Array.from(pred, (p) => p.classId);
   return {
     samples: ds.texts.length,
     loss,
-    metrics: scores(ds.labels, yPred, units === 1 ? out.data : null, k),
-    confusionMatrix: confusionMatrix(ds.labels, yPred, k),
+    metrics: rest,
+    confusionMatrix: metrics.confusionMatrix(ds.labels, out, { numClasses: ds.classNames.length }),
   };
 }
 
@@ -113,7 +116,7 @@ export async function runTrain(o: TrainOptions, out: Output): Promise<TrainResul
   model.compile({
     optimizer: optimizers.adam({ learningRate: o.learningRate }),
     loss: binary ? 'binaryCrossentropy' : 'sparseCategoricalCrossentropy',
-    metrics: ['accuracy'],
+    metrics: [...HELD_OUT_METRICS],
   });
   if (o.verbose) {
     out.log(`${o.data.data}: ${train.texts.length} train, ${test.texts.length} held out; labels ${classNames.join(', ')}; ` +

@@ -61,7 +61,11 @@ describe('bilstm-attn train', () => {
     expect(rep.data.classNames).toEqual(['mixed', 'neg', 'pos']);
     expect(rep.heldOut.confusionMatrix).toHaveLength(3);
     expect(rep.heldOut.confusionMatrix.flat().reduce((s: number, v: number) => s + v, 0)).toBe(24);
-    expect(rep.heldOut.metrics.auc ?? null).toBeNull();
+    expect(Object.keys(rep.heldOut.metrics)).toEqual(['accuracy', 'precision', 'recall', 'f1', 'auc']);
+    const cm: number[][] = rep.heldOut.confusionMatrix;
+    expect((cm[0][0] + cm[1][1] + cm[2][2]) / 24).toBeCloseTo(rep.heldOut.metrics.accuracy, 12);
+    // macro recall: the mean over classes of the diagonal over the row
+    expect(cm.reduce((s, row, i) => s + row[i] / row.reduce((a, b) => a + b, 0), 0) / 3).toBeCloseTo(rep.heldOut.metrics.recall, 6);
   });
 
   it('exits 2 on bad flags and missing data, 1 on unreadable rows, with one line on stderr', () => {
