@@ -5,7 +5,7 @@ import { ValueError, isPlainObject } from '../errors.js';
 import { int, num, str, type Command } from './args.js';
 import { dataSpec, labelIds, loadForEvaluation, loadTextModel } from './data.js';
 import { printJson } from './output.js';
-import { HELD_OUT_METRICS, heldOutMetrics, printHeldOut } from './train.js';
+import { heldOutMetrics, printHeldOut } from './train.js';
 
 export const evaluate: Command = {
   name: 'evaluate',
@@ -33,10 +33,7 @@ export const evaluate: Command = {
     const testFraction = num(c, v, 'test-split', split.testFraction ?? 0.2, 0, 1, true);
     const ds = await loadForEvaluation(spec, testFraction, seed);
     const mapped = { texts: ds.texts, labels: labelIds(c, ds, tm.labels), classNames: tm.labels };
-    // report every held-out metric whatever the file was compiled with (the optimizer is not used here)
-    const cc = tm.model.getCompileConfig();
-    if (cc === null) throw new ValueError(`bilstm-attn evaluate: expected a compiled model (its loss) in ${JSON.stringify(str(v, 'model'))}, got none.`);
-    tm.model.compile({ optimizer: cc.optimizer, loss: cc.loss, metrics: [...HELD_OUT_METRICS] });
+    if (tm.model.getCompileConfig() === null) throw new ValueError(`bilstm-attn evaluate: expected a compiled model (its loss) in ${JSON.stringify(str(v, 'model'))}, got none.`);
     const h = heldOutMetrics(tm.model, tm.encode(ds.texts), mapped, batchSize);
     if (v.json) {
       printJson(out, { command: 'evaluate', model: str(v, 'model'), data: spec.data, labels: tm.labels, ...h });
