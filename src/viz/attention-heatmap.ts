@@ -137,10 +137,9 @@ const fixed = (v: number, d: number) => (Number.isFinite(v) ? v.toFixed(d) : Str
 const px = (v: number) => String(Math.round(v * 100) / 100);
 
 function heading(e: HeatmapItem, i: number): string {
-  const parts = [`${i + 1}.`];
-  if (e.label !== undefined) parts.push(String(e.label));
-  if (typeof e.probability === 'number') parts.push(`p = ${fixed(e.probability, 3)}`);
-  return parts.join('  ');
+  const p = typeof e.probability === 'number' ? `p = ${fixed(e.probability, 3)}` : '';
+  if (e.label === undefined) return `${i + 1}.${p ? ` (${p})` : ''}`;
+  return `${i + 1}. ${String(e.label)}${p ? ` (${p})` : ''}`;
 }
 
 // Layout (px): 14 px monospace text, 8.4 px a cell; token boxes 24 high with 4 px inner padding.
@@ -149,7 +148,7 @@ const LEGEND_STEPS = 11, LEGEND_W = 24, LEGEND_H = 14;
 
 /**
  * A self-contained SVG (format 'svg', default) or HTML page ('html': the same SVG inline at the page's top-left,
- * margin 0) of the texts' attention: per text a heading (number, label, probability) and its tokens as boxes whose
+ * margin 0) of the texts' attention: per text a heading ('1. label (p = 0.946)') and its tokens as boxes whose
  * fill is heatColor(shade) (see HeatmapScale), each with a tooltip (token: weight); then a legend of 11 swatches for
  * shades 0, 0.1, ..., 1. Token boxes are `<rect class="token">` with data-weight and data-shade.
  */
