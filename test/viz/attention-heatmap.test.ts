@@ -1,13 +1,15 @@
 // attentionHeatmap / terminalHeatmap: the colour ramp (documented stops, monotone), SVG structure (well-formed XML,
 // one box per token with the scale's colour, legend, escaping of <, &, quotes, emoji, CJK, control characters), the
 // HTML page, the terminal forms, errors; and the page in headless Chromium: the screenshot's pixels in the highest-,
-// middle- and lowest-weight boxes are the documented scale colours (skipped without Chromium, failing under CI=true).
+// middle- and lowest-weight boxes are the documented scale colours (skipped without Chromium, failing under CI=true);
+// docs/heatmap.svg is what examples/heatmap.ts makes.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { attentionHeatmap, terminalHeatmap, heatColor, heatShades, type HeatmapItem } from '../../src/index.js';
 import { displayToken, escapeXml, ansi256, NAN_COLOR } from '../../src/viz/attention-heatmap.js';
 import { ConfigError, ValueError } from '../../src/errors.js';
 import { decodePng, pixel } from '../helpers/png.js';
+import { heatmapExample, TEXTS } from '../../examples/heatmap.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CI = !!process.env.CI;
@@ -252,4 +254,13 @@ describe('attentionHeatmap in headless Chromium', () => {
       near(pixel(img, 2, 2), [255, 255, 255], 'background');
     } finally { await page.close(); }
   }, 60_000);
+});
+
+describe('docs/heatmap.svg (the README picture)', () => {
+  it('is what examples/heatmap.ts makes: remake it with `npx tsx examples/heatmap.ts` after a change that moves bits', async () => {
+    const { explanations, svg } = await heatmapExample();
+    expect(explanations.map((e) => e.text)).toEqual(TEXTS);
+    expect(explanations.map((e) => e.label)).toEqual(['positive', 'negative', 'positive', 'negative']);
+    expect(svg).toBe(readFileSync(new URL('../../docs/heatmap.svg', import.meta.url), 'utf8'));
+  });
 });
