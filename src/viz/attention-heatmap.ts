@@ -208,8 +208,9 @@ export function attentionHeatmap(explanations: readonly HeatmapItem[], options: 
   y += 18 + MARGIN;
 
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${px(width)}" height="${y}" viewBox="0 0 ${px(width)} ${y}" `
-    + `font-family="DejaVu Sans Mono, Menlo, Consolas, monospace" font-size="${FONT}" style="white-space:pre">\n`
+    + `font-family="DejaVu Sans Mono, Menlo, Consolas, monospace" font-size="${FONT}">\n`
     + `<title>${escapeXml(displayToken(title))}</title>\n`
+    + `<style>text { white-space: pre; }</style>\n`
     + `<rect class="background" width="100%" height="100%" fill="#ffffff"/>\n`
     + body.join('\n') + '\n</svg>\n';
   if (format === 'svg') return svg;
