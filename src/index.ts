@@ -47,5 +47,9 @@ export type { TextDataset, SplitTextDataset, SplitOptions } from './data/text-da
 export { loadCsv } from './data/load-csv.js';
 export type { LoadCsvOptions } from './data/load-csv.js';
 export { loadTextFolder } from './data/load-text-folder.js';
+export { explain } from './model/explain.js';
+export type { Explanation, ExplainOptions, TokenAttention } from './model/explain.js';
+export { attentionHeatmap, terminalHeatmap, heatColor, heatShades } from './viz/attention-heatmap.js';
+export type { HeatmapItem, HeatmapScale, AttentionHeatmapOptions, TerminalHeatmapOptions, Rgb } from './viz/attention-heatmap.js';
 export { trainingPlot } from './viz/training-plot.js';
 export type { TrainingPlotOptions, TrainingHistoryLike } from './viz/training-plot.js';
