@@ -1,19 +1,25 @@
 // `bilstm-attn explain`: the prediction for texts and the attention paid to each token, as a terminal heatmap
 // (coloured on a terminal, plain weights otherwise) and optionally a self-contained HTML file.
 import { writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { init } from '../core/wasm.js';
 import { str, usageError, type Command, type Output } from './args.js';
 import { loadTextModel } from './data.js';
 import { printJson } from './output.js';
-import { attentionHeatmap, explain as explainTexts, terminalHeatmap } from './standins.js';
+import { explain as explainTexts } from '../model/explain.js';
+import { attentionHeatmap, terminalHeatmap } from '../viz/attention-heatmap.js';
 
-/** Colour on a terminal unless NO_COLOR is set; FORCE_COLOR forces it. */
-export function useColor(out: Output, flag: boolean | undefined): boolean {
+/**
+ * Colour on a terminal unless NO_COLOR is set; FORCE_COLOR or --color force it. 24-bit when COLORTERM says the
+ * terminal has it, else the 256-colour cube.
+ */
+export function useColor(out: Output, flag: boolean | undefined): false | 'truecolor' | 'ansi256' {
   if (flag === false) return false;
   const env = process.env;
-  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
-  return flag === true || out.isTTY;
+  const on = flag === true || (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') ||
+    ((env.NO_COLOR === undefined || env.NO_COLOR === '') && out.isTTY);
+  if (!on) return false;
+  return /^(truecolor|24bit)$/i.test(env.COLORTERM ?? '') ? 'truecolor' : 'ansi256';
 }
 
 /** Explains texts with a model file and prints (or returns as JSON) the result; writes the HTML heatmap when asked. */
@@ -21,12 +27,12 @@ export async function runExplain(cmd: string, modelPath: string | undefined, tex
   await init();
   const tm = await loadTextModel(cmd, modelPath);
   const ex = explainTexts(tm.model, tm.tokenizer, texts);
-  if (html !== undefined) writeFileSync(html, attentionHeatmap(ex, { format: 'html' }));
+  if (html !== undefined) writeFileSync(html, attentionHeatmap(ex, { format: 'html', title: `Attention of ${basename(modelPath!)}` }));
   if (opts.json) {
     printJson(out, { command: 'explain', labels: tm.labels, explanations: ex, ...(html !== undefined ? { html } : {}) });
     return;
   }
-  out.log(terminalHeatmap(ex, { color: useColor(out, opts.color) }));
+  out.log(terminalHeatmap(ex, { color: useColor(out, opts.color) }).replace(/\n$/, ''));
   if (html !== undefined) out.log(`wrote ${html}`);
 }
 

@@ -37,10 +37,12 @@ describe('bilstm-attn explain', () => {
     const plain = runBin(['explain', '--model', model, 'a great film']);
     expect(plain.code).toBe(0);
     expect(plain.stdout).not.toContain('\x1b[');
-    expect(plain.stdout).toMatch(/great\(0\.\d\d\)/);
+    expect(plain.stdout).toMatch(/^1\. pos \(p = 0\.\d+\)\na:0\.\d\d great:0\.\d\d film:0\.\d\d$/m);
     const color = runBin(['explain', '--model', model, 'a great film'], { env: { FORCE_COLOR: '1' } });
     expect(color.code).toBe(0);
-    expect(color.stdout).toContain('\x1b[');
+    expect(color.stdout).toMatch(/\x1b\[48;5;\d+;38;5;\d+m great \x1b\[0m/);
+    const tc = runBin(['explain', '--model', model, 'a great film', '--color'], { env: { COLORTERM: 'truecolor' } });
+    expect(tc.stdout).toMatch(/\x1b\[48;2;\d+;\d+;\d+;38;2;\d+;\d+;\d+m great \x1b\[0m/);
     const none = runBin(['explain', '--model', model]);
     expect(none.code).toBe(2);
     expect(none.stderr.trimEnd()).toBe('bilstm-attn explain: expected at least one text to explain, got none.');

@@ -10,11 +10,12 @@ export const BIN = fileURLToPath(new URL('../../dist/src/cli/bin.js', import.met
 
 export interface Run { code: number | null; stdout: string; stderr: string }
 
-/** `node dist/src/cli/bin.js ...args`, stdout not a TTY; env additions on top of the current one (minus colour vars). */
+/** `node dist/src/cli/bin.js ...args`, stdout not a TTY; env additions on top of the current one (minus the colour variables). */
 export function runBin(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Run {
   const env = { ...process.env, ...opts.env };
   if (!opts.env?.FORCE_COLOR) delete env.FORCE_COLOR;
   if (!opts.env?.NO_COLOR) delete env.NO_COLOR;
+  if (!opts.env?.COLORTERM) delete env.COLORTERM;
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd: opts.cwd, env, encoding: 'utf8', timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
