@@ -25,9 +25,10 @@ export const demo: Command = {
     out.log(`$ bilstm-attn train --data names --maxlen 16 --batch-size 64 --epochs ${o.epochs} --out ${dir}`);
     const r = await runTrain(o, out);
     printHeldOut(out, r.heldOut, (r.report.data as { classNames: string[] }).classNames, 'held-out test');
-    const names = ['maria', 'jonathan', 'alexis', 'kimberley', 'yusuf'];
+    const names = r.test.texts.slice(0, 6);
     const html = join(dir, 'heatmap.html');
-    out.log(`\n$ bilstm-attn explain --model ${r.modelPath} ${names.join(' ')} --html ${html}`);
+    out.log(`\nthe first held-out names (true label): ${names.map((n, i) => `${n} (${r.test.labels[i]})`).join(', ')}`);
+    out.log(`$ bilstm-attn explain --model ${r.modelPath} ${names.join(' ')} --html ${html}`);
     await runExplain('demo', r.modelPath, names, html, out, { json: false });
     out.log(`\nopen ${html} in a browser; the training curves are in ${r.plotPath}`);
   },

@@ -52,6 +52,8 @@ export interface TrainResult {
   plotPath: string;
   report: Record<string, unknown>;
   heldOut: HeldOut;
+  /** The held-out texts and their class names (the demo explains a few). */
+  test: { texts: string[]; labels: string[] };
 }
 
 /** The reference text classifier: Embedding(maskZero) -> Bi-LSTM(returnSequences) -> attention -> [dropout] -> Dense. */
@@ -154,7 +156,7 @@ export async function runTrain(o: TrainOptions, out: Output): Promise<TrainResul
     versions: { 'bilstm-attn': VERSION, node: process.versions.node, v8: process.versions.v8, runtime: info().runtime, threads: info().threads },
   };
   writeFileSync(reportPath, JSON.stringify(report, null, 2) + '\n');
-  return { model, modelPath, reportPath, plotPath, report, heldOut };
+  return { model, modelPath, reportPath, plotPath, report, heldOut, test: { texts: test.texts, labels: Array.from(test.labels, (l) => classNames[l]) } };
 }
 
 /** Prints the held-out metrics and confusion matrix. */
