@@ -27,6 +27,7 @@ function topHelp(): string {
     '',
     'Options: --help (also after a command), --version. Every command takes --json (one JSON document on stdout).',
     'Exit codes: 0 done, 1 runtime error (e.g. an unreadable model file), 2 usage error (bad flag, missing file).',
+    'BILSTM_ATTN_DEBUG=1 adds the stack trace of an unexpected error.',
     '',
     'Example:',
     '  bilstm-attn train --data names --out model',

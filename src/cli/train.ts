@@ -97,7 +97,7 @@ export async function runTrain(o: TrainOptions, out: Output): Promise<TrainResul
   const tData = Date.now();
   if (classNames.length < 2) throw new ShapeError(`bilstm-attn train: expected at least 2 labels in ${JSON.stringify(o.data.data)}, got ${JSON.stringify(classNames)}.`);
   if (train.texts.length === 0 || test.texts.length === 0) {
-    throw new ShapeError(`bilstm-attn train: expected texts for both training and the held-out test (--test-split ${o.testSplit}), got ${train.texts.length} and ${test.texts.length}.`);
+    throw usageError('train', `--test-split to leave texts for both training and the held-out test`, `${o.testSplit} (${train.texts.length} and ${test.texts.length} texts)`);
   }
 
   const tok = makeTokenizer({ numWords: o.vocab, charLevel: o.charLevel, oovToken: '<OOV>' }).fitOnTexts(train.texts);
@@ -227,7 +227,6 @@ export const train: Command = {
     'Example: bilstm-attn train --data reviews.csv --text-column review --label-column sentiment --epochs 5 --out model',
   async run(v, _pos, out) {
     const o = trainOptions(v);
-    if (o.valSplit > 0 && o.valSplit * (1 - o.testSplit) <= 0) throw usageError('train', '--val-split and --test-split leaving texts to train on', `${o.valSplit}, ${o.testSplit}`);
     let r: TrainResult;
     try {
       r = await runTrain(o, out);

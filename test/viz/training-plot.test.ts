@@ -11,7 +11,7 @@ function points(svg: string, metric: string, cls: 'train' | 'val'): [number, num
 }
 
 describe('trainingPlot', () => {
-  const history = { loss: [0.9, 0.5, 0.7, 0.2], accuracy: [0.5, 0.7, 0.65, 0.95], val_loss: [1.0, 0.6, 0.65, 0.4], val_accuracy: [0.4, 0.6, 0.7, 0.8] };
+  const history: Record<string, number[]> = { loss: [0.9, 0.5, 0.7, 0.2], accuracy: [0.5, 0.7, 0.65, 0.95], val_loss: [1.0, 0.6, 0.65, 0.4], val_accuracy: [0.4, 0.6, 0.7, 0.8] };
 
   it('draws loss and accuracy, train and validation, one point per epoch placed by its value', () => {
     const svg = trainingPlot({ epoch: [0, 1, 2, 3], history }, { title: 'a < b & "c"' });
