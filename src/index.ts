@@ -53,3 +53,5 @@ export { attentionHeatmap, terminalHeatmap, heatColor, heatShades } from './viz/
 export type { HeatmapItem, HeatmapScale, AttentionHeatmapOptions, TerminalHeatmapOptions, Rgb } from './viz/attention-heatmap.js';
 export { trainingPlot } from './viz/training-plot.js';
 export type { TrainingPlotOptions, TrainingHistoryLike } from './viz/training-plot.js';
+export { textClassifier } from './model/text-classifier.js';
+export type { TextClassifierArgs } from './model/text-classifier.js';

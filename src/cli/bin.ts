@@ -18,7 +18,7 @@ const COMMANDS: Command[] = [train, evaluate, predict, explain, summary, demo];
 function topHelp(): string {
   const w = Math.max(...COMMANDS.map((c) => c.name.length));
   return [
-    `${pkg.name} ${pkg.version}: Bi-LSTM + attention text classifiers, trained reproducibly in WebAssembly.`,
+    `${pkg.name} ${pkg.version}: Bi-LSTM + attention text classifiers, trained bit-for-bit reproducibly.`,
     '',
     'Usage: bilstm-attn <command> [options]',
     '',

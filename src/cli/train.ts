@@ -3,8 +3,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { init, info } from '../core/wasm.js';
-import { sequential, type Sequential } from '../model/sequential.js';
-import { layers } from '../layers/index.js';
+import type { Sequential } from '../model/sequential.js';
+import { textClassifier } from '../model/text-classifier.js';
 import { optimizers } from '../model/optimizers.js';
 import { metrics } from '../model/metrics.js';
 import { tokenizer as makeTokenizer } from '../data/tokenizer.js';
@@ -56,18 +56,6 @@ export interface TrainResult {
   test: { texts: string[]; labels: string[] };
 }
 
-/** The reference text classifier: Embedding(maskZero) -> Bi-LSTM(returnSequences) -> attention -> [dropout] -> Dense. */
-export function referenceModel(o: { vocabSize: number; maxlen: number; embeddingDim: number; units: number; dropout: number; classes: number; seed: number }): Sequential {
-  const binary = o.classes === 2;
-  return sequential({ seed: o.seed, layers: [
-    layers.embedding({ inputDim: o.vocabSize, outputDim: o.embeddingDim, inputLength: o.maxlen, maskZero: true }),
-    layers.bidirectional({ layer: layers.lstm({ units: o.units, returnSequences: true }), mergeMode: 'concat' }),
-    layers.attention({ returnSequences: false }),
-    ...(o.dropout > 0 ? [layers.dropout({ rate: o.dropout })] : []),
-    layers.dense({ units: binary ? 1 : o.classes, activation: binary ? 'sigmoid' : 'softmax' }),
-  ]});
-}
-
 /** Labels as the loss wants them: 0/1 for the sigmoid head, class ids for the softmax head. */
 function targets(ds: TextDataset): Float32Array {
   return Float32Array.from(ds.labels);
@@ -109,13 +97,8 @@ export async function runTrain(o: TrainOptions, out: Output): Promise<TrainResul
   const xTest = padSequences(tok.textsToSequences(test.texts), { maxlen, padding: o.padding, truncating: o.truncating });
   const vocabSize = Math.min(o.vocab, tok.wordIndex.size + 1);
 
-  const model = referenceModel({ vocabSize, maxlen, embeddingDim: o.embeddingDim, units: o.units, dropout: o.dropout, classes: classNames.length, seed: o.seed });
-  const binary = classNames.length === 2;
-  model.compile({
-    optimizer: optimizers.adam({ learningRate: o.learningRate }),
-    loss: binary ? 'binaryCrossentropy' : 'sparseCategoricalCrossentropy',
-    metrics: ['accuracy'],
-  });
+  const { model, loss } = textClassifier({ vocabSize, maxlen, embeddingDim: o.embeddingDim, units: o.units, dropout: o.dropout, classes: classNames.length, seed: o.seed });
+  model.compile({ optimizer: optimizers.adam({ learningRate: o.learningRate }), loss, metrics: ['accuracy'] });
   if (o.verbose) {
     out.log(`${o.data.data}: ${train.texts.length} train, ${test.texts.length} held out; labels ${classNames.join(', ')}; ` +
       `${o.charLevel ? 'characters' : 'words'}: ${tok.wordIndex.size} seen, ${vocabSize} kept; maxlen ${maxlen}`);
