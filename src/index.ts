@@ -23,6 +23,7 @@ export type { SaveOptions, ModelMetadata } from './model/save.js';
 export { optimizers, Adam, SGD, RMSprop, Optimizer } from './model/optimizers.js';
 export type { OptimizerConfig, AdamConfig, SGDConfig, RMSpropConfig, ClipConfig } from './model/optimizers.js';
 export type { FitArgs } from './model/fit.js';
+export type { ClassWeight } from './model/weights.js';
 export type { History, Callbacks, Logs } from './model/callbacks.js';
 export type { Input, Tensor, TensorLike } from './tensor.js';
 export { DEFAULT_SEED } from './core/rng.js';

@@ -1,9 +1,12 @@
 // The fit loop: validation split (last fraction, before shuffling, as Keras), per-epoch shuffling from the model's
-// stream, batches, callbacks and the History object. It drives any model through the Trainable interface below.
+// stream, class and sample weights, batches, callbacks, stopping (stopTraining, an AbortSignal, a non-finite loss)
+// and the History object. It drives any model through the Trainable interface below.
 import { checkBatchSize, identity, type Batchable } from './batches.js';
 import type { Callbacks, History, Logs } from './callbacks.js';
+import type { ClassWeight } from './weights.js';
 import type { Input } from '../tensor.js';
-import { ConfigError, ShapeError, StateError } from '../errors.js';
+import type { StreamSnapshot } from '../core/rng.js';
+import { ConfigError, ShapeError, StateError, ValueError, describeValue } from '../errors.js';
 
 /** What the loop needs of a model (Sequential implements it); the loop knows no more of the model than this. */
 export interface Trainable {
@@ -12,9 +15,12 @@ export interface Trainable {
   metrics: string[];
   stopTraining: boolean;
   checkData(x: Input, y: Input | null, where: string): Batchable;
+  weigh(d: Batchable, classWeight: unknown, sampleWeight: unknown, where: string): Batchable;
   ready(): Promise<void>;
   permutation(n: number): Int32Array;
-  trainStep(d: Batchable, rows: ArrayLike<number>, start: number, B: number): { loss: number; correct: number };
+  snapshotStreams(): StreamSnapshot;
+  rewindStreams(s: StreamSnapshot): void;
+  trainStep(d: Batchable, rows: ArrayLike<number>, start: number, B: number): { loss: number; correct: number; weight: number; applied: boolean };
   evaluateData(d: Batchable, rows: ArrayLike<number>, batchSize: number): number[];
 }
 
@@ -22,12 +28,31 @@ export interface FitArgs {
   epochs?: number;
   batchSize?: number;
   validationSplit?: number;
-  validationData?: [Input, Input];
+  /** [xVal, yVal] or [xVal, yVal, sampleWeightVal]. */
+  validationData?: [Input, Input] | [Input, Input, Input];
   shuffle?: boolean;
   /** 0 silent, 1 (default) one line per epoch. */
   verbose?: 0 | 1 | 2;
   initialEpoch?: number;
   callbacks?: Callbacks | Callbacks[];
+  /**
+   * Keras 2's class_weight: { classId: weight } with keys exactly 0..K-1 (or an array), mapped through each training
+   * sample's class (argmax of one-hot labels, the id of sparse labels, round(y) for one unit). Not for sequence outputs.
+   */
+  classWeight?: ClassWeight;
+  /** One weight >= 0 per training sample ([N]), multiplied with the class weight. Split with validationSplit. */
+  sampleWeight?: Input;
+  /** Stops training after the current batch once aborted (as stopTraining); fit resolves with the History so far. */
+  signal?: AbortSignal;
+}
+
+/** An AbortSignal or anything shaped like one (aborted flag). */
+function checkSignal(v: unknown): { readonly aborted: boolean } | null {
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'object' || typeof (v as { aborted?: unknown }).aborted !== 'boolean') {
+    throw new ConfigError(`fit: expected signal to be an AbortSignal (from new AbortController().signal), got ${describeValue(v)}.`);
+  }
+  return v as { readonly aborted: boolean };
 }
 
 function fmt(v: number): string { return v.toFixed(4); }
@@ -41,18 +66,22 @@ export async function fit(model: Trainable, x: Input, y: Input, args: FitArgs = 
   if (typeof split !== 'number' || !(split >= 0 && split < 1)) throw new ConfigError(`fit: expected validationSplit in [0, 1), got ${JSON.stringify(args.validationSplit)}.`);
   if (split > 0 && args.validationData) throw new ConfigError(`fit: expected either validationSplit or validationData, got both.`);
   if (!model.optimizer || !model.loss) throw new StateError(`fit: expected a compiled model, got none. Call model.compile({ optimizer, loss }) first.`);
-  const data: Batchable = model.checkData(x, y, 'fit');
+  const signal = checkSignal(args.signal);
+  const checked = model.checkData(x, y, 'fit');
+  // class weights apply to training rows only; validation rows keep only their sample weights (Keras 2)
+  const data: Batchable = model.weigh(checked, args.classWeight, args.sampleWeight, 'fit');
   let val: Batchable | null = null;
   let valRows: Int32Array | null = null;
   let nTrain = data.n;
   if (split > 0) {
     nTrain = Math.floor(data.n * (1 - split));
     if (nTrain === 0 || nTrain === data.n) throw new ShapeError(`fit: validationSplit ${split} of ${data.n} samples leaves ${nTrain} for training and ${data.n - nTrain} for validation; expected both to be non-empty.`);
-    val = data;
+    val = model.weigh(checked, undefined, args.sampleWeight, 'fit');
     valRows = new Int32Array(data.n - nTrain).map((_, i) => nTrain + i);
   } else if (args.validationData) {
-    if (!Array.isArray(args.validationData) || args.validationData.length !== 2) throw new ConfigError(`fit: expected validationData to be [xVal, yVal], got ${typeof args.validationData}.`);
-    val = model.checkData(args.validationData[0], args.validationData[1], 'fit: validationData');
+    const vd = args.validationData;
+    if (!Array.isArray(vd) || (vd.length !== 2 && vd.length !== 3)) throw new ConfigError(`fit: expected validationData to be [xVal, yVal] or [xVal, yVal, sampleWeightVal], got ${describeValue(vd)}.`);
+    val = model.weigh(model.checkData(vd[0], vd[1], 'fit: validationData'), undefined, vd[2], 'fit: validationData');
     valRows = identity(val.n);
   }
   if (nTrain === 0) throw new ShapeError(`fit: expected at least one training sample, got 0.`);
@@ -64,26 +93,38 @@ export async function fit(model: Trainable, x: Input, y: Input, args: FitArgs = 
   const history: History = { epoch: [], history: {}, params: { epochs, batchSize, samples: nTrain, steps } };
   const push = (k: string, v: number) => { (history.history[k] ??= []).push(v); };
   model.stopTraining = false;
+  const stop = () => model.stopTraining || (signal !== null && signal.aborted);
   await model.ready();
   for (const cb of cbs) await cb.onTrainBegin?.();
-  for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
+  let lastYield = Date.now();
+  for (let epoch = initialEpoch; epoch < epochs && !stop(); epoch++) {
     for (const cb of cbs) await cb.onEpochBegin?.(epoch);
     const t0 = Date.now();
+    const before = model.snapshotStreams();
     const order = shuffle ? model.permutation(nTrain) : identity(nTrain);
-    let lossSum = 0, correct = 0, seen = 0;
-    for (let step = 0; step < steps && !model.stopTraining; step++) {
+    let lossSum = 0, correct = 0, weightSum = 0, seen = 0;
+    for (let step = 0; step < steps && !stop(); step++) {
       const start = step * batchSize;
       const B = Math.min(batchSize, nTrain - start);
       for (const cb of cbs) await cb.onBatchBegin?.(step);
       const r = model.trainStep(data, order, start, B);
-      if (!Number.isFinite(r.loss) && verbose) console.warn(`fit: epoch ${epoch + 1} batch ${step}: loss is ${r.loss}.`);
-      lossSum += r.loss * B; correct += r.correct; seen += B;
+      if (!r.applied) {
+        // nothing of this batch was applied; a failing first batch also takes back the epoch's shuffle
+        if (seen === 0) model.rewindStreams(before);
+        throw new ValueError(`fit: expected a finite loss, got ${r.loss} at epoch ${epoch + 1}, batch ${step}. The batch was not applied: weights, optimizer state and random streams are those after the last good step.`);
+      }
+      lossSum += r.loss * B; correct += r.correct; weightSum += r.weight; seen += B;
       const blogs: Logs = { batch: step, size: B, loss: r.loss };
-      for (const m of metricNames) blogs[m] = r.correct / B;
+      for (const m of metricNames) blogs[m] = r.weight > 0 ? r.correct / r.weight : 0;
       for (const cb of cbs) await cb.onBatchEnd?.(step, blogs);
+      // an AbortSignal is aborted from a timer or an event: let them run now and then between batches
+      if (signal && Date.now() - lastYield >= 10) { await new Promise((res) => setTimeout(res, 0)); lastYield = Date.now(); }
     }
+    // stopped before this epoch's first batch: no epoch to log (Keras logs only epochs that ran a step), no shuffle
+    if (seen === 0) { model.rewindStreams(before); break; }
+    // a partial epoch (stopped mid-way) is logged like a full one, over the batches it ran, as Keras 2 does
     const logs: Logs = { loss: lossSum / seen };
-    for (const m of metricNames) logs[m] = correct / seen;
+    for (const m of metricNames) logs[m] = weightSum > 0 ? correct / weightSum : 0;
     if (val && valRows) {
       const res = model.evaluateData(val, valRows, batchSize);
       logs.val_loss = res[0];

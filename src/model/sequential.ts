@@ -10,10 +10,11 @@ import type { SerializedLayer } from '../layers/layer.js';
 import { optimizerFromConfig, type OptimizerConfig } from './optimizers.js';
 import { describeValue, isPlainObject } from '../errors.js';
 import { initialize } from '../layers/initializers.js';
-import { StreamSet, DEFAULT_SEED } from '../core/rng.js';
+import { StreamSet, DEFAULT_SEED, type StreamSnapshot } from '../core/rng.js';
 import { getOptimizer, type Optimizer, type OptimizerSpec, type Slot } from './optimizers.js';
 import { getLoss, fusedActivation, type LossName } from './losses.js';
 import { checkMetrics, countCorrect, type AccuracyKind } from './metrics.js';
+import { sampleWeights, type ClassWeight } from './weights.js';
 import { formatSummary, countParams } from './summary.js';
 import { toFlat, checkFinite, checkIds, type Flat, type Input, type Tensor } from '../tensor.js';
 import { ConfigError, MemoryError, ShapeError, StateError, ValueError, fmtShape } from '../errors.js';
@@ -52,6 +53,10 @@ export class Sequential {
   private persistentMark = 0;
   private plannedB = 0;
   private inPtr = 0; private labelPtr = 0; private dOutPtr = 0;
+  /** Per-row weights of the current batch ([M] f32 beside the labels) and whether the batch has any. */
+  private weightPtr = 0; private weighted = false;
+  /** A copy of the non-trainable weights (batch-norm moving statistics) taken before a step, to undo it. */
+  private stateCopy: Float32Array | null = null;
   private gradStart = 0; private gradFloats = 0;
   private meta: ModelMetadata = {};
   /** Saves in progress: fit, trainOnBatch, setWeights and compile wait for none (they refuse). */
@@ -250,7 +255,7 @@ export class Sequential {
     // Dry run first: a batch that cannot fit fails here, saying what it needs, before anything is allocated.
     const need = new SizeCounter();
     for (const l of this.layers) l.plan(need, B);
-    const io = (B * sizeOf(this.callShape) + 2 * B * this.layers[this.layers.length - 1].outputSize()) * 4 + 48;
+    const io = (B * sizeOf(this.callShape) + 3 * B * this.layers[this.layers.length - 1].outputSize()) * 4 + 64;
     if (!a.fits(need.bytes + io)) {
       throw new MemoryError(`${this.name}: a batch of ${B}${this.inputShape![0] === null ? ` of length ${this.callShape[0]}` : ''} needs ${fmtBytes(need.bytes + io)} of activations, but only ${fmtBytes(MAX_BYTES - a.mark())} of the 4 GiB Wasm memory is left after the weights${this.optimizer ? ' and optimizer state' : ''}. Use a smaller batchSize.`);
     }
@@ -260,6 +265,7 @@ export class Sequential {
       const outN = B * this.layers[this.layers.length - 1].outputSize();
       this.labelPtr = a.alloc(outN * 4, 'label batch');
       this.dOutPtr = a.alloc(outN * 4, 'output gradient');
+      this.weightPtr = a.alloc((outN / this.runShape[this.runShape.length - 1]) * 4, 'row weights');
     } catch (e) {
       a.reset(this.persistentMark);
       throw e;
@@ -423,8 +429,16 @@ export class Sequential {
       const r = rows[start + b] * inSize;
       for (let j = 0; j < inSize; j++) dst[b * inSize + j] = xs[r + j];
     }
+    this.weighted = false;
     if (!d.y) return;
     const outSize = this.layers[this.layers.length - 1].outputSize();
+    if (d.w) {
+      // one weight per output row: a sequence output's T rows all take their sample's weight
+      const per = outSize / this.runShape[this.runShape.length - 1];
+      const wr = a.f32(this.weightPtr, B * per);
+      for (let b = 0; b < B; b++) wr.fill(d.w[rows[start + b]], b * per, (b + 1) * per);
+      this.weighted = true;
+    }
     const lab = a.f32(this.labelPtr, B * outSize);
     const ys = d.y.data;
     if (this.loss === 'sparseCategoricalCrossentropy') {
@@ -456,7 +470,10 @@ export class Sequential {
     return p;
   }
 
-  /** Loss (sum over rows) and dOut; returns the loss sum and whether the gradient is w.r.t. the logits. */
+  /**
+   * Loss (the weighted sum over rows, sum_m w_m l_m, when the batch has weights) and dOut = d(sum / M); returns the
+   * sum, the row count M and whether the gradient is w.r.t. the logits.
+   */
   private lossAndGrad(c: Ctx, out: number, B: number): { sum: number; rows: number; fused: boolean } {
     const last = this.layers[this.layers.length - 1];
     const outSize = last.outputSize();
@@ -466,19 +483,20 @@ export class Sequential {
     c.a.zero(this.dOutPtr, B * outSize);
     const act = fusedActivation(this.loss!);
     const z = act ? last.logits(act) : 0;
+    const w = this.weighted ? this.weightPtr : 0;
     let sum: number;
     switch (this.loss) {
       case 'binaryCrossentropy':
-        sum = z ? c.k.bce_logits(this.dOutPtr, z, this.labelPtr, M, U, scale) : c.k.bce_probs(this.dOutPtr, out, this.labelPtr, M, U, scale);
+        sum = z ? c.k.bce_logits(this.dOutPtr, z, this.labelPtr, w, M, U, scale) : c.k.bce_probs(this.dOutPtr, out, this.labelPtr, w, M, U, scale);
         break;
       case 'categoricalCrossentropy':
-        sum = z ? c.k.cce_logits(this.dOutPtr, z, out, this.labelPtr, M, U, scale) : c.k.cce_probs(this.dOutPtr, out, this.labelPtr, M, U, scale);
+        sum = z ? c.k.cce_logits(this.dOutPtr, z, out, this.labelPtr, w, M, U, scale) : c.k.cce_probs(this.dOutPtr, out, this.labelPtr, w, M, U, scale);
         break;
       case 'sparseCategoricalCrossentropy': // labels are one-hot in the label buffer
-        sum = z ? c.k.cce_logits(this.dOutPtr, z, out, this.labelPtr, M, U, scale) : c.k.scce_probs(this.dOutPtr, out, this.labelPtr, M, U, scale);
+        sum = z ? c.k.cce_logits(this.dOutPtr, z, out, this.labelPtr, w, M, U, scale) : c.k.scce_probs(this.dOutPtr, out, this.labelPtr, w, M, U, scale);
         break;
       default:
-        sum = c.k.mse(this.dOutPtr, out, this.labelPtr, M, U, scale);
+        sum = c.k.mse(this.dOutPtr, out, this.labelPtr, w, M, U, scale);
     }
     return { sum, rows: M, fused: z !== 0 };
   }
@@ -504,8 +522,29 @@ export class Sequential {
     });
   }
 
-  /** One optimizer step on rows[start, start+B) of d. Returns the batch's mean loss and correct count. @internal */
-  trainStep(d: Batchable, rows: ArrayLike<number>, start: number, B: number): { loss: number; correct: number } {
+  /**
+   * The accuracy count of the batch just run: rows correct (weighted by the row weights when the batch has them) and
+   * the rows' total weight, both in samples (a sequence output's T rows make one sample).
+   */
+  private batchCorrect(c: Ctx, out: number, B: number, M: number): { correct: number; weight: number } {
+    const outSize = this.layers[this.layers.length - 1].outputSize();
+    const per = M / B;
+    const rowW = this.weighted ? c.a.f32(this.weightPtr, M) : undefined;
+    let weight = B;
+    if (rowW) { weight = 0; for (let m = 0; m < M; m++) weight += rowW[m]; weight /= per; }
+    const kind = this.accuracy();
+    if (!kind) return { correct: 0, weight };
+    const correct = countCorrect(kind, c.a.f32(out, B * outSize), c.a.f32(this.labelPtr, B * outSize), M, outSize * B / M, 0, rowW);
+    return { correct: correct / per, weight };
+  }
+
+  /**
+   * One optimizer step on rows[start, start+B) of d. Returns the batch's loss (sum_m w_m l_m / M), its accuracy count
+   * and row weight (see batchCorrect), and whether the step was applied: a non-finite loss applies nothing, and the
+   * model is left exactly as before the call (weights, optimizer slots and iterations, batch-norm moving statistics,
+   * random-stream positions). @internal
+   */
+  trainStep(d: Batchable, rows: ArrayLike<number>, start: number, B: number): { loss: number; correct: number; weight: number; applied: boolean } {
     this.checkNotSaving('fit');
     if (!this.optimizer || !this.loss) throw new StateError(`fit: expected a compiled model, got none. Call model.compile({ optimizer, loss }) first.`);
     this.ensureAllocated();
@@ -513,17 +552,56 @@ export class Sequential {
     this.planFor(d, B);
     this.writeBatch(d, rows, start, B);
     const c = this.ctx(true, true);
+    // what the forward pass moves on (dropout streams, moving statistics), kept to undo a step with a non-finite loss
+    const streams = this.streams.snapshot();
+    this.saveStateWeights(c.a);
     const out = this.forwardPass(c, B);
     const { sum, rows: M, fused } = this.lossAndGrad(c, out, B);
+    if (!Number.isFinite(sum)) {
+      this.streams.rewind(streams);
+      this.restoreStateWeights(c.a);
+      for (const l of this.layers) l.afterStep(c);
+      return { loss: sum / M, correct: 0, weight: 0, applied: false };
+    }
     this.backwardPass(c, B, fused);
     this.optimizer.apply(c.k, this.optimizerSlots(), c.a.pool);
     this.optimizer.iterations++;
     for (const l of this.layers) l.afterStep(c);
-    const kind = this.accuracy();
+    return { loss: sum / M, ...this.batchCorrect(c, out, B, M), applied: true };
+  }
+
+  /** The non-trainable weights (batch-norm moving statistics: what a training forward pass changes), copied out. */
+  private saveStateWeights(a: Arena): void {
+    const ws = this.allWeights().filter(({ w }) => !w.trainable);
+    if (ws.length === 0) return;
+    const n = ws.reduce((s, { w }) => s + w.size, 0);
+    if (!this.stateCopy || this.stateCopy.length !== n) this.stateCopy = new Float32Array(n);
+    let o = 0;
+    for (const { w } of ws) { this.stateCopy.set(a.f32(w.ptr, w.size), o); o += w.size; }
+  }
+
+  private restoreStateWeights(a: Arena): void {
+    const ws = this.allWeights().filter(({ w }) => !w.trainable);
+    let o = 0;
+    for (const { w } of ws) { a.f32(w.ptr, w.size).set(this.stateCopy!.subarray(o, o + w.size)); o += w.size; }
+  }
+
+  /** Random-stream positions now, for rewindStreams (fit undoes an epoch's shuffle when its first step fails). @internal */
+  snapshotStreams(): StreamSnapshot { return this.streams.snapshot(); }
+  /** @internal */
+  rewindStreams(s: StreamSnapshot): void { this.streams.rewind(s); }
+
+  /**
+   * d with its per-sample weights (classWeight mapped through each sample's class, times sampleWeight), checked;
+   * d itself when neither is given. @internal
+   */
+  weigh(d: Batchable, classWeight: unknown, sampleWeight: unknown, where: string): Batchable {
+    if (classWeight == null && sampleWeight == null) return d;
+    if (!d.y) throw new StateError(`${where}: expected labels to weigh, got none (an internal error: please report it).`);
     const outSize = this.layers[this.layers.length - 1].outputSize();
-    const U = outSize * B / M;
-    const correct = kind ? countCorrect(kind, c.a.f32(out, B * outSize), c.a.f32(this.labelPtr, B * outSize), M, U) : 0;
-    return { loss: sum / M, correct: correct / (M / B) };
+    const units = this.runShape[this.runShape.length - 1];
+    const w = sampleWeights(d.y, d.n, { units, rowsPerSample: outSize / units, sparse: this.loss === 'sparseCategoricalCrossentropy' }, classWeight, sampleWeight, where);
+    return { ...d, w };
   }
 
   /** Mean loss and metric values over rows of d, in inference mode, in batches. @internal */
@@ -533,7 +611,7 @@ export class Sequential {
     this.planFor(d, Math.max(1, B0));
     const c = this.ctx(false, false);
     const outSize = this.layers[this.layers.length - 1].outputSize();
-    let lossSum = 0, rowSum = 0, correct = 0;
+    let lossSum = 0, rowSum = 0, correct = 0, weightSum = 0;
     const kind = this.accuracy();
     for (let s = 0; s < rows.length; s += B0) {
       const B = Math.min(B0, rows.length - s);
@@ -541,10 +619,14 @@ export class Sequential {
       const out = this.forwardPass(c, B);
       const r = this.lossAndGrad(c, out, B);
       lossSum += r.sum; rowSum += r.rows;
-      if (kind) correct += countCorrect(kind, c.a.f32(out, B * outSize), c.a.f32(this.labelPtr, B * outSize), r.rows, (B * outSize) / r.rows);
+      const rowW = this.weighted ? c.a.f32(this.weightPtr, r.rows) : undefined;
+      if (rowW) for (let m = 0; m < r.rows; m++) weightSum += rowW[m];
+      else weightSum += r.rows;
+      if (kind) correct += countCorrect(kind, c.a.f32(out, B * outSize), c.a.f32(this.labelPtr, B * outSize), r.rows, (B * outSize) / r.rows, 0, rowW);
     }
+    // the loss is sum w l over all rows / rows (sum_over_batch_size); metrics are weighted means (0 when sum w is 0)
     const res = [lossSum / rowSum];
-    for (const _m of this.metrics) res.push(correct / rowSum);
+    for (const _m of this.metrics) res.push(weightSum > 0 ? correct / weightSum : 0);
     return res;
   }
 
@@ -588,9 +670,13 @@ export class Sequential {
     return { data, shape };
   }
 
-  evaluate(x: Input, y: Input, args: { batchSize?: number } = {}): number[] {
+  /**
+   * [loss, ...metrics] over x, y in inference mode. With `sampleWeight` ([N]) the loss is sum w_i l_i / N and each
+   * metric the sample-weighted mean, as Keras 2.
+   */
+  evaluate(x: Input, y: Input, args: { batchSize?: number; sampleWeight?: Input } = {}): number[] {
     if (!this.loss) throw new StateError(`evaluate: expected a compiled model, got none. Call model.compile({ optimizer, loss }) first.`);
-    const d = this.checkData(x, y, 'evaluate');
+    const d = this.weigh(this.checkData(x, y, 'evaluate'), undefined, args.sampleWeight, 'evaluate');
     if (d.n === 0) throw new ShapeError(`evaluate: expected at least one sample, got 0.`);
     return this.evaluateData(d, identity(d.n), checkBatchSize(args.batchSize, 'evaluate'));
   }
@@ -623,15 +709,19 @@ export class Sequential {
     return { loss: sum / rows, grads };
   }
 
-  /** One optimizer step on one batch (all of x), as Keras train_on_batch. Returns [loss, ...metrics]. */
-  trainOnBatch(x: Input, y: Input): number[] {
+  /**
+   * One optimizer step on one batch (all of x), as Keras train_on_batch, optionally weighted (classWeight,
+   * sampleWeight as in fit). Returns [loss, ...metrics]. A non-finite loss throws a ValueError and changes nothing.
+   */
+  trainOnBatch(x: Input, y: Input, args: { classWeight?: ClassWeight; sampleWeight?: Input } = {}): number[] {
     this.checkTrainable('trainOnBatch');
     this.checkNotSaving('trainOnBatch');
     if (!this.optimizer || !this.loss) throw new StateError(`trainOnBatch: expected a compiled model, got none. Call model.compile({ optimizer, loss }) first.`);
-    const d = this.checkData(x, y, 'trainOnBatch');
+    const d = this.weigh(this.checkData(x, y, 'trainOnBatch'), args.classWeight, args.sampleWeight, 'trainOnBatch');
     if (d.n === 0) throw new ShapeError(`trainOnBatch: expected at least one sample, got 0.`);
     const r = this.trainStep(d, identity(d.n), 0, d.n);
-    return [r.loss, ...this.metrics.map(() => r.correct / d.n)];
+    if (!r.applied) throw new ValueError(`trainOnBatch: expected a finite loss, got ${r.loss}. The step was not applied: weights, optimizer state and random streams are as before.`);
+    return [r.loss, ...this.metrics.map(() => (r.weight > 0 ? r.correct / r.weight : 0))];
   }
 
   async fit(x: Input, y: Input, args: FitArgs = {}): Promise<History> {
