@@ -1,4 +1,4 @@
-// Public API of bilstm-attn: init, sequential, layers, optimizers, errors and types.
+// Public API of bilstm-attn: init, sequential, layers, optimizers, data (tokenizer, datasets, loaders), errors and types.
 export { init, initSync, info } from './core/wasm.js';
 export type { InitOptions, Info } from './core/wasm.js';
 export type { RuntimeName } from './core/runtime.js';
@@ -37,3 +37,9 @@ export type { TokenizerOptions, TextInput } from './data/tokenizer.js';
 export { loadTorchWeights, exportTorchWeights } from './interop/torch/torch-weights.js';
 export type { TorchMapping, TorchWeightsOptions, ExportTorchOptions } from './interop/torch/torch-weights.js';
 export { exportOnnx, ONNX_OPSET } from './interop/onnx/export-onnx.js';
+export { datasets } from './data/datasets/index.js';
+export { splitDataset, seededPermutation } from './data/text-dataset.js';
+export type { TextDataset, SplitTextDataset, SplitOptions } from './data/text-dataset.js';
+export { loadCsv } from './data/load-csv.js';
+export type { LoadCsvOptions } from './data/load-csv.js';
+export { loadTextFolder } from './data/load-text-folder.js';

