@@ -225,5 +225,24 @@ describe('fit', () => {
       // and training goes on from there
       expect(Number.isFinite(m.trainOnBatch(good, yGood)[0])).toBe(true);
     });
+
+    it('an embedding model trains after a refused step exactly as one that never took it', () => {
+      const { x, y } = smallData(8);
+      const make = () => {
+        const m = sequential({ seed: 6, name: 'emb', layers: [layers.embedding({ name: 'e', inputDim: 11, outputDim: 2, inputLength: 7 }),
+          layers.globalAveragePooling1D({ name: 'p' }), layers.dense({ name: 'd', units: 1, kernelInitializer: 'ones' })] });
+        m.compile({ optimizer: 'adam', loss: 'mse' });
+        return m;
+      };
+      const a = make(), b = make();
+      const w0 = b.getWeights();
+      // embeddings of 3e38: the dense sum of two of them is Infinity, the loss non-finite
+      b.setWeights([{ data: new Float32Array(22).fill(3e38), shape: [11, 2] }, ...w0.slice(1)]);
+      expect(() => b.trainOnBatch(x, y)).toThrow(/^trainOnBatch: expected a finite loss, got (NaN|Infinity)/);
+      b.setWeights(w0);
+      a.trainOnBatch(x, y); b.trainOnBatch(x, y);
+      expect(weightBytes(b)).toEqual(weightBytes(a));
+      expect(b.state).toEqual(a.state);
+    });
   });
 });
