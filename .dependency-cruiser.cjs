@@ -10,7 +10,7 @@ const MAY_IMPORT = {
   layers: ['core'],
   data: ['io'],
   io: ['core'],
-  viz: [],
+  viz: [],   // renders plain data (explain()'s JSON) into strings: nothing of models, layers or the core
   core: [],
 };
 const LEAVES = '^src/(errors|tensor)\\.ts$';

@@ -12,7 +12,7 @@ export { dropout_forward, dropout_backward, dropout_spatial_forward, dropout_spa
 export { pool_avg_forward, pool_avg_backward, pool_max_forward, pool_max_backward } from './pool';
 export { rng_u32, rng_uniform, rng_normal, rng_normal_f64 } from './rng';
 export { bce_logits, bce_probs, cce_logits, cce_probs, scce_probs, mse } from './loss';
-export { adam_step, sgd_step, rmsprop_step, grad_sumsq, grad_scale, grad_clip } from './optim';
+export { adam_step, sgd_step, rmsprop_step, grad_sumsq, grad_scale, grad_clip, schedule_exponential_decay } from './optim';
 export { xxh64_state_size, xxh64_reset, xxh64_update, xxh64_digest } from './hash';
 
 // First free byte after the module's static data: the arena starts here (rounded up to 16).

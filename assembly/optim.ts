@@ -105,3 +105,12 @@ export function grad_clip(g: usize, n: i32, c: f32): void {
     store<f32>(g + o, v > c ? c : v < -c ? -c : v);
   }
 }
+
+// Learning-rate schedule (Keras ExponentialDecay, computed in float32 as TF does): p = f32(step) / decaySteps, floored
+// when staircase (step decay); lr = lr0 * rate^p. The pow is taken in f64 and rounded once (a correctly rounded powf
+// for these magnitudes), here in Wasm so every runtime gets the same bits.
+export function schedule_exponential_decay(lr0: f32, rate: f32, decaySteps: f32, step: f64, staircase: i32): f32 {
+  let p: f32 = <f32>step / decaySteps;
+  if (staircase != 0) p = floor<f32>(p);
+  return lr0 * <f32>Math.pow(<f64>rate, <f64>p);
+}

@@ -2,26 +2,29 @@
 // stream, class and sample weights, batches, callbacks, stopping (stopTraining, an AbortSignal, a non-finite loss)
 // and the History object. It drives any model through the Trainable interface below.
 import { checkBatchSize, identity, type Batchable } from './batches.js';
-import type { Callbacks, History, Logs } from './callbacks.js';
+import type { CallbackModel, Callbacks, History, Logs } from './callbacks.js';
 import type { ClassWeight } from './weights.js';
 import type { Input } from '../tensor.js';
 import type { StreamSnapshot } from '../core/rng.js';
 import { ConfigError, ShapeError, StateError, ValueError, describeValue } from '../errors.js';
 import { Progress, type ProgressOutput } from './progress.js';
 
-/** What the loop needs of a model (Sequential implements it); the loop knows no more of the model than this. */
-export interface Trainable {
-  optimizer: unknown;
+/** What the loop needs of a model (Sequential implements it); the loop knows no more of the model than this. Callbacks
+ *  get it as their model (CallbackModel: stopTraining, optimizer, getWeights, setWeights, save). */
+export interface Trainable extends CallbackModel {
   loss: string | null;
   metrics: string[];
-  stopTraining: boolean;
   checkData(x: Input, y: Input | null, where: string): Batchable;
   weigh(d: Batchable, classWeight: unknown, sampleWeight: unknown, where: string): Batchable;
   ready(): Promise<void>;
   permutation(n: number): Int32Array;
   snapshotStreams(): StreamSnapshot;
   rewindStreams(s: StreamSnapshot): void;
-  trainStep(d: Batchable, rows: ArrayLike<number>, start: number, B: number): { loss: number; correct: number; weight: number; applied: boolean };
+  trainStep(d: Batchable, rows: ArrayLike<number>, start: number, B: number): { loss: number; applied: boolean };
+  /** Starts the epoch's training metrics; trainStep adds each batch to them. */
+  resetMetrics(): void;
+  /** Writes the training metrics of the epoch so far into logs by name (running: batch logs, without 'auc'). */
+  metricLogs(logs: Logs, running?: boolean): void;
   evaluateData(d: Batchable, rows: ArrayLike<number>, batchSize: number): number[];
 }
 
@@ -98,6 +101,7 @@ export async function fit(model: Trainable, x: Input, y: Input, args: FitArgs = 
   model.stopTraining = false;
   const stop = () => model.stopTraining || (signal !== null && signal.aborted);
   await model.ready();
+  for (const cb of cbs) { cb.setModel?.(model); cb.setParams?.({ ...history.params }); }
   for (const cb of cbs) await cb.onTrainBegin?.();
   let lastYield = Date.now();
   for (let epoch = initialEpoch; epoch < epochs && !stop(); epoch++) {
@@ -105,7 +109,8 @@ export async function fit(model: Trainable, x: Input, y: Input, args: FitArgs = 
     progress.epochBegin(epoch);
     const before = model.snapshotStreams();
     const order = shuffle ? model.permutation(nTrain) : identity(nTrain);
-    let lossSum = 0, correct = 0, weightSum = 0, seen = 0;
+    let lossSum = 0, seen = 0;
+    model.resetMetrics();
     for (let step = 0; step < steps && !stop(); step++) {
       const start = step * batchSize;
       const B = Math.min(batchSize, nTrain - start);
@@ -116,12 +121,13 @@ export async function fit(model: Trainable, x: Input, y: Input, args: FitArgs = 
         if (seen === 0) model.rewindStreams(before);
         throw new ValueError(`fit: expected a finite loss, got ${r.loss} at epoch ${epoch + 1}, batch ${step}. The batch was not applied: weights, optimizer state and random streams are those after the last good step.`);
       }
-      lossSum += r.loss * B; correct += r.correct; weightSum += r.weight; seen += B;
-      running[0] = lossSum / seen;
-      running.fill(weightSum > 0 ? correct / weightSum : 0, 1);
-      progress.update(step + 1, seen, running);
+      lossSum += r.loss * B; seen += B;
+      // loss: this batch's (as before); metrics: running values over the epoch so far (sample-weighted)
       const blogs: Logs = { batch: step, size: B, loss: r.loss };
-      for (const m of metricNames) blogs[m] = r.weight > 0 ? r.correct / r.weight : 0;
+      if (metricNames.length) model.metricLogs(blogs, true);
+      running[0] = lossSum / seen;
+      metricNames.forEach((m, i) => { running[i + 1] = blogs[m] ?? NaN; }); // auc has no running value: NaN, not drawn
+      progress.update(step + 1, seen, running);
       for (const cb of cbs) await cb.onBatchEnd?.(step, blogs);
       // an AbortSignal is aborted from a timer or an event: let them run now and then between batches
       if (signal && Date.now() - lastYield >= 10) { await new Promise((res) => setTimeout(res, 0)); lastYield = Date.now(); }
@@ -130,16 +136,17 @@ export async function fit(model: Trainable, x: Input, y: Input, args: FitArgs = 
     if (seen === 0) { model.rewindStreams(before); break; }
     // a partial epoch (stopped mid-way) is logged like a full one, over the batches it ran, as Keras 2 does
     const logs: Logs = { loss: lossSum / seen };
-    for (const m of metricNames) logs[m] = weightSum > 0 ? correct / weightSum : 0;
+    model.metricLogs(logs);
     if (val && valRows) {
       const res = model.evaluateData(val, valRows, batchSize);
       logs.val_loss = res[0];
       metricNames.forEach((m, i) => { logs[`val_${m}`] = res[i + 1]; });
     }
+    for (const cb of cbs) await cb.onEpochEnd?.(epoch, logs);
+    // after the callbacks, as Keras's History: what they add to the logs (lr) is recorded too
     history.epoch.push(epoch);
     for (const [k, v] of Object.entries(logs)) push(k, v);
-    progress.epochEnd(logs);
-    for (const cb of cbs) await cb.onEpochEnd?.(epoch, logs);
+    progress.epochEnd(logs); // after the callbacks too, so the epoch line shows an lr they set
     // let timers and I/O run between epochs (training itself is synchronous Wasm)
     await new Promise((r) => setTimeout(r, 0));
   }

@@ -3,18 +3,21 @@
 import type { Arena } from '../core/arena.js';
 import type { Kernels } from '../core/kernels.js';
 import type { Weight } from '../layers/layer.js';
-import { ConfigError, describeValue, isPlainObject } from '../errors.js';
+import { ConfigError, StateError, describeValue, isPlainObject } from '../errors.js';
 import { recorder, type Pool } from '../core/threads.js';
+import { LearningRateSchedule, scheduleFromConfig, schedules, type SerializedSchedule } from './schedules.js';
 
 /** Gradient clipping, as Keras: clipnorm per tensor, globalClipnorm over all tensors, clipvalue elementwise. */
 export interface ClipConfig { clipnorm?: number; globalClipnorm?: number; clipvalue?: number }
+/** A fixed rate, or a schedule evaluated at optimizer.iterations before each step (or its Keras serialization). */
+export type LearningRateSpec = number | LearningRateSchedule | SerializedSchedule;
 export interface AdamConfig extends ClipConfig {
-  learningRate?: number; beta1?: number; beta2?: number; epsilon?: number; amsgrad?: boolean;
+  learningRate?: LearningRateSpec; beta1?: number; beta2?: number; epsilon?: number; amsgrad?: boolean;
   /** Row-sparse (embedding) gradients update only the rows a batch touched (default false: Keras decays every row). */
   lazy?: boolean;
 }
-export interface SGDConfig extends ClipConfig { learningRate?: number; momentum?: number; nesterov?: boolean }
-export interface RMSpropConfig extends ClipConfig { learningRate?: number; rho?: number; momentum?: number; epsilon?: number; centered?: boolean }
+export interface SGDConfig extends ClipConfig { learningRate?: LearningRateSpec; momentum?: number; nesterov?: boolean }
+export interface RMSpropConfig extends ClipConfig { learningRate?: LearningRateSpec; rho?: number; momentum?: number; epsilon?: number; centered?: boolean }
 /** What getConfig returns and optimizers.fromConfig takes: the options, plus name to say which optimizer. */
 export type OptimizerConfig = ({ name: 'adam' } & AdamConfig) | ({ name: 'sgd' } & SGDConfig) | ({ name: 'rmsprop' } & RMSpropConfig);
 
@@ -30,6 +33,41 @@ export abstract class Optimizer {
   clipnorm: number | null = null;
   globalClipnorm: number | null = null;
   clipvalue: number | null = null;
+  /** The schedule this optimizer was created with, or null for a fixed (settable) rate. */
+  schedule: LearningRateSchedule | null = null;
+  /** The fixed rate (when there is no schedule). */
+  private lr = 0;
+  /** The rate of the last step (a schedule's value at that step). */
+  private stepLr = 0;
+
+  /** Reads the learningRate option: a number, a schedule or a schedule's { class_name, config }. */
+  protected setLearningRate(v: unknown, d: number, where: string): void {
+    if (v instanceof LearningRateSchedule) this.schedule = v;
+    else if (isPlainObject(v)) this.schedule = scheduleFromConfig(v, `${where}: learningRate`);
+    else this.lr = this.stepLr = num(v, d, where, 'learningRate > 0', (x) => x > 0);
+  }
+
+  /**
+   * The current learning rate (Keras `optimizer.learning_rate`): the fixed rate, or for a schedule its value at the
+   * next step. Settable (reduceLROnPlateau, learningRateScheduler do) unless the optimizer has a schedule.
+   */
+  get learningRate(): number {
+    return this.schedule ? this.schedule.call(this.iterations) : this.lr;
+  }
+  set learningRate(v: number) {
+    if (this.schedule) {
+      throw new StateError(`optimizer.learningRate: expected an optimizer created with a number learningRate to set it, got one with a ${this.schedule.className} schedule. Create the optimizer with learningRate: <number> to change it during training.`);
+    }
+    // > 0 as the constructor requires: a saved model must load again
+    if (typeof v !== 'number' || !Number.isFinite(v) || !(v > 0)) throw new ConfigError(`optimizer.learningRate: expected a finite number > 0, got ${describeValue(v)}.`);
+    this.lr = this.stepLr = v + 0;
+  }
+
+  /** The rate a kernel gets this step. */
+  protected get rate(): number { return this.stepLr; }
+
+  /** The learningRate entry of getConfig: the current fixed rate, or the schedule as Keras serializes it. */
+  protected lrConfig(): number | SerializedSchedule { return this.schedule ? this.schedule.serialize() : this.lr; }
 
   /** Reads and checks the clipping options (Keras 2: clipnorm with globalClipnorm is an error; clipvalue is ignored
    *  when a norm is set). */
@@ -101,6 +139,7 @@ export abstract class Optimizer {
    * parts (rows for a row-sparse weight) that run on the pool's threads: the same bytes with any thread count.
    */
   apply(k: Kernels, slots: Slot[], pool?: Pool): void {
+    if (this.schedule) this.stepLr = this.schedule.at(k, this.iterations);
     this.clip(k, slots);
     // small updates are not worth a hand-off to another thread
     const size = slots.reduce((n, s) => n + (s.sparse ? s.sparse.R * s.sparse.D : s.w.size), 0);
@@ -149,14 +188,14 @@ function bool(v: unknown, d: boolean, where: string, what: string): boolean {
 
 export class Adam extends Optimizer {
   readonly name = 'adam';
-  readonly learningRate: number; readonly beta1: number; readonly beta2: number; readonly epsilon: number; readonly amsgrad: boolean;
+  readonly beta1: number; readonly beta2: number; readonly epsilon: number; readonly amsgrad: boolean;
   readonly lazy: boolean;
   constructor(c: AdamConfig = {}) {
     super();
     const w = 'optimizers.adam';
     this.setClipping(c, w);
     this.lazy = bool(c.lazy, false, w, 'lazy');
-    this.learningRate = num(c.learningRate, 1e-3, w, 'learningRate > 0', (x) => x > 0);
+    this.setLearningRate(c.learningRate, 1e-3, w);
     this.beta1 = num(c.beta1, 0.9, w, 'beta1 in [0, 1)', (x) => x >= 0 && x < 1);
     this.beta2 = num(c.beta2, 0.999, w, 'beta2 in [0, 1)', (x) => x >= 0 && x < 1);
     this.epsilon = num(c.epsilon, 1e-7, w, 'epsilon >= 0', (x) => x >= 0);
@@ -165,38 +204,38 @@ export class Adam extends Optimizer {
   protected stateCount(): number { return this.amsgrad ? 3 : 2; }
   slotNames(): string[] { return this.amsgrad ? ['m', 'v', 'vhat'] : ['m', 'v']; }
   protected step(k: Kernels, p: number, st: number[], g: number, slot: number, R: number, D: number): void {
-    k.adam_step(p, st[0], st[1], this.amsgrad ? st[2] : 0, g, slot, R, D, this.learningRate, this.beta1, this.beta2, this.epsilon, this.iterations + 1, this.lazy ? 1 : 0);
+    k.adam_step(p, st[0], st[1], this.amsgrad ? st[2] : 0, g, slot, R, D, this.rate, this.beta1, this.beta2, this.epsilon, this.iterations + 1, this.lazy ? 1 : 0);
   }
-  getConfig(): OptimizerConfig { return { name: 'adam', learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, amsgrad: this.amsgrad, lazy: this.lazy, ...this.clipConfig() }; }
+  getConfig(): OptimizerConfig { return { name: 'adam', learningRate: this.lrConfig(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, amsgrad: this.amsgrad, lazy: this.lazy, ...this.clipConfig() }; }
 }
 
 export class SGD extends Optimizer {
   readonly name = 'sgd';
-  readonly learningRate: number; readonly momentum: number; readonly nesterov: boolean;
+  readonly momentum: number; readonly nesterov: boolean;
   constructor(c: SGDConfig = {}) {
     super();
     const w = 'optimizers.sgd';
     this.setClipping(c, w);
-    this.learningRate = num(c.learningRate, 0.01, w, 'learningRate > 0', (x) => x > 0);
+    this.setLearningRate(c.learningRate, 0.01, w);
     this.momentum = num(c.momentum, 0, w, 'momentum in [0, 1]', (x) => x >= 0 && x <= 1);
     this.nesterov = bool(c.nesterov, false, w, 'nesterov');
   }
   protected stateCount(): number { return this.momentum > 0 ? 1 : 0; }
   slotNames(): string[] { return this.momentum > 0 ? ['momentum'] : []; }
   protected step(k: Kernels, p: number, st: number[], g: number, slot: number, R: number, D: number): void {
-    k.sgd_step(p, this.momentum > 0 ? st[0] : 0, g, slot, R, D, this.learningRate, this.momentum, this.nesterov ? 1 : 0);
+    k.sgd_step(p, this.momentum > 0 ? st[0] : 0, g, slot, R, D, this.rate, this.momentum, this.nesterov ? 1 : 0);
   }
-  getConfig(): OptimizerConfig { return { name: 'sgd', learningRate: this.learningRate, momentum: this.momentum, nesterov: this.nesterov, ...this.clipConfig() }; }
+  getConfig(): OptimizerConfig { return { name: 'sgd', learningRate: this.lrConfig(), momentum: this.momentum, nesterov: this.nesterov, ...this.clipConfig() }; }
 }
 
 export class RMSprop extends Optimizer {
   readonly name = 'rmsprop';
-  readonly learningRate: number; readonly rho: number; readonly momentum: number; readonly epsilon: number; readonly centered: boolean;
+  readonly rho: number; readonly momentum: number; readonly epsilon: number; readonly centered: boolean;
   constructor(c: RMSpropConfig = {}) {
     super();
     const w = 'optimizers.rmsprop';
     this.setClipping(c, w);
-    this.learningRate = num(c.learningRate, 1e-3, w, 'learningRate > 0', (x) => x > 0);
+    this.setLearningRate(c.learningRate, 1e-3, w);
     this.rho = num(c.rho, 0.9, w, 'rho in [0, 1)', (x) => x >= 0 && x < 1);
     this.momentum = num(c.momentum, 0, w, 'momentum in [0, 1]', (x) => x >= 0 && x <= 1);
     this.epsilon = num(c.epsilon, 1e-7, w, 'epsilon >= 0', (x) => x >= 0);
@@ -207,9 +246,9 @@ export class RMSprop extends Optimizer {
   protected step(k: Kernels, p: number, st: number[], g: number, slot: number, R: number, D: number): void {
     const s = this.momentum > 0 ? st[1] : 0;
     const mg = this.centered ? st[this.momentum > 0 ? 2 : 1] : 0;
-    k.rmsprop_step(p, st[0], s, mg, g, slot, R, D, this.learningRate, this.rho, this.epsilon, this.momentum);
+    k.rmsprop_step(p, st[0], s, mg, g, slot, R, D, this.rate, this.rho, this.epsilon, this.momentum);
   }
-  getConfig(): OptimizerConfig { return { name: 'rmsprop', learningRate: this.learningRate, rho: this.rho, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered, ...this.clipConfig() }; }
+  getConfig(): OptimizerConfig { return { name: 'rmsprop', learningRate: this.lrConfig(), rho: this.rho, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered, ...this.clipConfig() }; }
 }
 
 const CLIP_KEYS = ['clipnorm', 'globalClipnorm', 'clipvalue'];
@@ -246,6 +285,7 @@ export const optimizers = {
   sgd: (c?: SGDConfig) => new SGD(c),
   rmsprop: (c?: RMSpropConfig) => new RMSprop(c),
   fromConfig: optimizerFromConfig,
+  schedules,
 };
 
 export type OptimizerSpec = 'adam' | 'sgd' | 'rmsprop' | Optimizer | OptimizerConfig;

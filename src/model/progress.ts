@@ -168,7 +168,7 @@ export class Progress {
     }
     if (sec > 0) s += ` - ${Math.round(this.samples / sec)} samples/s`;
     if (logs) return s + logText(logs);
-    for (let i = 0; i < this.names.length; i++) s += ` - ${this.names[i]}: ${formatValue(this.values[i]!)}`;
+    for (let i = 0; i < this.names.length; i++) if (!Number.isNaN(this.values[i])) s += ` - ${this.names[i]}: ${formatValue(this.values[i]!)}`;
     return s;
   }
 }

@@ -13,7 +13,7 @@ import { initialize } from '../layers/initializers.js';
 import { StreamSet, DEFAULT_SEED, type StreamSnapshot } from '../core/rng.js';
 import { getOptimizer, type Optimizer, type OptimizerSpec, type Slot } from './optimizers.js';
 import { getLoss, fusedActivation, type LossName } from './losses.js';
-import { checkMetrics, countCorrect, type AccuracyKind } from './metrics.js';
+import { checkMetrics, MetricAccumulator, type MetricName } from './metrics.js';
 import { sampleWeights, type ClassWeight } from './weights.js';
 import { formatSummary, countParams } from './summary.js';
 import { toFlat, checkFinite, checkIds, type Flat, type Input, type Tensor } from '../tensor.js';
@@ -24,14 +24,16 @@ import type { History } from './callbacks.js';
 import { checkBatchSize, identity, type Batchable } from './batches.js';
 
 export interface SequentialArgs { layers?: Layer[]; seed?: number; name?: string }
-export interface CompileArgs { optimizer: OptimizerSpec; loss: string; metrics?: string[] }
+export interface CompileArgs { optimizer: OptimizerSpec; loss: string; metrics?: MetricName[] }
 export interface WeightValue { data: Float32Array; shape: number[] }
 /** predict(x, { returnAttention: true }): the predictions plus each attention layer's weights [N, T]. */
 export interface PredictionWithAttention extends Tensor { attention: { layer: string; data: Float32Array; shape: number[] }[] }
 /** model.getConfig(): plain JSON that Sequential.fromConfig turns back into the same model (weights aside). */
 export interface ModelConfig { className: 'Sequential'; config: { name: string; seed: number; layers: SerializedLayer[] } }
 /** model.getCompileConfig(): what compile was given, as plain JSON (Keras `get_compile_config`). */
-export interface CompileConfig { optimizer: OptimizerConfig; loss: LossName; metrics: string[] }
+export interface CompileConfig { optimizer: OptimizerConfig; loss: LossName; metrics: MetricName[] }
+/** evaluate(x, y, { returnDict: true }): the loss and each compiled metric by name. */
+export type EvaluateResult = { loss: number } & Partial<Record<MetricName, number>>;
 
 let modelCount = 0;
 
@@ -43,7 +45,10 @@ export class Sequential {
   stopTraining = false;
   optimizer: Optimizer | null = null;
   loss: LossName | null = null;
-  metrics: string[] = [];
+  metrics: MetricName[] = [];
+  /** Whole-epoch metric state of training (fit resets it per epoch) and of evaluation (reset per evaluate). */
+  private trainMetrics = new MetricAccumulator([]);
+  private evalMetrics = new MetricAccumulator([]);
   private streams: StreamSet;
   private arena: Arena | null = null;
   /** The model's per-sample input shape; null at axis 0 is a free length (any T per call). */
@@ -295,6 +300,8 @@ export class Sequential {
     this.optimizer = optimizer;
     this.loss = loss;
     this.metrics = metrics;
+    this.trainMetrics = new MetricAccumulator(metrics);
+    this.evalMetrics = new MetricAccumulator(metrics);
     if (this.arena) this.allocateOptimizer();
   }
 
@@ -354,7 +361,7 @@ export class Sequential {
     if (!isPlainObject(config)) throw new ConfigError(`${where}: expected { optimizer, loss, metrics } (what model.getCompileConfig() returns), got ${describeValue(config)}.`);
     const extra = Object.keys(config).find((k) => !['optimizer', 'loss', 'metrics'].includes(k));
     if (extra !== undefined) throw new ConfigError(`${where}: expected keys among optimizer, loss, metrics, got an unknown key ${JSON.stringify(extra)}.`);
-    this.compile({ optimizer: optimizerFromConfig(config.optimizer), loss: config.loss as string, metrics: config.metrics as string[] | undefined });
+    this.compile({ optimizer: optimizerFromConfig(config.optimizer), loss: config.loss as string, metrics: config.metrics as MetricName[] | undefined });
   }
 
   // ---------------------------------------------------------------- data checks
@@ -508,12 +515,6 @@ export class Sequential {
     for (let i = n - 2; i >= 0 && d !== 0; i--) d = this.layers[i].backward(c, d, B);
   }
 
-  private accuracy(): AccuracyKind | null {
-    if (this.metrics.length === 0) return null;
-    const U = this.runShape[this.runShape.length - 1];
-    return U === 1 ? 'binary' : 'categorical';
-  }
-
   private optimizerSlots(): Slot[] {
     return this.trainableList().map(({ layer, w }) => {
       if (!w.sparse) return { w };
@@ -523,28 +524,12 @@ export class Sequential {
   }
 
   /**
-   * The accuracy count of the batch just run: rows correct (weighted by the row weights when the batch has them) and
-   * the rows' total weight, both in samples (a sequence output's T rows make one sample).
+   * One optimizer step on rows[start, start+B) of d; adds the batch to the training metrics (weighted by the batch's
+   * row weights). Returns the batch's loss (sum_m w_m l_m / M) and whether the step was applied: a non-finite loss
+   * applies nothing and adds nothing to the metrics, and the model is left exactly as before the call (weights,
+   * optimizer slots and iterations, batch-norm moving statistics, random-stream positions). @internal
    */
-  private batchCorrect(c: Ctx, out: number, B: number, M: number): { correct: number; weight: number } {
-    const outSize = this.layers[this.layers.length - 1].outputSize();
-    const per = M / B;
-    const rowW = this.weighted ? c.a.f32(this.weightPtr, M) : undefined;
-    let weight = B;
-    if (rowW) { weight = 0; for (let m = 0; m < M; m++) weight += rowW[m]; weight /= per; }
-    const kind = this.accuracy();
-    if (!kind) return { correct: 0, weight };
-    const correct = countCorrect(kind, c.a.f32(out, B * outSize), c.a.f32(this.labelPtr, B * outSize), M, outSize * B / M, 0, rowW);
-    return { correct: correct / per, weight };
-  }
-
-  /**
-   * One optimizer step on rows[start, start+B) of d. Returns the batch's loss (sum_m w_m l_m / M), its accuracy count
-   * and row weight (see batchCorrect), and whether the step was applied: a non-finite loss applies nothing, and the
-   * model is left exactly as before the call (weights, optimizer slots and iterations, batch-norm moving statistics,
-   * random-stream positions). @internal
-   */
-  trainStep(d: Batchable, rows: ArrayLike<number>, start: number, B: number): { loss: number; correct: number; weight: number; applied: boolean } {
+  trainStep(d: Batchable, rows: ArrayLike<number>, start: number, B: number): { loss: number; applied: boolean } {
     this.checkNotSaving('fit');
     if (!this.optimizer || !this.loss) throw new StateError(`fit: expected a compiled model, got none. Call model.compile({ optimizer, loss }) first.`);
     this.ensureAllocated();
@@ -561,13 +546,14 @@ export class Sequential {
       this.streams.rewind(streams);
       this.restoreStateWeights(c.a);
       for (const l of this.layers) l.afterStep(c);
-      return { loss: sum / M, correct: 0, weight: 0, applied: false };
+      return { loss: sum / M, applied: false };
     }
     this.backwardPass(c, B, fused);
     this.optimizer.apply(c.k, this.optimizerSlots(), c.a.pool);
     this.optimizer.iterations++;
     for (const l of this.layers) l.afterStep(c);
-    return { loss: sum / M, ...this.batchCorrect(c, out, B, M), applied: true };
+    this.updateMetrics(this.trainMetrics, c, out, B, M);
+    return { loss: sum / M, applied: true };
   }
 
   /** The non-trainable weights (batch-norm moving statistics: what a training forward pass changes), copied out. */
@@ -604,30 +590,42 @@ export class Sequential {
     return { ...d, w };
   }
 
+  /**
+   * Adds the batch's outputs (at `out`) and labels to `acc`: M rows of B * outSize / M units, weighted by the batch's
+   * row weights when it has them.
+   */
+  private updateMetrics(acc: MetricAccumulator, c: Ctx, out: number, B: number, M: number): void {
+    if (this.metrics.length === 0) return;
+    const n = B * this.layers[this.layers.length - 1].outputSize();
+    // the row weights the loss used (one per output row: a sequence output's rows carry their sample's weight)
+    acc.update(c.a.f32(out, n), c.a.f32(this.labelPtr, n), M, n / M, this.weighted ? c.a.f32(this.weightPtr, M) : null);
+  }
+
+  /** Starts a new epoch of training metrics (fit calls it per epoch). @internal */
+  resetMetrics(): void { this.trainMetrics.reset(); }
+
+  /** Writes the training metrics so far into logs by name; `running` leaves out 'auc' (a sort of the epoch). @internal */
+  metricLogs(logs: Record<string, number>, running = false): void { this.trainMetrics.writeLogs(logs, '', running); }
+
   /** Mean loss and metric values over rows of d, in inference mode, in batches. @internal */
   evaluateData(d: Batchable, rows: ArrayLike<number>, batchSize: number): number[] {
     if (!this.loss) throw new StateError(`evaluate: expected a compiled model, got none. Call model.compile({ optimizer, loss }) first.`);
     const B0 = Math.min(batchSize, rows.length);
     this.planFor(d, Math.max(1, B0));
     const c = this.ctx(false, false);
-    const outSize = this.layers[this.layers.length - 1].outputSize();
-    let lossSum = 0, rowSum = 0, correct = 0, weightSum = 0;
-    const kind = this.accuracy();
+    let lossSum = 0, rowSum = 0;
+    const acc = this.evalMetrics;
+    acc.reset();
     for (let s = 0; s < rows.length; s += B0) {
       const B = Math.min(B0, rows.length - s);
       this.writeBatch(d, rows, s, B);
       const out = this.forwardPass(c, B);
       const r = this.lossAndGrad(c, out, B);
       lossSum += r.sum; rowSum += r.rows;
-      const rowW = this.weighted ? c.a.f32(this.weightPtr, r.rows) : undefined;
-      if (rowW) for (let m = 0; m < r.rows; m++) weightSum += rowW[m];
-      else weightSum += r.rows;
-      if (kind) correct += countCorrect(kind, c.a.f32(out, B * outSize), c.a.f32(this.labelPtr, B * outSize), r.rows, (B * outSize) / r.rows, 0, rowW);
+      this.updateMetrics(acc, c, out, B, r.rows);
     }
-    // the loss is sum w l over all rows / rows (sum_over_batch_size); metrics are weighted means (0 when sum w is 0)
-    const res = [lossSum / rowSum];
-    for (const _m of this.metrics) res.push(weightSum > 0 ? correct / weightSum : 0);
-    return res;
+    // the loss is sum w l over all rows / rows (sum_over_batch_size); the metrics are weighted by the same row weights
+    return [lossSum / rowSum, ...this.metrics.map((m) => acc.result(m))];
   }
 
   /**
@@ -671,14 +669,23 @@ export class Sequential {
   }
 
   /**
-   * [loss, ...metrics] over x, y in inference mode. With `sampleWeight` ([N]) the loss is sum w_i l_i / N and each
-   * metric the sample-weighted mean, as Keras 2.
+   * Loss and compiled metrics over all of x, y (whole-set values, not batch means): [loss, ...metrics] in compile
+   * order, or with `returnDict: true` { loss, <metric>: value } by the names passed to compile. With `sampleWeight`
+   * ([N]) the loss is sum w_i l_i / N and each metric is weighted by w_i, as Keras 2.
    */
-  evaluate(x: Input, y: Input, args: { batchSize?: number; sampleWeight?: Input } = {}): number[] {
+  evaluate(x: Input, y: Input, args?: { batchSize?: number; sampleWeight?: Input; returnDict?: false }): number[];
+  evaluate(x: Input, y: Input, args: { batchSize?: number; sampleWeight?: Input; returnDict: true }): EvaluateResult;
+  evaluate(x: Input, y: Input, args: { batchSize?: number; sampleWeight?: Input; returnDict?: boolean }): number[] | EvaluateResult;
+  evaluate(x: Input, y: Input, args: { batchSize?: number; sampleWeight?: Input; returnDict?: boolean } = {}): number[] | EvaluateResult {
     if (!this.loss) throw new StateError(`evaluate: expected a compiled model, got none. Call model.compile({ optimizer, loss }) first.`);
+    if (args.returnDict !== undefined && typeof args.returnDict !== 'boolean') throw new ConfigError(`evaluate: expected returnDict to be true or false, got ${describeValue(args.returnDict)}.`);
     const d = this.weigh(this.checkData(x, y, 'evaluate'), undefined, args.sampleWeight, 'evaluate');
     if (d.n === 0) throw new ShapeError(`evaluate: expected at least one sample, got 0.`);
-    return this.evaluateData(d, identity(d.n), checkBatchSize(args.batchSize, 'evaluate'));
+    const res = this.evaluateData(d, identity(d.n), checkBatchSize(args.batchSize, 'evaluate'));
+    if (!args.returnDict) return res;
+    const dict: EvaluateResult = { loss: res[0] };
+    this.metrics.forEach((m, i) => { dict[m] = res[i + 1]; });
+    return dict;
   }
 
   /**
@@ -719,9 +726,10 @@ export class Sequential {
     if (!this.optimizer || !this.loss) throw new StateError(`trainOnBatch: expected a compiled model, got none. Call model.compile({ optimizer, loss }) first.`);
     const d = this.weigh(this.checkData(x, y, 'trainOnBatch'), args.classWeight, args.sampleWeight, 'trainOnBatch');
     if (d.n === 0) throw new ShapeError(`trainOnBatch: expected at least one sample, got 0.`);
+    this.trainMetrics.reset(); // Keras train_on_batch(reset_metrics=True): the values of this batch alone
     const r = this.trainStep(d, identity(d.n), 0, d.n);
     if (!r.applied) throw new ValueError(`trainOnBatch: expected a finite loss, got ${r.loss}. The step was not applied: weights, optimizer state and random streams are as before.`);
-    return [r.loss, ...this.metrics.map(() => (r.weight > 0 ? r.correct / r.weight : 0))];
+    return [r.loss, ...this.metrics.map((m) => this.trainMetrics.result(m))];
   }
 
   async fit(x: Input, y: Input, args: FitArgs = {}): Promise<History> {

@@ -2,7 +2,7 @@
 // (plain, momentum, nesterov), RMSprop (plain, centered, momentum), dense and row-sparse gradients, and NaN.
 import { describe, it, expect } from 'vitest';
 import { kernelArena, buf, ibuf, read, expectClose } from '../helpers/kernels.js';
-import { adamStep, sgdStep, rmspropStep } from '../ref/optim.js';
+import { adamStep, sgdStep, rmspropStep, exponentialDecay } from '../ref/optim.js';
 import { f32rand, f32of, scoped } from './common.js';
 
 const a = kernelArena();
@@ -105,4 +105,23 @@ describe('optimizer kernels', () => {
       check(pr, 'rmsprop');
     });
   });
+
+  it('schedule_exponential_decay matches the float64 ExponentialDecay (smooth and staircase) within float32 rounding', () => {
+    // steps spread from 0 to far past decaySteps, rates below and above 1, non-integer decaySteps
+    const cases: Array<[number, number, number]> = [[0.1, 0.96, 1000], [1e-3, 0.5, 7], [0.02, 1.5, 2.5], [3e-4, 0.999, 1]];
+    for (const [lr0, rate, ds] of cases) for (const staircase of [false, true]) {
+      for (const step of [0, 1, 2, 6, 7, 8, 99, 1000, 1001, 4321, 99999]) {
+        const got = k.schedule_exponential_decay(lr0, rate, ds, step, staircase ? 1 : 0);
+        // TF works in float32: the reference gets the same rounded operands and exponent (f32(step) / f32(decaySteps))
+        const p = F(F(step) / F(ds));
+        const want = exponentialDecay(F(lr0), F(rate), 1, p, staircase);
+        const tag = `lr0 ${lr0} rate ${rate} decaySteps ${ds} step ${step} staircase ${staircase}`;
+        if (F(want) === Infinity) { expect(got, tag).toBe(Infinity); continue; }
+        // two roundings (pow, product) relative, plus the spacing of float32 subnormals
+        expect(Math.abs(got - want), `${tag}: got ${got}, expected ${want}`).toBeLessThanOrEqual(2.5e-7 * Math.abs(want) + 2e-45);
+        expect(got, tag).toBe(F(got));
+      }
+    }
+  });
 });
+

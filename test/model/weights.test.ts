@@ -2,7 +2,7 @@
 // sum_i w_i l_i / N and sample-weighted accuracy, the weighted update against per-sample gradients, classWeight
 // mapping, sequence outputs, validation weights, unweighted runs unchanged, and every documented error.
 import { describe, it, expect } from 'vitest';
-import { sequential, layers, optimizers, ConfigError, ShapeError, ValueError, type Sequential } from '../../src/index.js';
+import { sequential, layers, optimizers, metrics, ConfigError, ShapeError, ValueError, type Sequential } from '../../src/index.js';
 import { smallModel, smallData, weightBytes } from '../helpers/models.js';
 
 /** A small float-input classifier with U outputs (softmax for U > 1, sigmoid for 1). */
@@ -40,6 +40,19 @@ describe('sample and class weights', () => {
     near(a, acc.reduce((s, c, i) => s + SW[i] * c, 0) / sw, 1);
     // the unweighted mean differs, so the check above can tell weighted from unweighted
     expect(Math.abs(m.evaluate(X, Y3)[0] - l)).toBeGreaterThan(1e-3 * l);
+  });
+
+  it('evaluate and fit weigh every compiled metric (f1, auc) by the sample weights, as the array metrics do', async () => {
+    const m = dense(3, 8);
+    m.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy', metrics: ['f1', 'auc'] });
+    const p = m.predict(X);
+    const [, f1, auc] = m.evaluate(X, Y3, { sampleWeight: SW, batchSize: 4 });
+    near(f1, metrics.f1(Y3, p, { sampleWeight: SW }), 1);
+    near(auc, metrics.auc(Y3, p, { sampleWeight: SW }), 1);
+    expect(Math.abs(metrics.auc(Y3, p) - auc)).toBeGreaterThan(1e-3);
+    // one full batch, no shuffle: the epoch's metrics are those of the predictions before the step
+    const h = await m.fit(X, Y3, { epochs: 1, batchSize: 6, shuffle: false, verbose: 0, sampleWeight: SW });
+    near(h.history.auc[0], auc, 1);
   });
 
   it('a training step moves the weights by -lr/N sum_i w_i g_i (SGD), per-sample gradients from computeGradients', () => {

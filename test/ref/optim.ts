@@ -36,3 +36,9 @@ export function rmspropStep(p: Float64Array, v: Float64Array, s: Float64Array | 
     if (s) { s[i] = mu * s[i] + delta; p[i] -= s[i]; } else p[i] -= delta;
   }
 }
+
+/** Keras ExponentialDecay in float64: lr0 * rate^(step / decaySteps), the exponent floored when staircase. */
+export function exponentialDecay(lr0: number, rate: number, decaySteps: number, step: number, staircase: boolean): number {
+  const p = step / decaySteps;
+  return lr0 * Math.pow(rate, staircase ? Math.floor(p) : p);
+}
