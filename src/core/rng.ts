@@ -47,6 +47,9 @@ export class Stream {
   set position(p: number) { this.lo = p >>> 0; this.hi = Math.floor(p / 2 ** 32) >>> 0; }
 }
 
+/** Stream positions by key, as StreamSet.snapshot() took them. */
+export type StreamSnapshot = Map<string, number>;
+
 export class StreamSet {
   private readonly streams = new Map<string, Stream>();
   constructor(readonly seed: number) {}
@@ -63,6 +66,22 @@ export class StreamSet {
     for (const [key, p] of Object.entries(state)) {
       const cut = key.indexOf('/');
       this.get(Number(key.slice(0, cut)), key.slice(cut + 1)).position = p;
+    }
+  }
+
+  /** Every stream's position now, for rewind(). */
+  snapshot(): StreamSnapshot {
+    const out: StreamSnapshot = new Map();
+    for (const [k, s] of this.streams) out.set(k, s.position);
+    return out;
+  }
+
+  /** Puts every stream back where a snapshot() saw it; streams first used since then are forgotten again. */
+  rewind(snap: StreamSnapshot): void {
+    for (const [k, s] of this.streams) {
+      const p = snap.get(k);
+      if (p === undefined) this.streams.delete(k);
+      else s.position = p;
     }
   }
 

@@ -2,8 +2,11 @@
 import { ConfigError } from '../errors.js';
 import type { Flat } from '../tensor.js';
 
-/** Checked, flattened training data: x as ids or floats, labels laid out like the model output. */
-export interface Batchable { x: Flat; y: Flat | null; n: number }
+/**
+ * Checked, flattened training data: x as ids or floats, labels laid out like the model output, and optionally one
+ * weight per sample (class and sample weights combined; each row of a sequence output gets its sample's weight).
+ */
+export interface Batchable { x: Flat; y: Flat | null; n: number; w?: Float32Array | null }
 
 /** batchSize as fit/evaluate/predict take it: a positive integer, 32 when omitted (Keras's default). */
 export function checkBatchSize(v: unknown, where: string): number {

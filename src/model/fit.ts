@@ -1,20 +1,27 @@
 // The fit loop: validation split (last fraction, before shuffling, as Keras), per-epoch shuffling from the model's
-// stream, batches, callbacks and the History object. It drives any model through the Trainable interface below.
+// stream, class and sample weights, batches, callbacks, stopping (stopTraining, an AbortSignal, a non-finite loss)
+// and the History object. It drives any model through the Trainable interface below.
 import { checkBatchSize, identity, type Batchable } from './batches.js';
 import type { CallbackModel, Callbacks, History, Logs } from './callbacks.js';
+import type { ClassWeight } from './weights.js';
 import type { Input } from '../tensor.js';
-import { ConfigError, ShapeError, StateError } from '../errors.js';
+import type { StreamSnapshot } from '../core/rng.js';
+import { ConfigError, ShapeError, StateError, ValueError, describeValue } from '../errors.js';
 import { Progress, type ProgressOutput } from './progress.js';
 
 /** What the loop needs of a model (Sequential implements it); the loop knows no more of the model than this. Callbacks
  *  get it as their model (CallbackModel: stopTraining, optimizer, getWeights, setWeights, save). */
 export interface Trainable extends CallbackModel {
   loss: string | null;
-  metrics: string[];
+  /** 'loss' then each compiled metric's logged name (metrics, then weightedMetrics), as Keras's metrics_names. */
+  metricsNames: readonly string[];
   checkData(x: Input, y: Input | null, where: string): Batchable;
+  weigh(d: Batchable, classWeight: unknown, sampleWeight: unknown, where: string): Batchable;
   ready(): Promise<void>;
   permutation(n: number): Int32Array;
-  trainStep(d: Batchable, rows: ArrayLike<number>, start: number, B: number): { loss: number };
+  snapshotStreams(): StreamSnapshot;
+  rewindStreams(s: StreamSnapshot): void;
+  trainStep(d: Batchable, rows: ArrayLike<number>, start: number, B: number): { loss: number; applied: boolean };
   /** Starts the epoch's training metrics; trainStep adds each batch to them. */
   resetMetrics(): void;
   /** Writes the training metrics of the epoch so far into logs by name (running: batch logs, without 'auc'). */
@@ -26,7 +33,8 @@ export interface FitArgs {
   epochs?: number;
   batchSize?: number;
   validationSplit?: number;
-  validationData?: [Input, Input];
+  /** [xVal, yVal] or [xVal, yVal, sampleWeightVal]. */
+  validationData?: [Input, Input] | [Input, Input, Input];
   shuffle?: boolean;
   /** 0 silent, 1 (default) a live per-batch progress bar (plain lines when not on a terminal), 2 one line per epoch. */
   verbose?: 0 | 1 | 2;
@@ -34,6 +42,24 @@ export interface FitArgs {
   progressOutput?: ProgressOutput;
   initialEpoch?: number;
   callbacks?: Callbacks | Callbacks[];
+  /**
+   * Keras 2's class_weight: { classId: weight } with keys exactly 0..K-1 (or an array), mapped through each training
+   * sample's class (argmax of one-hot labels, the id of sparse labels, round(y) for one unit). Not for sequence outputs.
+   */
+  classWeight?: ClassWeight;
+  /** One weight >= 0 per training sample ([N]), multiplied with the class weight. Split with validationSplit. */
+  sampleWeight?: Input;
+  /** Stops training after the current batch once aborted (as stopTraining); fit resolves with the History so far. */
+  signal?: AbortSignal;
+}
+
+/** An AbortSignal or anything shaped like one (aborted flag). */
+function checkSignal(v: unknown): { readonly aborted: boolean } | null {
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'object' || typeof (v as { aborted?: unknown }).aborted !== 'boolean') {
+    throw new ConfigError(`fit: expected signal to be an AbortSignal (from new AbortController().signal), got ${describeValue(v)}.`);
+  }
+  return v as { readonly aborted: boolean };
 }
 
 export async function fit(model: Trainable, x: Input, y: Input, args: FitArgs = {}): Promise<History> {
@@ -45,55 +71,71 @@ export async function fit(model: Trainable, x: Input, y: Input, args: FitArgs = 
   if (typeof split !== 'number' || !(split >= 0 && split < 1)) throw new ConfigError(`fit: expected validationSplit in [0, 1), got ${JSON.stringify(args.validationSplit)}.`);
   if (split > 0 && args.validationData) throw new ConfigError(`fit: expected either validationSplit or validationData, got both.`);
   if (!model.optimizer || !model.loss) throw new StateError(`fit: expected a compiled model, got none. Call model.compile({ optimizer, loss }) first.`);
-  const data: Batchable = model.checkData(x, y, 'fit');
+  const signal = checkSignal(args.signal);
+  const checked = model.checkData(x, y, 'fit');
+  // class weights apply to training rows only; validation rows keep only their sample weights (Keras 2)
+  const data: Batchable = model.weigh(checked, args.classWeight, args.sampleWeight, 'fit');
   let val: Batchable | null = null;
   let valRows: Int32Array | null = null;
   let nTrain = data.n;
   if (split > 0) {
     nTrain = Math.floor(data.n * (1 - split));
     if (nTrain === 0 || nTrain === data.n) throw new ShapeError(`fit: validationSplit ${split} of ${data.n} samples leaves ${nTrain} for training and ${data.n - nTrain} for validation; expected both to be non-empty.`);
-    val = data;
+    val = model.weigh(checked, undefined, args.sampleWeight, 'fit');
     valRows = new Int32Array(data.n - nTrain).map((_, i) => nTrain + i);
   } else if (args.validationData) {
-    if (!Array.isArray(args.validationData) || args.validationData.length !== 2) throw new ConfigError(`fit: expected validationData to be [xVal, yVal], got ${typeof args.validationData}.`);
-    val = model.checkData(args.validationData[0], args.validationData[1], 'fit: validationData');
+    const vd = args.validationData;
+    if (!Array.isArray(vd) || (vd.length !== 2 && vd.length !== 3)) throw new ConfigError(`fit: expected validationData to be [xVal, yVal] or [xVal, yVal, sampleWeightVal], got ${describeValue(vd)}.`);
+    val = model.weigh(model.checkData(vd[0], vd[1], 'fit: validationData'), undefined, vd[2], 'fit: validationData');
     valRows = identity(val.n);
   }
   if (nTrain === 0) throw new ShapeError(`fit: expected at least one training sample, got 0.`);
   const cbs = args.callbacks === undefined ? [] : Array.isArray(args.callbacks) ? args.callbacks : [args.callbacks];
   const shuffle = args.shuffle ?? true;
   const verbose = args.verbose ?? 1;
-  const metricNames = model.metrics;
+  const metricNames = model.metricsNames.slice(1);
   const steps = Math.ceil(nTrain / batchSize);
   const history: History = { epoch: [], history: {}, params: { epochs, batchSize, samples: nTrain, steps } };
   const push = (k: string, v: number) => { (history.history[k] ??= []).push(v); };
   const progress = new Progress({ ...args.progressOutput, verbose, epochs, steps, names: ['loss', ...metricNames] });
   const running = new Float64Array(1 + metricNames.length); // the bar's running values, reused every batch
   model.stopTraining = false;
+  const stop = () => model.stopTraining || (signal !== null && signal.aborted);
   await model.ready();
   for (const cb of cbs) { cb.setModel?.(model); cb.setParams?.({ ...history.params }); }
   for (const cb of cbs) await cb.onTrainBegin?.();
-  for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
+  let lastYield = Date.now();
+  for (let epoch = initialEpoch; epoch < epochs && !stop(); epoch++) {
     for (const cb of cbs) await cb.onEpochBegin?.(epoch);
     progress.epochBegin(epoch);
+    const before = model.snapshotStreams();
     const order = shuffle ? model.permutation(nTrain) : identity(nTrain);
     let lossSum = 0, seen = 0;
     model.resetMetrics();
-    for (let step = 0; step < steps && !model.stopTraining; step++) {
+    for (let step = 0; step < steps && !stop(); step++) {
       const start = step * batchSize;
       const B = Math.min(batchSize, nTrain - start);
       for (const cb of cbs) await cb.onBatchBegin?.(step);
       const r = model.trainStep(data, order, start, B);
-      if (!Number.isFinite(r.loss) && verbose) console.warn(`fit: epoch ${epoch + 1} batch ${step}: loss is ${r.loss}.`);
+      if (!r.applied) {
+        // nothing of this batch was applied; a failing first batch also takes back the epoch's shuffle
+        if (seen === 0) model.rewindStreams(before);
+        throw new ValueError(`fit: expected a finite loss, got ${r.loss} at epoch ${epoch + 1}, batch ${step}. The batch was not applied: weights, optimizer state and random streams are those after the last good step.`);
+      }
       lossSum += r.loss * B; seen += B;
-      // loss: this batch's (as before); metrics: running values over the epoch so far
+      // loss: this batch's (as before); metrics: running values over the epoch so far (weightedMetrics sample-weighted)
       const blogs: Logs = { batch: step, size: B, loss: r.loss };
       if (metricNames.length) model.metricLogs(blogs, true);
       running[0] = lossSum / seen;
       metricNames.forEach((m, i) => { running[i + 1] = blogs[m] ?? NaN; }); // auc has no running value: NaN, not drawn
       progress.update(step + 1, seen, running);
       for (const cb of cbs) await cb.onBatchEnd?.(step, blogs);
+      // an AbortSignal is aborted from a timer or an event: let them run now and then between batches
+      if (signal && Date.now() - lastYield >= 10) { await new Promise((res) => setTimeout(res, 0)); lastYield = Date.now(); }
     }
+    // stopped before this epoch's first batch: no epoch to log (Keras logs only epochs that ran a step), no shuffle
+    if (seen === 0) { model.rewindStreams(before); break; }
+    // a partial epoch (stopped mid-way) is logged like a full one, over the batches it ran, as Keras 2 does
     const logs: Logs = { loss: lossSum / seen };
     model.metricLogs(logs);
     if (val && valRows) {

@@ -10,10 +10,11 @@ import type { SerializedLayer } from '../layers/layer.js';
 import { optimizerFromConfig, type OptimizerConfig } from './optimizers.js';
 import { describeValue, isPlainObject } from '../errors.js';
 import { initialize } from '../layers/initializers.js';
-import { StreamSet, DEFAULT_SEED } from '../core/rng.js';
+import { StreamSet, DEFAULT_SEED, type StreamSnapshot } from '../core/rng.js';
 import { getOptimizer, type Optimizer, type OptimizerSpec, type Slot } from './optimizers.js';
 import { getLoss, fusedActivation, type LossName } from './losses.js';
-import { checkMetrics, MetricAccumulator, type MetricName } from './metrics.js';
+import { checkMetrics, CompiledMetrics, type MetricLogName, type MetricName } from './metrics.js';
+import { sampleWeights, type ClassWeight } from './weights.js';
 import { formatSummary, countParams } from './summary.js';
 import { toFlat, checkFinite, checkIds, type Flat, type Input, type Tensor } from '../tensor.js';
 import { ConfigError, MemoryError, ShapeError, StateError, ValueError, fmtShape } from '../errors.js';
@@ -23,16 +24,17 @@ import type { History } from './callbacks.js';
 import { checkBatchSize, identity, type Batchable } from './batches.js';
 
 export interface SequentialArgs { layers?: Layer[]; seed?: number; name?: string }
-export interface CompileArgs { optimizer: OptimizerSpec; loss: string; metrics?: MetricName[] }
+/** metrics ignore sampleWeight/classWeight; weightedMetrics (same names) are weighted by them, as Keras 2. */
+export interface CompileArgs { optimizer: OptimizerSpec; loss: string; metrics?: MetricName[]; weightedMetrics?: MetricName[] }
 export interface WeightValue { data: Float32Array; shape: number[] }
 /** predict(x, { returnAttention: true }): the predictions plus each attention layer's weights [N, T]. */
 export interface PredictionWithAttention extends Tensor { attention: { layer: string; data: Float32Array; shape: number[] }[] }
 /** model.getConfig(): plain JSON that Sequential.fromConfig turns back into the same model (weights aside). */
 export interface ModelConfig { className: 'Sequential'; config: { name: string; seed: number; layers: SerializedLayer[] } }
 /** model.getCompileConfig(): what compile was given, as plain JSON (Keras `get_compile_config`). */
-export interface CompileConfig { optimizer: OptimizerConfig; loss: LossName; metrics: MetricName[] }
-/** evaluate(x, y, { returnDict: true }): the loss and each compiled metric by name. */
-export type EvaluateResult = { loss: number } & Partial<Record<MetricName, number>>;
+export interface CompileConfig { optimizer: OptimizerConfig; loss: LossName; metrics: MetricName[]; weightedMetrics?: MetricName[] }
+/** evaluate(x, y, { returnDict: true }): the loss and each compiled metric by its logged name (see metricsNames). */
+export type EvaluateResult = { loss: number } & Partial<Record<MetricLogName, number>>;
 
 let modelCount = 0;
 
@@ -45,9 +47,11 @@ export class Sequential {
   optimizer: Optimizer | null = null;
   loss: LossName | null = null;
   metrics: MetricName[] = [];
+  /** Compile's weightedMetrics: weighted by sampleWeight and classWeight (metrics are not), as Keras 2. */
+  weightedMetrics: MetricName[] = [];
   /** Whole-epoch metric state of training (fit resets it per epoch) and of evaluation (reset per evaluate). */
-  private trainMetrics = new MetricAccumulator([]);
-  private evalMetrics = new MetricAccumulator([]);
+  private trainMetrics = new CompiledMetrics([], []);
+  private evalMetrics = new CompiledMetrics([], []);
   private streams: StreamSet;
   private arena: Arena | null = null;
   /** The model's per-sample input shape; null at axis 0 is a free length (any T per call). */
@@ -57,6 +61,10 @@ export class Sequential {
   private persistentMark = 0;
   private plannedB = 0;
   private inPtr = 0; private labelPtr = 0; private dOutPtr = 0;
+  /** Per-row weights of the current batch ([M] f32 beside the labels) and whether the batch has any. */
+  private weightPtr = 0; private weighted = false;
+  /** A copy of the non-trainable weights (batch-norm moving statistics) taken before a step, to undo it. */
+  private stateCopy: Float32Array | null = null;
   private gradStart = 0; private gradFloats = 0;
   private meta: ModelMetadata = {};
   /** Saves in progress: fit, trainOnBatch, setWeights and compile wait for none (they refuse). */
@@ -255,7 +263,7 @@ export class Sequential {
     // Dry run first: a batch that cannot fit fails here, saying what it needs, before anything is allocated.
     const need = new SizeCounter();
     for (const l of this.layers) l.plan(need, B);
-    const io = (B * sizeOf(this.callShape) + 2 * B * this.layers[this.layers.length - 1].outputSize()) * 4 + 48;
+    const io = (B * sizeOf(this.callShape) + 3 * B * this.layers[this.layers.length - 1].outputSize()) * 4 + 64;
     if (!a.fits(need.bytes + io)) {
       throw new MemoryError(`${this.name}: a batch of ${B}${this.inputShape![0] === null ? ` of length ${this.callShape[0]}` : ''} needs ${fmtBytes(need.bytes + io)} of activations, but only ${fmtBytes(MAX_BYTES - a.mark())} of the 4 GiB Wasm memory is left after the weights${this.optimizer ? ' and optimizer state' : ''}. Use a smaller batchSize.`);
     }
@@ -265,6 +273,7 @@ export class Sequential {
       const outN = B * this.layers[this.layers.length - 1].outputSize();
       this.labelPtr = a.alloc(outN * 4, 'label batch');
       this.dOutPtr = a.alloc(outN * 4, 'output gradient');
+      this.weightPtr = a.alloc((outN / this.runShape[this.runShape.length - 1]) * 4, 'row weights');
     } catch (e) {
       a.reset(this.persistentMark);
       throw e;
@@ -287,16 +296,26 @@ export class Sequential {
 
   compile(args: CompileArgs): void {
     this.checkNotSaving('compile');
-    if (!args || typeof args !== 'object') throw new ConfigError(`compile: expected { optimizer, loss, metrics }, got ${JSON.stringify(args)}.`);
+    if (!args || typeof args !== 'object') throw new ConfigError(`compile: expected { optimizer, loss, metrics, weightedMetrics }, got ${JSON.stringify(args)}.`);
     const optimizer = getOptimizer(args.optimizer);
     const loss = getLoss(args.loss);
     const metrics = checkMetrics(args.metrics);
+    const weightedMetrics = checkMetrics(args.weightedMetrics, 'weightedMetrics');
     this.optimizer = optimizer;
     this.loss = loss;
     this.metrics = metrics;
-    this.trainMetrics = new MetricAccumulator(metrics);
-    this.evalMetrics = new MetricAccumulator(metrics);
+    this.weightedMetrics = weightedMetrics;
+    this.trainMetrics = new CompiledMetrics(metrics, weightedMetrics);
+    this.evalMetrics = new CompiledMetrics(metrics, weightedMetrics);
     if (this.arena) this.allocateOptimizer();
+  }
+
+  /**
+   * Keras's metrics_names: 'loss', then the logged name of each metric and weighted metric (a weighted metric named as
+   * a plain one is logged as 'weighted_' + name); the order of evaluate's and trainOnBatch's arrays. [] before compile.
+   */
+  get metricsNames(): string[] {
+    return this.loss ? ['loss', ...this.trainMetrics.names] : [];
   }
 
   // ---------------------------------------------------------------- config
@@ -346,16 +365,22 @@ export class Sequential {
   /** What compile was given, as plain JSON (Keras `get_compile_config`), or null before compile. */
   getCompileConfig(): CompileConfig | null {
     if (!this.optimizer || !this.loss) return null;
-    return { optimizer: this.optimizer.getConfig(), loss: this.loss, metrics: this.metrics.slice() };
+    const config: CompileConfig = { optimizer: this.optimizer.getConfig(), loss: this.loss, metrics: this.metrics.slice() };
+    // optional: absent when empty, so files without weighted metrics keep their bytes
+    if (this.weightedMetrics.length) config.weightedMetrics = this.weightedMetrics.slice();
+    return config;
   }
 
   /** Compiles from a getCompileConfig() result (Keras `compile_from_config`): a new optimizer with those options. */
   compileFromConfig(config: unknown): void {
     const where = 'compileFromConfig';
-    if (!isPlainObject(config)) throw new ConfigError(`${where}: expected { optimizer, loss, metrics } (what model.getCompileConfig() returns), got ${describeValue(config)}.`);
-    const extra = Object.keys(config).find((k) => !['optimizer', 'loss', 'metrics'].includes(k));
-    if (extra !== undefined) throw new ConfigError(`${where}: expected keys among optimizer, loss, metrics, got an unknown key ${JSON.stringify(extra)}.`);
-    this.compile({ optimizer: optimizerFromConfig(config.optimizer), loss: config.loss as string, metrics: config.metrics as MetricName[] | undefined });
+    if (!isPlainObject(config)) throw new ConfigError(`${where}: expected { optimizer, loss, metrics, weightedMetrics } (what model.getCompileConfig() returns), got ${describeValue(config)}.`);
+    const extra = Object.keys(config).find((k) => !['optimizer', 'loss', 'metrics', 'weightedMetrics'].includes(k));
+    if (extra !== undefined) throw new ConfigError(`${where}: expected keys among optimizer, loss, metrics, weightedMetrics, got an unknown key ${JSON.stringify(extra)}.`);
+    this.compile({
+      optimizer: optimizerFromConfig(config.optimizer), loss: config.loss as string,
+      metrics: config.metrics as MetricName[] | undefined, weightedMetrics: config.weightedMetrics as MetricName[] | undefined,
+    });
   }
 
   // ---------------------------------------------------------------- data checks
@@ -430,8 +455,16 @@ export class Sequential {
       const r = rows[start + b] * inSize;
       for (let j = 0; j < inSize; j++) dst[b * inSize + j] = xs[r + j];
     }
+    this.weighted = false;
     if (!d.y) return;
     const outSize = this.layers[this.layers.length - 1].outputSize();
+    if (d.w) {
+      // one weight per output row: a sequence output's T rows all take their sample's weight
+      const per = outSize / this.runShape[this.runShape.length - 1];
+      const wr = a.f32(this.weightPtr, B * per);
+      for (let b = 0; b < B; b++) wr.fill(d.w[rows[start + b]], b * per, (b + 1) * per);
+      this.weighted = true;
+    }
     const lab = a.f32(this.labelPtr, B * outSize);
     const ys = d.y.data;
     if (this.loss === 'sparseCategoricalCrossentropy') {
@@ -463,7 +496,10 @@ export class Sequential {
     return p;
   }
 
-  /** Loss (sum over rows) and dOut; returns the loss sum and whether the gradient is w.r.t. the logits. */
+  /**
+   * Loss (the weighted sum over rows, sum_m w_m l_m, when the batch has weights) and dOut = d(sum / M); returns the
+   * sum, the row count M and whether the gradient is w.r.t. the logits.
+   */
   private lossAndGrad(c: Ctx, out: number, B: number): { sum: number; rows: number; fused: boolean } {
     const last = this.layers[this.layers.length - 1];
     const outSize = last.outputSize();
@@ -473,19 +509,20 @@ export class Sequential {
     c.a.zero(this.dOutPtr, B * outSize);
     const act = fusedActivation(this.loss!);
     const z = act ? last.logits(act) : 0;
+    const w = this.weighted ? this.weightPtr : 0;
     let sum: number;
     switch (this.loss) {
       case 'binaryCrossentropy':
-        sum = z ? c.k.bce_logits(this.dOutPtr, z, this.labelPtr, M, U, scale) : c.k.bce_probs(this.dOutPtr, out, this.labelPtr, M, U, scale);
+        sum = z ? c.k.bce_logits(this.dOutPtr, z, this.labelPtr, w, M, U, scale) : c.k.bce_probs(this.dOutPtr, out, this.labelPtr, w, M, U, scale);
         break;
       case 'categoricalCrossentropy':
-        sum = z ? c.k.cce_logits(this.dOutPtr, z, out, this.labelPtr, M, U, scale) : c.k.cce_probs(this.dOutPtr, out, this.labelPtr, M, U, scale);
+        sum = z ? c.k.cce_logits(this.dOutPtr, z, out, this.labelPtr, w, M, U, scale) : c.k.cce_probs(this.dOutPtr, out, this.labelPtr, w, M, U, scale);
         break;
       case 'sparseCategoricalCrossentropy': // labels are one-hot in the label buffer
-        sum = z ? c.k.cce_logits(this.dOutPtr, z, out, this.labelPtr, M, U, scale) : c.k.scce_probs(this.dOutPtr, out, this.labelPtr, M, U, scale);
+        sum = z ? c.k.cce_logits(this.dOutPtr, z, out, this.labelPtr, w, M, U, scale) : c.k.scce_probs(this.dOutPtr, out, this.labelPtr, w, M, U, scale);
         break;
       default:
-        sum = c.k.mse(this.dOutPtr, out, this.labelPtr, M, U, scale);
+        sum = c.k.mse(this.dOutPtr, out, this.labelPtr, w, M, U, scale);
     }
     return { sum, rows: M, fused: z !== 0 };
   }
@@ -505,8 +542,13 @@ export class Sequential {
     });
   }
 
-  /** One optimizer step on rows[start, start+B) of d; adds the batch to the training metrics. Returns its mean loss. @internal */
-  trainStep(d: Batchable, rows: ArrayLike<number>, start: number, B: number): { loss: number } {
+  /**
+   * One optimizer step on rows[start, start+B) of d; adds the batch to the training metrics (the weighted ones
+   * weighted by the batch's row weights). Returns the batch's loss (sum_m w_m l_m / M) and whether the step was applied: a non-finite loss
+   * applies nothing and adds nothing to the metrics, and the model is left exactly as before the call (weights,
+   * optimizer slots and iterations, batch-norm moving statistics, random-stream positions). @internal
+   */
+  trainStep(d: Batchable, rows: ArrayLike<number>, start: number, B: number): { loss: number; applied: boolean } {
     this.checkNotSaving('fit');
     if (!this.optimizer || !this.loss) throw new StateError(`fit: expected a compiled model, got none. Call model.compile({ optimizer, loss }) first.`);
     this.ensureAllocated();
@@ -514,24 +556,68 @@ export class Sequential {
     this.planFor(d, B);
     this.writeBatch(d, rows, start, B);
     const c = this.ctx(true, true);
+    // what the forward pass moves on (dropout streams, moving statistics), kept to undo a step with a non-finite loss
+    const streams = this.streams.snapshot();
+    this.saveStateWeights(c.a);
     const out = this.forwardPass(c, B);
     const { sum, rows: M, fused } = this.lossAndGrad(c, out, B);
+    if (!Number.isFinite(sum)) {
+      this.streams.rewind(streams);
+      this.restoreStateWeights(c.a);
+      for (const l of this.layers) l.afterStep(c);
+      return { loss: sum / M, applied: false };
+    }
     this.backwardPass(c, B, fused);
     this.optimizer.apply(c.k, this.optimizerSlots(), c.a.pool);
     this.optimizer.iterations++;
     for (const l of this.layers) l.afterStep(c);
     this.updateMetrics(this.trainMetrics, c, out, B, M);
-    return { loss: sum / M };
+    return { loss: sum / M, applied: true };
+  }
+
+  /** The non-trainable weights (batch-norm moving statistics: what a training forward pass changes), copied out. */
+  private saveStateWeights(a: Arena): void {
+    const ws = this.allWeights().filter(({ w }) => !w.trainable);
+    if (ws.length === 0) return;
+    const n = ws.reduce((s, { w }) => s + w.size, 0);
+    if (!this.stateCopy || this.stateCopy.length !== n) this.stateCopy = new Float32Array(n);
+    let o = 0;
+    for (const { w } of ws) { this.stateCopy.set(a.f32(w.ptr, w.size), o); o += w.size; }
+  }
+
+  private restoreStateWeights(a: Arena): void {
+    const ws = this.allWeights().filter(({ w }) => !w.trainable);
+    let o = 0;
+    for (const { w } of ws) { a.f32(w.ptr, w.size).set(this.stateCopy!.subarray(o, o + w.size)); o += w.size; }
+  }
+
+  /** Random-stream positions now, for rewindStreams (fit undoes an epoch's shuffle when its first step fails). @internal */
+  snapshotStreams(): StreamSnapshot { return this.streams.snapshot(); }
+  /** @internal */
+  rewindStreams(s: StreamSnapshot): void { this.streams.rewind(s); }
+
+  /**
+   * d with its per-sample weights (classWeight mapped through each sample's class, times sampleWeight), checked;
+   * d itself when neither is given. @internal
+   */
+  weigh(d: Batchable, classWeight: unknown, sampleWeight: unknown, where: string): Batchable {
+    if (classWeight == null && sampleWeight == null) return d;
+    if (!d.y) throw new StateError(`${where}: expected labels to weigh, got none (an internal error: please report it).`);
+    const outSize = this.layers[this.layers.length - 1].outputSize();
+    const units = this.runShape[this.runShape.length - 1];
+    const w = sampleWeights(d.y, d.n, { units, rowsPerSample: outSize / units, sparse: this.loss === 'sparseCategoricalCrossentropy' }, classWeight, sampleWeight, where);
+    return { ...d, w };
   }
 
   /**
-   * Adds the batch's outputs (at `out`) and labels to `acc`: M rows of B * outSize / M units. The last argument of
-   * update takes per-sample weights (B of them; null = 1 each) for weighted metrics.
+   * Adds the batch's outputs (at `out`) and labels to `acc`: M rows of B * outSize / M units; the weighted metrics
+   * take the batch's row weights when it has them, the others count each row once.
    */
-  private updateMetrics(acc: MetricAccumulator, c: Ctx, out: number, B: number, M: number): void {
-    if (this.metrics.length === 0) return;
+  private updateMetrics(acc: CompiledMetrics, c: Ctx, out: number, B: number, M: number): void {
+    if (acc.size === 0) return;
     const n = B * this.layers[this.layers.length - 1].outputSize();
-    acc.update(c.a.f32(out, n), c.a.f32(this.labelPtr, n), M, n / M, null);
+    // the row weights the loss used (one per output row: a sequence output's rows carry their sample's weight)
+    acc.update(c.a.f32(out, n), c.a.f32(this.labelPtr, n), M, n / M, this.weighted ? c.a.f32(this.weightPtr, M) : null);
   }
 
   /** Starts a new epoch of training metrics (fit calls it per epoch). @internal */
@@ -557,7 +643,8 @@ export class Sequential {
       lossSum += r.sum; rowSum += r.rows;
       this.updateMetrics(acc, c, out, B, r.rows);
     }
-    return [lossSum / rowSum, ...this.metrics.map((m) => acc.result(m))];
+    // the loss is sum w l over all rows / rows (sum_over_batch_size); weightedMetrics take the same row weights
+    return [lossSum / rowSum, ...acc.results()];
   }
 
   /**
@@ -601,21 +688,23 @@ export class Sequential {
   }
 
   /**
-   * Loss and compiled metrics over all of x, y (whole-set values, not batch means): [loss, ...metrics] in compile
-   * order, or with `returnDict: true` { loss, <metric>: value } by the names passed to compile.
+   * Loss and compiled metrics over all of x, y (whole-set values, not batch means): [loss, ...metrics,
+   * ...weightedMetrics] (metricsNames order), or with `returnDict: true` { loss, <name>: value } by metricsNames. With
+   * `sampleWeight` ([N]) the loss is sum w_i l_i / N and each weighted metric is weighted by w_i; the plain metrics
+   * are not, as Keras 2.
    */
-  evaluate(x: Input, y: Input, args?: { batchSize?: number; returnDict?: false }): number[];
-  evaluate(x: Input, y: Input, args: { batchSize?: number; returnDict: true }): EvaluateResult;
-  evaluate(x: Input, y: Input, args: { batchSize?: number; returnDict?: boolean }): number[] | EvaluateResult;
-  evaluate(x: Input, y: Input, args: { batchSize?: number; returnDict?: boolean } = {}): number[] | EvaluateResult {
+  evaluate(x: Input, y: Input, args?: { batchSize?: number; sampleWeight?: Input; returnDict?: false }): number[];
+  evaluate(x: Input, y: Input, args: { batchSize?: number; sampleWeight?: Input; returnDict: true }): EvaluateResult;
+  evaluate(x: Input, y: Input, args: { batchSize?: number; sampleWeight?: Input; returnDict?: boolean }): number[] | EvaluateResult;
+  evaluate(x: Input, y: Input, args: { batchSize?: number; sampleWeight?: Input; returnDict?: boolean } = {}): number[] | EvaluateResult {
     if (!this.loss) throw new StateError(`evaluate: expected a compiled model, got none. Call model.compile({ optimizer, loss }) first.`);
     if (args.returnDict !== undefined && typeof args.returnDict !== 'boolean') throw new ConfigError(`evaluate: expected returnDict to be true or false, got ${describeValue(args.returnDict)}.`);
-    const d = this.checkData(x, y, 'evaluate');
+    const d = this.weigh(this.checkData(x, y, 'evaluate'), undefined, args.sampleWeight, 'evaluate');
     if (d.n === 0) throw new ShapeError(`evaluate: expected at least one sample, got 0.`);
     const res = this.evaluateData(d, identity(d.n), checkBatchSize(args.batchSize, 'evaluate'));
     if (!args.returnDict) return res;
     const dict: EvaluateResult = { loss: res[0] };
-    this.metrics.forEach((m, i) => { dict[m] = res[i + 1]; });
+    this.evalMetrics.names.forEach((m, i) => { dict[m] = res[i + 1]; });
     return dict;
   }
 
@@ -647,16 +736,20 @@ export class Sequential {
     return { loss: sum / rows, grads };
   }
 
-  /** One optimizer step on one batch (all of x), as Keras train_on_batch. Returns [loss, ...metrics]. */
-  trainOnBatch(x: Input, y: Input): number[] {
+  /**
+   * One optimizer step on one batch (all of x), as Keras train_on_batch, optionally weighted (classWeight,
+   * sampleWeight as in fit). Returns [loss, ...metrics, ...weightedMetrics]. A non-finite loss throws a ValueError and changes nothing.
+   */
+  trainOnBatch(x: Input, y: Input, args: { classWeight?: ClassWeight; sampleWeight?: Input } = {}): number[] {
     this.checkTrainable('trainOnBatch');
     this.checkNotSaving('trainOnBatch');
     if (!this.optimizer || !this.loss) throw new StateError(`trainOnBatch: expected a compiled model, got none. Call model.compile({ optimizer, loss }) first.`);
-    const d = this.checkData(x, y, 'trainOnBatch');
+    const d = this.weigh(this.checkData(x, y, 'trainOnBatch'), args.classWeight, args.sampleWeight, 'trainOnBatch');
     if (d.n === 0) throw new ShapeError(`trainOnBatch: expected at least one sample, got 0.`);
     this.trainMetrics.reset(); // Keras train_on_batch(reset_metrics=True): the values of this batch alone
     const r = this.trainStep(d, identity(d.n), 0, d.n);
-    return [r.loss, ...this.metrics.map((m) => this.trainMetrics.result(m))];
+    if (!r.applied) throw new ValueError(`trainOnBatch: expected a finite loss, got ${r.loss}. The step was not applied: weights, optimizer state and random streams are as before.`);
+    return [r.loss, ...this.trainMetrics.results()];
   }
 
   async fit(x: Input, y: Input, args: FitArgs = {}): Promise<History> {

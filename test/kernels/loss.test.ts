@@ -1,5 +1,6 @@
 // Loss kernels (assembly/loss.ts) against the f64 reference: the summed per-row value and the scaled, accumulated
-// gradient on tail-breaking shapes, extreme logits and clipped probabilities, and NaN kept visible in value and gradient.
+// gradient on tail-breaking shapes, extreme logits and clipped probabilities, NaN kept visible in value and gradient;
+// row weights (w = 0 means none, and gives the same bits as weights of exactly 1).
 import { describe, it, expect } from 'vitest';
 import { kernelArena, buf, read, rand, expectClose } from '../helpers/kernels.js';
 import { bceLogits, bceProbs, cceLogits, cceProbs, scceProbs, mse, type LossOut } from '../ref/loss.js';
@@ -9,21 +10,21 @@ const a = kernelArena();
 const k = a.k;
 
 type Name = 'bce_logits' | 'bce_probs' | 'cce_logits' | 'cce_probs' | 'scce_probs' | 'mse';
-const REF: Record<Name, (x: Float64Array, y: Float64Array, M: number, N: number, s: number) => LossOut> = {
+const REF: Record<Name, (x: Float64Array, y: Float64Array, M: number, N: number, s: number, w?: ArrayLike<number>) => LossOut> = {
   bce_logits: bceLogits, bce_probs: bceProbs, cce_logits: cceLogits, cce_probs: cceProbs, scce_probs: scceProbs, mse,
 };
 
 /** Runs a loss kernel with d prefilled by d0; cce_logits gets its softmax from softmax_forward, as the model does. */
-function kernel(name: Name, x: Float64Array, y: Float64Array, M: number, N: number, scale: number, d0: Float64Array) {
+function kernel(name: Name, x: Float64Array, y: Float64Array, M: number, N: number, scale: number, d0: Float64Array, w?: ArrayLike<number>) {
   return scoped(a, () => {
-    const pd = buf(a, d0), px = buf(a, x), py = buf(a, y);
+    const pd = buf(a, d0), px = buf(a, x), py = buf(a, y), pw = w ? buf(a, w) : 0;
     let loss: number;
     if (name === 'cce_logits') {
       const sm = buf(a, M * N);
       k.softmax_forward(sm, px, M, N);
-      loss = k.cce_logits(pd, px, sm, py, M, N, scale);
+      loss = k.cce_logits(pd, px, sm, py, pw, M, N, scale);
     } else {
-      loss = k[name](pd, px, py, M, N, scale);
+      loss = k[name](pd, px, py, pw, M, N, scale);
     }
     return { loss, d: read(a, pd, M * N) };
   });
@@ -39,10 +40,10 @@ const RANGES: Record<Name, [number, number]> = {
   bce_logits: [-6, 6], bce_probs: [0.01, 0.99], cce_logits: [-6, 6], cce_probs: [0.01, 1], scce_probs: [0.01, 0.99], mse: [-2, 2],
 };
 
-function check(name: Name, x: Float64Array, y: Float64Array, M: number, N: number, tag: string): void {
+function check(name: Name, x: Float64Array, y: Float64Array, M: number, N: number, tag: string, w?: ArrayLike<number>): void {
   const scale = 0.25, d0 = f32rand(M * N, 77);
-  const got = kernel(name, x, y, M, N, scale, d0);
-  const want = REF[name](x, y, M, N, scale);
+  const got = kernel(name, x, y, M, N, scale, d0, w);
+  const want = REF[name](x, y, M, N, scale, w);
   expectClose([got.loss], [want.loss], 1e-9, 1e-7, `${name} value ${tag}`);
   expectClose(got.d, plus(d0, want.d), 1e-6, 1e-5, `${name} gradient ${tag}`);
 }
@@ -57,6 +58,26 @@ describe('loss kernels', () => {
         const x = f32rand(M * N, seed, lo, hi);
         const y = /cce/.test(name) ? oneHot(M, N, seed + 1) : name === 'mse' ? f32rand(M * N, seed + 1) : f32rand(M * N, seed + 1, 0, 1);
         check(name, x, y, M, N, `M=${M} N=${N}`);
+      }
+    });
+  }
+
+  for (const name of Object.keys(REF) as Name[]) {
+    it(`${name}: row weights (0, fractions, > 1) match the reference; weights of 1 give the bits of no weights`, () => {
+      let seed = 300;
+      for (const M of [1, 3, 17]) for (const N of [1, 4, 5]) {
+        seed += 10;
+        const [lo, hi] = RANGES[name];
+        const x = f32rand(M * N, seed, lo, hi);
+        const y = /cce/.test(name) ? oneHot(M, N, seed + 1) : name === 'mse' ? f32rand(M * N, seed + 1) : f32rand(M * N, seed + 1, 0, 1);
+        const w = f32rand(M, seed + 2, 0, 4);
+        w[0] = 0;
+        check(name, x, y, M, N, `weighted M=${M} N=${N}`, w);
+        const d0 = f32rand(M * N, 78);
+        const none = kernel(name, x, y, M, N, 0.25, d0), ones = kernel(name, x, y, M, N, 0.25, d0, new Float64Array(M).fill(1));
+        expect(ones.loss, `${name} value`).toBe(none.loss);
+        const bitsOf = (d: Float64Array) => Array.from(new Uint32Array(Float32Array.from(d).buffer));
+        expect(bitsOf(ones.d), `${name} gradient bits`).toEqual(bitsOf(none.d));
       }
     });
   }

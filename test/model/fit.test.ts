@@ -1,7 +1,8 @@
 // fit(): history keys, callbacks, validation split (last fraction, before shuffling), frozen layers, batch-norm
-// statistics, sparse labels; and weight order/layout as Keras lists them.
+// statistics, sparse labels, stopping by AbortSignal, a non-finite loss refused before its update; and weight
+// order/layout as Keras lists them.
 import { describe, it, expect } from 'vitest';
-import { sequential, layers, optimizers } from '../../src/index.js';
+import { sequential, layers, optimizers, ConfigError, ValueError, type Sequential } from '../../src/index.js';
 import { smallModel, smallData, weightBytes } from '../helpers/models.js';
 
 describe('fit', () => {
@@ -114,5 +115,134 @@ describe('fit', () => {
       expect(d).toBeCloseTo(i === j ? 1 : 0, 5);
     }
     expect(Array.from(w[8].data)).toEqual(new Array(7).fill(0));
+  });
+
+  describe('signal (AbortSignal)', () => {
+    it('an already aborted signal runs no step; History is empty', async () => {
+      const m = smallModel(4);
+      m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+      const before = weightBytes(m);
+      const { x, y } = smallData(16);
+      let batches = 0;
+      const h = await m.fit(x, y, { epochs: 3, batchSize: 8, verbose: 0, signal: AbortSignal.abort(), callbacks: { onBatchBegin: () => { batches++; } } });
+      expect(batches).toBe(0);
+      expect(h.epoch).toEqual([]);
+      expect(weightBytes(m)).toEqual(before);
+      expect(m.state.iterations).toBe(0);
+      expect(Object.keys(m.state.streams).filter((k) => !k.includes('/init/'))).toEqual([]);
+    });
+
+    it('aborting during a batch stops after it; the partial epoch is logged over the batches run (Keras 2)', async () => {
+      const m = smallModel(4);
+      m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy', metrics: ['acc'] });
+      const { x, y } = smallData(20);
+      const ac = new AbortController();
+      const seen: { loss: number; size: number }[] = [];
+      const ends: number[] = [];
+      const h = await m.fit(x, y, { epochs: 5, batchSize: 8, verbose: 0, signal: ac.signal, validationSplit: 0.2, callbacks: {
+        onBatchEnd: (b, logs) => { seen.push({ loss: logs.loss, size: logs.size }); if (b === 1) ac.abort(); },
+        onEpochEnd: (e) => { ends.push(e); },
+      } });
+      expect(seen).toHaveLength(2);
+      expect(m.state.iterations).toBe(2);
+      expect(h.epoch).toEqual([0]);
+      expect(ends).toEqual([0]);
+      expect(h.history.loss[0]).toBeCloseTo((seen[0].loss * seen[0].size + seen[1].loss * seen[1].size) / 16, 12);
+      expect(Object.keys(h.history).sort()).toEqual(['acc', 'loss', 'val_acc', 'val_loss']);
+    });
+
+    it('an abort from a timer stops fit within an epoch (fit lets timers run between batches)', async () => {
+      const m = smallModel(4);
+      m.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy' });
+      const { x, y } = smallData(400);
+      const ac = new AbortController();
+      let batches = 0;
+      const h = await m.fit(x, y, { epochs: 1, batchSize: 1, verbose: 0, signal: ac.signal, callbacks: {
+        onBatchEnd: (b) => { batches++; if (b === 0) setTimeout(() => ac.abort(), 0); },
+      } });
+      expect(batches).toBeGreaterThan(0);
+      expect(batches).toBeLessThan(400);
+      expect(h.epoch).toEqual([0]);
+    });
+
+    it('refuses a signal that is not an AbortSignal', async () => {
+      const m = smallModel(4);
+      m.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy' });
+      const { x, y } = smallData(8);
+      for (const bad of [{}, 'stop', true, { aborted: 'yes' }]) {
+        await expect(m.fit(x, y, { verbose: 0, signal: bad as never })).rejects.toThrow(ConfigError);
+        await expect(m.fit(x, y, { verbose: 0, signal: bad as never })).rejects.toThrow(/^fit: expected signal to be an AbortSignal \(from new AbortController\(\)\.signal\), got /);
+      }
+      expect(m.state.iterations).toBe(0);
+    });
+  });
+
+  describe('a non-finite loss', () => {
+    // dense with kernel ones: a row [3e38, 3e38] sums to Infinity in float32, batch norm turns it into NaN. The model
+    // has everything a step changes: Adam slots and iterations, batch-norm moving statistics, a dropout stream.
+    const model = (): Sequential => {
+      // fixed names: two such models then save the same bytes when their state is the same
+      const m = sequential({ seed: 8, name: 'nonfinite', layers: [
+        layers.dense({ name: 'd1', units: 3, inputShape: [2], kernelInitializer: 'ones' }), layers.batchNormalization({ name: 'bn', momentum: 0.5 }),
+        layers.dropout({ name: 'drop', rate: 0.5 }), layers.dense({ name: 'd2', units: 1 }),
+      ] });
+      m.compile({ optimizer: 'adam', loss: 'mse' });
+      return m;
+    };
+    const good = [[1, 2], [0.5, -1], [2, 0], [-1, 1]], yGood = [1, 0, 1, 0];
+    const bad = [[0.1, 0.2], [3e38, 3e38], [1, 1], [0, 1]];
+
+    it('stops fit before that batch\'s update with a ValueError naming epoch and batch; the model is as after the last good step', async () => {
+      const a = model();
+      await a.fit(good, yGood, { epochs: 1, batchSize: 4, shuffle: false, verbose: 0 });
+      const b = model();
+      const p = b.fit([...good, ...bad], [...yGood, ...yGood], { epochs: 2, batchSize: 4, shuffle: false, verbose: 0 });
+      await expect(p).rejects.toThrow(ValueError);
+      await expect(p).rejects.toThrow(/^fit: expected a finite loss, got NaN at epoch 1, batch 1\. The batch was not applied: weights, optimizer state and random streams are those after the last good step\.$/);
+      expect(b.state).toEqual(a.state);
+      expect(b.state.iterations).toBe(1);
+      // weights, batch-norm moving statistics, Adam slots, iterations and stream positions: the saved bytes
+      expect(await b.save()).toEqual(await a.save());
+    });
+
+    it('failing on the first batch of an epoch also takes back that epoch\'s shuffle', async () => {
+      const a = model();
+      await a.fit(good, yGood, { epochs: 1, batchSize: 2, verbose: 0 });
+      const b = model();
+      await b.fit(good, yGood, { epochs: 1, batchSize: 2, verbose: 0 });
+      await expect(b.fit(bad, yGood, { epochs: 1, batchSize: 4, verbose: 0 })).rejects.toThrow(/got NaN at epoch 1, batch 0\./);
+      expect(b.state).toEqual(a.state);
+      expect(await b.save()).toEqual(await a.save());
+    });
+
+    it('trainOnBatch throws a ValueError and changes nothing', async () => {
+      const m = model();
+      m.trainOnBatch(good, yGood);
+      const before = await m.save();
+      expect(() => m.trainOnBatch(bad, yGood)).toThrow(ValueError);
+      expect(() => m.trainOnBatch(bad, yGood)).toThrow(/^trainOnBatch: expected a finite loss, got NaN\. The step was not applied/);
+      expect(await m.save()).toEqual(before);
+      // and training goes on from there
+      expect(Number.isFinite(m.trainOnBatch(good, yGood)[0])).toBe(true);
+    });
+
+    it('an embedding model trains after a refused step exactly as one that never took it', () => {
+      const { x, y } = smallData(8);
+      const make = () => {
+        const m = sequential({ seed: 6, name: 'emb', layers: [layers.embedding({ name: 'e', inputDim: 11, outputDim: 2, inputLength: 7 }),
+          layers.globalAveragePooling1D({ name: 'p' }), layers.dense({ name: 'd', units: 1, kernelInitializer: 'ones' })] });
+        m.compile({ optimizer: 'adam', loss: 'mse' });
+        return m;
+      };
+      const a = make(), b = make();
+      const w0 = b.getWeights();
+      // embeddings of 3e38: the dense sum of two of them is Infinity, the loss non-finite
+      b.setWeights([{ data: new Float32Array(22).fill(3e38), shape: [11, 2] }, ...w0.slice(1)]);
+      expect(() => b.trainOnBatch(x, y)).toThrow(/^trainOnBatch: expected a finite loss, got (NaN|Infinity)/);
+      b.setWeights(w0);
+      a.trainOnBatch(x, y); b.trainOnBatch(x, y);
+      expect(weightBytes(b)).toEqual(weightBytes(a));
+      expect(b.state).toEqual(a.state);
+    });
   });
 });

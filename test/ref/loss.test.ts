@@ -36,21 +36,54 @@ describe('ref losses', () => {
     expect(cceProbs(softmaxForward(z, M, N), yc, M, N, 1).loss).toBeCloseTo(cceLogits(z, yc, M, N, 1).loss, 12);
   });
 
-  const cases: Array<[string, (x: Float64Array, y: Float64Array, scale: number) => { loss: number; d: Float64Array }, [number, number], boolean]> = [
-    ['bce_logits', (x, y, s) => bceLogits(x, y, M, N, s), [-4, 4], false],
-    ['bce_probs', (x, y, s) => bceProbs(x, y, M, N, s), [0.05, 0.95], false],
-    ['cce_logits', (x, y, s) => cceLogits(x, y, M, N, s), [-4, 4], true],
-    ['cce_probs', (x, y, s) => cceProbs(x, y, M, N, s), [0.05, 0.95], true],
-    ['scce_probs', (x, y, s) => scceProbs(x, y, M, N, s), [0.05, 0.95], true],
-    ['mse', (x, y, s) => mse(x, y, M, N, s), [-2, 2], false],
+  it('row weights: hand-computed weighted values, sum_m w_m l_m (sum_over_batch_size divides by M, never by sum w)', () => {
+    // l_0 = ln 2 (z 0, y 1); l_1 = 2 + ln(1 + e^-2) (z 2, y 0)
+    const l1 = 2 + Math.log1p(Math.exp(-2));
+    const b = bceLogits([0, 2], [1, 0], 2, 1, 0.5, [3, 0.5]);
+    expect(b.loss).toBeCloseTo(3 * Math.LN2 + 0.5 * l1, 14);
+    // d = scale * w_m * (sigmoid(z) - y)
+    expect(b.d[0]).toBeCloseTo(0.5 * 3 * (0.5 - 1), 15);
+    expect(b.d[1]).toBeCloseTo(0.5 * 0.5 * (1 / (1 + Math.exp(-2))), 15);
+    // a zero weight removes the row from value and gradient
+    const c = cceLogits([0, 0, 0, 1, 2, 3], [0, 1, 0, 1, 0, 0], 2, 3, 1, [0, 2]);
+    const lse = Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3));
+    expect(c.loss).toBeCloseTo(2 * (lse - 1), 14);
+    expect(c.d.subarray(0, 3).every((v) => v === 0)).toBe(true);
+    expect(c.d[3]).toBeCloseTo(2 * (Math.exp(1 - lse) - 1), 14);
+    // weights of 1 are the unweighted loss
+    const z = rand(M * N, 4, -3, 3), y = rand(M * N, 5, 0, 1);
+    expect(mse(z, y, M, N, 1, [1, 1, 1]).loss).toBe(mse(z, y, M, N, 1).loss);
+  });
+
+  type Ref = (x: ArrayLike<number>, y: ArrayLike<number>, M: number, N: number, scale: number, w?: ArrayLike<number>) => { loss: number; d: Float64Array };
+  const cases: Array<[string, Ref, [number, number], boolean]> = [
+    ['bce_logits', bceLogits, [-4, 4], false],
+    ['bce_probs', bceProbs, [0.05, 0.95], false],
+    ['cce_logits', cceLogits, [-4, 4], true],
+    ['cce_probs', cceProbs, [0.05, 0.95], true],
+    ['scce_probs', scceProbs, [0.05, 0.95], true],
+    ['mse', mse, [-2, 2], false],
   ];
   for (const [name, f, [lo, hi], categorical] of cases) {
     it(`${name}: gradient = scale * dloss/dinput by central differences`, () => {
       const x = rand(M * N, 10, lo, hi);
       const y = categorical ? onehot(11) : rand(M * N, 12, 0, 1);
       const scale = 0.25;
-      const num = numericGrad((v) => f(v, y, 1).loss, x, 1e-6).map((g) => g * scale);
-      expectClose(f(x, y, scale).d, num, 1e-8, 1e-6, name);
+      const num = numericGrad((v) => f(v, y, M, N, 1).loss, x, 1e-6).map((g) => g * scale);
+      expectClose(f(x, y, M, N, scale).d, num, 1e-8, 1e-6, name);
+    });
+    it(`${name}: with row weights, value = sum_m w_m l_m and gradient by central differences`, () => {
+      const x = rand(M * N, 20, lo, hi);
+      const y = categorical ? onehot(21) : rand(M * N, 22, 0, 1);
+      const w = [0.5, 0, 3.25], scale = 0.25;
+      // value: each row's weight times that row alone, unweighted (M = 1)
+      let want = 0;
+      for (let m = 0; m < M; m++) want += w[m] * f(x.slice(m * N, (m + 1) * N), y.slice(m * N, (m + 1) * N), 1, N, 1).loss;
+      expect(f(x, y, M, N, 1, w).loss).toBeCloseTo(want, 12);
+      const num = numericGrad((v) => f(v, y, M, N, 1, w).loss, x, 1e-6).map((g) => g * scale);
+      expectClose(f(x, y, M, N, scale, w).d, num, 1e-8, 1e-6, `${name} weighted`);
+      // the zero-weight row has a zero gradient
+      expect(f(x, y, M, N, scale, w).d.subarray(N, 2 * N).every((v) => v === 0)).toBe(true);
     });
   }
 
