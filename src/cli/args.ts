@@ -33,8 +33,6 @@ export interface Output {
   log(line: string): void;
   err(line: string): void;
   isTTY: boolean;
-  /** Columns of the terminal (80 when unknown). */
-  columns: number;
 }
 
 /** Flags every command has. */

@@ -39,7 +39,6 @@ const out: Output = {
   log: (line) => { process.stdout.write(line + '\n'); },
   err: (line) => { process.stderr.write(line + '\n'); },
   isTTY: process.stdout.isTTY === true,
-  columns: process.stdout.columns ?? 80,
 };
 
 async function main(argv: string[]): Promise<number> {
