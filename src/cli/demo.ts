@@ -3,7 +3,8 @@
 import { join } from 'node:path';
 import { int, str, type Command } from './args.js';
 import { dataSpec } from './data.js';
-import { runExplain } from './explain.js';
+import { explainFile, runExplain } from './explain.js';
+import { printJson } from './output.js';
 import { printHeldOut, runTrain, trainOptions } from './train.js';
 
 export const demo: Command = {
@@ -22,6 +23,15 @@ export const demo: Command = {
     const o = trainOptions({ data: 'names', out: dir, epochs: String(int('demo', v, 'epochs', 10, 1)), threads: str(v, 'threads'), seed: str(v, 'seed'),
       'batch-size': '64', maxlen: '16', json: v.json });
     o.data = dataSpec('demo', { data: 'names' });
+    if (v.json) {
+      // one document: the training report and the explanations
+      const r = await runTrain(o, out);
+      const names = r.test.texts.slice(0, 6);
+      const html = join(dir, 'heatmap.html');
+      const ex = await explainFile('demo', r.modelPath, names, html);
+      printJson(out, { command: 'demo', train: r.report, explain: { ...ex, trueLabels: r.test.labels.slice(0, 6), html } });
+      return;
+    }
     out.log(`$ bilstm-attn train --data names --maxlen 16 --batch-size 64 --epochs ${o.epochs} --out ${dir}`);
     const r = await runTrain(o, out);
     printHeldOut(out, r.heldOut, (r.report.data as { classNames: string[] }).classNames, 'held-out test');

@@ -6,7 +6,7 @@ import { init } from '../core/wasm.js';
 import { str, usageError, type Command, type Output } from './args.js';
 import { loadTextModel } from './data.js';
 import { printJson } from './output.js';
-import { explain as explainTexts } from '../model/explain.js';
+import { explain as explainTexts, type Explanation } from '../model/explain.js';
 import { attentionHeatmap, terminalHeatmap } from '../viz/attention-heatmap.js';
 
 /**
@@ -22,14 +22,20 @@ export function useColor(out: Output, flag: boolean | undefined): false | 'truec
   return /^(truecolor|24bit)$/i.test(env.COLORTERM ?? '') ? 'truecolor' : 'ansi256';
 }
 
-/** Explains texts with a model file and prints (or returns as JSON) the result; writes the HTML heatmap when asked. */
-export async function runExplain(cmd: string, modelPath: string | undefined, texts: string[], html: string | undefined, out: Output, opts: { json: boolean; color?: boolean }): Promise<void> {
+/** Explains texts with a model file; writes the HTML heatmap when asked. */
+export async function explainFile(cmd: string, modelPath: string | undefined, texts: string[], html: string | undefined): Promise<{ labels: string[]; explanations: Explanation[] }> {
   await init();
   const tm = await loadTextModel(cmd, modelPath);
-  const ex = explainTexts(tm.model, tm.tokenizer, texts);
-  if (html !== undefined) writeFileSync(html, attentionHeatmap(ex, { format: 'html', title: `Attention of ${basename(modelPath!)}` }));
+  const explanations = explainTexts(tm.model, tm.tokenizer, texts);
+  if (html !== undefined) writeFileSync(html, attentionHeatmap(explanations, { format: 'html', title: `Attention of ${basename(modelPath!)}` }));
+  return { labels: tm.labels, explanations };
+}
+
+/** Explains texts with a model file and prints (or returns as JSON) the result; writes the HTML heatmap when asked. */
+export async function runExplain(cmd: string, modelPath: string | undefined, texts: string[], html: string | undefined, out: Output, opts: { json: boolean; color?: boolean }): Promise<void> {
+  const { labels, explanations: ex } = await explainFile(cmd, modelPath, texts, html);
   if (opts.json) {
-    printJson(out, { command: 'explain', labels: tm.labels, explanations: ex, ...(html !== undefined ? { html } : {}) });
+    printJson(out, { command: 'explain', labels, explanations: ex, ...(html !== undefined ? { html } : {}) });
     return;
   }
   out.log(terminalHeatmap(ex, { color: useColor(out, opts.color) }).replace(/\n$/, ''));

@@ -1,6 +1,8 @@
 // The bin's dispatch through the built file: --version, the top-level help, each command's --help, unknown commands.
 import { describe, it, expect } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runBin } from '../helpers/cli.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
@@ -35,5 +37,22 @@ describe('bilstm-attn', () => {
     const f = runBin(['summary', '--modle', 'x']);
     expect(f.code).toBe(2);
     expect(f.stderr).toBe('bilstm-attn summary: expected one of its options (see bilstm-attn summary --help), got --modle.\n');
+  });
+
+  it('runs the demo (npm run demo) on the names: a report, explained held-out names and the heatmap page', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bilstm-attn-demo-'));
+    try {
+      const r = runBin(['demo', '--epochs', '1', '--out', dir, '--json']);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const j = JSON.parse(r.stdout);
+      expect(j.train.data).toMatchObject({ source: 'names', classNames: ['female', 'male'], train: 6402, test: 1601, maxlen: 16 });
+      expect(j.train.options.charLevel).toBe(true);
+      expect(j.explain.explanations).toHaveLength(6);
+      expect(j.explain.explanations[0].tokens.join('')).toBe(j.explain.explanations[0].text);
+      for (const f of ['model.bilstm', 'report.json', 'training.svg', 'heatmap.html']) expect(existsSync(join(dir, f)), f).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
