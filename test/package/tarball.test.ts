@@ -13,6 +13,14 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 let dir = '';
 let tgz = '';
+
+/** Runs node on a script, giving its exit code and everything it printed (so a failing check shows the report). */
+function runNode(args: string[]): { code: number; out: string } {
+  try { return { code: 0, out: execFileSync(process.execPath, args, { cwd: dir, encoding: 'utf8', stdio: 'pipe' }) }; } catch (e) {
+    const x = e as { status?: number; stdout?: string; stderr?: string };
+    return { code: x.status ?? -1, out: `${x.stdout ?? ''}${x.stderr ?? ''}` };
+  }
+}
 let files: string[] = [];
 
 beforeAll(() => {
@@ -156,27 +164,26 @@ describe('the packed tarball', () => {
     writeFileSync(join(dir, 'consumer.ts'), consumer);
     writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: 'NodeNext',
       moduleResolution: 'NodeNext', target: 'ES2022', lib: ['ES2022', 'DOM'], types: [], skipLibCheck: false }, files: ['consumer.ts'] }));
-    const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
-    let out = '';
-    try { execFileSync(process.execPath, [tsc, '-p', dir], { cwd: dir, encoding: 'utf8', stdio: 'pipe' }); } catch (e) { out = String((e as { stdout?: string }).stdout); }
-    expect(out).toBe('');
+    expect(runNode([join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', dir])).toEqual({ code: 0, out: '' });
   });
 
   it('publint (strict) finds nothing in the tarball', () => {
-    const out = execFileSync(process.execPath, [join(ROOT, 'node_modules/publint/src/cli.js'), 'run', '--strict', tgz], { cwd: dir, encoding: 'utf8' });
-    expect(out).toMatch(/All good!/);
+    const r = runNode([join(ROOT, 'node_modules/publint/src/cli.js'), 'run', '--strict', tgz]);
+    expect(r.out).toMatch(/All good!/);
+    expect(r.code).toBe(0);
   });
 
   it('@arethetypeswrong/cli (ESM-only profile, the .wasm subpaths excluded) passes on both typed entries', () => {
     const attw = join(ROOT, 'node_modules/@arethetypeswrong/cli/dist/index.js');
     const args = [attw, tgz, '--profile', 'esm-only', '--exclude-entrypoints', './wasm', './wasm-threads', '--no-definitely-typed', '--format', 'json'];
-    // exits non-zero on a problem the profile counts
-    const r = JSON.parse(execFileSync(process.execPath, args, { cwd: dir, encoding: 'utf8' }));
+    const { code, out } = runNode(args);
+    const r = JSON.parse(out);
     expect(Object.keys(r.analysis.entrypoints)).toEqual(['.', './tfjs']);
     // the profile ignores only CommonJS and node10 resolution (an ESM-only package); nothing else may be reported
     const counted = Object.values(r.problems as Record<string, { resolutionKind?: string }[]>).flat()
       .filter((p) => p.resolutionKind !== 'node10' && p.resolutionKind !== 'node16-cjs');
     expect(counted).toEqual([]);
+    expect(code).toBe(0); // attw's own verdict under the profile
   });
 
   it('installs the bin', () => {
