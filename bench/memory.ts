@@ -161,10 +161,12 @@ async function mixed(n: number, warmup: number) {
   const mu0 = process.memoryUsage();
   let memChanges = 0;
   for (const k of Object.keys(counts)) delete counts[k];
+  const trace: number[] = []; // RSS after gc at each tenth of the loop: a leak climbs, a settling engine levels off
   for (let i = 0; i < n; i++) {
     const mi = i % 2;
     await random(mi);
     if (models[mi].memoryBytes !== mem0[mi]) memChanges++;
+    if ((i + 1) % Math.ceil(n / 10) === 0 && i + 1 < n) { await settle(); trace.push(Math.round(rssMB() - rss0)); }
   }
   const left = await workersDownTo(before) - before;
   await settle();
@@ -173,7 +175,7 @@ async function mixed(n: number, warmup: number) {
   const mem1 = models.map((m) => m.memoryBytes);
   for (const m of models) m.dispose();
   return { calls: n, warmupCalls: warmup, counts, wasmBytesAfterWarmup: mem0, wasmBytesEnd: mem1, wasmSizeChanges: memChanges,
-    rssStartMB: rss0, rssEndMB: rss1, growthMB: rss1 - rss0, heapUsedGrowthMB: heapGrowth, workersLeft: left };
+    rssStartMB: rss0, rssEndMB: rss1, growthMB: rss1 - rss0, heapUsedGrowthMB: heapGrowth, rssTraceMB: trace, workersLeft: left };
 }
 
 const threads = opt('--threads', 2);
@@ -199,6 +201,6 @@ else {
   console.log(`node ${result.node}, ${threads} threads (mixed calls: ${opt('--mixed-threads', threads)}), ${f(c.seconds)} + ${f(d.seconds)} + ${f(m.seconds)} s`);
   console.log(`create -> fit one batch -> dispose x ${c.cycles}: RSS ${f(c.rssStartMB)} -> ${f(c.rssEndMB)} MB (${c.growthMB >= 0 ? '+' : ''}${f(c.growthMB)} MB), peak live workers ${c.peakLiveWorkers}, workers left ${c.workersLeft}`);
   console.log(`create -> fit one batch -> drop x ${d.models}: RSS ${f(d.rssStartMB)} -> ${f(d.rssHeldMB)} MB held by ${d.workersHeld} workers, ${f(d.rssAfterGcMB)} MB after gc, workers left ${d.workersLeft}`);
-  console.log(`mixed calls x ${m.calls} (${Object.entries(m.counts).map(([k, v]) => `${k} ${v}`).join(', ')}): Wasm memory ${m.wasmBytesAfterWarmup.join(' / ')} B after ${m.warmupCalls} warm-up calls, ${m.wasmSizeChanges} changes; RSS ${f(m.rssStartMB)} -> ${f(m.rssEndMB)} MB (${m.growthMB >= 0 ? '+' : ''}${f(m.growthMB)} MB, JS heap used ${m.heapUsedGrowthMB >= 0 ? '+' : ''}${f(m.heapUsedGrowthMB)} MB), workers left ${m.workersLeft}`);
+  console.log(`mixed calls x ${m.calls} (${Object.entries(m.counts).map(([k, v]) => `${k} ${v}`).join(', ')}): Wasm memory ${m.wasmBytesAfterWarmup.join(' / ')} B after ${m.warmupCalls} warm-up calls, ${m.wasmSizeChanges} changes; RSS ${f(m.rssStartMB)} -> ${f(m.rssEndMB)} MB (${m.growthMB >= 0 ? '+' : ''}${f(m.growthMB)} MB, JS heap used ${m.heapUsedGrowthMB >= 0 ? '+' : ''}${f(m.heapUsedGrowthMB)} MB; RSS growth at each tenth ${m.rssTraceMB.join(', ')} MB), workers left ${m.workersLeft}`);
 }
 process.exit(0);
