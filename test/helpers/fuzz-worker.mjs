@@ -1,0 +1,91 @@
+// The loader fuzzer's worker (test/helpers/fuzz.ts starts it): runs one loader of the built package (dist/) on one
+// mutated input per message and posts how it ended. It lives in its own thread so the pool can end it on a hang.
+import { parentPort } from 'node:worker_threads';
+import * as lib from '../../dist/src/index.js';
+
+await lib.init();
+
+/** The reference module of test/fixtures/torch (test/helpers/models.ts smallModel(3, { batchNorm: true })). */
+function torchModel() {
+  const { sequential, layers } = lib;
+  return sequential({ seed: 3, layers: [
+    layers.embedding({ inputDim: 11, outputDim: 5, inputLength: 7 }),
+    layers.batchNormalization(),
+    layers.activation({ activation: 'tanh' }),
+    layers.bidirectional({ layer: layers.lstm({ units: 4, returnSequences: true }), mergeMode: 'concat' }),
+    layers.attention({ returnSequences: false }),
+    layers.dense({ units: 1, activation: 'sigmoid' }),
+  ] });
+}
+let torch = null;
+
+const bytesOf = (m) => m.getWeights().map((w) => new Uint8Array(w.data.buffer.slice(w.data.byteOffset, w.data.byteOffset + w.data.byteLength)));
+const sameBytes = (a, b) => a.length === b.length && a.every((x, i) => x.length === b[i].length && x.every((v, j) => v === b[i][j]));
+
+/** Runs the case's loader; resolves to a note on what it loaded, or throws what the loader threw. */
+async function run(c) {
+  switch (c.loader) {
+    case 'model': {
+      const m = await lib.loadModel(c.bytes);
+      return `${m.layers.length} layers`;
+    }
+    case 'keras': {
+      const m = await lib.loadKerasModel(c.bytes, { customObjects: { AttentionLayer: 'attention' } });
+      return `${m.layers.length} layers`;
+    }
+    case 'tfjs': {
+      const m = await lib.loadTfjsModel({ files: c.files });
+      return `${m.layers.length} layers`;
+    }
+    case 'torch': {
+      torch ??= torchModel();
+      const before = bytesOf(torch);
+      try {
+        await lib.loadTorchWeights(torch, c.bytes);
+      } catch (e) {
+        // all or nothing: a refused file leaves the model's weights as they were
+        if (!sameBytes(before, bytesOf(torch))) throw new Error(`the weights changed although the load failed with: ${e?.message}`);
+        throw e;
+      }
+      return 'weights loaded';
+    }
+    case 'tokenizer': {
+      const t = lib.tokenizerFromJSON(new TextDecoder().decode(c.bytes));
+      return `${t.wordIndex.size ?? Object.keys(t.wordIndex).length} words`;
+    }
+    case 'csv': {
+      const d = await lib.loadCsv(c.bytes, c.options);
+      return `${d.texts.length} rows`;
+    }
+    case 'wordVectors': {
+      const v = await lib.loadWordVectors(c.bytes, c.tokenizer, c.options);
+      return `${v.found} vectors`;
+    }
+    // the pool's own checks (test/fuzz/loaders.test.ts): a synchronous hang, an error thrown outside the promise
+    case 'selftest:hang':
+      for (;;) { /* never returns */ }
+    case 'selftest:crash':
+      setTimeout(() => { throw new TypeError('selftest crash'); }, 0);
+      return new Promise(() => {});
+    default:
+      throw new Error(`fuzz worker: unknown loader ${c.loader}`);
+  }
+}
+
+parentPort.on('message', async (c) => {
+  try {
+    const note = await run(c);
+    parentPort.postMessage({ id: c.id, kind: 'ok', note });
+  } catch (e) {
+    const err = e instanceof Error ? e : new Error(String(e));
+    parentPort.postMessage({
+      id: c.id,
+      kind: 'error',
+      name: err.constructor?.name ?? typeof e,
+      library: e instanceof lib.BilstmError,
+      message: String(err.message).slice(0, 1000),
+      stack: String(err.stack ?? '').split('\n').slice(0, 8).join('\n'),
+    });
+  }
+});
+parentPort.postMessage({ kind: 'ready' });
