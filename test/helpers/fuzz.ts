@@ -35,7 +35,7 @@ const dec = (b: Uint8Array) => new TextDecoder().decode(b);
 export interface Seed { name: string; bytes: Uint8Array; /** Refused by design (a valid file of a model we do not import). */ refused?: boolean; files?: Record<string, Uint8Array>; shardName?: string; options?: unknown; tokenizer?: unknown }
 
 /** A case as the worker receives it. */
-export interface FuzzCase { id?: number; loader: LoaderName | 'selftest:hang' | 'selftest:crash'; bytes: Uint8Array; files?: Record<string, Uint8Array>; options?: unknown; tokenizer?: unknown }
+export interface FuzzCase { id?: number; loader: LoaderName | 'selftest:hang' | 'selftest:crash'; bytes: Uint8Array; files?: Record<string, Uint8Array>; options?: unknown; tokenizer?: unknown; chunks?: Recipe['chunks'] }
 
 const KERAS_SEEDS = [
   'test/fixtures/keras/real/keras2.0.8_functional_lstm_dense.h5',
@@ -116,7 +116,7 @@ export const byteOp: fc.Arbitrary<ByteOp> = fc.oneof(
 
 /** The ops applied in turn (positions taken modulo the length at that point). */
 export function applyByteOps(src: Uint8Array, ops: readonly ByteOp[]): Uint8Array {
-  let b = src.slice();
+  let b: Uint8Array = src.slice();
   for (const o of ops) {
     const n = b.length;
     const p = n === 0 ? 0 : o.at % (n + 1);
@@ -303,8 +303,13 @@ export interface Recipe {
   json: JsonOp[];
   /** .keras: which JSON entry the edits go to. */
   entry: 'config.json' | 'metadata.json';
+  /** When set, the input is streamed (an async iterable, or a ReadableStream when stream) in pieces of these sizes,
+   *  in turn: pieces that cut every field and every UTF-8 character somewhere. */
+  chunks?: { sizes: number[]; stream: boolean } | null;
 }
 
+/** Loaders that take any source openSource reads (path, bytes, stream, async iterable). */
+const STREAMED: ReadonlySet<LoaderName> = new Set(['model', 'keras', 'torch', 'csv', 'wordVectors']);
 const JSON_LOADERS: ReadonlySet<LoaderName> = new Set(['model', 'keras', 'tfjs', 'torch', 'tokenizer']);
 
 /** Recipes for a loader: for the model file, half of them end with valid checksums (fixed or json). */
@@ -320,6 +325,9 @@ export function recipeArbitrary(loader: LoaderName, seeds: readonly Seed[]): fc.
     entry: fc.constantFrom('config.json' as const, 'config.json' as const, 'metadata.json' as const),
     // a JSON edit alone reaches the parser behind the container; with byte ops after it, one time in four
     both: fc.integer({ min: 0, max: 3 }).map((k) => k === 0),
+    chunks: STREAMED.has(loader)
+      ? fc.option(fc.record({ sizes: fc.array(fc.oneof(fc.integer({ min: 1, max: 7 }), fc.integer({ min: 1, max: 5000 })), { minLength: 1, maxLength: 5 }), stream: fc.boolean() }), { freq: 2 })
+      : fc.constant(null),
   }).map(({ both, ...r }) => (r.mode === 'json' && !both ? { ...r, bytes: [] } : r));
 }
 
@@ -340,7 +348,7 @@ export function makeCase(loader: LoaderName, seeds: readonly Seed[], r: Recipe):
     bytes = applyByteOps(bytes, r.bytes);
     if (loader === 'model' && r.mode !== 'bytes') bytes = fixModelChecksums(bytes);
   }
-  const c: FuzzCase = { loader, bytes, options: s.options, tokenizer: s.tokenizer };
+  const c: FuzzCase = { loader, bytes, options: s.options, tokenizer: s.tokenizer, chunks: r.chunks ?? null };
   if (loader === 'tfjs') c.files = { ...files, 'model.json': bytes };
   return c;
 }
