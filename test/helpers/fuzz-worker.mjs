@@ -38,20 +38,45 @@ function source(c) {
   return { async *[Symbol.asyncIterator]() { for (const p of pieces) yield p; } };
 }
 
+/**
+ * A loaded model must work: predict on a batch of 2 zero inputs, and one training step when it is compiled. An error
+ * of ours there is a refusal (a float16 file refuses fit, a lying-but-valid header may give a model too big to run);
+ * any other error is rethrown, marked, and is a finding.
+ */
+function use(m) {
+  try {
+    const shape = m.layers[0].inputShape.map((d) => d ?? 3);
+    const n = 2 * shape.reduce((a, b) => a * b, 1);
+    if (n > 2 ** 22) return `loaded; input [${shape}] too big to try`;
+    const x = { data: m.layers[0].className === 'Embedding' ? new Int32Array(n) : new Float32Array(n), shape: [2, ...shape] };
+    const y = m.predict(x);
+    let note = `predicts [${y.shape}]`;
+    try {
+      m.trainOnBatch(x, { data: new Float32Array(y.data.length), shape: y.shape });
+      note += ', trains';
+    } catch (e) {
+      if (!(e instanceof lib.BilstmError)) throw e;
+      note += `, trainOnBatch: ${e.name}`;
+    }
+    return note;
+  } catch (e) {
+    if (e instanceof lib.BilstmError) return `loaded; using it: ${e.name}`;
+    if (e instanceof Error) e.message = `after loading, using the model: ${e.message}`;
+    throw e;
+  }
+}
+
 /** Runs the case's loader; resolves to a note on what it loaded, or throws what the loader threw. */
 async function run(c) {
   switch (c.loader) {
     case 'model': {
-      const m = await lib.loadModel(source(c));
-      return `${m.layers.length} layers`;
+      return use(await lib.loadModel(source(c)));
     }
     case 'keras': {
-      const m = await lib.loadKerasModel(source(c), { customObjects: { AttentionLayer: 'attention' } });
-      return `${m.layers.length} layers`;
+      return use(await lib.loadKerasModel(source(c), { customObjects: { AttentionLayer: 'attention' } }));
     }
     case 'tfjs': {
-      const m = await lib.loadTfjsModel({ files: c.files });
-      return `${m.layers.length} layers`;
+      return use(await lib.loadTfjsModel({ files: c.files }));
     }
     case 'torch': {
       torch ??= torchModel();

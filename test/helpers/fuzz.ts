@@ -204,7 +204,7 @@ export function applyJsonOps(text: string, ops: readonly JsonOp[]): string {
     else if (o.action === 'wrap') p[s.key] = [p[s.key]];
     else if (o.action === 'delete') { if (Array.isArray(p)) p.splice(s.key as number, 1); else delete p[s.key]; }
     else if (o.action === 'duplicate') { if (Array.isArray(p)) p.splice(s.key as number, 0, structuredClone(p[s.key])); else p[`${s.key}_`] = structuredClone(p[s.key]); }
-    else if (!Array.isArray(p)) { p[typeof value === 'string' ? value : String(value)] = p[s.key]; delete p[s.key]; }
+    else if (!Array.isArray(p)) { p[typeof value === 'string' ? value : JSON.stringify(value)] = p[s.key]; delete p[s.key]; }
     s.commit();
   }
   return JSON.stringify(doc);
