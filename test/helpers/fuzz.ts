@@ -23,7 +23,7 @@ export const DOCUMENTED: Record<LoaderName, readonly string[]> = {
   torch: ['CheckpointError'],                                   // readSafetensors: "every failure is a CheckpointError"
   tokenizer: ['ConfigError'],
   csv: ['ValueError'],                                          // "an unreadable row ... is a ValueError"
-  wordVectors: ['CheckpointError', 'ConfigError'],              // a malformed line; a file of another dim
+  wordVectors: ['CheckpointError', 'ConfigError', 'ValueError', 'MemoryError'], // a malformed line; a file of another dim; a bad word index; a matrix past 4 GiB
 };
 
 const ROOT = new URL('../../', import.meta.url);
@@ -306,6 +306,8 @@ export interface Recipe {
   /** When set, the input is streamed (an async iterable, or a ReadableStream when stream) in pieces of these sizes,
    *  in turn: pieces that cut every field and every UTF-8 character somewhere. */
   chunks?: { sizes: number[]; stream: boolean } | null;
+  /** Word vectors: a word of the tokenizer given this id (a huge one, a negative one), or numWords set. */
+  vocab?: { word: number; id: number; numWords: number | null } | null;
 }
 
 /** Loaders that take any source openSource reads (path, bytes, stream, async iterable). */
@@ -328,6 +330,9 @@ export function recipeArbitrary(loader: LoaderName, seeds: readonly Seed[]): fc.
     chunks: STREAMED.has(loader)
       ? fc.option(fc.record({ sizes: fc.array(fc.oneof(fc.integer({ min: 1, max: 7 }), fc.integer({ min: 1, max: 5000 })), { minLength: 1, maxLength: 5 }), stream: fc.boolean() }), { freq: 2 })
       : fc.constant(null),
+    vocab: loader === 'wordVectors'
+      ? fc.option(fc.record({ word: fc.nat(), id: fc.constantFrom(0, 1, 7, -1, 0.5, 2 ** 20, 2 ** 28, 2 ** 30, 2 ** 31, 2 ** 32, 2 ** 53 - 1), numWords: fc.option(fc.constantFrom(0, 1, 3, 2 ** 31, -1)) }), { freq: 3 })
+      : fc.constant(null),
   }).map(({ both, ...r }) => (r.mode === 'json' && !both ? { ...r, bytes: [] } : r));
 }
 
@@ -348,7 +353,12 @@ export function makeCase(loader: LoaderName, seeds: readonly Seed[], r: Recipe):
     bytes = applyByteOps(bytes, r.bytes);
     if (loader === 'model' && r.mode !== 'bytes') bytes = fixModelChecksums(bytes);
   }
-  const c: FuzzCase = { loader, bytes, options: s.options, tokenizer: s.tokenizer, chunks: r.chunks ?? null };
+  let tok = s.tokenizer as { wordIndex: Record<string, number>; numWords?: number | null } | undefined;
+  if (tok && r.vocab) {
+    const words = Object.keys(tok.wordIndex);
+    tok = { wordIndex: { ...tok.wordIndex, [words[r.vocab.word % words.length]]: r.vocab.id }, numWords: r.vocab.numWords ?? tok.numWords };
+  }
+  const c: FuzzCase = { loader, bytes, options: s.options, tokenizer: tok, chunks: r.chunks ?? null };
   if (loader === 'tfjs') c.files = { ...files, 'model.json': bytes };
   return c;
 }
