@@ -92,7 +92,18 @@ async function run(c) {
     }
     case 'tokenizer': {
       const t = lib.tokenizerFromJSON(new TextDecoder().decode(c.bytes));
-      return `${t.wordIndex.size ?? Object.keys(t.wordIndex).length} words`;
+      // a loaded tokenizer must work: encode, decode, write itself and read back (only our errors may refuse)
+      try {
+        const seqs = t.textsToSequences(['the cat sat', 'café 東京 😀', '']);
+        t.sequencesToTexts([...seqs, [0, 1, 2, 3, 999]]);
+        lib.tokenizerFromJSON(t.toJSON());
+        t.fitOnTexts(['one more text']);
+      } catch (e) {
+        if (e instanceof lib.BilstmError) return `loaded; using it: ${e.name}`;
+        if (e instanceof Error) e.message = `after loading, using the tokenizer: ${e.message}`;
+        throw e;
+      }
+      return `${t.wordIndex.size} words`;
     }
     case 'csv': {
       const d = await lib.loadCsv(source(c), c.options);
