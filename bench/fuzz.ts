@@ -1,6 +1,9 @@
 // The loader fuzzer at bench scale: 10,000 seeded cases per loader (test/helpers/fuzz.ts), every finding listed.
-// Run: npm run bench:fuzz [-- --runs N] [-- --seed S] [-- --loaders model,csv] [-- --workers W]
+// Run: npm run bench:fuzz [-- --runs N] [-- --seed S] [-- --loaders model,csv] [-- --workers W] [-- --arch N]
+// --arch N: also N random architectures (test/helpers/architectures.ts; 5,000 by default, 0 to skip).
 // Needs the built package (dist/; bench:fuzz builds it). Exits 1 when a case broke the property.
+import fc from 'fast-check';
+import { arch, check } from '../test/helpers/architectures.js';
 import { LOADERS, FuzzPool, fuzzLoader, loadSeeds, describeFinding, type LoaderName } from '../test/helpers/fuzz.js';
 
 const args = process.argv.slice(2);
@@ -26,4 +29,12 @@ for (const loader of loaders) {
 }
 console.log(`worker restarts: ${pool.restarts}`);
 await pool.close();
+const archRuns = Number(opt('arch', '5000'));
+if (archRuns > 0) {
+  const t0 = performance.now();
+  const r = await fc.check(fc.asyncProperty(arch, check), { seed, numRuns: archRuns });
+  const s = ((performance.now() - t0) / 1000).toFixed(1);
+  console.log(`architectures: ${r.numRuns} cases, ${r.failed ? `FAILED (seed ${r.seed}, path ${r.counterexamplePath}): ${JSON.stringify(r.counterexample)}\n${String(r.errorInstance)}` : 'all properties held'}  ${s} s`);
+  if (r.failed) failed++;
+}
 process.exit(failed ? 1 : 0);
