@@ -1,6 +1,7 @@
 // Seeded fuzzing of every loader (test/helpers/fuzz.ts): mutated model files (half with valid checksums), Keras .h5 /
 // .keras, TF.js model.json and shards, safetensors, tokenizer JSON, CSV and word vectors, each case in a worker under a
 // 2 s cap. Property: no crash, no hang, and every refusal is one of the loader's documented error classes.
+// The workers run the built package (dist/, which npm test builds first).
 // More cases: npm run bench:fuzz (10,000 per loader).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { LOADERS, FuzzPool, fuzzLoader, loadSeeds, makeCase, describeFinding, acceptable, type Seed, type LoaderName } from '../helpers/fuzz.js';

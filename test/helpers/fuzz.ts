@@ -2,7 +2,7 @@
 // fast-check mutations of them (truncations, byte flips, splices, huge declared sizes, JSON edits that keep the
 // container valid, model files with recomputed checksums), and a pool of workers (fuzz-worker.mjs, on the built
 // dist/) that runs each case under a 2 s cap and restarts a worker that hangs or dies.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import fc from 'fast-check';
 import { unzipSync, zipSync } from 'fflate';
@@ -386,6 +386,8 @@ export class FuzzPool {
   restarts = 0;
 
   constructor(size: number) {
+    // the workers run the built package (a worker cannot load TypeScript): npm test and bench:fuzz build it first
+    if (!existsSync(new URL('dist/src/index.js', ROOT))) throw new Error('fuzz: expected the built package in dist/, got none: run npm run build:ts first.');
     for (let i = 0; i < size; i++) this.workers.push(this.spawn());
   }
 
