@@ -62,7 +62,7 @@ const NODE_WORKER = `${SERVE}\nconst { workerData } = require('node:worker_threa
 const WEB_WORKER = `${SERVE}\nself.onmessage = (e) => serve(e.data, () => self.close());\n`;
 
 interface WorkerData { module: WebAssembly.Module; memory: WebAssembly.Memory; ctrl: SharedArrayBuffer; names: string[] }
-interface WorkerHandle { unref?(): void }
+interface WorkerHandle { unref?(): void; on?(event: 'exit', listener: () => void): void }
 type Spawn = (data: WorkerData) => WorkerHandle;
 let spawn: Spawn | null = null;
 /** Which worker API the pool uses: 'worker_threads' (Node, Deno, Bun), 'web' (browsers), or 'none'. */
@@ -103,8 +103,32 @@ export async function loadWorkerSupport(): Promise<boolean> {
 /** Work lists handed to worker threads so far, in this process (reported by info()). */
 export let handoffs = 0;
 
+/** A worker's control block: its state word and its call list. `web`: a Web Worker (no exit event to count). */
+interface Slot { st: Int32Array; f: Float64Array; web: boolean }
+
+let live = 0;
+/**
+ * Worker threads of all pools in this process that have not ended yet: node:worker_threads workers count until
+ * their exit event, Web Workers until they are told to end. For tests and the memory bench. @internal
+ */
+export function liveWorkers(): number { return live; }
+
+/** Tells each worker to leave its loop (the thread then ends, and with it its hold on the model's shared memory). */
+function endWorkers(slots: Slot[]): void {
+  for (const s of slots) {
+    Atomics.store(s.st, 0, EXIT);
+    Atomics.notify(s.st, 0);
+    if (s.web) live--;
+  }
+}
+
+// The backstop for pools that are dropped without dispose(): a worker holds the model's shared memory, so a pool
+// nobody disposes would keep it (and the thread) forever. The held value is the control blocks only: nothing that
+// reaches the pool, its kernels or the memory, so the registry keeps none of them alive.
+const registry = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<Slot[]>(endWorkers) : null;
+
 export class Pool {
-  private workers: { st: Int32Array; f: Float64Array }[] = [];
+  private workers: Slot[] = [];
   private names: string[];
 
   constructor(readonly k: Kernels, module: WebAssembly.Module, memory: WebAssembly.Memory, readonly threads: number) {
@@ -112,14 +136,19 @@ export class Pool {
     if (!spawn) return;
     for (let i = 1; i < threads; i++) {
       const ctrl = new SharedArrayBuffer(CTRL_BYTES);
+      let w: WorkerHandle;
       try {
-        const w = spawn({ module, memory, ctrl, names: this.names });
+        w = spawn({ module, memory, ctrl, names: this.names });
         w.unref?.();
       } catch {
         break; // e.g. a Content-Security-Policy without worker-src blob: — the lists then run on this thread
       }
-      this.workers.push({ st: new Int32Array(ctrl, 0, 16), f: new Float64Array(ctrl, 64) });
+      live++;
+      const web = typeof w.on !== 'function';
+      if (!web) w.on!('exit', () => { live--; });
+      this.workers.push({ st: new Int32Array(ctrl, 0, 16), f: new Float64Array(ctrl, 64), web });
     }
+    if (this.workers.length > 0) registry?.register(this, this.workers.slice(), this);
   }
 
   get size(): number { return 1 + this.workers.length; }
@@ -164,7 +193,7 @@ export class Pool {
     }
   }
 
-  private post(s: { st: Int32Array; f: Float64Array }, calls: Call[]): void {
+  private post(s: Slot, calls: Call[]): void {
     let p = 0;
     for (const [name, args] of calls) {
       s.f[p] = this.names.indexOf(name);
@@ -177,8 +206,11 @@ export class Pool {
     Atomics.notify(s.st, 0);
   }
 
+  /** Ends the workers (their threads exit and let go of the shared memory); the lists then run on this thread. */
   dispose(): void {
-    for (const s of this.workers) { Atomics.store(s.st, 0, EXIT); Atomics.notify(s.st, 0); }
+    if (this.workers.length === 0) return;
+    registry?.unregister(this);
+    endWorkers(this.workers);
     this.workers = [];
   }
 }

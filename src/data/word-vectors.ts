@@ -1,6 +1,6 @@
 // loadWordVectors: a GloVe or word2vec text file, streamed line by line, into an embedding matrix [V, E] for a
 // tokenizer's word index (for `layers.embedding({ weights: [{ data: weights, shape }] })`).
-import { CheckpointError, ConfigError, ValueError, describeValue } from '../errors.js';
+import { CheckpointError, ConfigError, MemoryError, ValueError, describeValue } from '../errors.js';
 import { openSource, type SourceOptions } from '../io/sources.js';
 
 /** What loadWordVectors needs of a tokenizer (a Keras-style Tokenizer has both). */
@@ -26,6 +26,8 @@ export interface WordVectors {
   missing: number;
 }
 
+/** An embedding matrix past this cannot be a model's weight (wasm32 memory holds 4 GiB in all). */
+const MAX_MATRIX_BYTES = 2 ** 32;
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const INTEGER = /^\d+$/;
 
@@ -42,6 +44,10 @@ export async function loadWordVectors(source: unknown, tokenizer: WordIndexLike,
   const E = options.dim;
   if (!Number.isInteger(E) || E < 1) throw new ConfigError(`${where}: expected dim to be a positive integer, got ${describeValue(E)}.`);
   const { index, V } = vocabulary(tokenizer, where);
+  // the matrix goes into a model's Wasm memory (4 GiB in all): a larger one fails here, before it is allocated
+  if (V * E * 4 > MAX_MATRIX_BYTES) {
+    throw new MemoryError(`${where}: expected an embedding matrix [V, E] within the 4 GiB of Wasm memory, got [${V}, ${E}] = ${(V * E * 4 / 2 ** 30).toFixed(1)} GiB (V is the largest id of the tokenizer's word index + 1; give the tokenizer numWords to keep fewer words).`);
+  }
 
   const weights = new Float32Array(V * E);
   const filled = new Uint8Array(V);

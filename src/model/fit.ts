@@ -112,26 +112,32 @@ export async function fit(model: Trainable, x: Input, y: Input, args: FitArgs = 
     const order = shuffle ? model.permutation(nTrain) : identity(nTrain);
     let lossSum = 0, seen = 0;
     model.resetMetrics();
-    for (let step = 0; step < steps && !stop(); step++) {
-      const start = step * batchSize;
-      const B = Math.min(batchSize, nTrain - start);
-      for (const cb of cbs) await cb.onBatchBegin?.(step);
-      const r = model.trainStep(data, order, start, B);
-      if (!r.applied) {
-        // nothing of this batch was applied; a failing first batch also takes back the epoch's shuffle
-        if (seen === 0) model.rewindStreams(before);
-        throw new ValueError(`fit: expected a finite loss, got ${r.loss} at epoch ${epoch + 1}, batch ${step}. The batch was not applied: weights, optimizer state and random streams are those after the last good step.`);
+    // an error from a callback (or a refused step) ends fit as stopTraining would at that point: a failing epoch
+    // that applied no step also takes back its shuffle, so the model resumes exactly like one stopped there
+    try {
+      for (let step = 0; step < steps && !stop(); step++) {
+        const start = step * batchSize;
+        const B = Math.min(batchSize, nTrain - start);
+        for (const cb of cbs) await cb.onBatchBegin?.(step);
+        const r = model.trainStep(data, order, start, B);
+        if (!r.applied) {
+          // nothing of this batch was applied (a failing first batch also takes back the epoch's shuffle: see catch)
+          throw new ValueError(`fit: expected a finite loss, got ${r.loss} at epoch ${epoch + 1}, batch ${step}. The batch was not applied: weights, optimizer state and random streams are those after the last good step.`);
+        }
+        lossSum += r.loss * B; seen += B;
+        // loss: this batch's (as before); metrics: running values over the epoch so far (weightedMetrics sample-weighted)
+        const blogs: Logs = { batch: step, size: B, loss: r.loss };
+        if (metricNames.length) model.metricLogs(blogs, true);
+        running[0] = lossSum / seen;
+        metricNames.forEach((m, i) => { running[i + 1] = blogs[m] ?? NaN; }); // auc has no running value: NaN, not drawn
+        progress.update(step + 1, seen, running);
+        for (const cb of cbs) await cb.onBatchEnd?.(step, blogs);
+        // an AbortSignal is aborted from a timer or an event: let them run now and then between batches
+        if (signal && Date.now() - lastYield >= 10) { await new Promise((res) => setTimeout(res, 0)); lastYield = Date.now(); }
       }
-      lossSum += r.loss * B; seen += B;
-      // loss: this batch's (as before); metrics: running values over the epoch so far (weightedMetrics sample-weighted)
-      const blogs: Logs = { batch: step, size: B, loss: r.loss };
-      if (metricNames.length) model.metricLogs(blogs, true);
-      running[0] = lossSum / seen;
-      metricNames.forEach((m, i) => { running[i + 1] = blogs[m] ?? NaN; }); // auc has no running value: NaN, not drawn
-      progress.update(step + 1, seen, running);
-      for (const cb of cbs) await cb.onBatchEnd?.(step, blogs);
-      // an AbortSignal is aborted from a timer or an event: let them run now and then between batches
-      if (signal && Date.now() - lastYield >= 10) { await new Promise((res) => setTimeout(res, 0)); lastYield = Date.now(); }
+    } catch (e) {
+      if (seen === 0) model.rewindStreams(before);
+      throw e;
     }
     // stopped before this epoch's first batch: no epoch to log (Keras logs only epochs that ran a step), no shuffle
     if (seen === 0) { model.rewindStreams(before); break; }

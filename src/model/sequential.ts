@@ -71,6 +71,9 @@ export class Sequential {
   private saving = 0;
   /** Why this model may only predict (it was loaded from a float16 file), or null. */
   private inferenceOnly: string | null = null;
+  /** A fit is running (a second one is refused; predict and evaluate from its callbacks are fine). */
+  private fitting = false;
+  private disposed = false;
 
   constructor(args: SequentialArgs = {}) {
     this.name = args.name ?? (modelCount++ === 0 ? 'sequential' : `sequential_${modelCount - 1}`);
@@ -84,6 +87,7 @@ export class Sequential {
   }
 
   add(layer: Layer): void {
+    this.alive('sequential.add');
     if (!(layer instanceof Layer)) throw new ConfigError(`sequential.add: expected a layer (layers.dense({...}) etc.), got ${typeof layer}.`);
     if (this.arena) throw new StateError(`sequential.add: expected a model whose weights are not created yet, got one already in use. Build a new model instead.`);
     if (this.layers.includes(layer)) throw new ConfigError(`sequential.add: layer ${layer.name} is already in the model.`);
@@ -116,6 +120,7 @@ export class Sequential {
    * inputLength, inputShape [null, F]) stays free: each call sizes the layers for its own T (see useShape).
    */
   build(shape?: Shape): void {
+    this.alive('build');
     if (this.inputShape) return;
     const s = (shape ?? this.declaredShape())?.slice();
     if (!s || s.length === 0 || s.slice(1).some((d) => d === null)) {
@@ -134,7 +139,7 @@ export class Sequential {
   }
 
   /** Whether the model takes any sequence length (its input shape has a free axis 0). */
-  get freeLength(): boolean { this.build(); return this.inputShape![0] === null; }
+  get freeLength(): boolean { this.alive('freeLength'); this.build(); return this.inputShape![0] === null; }
 
   /**
    * Sizes every layer for a call's concrete input shape (a free-length model: T filled in). Weights stay as they are;
@@ -157,18 +162,19 @@ export class Sequential {
   }
 
   /** The model's output shape per sample; null where the length is free. */
-  get outputShape(): Shape { return this.freeShapes()[this.layers.length - 1]; }
+  get outputShape(): Shape { this.alive('outputShape'); return this.freeShapes()[this.layers.length - 1]; }
 
   /** The output shape of the current call (the layers' sizes now). */
   private get runShape(): number[] { return this.layers[this.layers.length - 1].outputShape as number[]; }
 
   summary(lineLength?: number, _positions?: number[], printFn: (s: string) => void = console.log): string {
+    this.alive('summary');
     const text = formatSummary(this.name, this.layers, lineLength, this.freeShapes());
     printFn(text);
     return text;
   }
 
-  countParams(): number { this.build(); return countParams(this.layers).total; }
+  countParams(): number { this.alive('countParams'); this.build(); return countParams(this.layers).total; }
 
   private allWeights(): { layer: Layer; w: Weight }[] {
     return this.layers.flatMap((layer) => layer.weights.map((w) => ({ layer, w })));
@@ -176,11 +182,12 @@ export class Sequential {
 
   /** Names and shapes of the weights the optimizer updates, in weight order. */
   get trainableWeights(): { name: string; shape: number[] }[] {
+    this.alive('trainableWeights');
     this.build();
     return this.allWeights().filter(({ layer, w }) => layer.isTrainable(w)).map(({ w }) => ({ name: w.name, shape: w.shape.slice() }));
   }
 
-  get weightNames(): string[] { this.build(); return this.allWeights().map(({ w }) => w.name); }
+  get weightNames(): string[] { this.alive('weightNames'); this.build(); return this.allWeights().map(({ w }) => w.name); }
 
   // ---------------------------------------------------------------- memory
 
@@ -192,6 +199,7 @@ export class Sequential {
   /** Creates the arena, allocates and (unless a file is about to fill them) initializes every weight (first use only). */
   private ensureAllocated(fill = true): Arena {
     if (this.arena) return this.arena;
+    this.alive(this.name);
     this.build();
     const all = this.allWeights();
     const params = all.reduce((s, { w }) => s + w.size * 4, 0);
@@ -295,6 +303,7 @@ export class Sequential {
   // ---------------------------------------------------------------- compile
 
   compile(args: CompileArgs): void {
+    this.alive('compile');
     this.checkNotSaving('compile');
     if (!args || typeof args !== 'object') throw new ConfigError(`compile: expected { optimizer, loss, metrics, weightedMetrics }, got ${JSON.stringify(args)}.`);
     const optimizer = getOptimizer(args.optimizer);
@@ -326,6 +335,7 @@ export class Sequential {
    * it decides the initial weights, dropout masks and shuffling.
    */
   getConfig(): ModelConfig {
+    this.alive('getConfig');
     return { className: 'Sequential', config: { name: this.name, seed: this.seed, layers: this.layers.map(serializeLayer) } };
   }
 
@@ -364,6 +374,7 @@ export class Sequential {
 
   /** What compile was given, as plain JSON (Keras `get_compile_config`), or null before compile. */
   getCompileConfig(): CompileConfig | null {
+    this.alive('getCompileConfig');
     if (!this.optimizer || !this.loss) return null;
     const config: CompileConfig = { optimizer: this.optimizer.getConfig(), loss: this.loss, metrics: this.metrics.slice() };
     // optional: absent when empty, so files without weighted metrics keep their bytes
@@ -387,6 +398,7 @@ export class Sequential {
 
   /** Flattens and checks x (and y) against the model; throws before anything changes. */
   checkData(x: Input, y: Input | null, where: string): Batchable {
+    this.alive(where);
     const fx = toFlat(x, `${where}: x`);
     if (!this.inputShape) {
       const ds = this.declaredShape();
@@ -549,6 +561,7 @@ export class Sequential {
    * optimizer slots and iterations, batch-norm moving statistics, random-stream positions). @internal
    */
   trainStep(d: Batchable, rows: ArrayLike<number>, start: number, B: number): { loss: number; applied: boolean } {
+    this.alive('fit');
     this.checkNotSaving('fit');
     if (!this.optimizer || !this.loss) throw new StateError(`fit: expected a compiled model, got none. Call model.compile({ optimizer, loss }) first.`);
     this.ensureAllocated();
@@ -628,6 +641,7 @@ export class Sequential {
 
   /** Mean loss and metric values over rows of d, in inference mode, in batches. @internal */
   evaluateData(d: Batchable, rows: ArrayLike<number>, batchSize: number): number[] {
+    this.alive('evaluate');
     if (!this.loss) throw new StateError(`evaluate: expected a compiled model, got none. Call model.compile({ optimizer, loss }) first.`);
     const B0 = Math.min(batchSize, rows.length);
     this.planFor(d, Math.max(1, B0));
@@ -654,6 +668,7 @@ export class Sequential {
   predict(x: Input, args?: { batchSize?: number; returnAttention?: false }): Tensor;
   predict(x: Input, args: { batchSize?: number; returnAttention: true }): PredictionWithAttention;
   predict(x: Input, args: { batchSize?: number; returnAttention?: boolean } = {}): Tensor | PredictionWithAttention {
+    this.alive('predict');
     const d = this.checkData(x, null, 'predict');
     const bs = checkBatchSize(args.batchSize, 'predict');
     const outSize = this.layers[this.layers.length - 1].outputSize();
@@ -680,6 +695,7 @@ export class Sequential {
 
   /** The attention weights a [N, T] of the (first, or named) attention layer for inputs x, in inference mode. */
   attentionWeights(x: Input, args: { batchSize?: number; layer?: string } = {}): Tensor {
+    this.alive('attentionWeights');
     const att = this.layers.find((l) => l instanceof Attention && (!args.layer || l.name === args.layer));
     if (!att) throw new ConfigError(`attentionWeights: expected the model to have an attention layer${args.layer ? ` named ${args.layer}` : ''}, got none.`);
     const r = this.predict(x, { batchSize: args.batchSize, returnAttention: true });
@@ -697,6 +713,7 @@ export class Sequential {
   evaluate(x: Input, y: Input, args: { batchSize?: number; sampleWeight?: Input; returnDict: true }): EvaluateResult;
   evaluate(x: Input, y: Input, args: { batchSize?: number; sampleWeight?: Input; returnDict?: boolean }): number[] | EvaluateResult;
   evaluate(x: Input, y: Input, args: { batchSize?: number; sampleWeight?: Input; returnDict?: boolean } = {}): number[] | EvaluateResult {
+    this.alive('evaluate');
     if (!this.loss) throw new StateError(`evaluate: expected a compiled model, got none. Call model.compile({ optimizer, loss }) first.`);
     if (args.returnDict !== undefined && typeof args.returnDict !== 'boolean') throw new ConfigError(`evaluate: expected returnDict to be true or false, got ${describeValue(args.returnDict)}.`);
     const d = this.weigh(this.checkData(x, y, 'evaluate'), undefined, args.sampleWeight, 'evaluate');
@@ -713,6 +730,7 @@ export class Sequential {
    * current positions without moving them, batch norm uses batch statistics without updating its moving ones.
    */
   computeGradients(x: Input, y: Input): { loss: number; grads: WeightValue[] } {
+    this.alive('computeGradients');
     if (!this.loss) throw new StateError(`computeGradients: expected a compiled model (the loss comes from compile), got none. Call model.compile({ optimizer, loss }) first.`);
     const d = this.checkData(x, y, 'computeGradients');
     if (d.n === 0) throw new ShapeError(`computeGradients: expected at least one sample, got 0.`);
@@ -741,6 +759,8 @@ export class Sequential {
    * sampleWeight as in fit). Returns [loss, ...metrics, ...weightedMetrics]. A non-finite loss throws a ValueError and changes nothing.
    */
   trainOnBatch(x: Input, y: Input, args: { classWeight?: ClassWeight; sampleWeight?: Input } = {}): number[] {
+    this.alive('trainOnBatch');
+    if (this.fitting) throw new StateError(`trainOnBatch: expected no fit running on this model, got one in progress. Train from fit's batches, or await model.fit() first.`);
     this.checkTrainable('trainOnBatch');
     this.checkNotSaving('trainOnBatch');
     if (!this.optimizer || !this.loss) throw new StateError(`trainOnBatch: expected a compiled model, got none. Call model.compile({ optimizer, loss }) first.`);
@@ -752,10 +772,22 @@ export class Sequential {
     return [r.loss, ...this.trainMetrics.results()];
   }
 
+  /**
+   * Trains on x, y (see FitArgs). One fit at a time per model: a second while one runs is refused (predict, evaluate
+   * and save from its callbacks are fine). A callback that throws ends the fit with that error, leaving the model as
+   * if stopTraining had been set at that point: it predicts, saves and trains on.
+   */
   async fit(x: Input, y: Input, args: FitArgs = {}): Promise<History> {
+    this.alive('fit');
+    if (this.fitting) throw new StateError(`fit: expected no other fit running on this model, got one in progress. Await the first model.fit() before starting another.`);
     this.checkTrainable('fit');
     this.checkNotSaving('fit');
-    return fitLoop(this, x, y, args);
+    this.fitting = true;
+    try {
+      return await fitLoop(this, x, y, args);
+    } finally {
+      this.fitting = false;
+    }
   }
 
   private checkTrainable(where: string): void {
@@ -764,6 +796,7 @@ export class Sequential {
 
   /** A permutation of [0, n) from the model's shuffle stream (Fisher-Yates on Philox words). @internal */
   permutation(n: number): Int32Array {
+    this.alive('fit');
     const a = this.ensureAllocated();
     const s = this.streams.get(-1, 'shuffle');
     const mark = a.mark();
@@ -784,12 +817,14 @@ export class Sequential {
 
   /** Copies of every weight (trainable and not) in Keras order and layout. */
   getWeights(): WeightValue[] {
+    this.alive('getWeights');
     const a = this.ensureAllocated();
     return this.allWeights().map(({ w }) => ({ data: a.f32(w.ptr, w.size).slice(), shape: w.shape.slice() }));
   }
 
   /** Sets every weight; count, shapes and values are checked first, so a bad list changes nothing. */
   setWeights(weights: (WeightValue | { data: ArrayLike<number>; shape: readonly number[] } | unknown[])[]): void {
+    this.alive('setWeights');
     this.build();
     const all = this.allWeights();
     if (!Array.isArray(weights)) throw new ShapeError(`setWeights: expected an array of ${all.length} weights, got ${typeof weights}.`);
@@ -809,7 +844,7 @@ export class Sequential {
     flats.forEach((f, i) => a.f32(all[i].w.ptr, all[i].w.size).set(f.data));
   }
 
-  /** Bytes of Wasm memory this model's arena holds (0 before first use). */
+  /** Bytes of Wasm memory this model's arena holds (0 before first use and after dispose). */
   get memoryBytes(): number { return this.arena ? this.arena.memory.buffer.byteLength : 0; }
 
   /** The model's random-stream positions and optimizer step count (what makes the next run reproducible). */
@@ -833,6 +868,7 @@ export class Sequential {
    * the bytes. The same model saved twice gives the same bytes.
    */
   async save(target?: string | WritableStream<Uint8Array>, options: SaveOptions = {}): Promise<Uint8Array | undefined> {
+    this.alive('save');
     const o = checkSaveOptions(options);
     const metadata = checkMetadata(this.meta, 'save: metadata');
     const a = this.ensureAllocated();
@@ -889,6 +925,7 @@ export class Sequential {
    * file's order (weights, then optimizer slots when the file has them). @internal
    */
   prepareLoad(withState: boolean): { regions: { name: string; shape: number[]; ptr: number }[]; nWeights: number; view: (ptr: number, n: number) => Uint8Array } {
+    this.alive('loadModel');
     const a = this.ensureAllocated(false);
     const regions = this.weightRegions();
     const nWeights = regions.length;
@@ -908,10 +945,27 @@ export class Sequential {
   }
 
   /** Ends the worker threads and drops the memory (a failed load): the caller drops the model too. @internal */
-  releaseMemory(): void {
+  releaseMemory(): void { this.dispose(); }
+
+  /**
+   * Gives the model's resources back now: ends its worker threads and drops its Wasm memory (weights, optimizer
+   * state, activations). Any later call on the model is a StateError; a second dispose does nothing. A model that is
+   * simply dropped has its workers ended after garbage collection too, but later and at the collector's pace.
+   */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     this.arena?.pool.dispose();
     this.arena = null;
+    this.stateCopy = null;
     this.plannedB = 0;
+  }
+
+  /** Whether dispose() was called. */
+  get isDisposed(): boolean { return this.disposed; }
+
+  private alive(where: string): void {
+    if (this.disposed) throw new StateError(`${where}: expected a model that is not disposed, got ${this.name}, whose memory and threads model.dispose() gave back. Build or load a new model.`);
   }
 }
 

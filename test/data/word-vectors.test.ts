@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadWordVectors, type WordVectors } from '../../src/data/word-vectors.js';
 import { init, sequential, layers } from '../../src/index.js';
-import { CheckpointError, ConfigError, ShapeError, ValueError } from '../../src/errors.js';
+import { CheckpointError, ConfigError, MemoryError, ShapeError, ValueError } from '../../src/errors.js';
 
 const enc = new TextEncoder();
 
@@ -92,6 +92,19 @@ describe('loadWordVectors', () => {
     await expect(bad('the 1 2 3\n', 0)).rejects.toThrow(ConfigError);
     await expect(loadWordVectors(enc.encode(GLOVE), { wordIndex: { a: -1 } }, { dim: 3 })).rejects.toThrow(ValueError);
     await expect(loadWordVectors(enc.encode(GLOVE), {} as never, { dim: 3 })).rejects.toThrow(ConfigError);
+  });
+
+  it('a matrix past 4 GiB (a huge id in the word index, or a huge dim) is a MemoryError before allocating (was a RangeError)', async () => {
+    // fuzz finding: tokenizerFromJSON takes any non-negative id, and V = largest id + 1
+    const huge = (wordIndex: Record<string, number>, dim: number) => loadWordVectors(enc.encode('the 1 2 3\n'), { wordIndex }, { dim }).catch((e: unknown) => e);
+    for (const [wi, dim, shown] of [[{ the: 1, zebra: 2 ** 31 }, 3, '[2147483649, 3] = 24.0 GiB'], [{ the: 1 }, 2 ** 31, '[2, 2147483648] = 16.0 GiB'], [{ the: 2 ** 28 }, 4, '[268435457, 4] = 4.0 GiB']] as const) {
+      const e = await huge(wi, dim);
+      expect(e).toBeInstanceOf(MemoryError);
+      expect((e as Error).message).toContain(`loadWordVectors: expected an embedding matrix [V, E] within the 4 GiB of Wasm memory, got ${shown}`);
+    }
+    // just under the limit still loads
+    const r = await loadWordVectors(enc.encode('the 1 2 3\n'), { wordIndex: { the: 1, far: 2 ** 20 } }, { dim: 3 });
+    expect(r.shape).toEqual([2 ** 20 + 1, 3]);
   });
 });
 

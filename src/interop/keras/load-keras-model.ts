@@ -6,7 +6,7 @@ import { planKerasModel, type CustomObject, type KerasPlan } from './config.js';
 import { Sequential } from '../../model/sequential.js';
 import type { SourceOptions } from '../../io/sources.js';
 import type { Hdf5Dataset } from '../../io/hdf5.js';
-import { BilstmError, CheckpointError, ConfigError, describeValue, isPlainObject } from '../../errors.js';
+import { BilstmError, CheckpointError, ConfigError, ShapeError, StateError, ValueError, describeValue, isPlainObject } from '../../errors.js';
 
 export interface LoadKerasOptions extends SourceOptions {
   /** The file's custom classes -> ours: { AttentionLayer: 'attention' } or { AttentionLayer: { layer: 'attention', returnSequences: false } }. */
@@ -40,7 +40,7 @@ export function modelFromKerasFile(file: KerasFile, customObjects: Record<string
   const model = build(plan, where);
   let ok = false;
   try {
-    const { regions, view } = model.prepareLoad(false);
+    const { regions, view } = prepare(model, where);
     assign(plan, file, model, regions, view, where);
     compileFrom(file, model, plan.notes);
     model.metadata = file.kind === 'tfjs'
@@ -100,6 +100,18 @@ function build(plan: KerasPlan, where: string): Sequential {
     return Sequential.fromConfig(plan.model);
   } catch (e) {
     if (e instanceof ConfigError) throw new ConfigError(`${where}: the file's model cannot be built here: ${e.message}`);
+    throw e;
+  }
+}
+
+/** The model's memory, laid out for its weights. A layer order that cannot work (an LSTM without returnSequences
+ *  before attention: a ShapeError from building; a first layer without an input shape: a StateError) is a model that
+ *  cannot be built here, as in build(). */
+function prepare(model: Sequential, where: string): ReturnType<Sequential['prepareLoad']> {
+  try {
+    return model.prepareLoad(false);
+  } catch (e) {
+    if (e instanceof ShapeError || e instanceof ValueError || e instanceof ConfigError || e instanceof StateError) throw new ConfigError(`${where}: the file's model cannot be built here: ${e.message}`);
     throw e;
   }
 }

@@ -210,3 +210,33 @@ describe('sources and store keys', () => {
     expect(storeKeys('BatchNormalization', 0)).toEqual(['batch_normalization']);
   });
 });
+
+describe('loadKerasModel: fuzz findings (bench/fuzz.ts)', () => {
+  /** The file with one piece of its model_config text replaced in place (same length, so the HDF5 stays valid). */
+  function edited(file: string, from: string, to: string): Uint8Array {
+    const bytes = readFileSync(new URL(file, DIR));
+    const text = new TextDecoder('latin1').decode(bytes);
+    const at = text.indexOf(from);
+    expect(at, from).toBeGreaterThan(0);
+    expect(to.length).toBe(from.length);
+    const out = new Uint8Array(bytes);
+    out.set(new TextEncoder().encode(to), at);
+    return out;
+  }
+
+  it('a first layer without an input shape (was a StateError) is a ConfigError: the model cannot be built here', async () => {
+    // seed 99, keras case 34: the Masking layer's batch_input_shape gone
+    const b = edited('real/keras2.2.0_masking_lstm.h5', '"batch_input_shape": [null, 10, 42]', '"batch_input_shapX": [null, 10, 42]');
+    const e = await loadKerasModel(b).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(ConfigError);
+    expect((e as Error).message).toMatch(/^loadKerasModel: the file's model cannot be built here: .*expected a known input shape, got none/);
+  });
+
+  it('an input of the wrong rank for its LSTM (was a ShapeError) is a ConfigError naming the layer and the shape', async () => {
+    // seed 99, keras case 1: an extra dimension in the input shape
+    const b = edited('real/keras2.0.8_functional_lstm_dense.h5', '"batch_input_shape": [null, 10, 4]', '"batch_input_shape": [null,9,9,4] ');
+    const e = await loadKerasModel(b).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(ConfigError);
+    expect((e as Error).message).toMatch(/^loadKerasModel: the file's model cannot be built here: lstm\w*: expected input of shape \[batch, time, features\], got per-sample shape \[9, 9, 4\]/);
+  });
+});

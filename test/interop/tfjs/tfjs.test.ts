@@ -259,7 +259,18 @@ describe('loadTfjsModel', () => {
     await expect(loadTfjsModel(join(dir, 'missing'))).rejects.toThrow(/expected a readable file at .*missing\/model.json/);
     const extra = structuredClone(json);
     extra.weightsManifest[0].weights[7].name = 'stray/b';
-    await expect(loadTfjsModel(withJson(extra))).rejects.toThrow(/expected weights for 4 layers \(.*\), got weights for 5 in the file \(.*, stray\)/);
+    await expect(loadTfjsModel(withJson(extra))).rejects.toThrow(/expected weights for 4 layers \(.*\), got weights for 5 in the file \(.*, stray\)/);  });
+
+  it('a file whose layer order cannot work (fuzz finding: a ShapeError before) is a ConfigError naming why', async () => {
+    // bench/fuzz.ts (seed 20261201), tfjs case 1928: a flipped bit dropped the LSTM's return_sequences
+    const out = (await exportTfjs(smallModel(2)))!;
+    const json = JSON.parse(new TextDecoder().decode(out.files['model.json']));
+    const withJson = (j: object) => ({ files: { 'model.json': new TextEncoder().encode(JSON.stringify(j)), [SHARD]: out.files[SHARD] } });
+    const flat = structuredClone(json);
+    flat.modelTopology.config.layers[1].config.layer.config.return_sequences = false;
+    const e = await loadTfjsModel(withJson(flat)).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(ConfigError);
+    expect((e as Error).message).toMatch(/^loadTfjsModel: the file's model cannot be built here: .*attention.*expected input \[batch, time, features\].*got per-sample shape \[8\]/);
   });
 });
 
