@@ -4,7 +4,7 @@ import type { Arena, Allocator } from '../core/arena.js';
 import type { Kernels } from '../core/kernels.js';
 import type { StreamSet } from '../core/rng.js';
 import type { InitializerSpec } from './initializers.js';
-import { ConfigError, StateError, fmtShape, describeValue, isPlainObject } from '../errors.js';
+import { ConfigError, StateError, fmtShape, describeValue, isPlainObject, didYouMean } from '../errors.js';
 
 /** A per-sample shape (no batch axis); null is an unknown length. */
 export type Shape = (number | null)[];
@@ -170,7 +170,7 @@ export function checkConfig(config: unknown, where: string, keys: readonly strin
   if (!isPlainObject(config)) throw new ConfigError(`${where}: expected a config object (what getConfig() returns), got ${describeValue(config)}.`);
   const known = [...BASE_KEYS, ...keys];
   for (const k of Object.keys(config)) {
-    if (!known.includes(k)) throw new ConfigError(`${where}: expected options among ${known.join(', ')}, got an unknown option ${JSON.stringify(k)}.`);
+    if (!known.includes(k)) throw new ConfigError(`${where}: expected options among ${known.join(', ')}, got an unknown option ${JSON.stringify(k)}.${didYouMean(k, known)}`);
   }
   return config;
 }
@@ -218,7 +218,7 @@ export function checkActivation(v: unknown, where: string, allowSoftmax: boolean
   const ok = Object.keys(ACTIVATIONS).concat(allowSoftmax ? ['softmax'] : []);
   if (v === null || v === undefined) return 'linear';
   if (typeof v !== 'string' || !ok.includes(v)) {
-    throw new ConfigError(`${where}: expected ${what} to be one of ${ok.join(', ')}, got ${describeValue(v)}.`);
+    throw new ConfigError(`${where}: expected ${what} to be one of ${ok.join(', ')}, got ${describeValue(v)}.${didYouMean(v, ok)}`);
   }
   return v as Activation;
 }

@@ -1,0 +1,74 @@
+// The error helpers: edit distance, the "Did you mean" suggestion for unknown names, the options check; and each
+// public place that takes a name suggests the closest valid one.
+import { describe, it, expect } from 'vitest';
+import { editDistance, didYouMean, checkOptionKeys } from '../src/errors.js';
+import { sequential, layers, optimizers, ConfigError } from '../src/index.js';
+import { smallModel } from './helpers/models.js';
+
+describe('editDistance', () => {
+  it('counts inserts, deletes, substitutions and adjacent swaps once each', () => {
+    expect(editDistance('', '')).toBe(0);
+    expect(editDistance('adam', 'adam')).toBe(0);
+    expect(editDistance('adam', 'adm')).toBe(1);
+    expect(editDistance('adam', 'adamw')).toBe(1);
+    expect(editDistance('adam', 'odam')).toBe(1);
+    expect(editDistance('dense', 'dnese')).toBe(1); // a swap, not two substitutions
+    expect(editDistance('kitten', 'sitting')).toBe(3);
+    expect(editDistance('', 'abc')).toBe(3);
+  });
+});
+
+describe('didYouMean', () => {
+  const losses = ['binaryCrossentropy', 'binary_crossentropy', 'categoricalCrossentropy', 'mse'];
+  it('suggests the closest name, ignoring case and underscores, first in list order on a tie', () => {
+    expect(didYouMean('binaryCrossEntropy', losses)).toBe(' Did you mean "binaryCrossentropy"?');
+    expect(didYouMean('BINARY_CROSSENTROPY', losses)).toBe(' Did you mean "binaryCrossentropy"?');
+    expect(didYouMean('categoricalCrosentropy', losses)).toBe(' Did you mean "categoricalCrossentropy"?');
+    expect(didYouMean('mes', losses)).toBe(' Did you mean "mse"?');
+  });
+  it('suggests nothing for a far name, a non-string, an empty or an exact one', () => {
+    expect(didYouMean('hinge', losses)).toBe('');
+    expect(didYouMean('msle', ['mse', 'mae'])).toBe(' Did you mean "mse"?');
+    expect(didYouMean('xyz', ['mse'])).toBe('');
+    expect(didYouMean(3, losses)).toBe('');
+    expect(didYouMean('', losses)).toBe('');
+    expect(didYouMean('mse', ['mse'])).toBe('');
+  });
+});
+
+describe('checkOptionKeys', () => {
+  it('takes undefined and known keys; refuses other types and unknown keys, suggesting the closest', () => {
+    expect(() => checkOptionKeys(undefined, 'f', ['batchSize'])).not.toThrow();
+    expect(() => checkOptionKeys({ batchSize: 2 }, 'f', ['batchSize'])).not.toThrow();
+    expect(() => checkOptionKeys(5, 'f', ['batchSize'])).toThrow(new ConfigError('f: expected options { batchSize }, got 5.'));
+    expect(() => checkOptionKeys({ batchsize: 2 }, 'f', ['batchSize', 'epochs'])).toThrow(
+      new ConfigError('f: expected options among batchSize, epochs, got an unknown option "batchsize". Did you mean "batchSize"?'));
+  });
+});
+
+describe('unknown names suggest the closest valid one', () => {
+  const cases: [string, () => unknown, string][] = [
+    ['loss', () => smallModel(1).compile({ optimizer: 'adam', loss: 'binaryCrossEntropy' as 'binaryCrossentropy' }),
+      'got "binaryCrossEntropy". Did you mean "binaryCrossentropy"?'],
+    ['optimizer name', () => smallModel(1).compile({ optimizer: 'adma' as 'adam', loss: 'mse' }), 'got "adma". Did you mean "adam"?'],
+    ['optimizer config name', () => optimizers.fromConfig({ name: 'rmsporp' }), 'got "rmsporp". Did you mean "rmsprop"?'],
+    ['optimizer option', () => optimizers.adam({ learningrate: 0.1 } as object), 'got an unknown option "learningrate". Did you mean "learningRate"?'],
+    ['metric', () => smallModel(1).compile({ optimizer: 'adam', loss: 'mse', metrics: ['acuracy' as 'accuracy'] }), 'got "acuracy". Did you mean "accuracy"?'],
+    ['activation', () => layers.dense({ units: 1, activation: 'sigmod' as 'sigmoid' }), 'got "sigmod". Did you mean "sigmoid"?'],
+    ['recurrent activation', () => layers.lstm({ units: 1, recurrentActivation: 'hard_sigmoid' as 'hardSigmoid' }), 'got "hard_sigmoid". Did you mean "hardSigmoid"?'],
+    ['initializer', () => layers.dense({ units: 1, kernelInitializer: 'glorot_uniform' as 'glorotUniform' }), 'got "glorot_uniform". Did you mean "glorotUniform"?'],
+    ['initializer by config', () => layers.dense({ units: 1, kernelInitializer: { name: 'orthogonl' } as never }), 'Did you mean "orthogonal"?'],
+    ['layer class', () => layers.deserialize({ className: 'Dnese', config: { units: 1 } }), 'got "Dnese". Did you mean "Dense"?'],
+    ['layer class in a model config', () => sequential().constructor.prototype.constructor.fromConfig({ className: 'Sequential', config: { name: 's', layers: [{ className: 'LTSM', config: { units: 1 } }] } }), 'Did you mean "LSTM"?'],
+    ['layer option in a config', () => layers.deserialize({ className: 'Dense', config: { unit: 1 } }), 'got an unknown option "unit". Did you mean "units"?'],
+    ['predict option', () => smallModel(1).predict([[1, 2, 3, 4, 5, 6, 7]], { batchsize: 1 } as object), 'got an unknown option "batchsize". Did you mean "batchSize"?'],
+  ];
+  it.each(cases)('%s', (_name, run, tail) => {
+    let err: unknown;
+    try { run(); } catch (e) { err = e; }
+    expect(err).toBeInstanceOf(ConfigError);
+    const m = (err as Error).message;
+    expect(m).toMatch(/: expected .*, got /);
+    expect(m.endsWith(tail)).toBe(true);
+  });
+});
