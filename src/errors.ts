@@ -57,18 +57,23 @@ export function editDistance(a: string, b: string): number {
 }
 
 /**
- * ` Did you mean "x"?` for an unknown name close to a valid one (case, `_` and `-` ignored; then at most 1 edit
- * for names up to 4 letters, 2 up to 8, 3 beyond), else ''. Appended after a message's final period.
+ * ` Did you mean "x"?` for an unknown name close to a valid one (case, `_` and `-` ignored; then a name of up to 4
+ * letters only with two letters swapped or one letter more or less at the end (unit, units), since one other letter
+ * makes another real name (gelu, relu; msle, mse);
+ * up to 8 letters 2 edits, longer 3), else ''. Appended after a message's final period.
  */
 export function didYouMean(got: unknown, valid: readonly string[]): string {
   if (typeof got !== 'string' || got.length === 0 || got.length > 64) return '';
   const norm = (s: string) => s.toLowerCase().replace(/[_\-\s]/g, '');
   const g = norm(got);
   const limit = g.length <= 4 ? 1 : g.length <= 8 ? 2 : 3;
+  const sorted = (s: string) => [...s].sort().join('');
   let best = '', bestD = limit + 1;
   for (const v of valid) {
     if (v === got) continue;
-    const dist = editDistance(g, norm(v));
+    const n = norm(v);
+    const dist = editDistance(g, n);
+    if (g.length <= 4 && dist === 1 && sorted(g) !== sorted(n) && !n.startsWith(g) && !g.startsWith(n)) continue;
     if (dist < bestD) { best = v; bestD = dist; }
   }
   return best ? ` Did you mean ${JSON.stringify(best)}?` : '';

@@ -28,7 +28,9 @@ describe('didYouMean', () => {
   });
   it('suggests nothing for a far name, a non-string, an empty or an exact one', () => {
     expect(didYouMean('hinge', losses)).toBe('');
-    expect(didYouMean('msle', ['mse', 'mae'])).toBe(' Did you mean "mse"?');
+    expect(didYouMean('msle', ['mse', 'mae'])).toBe(''); // a short name one letter off is likely another real name
+    expect(didYouMean('gelu', ['relu', 'tanh'])).toBe('');
+    expect(didYouMean('sdg', ['adam', 'sgd'])).toBe(' Did you mean "sgd"?'); // but a swap is a typo
     expect(didYouMean('xyz', ['mse'])).toBe('');
     expect(didYouMean(3, losses)).toBe('');
     expect(didYouMean('', losses)).toBe('');

@@ -1,6 +1,6 @@
 // loadWordVectors: a GloVe or word2vec text file, streamed line by line, into an embedding matrix [V, E] for a
 // tokenizer's word index (for `layers.embedding({ weights: [{ data: weights, shape }] })`).
-import { CheckpointError, ConfigError, ValueError, describeValue } from '../errors.js';
+import { CheckpointError, ConfigError, MemoryError, ValueError, describeValue } from '../errors.js';
 import { openSource, type SourceOptions } from '../io/sources.js';
 
 /** What loadWordVectors needs of a tokenizer (a Keras-style Tokenizer has both). */
@@ -42,6 +42,8 @@ export async function loadWordVectors(source: unknown, tokenizer: WordIndexLike,
   const E = options.dim;
   if (!Number.isInteger(E) || E < 1) throw new ConfigError(`${where}: expected dim to be a positive integer, got ${describeValue(E)}.`);
   const { index, V } = vocabulary(tokenizer, where);
+  // The matrix goes into an embedding, whose weights and gradients share wasm32's 4 GiB: refuse before allocating.
+  if (V * E * 4 > 2 ** 32) throw new MemoryError(`${where}: expected a [V, dim] float32 matrix of at most 4294967296 bytes (4 GiB, the Wasm memory), got [${V}, ${E}]: ${V * E * 4} bytes. Lower the tokenizer's numWords or dim.`);
 
   const weights = new Float32Array(V * E);
   const filled = new Uint8Array(V);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadWordVectors, type WordVectors } from '../../src/data/word-vectors.js';
 import { init, sequential, layers } from '../../src/index.js';
-import { CheckpointError, ConfigError, ShapeError, ValueError } from '../../src/errors.js';
+import { CheckpointError, ConfigError, MemoryError, ShapeError, ValueError } from '../../src/errors.js';
 
 const enc = new TextEncoder();
 
@@ -92,6 +92,13 @@ describe('loadWordVectors', () => {
     await expect(bad('the 1 2 3\n', 0)).rejects.toThrow(ConfigError);
     await expect(loadWordVectors(enc.encode(GLOVE), { wordIndex: { a: -1 } }, { dim: 3 })).rejects.toThrow(ValueError);
     await expect(loadWordVectors(enc.encode(GLOVE), {} as never, { dim: 3 })).rejects.toThrow(ConfigError);
+  });
+
+  it('a matrix past 4 GiB is a MemoryError naming its size and the limit, before allocating or reading', async () => {
+    const huge = { wordIndex: { the: 1, far: 2 ** 21 } }; // V = 2^21 + 1 rows of 512 floats: just over 4 GiB
+    const err = await loadWordVectors(enc.encode(GLOVE), huge, { dim: 512 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MemoryError);
+    expect((err as Error).message).toBe('loadWordVectors: expected a [V, dim] float32 matrix of at most 4294967296 bytes (4 GiB, the Wasm memory), got [2097153, 512]: 4294969344 bytes. Lower the tokenizer\'s numWords or dim.');
   });
 });
 

@@ -162,7 +162,7 @@ describe('errors', () => {
   it('compile rejects unknown and repeated metric names, listing the valid ones', () => {
     const m = smallModel(1);
     expect(() => m.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy', metrics: ['auroc' as MetricName] }))
-      .toThrow(new ConfigError(`compile: expected each metric to be one of 'accuracy', 'acc', 'precision', 'recall', 'f1', 'auc', 'aucApprox', got "auroc".`));
+      .toThrow(new ConfigError(`compile: expected each metric to be one of 'accuracy', 'acc', 'precision', 'recall', 'f1', 'auc', 'aucApprox', got "auroc". Did you mean "auc"?`));
     expect(() => m.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy', metrics: ['f1', 'f1'] })).toThrow(ConfigError);
     m.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy', metrics: ['f1'] });
     const { x, y } = smallData(4);
