@@ -62,9 +62,20 @@ describe('unknown names suggest the closest valid one', () => {
     ['initializer by config', () => layers.dense({ units: 1, kernelInitializer: { name: 'orthogonl' } as never }), 'Did you mean "orthogonal"?'],
     ['layer class', () => layers.deserialize({ className: 'Dnese', config: { units: 1 } }), 'got "Dnese". Did you mean "Dense"?'],
     ['layer class in a model config', () => sequential().constructor.prototype.constructor.fromConfig({ className: 'Sequential', config: { name: 's', layers: [{ className: 'LTSM', config: { units: 1 } }] } }), 'Did you mean "LSTM"?'],
+    ['layer option', () => layers.dense({ units: 1, activaton: 'relu' } as never), 'got an unknown option "activaton". Did you mean "activation"?'],
+    ['layer option (base)', () => layers.lstm({ units: 1, inputshape: [3, 2] } as never), 'got an unknown option "inputshape". Did you mean "inputShape"?'],
     ['layer option in a config', () => layers.deserialize({ className: 'Dense', config: { unit: 1 } }), 'got an unknown option "unit". Did you mean "units"?'],
     ['predict option', () => smallModel(1).predict([[1, 2, 3, 4, 5, 6, 7]], { batchsize: 1 } as object), 'got an unknown option "batchsize". Did you mean "batchSize"?'],
   ];
+  it('every layer factory checks its option names (a base option and one of its own pass)', () => {
+    for (const [name, make] of Object.entries(layers)) {
+      if (name === 'serialize' || name === 'deserialize') continue;
+      expect(() => (make as (a: object) => unknown)({ name: `x_${name}`, bogus: 1 }), name).toThrow(new RegExp(`^layers\\.${name}: expected options among name, trainable, .*got an unknown option "bogus"\\.$`));
+    }
+    expect(() => layers.dense(undefined as never)).toThrow(new ConfigError('layers.dense: expected an options object, got undefined.'));
+    expect(() => layers.lstm(5 as never)).toThrow(new ConfigError('layers.lstm: expected options { name, trainable, inputShape, batchInputShape, units, activation, recurrentActivation, useBias, kernelInitializer, recurrentInitializer, biasInitializer, unitForgetBias, returnSequences, goBackwards, zeroOutputForMask, dropout, recurrentDropout }, got 5.'));
+  });
+
   it.each(cases)('%s', (_name, run, tail) => {
     let err: unknown;
     try { run(); } catch (e) { err = e; }

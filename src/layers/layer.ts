@@ -46,7 +46,7 @@ export type ConfigDict = { [key: string]: ConfigValue };
 export interface SerializedLayer { className: string; config: ConfigDict }
 
 /** Options every layer accepts in its config. */
-const BASE_KEYS = ['name', 'trainable', 'inputShape', 'batchInputShape'];
+export const BASE_KEYS = ['name', 'trainable', 'inputShape', 'batchInputShape'];
 
 const counters = new Map<string, number>();
 /** Keras-style unique default names: lstm, lstm_1, lstm_2 ... */
@@ -74,6 +74,7 @@ export abstract class Layer {
   /** `factoryName`: the `layers.<name>` factory when it is not the camelCase of defaultName (spatial_dropout1d -> spatialDropout1D). */
   constructor(args: LayerArgs, defaultName: string, factoryName?: string) {
     const factory = `layers.${factoryName ?? defaultName.replace(/_(\w)/g, (_, ch: string) => ch.toUpperCase())}`;
+    if (!isPlainObject(args)) throw new ConfigError(`${factory}: expected an options object, got ${describeValue(args)}.`);
     if (args.name !== undefined && (typeof args.name !== 'string' || args.name.length === 0)) {
       throw new ConfigError(`${factory}: expected name to be a non-empty string, got ${describeValue(args.name)}.`);
     }
