@@ -76,6 +76,24 @@ describe('unknown names suggest the closest valid one', () => {
     expect(() => layers.lstm(5 as never)).toThrow(new ConfigError('layers.lstm: expected options { name, trainable, inputShape, batchInputShape, units, activation, recurrentActivation, useBias, kernelInitializer, recurrentInitializer, biasInitializer, unitForgetBias, returnSequences, goBackwards, zeroOutputForMask, dropout, recurrentDropout }, got 5.'));
   });
 
+  it('model, init and loader options are checked by name too', async () => {
+    const { init, loadModel, loadWordVectors, splitDataset } = await import('../src/index.js');
+    expect(() => sequential({ layer: [] } as never)).toThrow(new ConfigError('sequential: expected options among layers, seed, name, got an unknown option "layer". Did you mean "layers"?'));
+    expect(() => sequential(5 as never)).toThrow(new ConfigError('sequential: expected options { layers, seed, name }, got 5.'));
+    await expect(init({ thread: 2 } as never)).rejects.toThrow(new ConfigError('init: expected options among threads, module, wasm, threadsModule, threadsWasm, got an unknown option "thread". Did you mean "threads"?'));
+    await expect(loadModel(new Uint8Array(0), { onprogress: () => {} } as never)).rejects.toThrow(new ConfigError('loadModel: expected options among onProgress, signal, got an unknown option "onprogress". Did you mean "onProgress"?'));
+    await expect(loadWordVectors(new Uint8Array(0), { wordIndex: {} }, { dim: 3, dimm: 2 } as never)).rejects.toThrow(/^loadWordVectors: expected options among dim, onProgress, signal, got an unknown option "dimm"\. Did you mean "dim"\?$/);
+    const ds = { texts: ['a', 'b'], labels: Int32Array.of(0, 1), classNames: ['x', 'y'] };
+    expect(() => splitDataset(ds, { testfraction: 0.5 } as never)).toThrow(/^splitDataset: expected options among testFraction, seed, got an unknown option "testfraction"\. Did you mean "testFraction"\?$/);
+    expect(() => splitDataset(5 as never)).toThrow(new ConfigError('splitDataset: expected a dataset { texts, labels: Int32Array of as many, classNames } (what loadCsv, loadTextFolder and datasets give), got 5.'));
+    expect(() => splitDataset({ ...ds, labels: [0, 1] } as never)).toThrow(ConfigError);
+    expect(splitDataset(ds, { testFraction: 0.5 }).test.texts.length).toBe(1);
+    const { loadKerasModel, loadTfjsModel } = await import('../src/index.js');
+    await expect(loadKerasModel(new Uint8Array(4), { customobjects: {} } as never)).rejects.toThrow(/^loadKerasModel: expected options among customObjects, onProgress, signal, got an unknown option "customobjects"\. Did you mean "customObjects"\?$/);
+    await expect(loadTfjsModel({ files: {} }, { sginal: null } as never)).rejects.toThrow(/^loadTfjsModel: .*got an unknown option "sginal"\. Did you mean "signal"\?$/);
+    await expect(smallModel(1).save(undefined, { includeoptimizer: true } as never)).rejects.toThrow(/^save: .*got an unknown option "includeoptimizer"\. Did you mean "includeOptimizer"\?$/);
+  });
+
   it.each(cases)('%s', (_name, run, tail) => {
     let err: unknown;
     try { run(); } catch (e) { err = e; }

@@ -70,6 +70,7 @@ export class Sequential {
   private inferenceOnly: string | null = null;
 
   constructor(args: SequentialArgs = {}) {
+    checkOptionKeys(args, 'sequential', ['layers', 'seed', 'name']);
     this.name = args.name ?? (modelCount++ === 0 ? 'sequential' : `sequential_${modelCount - 1}`);
     const seed = args.seed ?? DEFAULT_SEED;
     if (!Number.isInteger(seed) || seed < 0 || seed > Number.MAX_SAFE_INTEGER) {

@@ -9,7 +9,7 @@ import type { KerasFile } from '../keras/files.js';
 import type { CustomObject } from '../keras/config.js';
 import type { Hdf5Dataset } from '../../io/hdf5.js';
 import type { Sequential } from '../../model/sequential.js';
-import { CheckpointError, ConfigError, describeValue, isPlainObject } from '../../errors.js';
+import { CheckpointError, ConfigError, describeValue, isPlainObject, didYouMean } from '../../errors.js';
 import { TFJS_ATTENTION_CLASS } from './export-tfjs.js';
 
 export interface LoadTfjsOptions {
@@ -29,7 +29,7 @@ export async function loadTfjsModel(source: unknown, options: LoadTfjsOptions = 
   const where = 'loadTfjsModel';
   if (!isPlainObject(options)) throw new ConfigError(`${where}: expected options { customObjects, signal }, got ${describeValue(options)}.`);
   const extra = Object.keys(options).find((k) => k !== 'customObjects' && k !== 'signal');
-  if (extra !== undefined) throw new ConfigError(`${where}: expected options among customObjects, signal, got ${JSON.stringify(extra)}.`);
+  if (extra !== undefined) throw new ConfigError(`${where}: expected options among customObjects, signal, got an unknown option ${JSON.stringify(extra)}.${didYouMean(extra, ['customObjects', 'signal'])}`);
   const { customObjects, signal } = options as LoadTfjsOptions;
   const read = resolver(source, where, { signal });
   const json = parseModelJson(await read('model.json'), where);
