@@ -29,7 +29,7 @@ export { callbacks, Callback, EarlyStopping, ModelCheckpoint, ReduceLROnPlateau,
 export { LearningRateSchedule, ExponentialDecay, PiecewiseConstantDecay } from './model/schedules.js';
 export type { SerializedSchedule, ExponentialDecayConfig, PiecewiseConstantDecayConfig } from './model/schedules.js';
 export { metrics, METRIC_NAMES } from './model/metrics.js';
-export type { MetricName, MetricOptions } from './model/metrics.js';
+export type { MetricName, MetricLogName, MetricOptions } from './model/metrics.js';
 export type { Input, Tensor, TensorLike } from './tensor.js';
 export { DEFAULT_SEED } from './core/rng.js';
 export { BilstmError, ShapeError, ValueError, ConfigError, StateError, MemoryError, CheckpointError } from './errors.js';

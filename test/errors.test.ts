@@ -55,6 +55,7 @@ describe('unknown names suggest the closest valid one', () => {
     ['optimizer name', () => smallModel(1).compile({ optimizer: 'adma' as 'adam', loss: 'mse' }), 'got "adma". Did you mean "adam"?'],
     ['optimizer config name', () => optimizers.fromConfig({ name: 'rmsporp' }), 'got "rmsporp". Did you mean "rmsprop"?'],
     ['optimizer option', () => optimizers.adam({ learningrate: 0.1 } as object), 'got an unknown option "learningrate". Did you mean "learningRate"?'],
+    ['compile option', () => smallModel(1).compile({ optimizer: 'adam', loss: 'mse', metric: ['acc'] } as never), 'got an unknown option "metric". Did you mean "metrics"?'],
     ['metric', () => smallModel(1).compile({ optimizer: 'adam', loss: 'mse', metrics: ['acuracy' as 'accuracy'] }), 'got "acuracy". Did you mean "accuracy"?'],
     ['activation', () => layers.dense({ units: 1, activation: 'sigmod' as 'sigmoid' }), 'got "sigmod". Did you mean "sigmoid"?'],
     ['recurrent activation', () => layers.lstm({ units: 1, recurrentActivation: 'hard_sigmoid' as 'hardSigmoid' }), 'got "hard_sigmoid". Did you mean "hardSigmoid"?'],

@@ -39,8 +39,10 @@ function checkThreads(t: unknown): number {
 
 const KEY_EXPORT = 'lstm_forward';
 
-// A module given by the caller must be ours: it imports env.memory and exports the kernels.
-function checkModule(m: unknown, what: string): WebAssembly.Module {
+// A module given by the caller must be ours: it imports env.memory and exports the kernels; given for one slot
+// (`shared` true: the threads core, false: the single-thread one) it must also link to that kind of memory, which a
+// one-page probe instance shows (the two cores export the same names; only their memory import differs).
+function checkModule(m: unknown, what: string, shared: boolean): WebAssembly.Module {
   if (!(m instanceof WebAssembly.Module)) {
     throw new ConfigError(`init: expected ${what} to be a WebAssembly.Module, got ${m === null ? 'null' : typeof m === 'object' ? (m as object).constructor?.name ?? 'object' : typeof m}.`);
   }
@@ -48,6 +50,11 @@ function checkModule(m: unknown, what: string): WebAssembly.Module {
   const mem = WebAssembly.Module.imports(m).some((i) => i.module === 'env' && i.name === 'memory' && i.kind === 'memory');
   if (!names.includes(KEY_EXPORT) || !mem) {
     throw new ConfigError(`init: expected ${what} to be the bilstm-attn core (exports ${KEY_EXPORT}, imports env.memory), got a module exporting [${names.slice(0, 5).join(', ')}${names.length > 5 ? ', ...' : ''}].`);
+  }
+  try { instanceOf(m, 1, shared); } catch (e) {
+    if (!(e instanceof WebAssembly.LinkError)) throw e;
+    const [want, file] = shared ? ['shared-memory core', 'build/bilstm.mt.wasm, bilstm-attn/wasm-threads'] : ['single-thread core', 'build/bilstm.wasm, bilstm-attn/wasm'];
+    throw new ConfigError(`init: expected ${what} to be the ${want} (${file}), got a module that does not link to ${shared ? 'a shared' : 'an unshared'} memory (the other core?).`);
   }
   return m;
 }
@@ -60,8 +67,8 @@ function checkBytes(b: unknown, what: string, where: string): BufferSource {
   return bytes;
 }
 
-async function compileBytes(b: unknown, what: string): Promise<WebAssembly.Module> {
-  return checkModule(await WebAssembly.compile(checkBytes(b, what, 'init')), what);
+async function compileBytes(b: unknown, what: string, shared: boolean): Promise<WebAssembly.Module> {
+  return checkModule(await WebAssembly.compile(checkBytes(b, what, 'init')), what, shared);
 }
 
 /** Compiles the Wasm core once (and the shared-memory build when threads > 1). Call (and await) before building models. */
@@ -69,14 +76,14 @@ export async function init(options: InitOptions = {}): Promise<void> {
   if (options === null || typeof options !== 'object') throw new ConfigError(`init: expected an options object, got ${options === null ? 'null' : typeof options}.`);
   checkOptionKeys(options, 'init', ['threads', 'module', 'wasm', 'threadsModule', 'threadsWasm']);
   const threads = checkThreads(options.threads);
-  if (options.module !== undefined) compiled = checkModule(options.module, 'module');
-  else if (options.wasm !== undefined) compiled = await compileBytes(options.wasm, 'wasm');
+  if (options.module !== undefined) compiled = checkModule(options.module, 'module', false);
+  else if (options.wasm !== undefined) compiled = await compileBytes(options.wasm, 'wasm', false);
   else if (!compiled) compiled = await WebAssembly.compile(decodeBase64(WASM_BASE64) as BufferSource);
   threadCount = 1;
   if (threads > 1 && sharedMemoryAllowed() && await loadWorkerSupport()) {
     try {
-      if (options.threadsModule !== undefined) compiledThreads = checkModule(options.threadsModule, 'threadsModule');
-      else if (options.threadsWasm !== undefined) compiledThreads = await compileBytes(options.threadsWasm, 'threadsWasm');
+      if (options.threadsModule !== undefined) compiledThreads = checkModule(options.threadsModule, 'threadsModule', true);
+      else if (options.threadsWasm !== undefined) compiledThreads = await compileBytes(options.threadsWasm, 'threadsWasm', true);
       else if (!compiledThreads) compiledThreads = await WebAssembly.compile(decodeBase64(WASM_THREADS_BASE64) as BufferSource);
       threadCount = threads;
     } catch (e) {
@@ -88,9 +95,9 @@ export async function init(options: InitOptions = {}): Promise<void> {
 
 /** Synchronous compile of the single-thread core, for runtimes and tests that cannot await. */
 export function initSync(options: { module?: WebAssembly.Module; wasm?: BufferSource } = {}): void {
-  if (options.module !== undefined) { compiled = checkModule(options.module, 'module'); return; }
+  if (options.module !== undefined) { compiled = checkModule(options.module, 'module', false); return; }
   if (options.wasm !== undefined) {
-    compiled = checkModule(new WebAssembly.Module(checkBytes(options.wasm, 'wasm', 'initSync')), 'wasm');
+    compiled = checkModule(new WebAssembly.Module(checkBytes(options.wasm, 'wasm', 'initSync')), 'wasm', false);
     return;
   }
   if (compiled) return;

@@ -13,7 +13,8 @@ import { Progress, type ProgressOutput } from './progress.js';
  *  get it as their model (CallbackModel: stopTraining, optimizer, getWeights, setWeights, save). */
 export interface Trainable extends CallbackModel {
   loss: string | null;
-  metrics: string[];
+  /** 'loss' then each compiled metric's logged name (metrics, then weightedMetrics), as Keras's metrics_names. */
+  metricsNames: readonly string[];
   checkData(x: Input, y: Input | null, where: string): Batchable;
   weigh(d: Batchable, classWeight: unknown, sampleWeight: unknown, where: string): Batchable;
   ready(): Promise<void>;
@@ -96,7 +97,7 @@ export async function fit(model: Trainable, x: Input, y: Input, args: FitArgs = 
   const cbs = args.callbacks === undefined ? [] : Array.isArray(args.callbacks) ? args.callbacks : [args.callbacks];
   const shuffle = args.shuffle ?? true;
   const verbose = args.verbose ?? 1;
-  const metricNames = model.metrics;
+  const metricNames = model.metricsNames.slice(1);
   const steps = Math.ceil(nTrain / batchSize);
   const history: History = { epoch: [], history: {}, params: { epochs, batchSize, samples: nTrain, steps } };
   const push = (k: string, v: number) => { (history.history[k] ??= []).push(v); };
@@ -126,7 +127,7 @@ export async function fit(model: Trainable, x: Input, y: Input, args: FitArgs = 
         throw new ValueError(`fit: expected a finite loss, got ${r.loss} at epoch ${epoch + 1}, batch ${step}. The batch was not applied: weights, optimizer state and random streams are those after the last good step.`);
       }
       lossSum += r.loss * B; seen += B;
-      // loss: this batch's (as before); metrics: running values over the epoch so far (sample-weighted)
+      // loss: this batch's (as before); metrics: running values over the epoch so far (weightedMetrics sample-weighted)
       const blogs: Logs = { batch: step, size: B, loss: r.loss };
       if (metricNames.length) model.metricLogs(blogs, true);
       running[0] = lossSum / seen;

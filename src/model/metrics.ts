@@ -1,4 +1,4 @@
-// Metrics by name (compile's `metrics`): accuracy/acc, precision, recall, f1, auc (exact ROC AUC) and aucApprox
+// Metrics by name (compile's `metrics` and `weightedMetrics`): accuracy/acc, precision, recall, f1, auc (exact ROC AUC) and aucApprox
 // (Keras's 200-threshold AUC), accumulated over a whole epoch (reset, update per batch, result at the end); the same
 // metrics on plain arrays, and confusionMatrix (the public `metrics` namespace).
 import { ConfigError, ShapeError, ValueError, describeValue, fmtShape, didYouMean } from '../errors.js';
@@ -10,13 +10,15 @@ export type MetricName = (typeof METRIC_NAMES)[number];
 /** Keras's AUC default: 200 thresholds, the first just below 0 and the last just above 1 (epsilon 1e-7). */
 const AUC_THRESHOLDS = 200;
 
-export function checkMetrics(metrics: unknown): MetricName[] {
+/** Checks compile's `metrics` (or `weightedMetrics`, named by `what` in errors): known names, each once. */
+export function checkMetrics(metrics: unknown, what = 'metric'): MetricName[] {
   if (metrics === undefined) return [];
   const list = Array.isArray(metrics) ? metrics : [metrics];
   const valid = METRIC_NAMES.map((n) => `'${n}'`).join(', ');
+  const each = what === 'metric' ? 'each metric' : `each of ${what}`;
   list.forEach((m, i) => {
-    if (!(METRIC_NAMES as readonly unknown[]).includes(m)) throw new ConfigError(`compile: expected each metric to be one of ${valid}, got ${describeValue(m)}.${didYouMean(m, METRIC_NAMES)}`);
-    if (list.indexOf(m) !== i) throw new ConfigError(`compile: expected each metric once (they are history keys), got ${JSON.stringify(m)} twice.`);
+    if (!(METRIC_NAMES as readonly unknown[]).includes(m)) throw new ConfigError(`compile: expected ${each} to be one of ${valid}, got ${describeValue(m)}.${didYouMean(m, METRIC_NAMES)}`);
+    if (list.indexOf(m) !== i) throw new ConfigError(`compile: expected ${each} once (they are history keys), got ${JSON.stringify(m)} twice.`);
   });
   return list.slice() as MetricName[];
 }
@@ -194,6 +196,57 @@ export class MetricAccumulator {
       yNext = y; xNext = x;
     }
     return auc;
+  }
+}
+
+/** A logged metric name: a metric's own, or 'weighted_' + a weighted metric's when the plain one has that name. */
+export type MetricLogName = MetricName | `weighted_${MetricName}`;
+
+/**
+ * The logged names of compile's metrics then weightedMetrics, as Keras 2's MetricsContainer._set_metric_names for one
+ * output: a weighted metric keeps its name unless a metric already has it, then it becomes 'weighted_' + name.
+ */
+export function metricLogNames(metrics: readonly MetricName[], weightedMetrics: readonly MetricName[]): MetricLogName[] {
+  const names: MetricLogName[] = metrics.slice();
+  for (const m of weightedMetrics) names.push(names.includes(m) ? `weighted_${m}` : m);
+  return names;
+}
+
+/**
+ * Compile's metrics as Keras 2's MetricsContainer.update_state: `metrics` ignore the batch's row weights (each row
+ * weighs 1), `weightedMetrics` take them (sampleWeight times the class weight). Values in `names` order.
+ */
+export class CompiledMetrics {
+  readonly names: readonly MetricLogName[];
+  private readonly plain: MetricAccumulator;
+  private readonly weighted: MetricAccumulator;
+
+  constructor(metrics: readonly MetricName[], weightedMetrics: readonly MetricName[]) {
+    this.names = metricLogNames(metrics, weightedMetrics);
+    this.plain = new MetricAccumulator(metrics);
+    this.weighted = new MetricAccumulator(weightedMetrics);
+  }
+
+  get size(): number { return this.names.length; }
+
+  reset(): void { this.plain.reset(); this.weighted.reset(); }
+
+  /** As MetricAccumulator.update; `weights` reach the weighted metrics only. */
+  update(pred: ArrayLike<number>, labels: ArrayLike<number>, rows: number, units: number, weights: ArrayLike<number> | null): void {
+    this.plain.update(pred, labels, rows, units, null);
+    this.weighted.update(pred, labels, rows, units, weights);
+  }
+
+  /** Every value in `names` order. */
+  results(): number[] {
+    return [...this.plain.names.map((n) => this.plain.result(n)), ...this.weighted.names.map((n) => this.weighted.result(n))];
+  }
+
+  /** Every metric by its logged name (with `prefix`, e.g. 'val_'); `running` leaves out 'auc' (a sort of the epoch). */
+  writeLogs(logs: Record<string, number>, prefix = '', running = false): void {
+    const k = this.plain.names.length;
+    this.plain.names.forEach((n, i) => { if (!(running && n === 'auc')) logs[prefix + this.names[i]] = this.plain.result(n); });
+    this.weighted.names.forEach((n, i) => { if (!(running && n === 'auc')) logs[prefix + this.names[k + i]] = this.weighted.result(n); });
   }
 }
 

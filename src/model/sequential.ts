@@ -13,7 +13,7 @@ import { initialize } from '../layers/initializers.js';
 import { StreamSet, DEFAULT_SEED, type StreamSnapshot } from '../core/rng.js';
 import { getOptimizer, type Optimizer, type OptimizerSpec, type Slot } from './optimizers.js';
 import { getLoss, fusedActivation, type LossName } from './losses.js';
-import { checkMetrics, MetricAccumulator, type MetricName } from './metrics.js';
+import { checkMetrics, CompiledMetrics, type MetricLogName, type MetricName } from './metrics.js';
 import { sampleWeights, type ClassWeight } from './weights.js';
 import { formatSummary, countParams } from './summary.js';
 import { toFlat, checkFinite, checkIds, type Flat, type Input, type Tensor } from '../tensor.js';
@@ -24,16 +24,17 @@ import type { History } from './callbacks.js';
 import { checkBatchSize, identity, type Batchable } from './batches.js';
 
 export interface SequentialArgs { layers?: Layer[]; seed?: number; name?: string }
-export interface CompileArgs { optimizer: OptimizerSpec; loss: string; metrics?: MetricName[] }
+/** metrics ignore sampleWeight/classWeight; weightedMetrics (same names) are weighted by them, as Keras 2. */
+export interface CompileArgs { optimizer: OptimizerSpec; loss: string; metrics?: MetricName[]; weightedMetrics?: MetricName[] }
 export interface WeightValue { data: Float32Array; shape: number[] }
 /** predict(x, { returnAttention: true }): the predictions plus each attention layer's weights [N, T]. */
 export interface PredictionWithAttention extends Tensor { attention: { layer: string; data: Float32Array; shape: number[] }[] }
 /** model.getConfig(): plain JSON that Sequential.fromConfig turns back into the same model (weights aside). */
 export interface ModelConfig { className: 'Sequential'; config: { name: string; seed: number; layers: SerializedLayer[] } }
 /** model.getCompileConfig(): what compile was given, as plain JSON (Keras `get_compile_config`). */
-export interface CompileConfig { optimizer: OptimizerConfig; loss: LossName; metrics: MetricName[] }
-/** evaluate(x, y, { returnDict: true }): the loss and each compiled metric by name. */
-export type EvaluateResult = { loss: number } & Partial<Record<MetricName, number>>;
+export interface CompileConfig { optimizer: OptimizerConfig; loss: LossName; metrics: MetricName[]; weightedMetrics?: MetricName[] }
+/** evaluate(x, y, { returnDict: true }): the loss and each compiled metric by its logged name (see metricsNames). */
+export type EvaluateResult = { loss: number } & Partial<Record<MetricLogName, number>>;
 
 let modelCount = 0;
 
@@ -46,9 +47,11 @@ export class Sequential {
   optimizer: Optimizer | null = null;
   loss: LossName | null = null;
   metrics: MetricName[] = [];
+  /** Compile's weightedMetrics: weighted by sampleWeight and classWeight (metrics are not), as Keras 2. */
+  weightedMetrics: MetricName[] = [];
   /** Whole-epoch metric state of training (fit resets it per epoch) and of evaluation (reset per evaluate). */
-  private trainMetrics = new MetricAccumulator([]);
-  private evalMetrics = new MetricAccumulator([]);
+  private trainMetrics = new CompiledMetrics([], []);
+  private evalMetrics = new CompiledMetrics([], []);
   private streams: StreamSet;
   private arena: Arena | null = null;
   /** The model's per-sample input shape; null at axis 0 is a free length (any T per call). */
@@ -294,16 +297,27 @@ export class Sequential {
 
   compile(args: CompileArgs): void {
     this.checkNotSaving('compile');
-    if (!args || typeof args !== 'object') throw new ConfigError(`compile: expected { optimizer, loss, metrics }, got ${JSON.stringify(args)}.`);
+    if (!args || typeof args !== 'object') throw new ConfigError(`compile: expected { optimizer, loss, metrics, weightedMetrics }, got ${JSON.stringify(args)}.`);
+    checkOptionKeys(args, 'compile', ['optimizer', 'loss', 'metrics', 'weightedMetrics']);
     const optimizer = getOptimizer(args.optimizer);
     const loss = getLoss(args.loss);
     const metrics = checkMetrics(args.metrics);
+    const weightedMetrics = checkMetrics(args.weightedMetrics, 'weightedMetrics');
     this.optimizer = optimizer;
     this.loss = loss;
     this.metrics = metrics;
-    this.trainMetrics = new MetricAccumulator(metrics);
-    this.evalMetrics = new MetricAccumulator(metrics);
+    this.weightedMetrics = weightedMetrics;
+    this.trainMetrics = new CompiledMetrics(metrics, weightedMetrics);
+    this.evalMetrics = new CompiledMetrics(metrics, weightedMetrics);
     if (this.arena) this.allocateOptimizer();
+  }
+
+  /**
+   * Keras's metrics_names: 'loss', then the logged name of each metric and weighted metric (a weighted metric named as
+   * a plain one is logged as 'weighted_' + name); the order of evaluate's and trainOnBatch's arrays. [] before compile.
+   */
+  get metricsNames(): string[] {
+    return this.loss ? ['loss', ...this.trainMetrics.names] : [];
   }
 
   // ---------------------------------------------------------------- config
@@ -353,16 +367,22 @@ export class Sequential {
   /** What compile was given, as plain JSON (Keras `get_compile_config`), or null before compile. */
   getCompileConfig(): CompileConfig | null {
     if (!this.optimizer || !this.loss) return null;
-    return { optimizer: this.optimizer.getConfig(), loss: this.loss, metrics: this.metrics.slice() };
+    const config: CompileConfig = { optimizer: this.optimizer.getConfig(), loss: this.loss, metrics: this.metrics.slice() };
+    // optional: absent when empty, so files without weighted metrics keep their bytes
+    if (this.weightedMetrics.length) config.weightedMetrics = this.weightedMetrics.slice();
+    return config;
   }
 
   /** Compiles from a getCompileConfig() result (Keras `compile_from_config`): a new optimizer with those options. */
   compileFromConfig(config: unknown): void {
     const where = 'compileFromConfig';
-    if (!isPlainObject(config)) throw new ConfigError(`${where}: expected { optimizer, loss, metrics } (what model.getCompileConfig() returns), got ${describeValue(config)}.`);
-    const extra = Object.keys(config).find((k) => !['optimizer', 'loss', 'metrics'].includes(k));
-    if (extra !== undefined) throw new ConfigError(`${where}: expected keys among optimizer, loss, metrics, got an unknown key ${JSON.stringify(extra)}.`);
-    this.compile({ optimizer: optimizerFromConfig(config.optimizer), loss: config.loss as string, metrics: config.metrics as MetricName[] | undefined });
+    if (!isPlainObject(config)) throw new ConfigError(`${where}: expected { optimizer, loss, metrics, weightedMetrics } (what model.getCompileConfig() returns), got ${describeValue(config)}.`);
+    const extra = Object.keys(config).find((k) => !['optimizer', 'loss', 'metrics', 'weightedMetrics'].includes(k));
+    if (extra !== undefined) throw new ConfigError(`${where}: expected keys among optimizer, loss, metrics, weightedMetrics, got an unknown key ${JSON.stringify(extra)}.`);
+    this.compile({
+      optimizer: optimizerFromConfig(config.optimizer), loss: config.loss as string,
+      metrics: config.metrics as MetricName[] | undefined, weightedMetrics: config.weightedMetrics as MetricName[] | undefined,
+    });
   }
 
   // ---------------------------------------------------------------- data checks
@@ -533,8 +553,8 @@ export class Sequential {
   }
 
   /**
-   * One optimizer step on rows[start, start+B) of d; adds the batch to the training metrics (weighted by the batch's
-   * row weights). Returns the batch's loss (sum_m w_m l_m / M) and whether the step was applied: a non-finite loss
+   * One optimizer step on rows[start, start+B) of d; adds the batch to the training metrics (the weighted ones
+   * weighted by the batch's row weights). Returns the batch's loss (sum_m w_m l_m / M) and whether the step was applied: a non-finite loss
    * applies nothing and adds nothing to the metrics, and the model is left exactly as before the call (weights,
    * optimizer slots and iterations, batch-norm moving statistics, random-stream positions). @internal
    */
@@ -600,11 +620,11 @@ export class Sequential {
   }
 
   /**
-   * Adds the batch's outputs (at `out`) and labels to `acc`: M rows of B * outSize / M units, weighted by the batch's
-   * row weights when it has them.
+   * Adds the batch's outputs (at `out`) and labels to `acc`: M rows of B * outSize / M units; the weighted metrics
+   * take the batch's row weights when it has them, the others count each row once.
    */
-  private updateMetrics(acc: MetricAccumulator, c: Ctx, out: number, B: number, M: number): void {
-    if (this.metrics.length === 0) return;
+  private updateMetrics(acc: CompiledMetrics, c: Ctx, out: number, B: number, M: number): void {
+    if (acc.size === 0) return;
     const n = B * this.layers[this.layers.length - 1].outputSize();
     // the row weights the loss used (one per output row: a sequence output's rows carry their sample's weight)
     acc.update(c.a.f32(out, n), c.a.f32(this.labelPtr, n), M, n / M, this.weighted ? c.a.f32(this.weightPtr, M) : null);
@@ -633,8 +653,8 @@ export class Sequential {
       lossSum += r.sum; rowSum += r.rows;
       this.updateMetrics(acc, c, out, B, r.rows);
     }
-    // the loss is sum w l over all rows / rows (sum_over_batch_size); the metrics are weighted by the same row weights
-    return [lossSum / rowSum, ...this.metrics.map((m) => acc.result(m))];
+    // the loss is sum w l over all rows / rows (sum_over_batch_size); weightedMetrics take the same row weights
+    return [lossSum / rowSum, ...acc.results()];
   }
 
   /**
@@ -679,9 +699,10 @@ export class Sequential {
   }
 
   /**
-   * Loss and compiled metrics over all of x, y (whole-set values, not batch means): [loss, ...metrics] in compile
-   * order, or with `returnDict: true` { loss, <metric>: value } by the names passed to compile. With `sampleWeight`
-   * ([N]) the loss is sum w_i l_i / N and each metric is weighted by w_i, as Keras 2.
+   * Loss and compiled metrics over all of x, y (whole-set values, not batch means): [loss, ...metrics,
+   * ...weightedMetrics] (metricsNames order), or with `returnDict: true` { loss, <name>: value } by metricsNames. With
+   * `sampleWeight` ([N]) the loss is sum w_i l_i / N and each weighted metric is weighted by w_i; the plain metrics
+   * are not, as Keras 2.
    */
   evaluate(x: Input, y: Input, args?: { batchSize?: number; sampleWeight?: Input; returnDict?: false }): number[];
   evaluate(x: Input, y: Input, args: { batchSize?: number; sampleWeight?: Input; returnDict: true }): EvaluateResult;
@@ -695,7 +716,7 @@ export class Sequential {
     const res = this.evaluateData(d, identity(d.n), checkBatchSize(args.batchSize, 'evaluate'));
     if (!args.returnDict) return res;
     const dict: EvaluateResult = { loss: res[0] };
-    this.metrics.forEach((m, i) => { dict[m] = res[i + 1]; });
+    this.evalMetrics.names.forEach((m, i) => { dict[m] = res[i + 1]; });
     return dict;
   }
 
@@ -729,7 +750,7 @@ export class Sequential {
 
   /**
    * One optimizer step on one batch (all of x), as Keras train_on_batch, optionally weighted (classWeight,
-   * sampleWeight as in fit). Returns [loss, ...metrics]. A non-finite loss throws a ValueError and changes nothing.
+   * sampleWeight as in fit). Returns [loss, ...metrics, ...weightedMetrics]. A non-finite loss throws a ValueError and changes nothing.
    */
   trainOnBatch(x: Input, y: Input, args: { classWeight?: ClassWeight; sampleWeight?: Input } = {}): number[] {
     checkOptionKeys(args, 'trainOnBatch', ['classWeight', 'sampleWeight']);
@@ -741,7 +762,7 @@ export class Sequential {
     this.trainMetrics.reset(); // Keras train_on_batch(reset_metrics=True): the values of this batch alone
     const r = this.trainStep(d, identity(d.n), 0, d.n);
     if (!r.applied) throw new ValueError(`trainOnBatch: expected a finite loss, got ${r.loss}. The step was not applied: weights, optimizer state and random streams are as before.`);
-    return [r.loss, ...this.metrics.map((m) => this.trainMetrics.result(m))];
+    return [r.loss, ...this.trainMetrics.results()];
   }
 
   async fit(x: Input, y: Input, args: FitArgs = {}): Promise<History> {

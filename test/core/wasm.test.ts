@@ -6,6 +6,30 @@ import { init, initSync, info, sequential, layers, ConfigError } from '../../src
 import { ids } from '../helpers/models.js';
 
 const BYTES = readFileSync(new URL('../../build/bilstm.wasm', import.meta.url));
+const MT_BYTES = readFileSync(new URL('../../build/bilstm.mt.wasm', import.meta.url));
+
+/** Weight bytes after 2 steps of a model whose dense kernel (300 x 256 > 65536 parameters) sends the optimizer's
+ *  update to the worker threads (fit waits for them to start), and how many hand-offs that took. */
+async function threadedBytes(): Promise<{ w: number[]; handed: number }> {
+  const m = sequential({ seed: 4, layers: [layers.dense({ units: 256, inputShape: [300], activation: 'tanh' }), layers.dense({ units: 1 })] });
+  m.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+  const x = { data: Float32Array.from(ids(4 * 300, 9, -50, 50), (v) => v / 50), shape: [4, 300] };
+  const before = info().handoffs;
+  await m.fit(x, [1, -1, 0.5, 0], { epochs: 2, batchSize: 4, shuffle: false, verbose: 0 });
+  return { w: m.getWeights().flatMap((v) => Array.from(new Uint32Array(v.data.buffer, v.data.byteOffset, v.data.length))), handed: info().handoffs - before };
+}
+
+/** How many f32x4.add / f32x4.mul instructions (0xfd 0xe4 0x01, 0xfd 0xe6 0x01) the code section of a binary holds. */
+function simdOps(b: Uint8Array): number {
+  let i = 8, n = 0;
+  const leb = () => { let v = 0, sh = 0, c; do { c = b[i++]; v |= (c & 0x7f) << sh; sh += 7; } while (c & 0x80); return v >>> 0; };
+  while (i < b.length) {
+    const id = b[i++], size = leb(), end = i + size;
+    if (id === 10) for (let j = i; j + 2 < end; j++) if (b[j] === 0xfd && (b[j + 1] === 0xe4 || b[j + 1] === 0xe6) && b[j + 2] === 0x01) n++;
+    i = end;
+  }
+  return n;
+}
 
 function trainedBytes(): number[] {
   const T = 6;
@@ -36,6 +60,28 @@ describe('init options', () => {
     expect(trainedBytes()).toEqual(embedded);
   });
 
+  it('init({ threadsModule }) and init({ threadsWasm }) run 2 threads on the given core, with the bytes of 1 thread', async () => {
+    await init({ threads: 1 });
+    const one = await threadedBytes();
+    expect(one.handed).toBe(0);
+    for (const opts of [{ threadsModule: new WebAssembly.Module(MT_BYTES) }, { threadsWasm: MT_BYTES }]) {
+      await init({ threads: 2, ...opts });
+      expect(info().threads).toBe(2);
+      expect(info().sharedMemory).toBe(true);
+      const two = await threadedBytes();
+      expect(two.handed).toBeGreaterThan(0);
+      expect(two.w).toEqual(one.w);
+    }
+    // each slot examines the core it is given: the other core (same exports, the other kind of memory) is refused
+    await expect(init({ threads: 2, threadsModule: new WebAssembly.Module(BYTES) })).rejects.toThrow(
+      new ConfigError('init: expected threadsModule to be the shared-memory core (build/bilstm.mt.wasm, bilstm-attn/wasm-threads), got a module that does not link to a shared memory (the other core?).'));
+    await expect(init({ threads: 2, threadsWasm: BYTES })).rejects.toThrow(/expected threadsWasm to be the shared-memory core/);
+    await expect(init({ module: new WebAssembly.Module(MT_BYTES) })).rejects.toThrow(
+      new ConfigError('init: expected module to be the single-thread core (build/bilstm.wasm, bilstm-attn/wasm), got a module that does not link to an unshared memory (the other core?).'));
+    expect(() => initSync({ wasm: MT_BYTES })).toThrow(/expected wasm to be the single-thread core/);
+    await init({ threads: 1, module: new WebAssembly.Module(BYTES) });
+  });
+
   it('refuses what is not the core, saying what it expected', async () => {
     await expect(init({ module: {} as WebAssembly.Module })).rejects.toThrow(ConfigError);
     await expect(init({ module: {} as WebAssembly.Module })).rejects.toThrow(/expected module to be a WebAssembly.Module, got Object/);
@@ -54,12 +100,20 @@ describe('init options', () => {
     expect(i.runtime).toBe('node');
     expect(i.runtimeVersion).toBe(process.versions.node);
     expect(i.threads).toBe(1);
-    expect(i.simd).toBe(true);
     expect(i.workers).toBe('none');
   });
 });
 
 describe('package', () => {
+  it('both cores compute with Wasm SIMD (info().simd is a constant; the kernels are what makes it true)', () => {
+    for (const f of ['bilstm.wasm', 'bilstm.mt.wasm']) {
+      const n = simdOps(readFileSync(new URL(`../../build/${f}`, import.meta.url)));
+      expect(n, f).toBeGreaterThan(50);
+    }
+    // the counter finds none in a module without SIMD
+    expect(simdOps(Uint8Array.from([0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 3, 2, 1, 0, 10, 4, 1, 2, 0, 0x0b]))).toBe(0);
+  });
+
   it('each Wasm core stays within 64 KB (issue 5 target)', () => {
     for (const f of ['bilstm.wasm', 'bilstm.mt.wasm']) {
       const n = readFileSync(new URL(`../../build/${f}`, import.meta.url)).length;

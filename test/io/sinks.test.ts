@@ -51,8 +51,7 @@ describe('memory sink', () => {
   });
 
   it('the limit is 2 GiB, and an announced size past it fails before anything is allocated', async () => {
-    expect(MEMORY_SINK_LIMIT).toBe(2 ** 31);
-    const err = await rejection(openSink(undefined, 'save', { size: 2 ** 31 + 1 }));
+    const err = await rejection(openSink(undefined, 'save', { size: MEMORY_SINK_LIMIT + 1 }));
     expect(err).toBeInstanceOf(MemoryError);
     expect((err as Error).message).toBe('save: expected at most 2147483648 bytes (2 GiB) to hold in memory, got 2147483649 bytes (2 GiB). Pass a path or a WritableStream as the target instead.');
   });

@@ -215,10 +215,24 @@ describe('getCompileConfig / compileFromConfig', () => {
     expect(m.getCompileConfig()!.metrics).toEqual(['accuracy']);
   });
 
+  it('carries weightedMetrics only when there are some (an optional key)', () => {
+    const m = referenceModel();
+    m.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy', metrics: ['accuracy'], weightedMetrics: ['accuracy', 'f1'] });
+    const c = m.getCompileConfig()!;
+    expect(c.weightedMetrics).toEqual(['accuracy', 'f1']);
+    const r = referenceModel();
+    r.compileFromConfig(viaJson(c));
+    expect(r.getCompileConfig()).toStrictEqual(c);
+    expect(r.metricsNames).toEqual(['loss', 'accuracy', 'weighted_accuracy', 'f1']);
+    m.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy', metrics: ['accuracy'], weightedMetrics: [] });
+    expect('weightedMetrics' in m.getCompileConfig()!).toBe(false);
+  });
+
   it('bad compile configs', () => {
     const m = referenceModel();
-    expect(() => m.compileFromConfig(null)).toThrow('compileFromConfig: expected { optimizer, loss, metrics } (what model.getCompileConfig() returns), got null.');
-    expect(() => m.compileFromConfig({ optimizer: { name: 'adam' }, loss: 'mse', lossWeights: [1] })).toThrow('compileFromConfig: expected keys among optimizer, loss, metrics, got an unknown key "lossWeights".');
+    expect(() => m.compileFromConfig(null)).toThrow('compileFromConfig: expected { optimizer, loss, metrics, weightedMetrics } (what model.getCompileConfig() returns), got null.');
+    expect(() => m.compileFromConfig({ optimizer: { name: 'adam' }, loss: 'mse', lossWeights: [1] })).toThrow('compileFromConfig: expected keys among optimizer, loss, metrics, weightedMetrics, got an unknown key "lossWeights".');
+    expect(() => m.compileFromConfig({ optimizer: { name: 'adam' }, loss: 'mse', weightedMetrics: ['auroc'] })).toThrow(/^compile: expected each of weightedMetrics to be one of /);
     expect(() => m.compileFromConfig({ optimizer: { name: 'adam' }, loss: 'hinge' })).toThrow(/^compile: expected loss to be one of .*, got "hinge"\.$/);
     expect(() => m.compileFromConfig({ optimizer: 'adam', loss: 'mse' })).toThrow(ConfigError);
     expect(m.getCompileConfig()).toBeNull();

@@ -20,7 +20,22 @@ describe('fit', () => {
     // 40 training samples in batches of 16: 3 steps per epoch, the last one partial
     expect(batches).toEqual([0, 1, 2, 0, 1, 2, 0, 1, 2]);
     expect(h.history.loss[2]).toBeLessThan(h.history.loss[0]);
-    for (const v of h.history.accuracy) expect(v).toBeGreaterThanOrEqual(0);
+  });
+
+  it('accuracy (fit history and evaluate) equals an independent count of round(p) == y', async () => {
+    const m = smallModel(11);
+    m.compile({ optimizer: optimizers.adam({ learningRate: 0.05 }), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+    const { x, y } = smallData(30, 5);
+    const count = () => { const p = m.predict(x).data; let k = 0; for (let i = 0; i < 30; i++) if ((p[i] > 0.5 ? 1 : 0) === y[i]) k++; return k; };
+    // one batch of all rows, no dropout: the epoch's accuracy is that of the predictions before its single update
+    const k0 = count();
+    const h = await m.fit(x, y, { epochs: 1, batchSize: 30, shuffle: false, verbose: 0 });
+    expect(h.history.accuracy[0]).toBeCloseTo(k0 / 30, 6);
+    await m.fit(x, y, { epochs: 5, batchSize: 30, verbose: 0 });
+    const k1 = count();
+    // counts strictly between 0 and 30 that changed with training: a constant or inverted metric cannot pass
+    expect(k0).toBeGreaterThan(0); expect(k0).toBeLessThan(30); expect(k1).not.toBe(k0);
+    expect(m.evaluate(x, y)[1]).toBeCloseTo(k1 / 30, 6);
   });
 
   it('validationSplit holds out the last rows before shuffling (as Keras)', async () => {

@@ -1,10 +1,11 @@
 // Compile metrics by name: the accumulator against hand-computed cases and scikit-learn / float64-Keras fixtures
 // (test/fixtures/generate_metrics.py), whole-epoch values rather than batch means, weights, confusionMatrix, errors,
-// and the model path: evaluate / fit / trainOnBatch report what the metric functions give on predict's output.
+// and the model path: evaluate / fit / trainOnBatch report what the metric functions give on predict's output;
+// weightedMetrics beside metrics (Keras 2 names: 'weighted_' + a name a plain metric already has).
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { sequential, layers, optimizers, metrics, ConfigError, ShapeError, ValueError, type MetricName } from '../../src/index.js';
-import { MetricAccumulator } from '../../src/model/metrics.js';
+import { MetricAccumulator, metricLogNames } from '../../src/model/metrics.js';
 import { smallModel, smallData, ids } from '../helpers/models.js';
 
 interface Case { name: string; y: number[]; p: { shape: number[]; data: number[] }; w: number[] | null;
@@ -169,6 +170,15 @@ describe('errors', () => {
     expect(() => m.evaluate(x, y, { returnDict: 'yes' as unknown as boolean })).toThrow(new ConfigError('evaluate: expected returnDict to be true or false, got "yes".'));
   });
 
+  it('compile rejects unknown and repeated weightedMetrics the same way, naming them', () => {
+    const m = smallModel(1);
+    expect(() => m.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy', weightedMetrics: ['auroc' as MetricName] }))
+      .toThrow(new ConfigError(`compile: expected each of weightedMetrics to be one of 'accuracy', 'acc', 'precision', 'recall', 'f1', 'auc', 'aucApprox', got "auroc". Did you mean "auc"?`));
+    expect(() => m.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy', weightedMetrics: ['acc', 'acc'] }))
+      .toThrow(new ConfigError(`compile: expected each of weightedMetrics once (they are history keys), got "acc" twice.`));
+    expect(m.getCompileConfig()).toBeNull();
+  });
+
   it('metric functions check shapes, class ids and weights', () => {
     expect(() => metrics.precision([0, 1, 1], [0.2, 0.7])).toThrow(ShapeError);
     expect(() => metrics.precision([0, 3], [[0.5, 0.5], [0.1, 0.9]])).toThrow(new ValueError('metrics.precision: expected class ids in [0, 2) (yPred has 2 units), got 3 at row 1.'));
@@ -177,6 +187,38 @@ describe('errors', () => {
     expect(() => metrics.recall([0, 1], [0.2, 0.7], { sampleWeight: [1] })).toThrow(ShapeError);
     expect(() => metrics.recall([0, 1], [0.2, 0.7], { sampleWeight: [1, -1] })).toThrow(ValueError);
     expect(() => metrics.confusionMatrix([0, 2], [0, 1], { numClasses: 2 })).toThrow(ValueError);
+  });
+});
+
+describe('weightedMetrics names (Keras 2 MetricsContainer._set_metric_names, one output)', () => {
+  it('a weighted metric keeps its name unless a plain metric has it, then it is weighted_<name>', () => {
+    expect(metricLogNames(['accuracy'], ['accuracy'])).toEqual(['accuracy', 'weighted_accuracy']);
+    expect(metricLogNames([], ['accuracy', 'f1'])).toEqual(['accuracy', 'f1']);
+    expect(metricLogNames(['acc', 'f1'], ['accuracy', 'f1', 'auc'])).toEqual(['acc', 'f1', 'accuracy', 'weighted_f1', 'auc']);
+    expect(metricLogNames(['precision'], [])).toEqual(['precision']);
+  });
+
+  it('metricsNames, History keys, evaluate (array and dict), trainOnBatch and batch logs all use them, in that order', async () => {
+    const m = smallModel(5);
+    expect(m.metricsNames).toEqual([]);
+    m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy', metrics: ['accuracy', 'f1'], weightedMetrics: ['accuracy', 'auc'] });
+    const names = ['loss', 'accuracy', 'f1', 'weighted_accuracy', 'auc'];
+    expect(m.metricsNames).toEqual(names);
+    const { x, y } = smallData(24);
+    const sw = Array.from({ length: 24 }, (_, i) => (i % 4) * 0.5);
+    const batchKeys: string[][] = [];
+    const h = await m.fit(x, y, { epochs: 1, batchSize: 8, verbose: 0, validationSplit: 0.25, sampleWeight: sw, callbacks: { onBatchEnd: (_b, l) => { batchKeys.push(Object.keys(l)); } } });
+    expect(Object.keys(h.history)).toEqual([...names, ...names.map((n) => `val_${n}`)]);
+    expect(batchKeys[0]).toEqual(['batch', 'size', 'loss', 'accuracy', 'f1', 'weighted_accuracy']); // auc: epoch end only
+    const p = m.predict(x);
+    const dict = m.evaluate(x, y, { sampleWeight: sw, returnDict: true });
+    expect(Object.keys(dict)).toEqual(names);
+    close(dict.accuracy!, metrics.accuracy(y, p), 'accuracy', 1e-12);
+    close(dict.weighted_accuracy!, metrics.accuracy(y, p, { sampleWeight: sw }), 'weighted_accuracy', 1e-12);
+    close(dict.auc!, metrics.auc(y, p, { sampleWeight: sw }), 'auc (weighted only)', 1e-12);
+    expect(Math.abs(dict.accuracy! - dict.weighted_accuracy!)).toBeGreaterThan(1e-3);
+    expect(m.evaluate(x, y, { sampleWeight: sw })).toEqual(names.map((n) => dict[n as keyof typeof dict]));
+    expect(m.trainOnBatch(x, y, { sampleWeight: sw })).toHaveLength(names.length);
   });
 });
 

@@ -3,6 +3,7 @@ import { describe, it, expect } from 'vitest';
 import { sequential, layers, optimizers, initSync, type Optimizer } from '../../src/index.js';
 import { fixture, type Arr } from '../helpers/layer.js';
 import { expectClose } from '../helpers/kernels.js';
+import { adamStep, rmspropStep } from '../ref/optim.js';
 
 interface Case { name: string; config: Record<string, number | string | boolean>; params: Arr[] }
 
@@ -84,4 +85,109 @@ describe('gradient clipping (Keras rules) and lazy Adam', () => {
     expect(lazy.w[6]).toBe(lazy.w0[6]);          // row 3 never touched
     expect(keras.w[6]).toBe(keras.w0[6]);        // zero moments: an untouched row with m = 0 does not move
   });
+});
+
+describe('amsgrad, centered RMSprop and clipping through the public API vs float64 references (test/ref/optim.ts)', () => {
+  /** Steps of a bias-free dense kernel [1, n] fed the gradient sequence gs (MSE labels chosen so that dL/dK = g). */
+  function injected(opt: Optimizer, p0: number[], gs: number[][]): Float32Array[] {
+    const n = p0.length;
+    const m = sequential({ layers: [layers.dense({ units: n, useBias: false, inputShape: [1] })] });
+    m.compile({ optimizer: opt, loss: 'meanSquaredError' });
+    m.setWeights([{ data: Float32Array.from(p0), shape: [1, n] }]);
+    return gs.map((g) => {
+      const y = m.predict([[1]]).data;
+      m.trainOnBatch([[1]], [Array.from(y, (v, j) => v - (g[j] * n) / 2)]);
+      return m.getWeights()[0].data.slice();
+    });
+  }
+  /** Compares each step's change p_t - p0 (the part the optimizer writes), tolerance relative to its scale. */
+  function sameSteps(got: Float32Array[], want: Float64Array[], p0: number[], what: string): void {
+    got.forEach((p, s) => {
+      const d = Array.from(p, (v, i) => v - p0[i]), e = Array.from(want[s], (v, i) => v - p0[i]);
+      const scale = Math.max(...e.map(Math.abs));
+      expectClose(d, e, 2e-4 * scale, 1e-3, `${what} step ${s + 1}`);
+    });
+  }
+  // a large first gradient, then small ones of changing sign: v shrinks, so vhat (amsgrad) and mg (centered) matter
+  const gs = [[2, -3, 1.5, 0.5], [0.1, -0.2, -0.05, 0.3], [-0.2, 0.1, 0.05, -0.1], [0.05, 0.3, -0.2, 0.1]];
+  const p0 = [0.5, -0.25, 1, -1];
+
+  function refAdam(amsgrad: boolean, cfg = { lr: 0.1, b1: 0.9, b2: 0.5, eps: 1e-3 }): Float64Array[] {
+    const p = Float64Array.from(p0), m = new Float64Array(4), v = new Float64Array(4), vh = amsgrad ? new Float64Array(4) : null;
+    return gs.map((g, t) => { adamStep(p, m, v, vh, g, cfg.lr, cfg.b1, cfg.b2, cfg.eps, t + 1); return p.slice(); });
+  }
+  function refRms(centered: boolean, mu: number): Float64Array[] {
+    const p = Float64Array.from(p0), v = new Float64Array(4), s = mu ? new Float64Array(4) : null, mg = centered ? new Float64Array(4) : null;
+    return gs.map((g) => { rmspropStep(p, v, s, mg, g, 0.05, 0.8, 1e-3, mu); return p.slice(); });
+  }
+  const apart = (a: Float64Array[], b: Float64Array[]) => Math.max(...a.flatMap((p, s) => Array.from(p, (v, i) => Math.abs(v - b[s][i]))));
+
+  it('adam({ amsgrad: true }) follows max(vhat, v), which differs here from plain Adam', () => {
+    const want = refAdam(true);
+    expect(apart(want, refAdam(false))).toBeGreaterThan(1e-2);
+    sameSteps(injected(optimizers.adam({ learningRate: 0.1, beta2: 0.5, epsilon: 1e-3, amsgrad: true }), p0, gs), want, p0, 'amsgrad');
+  });
+
+  it('rmsprop({ centered: true }) divides by sqrt(v - mg^2 + eps), with and without momentum', () => {
+    for (const mu of [0, 0.7]) {
+      const want = refRms(true, mu);
+      expect(apart(want, refRms(false, mu))).toBeGreaterThan(1e-2);
+      sameSteps(injected(optimizers.rmsprop({ learningRate: 0.05, rho: 0.8, epsilon: 1e-3, momentum: mu, centered: true }), p0, gs), want, p0, `centered, momentum ${mu}`);
+    }
+  });
+
+  // Clipping on a real model with an embedding (row-sparse gradient, ids repeated, rows 0 and 8 untouched): the
+  // reference takes computeGradients' dense gradients, clips them as Keras (clip_by_norm per tensor, clip_by_global_norm,
+  // clip_by_value) in float64 and applies the float64 Adam / RMSprop rule; trainOnBatch must land on the same weights.
+  type Clip = { clipnorm?: number; globalClipnorm?: number; clipvalue?: number };
+  function clipRef(gr: Float64Array[], c: Clip): Float64Array[] {
+    const norm = (g: Float64Array) => Math.sqrt(g.reduce((s, v) => s + v * v, 0));
+    if (c.clipvalue !== undefined) return gr.map((g) => g.map((v) => Math.min(Math.max(v, -c.clipvalue!), c.clipvalue!)));
+    if (c.clipnorm !== undefined) return gr.map((g) => { const n = norm(g); return n > c.clipnorm! ? g.map((v) => (v * c.clipnorm!) / n) : g; });
+    if (c.globalClipnorm !== undefined) {
+      const G = Math.sqrt(gr.reduce((s, g) => s + norm(g) ** 2, 0));
+      return G > c.globalClipnorm ? gr.map((g) => g.map((v) => (v * c.globalClipnorm!) / G)) : gr;
+    }
+    return gr;
+  }
+  const cases: { opt: 'adam' | 'rmsprop'; clip: Clip }[] = [
+    { opt: 'adam', clip: { clipnorm: 0.02 } }, { opt: 'adam', clip: { globalClipnorm: 0.03 } }, { opt: 'adam', clip: { clipvalue: 0.004 } },
+    { opt: 'rmsprop', clip: { clipnorm: 0.02 } }, { opt: 'rmsprop', clip: { globalClipnorm: 0.03 } }, { opt: 'rmsprop', clip: { clipvalue: 0.004 } },
+  ];
+  for (const { opt, clip } of cases) {
+    it(`${opt} with ${JSON.stringify(clip)}, embedding gradient row-sparse: 3 steps as the reference`, () => {
+      // epsilon of the gradients' size, so the update depends on the gradient's scale (with eps ~ 0, Adam and RMSprop
+      // would give the same first steps for any clipping factor)
+      const lr = 0.01, eps = 1e-3;
+      const make = () => opt === 'adam' ? optimizers.adam({ learningRate: lr, epsilon: eps, ...clip }) : optimizers.rmsprop({ learningRate: lr, epsilon: eps, ...clip });
+      const m = sequential({ seed: 9, layers: [layers.embedding({ inputDim: 9, outputDim: 3, inputLength: 4 }), layers.lstm({ units: 2 }), layers.dense({ units: 1 })] });
+      m.compile({ optimizer: make(), loss: 'meanSquaredError' });
+      const x = { data: Int32Array.from([1, 2, 2, 3, 4, 5, 1, 1, 6, 7, 3, 2]), shape: [3, 4] };
+      const y = [1, -1, 0.5];
+      const st = m.getWeights().map((w) => [new Float64Array(w.data.length), new Float64Array(w.data.length)]);
+      const stepRef = (w: Float64Array, s: Float64Array[], g: Float64Array, t: number) => {
+        const q = w.slice();
+        if (opt === 'adam') adamStep(q, s[0], s[1], null, g, lr, 0.9, 0.999, eps, t);
+        else rmspropStep(q, s[0], null, null, g, lr, 0.9, eps, 0);
+        return q;
+      };
+      let bite = 0; // how far the unclipped update lands from the clipped one, in units of the tolerance
+      for (let t = 1; t <= 3; t++) {
+        const raw = m.computeGradients(x, y).grads.map((g) => Float64Array.from(g.data));
+        const g = clipRef(raw, clip);
+        // start each step from the model's f32 weights (no drift between the two)
+        const before = m.getWeights().map((w) => Float64Array.from(w.data));
+        const unclipped = before.map((w, k) => stepRef(w, st[k].map((a) => a.slice()), raw[k], t));
+        const want = before.map((w, k) => stepRef(w, st[k], g[k], t));
+        m.trainOnBatch(x, y);
+        m.getWeights().forEach((w, k) => {
+          const d = Array.from(w.data, (v, i) => v - before[k][i]), e = Array.from(want[k], (v, i) => v - before[k][i]);
+          const scale = Math.max(...e.map(Math.abs));
+          expectClose(d, e, 1e-3 * scale, 1e-3, `${m.weightNames[k]} step ${t}`);
+          for (let i = 0; i < e.length; i++) bite = Math.max(bite, Math.abs(unclipped[k][i] - want[k][i]) / (1e-3 * scale + 1e-3 * Math.abs(e[i])));
+        });
+      }
+      expect(bite).toBeGreaterThan(10);
+    });
+  }
 });

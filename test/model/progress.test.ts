@@ -115,4 +115,14 @@ describe('Progress', () => {
     expect(last).toMatch(/^\r3\/3 \[={30}\] - 0s 0s\/step - loss: \d\.\d{4} - accuracy: \d\.\d{4}\n$/);
     expect(last).toContain(`loss: ${formatValue(h.history.loss[0]!)}`);
   });
+
+  it('the bar and the epoch line show weightedMetrics by their logged names', async () => {
+    const { x, y } = smallData(24);
+    const m = smallModel(5);
+    m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy', metrics: ['accuracy'], weightedMetrics: ['accuracy', 'recall'] });
+    const r = recorder();
+    const h = await m.fit(x, y, { epochs: 1, batchSize: 8, sampleWeight: Array.from({ length: 24 }, (_, i) => i % 3), progressOutput: { writer: r.writer, clock: r.clock, tty: true } });
+    expect(r.calls.at(-1)!.text).toMatch(/ - loss: \d\.\d{4} - accuracy: \d\.\d{4} - weighted_accuracy: \d\.\d{4} - recall: \d\.\d{4}\n$/);
+    expect(r.calls.at(-1)!.text).toContain(`weighted_accuracy: ${formatValue(h.history.weighted_accuracy[0]!)}`);
+  });
 });

@@ -41,6 +41,20 @@ describe('save -> loadModel', () => {
     expect(await m.save()).toEqual(bytes);
   });
 
+  it('a file keeps compile weightedMetrics: the loaded model logs and weighs them as the saved one', async () => {
+    const m = fileModel();
+    m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy', metrics: ['accuracy'], weightedMetrics: ['accuracy'] });
+    await m.fit(x, y, { epochs: 1, batchSize: 8, verbose: 0 });
+    const l = await loadModel((await m.save())!);
+    expect(l.getCompileConfig()).toStrictEqual(m.getCompileConfig());
+    expect(l.getCompileConfig()!.weightedMetrics).toEqual(['accuracy']);
+    const sw = Array.from({ length: 48 }, (_, i) => (i % 3) * 0.5);
+    const r = l.evaluate(x, y, { sampleWeight: sw });
+    expect(l.metricsNames).toEqual(['loss', 'accuracy', 'weighted_accuracy']);
+    expect(r).toEqual(m.evaluate(x, y, { sampleWeight: sw }));
+    expect(Math.abs(r[1] - r[2])).toBeGreaterThan(1e-3);
+  });
+
   it('resumes: 12 steps, save, load, 12 more gives the weights of 24 uninterrupted (dropout, batch norm, Adam)', async () => {
     const whole = await trained(24);
     const half = await trained(12);

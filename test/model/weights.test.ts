@@ -1,5 +1,5 @@
 // Class and sample weights (src/model/weights.ts and their use in fit, trainOnBatch, evaluate): Keras 2's loss
-// sum_i w_i l_i / N and sample-weighted accuracy, the weighted update against per-sample gradients, classWeight
+// sum_i w_i l_i / N, sample-weighted weightedMetrics and unweighted metrics, the weighted update against per-sample gradients, classWeight
 // mapping, sequence outputs, validation weights, unweighted runs unchanged, and every documented error.
 import { describe, it, expect } from 'vitest';
 import { sequential, layers, optimizers, metrics, ConfigError, ShapeError, ValueError, type Sequential } from '../../src/index.js';
@@ -29,30 +29,55 @@ function near(a: number, e: number, scale: number, rtol = 1e-6): void {
 }
 
 describe('sample and class weights', () => {
-  it('evaluate: loss = sum w_i l_i / N (never / sum w), accuracy = sum w_i c_i / sum w_i', () => {
+  it('evaluate: loss = sum w_i l_i / N (never / sum w), weighted accuracy = sum w_i c_i / sum w_i, plain accuracy unweighted', () => {
     const m = dense(3);
-    m.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+    m.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'], weightedMetrics: ['accuracy'] });
     const { loss, acc } = perSample(m, X, Y3);
-    const [l, a] = m.evaluate(X, Y3, { sampleWeight: SW, batchSize: 4 });
+    const [l, a, wa] = m.evaluate(X, Y3, { sampleWeight: SW, batchSize: 4 });
     const want = loss.reduce((s, li, i) => s + SW[i] * li, 0) / X.length;
     near(l, want, want);
     const sw = SW.reduce((s, w) => s + w, 0);
-    near(a, acc.reduce((s, c, i) => s + SW[i] * c, 0) / sw, 1);
+    const weighted = acc.reduce((s, c, i) => s + SW[i] * c, 0) / sw, plain = acc.reduce((s, c) => s + c, 0) / X.length;
+    near(wa, weighted, 1);
+    near(a, plain, 1);
+    expect(Math.abs(weighted - plain)).toBeGreaterThan(0.05); // the data tell the two apart
     // the unweighted mean differs, so the check above can tell weighted from unweighted
     expect(Math.abs(m.evaluate(X, Y3)[0] - l)).toBeGreaterThan(1e-3 * l);
   });
 
-  it('evaluate and fit weigh every compiled metric (f1, auc) by the sample weights, as the array metrics do', async () => {
+  it('evaluate and fit weigh weightedMetrics (f1, auc) by the sample weights and not metrics, as the array metrics do', async () => {
     const m = dense(3, 8);
-    m.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy', metrics: ['f1', 'auc'] });
+    m.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy', metrics: ['f1', 'auc'], weightedMetrics: ['f1', 'auc'] });
     const p = m.predict(X);
-    const [, f1, auc] = m.evaluate(X, Y3, { sampleWeight: SW, batchSize: 4 });
-    near(f1, metrics.f1(Y3, p, { sampleWeight: SW }), 1);
-    near(auc, metrics.auc(Y3, p, { sampleWeight: SW }), 1);
-    expect(Math.abs(metrics.auc(Y3, p) - auc)).toBeGreaterThan(1e-3);
+    const [, f1, auc, wf1, wauc] = m.evaluate(X, Y3, { sampleWeight: SW, batchSize: 4 });
+    near(wf1, metrics.f1(Y3, p, { sampleWeight: SW }), 1);
+    near(wauc, metrics.auc(Y3, p, { sampleWeight: SW }), 1);
+    near(f1, metrics.f1(Y3, p), 1);
+    near(auc, metrics.auc(Y3, p), 1);
+    expect(Math.abs(auc - wauc)).toBeGreaterThan(1e-3);
+    expect(Math.abs(f1 - wf1)).toBeGreaterThan(1e-3);
     // one full batch, no shuffle: the epoch's metrics are those of the predictions before the step
     const h = await m.fit(X, Y3, { epochs: 1, batchSize: 6, shuffle: false, verbose: 0, sampleWeight: SW });
     near(h.history.auc[0], auc, 1);
+    near(h.history.weighted_auc[0], wauc, 1);
+    near(h.history.weighted_f1[0], wf1, 1);
+  });
+
+  it('classWeight reaches weightedMetrics only (it is a sample weight), in trainOnBatch and fit', async () => {
+    const cw = [0.25, 4, 1.5];
+    const m = dense(3, 8);
+    m.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy', metrics: ['acc'], weightedMetrics: ['acc', 'recall'] });
+    const p = m.predict(X);
+    const w = Y3.map((k) => cw[k]);
+    const [, acc, wacc, wrec] = m.trainOnBatch(X, Y3, { classWeight: cw });
+    near(acc, metrics.accuracy(Y3, p), 1);
+    near(wacc, metrics.accuracy(Y3, p, { sampleWeight: w }), 1);
+    near(wrec, metrics.recall(Y3, p, { sampleWeight: w }), 1);
+    expect(Math.abs(acc - wacc)).toBeGreaterThan(1e-3);
+    const p2 = m.predict(X);
+    const h = await m.fit(X, Y3, { epochs: 1, batchSize: 6, shuffle: false, verbose: 0, classWeight: cw });
+    near(h.history.acc[0], metrics.accuracy(Y3, p2), 1);
+    near(h.history.weighted_acc[0], metrics.accuracy(Y3, p2, { sampleWeight: w }), 1);
   });
 
   it('a training step moves the weights by -lr/N sum_i w_i g_i (SGD), per-sample gradients from computeGradients', () => {
@@ -96,7 +121,7 @@ describe('sample and class weights', () => {
     expect(bin({ classWeight: { 0: 3, 1: 0.5 } })).toEqual(bin({ sampleWeight: [3, 0.5, 0.5, 3, 3, 0.5] }));
   });
 
-  it('weights of 1 give the bits of no weights; fit epoch logs are the weighted means', async () => {
+  it('weights of 1 give the bits of no weights; fit epoch logs are the weighted means (weightedMetrics)', async () => {
     const { x, y } = smallData(24);
     const go = async (opts: object) => {
       const m = smallModel(9, { dropout: true });
@@ -105,16 +130,18 @@ describe('sample and class weights', () => {
       return { h: h.history, w: weightBytes(m) };
     };
     expect(await go({ sampleWeight: new Float32Array(24).fill(1), classWeight: [1, 1] })).toEqual(await go({}));
-    // one full batch, no shuffle: the epoch accuracy is the weighted accuracy of the predictions before the step
+    // one full batch, no shuffle: the epoch accuracy is the (weighted) accuracy of the predictions before the step
     const m = smallModel(9);
-    m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+    m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy', metrics: ['accuracy'], weightedMetrics: ['accuracy'] });
     const sw = Array.from({ length: 24 }, (_, i) => (i % 3) * 0.75);
     const p = m.predict(x).data;
-    let c = 0, s = 0;
-    sw.forEach((w, i) => { c += w * (((p[i] > 0.5 ? 1 : 0) === y[i]) ? 1 : 0); s += w; });
+    let c = 0, s = 0, c1 = 0;
+    sw.forEach((w, i) => { const ok = ((p[i] > 0.5 ? 1 : 0) === y[i]) ? 1 : 0; c += w * ok; s += w; c1 += ok; });
     const [l0] = m.evaluate(x, y, { sampleWeight: sw });
     const h = await m.fit(x, y, { epochs: 1, batchSize: 24, shuffle: false, verbose: 0, sampleWeight: sw });
-    near(h.history.accuracy[0], c / s, 1);
+    near(h.history.weighted_accuracy[0], c / s, 1);
+    near(h.history.accuracy[0], c1 / 24, 1);
+    expect(Math.abs(c / s - c1 / 24)).toBeGreaterThan(1e-3);
     near(h.history.loss[0], l0, l0, 1e-6);
   });
 
@@ -136,12 +163,13 @@ describe('sample and class weights', () => {
     const { x, y } = smallData(20);
     const sw = Array.from({ length: 20 }, (_, i) => 0.5 + (i % 4));
     const m = smallModel(3);
-    m.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy', metrics: ['acc'] });
+    m.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy', metrics: ['acc'], weightedMetrics: ['acc'] });
     const h = await m.fit(x, y, { epochs: 1, batchSize: 5, validationSplit: 0.25, verbose: 0, shuffle: false, sampleWeight: sw, classWeight: { 0: 2, 1: 0.5 } });
     const xv = { data: x.data.slice(15 * 7), shape: [5, 7] };
-    const [vl, va] = m.evaluate(xv, y.slice(15), { sampleWeight: sw.slice(15) });
+    const [vl, va, vwa] = m.evaluate(xv, y.slice(15), { sampleWeight: sw.slice(15) });
     expect(h.history.val_loss[0]).toBeCloseTo(vl, 6);
     expect(h.history.val_acc[0]).toBeCloseTo(va, 6);
+    expect(h.history.val_weighted_acc[0]).toBeCloseTo(vwa, 6);
     expect(Math.abs(m.evaluate(xv, y.slice(15))[0] - vl)).toBeGreaterThan(1e-3 * vl);
     const h2 = await m.fit(x, y, { epochs: 1, batchSize: 5, verbose: 0, validationData: [xv, y.slice(15), sw.slice(15)] });
     const [vl2] = m.evaluate(xv, y.slice(15), { sampleWeight: sw.slice(15) });

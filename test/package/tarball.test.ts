@@ -1,6 +1,7 @@
 // What users install: `npm pack` of this repository, installed into an empty project (offline), loads through its
-// public entry, trains and predicts, exposes the Wasm files and the bin, brings its runtime dependencies (jsfive,
-// fflate, and the optional h5wasm), and carries nothing but dist/src, the cores and the README.
+// public entry, trains and predicts, exposes the Wasm files (usable as init's bytes) and the bin, type-checks a consumer
+// (tsc, strict, no @types/node), brings its runtime dependencies (jsfive, fflate, and the optional h5wasm), carries
+// nothing but dist/src, the cores and the README, and passes publint and @arethetypeswrong/cli (ESM-only profile).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
@@ -11,6 +12,15 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 let dir = '';
+let tgz = '';
+
+/** Runs node on a script, giving its exit code and everything it printed (so a failing check shows the report). */
+function runNode(args: string[]): { code: number; out: string } {
+  try { return { code: 0, out: execFileSync(process.execPath, args, { cwd: dir, encoding: 'utf8', stdio: 'pipe' }) }; } catch (e) {
+    const x = e as { status?: number; stdout?: string; stderr?: string };
+    return { code: x.status ?? -1, out: `${x.stdout ?? ''}${x.stderr ?? ''}` };
+  }
+}
 let files: string[] = [];
 
 beforeAll(() => {
@@ -19,7 +29,8 @@ beforeAll(() => {
   const out = JSON.parse(execFileSync(NPM, ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8' }));
   files = out[0].files.map((f: { path: string }) => f.path);
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-  execFileSync(NPM, ['install', '--offline', '--no-audit', '--no-fund', join(dir, out[0].filename)], { cwd: dir, stdio: 'pipe' });
+  tgz = join(dir, out[0].filename);
+  execFileSync(NPM, ['install', '--offline', '--no-audit', '--no-fund', tgz], { cwd: dir, stdio: 'pipe' });
 }, 120_000);
 
 afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
@@ -105,6 +116,74 @@ describe('the packed tarball', () => {
     const r = JSON.parse(execFileSync(process.execPath, ['tfjs.mjs'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
     expect(r).toEqual({ name: 'BilstmAttention', same: true, registered: true });
     expect(existsSync(join(dir, 'node_modules/@tensorflow/tfjs'))).toBe(false);
+  });
+
+  it('the wasm subpaths are the cores: init takes their bytes (wasm, threadsWasm) and trains with them', () => {
+    const script = `
+      import { init, info, sequential, layers } from 'bilstm-attn';
+      import { readFileSync } from 'node:fs';
+      import { fileURLToPath } from 'node:url';
+      const bytes = (s) => readFileSync(fileURLToPath(import.meta.resolve(s)));
+      const run = async () => {
+        const m = sequential({ seed: 5, layers: [layers.embedding({ inputDim: 9, outputDim: 3, inputLength: 4 }), layers.lstm({ units: 2 }), layers.dense({ units: 1 })] });
+        m.compile({ optimizer: 'adam', loss: 'mse' });
+        const x = { data: Int32Array.from([1, 2, 3, 4, 5, 6, 7, 8]), shape: [2, 4] };
+        await m.fit(x, [1, 0], { epochs: 2, verbose: 0 });
+        return Array.from(new Uint32Array(m.getWeights()[0].data.buffer)).join();
+      };
+      await init({ wasm: bytes('bilstm-attn/wasm') });
+      const one = await run();
+      await init({ threads: 2, threadsWasm: bytes('bilstm-attn/wasm-threads') });
+      const two = await run();
+      console.log(JSON.stringify({ same: one === two, threads: info().threads }));
+      process.exit(0);`;
+    writeFileSync(join(dir, 'wasm.mjs'), script);
+    const r = JSON.parse(execFileSync(process.execPath, ['wasm.mjs'], { cwd: dir, encoding: 'utf8' }));
+    expect(r).toEqual({ same: true, threads: 2 });
+  });
+
+  it('type-checks a consumer of the main entry and bilstm-attn/tfjs (tsc --strict, NodeNext, no @types/node)', () => {
+    const consumer = `
+      import { init, sequential, layers, optimizers, metrics, DEFAULT_SEED, ConfigError, type Sequential } from 'bilstm-attn';
+      import { registerAttention } from 'bilstm-attn/tfjs';
+      await init({ threads: 2 });
+      const m: Sequential = sequential({ seed: DEFAULT_SEED, layers: [layers.dense({ units: 1, inputShape: [2], activation: 'hardSigmoid' })] });
+      m.compile({ optimizer: optimizers.rmsprop({ centered: true, clipnorm: 1 }), loss: 'meanSquaredError', metrics: ['accuracy'] });
+      const p: Float32Array = m.predict([[1, 2]]).data;
+      const acc: number = metrics.accuracy([1], [0.7]);
+      const isErr: boolean = new ConfigError('x') instanceof Error;
+      const reg: (tf: never) => unknown = registerAttention;
+      // the declarations are real types, not any: each of these is an error the directive expects
+      // @ts-expect-error units is a number
+      layers.dense({ units: 'one' });
+      // @ts-expect-error no such activation
+      layers.lstm({ units: 2, activation: 'softplus' });
+      // @ts-expect-error predict returns a tensor, not a number
+      const wrong: number = m.predict([[1, 2]]);
+      export { p, acc, isErr, reg, wrong };`;
+    writeFileSync(join(dir, 'consumer.ts'), consumer);
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: 'NodeNext',
+      moduleResolution: 'NodeNext', target: 'ES2022', lib: ['ES2022', 'DOM'], types: [], skipLibCheck: false }, files: ['consumer.ts'] }));
+    expect(runNode([join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', dir])).toEqual({ code: 0, out: '' });
+  });
+
+  it('publint (strict) finds nothing in the tarball', () => {
+    const r = runNode([join(ROOT, 'node_modules/publint/src/cli.js'), 'run', '--strict', tgz]);
+    expect(r.out).toMatch(/All good!/);
+    expect(r.code).toBe(0);
+  });
+
+  it('@arethetypeswrong/cli (ESM-only profile, the .wasm subpaths excluded) passes on both typed entries', () => {
+    const attw = join(ROOT, 'node_modules/@arethetypeswrong/cli/dist/index.js');
+    const args = [attw, tgz, '--profile', 'esm-only', '--exclude-entrypoints', './wasm', './wasm-threads', '--no-definitely-typed', '--format', 'json'];
+    const { code, out } = runNode(args);
+    const r = JSON.parse(out);
+    expect(Object.keys(r.analysis.entrypoints)).toEqual(['.', './tfjs']);
+    // the profile ignores only CommonJS and node10 resolution (an ESM-only package); nothing else may be reported
+    const counted = Object.values(r.problems as Record<string, { resolutionKind?: string }[]>).flat()
+      .filter((p) => p.resolutionKind !== 'node10' && p.resolutionKind !== 'node16-cjs');
+    expect(counted).toEqual([]);
+    expect(code).toBe(0); // attw's own verdict under the profile
   });
 
   it('installs the bin', () => {

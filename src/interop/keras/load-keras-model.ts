@@ -262,9 +262,10 @@ function compileFrom(file: KerasFile, model: Sequential, notes: string[]): void 
   for (const k of ['weight_decay', 'decay', 'use_ema']) {
     if (c[k] !== undefined && c[k] !== null && c[k] !== 0 && c[k] !== false) notes.push(`optimizer ${k} ${describeValue(c[k])} not imported (fit here trains without it)`);
   }
-  const metrics = Array.isArray(tc.metrics) ? tc.metrics.flat(3).filter((m): m is string => m === 'accuracy' || m === 'acc') : [];
+  const accuracyIn = (v: unknown) => (Array.isArray(v) && v.flat(3).some((m) => m === 'accuracy' || m === 'acc') ? ['accuracy'] : []);
+  const weightedMetrics = accuracyIn(tc.weighted_metrics);
   try {
-    model.compileFromConfig({ optimizer, loss, metrics: metrics.length ? ['accuracy'] : [] });
+    model.compileFromConfig({ optimizer, loss, metrics: accuracyIn(tc.metrics), ...(weightedMetrics.length ? { weightedMetrics } : {}) });
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     notes.push(`training config not imported (${e.message}): call compile yourself`);

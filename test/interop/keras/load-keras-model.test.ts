@@ -183,6 +183,13 @@ describe('training config', () => {
     }
     const bare = await loadKerasModel(new URL('k3_attention.keras', DIR), { customObjects: CUSTOM });
     expect(bare.getCompileConfig()).toBeNull();
+    // weighted_metrics (null in the fixtures) become weightedMetrics
+    const zip = unzipSync(readFileSync(new URL('k3_masked_attention.keras', DIR)));
+    const config = strFromU8(zip['config.json']);
+    expect(config).toContain('"weighted_metrics": null');
+    zip['config.json'] = strToU8(config.replace('"weighted_metrics": null', '"weighted_metrics": ["acc"]'));
+    const w = await loadKerasModel(zipSync(zip), { customObjects: CUSTOM });
+    expect(w.getCompileConfig()).toEqual({ ...want, weightedMetrics: ['accuracy'] });
   });
 });
 
