@@ -86,6 +86,13 @@ async function thrown(run: () => unknown): Promise<unknown> {
   return undefined;
 }
 
+/** The first byte where two saved files differ ('' if none): a plain loop, as toEqual on 10 KB is slow. */
+function firstDifference(a: Uint8Array, b: Uint8Array): string {
+  if (a.length !== b.length) return `lengths ${a.length} and ${b.length}`;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return `byte ${i}: ${a[i]} and ${b[i]}`;
+  return '';
+}
+
 async function expectRefused(run: () => unknown, cls: ErrorClass, msg: RegExp): Promise<void> {
   const e = await thrown(run);
   expect(e, 'expected a throw').toBeInstanceOf(cls);
@@ -93,7 +100,7 @@ async function expectRefused(run: () => unknown, cls: ErrorClass, msg: RegExp): 
   // `<where>: expected <what>, got <found>.`, or as STYLE.md's shape example, `x has <found> but ... expects <what>`
   expect(m).toMatch(/^[\w.]+(\(\w+\))?: .*(expected .*(got|but)|has .* but .*expects) /);
   expect(m).toMatch(msg);
-  expect(await model.save(undefined, { includeOptimizer: true })).toEqual(before);
+  expect(firstDifference((await model.save(undefined, { includeOptimizer: true }))!, before), 'the saved model changed').toBe('');
 }
 
 describe('bad input changes nothing', () => {
@@ -125,9 +132,9 @@ describe('bad input changes nothing', () => {
     const m = smallModel(3);
     m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy', metrics: ['accuracy'] });
     m.trainOnBatch(good.x, good.y);
-    const one = await m.save(undefined, { includeOptimizer: true });
-    expect(await m.save(undefined, { includeOptimizer: true })).toEqual(one);
+    const one = (await m.save(undefined, { includeOptimizer: true }))!;
+    expect(firstDifference((await m.save(undefined, { includeOptimizer: true }))!, one)).toBe('');
     m.trainOnBatch(good.x, good.y);
-    expect(await m.save(undefined, { includeOptimizer: true })).not.toEqual(one);
+    expect(firstDifference((await m.save(undefined, { includeOptimizer: true }))!, one)).not.toBe('');
   });
 });
