@@ -41,3 +41,48 @@ export function describeValue(v: unknown): string {
   if (s === undefined) return `a ${typeof v}`;
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
+
+/** Edit distance with adjacent swaps (optimal string alignment): "Dense" -> "Dnese" is 1. */
+export function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/**
+ * ` Did you mean "x"?` for an unknown name close to a valid one (case, `_` and `-` ignored; then a name of up to 4
+ * letters only with two letters swapped or one letter more or less at the end (unit, units), since one other letter
+ * makes another real name (gelu, relu; msle, mse);
+ * up to 8 letters 2 edits, longer 3), else ''. Appended after a message's final period.
+ */
+export function didYouMean(got: unknown, valid: readonly string[]): string {
+  if (typeof got !== 'string' || got.length === 0 || got.length > 64) return '';
+  const norm = (s: string) => s.toLowerCase().replace(/[_\-\s]/g, '');
+  const g = norm(got);
+  const limit = g.length <= 4 ? 1 : g.length <= 8 ? 2 : 3;
+  const sorted = (s: string) => [...s].sort().join('');
+  let best = '', bestD = limit + 1;
+  for (const v of valid) {
+    if (v === got) continue;
+    const n = norm(v);
+    const dist = editDistance(g, n);
+    if (g.length <= 4 && dist === 1 && sorted(g) !== sorted(n) && !n.startsWith(g) && !g.startsWith(n)) continue;
+    if (dist < bestD) { best = v; bestD = dist; }
+  }
+  return best ? ` Did you mean ${JSON.stringify(best)}?` : '';
+}
+
+/** Checks an options argument: undefined (no options) or a plain object whose keys are all in `keys`. */
+export function checkOptionKeys(o: unknown, where: string, keys: readonly string[]): void {
+  if (o === undefined) return;
+  if (!isPlainObject(o)) throw new ConfigError(`${where}: expected options { ${keys.join(', ')} }, got ${describeValue(o)}.`);
+  const extra = Object.keys(o).find((k) => !keys.includes(k));
+  if (extra !== undefined) throw new ConfigError(`${where}: expected options among ${keys.join(', ')}, got an unknown option ${JSON.stringify(extra)}.${didYouMean(extra, keys)}`);
+}

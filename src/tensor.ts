@@ -1,6 +1,6 @@
 // Inputs as users give them (nested number arrays, or { data, shape } with any numeric typed array) turned into a
 // flat array plus shape, with the checks every entry point shares.
-import { ShapeError, ValueError, fmtShape } from './errors.js';
+import { ShapeError, ValueError, describeValue, fmtShape } from './errors.js';
 
 export type NumericArray =
   | Float32Array | Float64Array | Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array
@@ -33,13 +33,14 @@ export function toFlat(x: unknown, where: string): Flat {
     const n = shape.reduce((a, b) => a * b, 1);
     const len = (x.data as ArrayLike<number>)?.length;
     if (typeof len !== 'number') throw new ShapeError(`${where}: expected data to be a typed array or number array, got ${typeof x.data}.`);
-    if (len !== n) throw new ShapeError(`${where}: shape ${fmtShape(shape)} needs ${n} values, got ${len}.`);
+    if (len !== n) throw new ShapeError(`${where}: expected shape ${fmtShape(shape)} to have ${n} values, got ${len}.`);
+    checkNumbers(x.data, where);
     return { data: x.data as ArrayLike<number>, shape };
   }
   // A bare typed array is a 1-D tensor (e.g. labels).
-  if (isTypedArray(x)) return { data: x, shape: [x.length] };
+  if (isTypedArray(x)) { checkNumbers(x, where); return { data: x, shape: [x.length] }; }
   if (!Array.isArray(x)) {
-    throw new ShapeError(`${where}: expected a nested number array or { data, shape }, got ${x === null ? 'null' : typeof x}.`);
+    throw new ShapeError(`${where}: expected a nested number array or { data, shape }, got ${describeValue(x)}.`);
   }
   const shape: number[] = [];
   let probe: unknown = x;
@@ -49,7 +50,7 @@ export function toFlat(x: unknown, where: string): Flat {
   let k = 0;
   const walk = (v: unknown, depth: number, path: string): void => {
     if (depth === shape.length) {
-      if (typeof v !== 'number') throw new ValueError(`${where}: expected a number at ${path}, got ${v === null ? 'null' : typeof v}.`);
+      if (typeof v !== 'number') throw new ValueError(`${where}: expected a number at ${path}, got ${describeValue(v)}${v === undefined ? ' (a hole or a missing value)' : ''}.`);
       data[k++] = v;
       return;
     }
@@ -60,6 +61,17 @@ export function toFlat(x: unknown, where: string): Flat {
   };
   walk(x, 0, where.split(': ').pop() ?? 'x');
   return { data, shape };
+}
+
+/** Data of { data, shape } or a bare typed array: numbers only (no BigInt arrays, no strings in a plain array). */
+function checkNumbers(d: unknown, where: string): void {
+  if (d instanceof BigInt64Array || d instanceof BigUint64Array) {
+    throw new ValueError(`${where}: expected numbers (a number array or a numeric typed array), got a ${d.constructor.name}. Convert it with Float64Array.from(data, Number).`);
+  }
+  if (!Array.isArray(d)) return;
+  for (let i = 0; i < d.length; i++) {
+    if (typeof d[i] !== 'number') throw new ValueError(`${where}: expected a number at data[${i}], got ${describeValue(d[i])}.`);
+  }
 }
 
 /** Throws if any value is NaN or infinite. */

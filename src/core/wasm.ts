@@ -1,6 +1,6 @@
 // Compiles the Wasm core once (init, initSync) and instantiates it per model with its own memory and thread pool.
 import { WASM_BASE64, WASM_THREADS_BASE64 } from './wasm-binary.js';
-import { ConfigError, StateError } from '../errors.js';
+import { ConfigError, StateError, checkOptionKeys } from '../errors.js';
 import type { Kernels } from './kernels.js';
 import { Pool, loadWorkerSupport, handoffs, workerKind } from './threads.js';
 import { detectRuntime, sharedMemoryAllowed, type RuntimeName } from './runtime.js';
@@ -74,6 +74,7 @@ async function compileBytes(b: unknown, what: string, shared: boolean): Promise<
 /** Compiles the Wasm core once (and the shared-memory build when threads > 1). Call (and await) before building models. */
 export async function init(options: InitOptions = {}): Promise<void> {
   if (options === null || typeof options !== 'object') throw new ConfigError(`init: expected an options object, got ${options === null ? 'null' : typeof options}.`);
+  checkOptionKeys(options, 'init', ['threads', 'module', 'wasm', 'threadsModule', 'threadsWasm']);
   const threads = checkThreads(options.threads);
   if (options.module !== undefined) compiled = checkModule(options.module, 'module', false);
   else if (options.wasm !== undefined) compiled = await compileBytes(options.wasm, 'wasm', false);

@@ -1,6 +1,6 @@
 // Keras-compatible `padSequences` (keras_preprocessing / tf.keras.utils.pad_sequences): sequences of ids -> a dense
 // [N, maxlen] batch, sequences of feature vectors [T, F] -> [N, maxlen, F]; int32 or float32 like Keras's dtype.
-import { ConfigError, ShapeError, ValueError, describeValue, fmtShape } from '../errors.js';
+import { ConfigError, MemoryError, ShapeError, ValueError, checkOptionKeys, describeValue, fmtShape } from '../errors.js';
 
 export type PadMode = 'pre' | 'post';
 export type PadDtype = 'int32' | 'float32';
@@ -58,6 +58,7 @@ export function padSequences(sequences: FeatureSequence[], options: IdOptions<'i
 export function padSequences(sequences: (ArrayLike<number> | FeatureSequence)[], options?: PadSequencesOptions): PaddedBatch;
 export function padSequences(sequences: (ArrayLike<number> | FeatureSequence)[], options: PadSequencesOptions = {}): PaddedBatch {
   const where = 'padSequences';
+  checkOptionKeys(options, where, ['maxlen', 'padding', 'truncating', 'value', 'dtype']);
   const padding = options.padding ?? 'pre';
   const truncating = options.truncating ?? 'pre';
   const value = options.value ?? 0;
@@ -97,6 +98,8 @@ export function padSequences(sequences: (ArrayLike<number> | FeatureSequence)[],
   }
   const width = F ?? 1;
   const size = n * maxlen * width;
+  // The batch is for a model whose activations share wasm32's 4 GiB: refuse before allocating (else a RangeError).
+  if (size * 4 > 2 ** 32) throw new MemoryError(`${where}: expected a padded batch of at most 4294967296 bytes (4 GiB, the Wasm memory), got ${fmtShape(F === null ? [n, maxlen] : [n, maxlen, F])}: ${size * 4} bytes. Lower maxlen.`);
   const data = dtype === 'int32' ? new Int32Array(size) : new Float32Array(size);
   if (value !== 0) data.fill(value);
   const shape = (F === null ? [n, maxlen] : [n, maxlen, F]) as PaddedBatch['shape'];

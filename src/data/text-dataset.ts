@@ -1,5 +1,5 @@
 // Labelled texts as every loader returns them (datasets, CSV, text folders) and the seeded train/test split.
-import { ConfigError } from '../errors.js';
+import { ConfigError, checkOptionKeys, describeValue, isPlainObject } from '../errors.js';
 
 /** Texts with one class per text: `labels[i]` indexes `classNames` (sorted, so the same data gives the same ids). */
 export interface TextDataset {
@@ -68,6 +68,11 @@ export function takeRows(ds: TextDataset, idx: ArrayLike<number>): TextDataset {
  * the rest the training set, both in permutation order (already shuffled).
  */
 export function splitDataset(ds: TextDataset, options: SplitOptions = {}): SplitTextDataset {
+  const d = ds as Partial<TextDataset> | null;
+  if (!isPlainObject(d) || !Array.isArray(d.texts) || !(d.labels instanceof Int32Array) || d.labels.length !== d.texts.length || !Array.isArray(d.classNames)) {
+    throw new ConfigError(`splitDataset: expected a dataset { texts, labels: Int32Array of as many, classNames } (what loadCsv, loadTextFolder and datasets give), got ${describeValue(ds)}.`);
+  }
+  checkOptionKeys(options, 'splitDataset', ['testFraction', 'seed']);
   const testFraction = options.testFraction ?? 0.2;
   const seed = options.seed ?? 1;
   if (typeof testFraction !== 'number' || !(testFraction >= 0 && testFraction <= 1)) throw new ConfigError(`splitDataset: expected testFraction in [0, 1], got ${JSON.stringify(options.testFraction)}.`);

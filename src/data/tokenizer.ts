@@ -1,6 +1,6 @@
 // Keras-compatible text `tokenizer` (keras_preprocessing 1.1 `Tokenizer`): fitOnTexts, textsToSequences,
 // sequencesToTexts, and toJSON / tokenizerFromJSON in the exact JSON layout of Keras's to_json().
-import { ConfigError, StateError, ValueError, describeValue } from '../errors.js';
+import { ConfigError, StateError, ValueError, describeValue, didYouMean } from '../errors.js';
 
 /** Keras's default `filters`: ASCII punctuation except `'`, plus tab and newline. */
 export const DEFAULT_FILTERS = '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n';
@@ -200,6 +200,8 @@ export class Tokenizer {
   /** Adds the texts to the vocabulary (counts accumulate over calls) and rebuilds the word index. */
   fitOnTexts(texts: Iterable<TextInput>): this {
     const list = Tokenizer.list<unknown>(texts, 'fitOnTexts', 'an array of texts');
+    // every text is checked before any is counted: a bad one at the end leaves the vocabulary as it was
+    for (let i = 0; i < list.length; i++) if (!isText(list[i])) this.tokens(list[i], 'fitOnTexts', i);
     for (let i = 0; i < list.length; i++) {
       const seq = this.tokens(list[i], 'fitOnTexts', i);
       this.documentCount++;
@@ -246,7 +248,8 @@ export class Tokenizer {
   }
 
   /** Each sequence of indices as its words joined by ' ' (so charLevel texts come back spaced). Unknown indices
-   *  (0, padding, included) and indices >= numWords become the oovToken, or are dropped without one. */
+   *  (0, padding, included) and indices >= numWords become the oovToken, or are dropped without one; a value that
+   *  is not an integer (1.5, NaN, a string) is a ValueError. */
   sequencesToTexts(sequences: Iterable<ArrayLike<number>>): string[] {
     const list = Tokenizer.list<unknown>(sequences, 'sequencesToTexts', 'an array of sequences');
     const oov = this.oovIndex('sequencesToTexts');
@@ -259,6 +262,8 @@ export class Tokenizer {
       const out: string[] = [];
       for (let j = 0; j < a.length; j++) {
         const n = a[j]!;
+        // Keras skips ids it has no word for (out of range, negative); a value that is no integer id is a bug
+        if (typeof n !== 'number' || !Number.isInteger(n)) throw new ValueError(`sequencesToTexts: expected integer ids, got ${describeValue(n)} at sequences[${s}][${j}].`);
         const w = this.iWord.get(n);
         if (w !== undefined && !(nw && n >= nw)) out.push(w);
         else if (oov !== undefined) out.push(this.iWord.get(oov)!);
@@ -304,11 +309,16 @@ export class Tokenizer {
   }
 }
 
+/** A text fitOnTexts and textsToSequences take: a string or an array of strings (words). */
+function isText(t: unknown): boolean {
+  return typeof t === 'string' || (Array.isArray(t) && t.every((w) => typeof w === 'string'));
+}
+
 /** A Keras-compatible tokenizer (keras_preprocessing 1.1 `Tokenizer`), not yet fitted. */
 export function tokenizer(options: TokenizerOptions = {}): Tokenizer {
   if (!isObject(options)) throw new ConfigError(`tokenizer: expected an options object, got ${describeValue(options)}.`);
   for (const k of Object.keys(options)) {
-    if (!OPTION_KEYS.includes(k)) throw new ConfigError(`tokenizer: expected options among ${OPTION_KEYS.join(', ')}, got ${describeValue(k)}.`);
+    if (!OPTION_KEYS.includes(k)) throw new ConfigError(`tokenizer: expected options among ${OPTION_KEYS.join(', ')}, got an unknown option ${describeValue(k)}.${didYouMean(k, OPTION_KEYS)}`);
   }
   return new Tokenizer(checkOptions('tokenizer', options as Record<string, unknown>, {}));
 }

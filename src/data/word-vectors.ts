@@ -1,6 +1,6 @@
 // loadWordVectors: a GloVe or word2vec text file, streamed line by line, into an embedding matrix [V, E] for a
 // tokenizer's word index (for `layers.embedding({ weights: [{ data: weights, shape }] })`).
-import { CheckpointError, ConfigError, MemoryError, ValueError, describeValue } from '../errors.js';
+import { CheckpointError, ConfigError, MemoryError, ValueError, checkOptionKeys, describeValue } from '../errors.js';
 import { openSource, type SourceOptions } from '../io/sources.js';
 
 /** What loadWordVectors needs of a tokenizer (a Keras-style Tokenizer has both). */
@@ -41,6 +41,7 @@ const INTEGER = /^\d+$/;
 export async function loadWordVectors(source: unknown, tokenizer: WordIndexLike, options: WordVectorsOptions): Promise<WordVectors> {
   const where = 'loadWordVectors';
   if (options === null || typeof options !== 'object') throw new ConfigError(`${where}: expected options { dim }, got ${describeValue(options)}.`);
+  checkOptionKeys(options, where, ['dim', 'onProgress', 'signal']);
   const E = options.dim;
   if (!Number.isInteger(E) || E < 1) throw new ConfigError(`${where}: expected dim to be a positive integer, got ${describeValue(E)}.`);
   const { index, V } = vocabulary(tokenizer, where);

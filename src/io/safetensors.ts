@@ -5,7 +5,7 @@
 // prod(shape) x dtype size, the last end the end of the file); writing lays out the file as its Rust serializer does
 // (tensors by dtype descending, then name; header compact JSON, __metadata__ first, spaces to a multiple of 8).
 import { CheckpointError, fmtShape } from '../errors.js';
-import { ByteReader, type ByteSource } from './sources.js';
+import { ByteReader, MAX_READ_BYTES, type ByteSource } from './sources.js';
 import type { ByteSink } from './sinks.js';
 import { f16ToF32 } from './float16.js';
 
@@ -126,6 +126,10 @@ export async function readSafetensors(src: ByteSource, where: string, select: (h
         continue;
       }
       if (!FLOAT_DTYPES.includes(t.dtype)) throw new CheckpointError(`${where}: tensor ${q(t.name)}: expected dtype ${FLOAT_DTYPES.join(', ')}, got ${t.dtype}.`);
+      const f32 = numel(t.shape) * 4;
+      if (Math.max(f32, bytes) > MAX_READ_BYTES) {
+        throw new CheckpointError(`${where}: tensor ${q(t.name)}: expected at most ${MAX_READ_BYTES} bytes (4 GiB, the Wasm memory) as float32, got ${t.dtype} ${fmtShape(t.shape)}: ${f32} bytes.`);
+      }
       values.set(t.name, decode(await reader.readExactly(bytes, `tensor ${q(t.name)}`), t.dtype));
     }
     if (!(await reader.atEnd())) throw new CheckpointError(`${where}: expected the file to end after its last tensor (byte ${header.dataStart + header.dataBytes}), got more bytes.`);

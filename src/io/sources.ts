@@ -5,6 +5,8 @@ import { abortable, describeValue, nodeFs } from './common.js';
 
 /** Bytes per chunk read from a path or a Blob, or sliced from bytes. */
 export const CHUNK_BYTES = 4 * 2 ** 20;
+/** The most one read may hold in one array: wasm32's 4 GiB, more than any model here can use. */
+export const MAX_READ_BYTES = 2 ** 32;
 
 export interface SourceOptions {
   /** Fraction of the bytes read so far, increasing, the last call exactly 1 (only that one when the size is unknown). */
@@ -265,6 +267,8 @@ export class ByteReader {
 
   /** Exactly n bytes, in a new array the caller owns. `what` names them in errors ('the header'). */
   async readExactly(n: number, what?: string): Promise<Uint8Array> {
+    // a size declared in a file, checked before allocating (a crafted one would be a RangeError or exhaust memory)
+    if (!(n <= MAX_READ_BYTES)) throw new CheckpointError(`${this.where}: expected ${what ?? 'a part of the file'} to declare at most ${MAX_READ_BYTES} bytes (4 GiB, the Wasm memory), got ${n} bytes at offset ${this.offset}.`);
     const out = new Uint8Array(n);
     let got = 0;
     for await (const piece of this.pieces(n, what)) {

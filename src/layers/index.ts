@@ -13,20 +13,46 @@ import { GlobalAveragePooling1D, type GlobalAveragePooling1DArgs } from './globa
 import { GlobalMaxPooling1D, type GlobalMaxPooling1DArgs } from './global-max-pooling1d.js';
 import { Masking, type MaskingArgs } from './masking.js';
 import { serializeLayer, deserializeLayer } from './serialization.js';
+import { BASE_KEYS } from './layer.js';
+import { GLOBAL_POOLING_KEYS } from './global-pooling1d.js';
+import { checkOptionKeys } from '../errors.js';
+
+/** Each factory's options beyond the base ones (name, trainable, inputShape, batchInputShape): a misspelt option is
+ *  a ConfigError suggesting the closest, not silently a default. */
+const KEYS: Record<string, readonly string[]> = {
+  embedding: ['inputDim', 'outputDim', 'inputLength', 'embeddingsInitializer', 'maskZero', 'weights'],
+  lstm: ['units', 'activation', 'recurrentActivation', 'useBias', 'kernelInitializer', 'recurrentInitializer',
+    'biasInitializer', 'unitForgetBias', 'returnSequences', 'goBackwards', 'zeroOutputForMask', 'dropout', 'recurrentDropout'],
+  bidirectional: ['layer', 'mergeMode'],
+  attention: ['returnSequences', 'wInitializer', 'bInitializer'],
+  dense: ['units', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer'],
+  activation: ['activation'],
+  batchNormalization: ['axis', 'momentum', 'epsilon', 'betaInitializer', 'gammaInitializer', 'movingMeanInitializer', 'movingVarianceInitializer'],
+  dropout: ['rate', 'noiseShape', 'seed'],
+  spatialDropout1D: ['rate', 'seed'],
+  globalAveragePooling1D: GLOBAL_POOLING_KEYS,
+  globalMaxPooling1D: GLOBAL_POOLING_KEYS,
+  masking: ['maskValue'],
+};
+
+function checked<A>(factory: string, args: A): A {
+  checkOptionKeys(args, `layers.${factory}`, [...BASE_KEYS, ...KEYS[factory]]);
+  return args;
+}
 
 export const layers = {
-  embedding: (args: EmbeddingArgs) => new Embedding(args),
-  lstm: (args: LSTMArgs) => new LSTM(args),
-  bidirectional: (args: BidirectionalArgs) => new Bidirectional(args),
-  attention: (args?: AttentionArgs) => new Attention(args),
-  dense: (args: DenseArgs) => new Dense(args),
-  activation: (args: ActivationArgs) => new ActivationLayer(args),
-  batchNormalization: (args?: BatchNormalizationArgs) => new BatchNormalization(args),
-  dropout: (args: DropoutArgs) => new Dropout(args),
-  spatialDropout1D: (args: SpatialDropout1DArgs) => new SpatialDropout1D(args),
-  globalAveragePooling1D: (args?: GlobalAveragePooling1DArgs) => new GlobalAveragePooling1D(args),
-  globalMaxPooling1D: (args?: GlobalMaxPooling1DArgs) => new GlobalMaxPooling1D(args),
-  masking: (args?: MaskingArgs) => new Masking(args),
+  embedding: (args: EmbeddingArgs) => new Embedding(checked('embedding', args)),
+  lstm: (args: LSTMArgs) => new LSTM(checked('lstm', args)),
+  bidirectional: (args: BidirectionalArgs) => new Bidirectional(checked('bidirectional', args)),
+  attention: (args?: AttentionArgs) => new Attention(checked('attention', args)),
+  dense: (args: DenseArgs) => new Dense(checked('dense', args)),
+  activation: (args: ActivationArgs) => new ActivationLayer(checked('activation', args)),
+  batchNormalization: (args?: BatchNormalizationArgs) => new BatchNormalization(checked('batchNormalization', args)),
+  dropout: (args: DropoutArgs) => new Dropout(checked('dropout', args)),
+  spatialDropout1D: (args: SpatialDropout1DArgs) => new SpatialDropout1D(checked('spatialDropout1D', args)),
+  globalAveragePooling1D: (args?: GlobalAveragePooling1DArgs) => new GlobalAveragePooling1D(checked('globalAveragePooling1D', args)),
+  globalMaxPooling1D: (args?: GlobalMaxPooling1DArgs) => new GlobalMaxPooling1D(checked('globalMaxPooling1D', args)),
+  masking: (args?: MaskingArgs) => new Masking(checked('masking', args)),
   /** { className, config } of a layer, as in a model config (Keras `layers.serialize`). */
   serialize: serializeLayer,
   /** The layer a { className, config } describes, with its saved name (Keras `layers.deserialize`). */

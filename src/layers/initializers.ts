@@ -1,7 +1,7 @@
 // Weight initializers with Keras's names and formulas, drawn from the model's Philox streams (normals via Wasm).
 import type { Arena } from '../core/arena.js';
 import type { Stream } from '../core/rng.js';
-import { ConfigError, describeValue } from '../errors.js';
+import { ConfigError, describeValue, didYouMean } from '../errors.js';
 
 export type InitializerName =
   | 'zeros' | 'ones' | 'glorotUniform' | 'glorotNormal' | 'orthogonal' | 'uniform' | 'normal'
@@ -25,7 +25,7 @@ export function checkInitializer(spec: unknown, where: string, what = 'initializ
   const names = Object.keys(PARAMS);
   const name = typeof spec === 'string' ? spec : (spec !== null && typeof spec === 'object' ? (spec as { name?: unknown }).name : undefined);
   if (typeof name !== 'string' || !Object.hasOwn(PARAMS, name)) {
-    throw new ConfigError(`${where}: expected ${what} to be one of ${names.join(', ')} (or { name, ...parameters }), got ${describeValue(spec)}.`);
+    throw new ConfigError(`${where}: expected ${what} to be one of ${names.join(', ')} (or { name, ...parameters }), got ${describeValue(spec)}.${didYouMean(name, names)}`);
   }
   if (typeof spec === 'string') return spec as InitializerSpec;
   const out: Record<string, string | number> = { name };

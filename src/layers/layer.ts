@@ -4,7 +4,7 @@ import type { Arena, Allocator } from '../core/arena.js';
 import type { Kernels } from '../core/kernels.js';
 import type { StreamSet } from '../core/rng.js';
 import type { InitializerSpec } from './initializers.js';
-import { ConfigError, StateError, fmtShape, describeValue, isPlainObject } from '../errors.js';
+import { ConfigError, StateError, fmtShape, describeValue, isPlainObject, didYouMean } from '../errors.js';
 
 /** A per-sample shape (no batch axis); null is an unknown length. */
 export type Shape = (number | null)[];
@@ -46,7 +46,7 @@ export type ConfigDict = { [key: string]: ConfigValue };
 export interface SerializedLayer { className: string; config: ConfigDict }
 
 /** Options every layer accepts in its config. */
-const BASE_KEYS = ['name', 'trainable', 'inputShape', 'batchInputShape'];
+export const BASE_KEYS = ['name', 'trainable', 'inputShape', 'batchInputShape'];
 
 const counters = new Map<string, number>();
 /** Keras-style unique default names: lstm, lstm_1, lstm_2 ... */
@@ -74,6 +74,7 @@ export abstract class Layer {
   /** `factoryName`: the `layers.<name>` factory when it is not the camelCase of defaultName (spatial_dropout1d -> spatialDropout1D). */
   constructor(args: LayerArgs, defaultName: string, factoryName?: string) {
     const factory = `layers.${factoryName ?? defaultName.replace(/_(\w)/g, (_, ch: string) => ch.toUpperCase())}`;
+    if (!isPlainObject(args)) throw new ConfigError(`${factory}: expected an options object, got ${describeValue(args)}.`);
     if (args.name !== undefined && (typeof args.name !== 'string' || args.name.length === 0)) {
       throw new ConfigError(`${factory}: expected name to be a non-empty string, got ${describeValue(args.name)}.`);
     }
@@ -170,7 +171,7 @@ export function checkConfig(config: unknown, where: string, keys: readonly strin
   if (!isPlainObject(config)) throw new ConfigError(`${where}: expected a config object (what getConfig() returns), got ${describeValue(config)}.`);
   const known = [...BASE_KEYS, ...keys];
   for (const k of Object.keys(config)) {
-    if (!known.includes(k)) throw new ConfigError(`${where}: expected options among ${known.join(', ')}, got an unknown option ${JSON.stringify(k)}.`);
+    if (!known.includes(k)) throw new ConfigError(`${where}: expected options among ${known.join(', ')}, got an unknown option ${JSON.stringify(k)}.${didYouMean(k, known)}`);
   }
   return config;
 }
@@ -218,7 +219,7 @@ export function checkActivation(v: unknown, where: string, allowSoftmax: boolean
   const ok = Object.keys(ACTIVATIONS).concat(allowSoftmax ? ['softmax'] : []);
   if (v === null || v === undefined) return 'linear';
   if (typeof v !== 'string' || !ok.includes(v)) {
-    throw new ConfigError(`${where}: expected ${what} to be one of ${ok.join(', ')}, got ${describeValue(v)}.`);
+    throw new ConfigError(`${where}: expected ${what} to be one of ${ok.join(', ')}, got ${describeValue(v)}.${didYouMean(v, ok)}`);
   }
   return v as Activation;
 }

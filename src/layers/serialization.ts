@@ -13,7 +13,7 @@ import { Dropout } from './dropout.js';
 import { SpatialDropout1D } from './spatial-dropout1d.js';
 import { GlobalAveragePooling1D } from './global-average-pooling1d.js';
 import { GlobalMaxPooling1D } from './global-max-pooling1d.js';
-import { ConfigError, describeValue, isPlainObject } from '../errors.js';
+import { ConfigError, describeValue, isPlainObject, didYouMean } from '../errors.js';
 
 /** className -> fromConfig, in the order error messages list them. */
 const CLASSES: Record<string, (config: unknown) => Layer> = {
@@ -47,7 +47,7 @@ export function deserializeLayer(serialized: unknown): Layer {
   if (extra !== undefined) throw new ConfigError(`${where}: expected only the keys className and config, got ${JSON.stringify(extra)}.`);
   const { className, config } = serialized;
   if (typeof className !== 'string' || !Object.hasOwn(CLASSES, className)) {
-    throw new ConfigError(`${where}: expected className to be one of ${layerClassNames.join(', ')}, got ${describeValue(className)}.`);
+    throw new ConfigError(`${where}: expected className to be one of ${layerClassNames.join(', ')}, got ${describeValue(className)}.${didYouMean(className, layerClassNames)}`);
   }
   return CLASSES[className](config);
 }

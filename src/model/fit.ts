@@ -6,7 +6,7 @@ import type { CallbackModel, Callbacks, History, Logs } from './callbacks.js';
 import type { ClassWeight } from './weights.js';
 import type { Input } from '../tensor.js';
 import type { StreamSnapshot } from '../core/rng.js';
-import { ConfigError, ShapeError, StateError, ValueError, describeValue } from '../errors.js';
+import { ConfigError, ShapeError, StateError, ValueError, describeValue, checkOptionKeys } from '../errors.js';
 import { Progress, type ProgressOutput } from './progress.js';
 
 /** What the loop needs of a model (Sequential implements it); the loop knows no more of the model than this. Callbacks
@@ -62,7 +62,11 @@ function checkSignal(v: unknown): { readonly aborted: boolean } | null {
   return v as { readonly aborted: boolean };
 }
 
+const FIT_KEYS = ['epochs', 'batchSize', 'validationSplit', 'validationData', 'shuffle', 'verbose', 'progressOutput',
+  'initialEpoch', 'callbacks', 'classWeight', 'sampleWeight', 'signal'];
+
 export async function fit(model: Trainable, x: Input, y: Input, args: FitArgs = {}): Promise<History> {
+  checkOptionKeys(args, 'fit', FIT_KEYS);
   const epochs = args.epochs ?? 1;
   if (!Number.isInteger(epochs) || epochs < 0) throw new ConfigError(`fit: expected epochs to be a non-negative integer, got ${JSON.stringify(args.epochs)}.`);
   const batchSize = checkBatchSize(args.batchSize, 'fit');

@@ -4,7 +4,7 @@
 import { openSource, type SourceOptions } from '../io/sources.js';
 import { ModelFileReader, type FileHeader, type TensorEntry } from '../io/model-file.js';
 import { f16ToF32 } from '../io/float16.js';
-import { BilstmError, CheckpointError, ConfigError, describeValue, isPlainObject } from '../errors.js';
+import { BilstmError, CheckpointError, ConfigError, checkOptionKeys, describeValue, isPlainObject } from '../errors.js';
 import { Sequential } from './sequential.js';
 import { checkMetadata, type ModelMetadata } from './save.js';
 
@@ -18,7 +18,7 @@ const WHERE = 'loadModel';
  * `onProgress(fraction)` as bytes arrive; `signal` aborts. A corrupt, truncated or foreign file is a CheckpointError.
  */
 export async function loadModel(source: unknown, options: LoadOptions = {}): Promise<Sequential> {
-  if (!isPlainObject(options)) throw new ConfigError(`${WHERE}: expected options { onProgress, signal }, got ${describeValue(options)}.`);
+  checkOptionKeys(options, WHERE, ['onProgress', 'signal']);
   const src = await openSource(source, WHERE, options);
   const file = await ModelFileReader.open(src, WHERE);
   let model: Sequential | null = null;

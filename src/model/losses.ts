@@ -1,6 +1,6 @@
 // Losses (Keras names and semantics): which kernel runs, whether it fuses with the last layer's sigmoid or softmax
 // (computed from logits, unclipped, as tf.keras does), and how labels are laid out.
-import { ConfigError } from '../errors.js';
+import { ConfigError, didYouMean } from '../errors.js';
 
 export type LossName = 'binaryCrossentropy' | 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy' | 'meanSquaredError';
 
@@ -13,7 +13,7 @@ const ALIASES: Record<string, LossName> = {
 
 export function getLoss(spec: unknown): LossName {
   const l = typeof spec === 'string' ? ALIASES[spec] : undefined;
-  if (!l) throw new ConfigError(`compile: expected loss to be one of ${Object.keys(ALIASES).join(', ')}, got ${JSON.stringify(spec)}.`);
+  if (!l) throw new ConfigError(`compile: expected loss to be one of ${Object.keys(ALIASES).join(', ')}, got ${JSON.stringify(spec)}.${didYouMean(spec, Object.keys(ALIASES))}`);
   return l;
 }
 

@@ -1,7 +1,7 @@
 // Metrics by name (compile's `metrics` and `weightedMetrics`): accuracy/acc, precision, recall, f1, auc (exact ROC AUC) and aucApprox
 // (Keras's 200-threshold AUC), accumulated over a whole epoch (reset, update per batch, result at the end); the same
 // metrics on plain arrays, and confusionMatrix (the public `metrics` namespace).
-import { ConfigError, ShapeError, ValueError, describeValue, fmtShape } from '../errors.js';
+import { ConfigError, ShapeError, ValueError, describeValue, fmtShape, didYouMean } from '../errors.js';
 import { toFlat, type Input } from '../tensor.js';
 
 export const METRIC_NAMES = ['accuracy', 'acc', 'precision', 'recall', 'f1', 'auc', 'aucApprox'] as const;
@@ -17,7 +17,7 @@ export function checkMetrics(metrics: unknown, what = 'metric'): MetricName[] {
   const valid = METRIC_NAMES.map((n) => `'${n}'`).join(', ');
   const each = what === 'metric' ? 'each metric' : `each of ${what}`;
   list.forEach((m, i) => {
-    if (!(METRIC_NAMES as readonly unknown[]).includes(m)) throw new ConfigError(`compile: expected ${each} to be one of ${valid}, got ${describeValue(m)}.`);
+    if (!(METRIC_NAMES as readonly unknown[]).includes(m)) throw new ConfigError(`compile: expected ${each} to be one of ${valid}, got ${describeValue(m)}.${didYouMean(m, METRIC_NAMES)}`);
     if (list.indexOf(m) !== i) throw new ConfigError(`compile: expected ${each} once (they are history keys), got ${JSON.stringify(m)} twice.`);
   });
   return list.slice() as MetricName[];

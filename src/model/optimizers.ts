@@ -3,7 +3,7 @@
 import type { Arena } from '../core/arena.js';
 import type { Kernels } from '../core/kernels.js';
 import type { Weight } from '../layers/layer.js';
-import { ConfigError, StateError, describeValue, isPlainObject } from '../errors.js';
+import { ConfigError, StateError, describeValue, isPlainObject, didYouMean, checkOptionKeys } from '../errors.js';
 import { recorder, type Pool } from '../core/threads.js';
 import { LearningRateSchedule, scheduleFromConfig, schedules, type SerializedSchedule } from './schedules.js';
 
@@ -193,6 +193,7 @@ export class Adam extends Optimizer {
   constructor(c: AdamConfig = {}) {
     super();
     const w = 'optimizers.adam';
+    checkOptionKeys(c, w, CONFIG_KEYS.adam);
     this.setClipping(c, w);
     this.lazy = bool(c.lazy, false, w, 'lazy');
     this.setLearningRate(c.learningRate, 1e-3, w);
@@ -215,6 +216,7 @@ export class SGD extends Optimizer {
   constructor(c: SGDConfig = {}) {
     super();
     const w = 'optimizers.sgd';
+    checkOptionKeys(c, w, CONFIG_KEYS.sgd);
     this.setClipping(c, w);
     this.setLearningRate(c.learningRate, 0.01, w);
     this.momentum = num(c.momentum, 0, w, 'momentum in [0, 1]', (x) => x >= 0 && x <= 1);
@@ -234,6 +236,7 @@ export class RMSprop extends Optimizer {
   constructor(c: RMSpropConfig = {}) {
     super();
     const w = 'optimizers.rmsprop';
+    checkOptionKeys(c, w, CONFIG_KEYS.rmsprop);
     this.setClipping(c, w);
     this.setLearningRate(c.learningRate, 1e-3, w);
     this.rho = num(c.rho, 0.9, w, 'rho in [0, 1)', (x) => x >= 0 && x < 1);
@@ -267,11 +270,11 @@ export function optimizerFromConfig(config: unknown): Optimizer {
   if (!isPlainObject(config)) throw new ConfigError(`${where}: expected { name, ...options } (what optimizer.getConfig() returns), got ${describeValue(config)}.`);
   const name = config.name;
   if (typeof name !== 'string' || !Object.hasOwn(CONFIG_KEYS, name)) {
-    throw new ConfigError(`${where}: expected name to be one of ${Object.keys(CONFIG_KEYS).join(', ')}, got ${describeValue(name)}.`);
+    throw new ConfigError(`${where}: expected name to be one of ${Object.keys(CONFIG_KEYS).join(', ')}, got ${describeValue(name)}.${didYouMean(name, Object.keys(CONFIG_KEYS))}`);
   }
   const keys = CONFIG_KEYS[name as OptimizerConfig['name']];
   for (const k of Object.keys(config)) {
-    if (k !== 'name' && !keys.includes(k)) throw new ConfigError(`${where}: expected ${name} options among ${keys.join(', ')}, got an unknown option ${JSON.stringify(k)}.`);
+    if (k !== 'name' && !keys.includes(k)) throw new ConfigError(`${where}: expected ${name} options among ${keys.join(', ')}, got an unknown option ${JSON.stringify(k)}.${didYouMean(k, keys)}`);
   }
   const { name: _n, ...options } = config;
   if (name === 'adam') return new Adam(options as AdamConfig);
@@ -296,5 +299,5 @@ export function getOptimizer(spec: unknown): Optimizer {
   if (spec === 'sgd') return new SGD();
   if (spec === 'rmsprop') return new RMSprop();
   if (isPlainObject(spec)) return optimizerFromConfig(spec);
-  throw new ConfigError(`compile: expected optimizer to be 'adam', 'sgd', 'rmsprop', an optimizer object (optimizers.adam({...})) or its config ({ name: 'adam', ... }), got ${describeValue(spec)}.`);
+  throw new ConfigError(`compile: expected optimizer to be 'adam', 'sgd', 'rmsprop', an optimizer object (optimizers.adam({...})) or its config ({ name: 'adam', ... }), got ${describeValue(spec)}.${didYouMean(spec, ['adam', 'sgd', 'rmsprop'])}`);
 }

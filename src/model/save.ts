@@ -3,7 +3,7 @@
 import { openSink } from '../io/sinks.js';
 import { planModelFile, writeModelFile, type Dtype } from '../io/model-file.js';
 import { f32ToF16 } from '../io/float16.js';
-import { ConfigError, describeValue, isPlainObject } from '../errors.js';
+import { ConfigError, describeValue, isPlainObject, didYouMean } from '../errors.js';
 import { VERSION } from './version.js';
 
 /** Written into every file (and metadata.createdBy unless you set it). */
@@ -51,7 +51,7 @@ const CHUNK_FLOATS = 1 << 20;
 export function checkSaveOptions(o: unknown): Required<SaveOptions> {
   if (!isPlainObject(o)) throw new ConfigError(`save: expected options { includeOptimizer, weightsDtype }, got ${describeValue(o)}.`);
   const extra = Object.keys(o).find((k) => k !== 'includeOptimizer' && k !== 'weightsDtype');
-  if (extra !== undefined) throw new ConfigError(`save: expected options among includeOptimizer, weightsDtype, got ${JSON.stringify(extra)}.`);
+  if (extra !== undefined) throw new ConfigError(`save: expected options among includeOptimizer, weightsDtype, got an unknown option ${JSON.stringify(extra)}.${didYouMean(extra, ['includeOptimizer', 'weightsDtype'])}`);
   const inc = o.includeOptimizer ?? true;
   if (typeof inc !== 'boolean') throw new ConfigError(`save: expected includeOptimizer to be true or false, got ${describeValue(inc)}.`);
   const dt = o.weightsDtype ?? 'float32';

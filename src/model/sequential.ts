@@ -8,7 +8,7 @@ import { Attention } from '../layers/attention.js';
 import { serializeLayer, deserializeLayer } from '../layers/serialization.js';
 import type { SerializedLayer } from '../layers/layer.js';
 import { optimizerFromConfig, type OptimizerConfig } from './optimizers.js';
-import { describeValue, isPlainObject } from '../errors.js';
+import { checkOptionKeys, describeValue, isPlainObject } from '../errors.js';
 import { initialize } from '../layers/initializers.js';
 import { StreamSet, DEFAULT_SEED, type StreamSnapshot } from '../core/rng.js';
 import { getOptimizer, type Optimizer, type OptimizerSpec, type Slot } from './optimizers.js';
@@ -76,6 +76,7 @@ export class Sequential {
   private disposed = false;
 
   constructor(args: SequentialArgs = {}) {
+    checkOptionKeys(args, 'sequential', ['layers', 'seed', 'name']);
     this.name = args.name ?? (modelCount++ === 0 ? 'sequential' : `sequential_${modelCount - 1}`);
     const seed = args.seed ?? DEFAULT_SEED;
     if (!Number.isInteger(seed) || seed < 0 || seed > Number.MAX_SAFE_INTEGER) {
@@ -306,6 +307,7 @@ export class Sequential {
     this.alive('compile');
     this.checkNotSaving('compile');
     if (!args || typeof args !== 'object') throw new ConfigError(`compile: expected { optimizer, loss, metrics, weightedMetrics }, got ${JSON.stringify(args)}.`);
+    checkOptionKeys(args, 'compile', ['optimizer', 'loss', 'metrics', 'weightedMetrics']);
     const optimizer = getOptimizer(args.optimizer);
     const loss = getLoss(args.loss);
     const metrics = checkMetrics(args.metrics);
@@ -453,6 +455,14 @@ export class Sequential {
     const same = rest.length === out.length && out.every((d, i) => d === rest[i]);
     const squeezed = U === 1 && rest.length === out.length - 1 && out.slice(0, -1).every((d, i) => d === rest[i]);
     if (!same && !squeezed) throw new ShapeError(`${where}: expected y of shape [${[n, ...out].join(', ')}]${U === 1 ? ` or [${[n, ...out.slice(0, -1)].join(', ')}]` : ''}, got ${fmtShape(fy.shape)}.`);
+    // Keras trains on such labels without a word; a label of 2 or -1 is a bug in the caller's data, so refuse it.
+    const bce = this.loss === 'binaryCrossentropy';
+    if (bce || this.loss === 'categoricalCrossentropy') {
+      for (let i = 0; i < fy.data.length; i++) {
+        const v = fy.data[i];
+        if (v < 0 || (bce && v > 1)) throw new ValueError(`${where}: expected labels in ${bce ? '[0, 1] for binaryCrossentropy' : '[0, inf) (probabilities) for categoricalCrossentropy'}, got ${v} at flat index ${i}.`);
+      }
+    }
   }
 
   // ---------------------------------------------------------------- running
@@ -669,6 +679,7 @@ export class Sequential {
   predict(x: Input, args: { batchSize?: number; returnAttention: true }): PredictionWithAttention;
   predict(x: Input, args: { batchSize?: number; returnAttention?: boolean } = {}): Tensor | PredictionWithAttention {
     this.alive('predict');
+    checkOptionKeys(args, 'predict', ['batchSize', 'returnAttention']);
     const d = this.checkData(x, null, 'predict');
     const bs = checkBatchSize(args.batchSize, 'predict');
     const outSize = this.layers[this.layers.length - 1].outputSize();
@@ -714,6 +725,7 @@ export class Sequential {
   evaluate(x: Input, y: Input, args: { batchSize?: number; sampleWeight?: Input; returnDict?: boolean }): number[] | EvaluateResult;
   evaluate(x: Input, y: Input, args: { batchSize?: number; sampleWeight?: Input; returnDict?: boolean } = {}): number[] | EvaluateResult {
     this.alive('evaluate');
+    checkOptionKeys(args, 'evaluate', ['batchSize', 'sampleWeight', 'returnDict']);
     if (!this.loss) throw new StateError(`evaluate: expected a compiled model, got none. Call model.compile({ optimizer, loss }) first.`);
     if (args.returnDict !== undefined && typeof args.returnDict !== 'boolean') throw new ConfigError(`evaluate: expected returnDict to be true or false, got ${describeValue(args.returnDict)}.`);
     const d = this.weigh(this.checkData(x, y, 'evaluate'), undefined, args.sampleWeight, 'evaluate');
@@ -761,6 +773,7 @@ export class Sequential {
   trainOnBatch(x: Input, y: Input, args: { classWeight?: ClassWeight; sampleWeight?: Input } = {}): number[] {
     this.alive('trainOnBatch');
     if (this.fitting) throw new StateError(`trainOnBatch: expected no fit running on this model, got one in progress. Train from fit's batches, or await model.fit() first.`);
+    checkOptionKeys(args, 'trainOnBatch', ['classWeight', 'sampleWeight']);
     this.checkTrainable('trainOnBatch');
     this.checkNotSaving('trainOnBatch');
     if (!this.optimizer || !this.loss) throw new StateError(`trainOnBatch: expected a compiled model, got none. Call model.compile({ optimizer, loss }) first.`);
@@ -827,7 +840,7 @@ export class Sequential {
     this.alive('setWeights');
     this.build();
     const all = this.allWeights();
-    if (!Array.isArray(weights)) throw new ShapeError(`setWeights: expected an array of ${all.length} weights, got ${typeof weights}.`);
+    if (!Array.isArray(weights)) throw new ShapeError(`setWeights: expected an array of ${all.length} weights, got ${describeValue(weights)}.`);
     if (weights.length !== all.length) {
       throw new ShapeError(`setWeights: expected ${all.length} weights (${all.map(({ w }) => `${w.name} ${fmtShape(w.shape)}`).join(', ')}), got ${weights.length}.`);
     }

@@ -126,7 +126,7 @@ describe('tokenizer errors', () => {
     expect(() => tokenizer({ lower: 'yes' as unknown as boolean })).toThrow(new ConfigError('tokenizer: expected lower to be true or false, got "yes".'));
     expect(() => tokenizer({ oovToken: 1 as unknown as string })).toThrow(new ConfigError('tokenizer: expected oovToken to be a string or null, got 1.'));
     expect(() => tokenizer({ num_words: 3 } as unknown as TokenizerOptions)).toThrow(
-      new ConfigError('tokenizer: expected options among numWords, filters, lower, split, charLevel, oovToken, nfkc, got "num_words".'));
+      new ConfigError('tokenizer: expected options among numWords, filters, lower, split, charLevel, oovToken, nfkc, got an unknown option "num_words". Did you mean "numWords"?'));
     expect(tokenizer({ charLevel: true, split: '' }).split).toBe('');
   });
 

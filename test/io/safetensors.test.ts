@@ -121,4 +121,19 @@ describe('safetensors reader', () => {
       expect(await read(bytes, 5).catch((e: unknown) => e)).toBeInstanceOf(CheckpointError);
     });
   }
+
+  it('refuses a streamed tensor declaring more than 4 GiB before allocating it, naming the size and the limit', async () => {
+    // the size of a stream is unknown, so the header's offsets cannot be checked against the file: the limit can
+    const huge = file({ a: { dtype: 'F32', shape: [2 ** 31, 4], data_offsets: [0, 2 ** 35] } }, new Uint8Array(16));
+    const msg = 'loadTorchWeights: tensor "a": expected at most 4294967296 bytes (4 GiB, the Wasm memory) as float32, got F32 [2147483648, 4]: 34359738368 bytes.';
+    const err = await read(huge).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CheckpointError);
+    expect((err as Error).message).toBe(msg);
+    // F16 just past the limit once widened to float32 (2 GiB in the file)
+    const f16 = file({ a: { dtype: 'F16', shape: [2 ** 30 + 1], data_offsets: [0, 2 ** 31 + 2] } }, new Uint8Array(16));
+    expect(((await read(f16).catch((e: unknown) => e)) as Error).message).toMatch(/expected at most 4294967296 bytes .* got F16 \[1073741825\]: 4294967300 bytes\.$/);
+    // not selected: skipped without allocating, then the stream ends early
+    const skipped = await read(huge, 1 << 20, []).catch((e: unknown) => e);
+    expect((skipped as Error).message).toMatch(/expected 34359738368 bytes of tensor "a" at offset \d+, got 16 \(the input ended\)/);
+  });
 });

@@ -426,6 +426,17 @@ describe('ByteReader', () => {
     expect(((await rejection(r2.readExactly(1))) as Error).message).toBe('loadModel: expected 1 bytes at offset 0, got 0 (the input ended).');
   });
 
+  it('a size past 4 GiB (declared in a file) fails before allocating: CheckpointError naming the size and the limit', async () => {
+    const r = new ByteReader(iterate(split(pattern(7), [2])) as AsyncIterable<Uint8Array>, 'loadModel');
+    await r.readExactly(3);
+    for (const n of [2 ** 32 + 1, 2 ** 40, NaN]) {
+      const err = await rejection(r.readExactly(n, 'tensor "a"'));
+      expect(err).toBeInstanceOf(CheckpointError);
+      expect((err as Error).message).toBe(`loadModel: expected tensor "a" to declare at most 4294967296 bytes (4 GiB, the Wasm memory), got ${n} bytes at offset 3.`);
+    }
+    expectSameBytes(await r.readExactly(4), pattern(7).subarray(3)); // nothing was consumed
+  });
+
   it('close() stops the source: a stream is cancelled', async () => {
     const cancel = vi.fn();
     const src = await openSource(streamOf(split(pattern(100), [10]), cancel), 'loadModel');

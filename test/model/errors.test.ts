@@ -24,7 +24,7 @@ describe('input errors', () => {
 
   it('data and shape disagree', () => {
     const m = compiled();
-    expect(() => m.predict({ data: new Int32Array(13), shape: [2, 7] })).toThrow('predict: x: shape [2, 7] needs 14 values, got 13.');
+    expect(() => m.predict({ data: new Int32Array(13), shape: [2, 7] })).toThrow('predict: x: expected shape [2, 7] to have 14 values, got 13.');
   });
 
   it('ragged nested arrays', () => {

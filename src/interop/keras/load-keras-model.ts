@@ -6,7 +6,7 @@ import { planKerasModel, type CustomObject, type KerasPlan } from './config.js';
 import { Sequential } from '../../model/sequential.js';
 import type { SourceOptions } from '../../io/sources.js';
 import type { Hdf5Dataset } from '../../io/hdf5.js';
-import { BilstmError, CheckpointError, ConfigError, ShapeError, StateError, ValueError, describeValue, isPlainObject } from '../../errors.js';
+import { BilstmError, CheckpointError, ConfigError, ShapeError, StateError, ValueError, describeValue, isPlainObject, didYouMean } from '../../errors.js';
 
 export interface LoadKerasOptions extends SourceOptions {
   /** The file's custom classes -> ours: { AttentionLayer: 'attention' } or { AttentionLayer: { layer: 'attention', returnSequences: false } }. */
@@ -84,7 +84,7 @@ export async function loadKerasWeights(model: Sequential, source: unknown, optio
 function checkOptions(o: unknown, where: string): LoadKerasOptions {
   if (!isPlainObject(o)) throw new ConfigError(`${where}: expected options { customObjects, onProgress, signal }, got ${describeValue(o)}.`);
   const extra = Object.keys(o).find((k) => !['customObjects', 'onProgress', 'signal'].includes(k));
-  if (extra !== undefined) throw new ConfigError(`${where}: expected options among customObjects, onProgress, signal, got ${JSON.stringify(extra)}.`);
+  if (extra !== undefined) throw new ConfigError(`${where}: expected options among customObjects, onProgress, signal, got an unknown option ${JSON.stringify(extra)}.${didYouMean(extra, ['customObjects', 'onProgress', 'signal'])}`);
   if (o.customObjects !== undefined && !isPlainObject(o.customObjects)) throw new ConfigError(`${where}: expected customObjects to be an object { ClassName: 'attention' }, got ${describeValue(o.customObjects)}.`);
   return o as LoadKerasOptions;
 }

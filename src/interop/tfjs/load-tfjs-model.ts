@@ -9,7 +9,7 @@ import type { KerasFile } from '../keras/files.js';
 import type { CustomObject } from '../keras/config.js';
 import type { Hdf5Dataset } from '../../io/hdf5.js';
 import type { Sequential } from '../../model/sequential.js';
-import { CheckpointError, ConfigError, describeValue, isPlainObject } from '../../errors.js';
+import { CheckpointError, ConfigError, describeValue, isPlainObject, didYouMean } from '../../errors.js';
 import { TFJS_ATTENTION_CLASS } from './export-tfjs.js';
 
 export interface LoadTfjsOptions {
@@ -29,7 +29,7 @@ export async function loadTfjsModel(source: unknown, options: LoadTfjsOptions = 
   const where = 'loadTfjsModel';
   if (!isPlainObject(options)) throw new ConfigError(`${where}: expected options { customObjects, signal }, got ${describeValue(options)}.`);
   const extra = Object.keys(options).find((k) => k !== 'customObjects' && k !== 'signal');
-  if (extra !== undefined) throw new ConfigError(`${where}: expected options among customObjects, signal, got ${JSON.stringify(extra)}.`);
+  if (extra !== undefined) throw new ConfigError(`${where}: expected options among customObjects, signal, got an unknown option ${JSON.stringify(extra)}.${didYouMean(extra, ['customObjects', 'signal'])}`);
   const { customObjects, signal } = options as LoadTfjsOptions;
   const read = resolver(source, where, { signal });
   const json = parseModelJson(await read('model.json'), where);
@@ -38,6 +38,9 @@ export async function loadTfjsModel(source: unknown, options: LoadTfjsOptions = 
   const datasets = new Map<string, Hdf5Dataset[]>();
   for (const layer of layerNames(json.topology)) datasets.set(layer, []);
   for (const [g, group] of groups.entries()) {
+    // sizes the manifest declares, checked before its shards are read (a crafted one could claim any size)
+    const declared = group.weights.reduce((s, w) => s + declaredBytes(w), 0);
+    if (declared > 2 ** 32) throw new CheckpointError(`${where}: weight group ${g} (${group.paths.join(', ')}): expected at most 4294967296 bytes (4 GiB, the Wasm memory) of weights, got a manifest declaring ${declared} bytes.`);
     const parts = await Promise.all(group.paths.map((p) => read(p)));
     const bytes = concat(parts);
     let at = 0;
@@ -124,6 +127,13 @@ function layerNames(topology: Record<string, unknown>): string[] {
   const list = Array.isArray(c) ? c : isPlainObject(c) && Array.isArray(c.layers) ? c.layers : [];
   return list.map((l) => (isPlainObject(l) && isPlainObject(l.config) && typeof l.config.name === 'string' ? l.config.name : isPlainObject(l) && typeof l.name === 'string' ? l.name : ''))
     .filter((n) => n !== '');
+}
+
+/** The bytes a manifest entry declares in its shard (0 for a malformed entry, which decode refuses). */
+function declaredBytes(w: ManifestEntry): number {
+  if (!Array.isArray(w.shape) || !w.shape.every((d) => Number.isInteger(d) && d >= 0)) return 0;
+  const q = w.quantization;
+  return w.shape.reduce((a, b) => a * b, 1) * (!q ? 4 : q.dtype === 'uint8' ? 1 : 2);
 }
 
 /** One manifest entry's values as float32 (quantized ones dequantized: q * scale + min, or float16). */

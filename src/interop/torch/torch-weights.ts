@@ -9,7 +9,7 @@ import { Sequential } from '../../model/sequential.js';
 import { openSource, type SourceOptions } from '../../io/sources.js';
 import { openSink } from '../../io/sinks.js';
 import { readSafetensors, safetensorsLayout, writeSafetensors, type SafetensorsHeader, type SafetensorsOut } from '../../io/safetensors.js';
-import { CheckpointError, ConfigError, describeValue, fmtShape, isPlainObject } from '../../errors.js';
+import { CheckpointError, ConfigError, describeValue, fmtShape, isPlainObject, didYouMean } from '../../errors.js';
 
 /** Default state_dict key -> the key in your file; or a function of the default key (and our weight name). */
 export type TorchMapping = Record<string, string> | ((defaultKey: string, weightName: string | null) => string);
@@ -115,7 +115,7 @@ function checkModel(model: unknown, where: string): asserts model is Sequential 
 function checkOptions(o: unknown, allowed: string[], where: string): Record<string, unknown> {
   if (!isPlainObject(o)) throw new ConfigError(`${where}: expected options { ${allowed.join(', ')} }, got ${describeValue(o)}.`);
   const extra = Object.keys(o).find((k) => !allowed.includes(k));
-  if (extra !== undefined) throw new ConfigError(`${where}: expected options among ${allowed.join(', ')}, got ${JSON.stringify(extra)}.`);
+  if (extra !== undefined) throw new ConfigError(`${where}: expected options among ${allowed.join(', ')}, got an unknown option ${JSON.stringify(extra)}.${didYouMean(extra, allowed)}`);
   return o;
 }
 

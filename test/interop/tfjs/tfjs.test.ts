@@ -254,6 +254,9 @@ describe('loadTfjsModel', () => {
     const q = structuredClone(json);
     q.weightsManifest[0].weights[0].quantization = { dtype: 'int4', scale: 1, min: 0 };
     await expect(loadTfjsModel(withJson(q))).rejects.toThrow(/expected quantization dtype uint8, uint16 or float16, got "int4"/);
+    const huge = structuredClone(json);
+    huge.weightsManifest[0].weights[0].shape = [2 ** 20, 2 ** 13]; // 32 GiB declared, 2 KB in the shard
+    await expect(loadTfjsModel(withJson(huge))).rejects.toThrow(/^loadTfjsModel: weight group 0 \(group1-shard1of1\.bin\): expected at most 4294967296 bytes \(4 GiB, the Wasm memory\) of weights, got a manifest declaring 3435\d+ bytes\.$/);
     await expect(loadTfjsModel({ files: { 'model.json': out.files['model.json'] } })).rejects.toThrow(/expected files\["group1-shard1of1.bin"\] to be a Uint8Array, got undefined/);
     await expect(loadTfjsModel(42)).rejects.toThrow(ConfigError);
     await expect(loadTfjsModel(join(dir, 'missing'))).rejects.toThrow(/expected a readable file at .*missing\/model.json/);
