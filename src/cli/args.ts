@@ -160,8 +160,9 @@ export function describeError(command: string, e: unknown): { code: 1 | 2; line:
     const line = oneLine.startsWith('bilstm-attn') ? oneLine : `${where}: ${e.name}: ${oneLine}`;
     return { code: USAGE.has(e) || e instanceof ConfigError ? 2 : 1, line };
   }
-  const err = e instanceof Error ? e : new Error(String(e));
-  const sys = (err as { code?: string; path?: string });
+  // a non-Error thrown value is described as its string (no Error is made: src/ makes only library errors)
+  const err: { name: string; message: string; stack?: string } = e instanceof Error ? e : { name: 'thrown value', message: String(e) };
+  const sys = (e as { code?: unknown } | null) ?? {};
   if (typeof sys.code === 'string' && /^E[A-Z]+$/.test(sys.code)) {
     // a file-system error (EACCES, EISDIR, ENOSPC ...): one line naming the path
     return { code: 1, line: `${where}: ${err.message.replace(/\s*\n\s*/g, ' ')}` };
