@@ -1,6 +1,6 @@
 // loadCsv: the user's labelled texts from a CSV file (RFC 4180 quoting, BOM, CRLF), streamed through a small parser
 // that knows the line each row starts on, so an unreadable row is reported by file and line.
-import { ConfigError, ValueError, describeValue } from '../errors.js';
+import { ConfigError, ValueError, describeValue, checkOptionKeys } from '../errors.js';
 import { openSource, type SourceOptions } from '../io/sources.js';
 import type { TextDataset } from './text-dataset.js';
 
@@ -153,6 +153,7 @@ function checkColumn(v: unknown, name: string, header: boolean): void {
 export async function loadCsv(source: unknown, options: LoadCsvOptions): Promise<TextDataset> {
   const where = 'loadCsv';
   if (options === null || typeof options !== 'object') throw new ConfigError(`${where}: expected options { textColumn, labelColumn }, got ${describeValue(options)}.`);
+  checkOptionKeys(options, where, ['textColumn', 'labelColumn', 'delimiter', 'header', 'onProgress', 'signal']);
   const header = options.header ?? true;
   if (typeof header !== 'boolean') throw new ConfigError(`${where}: expected header to be true or false, got ${describeValue(header)}.`);
   const delimiter = options.delimiter ?? ',';

@@ -1,6 +1,6 @@
 // explain(): raw texts -> tokenizer -> padSequences -> predict with attention -> per text the real tokens, their
 // attention weights (every attention layer), the probabilities and the predicted label, as plain JSON.
-import { ConfigError, ValueError, describeValue, isPlainObject } from '../errors.js';
+import { ConfigError, ValueError, describeValue, isPlainObject, checkOptionKeys } from '../errors.js';
 import { Tokenizer, tokenizerFromJSON } from '../data/tokenizer.js';
 import { padSequences, type PadMode } from '../data/pad-sequences.js';
 import { Embedding } from '../layers/embedding.js';
@@ -78,6 +78,7 @@ export function explain(model: Sequential, tokenizer: Tokenizer | string | null,
     throw new ValueError(`explain: expected texts to be an array of strings, got ${bad}.`);
   }
   if (!isPlainObject(options as unknown)) throw new ConfigError(`explain: expected options to be an object, got ${describeValue(options)}.`);
+  checkOptionKeys(options, 'explain', ['maxlen', 'padding', 'truncating', 'batchSize']);
   const tok = resolveTokenizer(tokenizer, model);
   model.build();
   const first = model.layers[0];

@@ -1,6 +1,6 @@
 // textClassifier: the reference text model the CLI trains, Embedding(maskZero) -> Bi-LSTM(returnSequences) ->
 // attention -> [dropout] -> Dense, with the head and loss chosen by the number of classes.
-import { ConfigError, describeValue } from '../errors.js';
+import { ConfigError, describeValue, checkOptionKeys } from '../errors.js';
 import { layers } from '../layers/index.js';
 import { sequential, type Sequential } from './sequential.js';
 
@@ -26,6 +26,7 @@ export interface TextClassifierArgs {
  * with labels 0/1; sparseCategoricalCrossentropy for more, with class ids).
  */
 export function textClassifier(args: TextClassifierArgs): { model: Sequential; loss: 'binaryCrossentropy' | 'sparseCategoricalCrossentropy' } {
+  checkOptionKeys(args, 'textClassifier', ['vocabSize', 'maxlen', 'classes', 'embeddingDim', 'units', 'dropout', 'seed']);
   const classes = args?.classes;
   if (!Number.isInteger(classes) || classes < 2) throw new ConfigError(`textClassifier: expected classes to be an integer >= 2, got ${describeValue(classes)}.`);
   const dropout = args.dropout ?? 0;

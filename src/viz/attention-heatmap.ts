@@ -1,6 +1,6 @@
 // Attention heatmaps as strings: a self-contained SVG or HTML page (no DOM, no external fonts or scripts) and an
 // ANSI terminal rendering; each token shaded by its attention weight on one monotone colour ramp, with a legend.
-import { ConfigError, ValueError, describeValue, isPlainObject } from '../errors.js';
+import { ConfigError, ValueError, describeValue, isPlainObject, checkOptionKeys } from '../errors.js';
 
 /** What a heatmap needs of a text; explain()'s Explanation is one. */
 export interface HeatmapItem {
@@ -155,6 +155,7 @@ const LEGEND_STEPS = 11, LEGEND_W = 24, LEGEND_H = 14;
 export function attentionHeatmap(explanations: readonly HeatmapItem[], options: AttentionHeatmapOptions = {}): string {
   const where = 'attentionHeatmap';
   if (!isPlainObject(options as unknown)) throw new ConfigError(`${where}: expected options to be an object, got ${describeValue(options)}.`);
+  checkOptionKeys(options, where, ['format', 'title', 'scale', 'width']);
   const items = checkItems(explanations, where);
   const format = options.format ?? 'svg';
   if (format !== 'svg' && format !== 'html') throw new ConfigError(`${where}: expected format 'svg' or 'html', got ${describeValue(format)}.`);
@@ -238,6 +239,7 @@ export function ansi256(c: Rgb): number {
 export function terminalHeatmap(explanations: readonly HeatmapItem[], options: TerminalHeatmapOptions = {}): string {
   const where = 'terminalHeatmap';
   if (!isPlainObject(options as unknown)) throw new ConfigError(`${where}: expected options to be an object, got ${describeValue(options)}.`);
+  checkOptionKeys(options, where, ['color', 'scale']);
   const items = checkItems(explanations, where);
   const color = options.color ?? false;
   if (color !== true && color !== false && color !== 'truecolor' && color !== 'ansi256') {

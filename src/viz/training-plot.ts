@@ -1,4 +1,5 @@
 // trainingPlot: a training history (loss and metrics per epoch, train and val_) as a small self-contained SVG line chart.
+import { checkOptionKeys } from '../errors.js';
 
 /** What fit() returns, or just its `history` map: { loss: [...], accuracy: [...], val_loss: [...], ... }. */
 export interface TrainingHistoryLike {
@@ -82,6 +83,7 @@ function panel(name: string, train: ArrayLike<number> | undefined, val: ArrayLik
  * solid blue and the validation series (val_ prefix) dashed orange, a legend. Plain string arithmetic, no DOM.
  */
 export function trainingPlot(history: TrainingHistoryLike | Record<string, ArrayLike<number>>, options: TrainingPlotOptions = {}): string {
+  checkOptionKeys(options, 'trainingPlot', ['metrics', 'title', 'width']);
   const h = (history && typeof history === 'object' && 'history' in history && typeof history.history === 'object'
     ? (history as TrainingHistoryLike).history : history) as Record<string, ArrayLike<number>>;
   const names = options.metrics ?? ['loss', ...(h.accuracy || h.val_accuracy ? ['accuracy'] : [])];

@@ -69,3 +69,24 @@ describe('bad text input changes nothing', () => {
     expect(fitted.sequencesToTexts([[99, -1, 2]])).toEqual(['<oov> <oov> the']);
   });
 });
+
+describe('misspelt options of the text, explain and plot entries', () => {
+  it('are a ConfigError naming the unknown option and the closest valid one, before any work', async () => {
+    const { datasets, loadCsv, attentionHeatmap, terminalHeatmap, trainingPlot, textClassifier, ConfigError } = await import('../../src/index.js');
+    const cases: [string, () => unknown, string][] = [
+      ['datasets.names', () => datasets.names({ testFractoin: 0.1 } as never), 'testFraction'],
+      ['datasets.spamAssassin', () => datasets.spamAssassin({ seeds: 1 } as never), 'seed'],
+      ['loadCsv', () => loadCsv(new TextEncoder().encode('text,label\na,b\n'), { textColumn: 'text', labelColumn: 'label', delimeter: ';' } as never), 'delimiter'],
+      ['attentionHeatmap', () => attentionHeatmap([], { fromat: 'svg' } as never), 'format'],
+      ['terminalHeatmap', () => terminalHeatmap([], { colour: true } as never), 'color'],
+      ['trainingPlot', () => trainingPlot({ loss: [1] }, { widht: 100 } as never), 'width'],
+      ['textClassifier', () => textClassifier({ vocabSize: 10, maxlen: 4, classes: 2, unit: 8 } as never), 'units'],
+    ];
+    for (const [where, call, suggestion] of cases) {
+      const e = await Promise.resolve().then(call).then(() => null, (err: unknown) => err);
+      expect(e, where).toBeInstanceOf(ConfigError);
+      expect((e as Error).message, where).toContain(`${where}: expected options among`);
+      expect((e as Error).message, where).toContain(`Did you mean "${suggestion}"?`);
+    }
+  });
+});

