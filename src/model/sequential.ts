@@ -123,6 +123,12 @@ export class Sequential {
   build(shape?: Shape): void {
     this.alive('build');
     if (this.inputShape) return;
+    // token ids enter the model as its input: an embedding further down would read another layer's floats as ids
+    const lateEmbedding = this.layers.findIndex((l, i) => i > 0 && l instanceof Embedding);
+    if (lateEmbedding > 0) {
+      const l = this.layers[lateEmbedding];
+      throw new ConfigError(`${this.name}: expected an embedding only as the first layer (it takes the token ids), got ${l.name} (Embedding) at position ${lateEmbedding + 1}, after ${this.layers[lateEmbedding - 1].name}. Put the embedding first.`);
+    }
     const s = (shape ?? this.declaredShape())?.slice();
     if (!s || s.length === 0 || s.slice(1).some((d) => d === null)) {
       throw new StateError(`${this.name}: expected a known input shape, got ${s ? fmtShape(s) : 'none'}. Give the first layer inputLength (embedding) or inputShape, or call fit/predict first.`);

@@ -138,3 +138,24 @@ describe('bad input changes nothing', () => {
     expect(firstDifference((await m.save(undefined, { includeOptimizer: true }))!, one)).not.toBe('');
   });
 });
+
+describe('layer orders that cannot work', () => {
+  it('are refused when the model is built, naming the layer and what it expected', async () => {
+    const { init, sequential, layers, ConfigError, ShapeError } = await import('../../src/index.js');
+    await init();
+    const emb = () => layers.embedding({ inputDim: 10, outputDim: 3, inputLength: 5 });
+    const cases: [() => ReturnType<typeof sequential>, typeof ConfigError | typeof ShapeError, string][] = [
+      [() => sequential({ layers: [layers.dense({ units: 4, inputShape: [5] }), emb()] }), ConfigError, 'expected an embedding only as the first layer (it takes the token ids), got embedding'],
+      [() => sequential({ layers: [emb(), layers.bidirectional({ layer: layers.lstm({ units: 4 }) }), layers.lstm({ units: 2 })] }), ShapeError, 'expected input of shape [batch, time, features], got per-sample shape [8]'],
+      [() => sequential({ layers: [emb(), layers.lstm({ units: 4 }), layers.attention({})] }), ShapeError, 'put it after an LSTM with returnSequences: true), got per-sample shape [4]'],
+      [() => sequential({ layers: [layers.dense({ units: 4, inputShape: [5] }), layers.globalAveragePooling1D({})] }), ShapeError, 'expected input [batch, time, features] with a known feature size'],
+      [() => sequential({ layers: [layers.dense({ units: 4, inputShape: [5] }), layers.spatialDropout1D({ rate: 0.1 })] }), ShapeError, 'got per-sample shape [4]'],
+    ];
+    for (const [make, cls, text] of cases) {
+      let err: unknown = null;
+      try { make().build(); } catch (e) { err = e; }
+      expect(err, text).toBeInstanceOf(cls);
+      expect((err as Error).message).toContain(text);
+    }
+  });
+});
