@@ -1,6 +1,6 @@
 // Seeded property fuzzing (fast-check) of gradients over random valid architectures (test/helpers/architectures.ts
 // without dropout): computeGradients matches the float64 reference model composed from test/ref with the model's own
-// weights, entry by entry within 0.2% of each tensor's scale, and the float64 gradient matches central differences of
+// weights, entry by entry within 0.1% of each tensor's scale, and the float64 gradient matches central differences of
 // the float64 loss. FUZZ_GRAD_RUNS cases (default 200).
 import { describe, it } from 'vitest';
 import fc from 'fast-check';

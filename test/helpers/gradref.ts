@@ -170,7 +170,7 @@ export interface GradCheckOptions {
  * over each tensor (one per equal slice). Throws naming every failure.
  */
 export function checkGradients(a: Arch, opts: GradCheckOptions = {}): void {
-  const { amplitude = 0.5, rtol = 2e-3, picks = 2 } = opts;
+  const { amplitude = 0.5, rtol = 1e-3, picks = 2 } = opts;
   const m = build(a);
   try {
     if (amplitude > 0) m.setWeights(seededWeights(m, a.seed, amplitude));
@@ -181,13 +181,16 @@ export function checkGradients(a: Arch, opts: GradCheckOptions = {}): void {
     const ref = refModel(a, w, d.x.data, d.y.data);
     const failures: string[] = [];
     if (!(Math.abs(got.loss - ref.loss) <= 1e-4 * Math.max(1, Math.abs(ref.loss)))) failures.push(`loss ${got.loss} != float64 ${ref.loss}`);
+    // float32 rounding of small tensors is measured against the largest gradient of the model
+    let all = 0;
+    for (const r of ref.grads) for (const v of r) all = Math.max(all, Math.abs(v));
     let gi = 0;
     w.forEach((_, wi) => {
       if (!trainable.has(names[wi])) return;
       const g = got.grads[gi++].data, r = ref.grads[wi], where = `d loss / d ${names[wi]} [${r.length}]`;
       let scale = 0;
       for (const v of r) scale = Math.max(scale, Math.abs(v));
-      const tol = rtol * scale + 1e-6;
+      const tol = rtol * scale + 1e-6 * all;
       let worst = -1;
       for (let j = 0; j < r.length; j++) if (!(Math.abs(g[j] - r[j]) <= tol) && (worst < 0 || Math.abs(g[j] - r[j]) > Math.abs(g[worst] - r[worst]))) worst = j;
       if (worst >= 0) failures.push(`${where} at ${worst}: model ${g[worst]}, float64 ${r[worst]} (scale ${scale.toExponential(3)}, tol ${tol.toExponential(2)})`);
@@ -197,7 +200,7 @@ export function checkGradients(a: Arch, opts: GradCheckOptions = {}): void {
         const j = Math.floor(((q + 0.5) * n) / k);
         const at = (delta: number) => { const v = w.map((t, i) => (i === wi ? Float64Array.from(t, (u, s) => (s === j ? u + delta : u)) : t)); return refModel(a, v, d.x.data, d.y.data).loss; };
         const num = (at(step) - at(-step)) / (2 * step);
-        if (!(Math.abs(num - r[j]) <= 1e-4 * scale + 1e-8)) failures.push(`${where} at ${j}: float64 analytic ${r[j]}, central difference ${num} (scale ${scale.toExponential(3)})`);
+        if (!(Math.abs(num - r[j]) <= 1e-4 * scale + 1e-9)) failures.push(`${where} at ${j}: float64 analytic ${r[j]}, central difference ${num} (scale ${scale.toExponential(3)})`);
       }
     });
     if (failures.length) throw new Error(`checkGradients: ${failures.length} failure(s):\n  ${failures.join('\n  ')}`);
