@@ -95,14 +95,14 @@ export function refModel(a: Arch, w: ArrayLike<number>[], x: ArrayLike<number>, 
     // both zero their outputs at masked steps (zero_output_for_mask)
     const lf = run(false), lb = run(true), mode = { concat: 0, sum: 1, mul: 2, ave: 3 }[r.merge];
     const zero = (v: Float64Array) => (seq && m ? maskRows(v, m, B * T, H) : v);
-    let of: Float64Array, ob: Float64Array, R: number, sf: ReturnType<typeof last> | null = null, sb: typeof sf = null;
-    if (seq) { of = zero(lf.hseq); ob = zero(lb.hseq); R = B * T; }
-    else { sf = last(lf.hseq, T - 1); sb = last(lb.hseq, 0); of = sf.y; ob = sb.y; R = B; mask = null; }
-    h = mergeForward(of, ob, R, H, mode);
+    // each direction's output and the backward from d output to d hseq
+    const outOf = (hs: Float64Array, t: number) => (seq ? { y: zero(hs), back: zero } : last(hs, t));
+    const sf = outOf(lf.hseq, T - 1), sb = outOf(lb.hseq, 0), R = seq ? B * T : B;
+    if (!seq) mask = null;
+    h = mergeForward(sf.y, sb.y, R, H, mode);
     back.push((dy) => {
-      const { df, dg } = mergeBackward(dy, of, ob, R, H, mode);
-      const dhf = seq ? zero(df) : sf!.back(df), dhb = seq ? zero(dg) : sb!.back(dg);
-      return add(lf.back(dhf), lb.back(dhb));
+      const { df, dg } = mergeBackward(dy, sf.y, sb.y, R, H, mode);
+      return add(lf.back(sf.back(df)), lb.back(sb.back(dg)));
     });
     F = mode === 0 ? 2 * H : H;
   });
