@@ -1,9 +1,12 @@
 // The loader fuzzer at bench scale: 10,000 seeded cases per loader (test/helpers/fuzz.ts), every finding listed.
-// Run: npm run bench:fuzz [-- --runs N] [-- --seed S] [-- --loaders model,csv] [-- --workers W] [-- --arch N]
+// Run: npm run bench:fuzz [-- --runs N] [-- --seed S] [-- --loaders model,csv] [-- --workers W] [-- --arch N] [-- --grad N]
 // --arch N: also N random architectures (test/helpers/architectures.ts; 5,000 by default, 0 to skip).
+// --grad N: also N random architectures' gradients against the float64 references (test/helpers/gradref.ts; 5,000
+// by default, 0 to skip).
 // Needs the built package (dist/; bench:fuzz builds it). Exits 1 when a case broke the property.
 import fc from 'fast-check';
 import { arch, check } from '../test/helpers/architectures.js';
+import { gradArch, checkGradients } from '../test/helpers/gradref.js';
 import { LOADERS, FuzzPool, fuzzLoader, loadSeeds, describeFinding, type LoaderName } from '../test/helpers/fuzz.js';
 
 const args = process.argv.slice(2);
@@ -35,6 +38,14 @@ if (archRuns > 0) {
   const r = await fc.check(fc.asyncProperty(arch, check), { seed, numRuns: archRuns });
   const s = ((performance.now() - t0) / 1000).toFixed(1);
   console.log(`architectures: ${r.numRuns} cases, ${r.failed ? `FAILED (seed ${r.seed}, path ${r.counterexamplePath}): ${JSON.stringify(r.counterexample)}\n${String(r.errorInstance)}` : 'all properties held'}  ${s} s`);
+  if (r.failed) failed++;
+}
+const gradRuns = Number(opt('grad', '5000'));
+if (gradRuns > 0) {
+  const t0 = performance.now();
+  const r = fc.check(fc.property(gradArch, (a) => checkGradients(a)), { seed, numRuns: gradRuns });
+  const s = ((performance.now() - t0) / 1000).toFixed(1);
+  console.log(`gradients: ${r.numRuns} cases, ${r.failed ? `FAILED (seed ${r.seed}, path ${r.counterexamplePath}): ${JSON.stringify(r.counterexample)}\n${String(r.errorInstance)}` : 'every gradient matched the float64 reference'}  ${s} s`);
   if (r.failed) failed++;
 }
 process.exit(failed ? 1 : 0);
