@@ -197,10 +197,17 @@ function extract(data: Uint8Array, e: Located, where: string): Uint8Array {
   if (e.method === 'stored') {
     out = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : data.slice();
   } else {
-    out = new Uint8Array(e.size);
+    // the buffer grows with what really inflates (doubling, capped at the declared size): a small archive that
+    // declares a huge entry costs only the bytes its data produces, not the size it claims
+    out = new Uint8Array(Math.min(e.size, 1 << 16));
     let n = 0;
     const inflate = new Inflate((chunk) => {
       if (n + chunk.length > e.size) throw new Overflow();
+      if (n + chunk.length > out.length) {
+        const grown = new Uint8Array(Math.min(e.size, Math.max(n + chunk.length, out.length * 2)));
+        grown.set(out.subarray(0, n));
+        out = grown;
+      }
       out.set(chunk, n);
       n += chunk.length;
     });

@@ -126,6 +126,19 @@ describe('openZip', () => {
     expect(errorOf(() => openZip(renamed, 'x')).message).toBe('x: expected the local header of entry "metadata.json" to carry the same name, got a different one (a corrupt or tampered archive).');
   });
 
+  it('an entry claiming far more than it inflates to is refused by what really inflates (the buffer grows with the data)', async () => {
+    const { zipSync } = await import('fflate');
+    let x = 1; // 1 MiB of incompressible bytes: a 1032:1 claim of ~1 GiB passes the ratio check
+    const data = Uint8Array.from({ length: 1 << 20 }, () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 24));
+    const b = zipSync({ 'w.bin': [data, { level: 9 }] });
+    const cd = centralEntries(b)[0];
+    const csize = new DataView(b.buffer).getUint32(cd + 20, true);
+    const claim = csize * 1000;
+    for (const at of [cd + 24, 22]) new DataView(b.buffer).setUint32(at, claim, true); // central and local sizes
+    expect(openZip(b, 'x').entries[0].size).toBe(claim);
+    expect(errorOf(() => openZip(b, 'x').read('w.bin')).message).toBe(`x: expected entry "w.bin" to inflate to ${claim} bytes, got ${1 << 20} (a corrupt archive).`);
+  });
+
   it('refuses sizes that lie and data that does not match its CRC-32', () => {
     const b = load('archive.zip');
     const cd = centralEntries(b);
