@@ -1,7 +1,8 @@
 // `npm run bench`: benchmark.js suites. Kernel families (matmul, lstm, attention, pooling, embedding, optimizer,
 // checksum) over fixed shapes with GFLOP/s and the fraction of the in-run Wasm SIMD peak; model workloads A, B, C (training samples/s at
 // 1 and 2 threads, batch-1 predict latency, batch-256 predict throughput); peers in the same run: TF.js cpu and wasm
-// (A), PyTorch CPU at 1 and 2 threads (bench/pytorch_peer.py, where Debian's torch is installed); peak RSS of
+// (A), PyTorch CPU at 1 and 2 threads (bench/pytorch_peer.py, where Debian's torch is installed), onnxruntime-web and
+// onnxruntime-node serving A and B (bench/ort.mjs: predict batch 1 and 256, cold start); peak RSS of
 // training B, each in its own process; the model file (bench/files.ts): B's model saved and loaded, and loadModel on
 // thousands of seeded bad files; with --full, C-full's 3.3 GB file saved and loaded in processes of their own
 // (bench/model-file.mjs: seconds, peak RSS against the model's Wasm memory). Every case checks its output before it
@@ -300,6 +301,26 @@ if (peers) {
       }
     } catch (e) {
       console.log(`pytorch: skipped (${(e as Error).message.split('\n')[0]})`);
+    }
+  }
+  // ONNX Runtime (bench/ort.mjs): ours, onnxruntime-web (wasm SIMD) and onnxruntime-node serving A and B from the ONNX
+  // file our exportOnnx writes, each engine and thread count in processes of their own, alternating rounds; cold start.
+  const ortW = workloads.filter((w) => w !== 'C');
+  if (ortW.length) {
+    const out = `${os.tmpdir()}/bilstm-attn-ort.json`;
+    try {
+      const args = [fileURLToPath(new URL('./ort.mjs', import.meta.url)), '--workloads', ortW.join(','), '--threads', threadList.join(','), '--json', out, ...(quick ? ['--seconds', '0.5', '--cold', '3'] : [])];
+      execFileSync(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+      const res = JSON.parse(readFileSync(out, 'utf8')) as { rows: { workload: string; engine: string; threads: number; batch1Ms: number; batch256PerS: number; maxAbsDiff: number }[]; cold: { engine: string; coldMs: number }[] };
+      const suite = (e: string, t: number) => `${e === 'ours' ? 'bilstm-attn (ort run)' : e} ${t}t`;
+      for (const r of res.rows) {
+        const note = r.engine === 'ours' ? 'model file' : `ONNX file of exportOnnx, max abs diff ${r.maxAbsDiff.toExponential(1)}`;
+        rows.push({ suite: suite(r.engine, r.threads), name: `${r.workload} predict batch 1`, threads: r.threads, hz: 0, rme: 0, value: r.batch1Ms, unit: 'ms', note });
+        rows.push({ suite: suite(r.engine, r.threads), name: `${r.workload} predict batch 256`, threads: r.threads, hz: 0, rme: 0, value: r.batch256PerS, unit: 'samples/s', note });
+      }
+      for (const c of res.cold) rows.push({ suite: suite(c.engine, 1), name: 'A cold start (process start to first prediction)', threads: 1, hz: 0, rme: 0, value: c.coldMs, unit: 'ms' });
+    } catch (e) {
+      console.log(`onnxruntime: skipped (${(e as Error).message.split('\n')[0]})`);
     }
   }
 }
