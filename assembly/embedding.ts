@@ -19,6 +19,11 @@ export function embedding_rows(slot: usize, rows: usize, ids: usize, N: i32): i3
   return k;
 }
 
+// idx[n] = slot[ids[n]]: each position's distinct row (after embedding_rows, before the reset).
+export function embedding_slots(idx: usize, ids: usize, slot: usize, N: i32): void {
+  for (let n = 0; n < N; n++) store<i32>(idx + <usize>n * 4, load<i32>(slot + <usize>load<i32>(ids + <usize>n * 4) * 4));
+}
+
 export function embedding_rows_reset(slot: usize, rows: usize, count: i32): void {
   for (let k = 0; k < count; k++) store<i32>(slot + <usize>load<i32>(rows + <usize>k * 4) * 4, -1);
 }

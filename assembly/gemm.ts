@@ -169,59 +169,96 @@ function edgeBlock(C: usize, A: usize, B: usize, M: i32, N: i32, K: i32, sai: i3
       }
     }
   }
-  i = M2;
   // Remaining rows one at a time, same k order.
-  for (; i < M; i++) {
-    const a0 = A + <usize>(i * sai) * 4;
-    const c0 = C + <usize>(i * ldc) * 4;
-    let j = 0;
-    for (; j + 16 <= N; j += 16) {
-      const jo = <usize>j * 4;
-      let x0 = zero, x1 = zero, x2 = zero, x3 = zero;
-      if (accumulate) { x0 = v128.load(c0 + jo); x1 = v128.load(c0 + jo, 16); x2 = v128.load(c0 + jo, 32); x3 = v128.load(c0 + jo, 48); }
-      let bp = B + jo;
-      let ap = a0;
-      const aEnd = a0 + <usize>K * astep;
-      do {
-        const s = v128.load32_splat(ap);
-        x0 = f32x4.add(x0, f32x4.mul(s, v128.load(bp))); x1 = f32x4.add(x1, f32x4.mul(s, v128.load(bp, 16)));
-        x2 = f32x4.add(x2, f32x4.mul(s, v128.load(bp, 32))); x3 = f32x4.add(x3, f32x4.mul(s, v128.load(bp, 48)));
-        bp += bstep;
-        ap += astep;
-      } while (ap != aEnd);
-      v128.store(c0 + jo, x0); v128.store(c0 + jo, x1, 16); v128.store(c0 + jo, x2, 32); v128.store(c0 + jo, x3, 48);
+  for (i = M2; i < M; i++) {
+    rowBlock(C + <usize>(i * ldc) * 4, A + <usize>(i * sai) * 4, B, N, K, astep, bstep, accumulate);
+  }
+}
+
+// One row of C (an odd last row, or a matrix-vector product at batch 1): 32 columns at a time, whose eight
+// independent accumulators hide the latency of the adds (16 columns, four chains, ran at about half the peak), then
+// 16, 8, 4 and single columns. Every element is still acc = (accumulate ? C : 0), then acc + a_k * b_k for k in order.
+// A plain function: one copy of its code serves every inlined gemmBlock.
+function rowBlock(c0: usize, a0: usize, B: usize, N: i32, K: i32, astep: usize, bstep: usize, accumulate: bool): void {
+  const zero = f32x4.splat(0.0);
+  const aEnd = a0 + <usize>K * astep;
+  let j = 0;
+  for (; j + 32 <= N; j += 32) {
+    const cp = c0 + <usize>j * 4;
+    let x0 = zero, x1 = zero, x2 = zero, x3 = zero, x4 = zero, x5 = zero, x6 = zero, x7 = zero;
+    if (accumulate) {
+      x0 = v128.load(cp); x1 = v128.load(cp, 16); x2 = v128.load(cp, 32); x3 = v128.load(cp, 48);
+      x4 = v128.load(cp, 64); x5 = v128.load(cp, 80); x6 = v128.load(cp, 96); x7 = v128.load(cp, 112);
     }
-    for (; j + 8 <= N; j += 8) {
-      const jo = <usize>j * 4;
-      let x0 = zero, x1 = zero;
-      if (accumulate) { x0 = v128.load(c0 + jo); x1 = v128.load(c0 + jo, 16); }
-      for (let k = 0; k < K; k++) {
-        const bp = B + (<usize>k * <usize>ldb + <usize>j) * 4;
-        const s = v128.load32_splat(a0 + <usize>(k * sak) * 4);
-        x0 = f32x4.add(x0, f32x4.mul(s, v128.load(bp)));
-        x1 = f32x4.add(x1, f32x4.mul(s, v128.load(bp, 16)));
-      }
-      v128.store(c0 + jo, x0); v128.store(c0 + jo, x1, 16);
-    }
-    for (; j + 4 <= N; j += 4) {
-      const jo = <usize>j * 4;
-      let x0 = zero;
-      if (accumulate) x0 = v128.load(c0 + jo);
-      for (let k = 0; k < K; k++) {
-        const s = v128.load32_splat(a0 + <usize>(k * sak) * 4);
-        x0 = f32x4.add(x0, f32x4.mul(s, v128.load(B + (<usize>k * <usize>ldb + <usize>j) * 4)));
-      }
-      v128.store(c0 + jo, x0);
-    }
-    for (; j < N; j++) {
-      const jo = <usize>j * 4;
-      let x0: f32 = 0;
-      if (accumulate) x0 = load<f32>(c0 + jo);
-      for (let k = 0; k < K; k++) {
-        x0 = x0 + load<f32>(a0 + <usize>(k * sak) * 4) * load<f32>(B + (<usize>k * <usize>ldb + <usize>j) * 4);
-      }
-      store<f32>(c0 + jo, x0);
-    }
+    let bp = B + <usize>j * 4;
+    let ap = a0;
+    do {
+      const s = v128.load32_splat(ap);
+      x0 = f32x4.add(x0, f32x4.mul(s, v128.load(bp))); x1 = f32x4.add(x1, f32x4.mul(s, v128.load(bp, 16)));
+      x2 = f32x4.add(x2, f32x4.mul(s, v128.load(bp, 32))); x3 = f32x4.add(x3, f32x4.mul(s, v128.load(bp, 48)));
+      x4 = f32x4.add(x4, f32x4.mul(s, v128.load(bp, 64))); x5 = f32x4.add(x5, f32x4.mul(s, v128.load(bp, 80)));
+      x6 = f32x4.add(x6, f32x4.mul(s, v128.load(bp, 96))); x7 = f32x4.add(x7, f32x4.mul(s, v128.load(bp, 112)));
+      bp += bstep;
+      ap += astep;
+    } while (ap != aEnd);
+    v128.store(cp, x0); v128.store(cp, x1, 16); v128.store(cp, x2, 32); v128.store(cp, x3, 48);
+    v128.store(cp, x4, 64); v128.store(cp, x5, 80); v128.store(cp, x6, 96); v128.store(cp, x7, 112);
+  }
+  for (; j + 16 <= N; j += 16) {
+    const cp = c0 + <usize>j * 4;
+    let x0 = zero, x1 = zero, x2 = zero, x3 = zero;
+    if (accumulate) { x0 = v128.load(cp); x1 = v128.load(cp, 16); x2 = v128.load(cp, 32); x3 = v128.load(cp, 48); }
+    let bp = B + <usize>j * 4;
+    let ap = a0;
+    do {
+      const s = v128.load32_splat(ap);
+      x0 = f32x4.add(x0, f32x4.mul(s, v128.load(bp))); x1 = f32x4.add(x1, f32x4.mul(s, v128.load(bp, 16)));
+      x2 = f32x4.add(x2, f32x4.mul(s, v128.load(bp, 32))); x3 = f32x4.add(x3, f32x4.mul(s, v128.load(bp, 48)));
+      bp += bstep;
+      ap += astep;
+    } while (ap != aEnd);
+    v128.store(cp, x0); v128.store(cp, x1, 16); v128.store(cp, x2, 32); v128.store(cp, x3, 48);
+  }
+  for (; j + 8 <= N; j += 8) {
+    const cp = c0 + <usize>j * 4;
+    let x0 = zero, x1 = zero;
+    if (accumulate) { x0 = v128.load(cp); x1 = v128.load(cp, 16); }
+    let bp = B + <usize>j * 4;
+    let ap = a0;
+    do {
+      const s = v128.load32_splat(ap);
+      x0 = f32x4.add(x0, f32x4.mul(s, v128.load(bp)));
+      x1 = f32x4.add(x1, f32x4.mul(s, v128.load(bp, 16)));
+      bp += bstep;
+      ap += astep;
+    } while (ap != aEnd);
+    v128.store(cp, x0); v128.store(cp, x1, 16);
+  }
+  for (; j + 4 <= N; j += 4) {
+    const cp = c0 + <usize>j * 4;
+    let x0 = zero;
+    if (accumulate) x0 = v128.load(cp);
+    let bp = B + <usize>j * 4;
+    let ap = a0;
+    do {
+      x0 = f32x4.add(x0, f32x4.mul(v128.load32_splat(ap), v128.load(bp)));
+      bp += bstep;
+      ap += astep;
+    } while (ap != aEnd);
+    v128.store(cp, x0);
+  }
+  for (; j < N; j++) {
+    const cp = c0 + <usize>j * 4;
+    let x0: f32 = 0;
+    if (accumulate) x0 = load<f32>(cp);
+    let bp = B + <usize>j * 4;
+    let ap = a0;
+    do {
+      x0 = x0 + load<f32>(ap) * load<f32>(bp);
+      bp += bstep;
+      ap += astep;
+    } while (ap != aEnd);
+    store<f32>(cp, x0);
   }
 }
 

@@ -6,6 +6,9 @@ import { gemm_nn, gemm_nn_packed, pack_b, gemm_tn, transpose } from './gemm';
 import { vact, vactGrad, sact, sactGrad } from './simd';
 import { colsum_add } from './dense';
 
+// Batches up to this many rows take the forward's input product for all timesteps in one call (measured: see below).
+const WHOLE_B: i32 = 4;
+
 @inline function pos(s: i32, T: i32, reverse: i32): i32 { return reverse != 0 ? T - 1 - s : s; }
 
 // Caches written for backward: gates [B,T,4H] post-activation (i, f, g, o), cseq [B,T,H] cell states,
@@ -13,25 +16,46 @@ import { colsum_add } from './dense';
 // mask [B,T] (1 real, 0 masked; 0 pointer = no mask), aligned to input positions: at a masked step the state (h, c)
 // is carried unchanged, so hseq[b, t] holds the carried h (Keras's output there when zero_output_for_mask is off).
 // infer = 1: the gate activations and act(c) are not written back, as no backward pass will read them.
+// ztab, zidx (inference only; 0 = unused): the input product is already done, once per distinct input row:
+// ztab [n, 4H] holds bias + x_r . W for each distinct row r (summed as below), and zidx [B*T] (i32) gives each
+// position's row in it. ztab must not overlap the first B rows of `gates` (z_t lives there).
 export function lstm_forward(hseq: usize, cseq: usize, gates: usize, phic: usize,
                              x: usize, W: usize, U: usize, bias: usize,
                              B: i32, T: i32, I: i32, H: i32, reverse: i32, act: i32, recAct: i32, mask: usize,
-                             infer: i32, pack: usize): void {
+                             infer: i32, pack: usize, ztab: usize, zidx: usize): void {
   const G = 4 * H;
   // With scratch (pack, (I + H) * 4H floats), W and U are packed once into 16-column panels for the T products.
   const Wp = pack, Up = pack + <usize>I * <usize>(G & ~15) * 4;
-  if (pack != 0) { pack_b(Wp, W, I, G, G); pack_b(Up, U, H, G, G); }
-  // z_t = bias + x_t . W + h_{t-1} . U, one timestep at a time so z_t is still in cache when the gates read it.
-  // Each element sums bias, then x . W over k, then h . U over k, in that order (the same bits as one big input
-  // product for all timesteps followed by the recurrent products). In inference z_t lives in the first B rows of
-  // `gates` (row stride G); in training it is written in place in the cache (row stride T*G).
-  const ldz = infer != 0 ? G : T * G;
+  const tab = ztab != 0 && infer != 0;
+  if (pack != 0) { if (!tab) pack_b(Wp, W, I, G, G); pack_b(Up, U, H, G, G); }
+  // z_t = bias + x_t . W + h_{t-1} . U. Each element sums bias, then x . W over k, then h . U over k, in that order,
+  // whether the input product runs one timestep at a time or for all timesteps at once (the same bits).
+  // Batches of up to WHOLE_B rows take the input product for the whole sequence in one call (B*T rows: a product
+  // at the tiles' full speed instead of T products of one or two rows), in the cache layout (row stride T*G).
+  // Larger batches go one timestep at a time so z_t is still in cache when the gates read it; in inference z_t then
+  // lives in the first B rows of `gates` (row stride G).
+  const whole = B <= WHOLE_B && !tab;
+  const stepRows = infer != 0 && !whole;
+  const ldz = stepRows ? G : T * G;
+  if (whole) {
+    const rows = B * T;
+    for (let r = 0; r < rows; r++) memory.copy(gates + <usize>r * <usize>G * 4, bias, <usize>G * 4);
+    if (pack != 0) gemm_nn_packed(gates, x, W, Wp, rows, G, I, I, G, G, 1);
+    else gemm_nn(gates, x, W, rows, G, I, I, G, G, 1);
+  }
   for (let s = 0; s < T; s++) {
     const t = pos(s, T, reverse);
-    const zt = infer != 0 ? gates : gates + <usize>t * <usize>G * 4;
-    for (let b = 0; b < B; b++) memory.copy(zt + <usize>b * <usize>ldz * 4, bias, <usize>G * 4);
-    if (pack != 0) gemm_nn_packed(zt, x + <usize>t * <usize>I * 4, W, Wp, B, G, I, T * I, G, ldz, 1);
-    else gemm_nn(zt, x + <usize>t * <usize>I * 4, W, B, G, I, T * I, G, ldz, 1);
+    const zt = stepRows ? gates : gates + <usize>t * <usize>G * 4;
+    if (tab) {
+      for (let b = 0; b < B; b++) {
+        const r = load<i32>(zidx + (<usize>b * <usize>T + <usize>t) * 4);
+        memory.copy(zt + <usize>b * <usize>ldz * 4, ztab + <usize>r * <usize>G * 4, <usize>G * 4);
+      }
+    } else if (!whole) {
+      for (let b = 0; b < B; b++) memory.copy(zt + <usize>b * <usize>ldz * 4, bias, <usize>G * 4);
+      if (pack != 0) gemm_nn_packed(zt, x + <usize>t * <usize>I * 4, W, Wp, B, G, I, T * I, G, ldz, 1);
+      else gemm_nn(zt, x + <usize>t * <usize>I * 4, W, B, G, I, T * I, G, ldz, 1);
+    }
     if (s > 0) {
       const tp = pos(s - 1, T, reverse);
       // forward: z_t += h_{t-1} . U  (rows b strided by T)

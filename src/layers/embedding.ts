@@ -1,5 +1,5 @@
 // Embedding: token ids [B, T] -> vectors [B, T, D]. Its gradient is row-sparse: only the rows a batch touches.
-import { Layer, checkBool, checkConfig, checkPositiveInt, type ConfigDict, type Ctx, type LayerArgs, type Shape, type Weight } from './layer.js';
+import { Layer, checkBool, checkConfig, checkPositiveInt, type ConfigDict, type Ctx, type LayerArgs, type Shape, type TokenRows, type Weight } from './layer.js';
 import type { Arena, Allocator } from '../core/arena.js';
 import { checkInitializer, initializerConfig, type InitializerSpec } from './initializers.js';
 import { ConfigError, ShapeError, fmtShape } from '../errors.js';
@@ -35,6 +35,8 @@ export class Embedding extends Layer {
   rowCount = 0;
   private y = 0;
   private ids = 0;
+  /** Inference: each position's index into its batch's distinct ids (N int32). */
+  private idx = 0;
 
   constructor(args: EmbeddingArgs) {
     super(args, 'embedding');
@@ -70,13 +72,35 @@ export class Embedding extends Layer {
     this.rows = a.alloc(n * 4, `${this.name} gradient rows`);
     this.dRows = a.alloc(Math.min(n, this.inputDim) * this.outputDim * 4, `${this.name} gradient`);
     if (this.maskZero) this.mask = a.alloc(n * 4, `${this.name} mask`);
+    this.idx = a.alloc(n * 4, `${this.name} distinct-id index`);
   }
 
   forward(c: Ctx, ids: number, B: number): number {
     this.ids = ids;
     c.k.embedding_forward(this.y, ids, this.E.ptr, B * this.inputSize(), this.outputDim);
     if (this.maskZero) c.k.embedding_mask(this.mask, ids, B * this.inputSize());
+    c.tokens = c.training ? null : this.tokenRows(c, ids, B * this.inputSize());
     return this.y;
+  }
+
+  /**
+   * The batch's distinct ids, found on first request with the row map the sparse gradient uses (restored to -1 at
+   * once). Unavailable while a training step's rows are pending in it (rowCount > 0).
+   */
+  private tokenRows(c: Ctx, ids: number, N: number): TokenRows {
+    const k = c.k;
+    let found: { n: number; rows: number; idx: number } | null | undefined;
+    return {
+      y: this.y, E: this.E.ptr, D: this.outputDim, N,
+      distinct: () => {
+        if (found !== undefined) return found;
+        if (this.rowCount > 0) return (found = null);
+        const n = k.embedding_rows(this.slot, this.rows, ids, N);
+        k.embedding_slots(this.idx, ids, this.slot, N);
+        k.embedding_rows_reset(this.slot, this.rows, n);
+        return (found = { n, rows: this.rows, idx: this.idx });
+      },
+    };
   }
 
   override outputMask(): number { return this.maskZero ? this.mask : 0;

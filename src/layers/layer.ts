@@ -35,6 +35,25 @@ export interface Ctx {
   advanceRng: boolean;
   /** false in computeGradients: batch-norm moving statistics stay as they are. */
   updateStats: boolean;
+  /** Set by an embedding's inference forward: its ids, for a next layer that reads its output unchanged. */
+  tokens?: TokenRows | null;
+}
+
+/**
+ * An embedding's output described by its ids (inference only): a layer whose input pointer is `y` may compute its
+ * input product once per distinct id instead of once per position (the LSTM does).
+ */
+export interface TokenRows {
+  /** The embedding's output [N, D] (a consumer checks that its input is exactly this buffer). */
+  y: number;
+  /** The embedding matrix [V, D]. */
+  E: number;
+  D: number;
+  /** Positions, B * T. */
+  N: number;
+  /** n distinct ids in order of first appearance (rows [n], i32) and each position's index into them (idx [N], i32);
+   * computed on the first call (on the calling thread, with the real kernels), null when unavailable. */
+  distinct(): { n: number; rows: number; idx: number } | null;
 }
 
 export interface LayerArgs { name?: string; trainable?: boolean; inputShape?: Shape; batchInputShape?: Shape }

@@ -113,9 +113,10 @@ export class LSTM extends Layer {
   /** Runs the recurrence; returns hseq [B,T,H] aligned to input positions, or flipped in time when `reversed`. */
   sequence(c: Ctx, x: number, B: number, reversed: boolean): number {
     this.x = x;
+    const [ztab, zidx] = this.inputRows(c, x, B);
     c.k.lstm_forward(this.hseq, this.cseq, this.gates, this.phic, x, this.W.ptr, this.U.ptr, this.biasPtr(),
       B, this.T, this.I, this.units, this.goBackwards ? 1 : 0, ACTIVATIONS[this.activation], ACTIVATIONS[this.recurrentActivation], this.inMask,
-      c.training ? 0 : 1, this.pack);
+      c.training ? 0 : 1, this.pack, ztab, zidx);
     let h = this.hseq;
     if (this.zeroOutputForMask && this.inMask) {
       c.k.mask_rows(this.masked, this.hseq, this.inMask, B * this.T, this.units, 0);
@@ -124,6 +125,26 @@ export class LSTM extends Layer {
     if (!reversed) return h;
     c.k.flip_time(this.out, h, B, this.T, this.units, 0);
     return this.out;
+  }
+
+  /**
+   * Inference on an embedding's output: the input product bias + x . W once per distinct id instead of once per
+   * position (the same sums, so the same bits), when the batch repeats ids enough (at most 3/4 distinct) to gain.
+   * The table [n, 4H] goes after the first B rows of the gate buffer (where the time loop keeps z_t), the distinct
+   * embedding rows [n, I] into dx (both unused in inference). Returns [table, index] pointers, or [0, 0].
+   */
+  private inputRows(c: Ctx, x: number, B: number): [number, number] {
+    const tok = c.tokens;
+    if (c.training || !tok || tok.y !== x || tok.D !== this.I) return [0, 0];
+    const N = B * this.T;
+    const d = tok.distinct();
+    if (!d || 4 * d.n > 3 * N || d.n > N - B) return [0, 0];
+    const G = 4 * this.units;
+    const table = this.gates + B * G * 4;
+    c.k.embedding_forward(this.dx, d.rows, tok.E, d.n, this.I);
+    c.k.rows_set(table, this.biasPtr(), d.n, G);
+    c.k.gemm_nn(table, this.dx, this.W.ptr, d.n, G, this.I, this.I, G, G, 1);
+    return [table, d.idx];
   }
 
   /** Backward of sequence(): dy has the layout sequence() returned. Returns dx [B,T,I]. */
