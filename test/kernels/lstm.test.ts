@@ -136,6 +136,41 @@ describe('lstm kernels', () => {
     });
   });
 
+  // The forward's input product bias + x . W runs three ways: per timestep (B > 4), for the whole sequence at once
+  // (B <= 4), or looked up from a table of distinct input rows (inference, ztab / zidx). All give the same bits.
+  it('per-step, whole-sequence and per-distinct-row input products give the same bits, in training and inference', () => {
+    scoped(a, () => {
+      const T = 7, I = 37, H = 19, G = 4 * H, V = 5;
+      for (const B of [1, 3, 4, 6]) for (const reverse of [0, 1]) {
+        // x = E[ids] with ids repeating (V = 5 distinct rows at most)
+        const E = f32rand(V * I, 8000 + B), ids = Int32Array.from({ length: B * T }, (_, n) => (n * 7 + B) % V);
+        const x = new Float32Array(B * T * I);
+        ids.forEach((id, n) => x.set(E.subarray(id * I, (id + 1) * I), n * I));
+        const px = buf(a, x), pW = buf(a, f32rand(I * G, 8101, -0.3, 0.3)), pU = buf(a, f32rand(H * G, 8102, -0.3, 0.3));
+        const pb = buf(a, f32rand(G, 8103));
+        const run = (infer: number, ztab = 0, zidx = 0): number[] => {
+          const ph = buf(a, B * T * H), pc = buf(a, B * T * H), pg = buf(a, B * T * G), pp = buf(a, B * T * H);
+          k.lstm_forward(ph, pc, pg, pp, px, pW, pU, pb, B, T, I, H, reverse, TANH, SIGMOID, 0, infer, buf(a, (I + H) * G), ztab, zidx);
+          return bits(a, ph, B * T * H);
+        };
+        const train = run(0);
+        expectSameBits(run(1), train, `inference, B ${B} reverse ${reverse}`);
+        // one row per distinct id, in the kernel's own order of sums: bias, then x . W over k
+        const ibuf = (v: Int32Array): number => { const p = a.alloc(v.length * 4); a.i32(p, v.length).set(v); return p; };
+        const pE = buf(a, E), pids = ibuf(ids), pslot = ibuf(new Int32Array(V).fill(-1));
+        const prows = ibuf(new Int32Array(B * T)), pidx = ibuf(new Int32Array(B * T));
+        const n = k.embedding_rows(pslot, prows, pids, B * T);
+        k.embedding_slots(pidx, pids, pslot, B * T);
+        const pxu = buf(a, n * I), ptab = buf(a, n * G);
+        k.embedding_forward(pxu, prows, pE, n, I);
+        k.rows_set(ptab, pb, n, G);
+        k.gemm_nn(ptab, pxu, pW, n, G, I, I, G, G, 1);
+        expect(n).toBe(V);
+        expectSameBits(run(1, ptab, pidx), train, `table of ${n} rows, B ${B} reverse ${reverse}`);
+      }
+    });
+  });
+
   // B = 3, T = 6: right padding, left padding with a hole, and a fully masked sample
   const MASKS = [
     [1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0],

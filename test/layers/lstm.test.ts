@@ -1,6 +1,7 @@
-// LSTM and Bidirectional layers against PyTorch float64 fixtures (test/fixtures/lstm.json, bilstm.json).
-import { describe, it } from 'vitest';
-import { layers } from '../../src/index.js';
+// LSTM and Bidirectional layers against PyTorch float64 fixtures (test/fixtures/lstm.json, bilstm.json), and the
+// inference input product per distinct embedding id against the product per position.
+import { describe, it, expect } from 'vitest';
+import { layers, sequential, initSync } from '../../src/index.js';
 import { fixture, runLayer, type Arr } from '../helpers/layer.js';
 import { expectClose } from '../helpers/kernels.js';
 
@@ -36,6 +37,38 @@ describe('bidirectional lstm vs PyTorch', () => {
       expectClose(r.y, c.y.data, 1e-5, 1e-4, 'y');
       expectClose(r.dx!, c.dx.data, 1e-5, 1e-4, 'dx');
       names.forEach((n, i) => expectClose(r.grads[i], (c[`d${n}`] as Arr).data, 1e-5, 1e-4, `d${n}`));
+    });
+  }
+});
+
+// In inference an LSTM whose input is an embedding's output computes bias + E[id] . W once per distinct id of the
+// batch (when at most 3/4 of the positions are distinct) instead of once per position: the same sums, so the same
+// bytes. A linear activation between the two (a copy into another buffer) turns it off, which gives the reference.
+describe('lstm on an embedding, inference: the input product per distinct id', () => {
+  for (const bidi of [false, true]) for (const maskZero of [false, true]) {
+    it(`gives the same bytes as the product per position (${bidi ? 'bidirectional' : 'one-way, goBackwards'}, maskZero ${maskZero})`, () => {
+      initSync();
+      const V = 6, T = 11, D = 10, H = 9;
+      const build = (copy: boolean) => sequential({ seed: 4, layers: [
+        layers.embedding({ inputDim: V, outputDim: D, inputLength: T, maskZero }),
+        ...(copy ? [layers.activation({ activation: 'linear' })] : []),
+        bidi ? layers.bidirectional({ layer: layers.lstm({ units: H, returnSequences: true }) })
+          : layers.lstm({ units: H, returnSequences: true, goBackwards: true }),
+        layers.attention({}),
+        layers.dense({ units: 3, activation: 'softmax' }),
+      ] });
+      const fast = build(false), ref = build(true);
+      ref.setWeights(fast.getWeights());
+      // 2, 5 and 40 rows: ids repeat (V = 6), so the table is used; a batch of 1 with T = 11 repeats as well
+      for (const n of [1, 2, 5, 40]) {
+        const ids = Int32Array.from({ length: n * T }, (_, i) => (i * 5 + (i >> 3)) % V);
+        const x = { data: ids, shape: [n, T] };
+        const got = fast.predict(x, { batchSize: n }).data, want = ref.predict(x, { batchSize: n }).data;
+        expect(Buffer.from(got.buffer).equals(Buffer.from(want.buffer)), `batch ${n}`).toBe(true);
+        // and spread over rows: not a constant output
+        expect(new Set(Array.from(got)).size).toBeGreaterThan(Math.min(n, 3));
+      }
+      fast.dispose(); ref.dispose();
     });
   }
 });
