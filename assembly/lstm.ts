@@ -4,7 +4,7 @@
 // whichever direction (reverse = go_backwards processes t = T-1 .. 0). The layer reorders outputs as Keras returns them.
 import { gemm_nn, gemm_nn_packed, pack_b, gemm_tn, transpose } from './gemm';
 import { vact, vactGrad, sact, sactGrad } from './simd';
-import { colsum_add } from './dense';
+import { colsum_add, activation_forward } from './dense';
 
 // Batches up to this many rows take the forward's input product for all timesteps in one call (measured: see below).
 const WHOLE_B: i32 = 4;
@@ -79,34 +79,29 @@ export function lstm_forward(hseq: usize, cseq: usize, gates: usize, phic: usize
         }
         continue;
       }
+      // the gates' activations in place, block by block (i and f together): short loops whose iterations the CPU
+      // overlaps, where one long body per four units left it waiting on each exp and division in turn
+      activation_forward(z, z, 2 * H, recAct);
+      activation_forward(z + 2 * Hb, z + 2 * Hb, H, act);
+      activation_forward(z + 3 * Hb, z + 3 * Hb, H, recAct);
       let j = 0;
       for (; j + 4 <= H; j += 4) {
         const jo = <usize>j * 4;
-        const gi = vact(v128.load(z + jo), recAct);
-        const gf = vact(v128.load(z + Hb + jo), recAct);
-        const gg = vact(v128.load(z + 2 * Hb + jo), act);
-        const go = vact(v128.load(z + 3 * Hb + jo), recAct);
+        const gi = v128.load(z + jo), gf = v128.load(z + Hb + jo), gg = v128.load(z + 2 * Hb + jo), go = v128.load(z + 3 * Hb + jo);
         const cprev = cprevp != 0 ? v128.load(cprevp + jo) : f32x4.splat(0.0);
         // forward: c = f * c_prev + i * g ; h = o * act(c)
         const c = f32x4.add(f32x4.mul(gf, cprev), f32x4.mul(gi, gg));
         const pc = vact(c, act);
-        if (infer == 0) {
-          v128.store(z + jo, gi); v128.store(z + Hb + jo, gf); v128.store(z + 2 * Hb + jo, gg); v128.store(z + 3 * Hb + jo, go);
-          v128.store(phic + off + jo, pc);
-        }
+        if (infer == 0) v128.store(phic + off + jo, pc);
         v128.store(cseq + off + jo, c);
         v128.store(hseq + off + jo, f32x4.mul(go, pc));
       }
       for (; j < H; j++) {
         const jo = <usize>j * 4;
-        const gi = sact(load<f32>(z + jo), recAct);
-        const gf = sact(load<f32>(z + Hb + jo), recAct);
-        const gg = sact(load<f32>(z + 2 * Hb + jo), act);
-        const go = sact(load<f32>(z + 3 * Hb + jo), recAct);
+        const gi = load<f32>(z + jo), gf = load<f32>(z + Hb + jo), gg = load<f32>(z + 2 * Hb + jo), go = load<f32>(z + 3 * Hb + jo);
         const cprev: f32 = cprevp != 0 ? load<f32>(cprevp + jo) : 0;
         const c = gf * cprev + gi * gg;
         const pc = sact(c, act);
-        store<f32>(z + jo, gi); store<f32>(z + Hb + jo, gf); store<f32>(z + 2 * Hb + jo, gg); store<f32>(z + 3 * Hb + jo, go);
         store<f32>(cseq + off + jo, c);
         store<f32>(phic + off + jo, pc);
         store<f32>(hseq + off + jo, go * pc);
