@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as lib from '../dist/src/index.js';
+import { Arena } from '../dist/src/core/arena.js';
 import { SHAPES, workloadModel, lcgIds } from './workloads.mjs';
 
 const argv = process.argv.slice(2);
@@ -27,6 +28,25 @@ const cpu = `${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}`;
 const ortVersion = (name) => JSON.parse(readFileSync(fileURLToPath(new URL(`../node_modules/${name}/package.json`, import.meta.url)), 'utf8')).version;
 const versions = { 'ort-node': ortVersion('onnxruntime-node'), 'ort-web': ortVersion('onnxruntime-web') };
 console.log(`bilstm-attn vs ONNX Runtime: ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpu}, onnxruntime-node ${versions['ort-node']}, onnxruntime-web ${versions['ort-web']}`);
+
+// The Wasm SIMD peak of one core in this run (assembly/peak.ts: 12 independent f32x4 accumulators, acc += a * b),
+// measured between rounds; every figure is also given as a fraction of `threads` x this peak. A model's work is
+// counted as its LSTM products, 2 directions x T x (E + H) x 4H multiply-adds per sample (attention and the dense
+// layer add under 1%): the nominal work of the model, the same for every engine (ours computes the input product
+// once per distinct id of a batch, so its fraction can read above what the products alone would reach).
+const PEAK_ITERS = 2_000_000;
+const peaks = [];
+function measurePeak() {
+  const a = new Arena();
+  const p = a.alloc(256);
+  a.f32(p, 64).fill(0.5);
+  for (let i = 0; i < 3; i++) a.k.simd_peak(PEAK_ITERS / 10, p);
+  const r = [];
+  for (let i = 0; i < 7; i++) { const s = performance.now(); a.k.simd_peak(PEAK_ITERS, p); r.push((PEAK_ITERS * 96) / ((performance.now() - s) * 1e6)); }
+  a.pool.dispose();
+  peaks.push(median(r));
+}
+const flopsPerSample = (w) => { const { E, H, T } = SHAPES[w]; return 2 * T * (E + H) * 4 * H * 2; };
 
 const dir = mkdtempSync(join(os.tmpdir(), 'bilstm-attn-ort-'));
 try {
@@ -55,6 +75,7 @@ try {
   const configs = workloads.flatMap((w) => engines.flatMap((engine) => threadList.map((threads) => ({ w, engine, threads }))));
   const pooled = new Map(configs.map((c) => [`${c.w} ${c.engine} ${c.threads}`, { ...c, maxAbs: 0, rel: 0, b1: [], b256: [], roundMedians: [] }]));
   for (let r = 0; r < rounds; r++) {
+    measurePeak();
     const order = r % 2 ? [...configs].reverse() : configs;
     for (const c of order) {
       const res = child([c.engine, c.w, String(c.threads), dir, '--seconds', seconds]);
@@ -65,9 +86,15 @@ try {
       console.log(`round ${r + 1} | ${c.w} ${c.engine} ${c.threads}t | batch 1 ${median(res.batch1.ms).toFixed(3)} ms | batch 256 ${(256000 / median(res.batch256.ms)).toFixed(0)} samples/s | max abs diff ${res.maxAbs.toExponential(2)}`);
     }
   }
+  measurePeak();
+  const peak = median(peaks);
+  console.log(`in-run peak of one core (simd_peak, median of ${peaks.length} measurements between rounds): ${peak.toFixed(1)} GFLOP/s (${peaks.map((v) => v.toFixed(1)).join(', ')})`);
   const rows = [];
   for (const p of pooled.values()) {
-    rows.push({ workload: p.w, engine: p.engine, threads: p.threads, batch1Ms: median(p.b1), batch256PerS: 256000 / median(p.b256),
+    const fl = flopsPerSample(p.w), cap = p.threads * peak * 1e9;
+    const batch1Ms = median(p.b1), batch256PerS = 256000 / median(p.b256);
+    rows.push({ workload: p.w, engine: p.engine, threads: p.threads, batch1Ms, batch256PerS,
+      batch1OfPeak: fl / (batch1Ms / 1000) / cap, batch256OfPeak: fl * batch256PerS / cap,
       samples: [p.b1.length, p.b256.length], roundMedians: p.roundMedians, maxAbsDiff: p.maxAbs, relDiff: p.rel });
   }
   const cold = [];
@@ -79,8 +106,8 @@ try {
     for (const c of coldEngines) cold.push({ engine: c.engine, workload: 'A', threads: 1, coldMs: median(c.ms), runs: c.ms });
   }
 
-  console.log(`\n| workload | engine | threads | batch-1 latency (ms) | batch-256 (samples/s) | max abs diff |\n|---|---|---|---|---|---|`);
-  for (const r of rows) console.log(`| ${r.workload} | ${r.engine} | ${r.threads} | ${r.batch1Ms.toFixed(3)} | ${r.batch256PerS.toFixed(0)} | ${r.maxAbsDiff.toExponential(1)} |`);
+  console.log(`\n| workload | engine | threads | batch-1 latency (ms) | of peak | batch-256 (samples/s) | of peak | max abs diff |\n|---|---|---|---|---|---|---|---|`);
+  for (const r of rows) console.log(`| ${r.workload} | ${r.engine} | ${r.threads} | ${r.batch1Ms.toFixed(3)} | ${r.batch1OfPeak.toFixed(2)} | ${r.batch256PerS.toFixed(0)} | ${r.batch256OfPeak.toFixed(2)} | ${r.maxAbsDiff.toExponential(1)} |`);
   for (const c of cold) console.log(`cold start A (${c.engine}, 1 thread, process start to first prediction, model from its file): ${c.coldMs.toFixed(0)} ms (median of ${c.runs.length})`);
   const best = (w, e, k, lower) => { const v = rows.filter((r) => r.workload === w && r.engine === e).map((r) => r[k]); return v.length ? (lower ? Math.min(...v) : Math.max(...v)) : NaN; };
   for (const w of workloads) {
@@ -88,7 +115,11 @@ try {
       console.log(`${w}: ours best / ${e} best: batch-1 latency ${(best(w, 'ours', 'batch1Ms', true) / best(w, e, 'batch1Ms', true)).toFixed(2)}x, batch-256 throughput ${(best(w, 'ours', 'batch256PerS') / best(w, e, 'batch256PerS')).toFixed(2)}x`);
     }
   }
-  writeFileSync(jsonOut, JSON.stringify({ date: new Date().toISOString(), node: process.version, cpu, versions, command: `bench/ort.mjs ${argv.join(' ')}`.trim(), rounds, rows, cold }, null, 1));
+  for (const w of workloads) {
+    const t = (e, n) => rows.find((r) => r.workload === w && r.engine === e && r.threads === n);
+    if (t('ours', 1) && t('ours', 2)) console.log(`${w}: ours 2 threads / 1 thread: batch-1 ${(t('ours', 1).batch1Ms / t('ours', 2).batch1Ms).toFixed(2)}x, batch-256 ${(t('ours', 2).batch256PerS / t('ours', 1).batch256PerS).toFixed(2)}x`);
+  }
+  writeFileSync(jsonOut, JSON.stringify({ date: new Date().toISOString(), node: process.version, cpu, versions, command: `bench/ort.mjs ${argv.join(' ')}`.trim(), rounds, peakGflops: peak, peaks, flopsPerSample: Object.fromEntries(workloads.map((w) => [w, flopsPerSample(w)])), rows, cold }, null, 1));
   console.log(`results written to ${jsonOut}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
