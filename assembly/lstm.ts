@@ -6,7 +6,9 @@ import { gemm_nn, gemm_nn_packed, pack_b, gemm_tn, transpose } from './gemm';
 import { vact, vactGrad, sact, sactGrad } from './simd';
 import { colsum_add, activation_forward } from './dense';
 
-// Batches up to this many rows take the forward's input product for all timesteps in one call (measured: see below).
+// Batches up to this many rows take the forward's input product for all timesteps in one call. Measured on B's
+// shapes (T 200, I 64, H 64): 1.2x at one row, even at 2-4, 0.95-0.97x at 8 and at 32 in training (the product
+// per timestep then runs at the peak already, and z_t is still in cache when the gates read it).
 const WHOLE_B: i32 = 4;
 
 @inline function pos(s: i32, T: i32, reverse: i32): i32 { return reverse != 0 ? T - 1 - s : s; }
