@@ -1,8 +1,8 @@
-// Bundles the package's entries in place after tsc: dist/src/index.js and the /tfjs entry become one module each
-// over shared chunks (dist/src/chunks/), so an import loads ~4 files instead of ~70 (Node's ESM loader spends most
-// of a cold start resolving and linking files, not running them). Lazy parts (HDF5, zip, protobufjs) stay dynamic
-// imports in chunks of their own; packages and node: modules stay external. The other files under dist/src (the bin,
-// the .d.ts types) are tsc's as before.
+// Bundles the package's entries in place after tsc: dist/src/index.js, the /tfjs entry and the bin become one module
+// each over shared chunks (dist/src/chunks/), so an import loads ~4 files instead of ~70 (Node's ESM loader spends
+// most of a cold start resolving and linking files, not running them). Lazy parts (HDF5, zip, protobufjs) stay dynamic
+// imports in chunks of their own; packages and node: modules stay external. The other files under dist/src (the .d.ts
+// types, the modules the entries were bundled from) are tsc's as before.
 import { build } from 'esbuild';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +16,7 @@ if (readFileSync(`${src}index.js`, 'utf8').startsWith(BANNER)) {
 }
 rmSync(chunks, { recursive: true, force: true });
 await build({
-  entryPoints: [`${src}index.js`, `${src}interop/tfjs/register-attention.js`],
+  entryPoints: [`${src}index.js`, `${src}interop/tfjs/register-attention.js`, `${src}cli/bin.js`],
   outdir: src,
   outbase: src,
   allowOverwrite: true,
@@ -34,4 +34,4 @@ await build({
   banner: { js: BANNER },
   logLevel: 'warning',
 });
-console.log(`bundle: dist/src/index.js, dist/src/interop/tfjs/register-attention.js, ${existsSync(chunks) ? readdirSync(chunks).length : 0} chunks`);
+console.log(`bundle: dist/src/index.js, dist/src/interop/tfjs/register-attention.js, dist/src/cli/bin.js, ${existsSync(chunks) ? readdirSync(chunks).length : 0} chunks`);

@@ -118,7 +118,7 @@ describe('the packed tarball', () => {
     expect(existsSync(join(dir, 'node_modules/@tensorflow/tfjs'))).toBe(false);
   });
 
-  it('its two entries are bundles over shared chunks (a few files to load, not ~70), one copy of the error classes', () => {
+  it('its entries (main, /tfjs, the bin) are bundles over shared chunks (a few files to load, not ~70), one copy of the error classes', () => {
     const pkg = join(dir, 'node_modules/bilstm-attn/dist/src');
     // the relative files each entry imports statically, transitively
     const staticFiles = (entry: string): string[] => {
@@ -132,10 +132,10 @@ describe('the packed tarball', () => {
       walk(join(pkg, entry));
       return [...seen].map((f) => f.slice(pkg.length + 1));
     };
-    const main = staticFiles('index.js'), tfjs = staticFiles('interop/tfjs/register-attention.js');
+    const main = staticFiles('index.js'), tfjs = staticFiles('interop/tfjs/register-attention.js'), bin = staticFiles('cli/bin.js');
     expect(main.length).toBeLessThanOrEqual(4);
-    expect(main.slice(1).every((f) => f.startsWith('chunks/'))).toBe(true);
-    expect(tfjs.slice(1).every((f) => f.startsWith('chunks/'))).toBe(true);
+    expect(bin.length).toBeLessThanOrEqual(5);
+    for (const files of [main, tfjs, bin]) expect(files.slice(1).every((f) => f.startsWith('chunks/'))).toBe(true);
     const script = `
       import { ConfigError } from 'bilstm-attn';
       import { registerAttention } from 'bilstm-attn/tfjs';
