@@ -21,7 +21,7 @@ export class Bidirectional extends Layer {
   readonly backwardLayer: LSTM;
   readonly mergeMode: MergeMode;
   readonly returnSequences: boolean;
-  private y = 0; private dx = 0; private df = 0; private dg = 0; private f = 0; private g = 0;
+  private y = 0; private df = 0; private dg = 0; private f = 0; private g = 0;
   private T = 0;
 
   constructor(args: BidirectionalArgs) {
@@ -77,7 +77,6 @@ export class Bidirectional extends Layer {
     this.y = a.alloc(R * this.outputShape[this.outputShape.length - 1]! * 4);
     this.df = a.alloc(R * this.H * 4);
     this.dg = a.alloc(R * this.H * 4);
-    this.dx = a.alloc(B * this.inputSize() * 4);
   }
 
   /** Multiply-adds of both directions' forward, the work size the pool weighs before handing it to a thread. */
@@ -113,25 +112,32 @@ export class Bidirectional extends Layer {
   backward(c: Ctx, dy: number, B: number): number {
     const fw = this.forwardLayer, bw = this.backwardLayer;
     const R = this.rows(B);
-    c.a.zero(this.df, R * this.H);
-    c.a.zero(this.dg, R * this.H);
-    c.k.merge_backward(this.df, this.dg, dy, this.f, this.g, R, this.H, MODES[this.mergeMode]);
+    // Our output y is spent once backward runs (the next layer's backward has read it; the model reads outputs before
+    // backward): with concat over a sequence its halves take df and dg, whose own buffers stay untouched (peak RSS).
+    const spent = this.returnSequences && this.mergeMode === 'concat';
+    const df = spent ? this.y : this.df, dg = spent ? this.y + R * this.H * 4 : this.dg;
+    c.a.zero(df, R * this.H);
+    c.a.zero(dg, R * this.H);
+    c.k.merge_backward(df, dg, dy, this.f, this.g, R, this.H, MODES[this.mergeMode]);
     const n = B * this.inputSize();
     let dxf: number, dxb: number;
     const rf = recorder(), rb = recorder();
     const cf: Ctx = { ...c, k: rf.k }, cb: Ctx = { ...c, k: rb.k };
     if (this.returnSequences) {
-      dxf = fw.sequenceBackward(cf, this.df, B, fw.goBackwards);
-      dxb = bw.sequenceBackward(cb, this.dg, B, !bw.goBackwards);
+      // dy is spent once split (merge_backward): its halves serve as the two directions' h_{t-1} scratch ([B,T,H]
+      // each with concat; with the other modes dy holds one) instead of two buffers of their own (peak RSS)
+      const half = R * this.H * 4;
+      dxf = fw.sequenceBackward(cf, df, B, fw.goBackwards, dy);
+      dxb = bw.sequenceBackward(cb, dg, B, !bw.goBackwards, this.mergeMode === 'concat' ? dy + half : 0);
     } else {
-      dxf = fw.backward(cf, this.df, B);
-      dxb = bw.backward(cb, this.dg, B);
+      dxf = fw.backward(cf, df, B);
+      dxb = bw.backward(cb, dg, B);
     }
     c.a.pool.run([rf.calls, rb.calls], 2 * this.flops(B));
-    c.a.zero(this.dx, n);
-    c.k.add_into(this.dx, dxf, n);
-    c.k.add_into(this.dx, dxb, n);
-    return this.dx;
+    // dx = dxf + dxb, summed into the forward layer's dx (free until its next backward) rather than a buffer of our
+    // own: the same bits as 0 + dxf + dxb, as dxf comes from accumulating into zeros and so is never -0
+    c.k.add_into(dxf, dxb, n);
+    return dxf;
   }
 
   /** The wrapped layer's own config (not the renamed forward copy, which would rebuild as forward_forward_lstm). */

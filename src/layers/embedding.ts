@@ -70,7 +70,10 @@ export class Embedding extends Layer {
     const n = B * this.inputSize();
     this.y = a.alloc(n * this.outputDim * 4, `${this.name} output`);
     this.rows = a.alloc(n * 4, `${this.name} gradient rows`);
-    this.dRows = a.alloc(Math.min(n, this.inputDim) * this.outputDim * 4, `${this.name} gradient`);
+    // The gradient rows ([min(n, V), D], at most y's size) live in y: as the first layer our backward runs last, when
+    // every reader of y is done (the model reads its outputs before backward), and the optimizer consumes them before
+    // the next forward writes y. One [B, T, D] buffer fewer to touch (peak RSS).
+    this.dRows = this.y;
     if (this.maskZero) this.mask = a.alloc(n * 4, `${this.name} mask`);
     this.idx = a.alloc(n * 4, `${this.name} distinct-id index`);
   }

@@ -147,21 +147,25 @@ export class LSTM extends Layer {
     return [table, d.idx];
   }
 
-  /** Backward of sequence(): dy has the layout sequence() returned. Returns dx [B,T,I]. */
-  sequenceBackward(c: Ctx, dy: number, B: number, reversed: boolean): number {
+  /**
+   * Backward of sequence(): dy has the layout sequence() returned. Returns dx [B,T,I]. `scratch`: the caller's memory
+   * of at least [B,T,H] floats that is dead now (a wrapper's spent gradient), used for the kernel's h_{t-1} scratch
+   * instead of our own buffer, whose pages then stay untouched (peak RSS); 0 for our own.
+   */
+  sequenceBackward(c: Ctx, dy: number, B: number, reversed: boolean, scratch = 0): number {
     let dh = dy;
     if (reversed) { c.k.flip_time(this.dhseq, dy, B, this.T, this.units, 0); dh = this.dhseq; }
     if (this.zeroOutputForMask && this.inMask) { c.k.mask_rows(this.dhseq, dh, this.inMask, B * this.T, this.units, 0); dh = this.dhseq; }
-    return this.runBackward(c, dh, B);
+    return this.runBackward(c, dh, B, scratch);
   }
 
-  private runBackward(c: Ctx, dhseq: number, B: number): number {
+  private runBackward(c: Ctx, dhseq: number, B: number, scratch = 0): number {
     c.k.zero_fill(this.dx, B * this.T * this.I);
     // Every weight has a gradient buffer (a frozen layer's is written and ignored by the optimizer).
     c.k.lstm_backward(this.dx, this.W.grad, this.U.grad, this.b ? this.b.grad : this.dBiasScratch, dhseq,
       // dz overwrites the gate cache in place: each step reads its gates before writing its dz, and backward is the
       // cache's last use
-      this.gates, this.dhrec, this.dcrec, this.hprev, this.UT, this.WT,
+      this.gates, this.dhrec, this.dcrec, scratch || this.hprev, this.UT, this.WT,
       this.x, this.hseq, this.cseq, this.gates, this.phic, this.W.ptr, this.U.ptr,
       B, this.T, this.I, this.units, this.goBackwards ? 1 : 0, ACTIVATIONS[this.activation], ACTIVATIONS[this.recurrentActivation], this.inMask, this.pack);
     return this.dx;

@@ -596,11 +596,12 @@ export class Sequential {
       for (const l of this.layers) l.afterStep(c);
       return { loss: sum / M, applied: false };
     }
+    // metrics before backward: a layer's backward may use its forward output as scratch once spent (Bidirectional)
+    this.updateMetrics(this.trainMetrics, c, out, B, M);
     this.backwardPass(c, B, fused);
     this.optimizer.apply(c.k, this.optimizerSlots(), c.a.pool);
     this.optimizer.iterations++;
     for (const l of this.layers) l.afterStep(c);
-    this.updateMetrics(this.trainMetrics, c, out, B, M);
     return { loss: sum / M, applied: true };
   }
 

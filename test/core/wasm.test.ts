@@ -1,9 +1,11 @@
 // init() options: the embedded core, a precompiled module ({ module }) or bytes ({ wasm }) give the same model bytes;
 // anything else is refused with a clear ConfigError; info() names the runtime.
-import { describe, it, expect, afterAll } from 'vitest';
+import { describe, it, expect, afterAll, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { init, initSync, info, sequential, layers, ConfigError } from '../../src/index.js';
 import { ids } from '../helpers/models.js';
+import { decodeBase64 } from '../../src/core/wasm.js';
+import { WASM_BASE64 } from '../../src/core/wasm-binary.js';
 
 const BYTES = readFileSync(new URL('../../build/bilstm.wasm', import.meta.url));
 const MT_BYTES = readFileSync(new URL('../../build/bilstm.mt.wasm', import.meta.url));
@@ -118,6 +120,23 @@ describe('package', () => {
     for (const f of ['bilstm.wasm', 'bilstm.mt.wasm']) {
       const n = readFileSync(new URL(`../../build/${f}`, import.meta.url)).length;
       expect(n, f).toBeLessThanOrEqual(64 * 1024);
+    }
+  });
+});
+
+describe('decodeBase64 (the embedded cores)', () => {
+  it('gives the bytes of build/bilstm.wasm through the native decoder and through the fallback loop', () => {
+    const want = new Uint8Array(readFileSync(new URL('../../build/bilstm.wasm', import.meta.url)));
+    const same = (got: Uint8Array) => got.length === want.length && got.every((v, i) => v === want[i]);
+    expect(same(decodeBase64(WASM_BASE64))).toBe(true);
+    const fromBase64 = (Uint8Array as { fromBase64?: unknown }).fromBase64;
+    vi.stubGlobal('Buffer', undefined);
+    try {
+      if (fromBase64) delete (Uint8Array as { fromBase64?: unknown }).fromBase64;
+      expect(same(decodeBase64(WASM_BASE64))).toBe(true);
+    } finally {
+      vi.unstubAllGlobals();
+      if (fromBase64) (Uint8Array as { fromBase64?: unknown }).fromBase64 = fromBase64;
     }
   });
 });

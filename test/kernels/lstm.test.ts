@@ -23,7 +23,7 @@ function runKernels(x: Float64Array, W: Float64Array, U: Float64Array, b: Float6
   const px = buf(a, x), pW = buf(a, W), pU = buf(a, U), pb = buf(a, b);
   const ph = nan(B * T * H), pc = nan(B * T * H), pg = nan(B * T * G), pp = nan(B * T * H);
   const rev = d.reverse ? 1 : 0, pmask = mask ? buf(a, mask) : 0;
-  k.lstm_forward(ph, pc, pg, pp, px, pW, pU, pb, B, T, I, H, rev, d.act, d.recAct, pmask, 0, nan(Math.max(256, I + H) * G));
+  k.lstm_forward(ph, pc, pg, pp, px, pW, pU, pb, B, T, I, H, rev, d.act, d.recAct, pmask, 0, nan(Math.max(256, I + H) * G), 0, 0);
   const pdx = buf(a, init.dx), pdW = buf(a, init.dW), pdU = buf(a, init.dU), pdb = buf(a, init.dbias);
   k.lstm_backward(pdx, pdW, pdU, pdb, buf(a, dh),
     nan(B * T * G), nan(B * H), nan(B * H), nan(B * T * H), nan(G * H), nan(G * I),
@@ -125,11 +125,11 @@ describe('lstm kernels', () => {
         const px = buf(a, f32rand(B * T * I, 5000)), pW = buf(a, f32rand(I * G, 5001, -0.3, 0.3));
         const pU = buf(a, f32rand(H * G, 5002, -0.3, 0.3)), pb = buf(a, f32rand(G, 5003));
         const ph = buf(a, B * T * H), pc = buf(a, B * T * H), pg = buf(a, B * T * G), pp = buf(a, B * T * H);
-        k.lstm_forward(ph, pc, pg, pp, px, pW, pU, pb, B, T, I, H, reverse, TANH, SIGMOID, 0, 0, buf(a, (I + H) * G));
+        k.lstm_forward(ph, pc, pg, pp, px, pW, pU, pb, B, T, I, H, reverse, TANH, SIGMOID, 0, 0, buf(a, (I + H) * G), 0, 0);
         const all = bits(a, ph, B * T * H);
         const qh = buf(a, T * H), qc = buf(a, T * H), qg = buf(a, T * G), qp = buf(a, T * H);
         for (let b = 0; b < B; b++) {
-          k.lstm_forward(qh, qc, qg, qp, px + b * T * I * 4, pW, pU, pb, 1, T, I, H, reverse, TANH, SIGMOID, 0, 0, 0);
+          k.lstm_forward(qh, qc, qg, qp, px + b * T * I * 4, pW, pU, pb, 1, T, I, H, reverse, TANH, SIGMOID, 0, 0, 0, 0, 0);
           expectSameBits(bits(a, qh, T * H), all.slice(b * T * H, (b + 1) * T * H), `sample ${b} reverse ${reverse}`);
         }
       }

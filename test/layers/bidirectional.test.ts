@@ -63,3 +63,31 @@ describe('bidirectional(lstm) vs the float64 reference', () => {
     });
   }
 });
+
+describe('bidirectional(lstm) as the output layer', () => {
+  it('training metrics see its outputs, though its backward reuses that memory for the gradients once spent', () => {
+    // each [b, t] row of 2H outputs is one prediction (argmax) against a one-hot label; the expected accuracy comes
+    // from predict before the step (the same forward, no dropout)
+    const B = 4, T = 6, H = 3, K = 2 * H;
+    const m = sequential({ seed: 11, layers: [
+      layers.embedding({ inputDim: 9, outputDim: 5, inputLength: T, embeddingsInitializer: { name: 'randomUniform', minval: -2, maxval: 2 } }),
+      layers.bidirectional({ layer: layers.lstm({ units: H, returnSequences: true }) }),
+    ] });
+    m.compile({ optimizer: 'sgd', loss: 'meanSquaredError', metrics: ['accuracy'] });
+    const x = { data: Int32Array.from({ length: B * T }, (_, i) => 1 + ((i * 5) % 8)), shape: [B, T] };
+    const label = (r: number) => (r * 7) % K;
+    const y = { data: Float32Array.from({ length: B * T * K }, (_, i) => (i % K === label(Math.floor(i / K)) ? 1 : 0)), shape: [B, T, K] };
+    const p = m.predict(x).data;
+    let hits = 0;
+    for (let r = 0; r < B * T; r++) {
+      let best = 0;
+      for (let k = 1; k < K; k++) if (p[r * K + k] > p[r * K + best]) best = k;
+      if (best === label(r)) hits++;
+    }
+    const want = hits / (B * T);
+    expect(want).toBeGreaterThan(0.05);
+    expect(want).toBeLessThan(0.95);
+    const [, acc] = m.trainOnBatch(x, y);
+    expect(acc).toBeCloseTo(want, 6);
+  });
+});

@@ -4,9 +4,9 @@
 // nothing but dist/src, the cores and the README, and passes publint and @arethetypeswrong/cli (ESM-only profile).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -116,6 +116,34 @@ describe('the packed tarball', () => {
     const r = JSON.parse(execFileSync(process.execPath, ['tfjs.mjs'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
     expect(r).toEqual({ name: 'BilstmAttention', same: true, registered: true });
     expect(existsSync(join(dir, 'node_modules/@tensorflow/tfjs'))).toBe(false);
+  });
+
+  it('its entries (main, /tfjs, the bin) are bundles over shared chunks (a few files to load, not ~70), one copy of the error classes', () => {
+    const pkg = join(dir, 'node_modules/bilstm-attn/dist/src');
+    // the relative files each entry imports statically, transitively
+    const staticFiles = (entry: string): string[] => {
+      const seen = new Set<string>();
+      const walk = (f: string): void => {
+        if (seen.has(f)) return;
+        seen.add(f);
+        const src = readFileSync(f, 'utf8');
+        for (const m of src.matchAll(/^\s*(?:import|export)\b[^'"();]*?from\s*["'](\.[^"']+)["']|^\s*import\s*["'](\.[^"']+)["']/gm)) walk(join(dirname(f), m[1] ?? m[2]!));
+      };
+      walk(join(pkg, entry));
+      return [...seen].map((f) => f.slice(pkg.length + 1));
+    };
+    const main = staticFiles('index.js'), tfjs = staticFiles('interop/tfjs/register-attention.js'), bin = staticFiles('cli/bin.js');
+    expect(main.length).toBeLessThanOrEqual(4);
+    expect(bin.length).toBeLessThanOrEqual(5);
+    for (const files of [main, tfjs, bin]) expect(files.slice(1).every((f) => f.startsWith('chunks/'))).toBe(true);
+    const script = `
+      import { ConfigError } from 'bilstm-attn';
+      import { registerAttention } from 'bilstm-attn/tfjs';
+      let same = false;
+      try { registerAttention(null); } catch (e) { same = e instanceof ConfigError && e.name === 'ConfigError'; }
+      console.log(JSON.stringify({ same }));`;
+    writeFileSync(join(dir, 'bundle.mjs'), script);
+    expect(JSON.parse(execFileSync(process.execPath, ['bundle.mjs'], { cwd: dir, encoding: 'utf8' }))).toEqual({ same: true });
   });
 
   it('the wasm subpaths are the cores: init takes their bytes (wasm, threadsWasm) and trains with them', () => {
