@@ -14,7 +14,8 @@ const WHOLE_B: i32 = 4;
 @inline function pos(s: i32, T: i32, reverse: i32): i32 { return reverse != 0 ? T - 1 - s : s; }
 
 // Caches written for backward: gates [B,T,4H] post-activation (i, f, g, o), cseq [B,T,H] cell states,
-// phic [B,T,H] = act(c). hseq [B,T,H] is the output.
+// phic [B,T,H] = act(c), or 0: not cached (backward recomputes it from cseq, the same bits, and a [B,T,H] buffer
+// fewer is touched). hseq [B,T,H] is the output.
 // mask [B,T] (1 real, 0 masked; 0 pointer = no mask), aligned to input positions: at a masked step the state (h, c)
 // is carried unchanged, so hseq[b, t] holds the carried h (Keras's output there when zero_output_for_mask is off).
 // infer = 1: the gate activations and act(c) are not written back, as no backward pass will read them.
@@ -26,6 +27,7 @@ export function lstm_forward(hseq: usize, cseq: usize, gates: usize, phic: usize
                              B: i32, T: i32, I: i32, H: i32, reverse: i32, act: i32, recAct: i32, mask: usize,
                              infer: i32, pack: usize, ztab: usize, zidx: usize): void {
   const G = 4 * H;
+  const keep = infer == 0 && phic != 0; // act(c) cached for backward
   // With scratch (pack, (I + H) * 4H floats), W and U are packed once into 16-column panels for the T products.
   const Wp = pack, Up = pack + <usize>I * <usize>(G & ~15) * 4;
   const tab = ztab != 0 && infer != 0;
@@ -94,7 +96,7 @@ export function lstm_forward(hseq: usize, cseq: usize, gates: usize, phic: usize
         // forward: c = f * c_prev + i * g ; h = o * act(c)
         const c = f32x4.add(f32x4.mul(gf, cprev), f32x4.mul(gi, gg));
         const pc = vact(c, act);
-        if (infer == 0) v128.store(phic + off + jo, pc);
+        if (keep) v128.store(phic + off + jo, pc);
         v128.store(cseq + off + jo, c);
         v128.store(hseq + off + jo, f32x4.mul(go, pc));
       }
@@ -105,7 +107,7 @@ export function lstm_forward(hseq: usize, cseq: usize, gates: usize, phic: usize
         const c = gf * cprev + gi * gg;
         const pc = sact(c, act);
         store<f32>(cseq + off + jo, c);
-        store<f32>(phic + off + jo, pc);
+        if (keep) store<f32>(phic + off + jo, pc);
         store<f32>(hseq + off + jo, go * pc);
       }
     }
@@ -114,7 +116,8 @@ export function lstm_forward(hseq: usize, cseq: usize, gates: usize, phic: usize
 
 // Backward through time in one call. Accumulates into dx [B,T,I], dW [I,4H], dU [H,4H], dbias [4H].
 // dhseq [B,T,H] is the gradient of the loss w.r.t. hseq (aligned like hseq). Scratch (caller-owned, no init needed):
-// dz [B,T,4H], dhrec [B,H], dcrec [B,H], hprev [B,T,H], UT [4H,H], WT [4H,I], pack [min(B*T, 256), 4H] (or 0: slower
+// dz [B,T,4H], dhrec [B,H], dcrec [B,H], hprev [B,T,H], UT [4H,H], WT [4H,I] (its first row
+// also holds act(c) of the step when phic is 0), pack [min(B*T, 256), 4H] (or 0: slower
 // weight gradients, same bits). dz may be the gates cache itself (each
 // step reads its gates before writing its dz), which then no longer holds the forward's gates.
 // With a mask, a masked step passes dh and dc straight to the previous step and its dz row is 0, so nothing flows
@@ -147,11 +150,14 @@ export function lstm_backward(dx: usize, dW: usize, dU: usize, dbias: usize, dhs
         memory.fill(dzp, 0, <usize>G * 4);
         continue;
       }
+      // act(c) of this step: the forward's cache, or recomputed from c into one row of WT (free until the end)
+      let pcp = phic + off;
+      if (phic == 0) { pcp = WT; activation_forward(WT, cseq + off, H, act); }
       let j = 0;
       for (; j + 4 <= H; j += 4) {
         const jo = <usize>j * 4;
         const gi = v128.load(gz + jo), gf = v128.load(gz + Hb + jo), gg = v128.load(gz + 2 * Hb + jo), go = v128.load(gz + 3 * Hb + jo);
-        const pc = v128.load(phic + off + jo);
+        const pc = v128.load(pcp + jo);
         const cprev = cprevp != 0 ? v128.load(cprevp + jo) : f32x4.splat(0.0);
         const dh = f32x4.add(v128.load(dhseq + off + jo), v128.load(dhr + jo));
         v128.store(dhr + jo, f32x4.splat(0.0));
@@ -172,7 +178,7 @@ export function lstm_backward(dx: usize, dW: usize, dU: usize, dbias: usize, dhs
       for (; j < H; j++) {
         const jo = <usize>j * 4;
         const gi = load<f32>(gz + jo), gf = load<f32>(gz + Hb + jo), gg = load<f32>(gz + 2 * Hb + jo), go = load<f32>(gz + 3 * Hb + jo);
-        const pc = load<f32>(phic + off + jo);
+        const pc = load<f32>(pcp + jo);
         const cprev: f32 = cprevp != 0 ? load<f32>(cprevp + jo) : 0;
         const dh = load<f32>(dhseq + off + jo) + load<f32>(dhr + jo);
         store<f32>(dhr + jo, 0);

@@ -41,7 +41,7 @@ export class LSTM extends Layer {
   W!: Weight; U!: Weight; b: Weight | null = null;
   private T = 0; private I = 0;
   // buffers
-  private hseq = 0; private cseq = 0; private gates = 0; private phic = 0; private out = 0;
+  private hseq = 0; private cseq = 0; private gates = 0; private out = 0;
   private dx = 0; private dhseq = 0; private dhrec = 0; private dcrec = 0; private hprev = 0;
   private UT = 0; private WT = 0; private pack = 0; private masked = 0; private zeroBias = 0; private dBiasScratch = 0;
   private x = 0;
@@ -96,7 +96,8 @@ export class LSTM extends Layer {
     const T = this.T = sizeOf([this.inputShape[0]]);
     const I = this.I = sizeOf([this.inputShape[1]]);
     const H = this.units, G = 4 * H, f = 4;
-    this.hseq = a.alloc(B * T * H * f); this.cseq = a.alloc(B * T * H * f); this.phic = a.alloc(B * T * H * f);
+    this.hseq = a.alloc(B * T * H * f); this.cseq = a.alloc(B * T * H * f);
+    // no act(c) cache: the kernels recompute it in backward from cseq (same bits; one [B,T,H] buffer fewer, peak RSS)
     this.gates = a.alloc(B * T * G * f);
     this.out = a.alloc(B * (this.returnSequences ? T : 1) * H * f);
     this.dx = a.alloc(B * T * I * f); this.dhseq = a.alloc(B * T * H * f);
@@ -114,7 +115,7 @@ export class LSTM extends Layer {
   sequence(c: Ctx, x: number, B: number, reversed: boolean): number {
     this.x = x;
     const [ztab, zidx] = this.inputRows(c, x, B);
-    c.k.lstm_forward(this.hseq, this.cseq, this.gates, this.phic, x, this.W.ptr, this.U.ptr, this.biasPtr(),
+    c.k.lstm_forward(this.hseq, this.cseq, this.gates, 0, x, this.W.ptr, this.U.ptr, this.biasPtr(),
       B, this.T, this.I, this.units, this.goBackwards ? 1 : 0, ACTIVATIONS[this.activation], ACTIVATIONS[this.recurrentActivation], this.inMask,
       c.training ? 0 : 1, this.pack, ztab, zidx);
     let h = this.hseq;
@@ -166,7 +167,7 @@ export class LSTM extends Layer {
       // dz overwrites the gate cache in place: each step reads its gates before writing its dz, and backward is the
       // cache's last use
       this.gates, this.dhrec, this.dcrec, scratch || this.hprev, this.UT, this.WT,
-      this.x, this.hseq, this.cseq, this.gates, this.phic, this.W.ptr, this.U.ptr,
+      this.x, this.hseq, this.cseq, this.gates, 0, this.W.ptr, this.U.ptr,
       B, this.T, this.I, this.units, this.goBackwards ? 1 : 0, ACTIVATIONS[this.activation], ACTIVATIONS[this.recurrentActivation], this.inMask, this.pack);
     return this.dx;
   }

@@ -177,6 +177,27 @@ describe('lstm kernels', () => {
     [1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 0, 0, 1, 1],
   ];
 
+  it('without the act(c) cache (phic 0), backward recomputes it: the same bits for every gradient, masked or not', () => {
+    scoped(a, () => {
+      const B = 3, T = 6, I = 5, H = 7, G = 4 * H;
+      for (const reverse of [0, 1]) for (const mask of [0, 1]) for (const [act, recAct] of [[TANH, SIGMOID], [RELU, HARD_SIGMOID]]) {
+        const px = buf(a, f32rand(B * T * I, 9000)), pW = buf(a, f32rand(I * G, 9001, -0.5, 0.5)), pU = buf(a, f32rand(H * G, 9002, -0.5, 0.5));
+        const pb = buf(a, f32rand(G, 9003)), pdh = buf(a, f32rand(B * T * H, 9004)), pm = mask ? buf(a, MASKS[0]) : 0;
+        const run = (cached: boolean): number[][] => {
+          const ph = buf(a, B * T * H), pc = buf(a, B * T * H), pg = buf(a, B * T * G), pp = cached ? buf(a, B * T * H) : 0;
+          k.lstm_forward(ph, pc, pg, pp, px, pW, pU, pb, B, T, I, H, reverse, act, recAct, pm, 0, buf(a, (I + H) * G), 0, 0);
+          const pdx = buf(a, B * T * I), pdW = buf(a, I * G), pdU = buf(a, H * G), pdb = buf(a, G);
+          k.lstm_backward(pdx, pdW, pdU, pdb, pdh, buf(a, B * T * G), buf(a, B * H), buf(a, B * H), buf(a, B * T * H),
+            buf(a, G * H), buf(a, G * I), px, ph, pc, pg, pp, pW, pU, B, T, I, H, reverse, act, recAct, pm, buf(a, Math.min(B * T, 256) * G));
+          return [bits(a, ph, B * T * H), bits(a, pdx, B * T * I), bits(a, pdW, I * G), bits(a, pdU, H * G), bits(a, pdb, G)];
+        };
+        const want = run(true), got = run(false);
+        ['hseq', 'dx', 'dW', 'dU', 'dbias'].forEach((name, i) => expectSameBits(got[i], want[i], `${name} reverse ${reverse} mask ${mask} act ${act}`));
+      }
+    });
+  });
+
+
   it('match the masked reference (carried state) for H in {1, 3, 4, 5, 17}, both directions', () => {
     let seed = 6000;
     for (const mask of MASKS) for (const H of [1, 3, 4, 5, 17]) for (const reverse of [false, true]) {
