@@ -114,7 +114,8 @@ export function lstm_forward(hseq: usize, cseq: usize, gates: usize, phic: usize
   }
 }
 
-// Backward through time in one call. Accumulates into dx [B,T,I], dW [I,4H], dU [H,4H], dbias [4H].
+// Backward through time in one call. Accumulates into dx [B,T,I] (or writes it, dxWrite = 1: then dx may be memory
+// whose contents are dead, as long as nothing else this call reads lies there), dW [I,4H], dU [H,4H], dbias [4H].
 // dhseq [B,T,H] is the gradient of the loss w.r.t. hseq (aligned like hseq). Scratch (caller-owned, no init needed):
 // dz [B,T,4H], dhrec [B,H], dcrec [B,H], hprev [B,T,H], UT [4H,H], WT [4H,I] (its first row
 // also holds act(c) of the step when phic is 0), pack [min(B*T, 256), 4H] (or 0: slower
@@ -126,7 +127,7 @@ export function lstm_backward(dx: usize, dW: usize, dU: usize, dbias: usize, dhs
                               dz: usize, dhrec: usize, dcrec: usize, hprev: usize, UT: usize, WT: usize,
                               x: usize, hseq: usize, cseq: usize, gates: usize, phic: usize, W: usize, U: usize,
                               B: i32, T: i32, I: i32, H: i32, reverse: i32, act: i32, recAct: i32, mask: usize,
-                              pack: usize): void {
+                              pack: usize, dxWrite: i32): void {
   const G = 4 * H;
   const Hb = <usize>H * 4;
   memory.fill(dhrec, 0, <usize>B * Hb);
@@ -209,5 +210,6 @@ export function lstm_backward(dx: usize, dW: usize, dU: usize, dbias: usize, dhs
   gemm_tn(dU, hprev, dz, H, G, rows, H, G, G, pack);
   colsum_add(dbias, dz, rows, G);
   transpose(WT, W, I, G);
-  gemm_nn(dx, dz, WT, rows, I, G, G, I, I, 1);
+  // (written, not accumulated, with dxWrite: the same bits as accumulating into zeros)
+  gemm_nn(dx, dz, WT, rows, I, G, G, I, I, dxWrite != 0 ? 0 : 1);
 }

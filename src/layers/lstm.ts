@@ -100,7 +100,10 @@ export class LSTM extends Layer {
     // no act(c) cache: the kernels recompute it in backward from cseq (same bits; one [B,T,H] buffer fewer, peak RSS)
     this.gates = a.alloc(B * T * G * f);
     this.out = a.alloc(B * (this.returnSequences ? T : 1) * H * f);
-    this.dx = a.alloc(B * T * I * f); this.dhseq = a.alloc(B * T * H * f);
+    // dx [B,T,I] is written at the very end of backward, when our own output hseq is dead (the next layer's backward
+    // and the model's metrics have read it; the next forward rewrites it): with I <= H it lives there (peak RSS)
+    this.dx = I <= H ? this.hseq : a.alloc(B * T * I * f);
+    this.dhseq = a.alloc(B * T * H * f);
     this.dhrec = a.alloc(B * H * f); this.dcrec = a.alloc(B * H * f); this.hprev = a.alloc(B * T * H * f);
     this.UT = a.alloc(G * H * f); this.WT = a.alloc(G * I * f);
     // panels of W and U for the forward products, then of dz for the weight-gradient products
@@ -161,14 +164,13 @@ export class LSTM extends Layer {
   }
 
   private runBackward(c: Ctx, dhseq: number, B: number, scratch = 0): number {
-    c.k.zero_fill(this.dx, B * this.T * this.I);
     // Every weight has a gradient buffer (a frozen layer's is written and ignored by the optimizer).
     c.k.lstm_backward(this.dx, this.W.grad, this.U.grad, this.b ? this.b.grad : this.dBiasScratch, dhseq,
       // dz overwrites the gate cache in place: each step reads its gates before writing its dz, and backward is the
       // cache's last use
       this.gates, this.dhrec, this.dcrec, scratch || this.hprev, this.UT, this.WT,
       this.x, this.hseq, this.cseq, this.gates, 0, this.W.ptr, this.U.ptr,
-      B, this.T, this.I, this.units, this.goBackwards ? 1 : 0, ACTIVATIONS[this.activation], ACTIVATIONS[this.recurrentActivation], this.inMask, this.pack);
+      B, this.T, this.I, this.units, this.goBackwards ? 1 : 0, ACTIVATIONS[this.activation], ACTIVATIONS[this.recurrentActivation], this.inMask, this.pack, 1);
     return this.dx;
   }
 

@@ -27,7 +27,7 @@ function runKernels(x: Float64Array, W: Float64Array, U: Float64Array, b: Float6
   const pdx = buf(a, init.dx), pdW = buf(a, init.dW), pdU = buf(a, init.dU), pdb = buf(a, init.dbias);
   k.lstm_backward(pdx, pdW, pdU, pdb, buf(a, dh),
     nan(B * T * G), nan(B * H), nan(B * H), nan(B * T * H), nan(G * H), nan(G * I),
-    px, ph, pc, pg, pp, pW, pU, B, T, I, H, rev, d.act, d.recAct, pmask, nan(Math.min(B * T, 256) * G));
+    px, ph, pc, pg, pp, pW, pU, B, T, I, H, rev, d.act, d.recAct, pmask, nan(Math.min(B * T, 256) * G), 0);
   return {
     hseq: read(a, ph, B * T * H), cseq: read(a, pc, B * T * H), gates: read(a, pg, B * T * G), phic: read(a, pp, B * T * H),
     dx: read(a, pdx, B * T * I), dW: read(a, pdW, I * G), dU: read(a, pdU, H * G), dbias: read(a, pdb, G),
@@ -177,7 +177,7 @@ describe('lstm kernels', () => {
     [1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 0, 0, 1, 1],
   ];
 
-  it('without the act(c) cache (phic 0), backward recomputes it: the same bits for every gradient, masked or not', () => {
+  it('without the act(c) cache (phic 0) backward recomputes it, and dxWrite overwrites a NaN-filled dx: the same bits for every gradient, masked or not', () => {
     scoped(a, () => {
       const B = 3, T = 6, I = 5, H = 7, G = 4 * H;
       for (const reverse of [0, 1]) for (const mask of [0, 1]) for (const [act, recAct] of [[TANH, SIGMOID], [RELU, HARD_SIGMOID]]) {
@@ -186,9 +186,11 @@ describe('lstm kernels', () => {
         const run = (cached: boolean): number[][] => {
           const ph = buf(a, B * T * H), pc = buf(a, B * T * H), pg = buf(a, B * T * G), pp = cached ? buf(a, B * T * H) : 0;
           k.lstm_forward(ph, pc, pg, pp, px, pW, pU, pb, B, T, I, H, reverse, act, recAct, pm, 0, buf(a, (I + H) * G), 0, 0);
-          const pdx = buf(a, B * T * I), pdW = buf(a, I * G), pdU = buf(a, H * G), pdb = buf(a, G);
+          const pdx = cached ? buf(a, B * T * I) : buf(a, new Float32Array(B * T * I).fill(NaN));
+          const pdW = buf(a, I * G), pdU = buf(a, H * G), pdb = buf(a, G);
           k.lstm_backward(pdx, pdW, pdU, pdb, pdh, buf(a, B * T * G), buf(a, B * H), buf(a, B * H), buf(a, B * T * H),
-            buf(a, G * H), buf(a, G * I), px, ph, pc, pg, pp, pW, pU, B, T, I, H, reverse, act, recAct, pm, buf(a, Math.min(B * T, 256) * G));
+            buf(a, G * H), buf(a, G * I), px, ph, pc, pg, pp, pW, pU, B, T, I, H, reverse, act, recAct, pm, buf(a, Math.min(B * T, 256) * G),
+            cached ? 0 : 1);
           return [bits(a, ph, B * T * H), bits(a, pdx, B * T * I), bits(a, pdW, I * G), bits(a, pdU, H * G), bits(a, pdb, G)];
         };
         const want = run(true), got = run(false);
