@@ -21,14 +21,14 @@ export function runCalls(k: Kernels, calls: Call[]): void {
 }
 
 // Control block per worker: Int32 [0] state, [1] call count, [2] ready (set by the worker once its instance
-// exists), [3] [4] line and column of a kernel's abort, [5] the spin budget in microseconds, [6] awake (1 while the
-// worker runs or polls, 0 once it is about to sleep in Atomics.wait); Float64 from byte 64: for each call, its name
+// exists), [3] [4] line and column of a kernel's abort, [5] the spin budget and [7] the descheduling gap in
+// microseconds, [6] awake (1 while the worker runs or polls, 0 once it is about to sleep in Atomics.wait); Float64 from byte 64: for each call, its name
 // index, its argument count, then the arguments.
 // States: 0 idle, 1 posted, 2 done, 3 exit, 4 failed, 5 running. A posted list belongs to whoever first swaps
 // posted for something else: the worker (-> running) or the calling thread taking it back (-> done).
 const CTRL_BYTES = 64 + 8 * 4096;
 const POSTED = 1, DONE = 2, EXIT = 3, FAILED = 4, RUNNING = 5;
-const SPIN = 5, AWAKE = 6;
+const SPIN = 5, AWAKE = 6, GAP = 7;
 /** A worker's state while its list is not finished. */
 const busy = (state: number): boolean => state === RUNNING || state === POSTED;
 
@@ -39,22 +39,27 @@ const busy = (state: number): boolean => state === RUNNING || state === POSTED;
 // call a worker keeps a core busy up to this long (a serving loop calls again well within it). Why this budget:
 // README, "Threads".
 let spinMicros = 500;
+// A gap this long (microseconds) between two clock reads of a poll (256 loads apart, about 2 us) means the thread
+// was descheduled: the cores are oversubscribed, and polling on takes time from threads with work, so it sleeps.
+let gapMicros = 50;
 // Work sizes (multiply-adds) below which the lists run on the calling thread without a hand-off.
 let minFlops = 1e5;
 // Whether the calling thread takes back a list no worker has started (off only in tests that count hand-offs).
 let takeBack = true;
 
-export interface HandoffSettings { spinMicros: number; minFlops: number; takeBack: boolean }
+export interface HandoffSettings { spinMicros: number; gapMicros: number; minFlops: number; takeBack: boolean }
 /**
- * Reads the hand-off settings, and sets those given: the spin budget in microseconds (0: sleep at once), the work
- * size from which lists are handed off, and whether unstarted lists are taken back. Pools read them at each call,
- * so they apply to live workers too. For benches and tests. @internal
+ * Reads the hand-off settings, and sets those given: the spin budget and the descheduling gap in microseconds
+ * (spin 0: sleep at once; gap 0: never stop polling for a gap), the work size from which lists are handed off, and
+ * whether unstarted lists are taken back. Pools pass them on at each hand-off, so they apply to live workers too.
+ * For benches and tests. @internal
  */
 export function handoffSettings(set: Partial<HandoffSettings> = {}): HandoffSettings {
   if (set.spinMicros !== undefined) spinMicros = Math.max(0, Math.min(1e7, Math.floor(set.spinMicros)));
+  if (set.gapMicros !== undefined) gapMicros = Math.max(0, Math.min(1e7, Math.floor(set.gapMicros)));
   if (set.minFlops !== undefined) minFlops = set.minFlops;
   if (set.takeBack !== undefined) takeBack = set.takeBack;
-  return { spinMicros, minFlops, takeBack };
+  return { spinMicros, gapMicros, minFlops, takeBack };
 }
 
 // The worker's loop, the same text for node:worker_threads and Web Workers; `done` ends the thread.
@@ -68,15 +73,27 @@ function serve({ module, memory, ctrl, names }, done) {
   const fns = names.map((n) => inst.exports[n]);
   const f = new Float64Array(ctrl, 64);
   Atomics.store(st, 2, 1);
+  // halvings of the spin budget: one more each time a poll is descheduled (a busy machine needs the core for
+  // others), one fewer each time a list comes while polling
+  let cut = 0;
   for (;;) {
     let s = Atomics.load(st, 0);
     if (s === ${EXIT}) return done();
     if (s !== ${POSTED}) {
-      // poll for a list or an exit for the spin budget (the clock read every 256 polls), then sleep until notified
+      // poll for a list or an exit (the clock read every 256 polls) until the budget is spent or the thread was
+      // descheduled, then sleep until notified
       Atomics.store(st, ${AWAKE}, 1);
-      const until = performance.now() + Atomics.load(st, ${SPIN}) / 1000;
-      let n = 0;
-      while ((s = Atomics.load(st, 0)) !== ${POSTED} && s !== ${EXIT} && ((++n & 255) !== 0 || performance.now() < until)) { /* poll */ }
+      let last = performance.now(), n = 0;
+      const until = last + Atomics.load(st, ${SPIN}) / 1000 / (1 << cut), gap = Atomics.load(st, ${GAP}) / 1000 || Infinity;
+      for (;;) {
+        s = Atomics.load(st, 0);
+        if (s === ${POSTED} || s === ${EXIT}) { if (cut > 0) cut--; break; }
+        if ((++n & 255) !== 0) continue;
+        const now = performance.now();
+        if (now - last > gap) { if (cut < 6) cut++; break; }
+        if (now >= until) break;
+        last = now;
+      }
       if (s !== ${POSTED} && s !== ${EXIT}) {
         // 0 before Atomics.wait reads the state again (all sequentially consistent): a poster that then reads 1 here
         // stored its list before, and wait returns at once; a poster that reads 0 notifies
@@ -188,6 +205,7 @@ export class Pool {
       const ctrl = new SharedArrayBuffer(CTRL_BYTES);
       const st = new Int32Array(ctrl, 0, 16);
       st[SPIN] = spinMicros;
+      st[GAP] = gapMicros;
       let w: WorkerHandle;
       try {
         w = spawn({ module, memory, ctrl, names: this.names });
@@ -244,9 +262,14 @@ export class Pool {
       // its end for the spin budget before sleeping
       let v = Atomics.load(s.st, 0);
       if (busy(v)) {
-        const until = performance.now() + spinMicros / 1000;
-        let n = 0;
-        while (busy(v = Atomics.load(s.st, 0)) && ((++n & 255) !== 0 || performance.now() < until)) { /* poll */ }
+        let last = performance.now(), n = 0;
+        const until = last + spinMicros / 1000, gap = gapMicros / 1000 || Infinity;
+        while (busy(v = Atomics.load(s.st, 0))) {
+          if ((++n & 255) !== 0) continue;
+          const now = performance.now();
+          if (now >= until || now - last > gap) break; // spent, or descheduled: sleep, leave the core to others
+          last = now;
+        }
       }
       if (canBlock()) while (busy(v = Atomics.load(s.st, 0))) Atomics.wait(s.st, 0, v);
       else while (busy(v = Atomics.load(s.st, 0))) { /* a browser's main thread may not block: spin */ }
@@ -267,6 +290,7 @@ export class Pool {
     }
     s.st[1] = calls.length;
     s.st[SPIN] = spinMicros;
+    s.st[GAP] = gapMicros;
     Atomics.store(s.st, 0, POSTED);
     // a polling worker sees the list by itself; only a sleeping one needs the (system call) notify
     if (Atomics.load(s.st, AWAKE) !== 1) Atomics.notify(s.st, 0);

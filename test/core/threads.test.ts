@@ -62,6 +62,61 @@ async function trainFree(threads: number) {
   return { used: info(), w, p, handed: info().handoffs - before };
 }
 
+/** The issue's workload A (vocabulary 30, T 16, embedding 32, Bi-LSTM 32): 0.52 M flops per bidirectional forward at batch 1. */
+function modelA() {
+  const m = sequential({ seed: 3, layers: [
+    layers.embedding({ inputDim: 30, outputDim: 32, inputLength: 16 }),
+    layers.bidirectional({ layer: layers.lstm({ units: 32, returnSequences: true }) }),
+    layers.attention({ returnSequences: false }),
+    layers.dense({ units: 1, activation: 'sigmoid' }),
+  ]});
+  m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+  return m;
+}
+
+/** Waits (up to `ms`) until at most n workers are alive: a worker's exit event comes after it leaves its loop. */
+async function workersDownTo(n: number, ms = 10_000): Promise<number> {
+  for (let i = 0; i < ms / 20 && liveWorkers() > n; i++) await new Promise((r) => setTimeout(r, 20));
+  return liveWorkers();
+}
+
+describe('threads: hand-off of small work to a polling worker (default settings)', () => {
+  const defaults = handoffSettings();
+  afterAll(async () => { handoffSettings(defaults); await init({ threads: 1 }); });
+
+  it('hands an A-sized bidirectional at batch 1 to a ready worker, with the bytes of 1 thread', async () => {
+    const x = { data: ids(16, 5, 1, 29), shape: [1, 16] };
+    await init({ threads: 1 });
+    const one = Array.from(new Uint32Array(modelA().predict(x).data.buffer));
+    await init({ threads: 2 });
+    const m = modelA();
+    await m.ready();
+    const before = info().handoffs;
+    // a hand-off needs the worker scheduled while it polls: on a busy machine the first lists may be taken back
+    for (let i = 0; i < 4000 && info().handoffs === before; i++) {
+      expect(Array.from(new Uint32Array(m.predict(x).data.buffer))).toEqual(one);
+      if (i % 100 === 99) await new Promise((r) => setTimeout(r, 1));
+    }
+    expect(info().handoffs).toBeGreaterThan(before);
+    expect(Array.from(new Uint32Array(m.predict(x).data.buffer))).toEqual(one);
+    m.dispose();
+  });
+
+  it('dispose ends a worker that is polling (a 10 s spin budget: the exit is seen while polling)', async () => {
+    // this describe runs first in this file (its own process): the only workers are its models'
+    expect(await workersDownTo(0)).toBe(0);
+    await init({ threads: 2 });
+    const m = modelA();
+    await m.ready();
+    expect(liveWorkers()).toBe(1);
+    handoffSettings({ spinMicros: 1e7, gapMicros: 0 }); // and no stop when descheduled
+    const x = { data: ids(16, 5, 1, 29), shape: [1, 16] };
+    for (let i = 0; i < 50; i++) m.predict(x); // lists post the budget; the worker then polls for up to 10 s
+    m.dispose();
+    expect(await workersDownTo(0, 2000)).toBe(0); // well before the budget ends
+  });
+});
+
 describe('threads', () => {
   const defaults = handoffSettings();
   // every posted list runs on the worker (none taken back by this thread), so hand-offs can be counted exactly
