@@ -43,7 +43,7 @@ let spinMicros = 500;
 // was descheduled: the cores are oversubscribed, and polling on takes time from threads with work, so it sleeps.
 let gapMicros = 50;
 // Work sizes (multiply-adds) below which the lists run on the calling thread without a hand-off.
-let minFlops = 1e5;
+let minFlops = 6e4;
 // Whether the calling thread takes back a list no worker has started (off only in tests that count hand-offs).
 let takeBack = true;
 
