@@ -42,24 +42,27 @@ let spinMicros = 500;
 // A gap this long (microseconds) between two clock reads of a poll (256 loads apart, about 2 us) means the thread
 // was descheduled: the cores are oversubscribed, and polling on takes time from threads with work, so it sleeps.
 let gapMicros = 50;
-// Work sizes (multiply-adds) below which the lists run on the calling thread without a hand-off.
+// Work sizes (multiply-adds): below minFlops lists run on the calling thread; below coldFlops they go only to a
+// worker that is polling, as waking a sleeping one costs more than the list takes (a list of 1e7 / 2 runs ~0.3 ms).
 let minFlops = 6e4;
+let coldFlops = 1e7;
 // Whether the calling thread takes back a list no worker has started (off only in tests that count hand-offs).
 let takeBack = true;
 
-export interface HandoffSettings { spinMicros: number; gapMicros: number; minFlops: number; takeBack: boolean }
+export interface HandoffSettings { spinMicros: number; gapMicros: number; minFlops: number; coldFlops: number; takeBack: boolean }
 /**
  * Reads the hand-off settings, and sets those given: the spin budget and the descheduling gap in microseconds
- * (spin 0: sleep at once; gap 0: never stop polling for a gap), the work size from which lists are handed off, and
- * whether unstarted lists are taken back. Pools pass them on at each hand-off, so they apply to live workers too.
+ * (spin 0: sleep at once; gap 0: never stop polling for a gap), the work sizes from which lists are handed off to
+ * a polling and to a sleeping worker, and whether unstarted lists are taken back. Pools pass them on at each hand-off, so they apply to live workers too.
  * For benches and tests. @internal
  */
 export function handoffSettings(set: Partial<HandoffSettings> = {}): HandoffSettings {
   if (set.spinMicros !== undefined) spinMicros = Math.max(0, Math.min(1e7, Math.floor(set.spinMicros)));
   if (set.gapMicros !== undefined) gapMicros = Math.max(0, Math.min(1e7, Math.floor(set.gapMicros)));
   if (set.minFlops !== undefined) minFlops = set.minFlops;
+  if (set.coldFlops !== undefined) coldFlops = set.coldFlops;
   if (set.takeBack !== undefined) takeBack = set.takeBack;
-  return { spinMicros, gapMicros, minFlops, takeBack };
+  return { spinMicros, gapMicros, minFlops, coldFlops, takeBack };
 }
 
 // The worker's loop, the same text for node:worker_threads and Web Workers; `done` ends the thread.
@@ -73,9 +76,6 @@ function serve({ module, memory, ctrl, names }, done) {
   const fns = names.map((n) => inst.exports[n]);
   const f = new Float64Array(ctrl, 64);
   Atomics.store(st, 2, 1);
-  // halvings of the spin budget: one more each time a poll is descheduled (a busy machine needs the core for
-  // others), one fewer each time a list comes while polling
-  let cut = 0;
   for (;;) {
     let s = Atomics.load(st, 0);
     if (s === ${EXIT}) return done();
@@ -84,14 +84,13 @@ function serve({ module, memory, ctrl, names }, done) {
       // descheduled, then sleep until notified
       Atomics.store(st, ${AWAKE}, 1);
       let last = performance.now(), n = 0;
-      const until = last + Atomics.load(st, ${SPIN}) / 1000 / (1 << cut), gap = Atomics.load(st, ${GAP}) / 1000 || Infinity;
+      const until = last + Atomics.load(st, ${SPIN}) / 1000, gap = Atomics.load(st, ${GAP}) / 1000 || Infinity;
       for (;;) {
         s = Atomics.load(st, 0);
-        if (s === ${POSTED} || s === ${EXIT}) { if (cut > 0) cut--; break; }
+        if (s === ${POSTED} || s === ${EXIT}) break;
         if ((++n & 255) !== 0) continue;
         const now = performance.now();
-        if (now - last > gap) { if (cut < 6) cut++; break; }
-        if (now >= until) break;
+        if (now >= until || now - last > gap) break; // spent, or descheduled: sleep, leave the core to others
         last = now;
       }
       if (s !== ${POSTED} && s !== ${EXIT}) {
@@ -166,6 +165,9 @@ export async function loadWorkerSupport(): Promise<boolean> {
 
 /** Work lists handed to worker threads so far, in this process (reported by info()). */
 export let handoffs = 0;
+let takenBack = 0;
+/** Posted lists this thread took back and ran itself (no worker had started them), in this process. @internal */
+export function takeBacks(): number { return takenBack; }
 
 /** A worker's control block: its state word and its call list. `web`: a Web Worker (no exit event to count). */
 interface Slot { st: Int32Array; f: Float64Array; web: boolean }
@@ -194,6 +196,8 @@ const registry = typeof FinalizationRegistry === 'function' ? new FinalizationRe
 export class Pool {
   private workers: Slot[] = [];
   private names: string[];
+  /** Small lists kept on this thread because the worker was asleep (every 16th nudges it). */
+  private unposted = 0;
   /** A kernel's name -> its index in `names`, the number a posted call carries. */
   private index: Map<string, number>;
 
@@ -236,10 +240,11 @@ export class Pool {
 
   /**
    * Runs every list; list 0 on this thread, list i on worker i - 1 (round robin), and waits for all. `flops`, when
-   * given, is the work's size: below `minFlops` the lists run here without a hand-off. A worker that has not
-   * started yet (workers start asynchronously) leaves its list to this thread, and so does one that has not taken
-   * its list by the time this thread has run its own (asleep, or not scheduled on a busy machine): then this thread
-   * takes the list back and runs it, so a hand-off never waits for a worker to wake.
+   * given, is the work's size: below `minFlops` the lists run here without a hand-off, and below `coldFlops` they go
+   * only to a worker that is polling (see above). A worker that has not started yet (workers start asynchronously)
+   * leaves its list to this thread, and so does one that has not taken its list by the time this thread has run its
+   * own (asleep, or not scheduled on a busy machine): this thread then takes the list back and runs it, so a
+   * hand-off never waits for a worker to wake.
    */
   run(lists: Call[][], flops = Infinity): void {
     if (this.workers.length === 0 || flops < minFlops) { for (const l of lists) runCalls(this.k, l); return; }
@@ -249,6 +254,13 @@ export class Pool {
     for (; i < lists.length; i++) {
       const slot = this.workers[(i - 1) % this.workers.length];
       if (posted.includes(slot) || Atomics.load(slot.st, 2) !== 1) { mine.push(lists[i]); continue; }
+      if (flops < coldFlops && Atomics.load(slot.st, AWAKE) !== 1) {
+        // asleep (idle, or it stopped polling because the machine is busy): small work stays here, and now and then
+        // a nudge wakes the worker to poll again, so a serving loop on a quiet machine gets it back
+        if ((++this.unposted & 15) === 0) { slot.st[SPIN] = spinMicros; slot.st[GAP] = gapMicros; Atomics.notify(slot.st, 0); }
+        mine.push(lists[i]);
+        continue;
+      }
       this.post(slot, lists[i]);
       posted.push(slot);
       their.push(lists[i]);
@@ -256,7 +268,7 @@ export class Pool {
     for (const l of mine) runCalls(this.k, l);
     for (let j = 0; j < posted.length; j++) {
       const s = posted[j];
-      if (takeBack && Atomics.compareExchange(s.st, 0, POSTED, DONE) === POSTED) { runCalls(this.k, their[j]); continue; }
+      if (takeBack && Atomics.compareExchange(s.st, 0, POSTED, DONE) === POSTED) { runCalls(this.k, their[j]); takenBack++; continue; }
       handoffs++;
       // posted (when not taken back) or running: the worker's list takes about as long as ours did, so poll for
       // its end for the spin budget before sleeping
