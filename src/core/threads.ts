@@ -22,8 +22,8 @@ export function runCalls(k: Kernels, calls: Call[]): void {
 
 // Control block per worker: Int32 [0] state, [1] call count, [2] ready (set by the worker once its instance
 // exists), [3] [4] line and column of a kernel's abort, [5] the spin budget and [7] the descheduling gap in
-// microseconds, [6] awake (1 while the worker runs or polls, 0 once it is about to sleep in Atomics.wait); Float64 from byte 64: for each call, its name
-// index, its argument count, then the arguments.
+// microseconds, [6] awake (1 while the worker runs or polls, 0 once it is about to sleep in Atomics.wait);
+// Float64 from byte 64: for each call, its name index, its argument count, then the arguments.
 // States: 0 idle, 1 posted, 2 done, 3 exit, 4 failed, 5 running. A posted list belongs to whoever first swaps
 // posted for something else: the worker (-> running) or the calling thread taking it back (-> done).
 const CTRL_BYTES = 64 + 8 * 4096;
@@ -37,7 +37,7 @@ const busy = (state: number): boolean => state === RUNNING || state === POSTED;
 // must be woken by a futex system call and scheduled (0.05-0.3 ms measured here, more on a busy machine) before it
 // takes a list, longer than a small list runs; a polling one takes it within a microsecond. The price: after each
 // call a worker keeps a core busy up to this long (a serving loop calls again well within it). Why this budget:
-// README, "Threads".
+// README, "Hand-off".
 let spinMicros = 500;
 // A gap this long (microseconds) between two clock reads of a poll (256 loads apart, about 2 us) means the thread
 // was descheduled: the cores are oversubscribed, and polling on takes time from threads with work, so it sleeps.
@@ -49,12 +49,13 @@ let coldFlops = 1e7;
 // Whether the calling thread takes back a list no worker has started (off only in tests that count hand-offs).
 let takeBack = true;
 
+/** What handoffSettings() reads and sets. @internal */
 export interface HandoffSettings { spinMicros: number; gapMicros: number; minFlops: number; coldFlops: number; takeBack: boolean }
 /**
  * Reads the hand-off settings, and sets those given: the spin budget and the descheduling gap in microseconds
  * (spin 0: sleep at once; gap 0: never stop polling for a gap), the work sizes from which lists are handed off to
- * a polling and to a sleeping worker, and whether unstarted lists are taken back. Pools pass them on at each hand-off, so they apply to live workers too.
- * For benches and tests. @internal
+ * a polling and to a sleeping worker, and whether unstarted lists are taken back. Pools pass them on at each
+ * hand-off, so they apply to live workers too. For benches and tests. @internal
  */
 export function handoffSettings(set: Partial<HandoffSettings> = {}): HandoffSettings {
   if (set.spinMicros !== undefined) spinMicros = Math.max(0, Math.min(1e7, Math.floor(set.spinMicros)));
@@ -196,8 +197,10 @@ const registry = typeof FinalizationRegistry === 'function' ? new FinalizationRe
 export class Pool {
   private workers: Slot[] = [];
   private names: string[];
-  /** Small lists kept on this thread because the worker was asleep (every 16th nudges it). */
+  /** Small lists kept on this thread since the last nudge because the worker was asleep, and how many a nudge takes. */
   private unposted = 0;
+  private nudgeEvery = 16;
+  private handoffsAtNudge = -1;
   /** A kernel's name -> its index in `names`, the number a posted call carries. */
   private index: Map<string, number>;
 
@@ -257,7 +260,16 @@ export class Pool {
       if (flops < coldFlops && Atomics.load(slot.st, AWAKE) !== 1) {
         // asleep (idle, or it stopped polling because the machine is busy): small work stays here, and now and then
         // a nudge wakes the worker to poll again, so a serving loop on a quiet machine gets it back
-        if ((++this.unposted & 15) === 0) { slot.st[SPIN] = spinMicros; slot.st[GAP] = gapMicros; Atomics.notify(slot.st, 0); }
+        if (++this.unposted >= this.nudgeEvery) {
+          // the interval doubles (up to 1024 calls) while nudges bring no hand-off: on a busy machine the woken
+          // worker polls on this thread's core instead of taking lists, and this thread runs slower
+          this.nudgeEvery = handoffs === this.handoffsAtNudge ? Math.min(2 * this.nudgeEvery, 1024) : 16;
+          this.handoffsAtNudge = handoffs;
+          this.unposted = 0;
+          slot.st[SPIN] = spinMicros;
+          slot.st[GAP] = gapMicros;
+          Atomics.notify(slot.st, 0);
+        }
         mine.push(lists[i]);
         continue;
       }
@@ -265,17 +277,24 @@ export class Pool {
       posted.push(slot);
       their.push(lists[i]);
     }
+    const t0 = posted.length > 0 ? performance.now() : 0;
     for (const l of mine) runCalls(this.k, l);
+    // poll for a worker's end about as long again as our own lists took: a list of the same size that is not done by
+    // then is late because its thread is not running (a busy machine), and polling on would hold a core it needs
+    const pollMs = posted.length > 0 ? Math.min(spinMicros / 1000, 2 * (performance.now() - t0) + 0.02) : 0;
     for (let j = 0; j < posted.length; j++) {
       const s = posted[j];
-      if (takeBack && Atomics.compareExchange(s.st, 0, POSTED, DONE) === POSTED) { runCalls(this.k, their[j]); takenBack++; continue; }
+      if (takeBack && Atomics.compareExchange(s.st, 0, POSTED, DONE) === POSTED) {
+        runCalls(this.k, their[j]);
+        takenBack++;
+        continue;
+      }
       handoffs++;
-      // posted (when not taken back) or running: the worker's list takes about as long as ours did, so poll for
-      // its end for the spin budget before sleeping
+      // posted (when not taken back) or running: poll for its end (see pollMs) before sleeping
       let v = Atomics.load(s.st, 0);
       if (busy(v)) {
         let last = performance.now(), n = 0;
-        const until = last + spinMicros / 1000, gap = gapMicros / 1000 || Infinity;
+        const until = last + pollMs, gap = gapMicros / 1000 || Infinity;
         while (busy(v = Atomics.load(s.st, 0))) {
           if ((++n & 255) !== 0) continue;
           const now = performance.now();
