@@ -20,11 +20,51 @@ export function runCalls(k: Kernels, calls: Call[]): void {
   for (const [name, args] of calls) (k[name] as (...a: number[]) => number)(...args);
 }
 
-// Control block per worker: Int32 [0] state (0 idle, 1 work posted, 2 done, 3 exit, 4 failed), [1] call count,
-// [2] ready (set by the worker once its instance exists), [3] [4] line and column of a kernel's abort; Float64 from
-// byte 64: for each call, its name index, its argument count, then the arguments.
+// Control block per worker: Int32 [0] state, [1] call count, [2] ready (set by the worker once its instance
+// exists), [3] [4] line and column of a kernel's abort, [5] the spin budget and [7] the descheduling gap in
+// microseconds, [6] awake (1 while the worker runs or polls, 0 once it is about to sleep in Atomics.wait);
+// Float64 from byte 64: for each call, its name index, its argument count, then the arguments.
+// States: 0 idle, 1 posted, 2 done, 3 exit, 4 failed, 5 running. A posted list belongs to whoever first swaps
+// posted for something else: the worker (-> running) or the calling thread taking it back (-> done).
 const CTRL_BYTES = 64 + 8 * 4096;
-const POSTED = 1, DONE = 2, EXIT = 3, FAILED = 4;
+const POSTED = 1, DONE = 2, EXIT = 3, FAILED = 4, RUNNING = 5;
+const SPIN = 5, AWAKE = 6, GAP = 7;
+/** A worker's state while its list is not finished. */
+const busy = (state: number): boolean => state === RUNNING || state === POSTED;
+
+// How long a worker keeps polling its state word after a list (and after it starts) before it sleeps in
+// Atomics.wait, and how long the calling thread polls for a running list's end before it sleeps. A sleeping worker
+// must be woken by a futex system call and scheduled (0.05-0.3 ms measured here, more on a busy machine) before it
+// takes a list, longer than a small list runs; a polling one takes it within a microsecond. The price: after each
+// call a worker keeps a core busy up to this long (a serving loop calls again well within it). Why this budget:
+// README, "Hand-off".
+let spinMicros = 500;
+// A gap this long (microseconds) between two clock reads of a poll (256 loads apart, about 2 us) means the thread
+// was descheduled: the cores are oversubscribed, and polling on takes time from threads with work, so it sleeps.
+let gapMicros = 50;
+// Work sizes (multiply-adds): below minFlops lists run on the calling thread; below coldFlops they go only to a
+// worker that is polling, as waking a sleeping one costs more than the list takes (a list of 1e7 / 2 runs ~0.3 ms).
+let minFlops = 6e4;
+let coldFlops = 1e7;
+// Whether the calling thread takes back a list no worker has started (off only in tests that count hand-offs).
+let takeBack = true;
+
+/** What handoffSettings() reads and sets. @internal */
+export interface HandoffSettings { spinMicros: number; gapMicros: number; minFlops: number; coldFlops: number; takeBack: boolean }
+/**
+ * Reads the hand-off settings, and sets those given: the spin budget and the descheduling gap in microseconds
+ * (spin 0: sleep at once; gap 0: never stop polling for a gap), the work sizes from which lists are handed off to
+ * a polling and to a sleeping worker, and whether unstarted lists are taken back. Pools pass them on at each
+ * hand-off, so they apply to live workers too. For benches and tests. @internal
+ */
+export function handoffSettings(set: Partial<HandoffSettings> = {}): HandoffSettings {
+  if (set.spinMicros !== undefined) spinMicros = Math.max(0, Math.min(1e7, Math.floor(set.spinMicros)));
+  if (set.gapMicros !== undefined) gapMicros = Math.max(0, Math.min(1e7, Math.floor(set.gapMicros)));
+  if (set.minFlops !== undefined) minFlops = set.minFlops;
+  if (set.coldFlops !== undefined) coldFlops = set.coldFlops;
+  if (set.takeBack !== undefined) takeBack = set.takeBack;
+  return { spinMicros, gapMicros, minFlops, coldFlops, takeBack };
+}
 
 // The worker's loop, the same text for node:worker_threads and Web Workers; `done` ends the thread.
 const SERVE = `
@@ -38,8 +78,32 @@ function serve({ module, memory, ctrl, names }, done) {
   const f = new Float64Array(ctrl, 64);
   Atomics.store(st, 2, 1);
   for (;;) {
-    let s;
-    while ((s = Atomics.load(st, 0)) !== ${POSTED}) { if (s === ${EXIT}) return done(); Atomics.wait(st, 0, s); }
+    let s = Atomics.load(st, 0);
+    if (s === ${EXIT}) return done();
+    if (s !== ${POSTED}) {
+      // poll for a list or an exit (the clock read every 256 polls) until the budget is spent or the thread was
+      // descheduled, then sleep until notified
+      Atomics.store(st, ${AWAKE}, 1);
+      let last = performance.now(), n = 0;
+      const until = last + Atomics.load(st, ${SPIN}) / 1000, gap = Atomics.load(st, ${GAP}) / 1000 || Infinity;
+      for (;;) {
+        s = Atomics.load(st, 0);
+        if (s === ${POSTED} || s === ${EXIT}) break;
+        if ((++n & 255) !== 0) continue;
+        const now = performance.now();
+        if (now >= until || now - last > gap) break; // spent, or descheduled: sleep, leave the core to others
+        last = now;
+      }
+      if (s !== ${POSTED} && s !== ${EXIT}) {
+        // 0 before Atomics.wait reads the state again (all sequentially consistent): a poster that then reads 1 here
+        // stored its list before, and wait returns at once; a poster that reads 0 notifies
+        Atomics.store(st, ${AWAKE}, 0);
+        Atomics.wait(st, 0, s);
+      }
+      continue;
+    }
+    // the calling thread may have taken the list back meanwhile (it had finished its own and we had not started)
+    if (Atomics.compareExchange(st, 0, ${POSTED}, ${RUNNING}) !== ${POSTED}) continue;
     try {
       const n = st[1];
       let p = 0;
@@ -102,6 +166,9 @@ export async function loadWorkerSupport(): Promise<boolean> {
 
 /** Work lists handed to worker threads so far, in this process (reported by info()). */
 export let handoffs = 0;
+let takenBack = 0;
+/** Posted lists this thread took back and ran itself (no worker had started them), in this process. @internal */
+export function takeBacks(): number { return takenBack; }
 
 /** A worker's control block: its state word and its call list. `web`: a Web Worker (no exit event to count). */
 interface Slot { st: Int32Array; f: Float64Array; web: boolean }
@@ -130,12 +197,22 @@ const registry = typeof FinalizationRegistry === 'function' ? new FinalizationRe
 export class Pool {
   private workers: Slot[] = [];
   private names: string[];
+  /** Small lists kept on this thread since the last nudge because the worker was asleep, and how many a nudge takes. */
+  private unposted = 0;
+  private nudgeEvery = 16;
+  private handoffsAtNudge = -1;
+  /** A kernel's name -> its index in `names`, the number a posted call carries. */
+  private index: Map<string, number>;
 
   constructor(readonly k: Kernels, module: WebAssembly.Module, memory: WebAssembly.Memory, readonly threads: number) {
     this.names = WebAssembly.Module.exports(module).filter((e) => e.kind === 'function').map((e) => e.name);
+    this.index = new Map(this.names.map((n, i) => [n, i]));
     if (!spawn) return;
     for (let i = 1; i < threads; i++) {
       const ctrl = new SharedArrayBuffer(CTRL_BYTES);
+      const st = new Int32Array(ctrl, 0, 16);
+      st[SPIN] = spinMicros;
+      st[GAP] = gapMicros;
       let w: WorkerHandle;
       try {
         w = spawn({ module, memory, ctrl, names: this.names });
@@ -146,7 +223,7 @@ export class Pool {
       live++;
       const web = typeof w.on !== 'function';
       if (!web) w.on!('exit', () => { live--; });
-      this.workers.push({ st: new Int32Array(ctrl, 0, 16), f: new Float64Array(ctrl, 64), web });
+      this.workers.push({ st, f: new Float64Array(ctrl, 64), web });
     }
     if (this.workers.length > 0) registry?.register(this, this.workers.slice(), this);
   }
@@ -166,26 +243,67 @@ export class Pool {
 
   /**
    * Runs every list; list 0 on this thread, list i on worker i - 1 (round robin), and waits for all. `flops`, when
-   * given, is the work's size: below about a million a hand-off costs more than it saves, so the lists run here.
-   * A worker that has not started yet (workers start asynchronously) leaves its list to this thread.
+   * given, is the work's size: below `minFlops` the lists run here without a hand-off, and below `coldFlops` they go
+   * only to a worker that is polling (see above). A worker that has not started yet (workers start asynchronously)
+   * leaves its list to this thread, and so does one that has not taken its list by the time this thread has run its
+   * own (asleep, or not scheduled on a busy machine): this thread then takes the list back and runs it, so a
+   * hand-off never waits for a worker to wake.
    */
   run(lists: Call[][], flops = Infinity): void {
-    if (this.workers.length === 0 || flops < 1e6) { for (const l of lists) runCalls(this.k, l); return; }
+    if (this.workers.length === 0 || flops < minFlops) { for (const l of lists) runCalls(this.k, l); return; }
     let i = 1;
-    const posted: typeof this.workers = [];
+    const posted: typeof this.workers = [], their: Call[][] = [];
     const mine: Call[][] = [lists[0]];
     for (; i < lists.length; i++) {
       const slot = this.workers[(i - 1) % this.workers.length];
       if (posted.includes(slot) || Atomics.load(slot.st, 2) !== 1) { mine.push(lists[i]); continue; }
+      if (flops < coldFlops && Atomics.load(slot.st, AWAKE) !== 1) {
+        // asleep (idle, or it stopped polling because the machine is busy): small work stays here, and now and then
+        // a nudge wakes the worker to poll again, so a serving loop on a quiet machine gets it back
+        if (++this.unposted >= this.nudgeEvery) {
+          // the interval doubles (up to 1024 calls) while nudges bring no hand-off: on a busy machine the woken
+          // worker polls on this thread's core instead of taking lists, and this thread runs slower
+          this.nudgeEvery = handoffs === this.handoffsAtNudge ? Math.min(2 * this.nudgeEvery, 1024) : 16;
+          this.handoffsAtNudge = handoffs;
+          this.unposted = 0;
+          slot.st[SPIN] = spinMicros;
+          slot.st[GAP] = gapMicros;
+          Atomics.notify(slot.st, 0);
+        }
+        mine.push(lists[i]);
+        continue;
+      }
       this.post(slot, lists[i]);
       posted.push(slot);
-      handoffs++;
+      their.push(lists[i]);
     }
+    const t0 = posted.length > 0 ? performance.now() : 0;
     for (const l of mine) runCalls(this.k, l);
-    for (const s of posted) {
-      let v;
-      if (canBlock()) while ((v = Atomics.load(s.st, 0)) === POSTED) Atomics.wait(s.st, 0, POSTED);
-      else while ((v = Atomics.load(s.st, 0)) === POSTED) { /* a browser's main thread may not block: spin */ }
+    // poll for a worker's end about as long again as our own lists took: a list of the same size that is not done by
+    // then is late because its thread is not running (a busy machine), and polling on would hold a core it needs
+    const pollMs = posted.length > 0 ? Math.min(spinMicros / 1000, 2 * (performance.now() - t0) + 0.02) : 0;
+    for (let j = 0; j < posted.length; j++) {
+      const s = posted[j];
+      if (takeBack && Atomics.compareExchange(s.st, 0, POSTED, DONE) === POSTED) {
+        runCalls(this.k, their[j]);
+        takenBack++;
+        continue;
+      }
+      handoffs++;
+      // posted (when not taken back) or running: poll for its end (see pollMs) before sleeping
+      let v = Atomics.load(s.st, 0);
+      if (busy(v)) {
+        let last = performance.now(), n = 0;
+        const until = last + pollMs, gap = gapMicros / 1000 || Infinity;
+        while (busy(v = Atomics.load(s.st, 0))) {
+          if ((++n & 255) !== 0) continue;
+          const now = performance.now();
+          if (now >= until || now - last > gap) break; // spent, or descheduled: sleep, leave the core to others
+          last = now;
+        }
+      }
+      if (canBlock()) while (busy(v = Atomics.load(s.st, 0))) Atomics.wait(s.st, 0, v);
+      else while (busy(v = Atomics.load(s.st, 0))) { /* a browser's main thread may not block: spin */ }
       if (v === FAILED) {
         const at = Atomics.load(s.st, 3) ? ` (a Wasm abort at ${Atomics.load(s.st, 3)}:${Atomics.load(s.st, 4)})` : '';
         throw new StateError(`bilstm-attn: expected the worker thread to run its kernels, got a failure${at} (an internal error: please report it).`);
@@ -196,14 +314,17 @@ export class Pool {
   private post(s: Slot, calls: Call[]): void {
     let p = 0;
     for (const [name, args] of calls) {
-      s.f[p] = this.names.indexOf(name);
+      s.f[p] = this.index.get(name)!;
       s.f[p + 1] = args.length;
       for (let j = 0; j < args.length; j++) s.f[p + 2 + j] = args[j];
       p += 2 + args.length;
     }
     s.st[1] = calls.length;
+    s.st[SPIN] = spinMicros;
+    s.st[GAP] = gapMicros;
     Atomics.store(s.st, 0, POSTED);
-    Atomics.notify(s.st, 0);
+    // a polling worker sees the list by itself; only a sleeping one needs the (system call) notify
+    if (Atomics.load(s.st, AWAKE) !== 1) Atomics.notify(s.st, 0);
   }
 
   /** Ends the workers (their threads exit and let go of the shared memory); the lists then run on this thread. */

@@ -1,7 +1,8 @@
 // Threads: a model trained with 2 threads (shared memory, worker threads) gives the same weight bytes and
 // predictions as with 1 thread; also with spatial dropout, both global poolings and Keras 3 hard sigmoids.
-import { describe, it, expect, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { init, info, sequential, layers } from '../../src/index.js';
+import { handoffSettings, liveWorkers, takeBacks } from '../../src/core/threads.js';
 import { ids } from '../helpers/models.js';
 
 async function train(threads: number, pooled: false | 'avg' | 'max' = false) {
@@ -61,8 +62,94 @@ async function trainFree(threads: number) {
   return { used: info(), w, p, handed: info().handoffs - before };
 }
 
+/** The issue's workload A (vocabulary 30, T 16, embedding 32, Bi-LSTM 32): 0.52 M flops per bidirectional forward at batch 1. */
+function modelA() {
+  const m = sequential({ seed: 3, layers: [
+    layers.embedding({ inputDim: 30, outputDim: 32, inputLength: 16 }),
+    layers.bidirectional({ layer: layers.lstm({ units: 32, returnSequences: true }) }),
+    layers.attention({ returnSequences: false }),
+    layers.dense({ units: 1, activation: 'sigmoid' }),
+  ]});
+  m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+  return m;
+}
+
+/** Waits (up to `ms`) until at most n workers are alive: a worker's exit event comes after it leaves its loop. */
+async function workersDownTo(n: number, ms = 10_000): Promise<number> {
+  for (let i = 0; i < ms / 20 && liveWorkers() > n; i++) await new Promise((r) => setTimeout(r, 20));
+  return liveWorkers();
+}
+
+describe('threads: hand-off of small work to a polling worker (default settings)', () => {
+  const defaults = handoffSettings();
+  afterAll(async () => { handoffSettings(defaults); await init({ threads: 1 }); });
+
+  it('hands an A-sized bidirectional at batch 1 to a ready worker, with the bytes of 1 thread', async () => {
+    const x = { data: ids(16, 5, 1, 29), shape: [1, 16] };
+    await init({ threads: 1 });
+    const one = Array.from(new Uint32Array(modelA().predict(x).data.buffer));
+    await init({ threads: 2 });
+    // small work goes only to a polling worker: here it polls 20 ms after each list, even when descheduled (a busy
+    // test machine), so it stays polling between calls; a list may still be taken back before it is scheduled
+    handoffSettings({ spinMicros: 20_000, gapMicros: 0 });
+    const m = modelA();
+    try {
+      await m.ready();
+      const before = info().handoffs;
+      for (let i = 0; i < 4000 && info().handoffs === before; i++) {
+        expect(Array.from(new Uint32Array(m.predict(x).data.buffer))).toEqual(one);
+        if (i % 100 === 99) await new Promise((r) => setTimeout(r, 1));
+      }
+      expect(info().handoffs).toBeGreaterThan(before);
+      expect(Array.from(new Uint32Array(m.predict(x).data.buffer))).toEqual(one);
+    } finally {
+      m.dispose();
+      handoffSettings(defaults);
+    }
+  });
+
+  it('a list the worker has not started when this thread is free is taken back and run here, with the same bytes', async () => {
+    const x = { data: ids(16, 6, 1, 29), shape: [1, 16] };
+    await init({ threads: 1 });
+    const one = Array.from(new Uint32Array(modelA().predict(x).data.buffer));
+    await init({ threads: 2 });
+    // a sleeping worker (no polling) gets every list: waking it takes longer than this thread's own list (14 us)
+    handoffSettings({ spinMicros: 0, coldFlops: 0 });
+    const m = modelA();
+    try {
+      await m.ready();
+      const before = takeBacks();
+      for (let i = 0; i < 2000 && takeBacks() === before; i++) {
+        expect(Array.from(new Uint32Array(m.predict(x).data.buffer))).toEqual(one);
+      }
+      expect(takeBacks()).toBeGreaterThan(before);
+      for (let i = 0; i < 20; i++) expect(Array.from(new Uint32Array(m.predict(x).data.buffer))).toEqual(one);
+    } finally {
+      m.dispose();
+      handoffSettings(defaults);
+    }
+  });
+
+  it('dispose ends a worker that is polling (a 10 s spin budget: the exit is seen while polling)', async () => {
+    // this describe runs first in this file (its own process): the only workers are its models'
+    expect(await workersDownTo(0)).toBe(0);
+    await init({ threads: 2 });
+    handoffSettings({ spinMicros: 1e7, gapMicros: 0 }); // from its start, and no stop when descheduled
+    const m = modelA();
+    await m.ready();
+    expect(liveWorkers()).toBe(1);
+    const x = { data: ids(16, 5, 1, 29), shape: [1, 16] };
+    for (let i = 0; i < 50; i++) m.predict(x); // lists handed off restart the 10 s
+    m.dispose();
+    expect(await workersDownTo(0, 2000)).toBe(0); // well before the budget ends
+  });
+});
+
 describe('threads', () => {
-  afterAll(async () => { await init({ threads: 1 }); });
+  const defaults = handoffSettings();
+  // every list goes to the worker, asleep or not, and runs there (none taken back), so hand-offs can be counted
+  beforeAll(() => { handoffSettings({ takeBack: false, coldFlops: 0 }); });
+  afterAll(async () => { handoffSettings(defaults); await init({ threads: 1 }); });
 
   it('2 threads give the same weight bytes and predictions as 1', async () => {
     const one = await train(1);

@@ -3,6 +3,7 @@
 import { describe, it, expect, afterAll, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { init, initSync, info, sequential, layers, ConfigError } from '../../src/index.js';
+import { handoffSettings } from '../../src/core/threads.js';
 import { ids } from '../helpers/models.js';
 import { decodeBase64 } from '../../src/core/wasm.js';
 import { WASM_BASE64 } from '../../src/core/wasm-binary.js';
@@ -13,11 +14,15 @@ const MT_BYTES = readFileSync(new URL('../../build/bilstm.mt.wasm', import.meta.
 /** Weight bytes after 2 steps of a model whose dense kernel (300 x 256 > 65536 parameters) sends the optimizer's
  *  update to the worker threads (fit waits for them to start), and how many hand-offs that took. */
 async function threadedBytes(): Promise<{ w: number[]; handed: number }> {
+  // the optimizer's small lists would often be taken back (run here) before a sleeping worker wakes: not here
+  const settings = handoffSettings();
+  handoffSettings({ takeBack: false });
   const m = sequential({ seed: 4, layers: [layers.dense({ units: 256, inputShape: [300], activation: 'tanh' }), layers.dense({ units: 1 })] });
   m.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
   const x = { data: Float32Array.from(ids(4 * 300, 9, -50, 50), (v) => v / 50), shape: [4, 300] };
   const before = info().handoffs;
   await m.fit(x, [1, -1, 0.5, 0], { epochs: 2, batchSize: 4, shuffle: false, verbose: 0 });
+  handoffSettings(settings);
   return { w: m.getWeights().flatMap((v) => Array.from(new Uint32Array(v.data.buffer, v.data.byteOffset, v.data.length))), handed: info().handoffs - before };
 }
 
