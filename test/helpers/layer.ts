@@ -1,5 +1,5 @@
 // Runs one layer on its own (build, weights, forward, backward with a given output gradient) for layer-level tests,
-// and loads the PyTorch fixture dumps.
+// loads the PyTorch fixture dumps, and computes an argmax accuracy by hand.
 import { readFileSync } from 'node:fs';
 import { initSync } from '../../src/core/wasm.js';
 import { Arena } from '../../src/core/arena.js';
@@ -60,4 +60,15 @@ export function runLayer(layer: Layer, inShape: number[], B: number, x: ArrayLik
   const grads = layer.weights.map((w) => (w.grad ? Float64Array.from(a.f32(w.grad, w.size)) : new Float64Array(0)));
   const weights = layer.weights.map((w) => Float64Array.from(a.f32(w.ptr, w.size)));
   return { y, dx, grads, layer, weights, arena: a };
+}
+
+/** Fraction of the R rows of p [R, K] whose argmax (the first on ties) is label(r): accuracy computed by hand. */
+export function argmaxAccuracy(p: ArrayLike<number>, R: number, K: number, label: (r: number) => number): number {
+  let hits = 0;
+  for (let r = 0; r < R; r++) {
+    let best = 0;
+    for (let k = 1; k < K; k++) if (p[r * K + k] > p[r * K + best]) best = k;
+    if (best === label(r)) hits++;
+  }
+  return hits / R;
 }

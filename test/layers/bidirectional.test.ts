@@ -5,6 +5,7 @@ import { sequential, layers, initSync } from '../../src/index.js';
 import { lstmForward, lstmBackward } from '../ref/lstm.js';
 import { mergeForward, mergeBackward, SIGMOID, TANH, RELU, HARD_SIGMOID, HARD_SIGMOID_K3 } from '../ref/dense.js';
 import { rand, expectClose } from '../helpers/kernels.js';
+import { argmaxAccuracy } from '../helpers/layer.js';
 
 initSync();
 
@@ -77,14 +78,7 @@ describe('bidirectional(lstm) as the output layer', () => {
     const x = { data: Int32Array.from({ length: B * T }, (_, i) => 1 + ((i * 5) % 8)), shape: [B, T] };
     const label = (r: number) => (r * 7) % K;
     const y = { data: Float32Array.from({ length: B * T * K }, (_, i) => (i % K === label(Math.floor(i / K)) ? 1 : 0)), shape: [B, T, K] };
-    const p = m.predict(x).data;
-    let hits = 0;
-    for (let r = 0; r < B * T; r++) {
-      let best = 0;
-      for (let k = 1; k < K; k++) if (p[r * K + k] > p[r * K + best]) best = k;
-      if (best === label(r)) hits++;
-    }
-    const want = hits / (B * T);
+    const want = argmaxAccuracy(m.predict(x).data, B * T, K, label);
     expect(want).toBeGreaterThan(0.05);
     expect(want).toBeLessThan(0.95);
     const [, acc] = m.trainOnBatch(x, y);
