@@ -22,7 +22,22 @@ export function adam_step(p: usize, m: usize, v: usize, vhat: usize, g: usize, s
     const gr = gradRow(g, slot, r, D);
     if (lazy != 0 && gr == 0) continue;
     const base = <usize>r * <usize>D * 4;
-    for (let j = 0; j < D; j++) {
+    let j = 0;
+    // four columns at a time: the same operations in the same order per element as the scalar tail (same bits)
+    for (; j + 4 <= D; j += 4) {
+      const o = base + <usize>j * 4;
+      const gg = gr != 0 ? v128.load(gr + <usize>j * 4) : f32x4.splat(0);
+      const m0 = v128.load(m + o), v0 = v128.load(v + o);
+      const mm = f32x4.add(m0, f32x4.mul(f32x4.sub(gg, m0), f32x4.splat(c1)));
+      const vv = f32x4.add(v0, f32x4.mul(f32x4.sub(f32x4.mul(gg, gg), v0), f32x4.splat(c2)));
+      v128.store(m + o, mm);
+      v128.store(v + o, vv);
+      let vu = vv;
+      if (vhat != 0) { const h = f32x4.max(v128.load(vhat + o), vv); v128.store(vhat + o, h); vu = h; }
+      const step = f32x4.div(f32x4.mul(f32x4.splat(alpha), mm), f32x4.add(f32x4.sqrt(vu), f32x4.splat(eps)));
+      v128.store(p + o, f32x4.sub(v128.load(p + o), step));
+    }
+    for (; j < D; j++) {
       const o = base + <usize>j * 4;
       const gg = gAt(gr, j);
       const mm = load<f32>(m + o) + (gg - load<f32>(m + o)) * c1;
@@ -41,7 +56,20 @@ export function sgd_step(p: usize, m: usize, g: usize, slot: usize, R: i32, D: i
   for (let r = 0; r < R; r++) {
     const gr = gradRow(g, slot, r, D);
     const base = <usize>r * <usize>D * 4;
-    for (let j = 0; j < D; j++) {
+    let j = 0;
+    const lrv = f32x4.splat(lr), muv = f32x4.splat(mu);
+    // four columns at a time, the scalar tail's operations in its order (same bits)
+    for (; j + 4 <= D; j += 4) {
+      const o = base + <usize>j * 4;
+      const gg = gr != 0 ? v128.load(gr + <usize>j * 4) : f32x4.splat(0);
+      const pp = v128.load(p + o);
+      if (m == 0) { v128.store(p + o, f32x4.sub(pp, f32x4.mul(lrv, gg))); continue; }
+      const mm = f32x4.sub(f32x4.mul(muv, v128.load(m + o)), f32x4.mul(lrv, gg));
+      v128.store(m + o, mm);
+      if (nesterov != 0) v128.store(p + o, f32x4.add(pp, f32x4.sub(f32x4.mul(muv, mm), f32x4.mul(lrv, gg))));
+      else v128.store(p + o, f32x4.add(pp, mm));
+    }
+    for (; j < D; j++) {
       const o = base + <usize>j * 4;
       const gg = gAt(gr, j);
       if (m == 0) { store<f32>(p + o, load<f32>(p + o) - lr * gg); continue; }
@@ -61,7 +89,30 @@ export function rmsprop_step(p: usize, v: usize, s: usize, mg: usize, g: usize, 
   for (let r = 0; r < R; r++) {
     const gr = gradRow(g, slot, r, D);
     const base = <usize>r * <usize>D * 4;
-    for (let j = 0; j < D; j++) {
+    let j = 0;
+    const rhov = f32x4.splat(rho), cv = f32x4.splat(c), epsv = f32x4.splat(eps), lrv = f32x4.splat(lr), muv = f32x4.splat(mu);
+    // four columns at a time, the scalar tail's operations in its order (same bits)
+    for (; j + 4 <= D; j += 4) {
+      const o = base + <usize>j * 4;
+      const gg = gr != 0 ? v128.load(gr + <usize>j * 4) : f32x4.splat(0);
+      const vv = f32x4.add(f32x4.mul(rhov, v128.load(v + o)), f32x4.mul(f32x4.mul(cv, gg), gg));
+      v128.store(v + o, vv);
+      let d = f32x4.add(vv, epsv);
+      if (mg != 0) {
+        const a = f32x4.add(f32x4.mul(rhov, v128.load(mg + o)), f32x4.mul(cv, gg));
+        v128.store(mg + o, a);
+        d = f32x4.add(f32x4.sub(vv, f32x4.mul(a, a)), epsv);
+      }
+      const delta = f32x4.div(f32x4.mul(lrv, gg), f32x4.sqrt(d));
+      if (s != 0) {
+        const ss = f32x4.add(f32x4.mul(muv, v128.load(s + o)), delta);
+        v128.store(s + o, ss);
+        v128.store(p + o, f32x4.sub(v128.load(p + o), ss));
+      } else {
+        v128.store(p + o, f32x4.sub(v128.load(p + o), delta));
+      }
+    }
+    for (; j < D; j++) {
       const o = base + <usize>j * 4;
       const gg = gAt(gr, j);
       const vv = rho * load<f32>(v + o) + c * gg * gg;

@@ -3,7 +3,7 @@
 import { describe, it, expect } from 'vitest';
 import { kernelArena, buf, ibuf, read, expectClose } from '../helpers/kernels.js';
 import { adamStep, sgdStep, rmspropStep, exponentialDecay } from '../ref/optim.js';
-import { f32rand, f32of, scoped } from './common.js';
+import { f32rand, f32of, scoped, bits, expectSameBits } from './common.js';
 
 const a = kernelArena();
 const k = a.k;
@@ -88,6 +88,36 @@ describe('optimizer kernels', () => {
       });
     });
   }
+
+  it('four columns at a time (rows of D) give the bits of one column at a time (rows of 1): adam, sgd, rmsprop, dense and sparse', () => {
+    // the same elements as R rows of D columns (the f32x4 loop and its scalar tail) and as R*D rows of one column
+    // (the scalar tail only); a sparse gradient's slots are spread to one per element
+    const R = 3, D = 23, n = R * D;
+    type Step = (p: number, st: number[], g: number, slot: number, rows: number, cols: number, t: number) => void;
+    const opts: Array<[string, number, Step]> = [
+      ['adam', 2, (p, st, g, sl, r, c, t) => k.adam_step(p, st[0], st[1], 0, g, sl, r, c, 0.01, 0.9, 0.999, 1e-7, t, 0)],
+      ['adam amsgrad', 3, (p, st, g, sl, r, c, t) => k.adam_step(p, st[0], st[1], st[2], g, sl, r, c, 0.01, 0.9, 0.999, 1e-7, t, 0)],
+      ['sgd', 0, (p, _st, g, sl, r, c) => k.sgd_step(p, 0, g, sl, r, c, 0.05, 0, 0)],
+      ['sgd nesterov', 1, (p, st, g, sl, r, c) => k.sgd_step(p, st[0], g, sl, r, c, 0.05, 0.9, 1)],
+      ['sgd momentum', 1, (p, st, g, sl, r, c) => k.sgd_step(p, st[0], g, sl, r, c, 0.05, 0.9, 0)],
+      ['rmsprop', 1, (p, st, g, sl, r, c) => k.rmsprop_step(p, st[0], 0, 0, g, sl, r, c, 0.01, 0.9, 1e-7, 0)],
+      ['rmsprop centered momentum', 3, (p, st, g, sl, r, c) => k.rmsprop_step(p, st[0], st[1], st[2], g, sl, r, c, 0.01, 0.9, 1e-7, 0.5)],
+    ];
+    for (const [name, states, step] of opts) for (const sparse of [false, true]) scoped(a, () => {
+      const run = (cols: number): number[][] => {
+        const p = buf(a, f32rand(n, 7)), st = Array.from({ length: states }, () => buf(a, n));
+        for (let t = 1; t <= STEPS; t++) {
+          const g = gradient(R, D, t, sparse);
+          let slot = 0;
+          if (g.slot) slot = ibuf(a, cols === D ? g.slot : g.slot.flatMap((s) => Array.from({ length: D }, (_, j) => (s < 0 ? -1 : s * D + j))));
+          step(p, st, buf(a, g.compact), slot, n / cols, cols, t);
+        }
+        return [p, ...st].map((q) => bits(a, q, n));
+      };
+      const want = run(1), got = run(D);
+      got.forEach((b, i) => expectSameBits(b, want[i], `${name} sparse ${sparse} ${i === 0 ? 'p' : `state ${i - 1}`}`));
+    });
+  });
 
   it('a NaN gradient element makes exactly that parameter NaN (adam, sgd, rmsprop)', () => {
     scoped(a, () => {
