@@ -9,36 +9,87 @@ export const ACT_RELU: i32 = 3;
 export const ACT_HARD_SIGMOID: i32 = 4; // Keras 2 / TF.js: clip(0.2 x + 0.5, 0, 1)
 export const ACT_HARD_SIGMOID_K3: i32 = 5; // Keras 3 / PyTorch Hardsigmoid: relu6(x + 3) / 6
 
+// The constants of exp, sigmoid and tanh, each as an f32x4 in static memory, read with one load where they are used.
+// A v128.const in a loop costs V8 (Node 20) three instructions each time round (a 64-bit immediate, a move, a
+// shuffle): for exp's fifteen constants more instructions than the arithmetic itself. The same values, so the same
+// bits as the splats they replace.
+const KF: usize = memory.data<f32>([
+  -87.33654, -87.33654, -87.33654, -87.33654,
+  88.02969, 88.02969, 88.02969, 88.02969,
+  1.44269504088896341, 1.44269504088896341, 1.44269504088896341, 1.44269504088896341,
+  0.5, 0.5, 0.5, 0.5,
+  0.693359375, 0.693359375, 0.693359375, 0.693359375,
+  -2.12194440e-4, -2.12194440e-4, -2.12194440e-4, -2.12194440e-4,
+  1.9875691500e-4, 1.9875691500e-4, 1.9875691500e-4, 1.9875691500e-4,
+  1.3981999507e-3, 1.3981999507e-3, 1.3981999507e-3, 1.3981999507e-3,
+  8.3334519073e-3, 8.3334519073e-3, 8.3334519073e-3, 8.3334519073e-3,
+  4.1665795894e-2, 4.1665795894e-2, 4.1665795894e-2, 4.1665795894e-2,
+  1.6666665459e-1, 1.6666665459e-1, 1.6666665459e-1, 1.6666665459e-1,
+  5.0000001201e-1, 5.0000001201e-1, 5.0000001201e-1, 5.0000001201e-1,
+  1.0, 1.0, 1.0, 1.0,
+  12582912.0, 12582912.0, 12582912.0, 12582912.0,
+  0.625, 0.625, 0.625, 0.625,
+  -5.70498872745e-3, -5.70498872745e-3, -5.70498872745e-3, -5.70498872745e-3,
+  2.06390887954e-2, 2.06390887954e-2, 2.06390887954e-2, 2.06390887954e-2,
+  -5.37397155531e-2, -5.37397155531e-2, -5.37397155531e-2, -5.37397155531e-2,
+  1.33314422036e-1, 1.33314422036e-1, 1.33314422036e-1, 1.33314422036e-1,
+  -3.33332819422e-1, -3.33332819422e-1, -3.33332819422e-1, -3.33332819422e-1,
+  2.0, 2.0, 2.0, 2.0
+], 16);
+const KI: usize = memory.data<i32>([127, 127, 127, 127, -2147483648, -2147483648, -2147483648, -2147483648], 16);
+const UNDER: usize = 0;
+const OVER: usize = 16;
+const LOG2E: usize = 32;
+const HALF: usize = 48;
+const LN2HI: usize = 64;
+const LN2LO: usize = 80;
+const P0: usize = 96;
+const P1: usize = 112;
+const P2: usize = 128;
+const P3: usize = 144;
+const P4: usize = 160;
+const P5: usize = 176;
+const ONE: usize = 192;
+const MAGIC: usize = 208;
+const TSMALL: usize = 224;
+const T0: usize = 240;
+const T1: usize = 256;
+const T2: usize = 272;
+const T3: usize = 288;
+const T4: usize = 304;
+const TWO: usize = 320;
+@inline function kf(off: usize): v128 { return v128.load(KF + off); }
+
 // Cephes-style expf: x = n ln2 + r, exp(r) by a degree-6 polynomial, 2^n built from the exponent bits.
 // Clamped so 2^n stays normal; below -87.33 the result is exactly 0. NaN propagates.
 @inline export function vexp(x: v128): v128 {
-  const under = f32x4.lt(x, f32x4.splat(-87.33654));
+  const under = f32x4.lt(x, kf(UNDER));
   // pmin / pmax (one instruction each; f32x4.min / max cost V8 about eight for their NaN and signed-zero rules): for
   // every number the same result, and a NaN x still passes through as a NaN.
-  let xc = f32x4.pmin(x, f32x4.splat(88.02969));
-  xc = f32x4.pmax(xc, f32x4.splat(-87.33654));
-  let fx = f32x4.add(f32x4.mul(xc, f32x4.splat(1.44269504088896341)), f32x4.splat(0.5));
+  let xc = f32x4.pmin(x, kf(OVER));
+  xc = f32x4.pmax(xc, kf(UNDER));
+  let fx = f32x4.add(f32x4.mul(xc, kf(LOG2E)), kf(HALF));
   fx = f32x4.floor(fx);
-  let r = f32x4.sub(xc, f32x4.mul(fx, f32x4.splat(0.693359375)));
-  r = f32x4.sub(r, f32x4.mul(fx, f32x4.splat(-2.12194440e-4)));
+  let r = f32x4.sub(xc, f32x4.mul(fx, kf(LN2HI)));
+  r = f32x4.sub(r, f32x4.mul(fx, kf(LN2LO)));
   const z = f32x4.mul(r, r);
-  let y = f32x4.splat(1.9875691500e-4);
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(1.3981999507e-3));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(8.3334519073e-3));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(4.1665795894e-2));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(1.6666665459e-1));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(5.0000001201e-1));
-  y = f32x4.add(f32x4.add(f32x4.mul(y, z), r), f32x4.splat(1.0));
+  let y = kf(P0);
+  y = f32x4.add(f32x4.mul(y, r), kf(P1));
+  y = f32x4.add(f32x4.mul(y, r), kf(P2));
+  y = f32x4.add(f32x4.mul(y, r), kf(P3));
+  y = f32x4.add(f32x4.mul(y, r), kf(P4));
+  y = f32x4.add(f32x4.mul(y, r), kf(P5));
+  y = f32x4.add(f32x4.add(f32x4.mul(y, z), r), kf(ONE));
   // 2^n from the exponent bits. fx is an integer in [-126, 127], so fx + 1.5 * 2^23 holds it exactly in the low
   // mantissa bits, and (those bits + 127) << 23 = (fx + 127) << 23 (the constant's own bits shift out): the same
   // integer as trunc_sat(fx) + 127 shifted, in two instructions instead of V8's six for trunc_sat.
-  const pow2n = i32x4.shl(i32x4.add(f32x4.add(fx, f32x4.splat(12582912.0)), i32x4.splat(127)), 23);
+  const pow2n = i32x4.shl(i32x4.add(f32x4.add(fx, kf(MAGIC)), v128.load(KI)), 23);
   y = f32x4.mul(y, pow2n);
   return v128.bitselect(f32x4.splat(0.0), y, under);
 }
 
 @inline export function vsigmoid(x: v128): v128 {
-  const one = f32x4.splat(1.0);
+  const one = kf(ONE);
   return f32x4.div(one, f32x4.add(one, vexp(f32x4.neg(x))));
 }
 
@@ -46,22 +97,22 @@ export const ACT_HARD_SIGMOID_K3: i32 = 5; // Keras 3 / PyTorch Hardsigmoid: rel
 // Each branch is computed only when some lane needs it; a lane's result does not depend on its neighbours.
 @inline export function vtanh(x: v128): v128 {
   const ax = f32x4.abs(x);
-  const small = f32x4.lt(ax, f32x4.splat(0.625));
+  const small = f32x4.lt(ax, kf(TSMALL));
   let ps = f32x4.splat(0.0);
   let signed = f32x4.splat(0.0);
   if (v128.any_true(small)) {
     const z = f32x4.mul(x, x);
-    let p = f32x4.splat(-5.70498872745e-3);
-    p = f32x4.add(f32x4.mul(p, z), f32x4.splat(2.06390887954e-2));
-    p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-5.37397155531e-2));
-    p = f32x4.add(f32x4.mul(p, z), f32x4.splat(1.33314422036e-1));
-    p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-3.33332819422e-1));
+    let p = kf(T0);
+    p = f32x4.add(f32x4.mul(p, z), kf(T1));
+    p = f32x4.add(f32x4.mul(p, z), kf(T2));
+    p = f32x4.add(f32x4.mul(p, z), kf(T3));
+    p = f32x4.add(f32x4.mul(p, z), kf(T4));
     ps = f32x4.add(f32x4.mul(f32x4.mul(p, z), x), x);
   }
   if (!v128.all_true<i32>(small)) {
     const e = vexp(f32x4.add(ax, ax));
-    const big = f32x4.sub(f32x4.splat(1.0), f32x4.div(f32x4.splat(2.0), f32x4.add(e, f32x4.splat(1.0))));
-    signed = v128.or(big, v128.and(x, i32x4.splat(0x80000000)));
+    const big = f32x4.sub(kf(ONE), f32x4.div(kf(TWO), f32x4.add(e, kf(ONE))));
+    signed = v128.or(big, v128.and(x, v128.load(KI, 16)));
   }
   return v128.bitselect(ps, signed, small);
 }
