@@ -1,7 +1,9 @@
-// What users install: `npm pack` of this repository, installed into an empty project (offline), loads through its
-// public entry, trains and predicts, exposes the Wasm files (usable as init's bytes) and the bin, type-checks a consumer
-// (tsc, strict, no @types/node), brings its runtime dependencies (jsfive, fflate, and the optional h5wasm), carries
-// nothing but dist/src, the cores and the README, and passes publint and @arethetypeswrong/cli (ESM-only profile).
+// What users install: `npm pack` of this repository, installed into an empty project (from npm's cache where it can,
+// else the registry: a fresh machine's cache holds the lockfile's tarballs but not every package's metadata), loads
+// through its public entry, trains and predicts, exposes the Wasm files (usable as init's bytes) and the bin,
+// type-checks a consumer (tsc, strict, no @types/node), brings its runtime dependencies (jsfive, fflate, and the
+// optional h5wasm), carries nothing but dist/src, the cores and the README, and passes publint and
+// @arethetypeswrong/cli (ESM-only profile).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
@@ -30,7 +32,7 @@ beforeAll(() => {
   files = out[0].files.map((f: { path: string }) => f.path);
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
   tgz = join(dir, out[0].filename);
-  execFileSync(NPM, ['install', '--offline', '--no-audit', '--no-fund', tgz], { cwd: dir, stdio: 'pipe' });
+  execFileSync(NPM, ['install', '--prefer-offline', '--no-audit', '--no-fund', tgz], { cwd: dir, stdio: 'pipe' });
 }, 120_000);
 
 afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
