@@ -134,7 +134,7 @@ const TWO: usize = 320;
 
 // Derivative of the activation expressed through its output y.
 @inline export function vactGrad(y: v128, kind: i32): v128 {
-  const one = f32x4.splat(1.0);
+  const one = kf(ONE);
   if (kind == ACT_SIGMOID) return f32x4.mul(y, f32x4.sub(one, y));
   if (kind == ACT_TANH) return f32x4.sub(one, f32x4.mul(y, y));
   if (kind == ACT_RELU) return v128.and(f32x4.gt(y, f32x4.splat(0.0)), one);
