@@ -88,6 +88,33 @@ const TWO: usize = 320;
   return v128.bitselect(f32x4.splat(0.0), y, under);
 }
 
+// Two vectors' sigmoid at once, statement by statement interleaved: vsigmoid's operations on each (the same bits), as
+// two independent chains the CPU overlaps (one chain alone leaves it waiting on each result in turn). y[0..8) = s(x).
+@inline export function vsigmoid2(y: usize, x: usize): void {
+  const a = f32x4.neg(v128.load(x)), b = f32x4.neg(v128.load(x, 16));
+  const ua = f32x4.lt(a, kf(UNDER)), ub = f32x4.lt(b, kf(UNDER));
+  let xa = f32x4.pmin(a, kf(OVER)), xb = f32x4.pmin(b, kf(OVER));
+  xa = f32x4.pmax(xa, kf(UNDER)); xb = f32x4.pmax(xb, kf(UNDER));
+  let fa = f32x4.add(f32x4.mul(xa, kf(LOG2E)), kf(HALF)), fb = f32x4.add(f32x4.mul(xb, kf(LOG2E)), kf(HALF));
+  fa = f32x4.floor(fa); fb = f32x4.floor(fb);
+  let ra = f32x4.sub(xa, f32x4.mul(fa, kf(LN2HI))), rb = f32x4.sub(xb, f32x4.mul(fb, kf(LN2HI)));
+  ra = f32x4.sub(ra, f32x4.mul(fa, kf(LN2LO))); rb = f32x4.sub(rb, f32x4.mul(fb, kf(LN2LO)));
+  const za = f32x4.mul(ra, ra), zb = f32x4.mul(rb, rb);
+  let ya = kf(P0), yb = kf(P0);
+  ya = f32x4.add(f32x4.mul(ya, ra), kf(P1)); yb = f32x4.add(f32x4.mul(yb, rb), kf(P1));
+  ya = f32x4.add(f32x4.mul(ya, ra), kf(P2)); yb = f32x4.add(f32x4.mul(yb, rb), kf(P2));
+  ya = f32x4.add(f32x4.mul(ya, ra), kf(P3)); yb = f32x4.add(f32x4.mul(yb, rb), kf(P3));
+  ya = f32x4.add(f32x4.mul(ya, ra), kf(P4)); yb = f32x4.add(f32x4.mul(yb, rb), kf(P4));
+  ya = f32x4.add(f32x4.mul(ya, ra), kf(P5)); yb = f32x4.add(f32x4.mul(yb, rb), kf(P5));
+  ya = f32x4.add(f32x4.add(f32x4.mul(ya, za), ra), kf(ONE)); yb = f32x4.add(f32x4.add(f32x4.mul(yb, zb), rb), kf(ONE));
+  const pa = i32x4.shl(i32x4.add(f32x4.add(fa, kf(MAGIC)), v128.load(KI)), 23);
+  const pb = i32x4.shl(i32x4.add(f32x4.add(fb, kf(MAGIC)), v128.load(KI)), 23);
+  ya = v128.bitselect(f32x4.splat(0.0), f32x4.mul(ya, pa), ua); yb = v128.bitselect(f32x4.splat(0.0), f32x4.mul(yb, pb), ub);
+  const one = kf(ONE);
+  v128.store(y, f32x4.div(one, f32x4.add(one, ya)));
+  v128.store(y, f32x4.div(one, f32x4.add(one, yb)), 16);
+}
+
 @inline export function vsigmoid(x: v128): v128 {
   const one = kf(ONE);
   return f32x4.div(one, f32x4.add(one, vexp(f32x4.neg(x))));
