@@ -3,7 +3,7 @@
 // gate blocks i, f, c, o. Buffers are aligned to INPUT positions: hseq[b, t] is the state after reading x[b, t],
 // whichever direction (reverse = go_backwards processes t = T-1 .. 0). The layer reorders outputs as Keras returns them.
 import { gemm_nn, gemm_nn_packed, pack_b, gemm_tn, transpose } from './gemm';
-import { vact, vactGrad, sact, sactGrad } from './simd';
+import { vactGrad, sactGrad } from './simd';
 import { colsum_add, activation_forward } from './dense';
 
 // Batches up to this many rows take the forward's input product for all timesteps in one call. Measured on B's
@@ -88,27 +88,30 @@ export function lstm_forward(hseq: usize, cseq: usize, gates: usize, phic: usize
       activation_forward(z, z, 2 * H, recAct);
       activation_forward(z + 2 * Hb, z + 2 * Hb, H, act);
       activation_forward(z + 3 * Hb, z + 3 * Hb, H, recAct);
+      // c = f * c_prev + i * g for the row, then act(c) for the row at once (two vectors at a time, as the gates),
+      // into the act(c) cache or straight into h; then h = o * act(c)
       let j = 0;
       for (; j + 4 <= H; j += 4) {
         const jo = <usize>j * 4;
-        const gi = v128.load(z + jo), gf = v128.load(z + Hb + jo), gg = v128.load(z + 2 * Hb + jo), go = v128.load(z + 3 * Hb + jo);
+        const gi = v128.load(z + jo), gf = v128.load(z + Hb + jo), gg = v128.load(z + 2 * Hb + jo);
         const cprev = cprevp != 0 ? v128.load(cprevp + jo) : f32x4.splat(0.0);
-        // forward: c = f * c_prev + i * g ; h = o * act(c)
-        const c = f32x4.add(f32x4.mul(gf, cprev), f32x4.mul(gi, gg));
-        const pc = vact(c, act);
-        if (keep) v128.store(phic + off + jo, pc);
-        v128.store(cseq + off + jo, c);
-        v128.store(hseq + off + jo, f32x4.mul(go, pc));
+        v128.store(cseq + off + jo, f32x4.add(f32x4.mul(gf, cprev), f32x4.mul(gi, gg)));
       }
       for (; j < H; j++) {
         const jo = <usize>j * 4;
-        const gi = load<f32>(z + jo), gf = load<f32>(z + Hb + jo), gg = load<f32>(z + 2 * Hb + jo), go = load<f32>(z + 3 * Hb + jo);
+        const gi = load<f32>(z + jo), gf = load<f32>(z + Hb + jo), gg = load<f32>(z + 2 * Hb + jo);
         const cprev: f32 = cprevp != 0 ? load<f32>(cprevp + jo) : 0;
-        const c = gf * cprev + gi * gg;
-        const pc = sact(c, act);
-        store<f32>(cseq + off + jo, c);
-        if (keep) store<f32>(phic + off + jo, pc);
-        store<f32>(hseq + off + jo, go * pc);
+        store<f32>(cseq + off + jo, gf * cprev + gi * gg);
+      }
+      const pcp = keep ? phic + off : hseq + off;
+      activation_forward(pcp, cseq + off, H, act);
+      for (j = 0; j + 4 <= H; j += 4) {
+        const jo = <usize>j * 4;
+        v128.store(hseq + off + jo, f32x4.mul(v128.load(z + 3 * Hb + jo), v128.load(pcp + jo)));
+      }
+      for (; j < H; j++) {
+        const jo = <usize>j * 4;
+        store<f32>(hseq + off + jo, load<f32>(z + 3 * Hb + jo) * load<f32>(pcp + jo));
       }
     }
   }

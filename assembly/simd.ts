@@ -88,10 +88,10 @@ const TWO: usize = 320;
   return v128.bitselect(f32x4.splat(0.0), y, under);
 }
 
-// Two vectors' sigmoid at once, statement by statement interleaved: vsigmoid's operations on each (the same bits), as
-// two independent chains the CPU overlaps (one chain alone leaves it waiting on each result in turn). y[0..8) = s(x).
-@inline export function vsigmoid2(y: usize, x: usize): void {
-  const a = f32x4.neg(v128.load(x)), b = f32x4.neg(v128.load(x, 16));
+// Two vectors at once, statement by statement interleaved: vexp's operations on each (the same bits), as two
+// independent chains the CPU overlaps (one chain alone leaves it waiting on each result in turn). Stores exp(a) at
+// y and exp(b) at y + 16.
+@inline function vexp2(y: usize, a: v128, b: v128): void {
   const ua = f32x4.lt(a, kf(UNDER)), ub = f32x4.lt(b, kf(UNDER));
   let xa = f32x4.pmin(a, kf(OVER)), xb = f32x4.pmin(b, kf(OVER));
   xa = f32x4.pmax(xa, kf(UNDER)); xb = f32x4.pmax(xb, kf(UNDER));
@@ -109,10 +109,39 @@ const TWO: usize = 320;
   ya = f32x4.add(f32x4.add(f32x4.mul(ya, za), ra), kf(ONE)); yb = f32x4.add(f32x4.add(f32x4.mul(yb, zb), rb), kf(ONE));
   const pa = i32x4.shl(i32x4.add(f32x4.add(fa, kf(MAGIC)), v128.load(KI)), 23);
   const pb = i32x4.shl(i32x4.add(f32x4.add(fb, kf(MAGIC)), v128.load(KI)), 23);
-  ya = v128.bitselect(f32x4.splat(0.0), f32x4.mul(ya, pa), ua); yb = v128.bitselect(f32x4.splat(0.0), f32x4.mul(yb, pb), ub);
+  v128.store(y, v128.bitselect(f32x4.splat(0.0), f32x4.mul(ya, pa), ua));
+  v128.store(y, v128.bitselect(f32x4.splat(0.0), f32x4.mul(yb, pb), ub), 16);
+}
+
+// y[0..8) = sigmoid(x[0..8)), two vectors at once (vexp2); the same bits as vsigmoid. y may be x.
+@inline export function vsigmoid2(y: usize, x: usize): void {
+  vexp2(y, f32x4.neg(v128.load(x)), f32x4.neg(v128.load(x, 16)));
   const one = kf(ONE);
-  v128.store(y, f32x4.div(one, f32x4.add(one, ya)));
-  v128.store(y, f32x4.div(one, f32x4.add(one, yb)), 16);
+  v128.store(y, f32x4.div(one, f32x4.add(one, v128.load(y))));
+  v128.store(y, f32x4.div(one, f32x4.add(one, v128.load(y, 16))), 16);
+}
+
+// y[0..8) = tanh(x[0..8)), two vectors at once: the polynomial alone when all eight are small, else both of vtanh's
+// branches for every lane and the lane's own taken (one branch, and a predictable one, where vtanh's two mispredict
+// on mixed inputs); the same bits as vtanh. y may be x.
+@inline export function vtanh2(y: usize, x: usize): void {
+  const a = v128.load(x), b = v128.load(x, 16);
+  const aa = f32x4.abs(a), ab = f32x4.abs(b);
+  const sa = f32x4.lt(aa, kf(TSMALL)), sb = f32x4.lt(ab, kf(TSMALL));
+  const za = f32x4.mul(a, a), zb = f32x4.mul(b, b);
+  let pa = kf(T0), pb = kf(T0);
+  pa = f32x4.add(f32x4.mul(pa, za), kf(T1)); pb = f32x4.add(f32x4.mul(pb, zb), kf(T1));
+  pa = f32x4.add(f32x4.mul(pa, za), kf(T2)); pb = f32x4.add(f32x4.mul(pb, zb), kf(T2));
+  pa = f32x4.add(f32x4.mul(pa, za), kf(T3)); pb = f32x4.add(f32x4.mul(pb, zb), kf(T3));
+  pa = f32x4.add(f32x4.mul(pa, za), kf(T4)); pb = f32x4.add(f32x4.mul(pb, zb), kf(T4));
+  pa = f32x4.add(f32x4.mul(f32x4.mul(pa, za), a), a); pb = f32x4.add(f32x4.mul(f32x4.mul(pb, zb), b), b);
+  if (v128.all_true<i32>(v128.and(sa, sb))) { v128.store(y, pa); v128.store(y, pb, 16); return; }
+  vexp2(y, f32x4.add(aa, aa), f32x4.add(ab, ab));
+  const ga = f32x4.sub(kf(ONE), f32x4.div(kf(TWO), f32x4.add(v128.load(y), kf(ONE))));
+  const gb = f32x4.sub(kf(ONE), f32x4.div(kf(TWO), f32x4.add(v128.load(y, 16), kf(ONE))));
+  const sign = v128.load(KI, 16);
+  v128.store(y, v128.bitselect(pa, v128.or(ga, v128.and(a, sign)), sa));
+  v128.store(y, v128.bitselect(pb, v128.or(gb, v128.and(b, sign)), sb), 16);
 }
 
 @inline export function vsigmoid(x: v128): v128 {
