@@ -39,6 +39,12 @@ describe('input errors', () => {
     expect(() => m.predict({ data: x, shape: [2, 7] })).toThrow(ValueError);
     expect(() => m.predict({ data: x, shape: [2, 7] })).toThrow('predict: x: expected integer token ids in [0, 10] (embedding inputDim 11), got an id out of range 11 at flat index 3.');
     expect(() => m.predict([[0, 1, 2, -1, 0, 0, 0]])).toThrow(/a negative id -1 at flat index 3/);
+    // Int32Array ids take a range-only fast path: a negative one past the first row, and the last element
+    const neg = new Int32Array(14).fill(1);
+    neg[9] = -5;
+    expect(() => m.predict({ data: neg, shape: [2, 7] })).toThrow(/a negative id -5 at flat index 9/);
+    neg[9] = 1; neg[13] = 11;
+    expect(() => m.predict({ data: neg, shape: [2, 7] })).toThrow(/an id out of range 11 at flat index 13/);
     expect(() => m.predict([[0, 1, 2, 1.5, 0, 0, 0]])).toThrow(/a non-integer 1.5 at flat index 3/);
     expect(() => m.predict([[0, 1, 2, NaN, 0, 0, 0]])).toThrow(/a non-finite value NaN/);
   });
