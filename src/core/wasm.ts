@@ -1,8 +1,8 @@
 // Compiles the Wasm core once (init, initSync) and instantiates it per model with its own memory and thread pool.
 import { WASM_BASE64, WASM_THREADS_BASE64 } from './wasm-binary.js';
-import { ConfigError, StateError, checkOptionKeys } from '../errors.js';
+import { ConfigError, StateError, checkOptionKeys, describeValue } from '../errors.js';
 import type { Kernels } from './kernels.js';
-import { Pool, loadWorkerSupport, handoffs, workerKind } from './threads.js';
+import { Pool, loadWorkerSupport, handoffs, handoffSettings, workerKind } from './threads.js';
 import { detectRuntime, sharedMemoryAllowed, type RuntimeName } from './runtime.js';
 
 let compiled: WebAssembly.Module | null = null;
@@ -36,6 +36,22 @@ export interface InitOptions {
   threadsModule?: WebAssembly.Module;
   /** The bytes of build/bilstm.mt.wasm. */
   threadsWasm?: BufferSource;
+  /** With threads: how long (microseconds, default 500) a worker keeps polling for more work after each piece before it
+   *  sleeps, and the calling thread at most for a worker's result. Polling makes back-to-back calls (a serving loop)
+   *  hand work off within a microsecond, at the price of a core kept busy that long after each call; 0 sleeps at once
+   *  (for a machine whose cores other processes need; small work then mostly stays on the calling thread). Like ONNX
+   *  Runtime's `session.intra_op.allow_spinning`. Never changes results. */
+  spinMicros?: number;
+}
+
+const DEFAULT_SPIN_MICROS = 500;
+
+function checkSpin(v: unknown): number {
+  if (v === undefined) return DEFAULT_SPIN_MICROS;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 1_000_000) {
+    throw new ConfigError(`init: expected spinMicros to be an integer number of microseconds in [0, 1000000], got ${describeValue(v)}.`);
+  }
+  return v;
 }
 
 function checkThreads(t: unknown): number {
@@ -81,8 +97,9 @@ async function compileBytes(b: unknown, what: string, shared: boolean): Promise<
 /** Compiles the Wasm core once (and the shared-memory build when threads > 1). Call (and await) before building models. */
 export async function init(options: InitOptions = {}): Promise<void> {
   if (options === null || typeof options !== 'object') throw new ConfigError(`init: expected an options object, got ${options === null ? 'null' : typeof options}.`);
-  checkOptionKeys(options, 'init', ['threads', 'module', 'wasm', 'threadsModule', 'threadsWasm']);
+  checkOptionKeys(options, 'init', ['threads', 'module', 'wasm', 'threadsModule', 'threadsWasm', 'spinMicros']);
   const threads = checkThreads(options.threads);
+  const spinMicros = checkSpin(options.spinMicros);
   if (options.module !== undefined) compiled = checkModule(options.module, 'module', false);
   else if (options.wasm !== undefined) compiled = await compileBytes(options.wasm, 'wasm', false);
   else if (!compiled) compiled = await WebAssembly.compile(decodeBase64(WASM_BASE64) as BufferSource);
@@ -98,6 +115,7 @@ export async function init(options: InitOptions = {}): Promise<void> {
       // this runtime may not compile bytes at run time: stay on one thread
     }
   }
+  handoffSettings({ spinMicros }); // live workers take it with their next list
 }
 
 /** Synchronous compile of the single-thread core, for runtimes and tests that cannot await. */
@@ -124,13 +142,15 @@ export interface Info {
   workers: 'worker_threads' | 'web' | 'none';
   /** Work lists handed to worker threads so far in this process. */
   handoffs: number;
+  /** How long workers poll for work before sleeping (init's spinMicros), in microseconds. */
+  spinMicros: number;
 }
 
 /** What init() chose, in which runtime: threads per model, shared memory, the worker API, hand-offs so far. */
 export function info(): Info {
   const rt = detectRuntime();
   return { runtime: rt.name, runtimeVersion: rt.version, threads: threadCount, simd: true, sharedMemory: threadCount > 1,
-    workers: threadCount > 1 ? workerKind : 'none', handoffs };
+    workers: threadCount > 1 ? workerKind : 'none', handoffs, spinMicros: handoffSettings().spinMicros };
 }
 
 export interface Instance {

@@ -101,6 +101,35 @@ describe('init options', () => {
     expect(() => initSync({ wasm: 'abc' as unknown as BufferSource })).toThrow(/initSync: expected wasm to be the bytes of the Wasm core/);
   });
 
+  it('init({ spinMicros }) sets how long workers poll for work (info() and the hand-off settings show it; the default is 500 again on the next init without it); the bytes stay those of 1 thread', async () => {
+    const x = { data: ids(3 * 7, 8, 1, 10), shape: [3, 7] };
+    const model = () => sequential({ seed: 6, layers: [layers.embedding({ inputDim: 11, outputDim: 8, inputLength: 7 }),
+      layers.bidirectional({ layer: layers.lstm({ units: 8, returnSequences: true }) }), layers.attention({}), layers.dense({ units: 1 })] });
+    const bits = (m: ReturnType<typeof model>) => Array.from(new Uint32Array(m.predict(x).data.buffer));
+    await init({ threads: 1 });
+    const one = bits(model());
+    try {
+      await init({ threads: 2, spinMicros: 0 });
+      expect(info().spinMicros).toBe(0);
+      expect(handoffSettings().spinMicros).toBe(0);
+      const m = model();
+      await m.ready();
+      for (let i = 0; i < 5; i++) expect(bits(m)).toEqual(one);
+      m.dispose();
+      await init({ threads: 2, spinMicros: 2000 });
+      expect(info().spinMicros).toBe(2000);
+      await init({ threads: 2 });
+      expect(info().spinMicros).toBe(500);
+      for (const bad of [-1, 1.5, 1e7, '10', NaN]) {
+        await expect(init({ threads: 2, spinMicros: bad as number })).rejects.toThrow(ConfigError);
+      }
+      await expect(init({ spinMicros: -1 })).rejects.toThrow(/init: expected spinMicros to be an integer number of microseconds in \[0, 1000000\], got -1\./);
+      expect(info().spinMicros).toBe(500); // a refused init changes nothing
+    } finally {
+      await init({ threads: 1 });
+    }
+  });
+
   it('info() names the runtime and what init chose', async () => {
     await init({ threads: 1 });
     const i = info();
