@@ -81,7 +81,7 @@ describe('unknown names suggest the closest valid one', () => {
     const { init, loadModel, loadWordVectors, splitDataset } = await import('../src/index.js');
     expect(() => sequential({ layer: [] } as never)).toThrow(new ConfigError('sequential: expected options among layers, seed, name, got an unknown option "layer". Did you mean "layers"?'));
     expect(() => sequential(5 as never)).toThrow(new ConfigError('sequential: expected options { layers, seed, name }, got 5.'));
-    await expect(init({ thread: 2 } as never)).rejects.toThrow(new ConfigError('init: expected options among threads, module, wasm, threadsModule, threadsWasm, got an unknown option "thread". Did you mean "threads"?'));
+    await expect(init({ thread: 2 } as never)).rejects.toThrow(new ConfigError('init: expected options among threads, module, wasm, threadsModule, threadsWasm, spinMicros, got an unknown option "thread". Did you mean "threads"?'));
     await expect(loadModel(new Uint8Array(0), { onprogress: () => {} } as never)).rejects.toThrow(new ConfigError('loadModel: expected options among onProgress, signal, got an unknown option "onprogress". Did you mean "onProgress"?'));
     await expect(loadWordVectors(new Uint8Array(0), { wordIndex: {} }, { dim: 3, dimm: 2 } as never)).rejects.toThrow(/^loadWordVectors: expected options among dim, onProgress, signal, got an unknown option "dimm"\. Did you mean "dim"\?$/);
     const ds = { texts: ['a', 'b'], labels: Int32Array.of(0, 1), classNames: ['x', 'y'] };

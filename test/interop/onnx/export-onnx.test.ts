@@ -4,7 +4,8 @@
 import { describe, it, expect, afterAll } from 'vitest';
 import * as ort from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
-import { sequential, layers, exportOnnx, ConfigError, type Sequential, type Layer } from '../../../src/index.js';
+import { sequential, layers, exportOnnx, ONNX_OPSET, ConfigError, type Sequential, type Layer } from '../../../src/index.js';
+import { ONNX_SCHEMA } from '../../../src/interop/onnx/onnx-schema.js';
 import { ids, seededWeights } from '../../helpers/models.js';
 
 const T = 7, V = 11;
@@ -114,6 +115,16 @@ describe('exportOnnx runs in onnxruntime-node as model.predict', () => {
     const got = (await session.run({ input: new ort.Tensor('float32', x, [4, T, 2]) })).output.data as Float32Array;
     const e = m.predict({ data: x, shape: [4, T, 2] }).data;
     e.forEach((v, i) => expect(Math.abs(got[i] - v)).toBeLessThanOrEqual(1e-5));
+  });
+
+  it('declares the opset the package exports as ONNX_OPSET (17) and IR version 8', async () => {
+    const { default: protobuf } = await import('protobufjs/light.js');
+    const ModelProto = protobuf.Root.fromJSON(ONNX_SCHEMA as unknown as protobuf.INamespace).lookupType('onnx.ModelProto');
+    const m = sequential({ seed: 2, layers: [layers.embedding({ inputDim: V, outputDim: 4, inputLength: T }), layers.lstm({ units: 3 }), layers.dense({ units: 1 })] });
+    const decoded = ModelProto.toObject(ModelProto.decode(await exportOnnx(m) as Uint8Array), { longs: Number }) as { ir_version: number; opset_import: Array<{ domain?: string; version: number }> };
+    expect(ONNX_OPSET).toBe(17);
+    expect(decoded.opset_import.map((o) => [o.domain ?? '', o.version])).toEqual([['', ONNX_OPSET]]);
+    expect(decoded.ir_version).toBe(8);
   });
 
   it('writes to a path', async () => {
