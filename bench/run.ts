@@ -185,6 +185,12 @@ await run('lstm', lstmCases);
   ]);
   await run('embedding', [{ name: 'B lookup + row-sparse gradient (6400 ids, D 64)', fn: embed, value: (hz) => (hz * B * T * E * 8) / 1e9, unit: 'GB/s' }]);
   await run('optimizer', [{ name: 'adam over 1.28 M parameters (B embedding)', fn: adam, value: (hz) => (hz * n) / 1e6, unit: 'M params/s' }]);
+  // dropout's masks: Philox uniforms, 1 M a call (checked: the mean of 2^20 uniforms is 0.5 within 0.002)
+  const nr = 1 << 20, pr = a.alloc(nr * 4);
+  const uniforms = () => a.k.rng_uniform(pr, nr, 1, 2, 0, 0, 0, 1);
+  uniforms();
+  check(Math.abs(a.f32(pr, nr).reduce((q, v) => q + v, 0) / nr - 0.5) < 0.002, 'mean of the uniforms');
+  await run('random', [{ name: 'Philox uniforms, 1 M a call (dropout masks)', fn: uniforms, value: (hz) => (hz * nr) / 1e6, unit: 'M values/s' }]);
 }
 
 {
