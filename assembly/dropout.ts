@@ -8,7 +8,14 @@ import { rng_uniform } from './rng';
 function dropout_mask(mask: usize, n: i32, rate: f32, k0: u32, k1: u32, lo: u32, hi: u32): void {
   rng_uniform(mask, n, k0, k1, lo, hi, 0.0, 1.0);
   const scale: f32 = rate < 1.0 ? <f32>1.0 / (<f32>1.0 - rate) : 0.0;
-  for (let i = 0; i < n; i++) {
+  // four at a time: u >= rate selects scale's bits, else +0 (as the scalar tail)
+  const rv = f32x4.splat(rate), sv = f32x4.splat(scale);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i * 4;
+    v128.store(mask + o, v128.and(f32x4.ge(v128.load(mask + o), rv), sv));
+  }
+  for (; i < n; i++) {
     const o = <usize>i * 4;
     store<f32>(mask + o, load<f32>(mask + o) >= rate ? scale : 0.0);
   }

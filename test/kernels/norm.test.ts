@@ -4,7 +4,7 @@
 import { describe, it, expect } from 'vitest';
 import { kernelArena, buf, read, expectClose } from '../helpers/kernels.js';
 import { bnForwardTrain, bnBackwardTrain, bnForwardInfer, bnBackwardInfer, bnUpdateMoving } from '../ref/norm.js';
-import { f32rand, plus, scoped } from './common.js';
+import { f32rand, plus, scoped, bits, expectSameBits } from './common.js';
 
 const a = kernelArena();
 const k = a.k;
@@ -48,6 +48,41 @@ describe('batchnorm kernels', () => {
   it('training forward and backward match the reference for N in {1, 3, 4, 5, 17, 64}, C in {1, 3, 4, 5, 17}', () => {
     let seed = 1;
     for (const N of [1, 3, 4, 5, 17, 64]) for (const C of [1, 3, 4, 5, 17]) check(N, C, seed += 10);
+  });
+
+  it('four channels at a time give the bits of one at a time: every kernel, C = 11 against each channel alone (C = 1), masked or not', () => {
+    const N = 9, C = 11;
+    scoped(a, () => {
+      const x = f32rand(N * C, 31, -2, 2), gamma = f32rand(C, 32, 0.5, 1.5), beta = f32rand(C, 33), dy = f32rand(N * C, 34);
+      const mv = f32rand(C, 35, 0.2, 2), mask = [1, 0, 1, 1, 0, 1, 1, 1, 0];
+      // every output of every kernel for data of width w (inputs given column-major per channel list `cs`)
+      const run = (w: number, cs: number[], m: number): number[][] => {
+        const pick = (v: Float64Array) => Float64Array.from({ length: N * w }, (_, i) => v[Math.floor(i / w) * C + cs[i % w]]);
+        const vec = (v: Float64Array) => Float64Array.from(cs, (c) => v[c]);
+        const px = buf(a, pick(x)), pg = buf(a, vec(gamma)), pb = buf(a, vec(beta)), pdy = buf(a, pick(dy)), pmv = buf(a, vec(mv));
+        const pm = m ? buf(a, mask) : 0;
+        const py = buf(a, N * w), pmean = buf(a, w), pvr = buf(a, w), pinv = buf(a, w);
+        k.batchnorm_forward_train(py, pmean, pvr, pinv, px, pg, pb, N, w, EPS, pm);
+        const pdx = buf(a, N * w), pdg = buf(a, w), pdb = buf(a, w);
+        k.batchnorm_backward(pdx, pdg, pdb, pdy, buf(a, 3 * w), px, pmean, pinv, pg, N, w, pm);
+        const pyi = buf(a, N * w), pdxi = buf(a, N * w);
+        k.batchnorm_forward_infer(pyi, px, pg, pb, pmean, pmv, N, w, EPS);
+        k.batchnorm_backward_infer(pdxi, pdy, pg, pmv, N, w, EPS);
+        return [bits(a, py, N * w), bits(a, pmean, w), bits(a, pvr, w), bits(a, pinv, w), bits(a, pdx, N * w), bits(a, pdg, w), bits(a, pdb, w), bits(a, pyi, N * w), bits(a, pdxi, N * w)];
+      };
+      const names = ['y', 'mean', 'variance', 'invstd', 'dx', 'dgamma', 'dbeta', 'inference y', 'inference dx'];
+      for (const m of [0, 1]) {
+        const all = run(C, Array.from({ length: C }, (_, c) => c), m);
+        for (let c = 0; c < C; c++) {
+          const one = run(1, [c], m);
+          const perRow = [0, 4, 7, 8];
+          one.forEach((b, i) => {
+            const want = perRow.includes(i) ? Array.from({ length: N }, (_, n) => all[i][n * C + c]) : [all[i][c]];
+            expectSameBits(b, want, `${names[i]} channel ${c} mask ${m}`);
+          });
+        }
+      }
+    });
   });
 
   it('N = 1: zero variance, y = beta, dx = 0 (plus what was there)', () => {
