@@ -136,6 +136,15 @@ export function attention_forward(y: usize, a: usize, e: usize, x: usize, W: usi
 export function attention_backward(dx: usize, dW: usize, db: usize, dy: usize, du: usize,
                                    x: usize, a: usize, e: usize, W: usize,
                                    B: i32, T: i32, F: i32, returnSequences: i32, mask: usize): void {
+  attention_backward_rows(dx, dy, du, x, a, e, W, B, T, F, returnSequences, mask);
+  attention_backward_weights(dW, db, du, x, B, T, F, mask);
+}
+
+// attention_backward's part for each row on its own: dx [B,T,F] and the score gradients du [B,T] of rows [0, B).
+// Rows are independent, so a batch can be cut into parts (pointers moved to the part's first row) that run on
+// different threads, each row's sums as in the whole batch.
+export function attention_backward_rows(dx: usize, dy: usize, du: usize, x: usize, a: usize, e: usize, W: usize,
+                                        B: i32, T: i32, F: i32, returnSequences: i32, mask: usize): void {
   const Fb = <usize>F * 4;
   for (let b = 0; b < B; b++) {
     const ab = a + <usize>b * <usize>T * 4;
@@ -167,6 +176,11 @@ export function attention_backward(dx: usize, dW: usize, db: usize, dy: usize, d
       axpy(dx + off, W, dut, F);
     }
   }
+}
+
+// attention_backward's part summed over the batch, from attention_backward_rows' du [B,T]: the whole batch at once.
+export function attention_backward_weights(dW: usize, db: usize, du: usize, x: usize, B: i32, T: i32, F: i32, mask: usize): void {
+  const Fb = <usize>F * 4;
   // dW += sum_{b,t} du_bt x_bt ; db_t += sum_b du_bt  (b, then t, in order)
   for (let b = 0; b < B; b++) {
     for (let t = 0; t < T; t++) {

@@ -111,6 +111,12 @@ export function merge_forward(y: usize, f: usize, g: usize, R: i32, H: i32, mode
   }
 }
 
+// dst row r [n] = src row r for R rows, dst rows ldDst floats apart, src rows ldSrc apart: one direction's half of
+// merge_forward's concat (the same copy), so each direction's thread can write its own half.
+export function copy_rows(dst: usize, ldDst: i32, src: usize, ldSrc: i32, R: i32, n: i32): void {
+  for (let r = 0; r < R; r++) memory.copy(dst + <usize>r * <usize>ldDst * 4, src + <usize>r * <usize>ldSrc * 4, <usize>n * 4);
+}
+
 // Accumulates df, dg from dy for the merge above.
 export function merge_backward(df: usize, dg: usize, dy: usize, f: usize, g: usize, R: i32, H: i32, mode: i32): void {
   const hb = <usize>H * 4;

@@ -16,6 +16,23 @@ export function recorder(): { k: Kernels; calls: Call[] } {
   return { k, calls };
 }
 
+/**
+ * Runs `part(k, r0, r1)` over [0, rows) cut into one contiguous range per thread of the pool, the ranges as lists
+ * (see Pool.run); one range [0, rows) on this thread, with `k` itself, when there is one thread or the work (`flops`,
+ * multiply-adds) is too small to hand off. For kernels whose rows are independent: any cut gives the same bytes.
+ */
+export function runRows(pool: Pool, k: Kernels, rows: number, flops: number, part: (k: Kernels, r0: number, r1: number) => void): void {
+  const parts = Math.min(pool.size, rows);
+  if (parts <= 1 || flops < minFlops) { part(k, 0, rows); return; }
+  const lists: Call[][] = [];
+  for (let t = 0; t < parts; t++) {
+    const r = recorder();
+    part(r.k, Math.floor((rows * t) / parts), Math.floor((rows * (t + 1)) / parts));
+    lists.push(r.calls);
+  }
+  pool.run(lists, flops);
+}
+
 export function runCalls(k: Kernels, calls: Call[]): void {
   for (const [name, args] of calls) (k[name] as (...a: number[]) => number)(...args);
 }

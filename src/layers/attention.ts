@@ -4,6 +4,7 @@ import { Layer, checkBool, checkConfig, sizeOf, type ConfigDict, type Ctx, type 
 import type { Arena, Allocator } from '../core/arena.js';
 import { checkInitializer, initializerConfig, type InitializerSpec } from './initializers.js';
 import { ShapeError, fmtShape } from '../errors.js';
+import { runRows } from '../core/threads.js';
 
 export interface AttentionArgs extends LayerArgs {
   /** true (default, as the reference layer): y = x * a, [B,T,F]; false: y = sum_t a_t x_t, [B,F]. */
@@ -59,14 +60,23 @@ export class Attention extends Layer {
 
   forward(c: Ctx, x: number, B: number): number {
     this.x = x;
-    c.k.attention_forward(this.y, this.a, this.e, x, this.W.ptr, this.b.ptr, B, this.T, this.F, this.returnSequences ? 1 : 0, this.inMask);
+    const { T, F } = this, rs = this.returnSequences ? 1 : 0, m = this.inMask;
+    // rows are independent: the batch is cut across the pool's threads (the same bytes)
+    runRows(c.a.pool, c.k, B, 2 * B * T * F, (k, r0, r1) => k.attention_forward(this.y + r0 * this.outputSize() * 4,
+      this.a + r0 * T * 4, this.e + r0 * T * 4, x + r0 * T * F * 4, this.W.ptr, this.b.ptr, r1 - r0, T, F, rs, m && m + r0 * T * 4));
     return this.y;
   }
 
   backward(c: Ctx, dy: number, B: number): number {
-    c.a.zero(this.dx, B * this.T * this.F);
-    c.k.attention_backward(this.dx, this.W.grad, this.b.grad, dy, this.du, this.x, this.a, this.e, this.W.ptr,
-      B, this.T, this.F, this.returnSequences ? 1 : 0, this.inMask);
+    const { T, F } = this, rs = this.returnSequences ? 1 : 0, m = this.inMask;
+    const dyRow = (rs ? T * F : F) * 4;
+    // dx and du row by row, the batch cut across the pool's threads; then dW and db summed over the whole batch here
+    runRows(c.a.pool, c.k, B, 3 * B * T * F, (k, r0, r1) => {
+      k.zero_fill(this.dx + r0 * T * F * 4, (r1 - r0) * T * F);
+      k.attention_backward_rows(this.dx + r0 * T * F * 4, dy + r0 * dyRow, this.du + r0 * T * 4, this.x + r0 * T * F * 4,
+        this.a + r0 * T * 4, this.e + r0 * T * 4, this.W.ptr, r1 - r0, T, F, rs, m && m + r0 * T * 4);
+    });
+    c.k.attention_backward_weights(this.W.grad, this.b.grad, this.du, this.x, B, T, F, m);
     return this.dx;
   }
 

@@ -104,8 +104,16 @@ export class Bidirectional extends Layer {
       this.f = fw.forward(cf, x, B);
       this.g = bw.forward(cb, x, B);
     }
+    const R = this.rows(B), H = this.H;
+    // concat: each direction copies its own half of y on its own thread (merge_forward's copies, split); the other
+    // modes combine both directions, after both are done
+    const concat = this.mergeMode === 'concat';
+    if (concat) {
+      rf.k.copy_rows(this.y, 2 * H, this.f, H, R, H);
+      rb.k.copy_rows(this.y + H * 4, 2 * H, this.g, H, R, H);
+    }
     c.a.pool.run([rf.calls, rb.calls], this.flops(B));
-    c.k.merge_forward(this.y, this.f, this.g, this.rows(B), this.H, MODES[this.mergeMode]);
+    if (!concat) c.k.merge_forward(this.y, this.f, this.g, R, H, MODES[this.mergeMode]);
     return this.y;
   }
 

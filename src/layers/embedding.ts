@@ -4,6 +4,7 @@ import type { Arena, Allocator } from '../core/arena.js';
 import { checkInitializer, initializerConfig, type InitializerSpec } from './initializers.js';
 import { ConfigError, ShapeError, fmtShape } from '../errors.js';
 import { toFlat, checkFinite, type TensorLike, type NestedArray } from '../tensor.js';
+import { runRows } from '../core/threads.js';
 
 export interface EmbeddingArgs extends LayerArgs {
   inputDim: number;
@@ -80,7 +81,10 @@ export class Embedding extends Layer {
 
   forward(c: Ctx, ids: number, B: number): number {
     this.ids = ids;
-    c.k.embedding_forward(this.y, ids, this.E.ptr, B * this.inputSize(), this.outputDim);
+    const D = this.outputDim;
+    // a gather, position by position: the positions are cut across the pool's threads (the same bytes)
+    runRows(c.a.pool, c.k, B * this.inputSize(), B * this.inputSize() * D,
+      (k, r0, r1) => k.embedding_forward(this.y + r0 * D * 4, ids + r0 * 4, this.E.ptr, r1 - r0, D));
     if (this.maskZero) c.k.embedding_mask(this.mask, ids, B * this.inputSize());
     c.tokens = c.training ? null : this.tokenRows(c, ids, B * this.inputSize());
     return this.y;

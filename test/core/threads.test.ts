@@ -62,6 +62,34 @@ async function trainFree(threads: number) {
   return { used: info(), w, p, handed: info().handoffs - before };
 }
 
+/**
+ * A batch big enough that the row-parallel layers cut their rows across threads (runRows: embedding gather,
+ * attention forward and backward, above 6e4 multiply-adds), masked, with attention over sequences or pooled; returns
+ * the hand-offs counted, the weight bytes, the predictions and the attention weights.
+ */
+async function trainRows(threads: number, attentionSequences: boolean) {
+  await init({ threads });
+  const T = 20, N = 128;
+  const m = sequential({ seed: 5, layers: [
+    layers.embedding({ inputDim: 500, outputDim: 64, inputLength: T, maskZero: true }),
+    layers.bidirectional({ layer: layers.lstm({ units: 16, returnSequences: true }) }),
+    layers.attention({ returnSequences: attentionSequences }),
+    ...(attentionSequences ? [layers.globalAveragePooling1D()] : []),
+    layers.dense({ units: 1, activation: 'sigmoid' }),
+  ]});
+  m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+  const x = ids(N * T, 11, 0, 499);
+  for (let i = 0; i < N; i++) for (let t = 4 + (i % 13); t < T; t++) x[i * T + t] = 0; // post-padding
+  const y = Float32Array.from({ length: N }, (_, i) => x[i * T + 1] % 2);
+  const before = info().handoffs;
+  await m.fit({ data: x, shape: [N, T] }, y, { epochs: 2, batchSize: 64, verbose: 0 });
+  const handed = info().handoffs - before;
+  const w = m.getWeights().map((v) => Array.from(new Uint32Array(v.data.buffer)));
+  const mid = info().handoffs;
+  const r = m.predict({ data: x, shape: [N, T] }, { batchSize: 64, returnAttention: true });
+  return { handed, handedPredict: info().handoffs - mid, w, p: Array.from(new Uint32Array(r.data.buffer)), a: Array.from(new Uint32Array(r.attention[0].data.buffer)) };
+}
+
 /** The issue's workload A (vocabulary 30, T 16, embedding 32, Bi-LSTM 32): 0.52 M flops per bidirectional forward at batch 1. */
 function modelA() {
   const m = sequential({ seed: 3, layers: [
@@ -171,6 +199,21 @@ describe('threads', () => {
       expect(two.handed).toBeGreaterThanOrEqual(9 * 3);
       expect(two.w).toEqual(one.w);
       expect(two.p).toEqual(one.p);
+    });
+  }
+
+  for (const seq of [false, true]) {
+    it(`the same with the embedding gather and the attention (${seq ? 'sequences' : 'pooled'}, masked) cut across threads by rows`, async () => {
+      const one = await trainRows(1, seq);
+      const two = await trainRows(2, seq);
+      // each of 4 steps: embedding forward, bidirectional forward, attention forward, attention backward,
+      // bidirectional backward (the optimizer's 40 k parameters stay on this thread); then 2 predict batches:
+      // embedding, bidirectional, attention
+      expect(two.handed).toBe(4 * 5);
+      expect(two.handedPredict).toBe(2 * 3);
+      expect(two.w).toEqual(one.w);
+      expect(two.p).toEqual(one.p);
+      expect(two.a).toEqual(one.a);
     });
   }
 
