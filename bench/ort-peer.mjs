@@ -2,7 +2,7 @@
 // onnxruntime-node or onnxruntime-web (wasm, SIMD) on the ONNX file our exportOnnx wrote for the same weights.
 // Outputs are compared with the reference predictions first (refused above 1e-4 relative), then batch-1 latency and
 // batch-256 throughput are timed as samples of pooled calls. Prints one JSON line.
-// Usage: node bench/ort-peer.mjs <ours|ort-node|ort-web> <A|B> <threads> <dir> [--cold] [--seconds S]
+// Usage: node bench/ort-peer.mjs <ours|ours-cached|ort-node|ort-web> <A|B> <threads> <dir> [--cold] [--seconds S]
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -20,11 +20,13 @@ const one = Int32Array.from(ref.one), many = Int32Array.from(ref.many);
 
 /** predictOne(ids) / predictMany(ids): Promise<Float32Array> */
 let predict;
-if (engine === 'ours') {
+if (engine === 'ours' || engine === 'ours-cached') {
   const lib = await import('../dist/src/index.js');
   await lib.init({ threads });
   const model = await lib.loadModel(join(dir, `${w}.bilstm`));
   await model.ready();
+  // ours-cached: the serving option that looks each LSTM's input projection up per vocabulary id (README "Serving")
+  if (engine === 'ours-cached') model.cacheInputProjections();
   predict = async (ids, n) => model.predict({ data: ids, shape: [n, T] }, { batchSize: n }).data;
 } else {
   let ort;

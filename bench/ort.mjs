@@ -3,7 +3,8 @@
 // predictions; then runs bench/ort-peer.mjs for ours, onnxruntime-web (wasm, SIMD) and onnxruntime-node, each engine
 // and thread count in a process of its own, rounds in alternating order; medians of the pooled samples of all rounds.
 // Cold start (process start to the first prediction of A, model loaded from its file) in fresh processes.
-// Options: --workloads A,B --threads 1,2 --engines ours,ort-web,ort-node --rounds 3 --seconds 1.5 --cold 5
+// Options: --workloads A,B --threads 1,2 --engines ours,ours-cached,ort-web,ort-node --rounds 3 --seconds 1.5 --cold 5
+// (ours-cached: ours with model.cacheInputProjections())
 //          --json FILE (default bench/ort-results.json)
 import os from 'node:os';
 import { execFileSync } from 'node:child_process';
@@ -17,7 +18,7 @@ const argv = process.argv.slice(2);
 const opt = (name, d) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : d; };
 const workloads = opt('--workloads', 'A,B').split(',');
 const threadList = opt('--threads', '1,2').split(',').map(Number);
-const engines = opt('--engines', 'ours,ort-web,ort-node').split(',');
+const engines = opt('--engines', 'ours,ours-cached,ort-web,ort-node').split(',');
 const rounds = Number(opt('--rounds', '3'));
 const seconds = opt('--seconds', '1.5');
 const coldRuns = Number(opt('--cold', '5'));
@@ -121,14 +122,19 @@ try {
   for (const r of rows) console.log(`| ${r.workload} | ${r.engine} | ${r.threads} | ${r.batch1Ms.toFixed(3)} | ${r.batch1OfPeak.toFixed(2)} | ${r.batch256PerS.toFixed(0)} | ${r.batch256OfPeak.toFixed(2)} | ${r.maxAbsDiff.toExponential(1)} |`);
   for (const c of cold) console.log(`cold start A (${c.engine}, 1 thread, process start to first prediction, model from its file): ${c.coldMs.toFixed(0)} ms (median of ${c.runs.length})`);
   const best = (w, e, k, lower) => { const v = rows.filter((r) => r.workload === w && r.engine === e).map((r) => r[k]); return v.length ? (lower ? Math.min(...v) : Math.max(...v)) : NaN; };
+  const ours = engines.filter((x) => x.startsWith('ours'));
   for (const w of workloads) {
-    for (const e of engines.filter((x) => x !== 'ours')) {
-      console.log(`${w}: ours best / ${e} best: batch-1 latency ${(best(w, 'ours', 'batch1Ms', true) / best(w, e, 'batch1Ms', true)).toFixed(2)}x, batch-256 throughput ${(best(w, 'ours', 'batch256PerS') / best(w, e, 'batch256PerS')).toFixed(2)}x`);
+    for (const o of ours) {
+      for (const e of engines.filter((x) => !x.startsWith('ours'))) {
+        console.log(`${w}: ${o} best / ${e} best: batch-1 latency ${(best(w, o, 'batch1Ms', true) / best(w, e, 'batch1Ms', true)).toFixed(2)}x, batch-256 throughput ${(best(w, o, 'batch256PerS') / best(w, e, 'batch256PerS')).toFixed(2)}x`);
+      }
     }
   }
   for (const w of workloads) {
     const t = (e, n) => rows.find((r) => r.workload === w && r.engine === e && r.threads === n);
-    if (t('ours', 1) && t('ours', 2)) console.log(`${w}: ours 2 threads / 1 thread: batch-1 ${(t('ours', 1).batch1Ms / t('ours', 2).batch1Ms).toFixed(2)}x, batch-256 ${(t('ours', 2).batch256PerS / t('ours', 1).batch256PerS).toFixed(2)}x`);
+    for (const o of ours) {
+      if (t(o, 1) && t(o, 2)) console.log(`${w}: ${o} 2 threads / 1 thread: batch-1 ${(t(o, 1).batch1Ms / t(o, 2).batch1Ms).toFixed(2)}x, batch-256 ${(t(o, 2).batch256PerS / t(o, 1).batch256PerS).toFixed(2)}x`);
+    }
   }
   writeFileSync(jsonOut, JSON.stringify({ date: new Date().toISOString(), node: process.version, cpu, versions, command: `bench/ort.mjs ${argv.join(' ')}`.trim(), rounds, peakGflops: peak, peak2Gflops: peak2, peaks, peaks2, flopsPerSample: Object.fromEntries(workloads.map((w) => [w, flopsPerSample(w)])), rows, cold }, null, 1));
   console.log(`results written to ${jsonOut}`);

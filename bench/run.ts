@@ -318,9 +318,9 @@ if (peers) {
       const args = [fileURLToPath(new URL('./ort.mjs', import.meta.url)), '--workloads', ortW.join(','), '--threads', threadList.join(','), '--json', out, ...(quick ? ['--seconds', '0.5', '--cold', '3'] : [])];
       execFileSync(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
       const res = JSON.parse(readFileSync(out, 'utf8')) as { rows: { workload: string; engine: string; threads: number; batch1Ms: number; batch256PerS: number; maxAbsDiff: number }[]; cold: { engine: string; coldMs: number }[] };
-      const suite = (e: string, t: number) => `${e === 'ours' ? 'bilstm-attn (ort run)' : e} ${t}t`;
+      const suite = (e: string, t: number) => `${e === 'ours' ? 'bilstm-attn (ort run)' : e === 'ours-cached' ? 'bilstm-attn cached projections (ort run)' : e} ${t}t`;
       for (const r of res.rows) {
-        const note = r.engine === 'ours' ? 'model file' : `ONNX file of exportOnnx, max abs diff ${r.maxAbsDiff.toExponential(1)}`;
+        const note = r.engine === 'ours' ? 'model file' : r.engine === 'ours-cached' ? 'model file, cacheInputProjections()' : `ONNX file of exportOnnx, max abs diff ${r.maxAbsDiff.toExponential(1)}`;
         rows.push({ suite: suite(r.engine, r.threads), name: `${r.workload} predict batch 1`, threads: r.threads, hz: 0, rme: 0, value: r.batch1Ms, unit: 'ms', note });
         rows.push({ suite: suite(r.engine, r.threads), name: `${r.workload} predict batch 256`, threads: r.threads, hz: 0, rme: 0, value: r.batch256PerS, unit: 'samples/s', note });
       }

@@ -98,7 +98,7 @@ export class Embedding extends Layer {
     const k = c.k;
     let found: { n: number; rows: number; idx: number } | null | undefined;
     return {
-      y: this.y, E: this.E.ptr, D: this.outputDim, N,
+      y: this.y, E: this.E.ptr, V: this.inputDim, D: this.outputDim, N, ids,
       distinct: () => {
         if (found !== undefined) return found;
         if (this.rowCount > 0) return (found = null);

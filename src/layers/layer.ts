@@ -35,6 +35,10 @@ export interface Ctx {
   advanceRng: boolean;
   /** false in computeGradients: batch-norm moving statistics stay as they are. */
   updateStats: boolean;
+  /** Inference may use the LSTMs' per-vocabulary input-projection tables (model.cacheInputProjections). */
+  projections?: boolean;
+  /** Changes whenever any weight may have changed: a table computed at another version is recomputed first. */
+  weightsVersion?: number;
   /** Set by an embedding's inference forward: its ids, for a next layer that reads its output unchanged. */
   tokens?: TokenRows | null;
 }
@@ -48,7 +52,10 @@ export interface TokenRows {
   y: number;
   /** The embedding matrix [V, D]. */
   E: number;
+  V: number;
   D: number;
+  /** The ids [N] (i32), each in [0, V). */
+  ids: number;
   /** Positions, B * T. */
   N: number;
   /** n distinct ids in order of first appearance (rows [n], i32) and each position's index into them (idx [N], i32);

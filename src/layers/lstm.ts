@@ -45,6 +45,9 @@ export class LSTM extends Layer {
   private dx = 0; private dhseq = 0; private dhrec = 0; private dcrec = 0; private hprev = 0;
   private UT = 0; private WT = 0; private pack = 0; private masked = 0; private zeroBias = 0; private dBiasScratch = 0;
   private x = 0;
+  /** bias + E[id] . W for every id of the embedding before us, [V, 4H] (model.cacheInputProjections), and the weights
+   * version it was computed at (-1: not yet). */
+  private vocab: { ptr: number; V: number; version: number } | null = null;
 
   constructor(args: LSTMArgs) {
     super(args, 'lstm');
@@ -112,6 +115,15 @@ export class LSTM extends Layer {
     if (!this.b) { this.zeroBias = a.alloc(G * f); this.dBiasScratch = a.alloc(G * f); }
   }
 
+  /** Bytes of the input-projection table for a vocabulary of V (see cacheInputProjections). */
+  projectionBytes(V: number): number { return V * 4 * this.units * 4; }
+
+  /** Gives this layer its input-projection table [V, 4H] (persistent memory from the model); computed on first use. */
+  setProjectionTable(ptr: number, V: number): void { this.vocab = { ptr, V, version: -1 }; }
+
+  /** Whether this layer has a table for a vocabulary of V. */
+  hasProjectionTable(V: number): boolean { return this.vocab !== null && this.vocab.V === V; }
+
   private biasPtr(): number { return this.b ? this.b.ptr : this.zeroBias; }
 
   /** Runs the recurrence; returns hseq [B,T,H] aligned to input positions, or flipped in time when `reversed`. */
@@ -140,10 +152,21 @@ export class LSTM extends Layer {
   private inputRows(c: Ctx, x: number, B: number): [number, number] {
     const tok = c.tokens;
     if (c.training || !tok || tok.y !== x || tok.D !== this.I) return [0, 0];
+    const G = 4 * this.units;
+    const vt = this.vocab;
+    if (c.projections && vt && vt.V === tok.V) {
+      // the whole vocabulary's table (the distinct-id table's sums for every id, so the same bits), made again
+      // after any weight change; each position's row in it is its id
+      if (vt.version !== c.weightsVersion) {
+        c.k.rows_set(vt.ptr, this.biasPtr(), vt.V, G);
+        c.k.gemm_nn(vt.ptr, tok.E, this.W.ptr, vt.V, G, this.I, this.I, G, G, 1);
+        vt.version = c.weightsVersion ?? -1;
+      }
+      return [vt.ptr, tok.ids];
+    }
     const N = B * this.T;
     const d = tok.distinct();
     if (!d || 4 * d.n > 3 * N || d.n > N - B) return [0, 0];
-    const G = 4 * this.units;
     const table = this.gates + B * G * 4;
     c.k.embedding_forward(this.dx, d.rows, tok.E, d.n, this.I);
     c.k.rows_set(table, this.biasPtr(), d.n, G);

@@ -5,6 +5,8 @@ import { Arena, SizeCounter, MAX_BYTES, fmtBytes } from '../core/arena.js';
 import { Layer, sizeOf, type Ctx, type Shape, type Weight } from '../layers/layer.js';
 import { Embedding } from '../layers/embedding.js';
 import { Attention } from '../layers/attention.js';
+import { LSTM } from '../layers/lstm.js';
+import { Bidirectional } from '../layers/bidirectional.js';
 import { serializeLayer, deserializeLayer } from '../layers/serialization.js';
 import type { SerializedLayer } from '../layers/layer.js';
 import { optimizerFromConfig, type OptimizerConfig } from './optimizers.js';
@@ -74,6 +76,10 @@ export class Sequential {
   /** A fit is running (a second one is refused; predict and evaluate from its callbacks are fine). */
   private fitting = false;
   private disposed = false;
+  /** Predictions look up the LSTMs' input projections in per-vocabulary tables (cacheInputProjections). */
+  private inputProjections = false;
+  /** Moves on whenever any weight may have changed (initialization, a training step, setWeights, a load). */
+  private weightsVersion = 0;
 
   constructor(args: SequentialArgs = {}) {
     checkOptionKeys(args, 'sequential', ['layers', 'seed', 'name']);
@@ -248,6 +254,7 @@ export class Sequential {
     }
     this.persistentMark = a.mark();
     this.arena = a;
+    this.weightsVersion++;
     if (this.optimizer) this.allocateOptimizer();
     return a;
   }
@@ -304,7 +311,8 @@ export class Sequential {
 
   private ctx(training: boolean, advance: boolean): Ctx {
     const a = this.arena!;
-    return { a, k: a.k, streams: this.streams, training, advanceRng: advance, updateStats: advance };
+    return { a, k: a.k, streams: this.streams, training, advanceRng: advance, updateStats: advance,
+      projections: this.inputProjections, weightsVersion: this.weightsVersion };
   }
 
   // ---------------------------------------------------------------- compile
@@ -600,6 +608,7 @@ export class Sequential {
     this.updateMetrics(this.trainMetrics, c, out, B, M);
     this.backwardPass(c, B, fused);
     this.optimizer.apply(c.k, this.optimizerSlots(), c.a.pool);
+    this.weightsVersion++;
     this.optimizer.iterations++;
     for (const l of this.layers) l.afterStep(c);
     return { loss: sum / M, applied: true };
@@ -862,6 +871,46 @@ export class Sequential {
     this.checkNotSaving('setWeights');
     const a = this.ensureAllocated();
     flats.forEach((f, i) => a.f32(all[i].w.ptr, all[i].w.size).set(f.data));
+    this.weightsVersion++;
+  }
+
+  /**
+   * Serving speed-up for an LSTM (or a Bidirectional LSTM) right after an embedding: with `enabled` (default true),
+   * predictions look each position's input projection bias + E[id] . W up in a table computed once for the whole
+   * vocabulary, instead of computing it per call: the recurrence is then all that is left of the layer's work
+   * (B batch 1: README "Serving"). The same bytes as without. The tables take V x 4 units floats per LSTM (each
+   * direction of a Bidirectional), are made at the first prediction after this call and again at the first one after
+   * any weight change (fit, trainOnBatch, setWeights, loading weights into the model). `false` stops using them;
+   * their memory stays with the model until dispose(). Not saved with the model. Training is unaffected.
+   */
+  cacheInputProjections(enabled = true): void {
+    this.alive('cacheInputProjections');
+    if (typeof enabled !== 'boolean') throw new ConfigError(`cacheInputProjections: expected enabled to be true or false, got ${describeValue(enabled)}.`);
+    if (!enabled) { this.inputProjections = false; return; }
+    this.build();
+    // each LSTM whose input is an embedding's output: the layer right after the embedding, or both its directions
+    const targets: { lstm: LSTM; V: number }[] = [];
+    this.layers.forEach((l, i) => {
+      const next = this.layers[i + 1];
+      if (!(l instanceof Embedding) || !next) return;
+      const lstms = next instanceof LSTM ? [next] : next instanceof Bidirectional ? [next.forwardLayer, next.backwardLayer] : [];
+      for (const lstm of lstms) targets.push({ lstm, V: l.inputDim });
+    });
+    if (targets.length === 0) {
+      throw new ConfigError(`cacheInputProjections: expected an lstm or bidirectional layer right after an embedding, got the layers ${this.layers.map((l) => l.className).join(' -> ')}.`);
+    }
+    const a = this.ensureAllocated();
+    const missing = targets.filter(({ lstm, V }) => !lstm.hasProjectionTable(V));
+    const bytes = missing.reduce((n, { lstm, V }) => n + lstm.projectionBytes(V), 0);
+    if (bytes > 0) {
+      this.checkNotSaving('cacheInputProjections');
+      a.reset(this.persistentMark);
+      this.plannedB = 0;
+      if (!a.fits(bytes)) throw new MemoryError(`cacheInputProjections: expected the input-projection tables (${fmtBytes(bytes)}) to fit in the 4 GiB of Wasm memory after the weights, got only ${fmtBytes(MAX_BYTES - a.mark())} left.`);
+      for (const { lstm, V } of missing) lstm.setProjectionTable(a.alloc(lstm.projectionBytes(V), `input-projection table of ${lstm.name}`), V);
+      this.persistentMark = a.mark();
+    }
+    this.inputProjections = true;
   }
 
   /** Bytes of Wasm memory this model's arena holds (0 before first use and after dispose). */
@@ -947,6 +996,7 @@ export class Sequential {
   prepareLoad(withState: boolean): { regions: { name: string; shape: number[]; ptr: number }[]; nWeights: number; view: (ptr: number, n: number) => Uint8Array } {
     this.alive('loadModel');
     const a = this.ensureAllocated(false);
+    this.weightsVersion++; // the caller writes the file's weights into the regions next
     const regions = this.weightRegions();
     const nWeights = regions.length;
     if (withState) {

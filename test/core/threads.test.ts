@@ -217,6 +217,23 @@ describe('threads', () => {
     });
   }
 
+  it('predictions from cached input projections (each direction makes its table on its own thread) have the bytes of 1 thread without them', async () => {
+    const run = async (threads: number, cache: boolean) => {
+      await init({ threads });
+      const m = modelA();
+      await m.ready();
+      if (cache) m.cacheInputProjections();
+      const x = ids(5 * 16, 21, 0, 29);
+      const before = info().handoffs;
+      const p = [1, 5].map((n) => Array.from(new Uint32Array(m.predict({ data: x.subarray(0, n * 16), shape: [n, 16] }, { batchSize: n }).data.buffer)));
+      return { p, handed: info().handoffs - before };
+    };
+    const one = await run(1, false);
+    const two = await run(2, true);
+    expect(two.handed).toBeGreaterThanOrEqual(2);
+    expect(two.p).toEqual(one.p);
+  });
+
   it('the same for a free-length model trained and run at two lengths', async () => {
     const one = await trainFree(1);
     const two = await trainFree(2);
