@@ -159,7 +159,9 @@ export class LSTM extends Layer {
       // after any weight change; each position's row in it is its id
       if (vt.version !== c.weightsVersion) {
         c.k.rows_set(vt.ptr, this.biasPtr(), vt.V, G);
-        c.k.gemm_nn(vt.ptr, tok.E, this.W.ptr, vt.V, G, this.I, this.I, G, G, 1);
+        // W packed into panels first (pack's first I x 4H floats; lstm_forward packs U after them): the same bits
+        c.k.pack_b(this.pack, this.W.ptr, this.I, G, G);
+        c.k.gemm_nn_packed(vt.ptr, tok.E, this.W.ptr, this.pack, vt.V, G, this.I, this.I, G, G, 1);
         vt.version = c.weightsVersion ?? -1;
       }
       return [vt.ptr, tok.ids];
