@@ -117,6 +117,24 @@ export function copy_rows(dst: usize, ldDst: i32, src: usize, ldSrc: i32, R: i32
   for (let r = 0; r < R; r++) memory.copy(dst + <usize>r * <usize>ldDst * 4, src + <usize>r * <usize>ldSrc * 4, <usize>n * 4);
 }
 
+// y[b, t, :] = x[b, t', :], t' = T-1-t with flip (else t), over B x T rows of F floats, y's rows ldY floats apart and
+// x's ldX: one direction's half of a Bidirectional's concat, in and out of time order. plusZero: y = 0 + x (the bits
+// of zeroing y and adding x: merge_backward's split, -0 -> +0), else a copy. y must not overlap x.
+export function copy_steps(y: usize, ldY: i32, x: usize, ldX: i32, B: i32, T: i32, F: i32, flip: i32, plusZero: i32): void {
+  const fb = <usize>F * 4;
+  const zero = f32x4.splat(0.0);
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < T; t++) {
+      const dst = y + (<usize>b * <usize>T + <usize>t) * <usize>ldY * 4;
+      const src = x + (<usize>b * <usize>T + <usize>(flip != 0 ? T - 1 - t : t)) * <usize>ldX * 4;
+      if (plusZero == 0) { memory.copy(dst, src, fb); continue; }
+      let i = 0;
+      for (; i + 4 <= F; i += 4) { const o = <usize>i * 4; v128.store(dst + o, f32x4.add(zero, v128.load(src + o))); }
+      for (; i < F; i++) { const o = <usize>i * 4; store<f32>(dst + o, <f32>0 + load<f32>(src + o)); }
+    }
+  }
+}
+
 // Accumulates df, dg from dy for the merge above.
 export function merge_backward(df: usize, dg: usize, dy: usize, f: usize, g: usize, R: i32, H: i32, mode: i32): void {
   const hb = <usize>H * 4;

@@ -4,7 +4,7 @@ export { lstm_forward, lstm_backward } from './lstm';
 export { attention_forward, attention_backward, attention_backward_rows, attention_backward_weights } from './attention';
 export {
   rows_set, colsum_add, activation_forward, activation_backward, softmax_forward, softmax_backward,
-  flip_time, add_into, merge_forward, copy_rows, merge_backward, take_step, mask_rows, masking_compute, zero_fill,
+  flip_time, add_into, merge_forward, copy_rows, copy_steps, merge_backward, take_step, mask_rows, masking_compute, zero_fill,
 } from './dense';
 export { embedding_forward, embedding_rows, embedding_slots, embedding_rows_reset, embedding_backward, embedding_rows_scatter, embedding_mask } from './embedding';
 export { batchnorm_forward_train, batchnorm_update_moving, batchnorm_forward_infer, batchnorm_backward, batchnorm_backward_infer } from './norm';

@@ -123,7 +123,8 @@ export function lstm_forward(hseq: usize, cseq: usize, gates: usize, phic: usize
 // dz [B,T,4H], dhrec [B,H], dcrec [B,H], hprev [B,T,H], UT [4H,H], WT [4H,I] (its first row
 // also holds act(c) of the step when phic is 0), pack [min(B*T, 256), 4H] (or 0: slower
 // weight gradients, same bits). dz may be the gates cache itself (each
-// step reads its gates before writing its dz), which then no longer holds the forward's gates.
+// step reads its gates before writing its dz), which then no longer holds the forward's gates; hprev may be dhseq
+// itself (dhseq is read only in the recurrence, hprev written only after it).
 // With a mask, a masked step passes dh and dc straight to the previous step and its dz row is 0, so nothing flows
 // into x or the weights there.
 export function lstm_backward(dx: usize, dW: usize, dU: usize, dbias: usize, dhseq: usize,

@@ -7,13 +7,16 @@ import { StateError } from '../errors.js';
 
 export type Call = [name: keyof Kernels, args: number[]];
 
+// One handler for every recorder, its target the call list: no closures made per recorder (a batch-1 prediction
+// makes several; the bundle's keepNames would name each one at run time).
+const RECORD: ProxyHandler<Call[]> = {
+  get(calls, name) { return (...args: number[]) => { calls.push([name as keyof Kernels, args]); return 0; }; },
+};
+
 /** A Kernels look-alike that records calls instead of running them (for a list to hand to a worker). */
 export function recorder(): { k: Kernels; calls: Call[] } {
   const calls: Call[] = [];
-  const k = new Proxy({} as Kernels, {
-    get: (_t, name) => (...args: number[]) => { calls.push([name as keyof Kernels, args]); return 0; },
-  });
-  return { k, calls };
+  return { k: new Proxy(calls, RECORD) as unknown as Kernels, calls };
 }
 
 /**

@@ -3,7 +3,7 @@ import { Layer, checkConfig, sizeOf, type ConfigDict, type Ctx, type LayerArgs, 
 import { LSTM, type LSTMArgs } from './lstm.js';
 import type { Arena, Allocator } from '../core/arena.js';
 import { ConfigError, describeValue, isPlainObject } from '../errors.js';
-import { recorder } from '../core/threads.js';
+import { recorder, runRows } from '../core/threads.js';
 
 export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave';
 const MODES: Record<MergeMode, number> = { concat: 0, sum: 1, mul: 2, ave: 3 };
@@ -96,21 +96,31 @@ export class Bidirectional extends Layer {
     // The two directions are independent work: record each as a list of kernel calls and run them on two threads.
     const rf = recorder(), rb = recorder();
     const cf: Ctx = { ...c, k: rf.k }, cb: Ctx = { ...c, k: rb.k };
-    if (this.returnSequences) {
-      // Keras flips the backward layer's sequence back in time: both then align with input positions.
-      this.f = fw.sequence(cf, x, B, fw.goBackwards);
-      this.g = bw.sequence(cb, x, B, !bw.goBackwards);
-    } else {
-      this.f = fw.forward(cf, x, B);
-      this.g = bw.forward(cb, x, B);
-    }
-    const R = this.rows(B), H = this.H;
-    // concat: each direction copies its own half of y on its own thread (merge_forward's copies, split); the other
+    const R = this.rows(B), H = this.H, T = this.T;
+    // concat: each direction writes its own half of y on its own thread (merge_forward's copies, split); the other
     // modes combine both directions, after both are done
     const concat = this.mergeMode === 'concat';
-    if (concat) {
-      rf.k.copy_rows(this.y, 2 * H, this.f, H, R, H);
-      rb.k.copy_rows(this.y + H * 4, 2 * H, this.g, H, R, H);
+    if (this.returnSequences && concat) {
+      // each direction's sequence as its LSTM keeps it (aligned with input positions), put into its half of y; Keras
+      // flips the backward layer's sequence back in time (so it aligns), and the forward layer's comes in its own
+      // time order, reversed when it goes backwards: such a flip happens on the way (one pass, not two)
+      this.f = fw.sequence(cf, x, B, false);
+      this.g = bw.sequence(cb, x, B, false);
+      rf.k.copy_steps(this.y, 2 * H, this.f, H, B, T, H, fw.goBackwards ? 1 : 0, 0);
+      rb.k.copy_steps(this.y + H * 4, 2 * H, this.g, H, B, T, H, bw.goBackwards ? 0 : 1, 0);
+    } else {
+      if (this.returnSequences) {
+        // both sequences aligned with input positions
+        this.f = fw.sequence(cf, x, B, fw.goBackwards);
+        this.g = bw.sequence(cb, x, B, !bw.goBackwards);
+      } else {
+        this.f = fw.forward(cf, x, B);
+        this.g = bw.forward(cb, x, B);
+      }
+      if (concat) {
+        rf.k.copy_rows(this.y, 2 * H, this.f, H, R, H);
+        rb.k.copy_rows(this.y + H * 4, 2 * H, this.g, H, R, H);
+      }
     }
     c.a.pool.run([rf.calls, rb.calls], this.flops(B));
     if (!concat) c.k.merge_forward(this.y, this.f, this.g, R, H, MODES[this.mergeMode]);
@@ -119,24 +129,37 @@ export class Bidirectional extends Layer {
 
   backward(c: Ctx, dy: number, B: number): number {
     const fw = this.forwardLayer, bw = this.backwardLayer;
-    const R = this.rows(B);
-    // Our output y is spent once backward runs (the next layer's backward has read it; the model reads outputs before
-    // backward): with concat over a sequence its halves take df and dg, whose own buffers stay untouched (peak RSS).
-    const spent = this.returnSequences && this.mergeMode === 'concat';
-    const df = spent ? this.y : this.df, dg = spent ? this.y + R * this.H * 4 : this.dg;
-    c.a.zero(df, R * this.H);
-    c.a.zero(dg, R * this.H);
-    c.k.merge_backward(df, dg, dy, this.f, this.g, R, this.H, MODES[this.mergeMode]);
+    const R = this.rows(B), H = this.H, T = this.T;
     const n = B * this.inputSize();
     let dxf: number, dxb: number;
     const rf = recorder(), rb = recorder();
     const cf: Ctx = { ...c, k: rf.k }, cb: Ctx = { ...c, k: rb.k };
+    if (this.returnSequences && this.mergeMode === 'concat') {
+      // Our output y is spent once backward runs (the next layer's backward has read it; the model reads outputs
+      // before backward): its halves take df and dg ([B,T,H] each), which each direction's thread fills from its half
+      // of dy (merge_backward's split, 0 + dy, flipped as forward flipped it), and the same buffer then serves as the
+      // LSTM's h_{t-1} scratch (lstm_backward reads dh only before it writes that). Buffers of our own and the LSTMs'
+      // dhseq stay untouched (peak RSS).
+      const df = this.y, dg = this.y + R * H * 4;
+      rf.k.copy_steps(df, H, dy, 2 * H, B, T, H, fw.goBackwards ? 1 : 0, 1);
+      rb.k.copy_steps(dg, H, dy + H * 4, 2 * H, B, T, H, bw.goBackwards ? 0 : 1, 1);
+      dxf = fw.sequenceBackward(cf, df, B, false, df);
+      dxb = bw.sequenceBackward(cb, dg, B, false, dg);
+      c.a.pool.run([rf.calls, rb.calls], 2 * this.flops(B));
+      // dx = dxf + dxb (see below), rows cut across the threads
+      const I = this.inputSize() / T;
+      runRows(c.a.pool, c.k, B * T, n, (k, r0, r1) => k.add_into(dxf + r0 * I * 4, dxb + r0 * I * 4, (r1 - r0) * I));
+      return dxf;
+    }
+    const df = this.df, dg = this.dg;
+    c.a.zero(df, R * H);
+    c.a.zero(dg, R * H);
+    c.k.merge_backward(df, dg, dy, this.f, this.g, R, H, MODES[this.mergeMode]);
     if (this.returnSequences) {
-      // dy is spent once split (merge_backward): its halves serve as the two directions' h_{t-1} scratch ([B,T,H]
-      // each with concat; with the other modes dy holds one) instead of two buffers of their own (peak RSS)
-      const half = R * this.H * 4;
+      // dy ([B,T,H] with sum, mul, ave) is spent once split (merge_backward): it serves as the forward direction's
+      // h_{t-1} scratch instead of a buffer of its own (peak RSS)
       dxf = fw.sequenceBackward(cf, df, B, fw.goBackwards, dy);
-      dxb = bw.sequenceBackward(cb, dg, B, !bw.goBackwards, this.mergeMode === 'concat' ? dy + half : 0);
+      dxb = bw.sequenceBackward(cb, dg, B, !bw.goBackwards, 0);
     } else {
       dxf = fw.backward(cf, df, B);
       dxb = bw.backward(cb, dg, B);

@@ -95,17 +95,18 @@ export class Embedding extends Layer {
    * once). Unavailable while a training step's rows are pending in it (rowCount > 0).
    */
   private tokenRows(c: Ctx, ids: number, N: number): TokenRows {
-    const k = c.k;
+    const k = c.k, self = this;
     let found: { n: number; rows: number; idx: number } | null | undefined;
     return {
       y: this.y, E: this.E.ptr, V: this.inputDim, D: this.outputDim, N, ids,
-      distinct: () => {
+      // a method, not an arrow: no function named at run time per batch (the bundle's keepNames)
+      distinct() {
         if (found !== undefined) return found;
-        if (this.rowCount > 0) return (found = null);
-        const n = k.embedding_rows(this.slot, this.rows, ids, N);
-        k.embedding_slots(this.idx, ids, this.slot, N);
-        k.embedding_rows_reset(this.slot, this.rows, n);
-        return (found = { n, rows: this.rows, idx: this.idx });
+        if (self.rowCount > 0) return (found = null);
+        const n = k.embedding_rows(self.slot, self.rows, ids, N);
+        k.embedding_slots(self.idx, ids, self.slot, N);
+        k.embedding_rows_reset(self.slot, self.rows, n);
+        return (found = { n, rows: self.rows, idx: self.idx });
       },
     };
   }

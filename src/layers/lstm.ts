@@ -178,8 +178,9 @@ export class LSTM extends Layer {
 
   /**
    * Backward of sequence(): dy has the layout sequence() returned. Returns dx [B,T,I]. `scratch`: the caller's memory
-   * of at least [B,T,H] floats that is dead now (a wrapper's spent gradient), used for the kernel's h_{t-1} scratch
-   * instead of our own buffer, whose pages then stay untouched (peak RSS); 0 for our own.
+   * of at least [B,T,H] floats that is dead now (a wrapper's spent gradient), or dy itself (the kernel reads dh only
+   * before it writes h_{t-1}), used for the kernel's h_{t-1} scratch instead of our own buffer, whose pages then stay
+   * untouched (peak RSS); 0 for our own.
    */
   sequenceBackward(c: Ctx, dy: number, B: number, reversed: boolean, scratch = 0): number {
     let dh = dy;

@@ -207,9 +207,9 @@ describe('threads', () => {
       const one = await trainRows(1, seq);
       const two = await trainRows(2, seq);
       // each of 4 steps: embedding forward, bidirectional forward, attention forward, attention backward,
-      // bidirectional backward (the optimizer's 40 k parameters stay on this thread); then 2 predict batches:
-      // embedding, bidirectional, attention
-      expect(two.handed).toBe(4 * 5);
+      // bidirectional backward and its dx sum (the optimizer's 40 k parameters stay on this thread); then 2 predict
+      // batches: embedding, bidirectional, attention
+      expect(two.handed).toBe(4 * 6);
       expect(two.handedPredict).toBe(2 * 3);
       expect(two.w).toEqual(one.w);
       expect(two.p).toEqual(one.p);

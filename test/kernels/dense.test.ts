@@ -236,6 +236,22 @@ describe('copy and merge kernels', () => {
     });
   });
 
+  it('copy_steps: one half of a concat, strided, in time order or flipped, copied or as 0 + x (-0 -> +0), bit for bit', () => {
+    for (const F of [1, 3, 4, 5, 17]) for (const flip of [0, 1]) for (const plusZero of [0, 1]) scoped(a, () => {
+      const B = 3, T = 4, ldX = 2 * F + 1, ldY = F + 2;
+      const x = f32rand(B * T * ldX, 7 * F + flip);
+      for (let i = 0; i < x.length; i += 5) x[i] = -0;
+      const px = buf(a, x), y0 = f32rand(B * T * ldY, F + 3), py = buf(a, y0);
+      k.copy_steps(py, ldY, px + 4, ldX, B, T, F, flip, plusZero);
+      const want = Float32Array.from(y0);
+      for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) for (let f = 0; f < F; f++) {
+        const v = x[(b * T + (flip ? T - 1 - t : t)) * ldX + 1 + f];
+        want[(b * T + t) * ldY + f] = plusZero ? 0 + v : v;
+      }
+      expectSameBits(bits(a, py, B * T * ldY), Array.from(new Uint32Array(want.buffer)), `copy_steps F ${F} flip ${flip} plusZero ${plusZero}`);
+    });
+  });
+
   it('merge_forward / merge_backward for concat, sum, mul, ave', () => {
     for (const mode of [0, 1, 2, 3]) for (const H of [1, 4, 5, 17]) scoped(a, () => {
       const R = 3, f = f32rand(R * H, mode * 10 + H), g = f32rand(R * H, mode * 10 + H + 1);
