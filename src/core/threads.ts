@@ -61,7 +61,11 @@ const busy = (state: number): boolean => state === RUNNING || state === POSTED;
 let spinMicros = 500;
 // A gap this long (microseconds) between two clock reads of a poll (256 loads apart, about 2 us) means the thread
 // was descheduled: the cores are oversubscribed, and polling on takes time from threads with work, so it sleeps.
-let gapMicros = 50;
+// An oversubscribed scheduler takes a whole time slice (milliseconds); a VM's host takes a vCPU away for 10-100 us
+// about a thousand times a second (measured here on both threads), which at 50 us put a serving loop's worker to
+// sleep between calls (A batch 1: 0.82-0.89 hand-offs per call -> 0.98-0.99 at 1000). Above the default spin
+// budget, it acts only on longer budgets.
+let gapMicros = 1000;
 // Work sizes (multiply-adds): below minFlops lists run on the calling thread; below coldFlops they go only to a
 // worker that is polling, as waking a sleeping one costs more than the list takes (a list of 1e7 / 2 runs ~0.3 ms).
 let minFlops = 6e4;
