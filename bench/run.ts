@@ -230,18 +230,54 @@ function workload(w: W, threadsNote: number): { model: Sequential; x: { data: In
   return { model, x, y, one, many };
 }
 
+// Training: one model per thread count in this process, timed in rounds of alternating order (this VM's speed drifts
+// by 10-40% between minutes, so suites run one after the other would put the drift into the 2-vs-1-thread ratio);
+// samples/s from the median of the pooled step times, ± the half interquartile range of the steps.
+const TRAIN_ROUNDS = quick ? 2 : 6, TRAIN_SECONDS = quick ? 0.5 : 2;
+const median = (v: number[], q = 0.5) => { const s = [...v].sort((p, r) => p - r); return s[Math.min(s.length - 1, Math.floor(q * s.length))]; };
+for (const w of workloads as W[]) {
+  const B = SHAPES[w].B;
+  const ms: { threads: number; wl: ReturnType<typeof workload>; steps: number[] }[] = [];
+  for (const threads of threadList) {
+    await init({ threads });
+    const wl = workload(w, threads);
+    await wl.model.ready(); // worker threads started
+    ms.push({ threads, wl, steps: [] });
+  }
+  for (let r = 0; r < TRAIN_ROUNDS; r++) {
+    for (const m of r % 2 ? [...ms].reverse() : ms) {
+      m.wl.model.trainOnBatch(m.wl.x, m.wl.y); // not timed: the other model ran last
+      const end = performance.now() + TRAIN_SECONDS * 1000;
+      do {
+        const t0 = performance.now();
+        m.wl.model.trainOnBatch(m.wl.x, m.wl.y);
+        m.steps.push(performance.now() - t0);
+      } while (performance.now() < end);
+    }
+  }
+  const one = ms.find((m) => m.threads === 1);
+  for (const m of ms) {
+    const med = median(m.steps), rme = (100 * (median(m.steps, 0.75) - median(m.steps, 0.25))) / 2 / med;
+    const ratio = one && m !== one ? `; ${(median(one.steps) / med).toFixed(2)}x 1 thread` : '';
+    const row: Row = { suite: `bilstm-attn ${m.threads}t`, name: `${w} train (batch ${B})`, threads: m.threads, hz: 1000 / med, rme, value: (B * 1000) / med, unit: 'samples/s',
+      note: `median of ${m.steps.length} steps in ${TRAIN_ROUNDS} rounds of alternating thread counts${ratio}` };
+    rows.push(row);
+    console.log(`${row.suite} | ${row.name} | ${fmt(row.value)} ${row.unit} ±${rme.toFixed(1)}% | ${row.note}`);
+    m.wl.model.dispose();
+  }
+}
+
+// Predictions (bench/ort.mjs times them against ONNX Runtime, each engine in its own process: the README's figures)
 for (const threads of threadList) {
   await init({ threads });
   const cases: Case[] = [];
-  for (const w of workloads as W[]) {
+  for (const w of (workloads as W[]).filter((x) => x !== 'C')) {
     const wl = workload(w, threads);
     await wl.model.ready(); // worker threads started
-    const B = SHAPES[w].B;
-    cases.push({ name: `${w} train (batch ${B})`, threads, fn: () => { wl.model.trainOnBatch(wl.x, wl.y); }, value: (hz) => hz * B, unit: 'samples/s' });
-    if (w !== 'C') cases.push({ name: `${w} predict batch 1`, threads, fn: () => { wl.model.predict(wl.one); }, value: (hz) => 1000 / hz, unit: 'ms' });
+    cases.push({ name: `${w} predict batch 1`, threads, fn: () => { wl.model.predict(wl.one); }, value: (hz) => 1000 / hz, unit: 'ms' });
     if (w === 'B') cases.push({ name: 'B predict batch 256', threads, fn: () => { wl.model.predict(wl.many, { batchSize: 256 }); }, value: (hz) => hz * 256, unit: 'samples/s' });
   }
-  await run(`bilstm-attn ${threads}t`, cases);
+  if (cases.length > 0) await run(`bilstm-attn ${threads}t`, cases);
 }
 await init({ threads: 1 });
 
