@@ -26,12 +26,36 @@ export function lstm_forward(hseq: usize, cseq: usize, gates: usize, phic: usize
                              x: usize, W: usize, U: usize, bias: usize,
                              B: i32, T: i32, I: i32, H: i32, reverse: i32, act: i32, recAct: i32, mask: usize,
                              infer: i32, pack: usize, ztab: usize, zidx: usize): void {
+  lstmForward(hseq, cseq, gates, phic, x, W, U, bias, B, T, I, H, reverse, act, recAct, mask, infer, pack, ztab, zidx, 0);
+}
+
+// lstm_forward with W (unless ztab is used) and U already packed into `pack` by lstm_pack: for rows of a batch run
+// as parts of their own (each part's buffers offset to its first row; `gates` offset by b0 * 4H floats in inference,
+// where z_t has row stride 4H, so parts of more than WHOLE_B rows), which then share one packing. The same bits.
+export function lstm_forward_packed(hseq: usize, cseq: usize, gates: usize, phic: usize,
+                                    x: usize, W: usize, U: usize, bias: usize,
+                                    B: i32, T: i32, I: i32, H: i32, reverse: i32, act: i32, recAct: i32, mask: usize,
+                                    infer: i32, pack: usize, ztab: usize, zidx: usize): void {
+  lstmForward(hseq, cseq, gates, phic, x, W, U, bias, B, T, I, H, reverse, act, recAct, mask, infer, pack, ztab, zidx, 1);
+}
+
+// W (withW) and U packed into 16-column panels in `pack` as lstm_forward packs them: W's [I, 4H] first, U's after.
+export function lstm_pack(pack: usize, W: usize, U: usize, I: i32, H: i32, withW: i32): void {
+  const G = 4 * H;
+  if (withW != 0) pack_b(pack, W, I, G, G);
+  pack_b(pack + <usize>I * <usize>(G & ~15) * 4, U, H, G, G);
+}
+
+function lstmForward(hseq: usize, cseq: usize, gates: usize, phic: usize,
+                     x: usize, W: usize, U: usize, bias: usize,
+                     B: i32, T: i32, I: i32, H: i32, reverse: i32, act: i32, recAct: i32, mask: usize,
+                     infer: i32, pack: usize, ztab: usize, zidx: usize, packed: i32): void {
   const G = 4 * H;
   const keep = infer == 0 && phic != 0; // act(c) cached for backward
   // With scratch (pack, (I + H) * 4H floats), W and U are packed once into 16-column panels for the T products.
   const Wp = pack, Up = pack + <usize>I * <usize>(G & ~15) * 4;
   const tab = ztab != 0 && infer != 0;
-  if (pack != 0) { if (!tab) pack_b(Wp, W, I, G, G); pack_b(Up, U, H, G, G); }
+  if (pack != 0 && packed == 0) lstm_pack(pack, W, U, I, H, tab ? 0 : 1);
   // z_t = bias + x_t . W + h_{t-1} . U. Each element sums bias, then x . W over k, then h . U over k, in that order,
   // whether the input product runs one timestep at a time or for all timesteps at once (the same bits).
   // Batches of up to WHOLE_B rows take the input product for the whole sequence in one call (B*T rows: a product

@@ -42,13 +42,17 @@ export function runCalls(k: Kernels, calls: Call[]): void {
 
 // Control block per worker: Int32 [0] state, [1] call count, [2] ready (set by the worker once its instance
 // exists), [3] [4] line and column of a kernel's abort, [5] the spin budget and [7] the descheduling gap in
-// microseconds, [6] awake (1 while the worker runs or polls, 0 once it is about to sleep in Atomics.wait);
-// Float64 from byte 64: for each call, its name index, its argument count, then the arguments.
+// microseconds, [6] awake (1 while the worker runs or polls, 0 once it is about to sleep in Atomics.wait), [8] the
+// number of lists of a queue (0: one list), [9] a queue's next list (taken with Atomics.add by both threads);
+// Float64 from byte 64: for each call, its name index, its argument count, then the arguments; a queue of n lists
+// starts with n + 1 offsets (in Float64 slots) of each list's first call and of the end.
 // States: 0 idle, 1 posted, 2 done, 3 exit, 4 failed, 5 running. A posted list belongs to whoever first swaps
 // posted for something else: the worker (-> running) or the calling thread taking it back (-> done).
 const CTRL_BYTES = 64 + 8 * 4096;
 const POSTED = 1, DONE = 2, EXIT = 3, FAILED = 4, RUNNING = 5;
-const SPIN = 5, AWAKE = 6, GAP = 7;
+const SPIN = 5, AWAKE = 6, GAP = 7, QUEUE = 8, NEXT = 9;
+/** Float64 slots for calls in a control block. */
+const SLOTS = (CTRL_BYTES - 64) / 8;
 /** A worker's state while its list is not finished. */
 const busy = (state: number): boolean => state === RUNNING || state === POSTED;
 
@@ -129,15 +133,19 @@ function serve({ module, memory, ctrl, names }, done) {
     // the calling thread may have taken the list back meanwhile (it had finished its own and we had not started)
     if (Atomics.compareExchange(st, 0, ${POSTED}, ${RUNNING}) !== ${POSTED}) continue;
     try {
-      const n = st[1];
-      let p = 0;
-      for (let c = 0; c < n; c++) {
-        const fn = fns[f[p]]; const argc = f[p + 1];
-        const args = new Array(argc);
-        for (let i = 0; i < argc; i++) args[i] = f[p + 2 + i];
-        p += 2 + argc;
-        fn(...args);
-      }
+      const run = (p, end) => {
+        while (p < end) {
+          const fn = fns[f[p]]; const argc = f[p + 1];
+          const args = new Array(argc);
+          for (let i = 0; i < argc; i++) args[i] = f[p + 2 + i];
+          p += 2 + argc;
+          fn(...args);
+        }
+      };
+      const lists = st[${QUEUE}];
+      if (lists === 0) run(0, st[1]);
+      // a queue: take lists until none is left (the calling thread takes them too)
+      else for (let i; (i = Atomics.add(st, ${NEXT}, 1)) < lists;) run(f[i], f[i + 1]);
       Atomics.store(st, 0, ${DONE});
     } catch (e) {
       Atomics.store(st, 0, ${FAILED});
@@ -280,24 +288,7 @@ export class Pool {
     const mine: Call[][] = [lists[0]];
     for (; i < lists.length; i++) {
       const slot = this.workers[(i - 1) % this.workers.length];
-      if (posted.includes(slot) || Atomics.load(slot.st, 2) !== 1) { mine.push(lists[i]); continue; }
-      if (flops < coldFlops && Atomics.load(slot.st, AWAKE) !== 1) {
-        // asleep (idle, or it stopped polling because the machine is busy): small work stays here, and now and then
-        // a nudge wakes the worker to poll again, so a serving loop on a quiet machine gets it back
-        if (++this.unposted >= this.nudgeEvery) {
-          // the interval doubles (up to 1024 calls) while nudges bring no hand-off: on a busy machine the woken
-          // worker polls on this thread's core instead of taking lists, and this thread runs slower
-          this.nudgeEvery = handoffs === this.handoffsAtNudge ? Math.min(2 * this.nudgeEvery, 1024) : 16;
-          this.handoffsAtNudge = handoffs;
-          this.unposted = 0;
-          slot.st[SPIN] = spinMicros;
-          slot.st[GAP] = gapMicros;
-          Atomics.notify(slot.st, 0);
-        }
-        mine.push(lists[i]);
-        continue;
-      }
-      this.post(slot, lists[i]);
+      if (posted.includes(slot) || this.keepHere(slot, flops) || !this.post(slot, [lists[i]])) { mine.push(lists[i]); continue; }
       posted.push(slot);
       their.push(lists[i]);
     }
@@ -307,48 +298,111 @@ export class Pool {
     // then is late because its thread is not running (a busy machine), and polling on would hold a core it needs
     const pollMs = posted.length > 0 ? Math.min(spinMicros / 1000, 2 * (performance.now() - t0) + 0.02) : 0;
     for (let j = 0; j < posted.length; j++) {
-      const s = posted[j];
-      if (takeBack && Atomics.compareExchange(s.st, 0, POSTED, DONE) === POSTED) {
-        runCalls(this.k, their[j]);
-        takenBack++;
-        continue;
-      }
-      handoffs++;
-      // posted (when not taken back) or running: poll for its end (see pollMs) before sleeping
-      let v = Atomics.load(s.st, 0);
-      if (busy(v)) {
-        let last = performance.now(), n = 0;
-        const until = last + pollMs, gap = gapMicros / 1000 || Infinity;
-        while (busy(v = Atomics.load(s.st, 0))) {
-          if ((++n & 255) !== 0) continue;
-          const now = performance.now();
-          if (now >= until || now - last > gap) break; // spent, or descheduled: sleep, leave the core to others
-          last = now;
-        }
-      }
-      if (canBlock()) while (busy(v = Atomics.load(s.st, 0))) Atomics.wait(s.st, 0, v);
-      else while (busy(v = Atomics.load(s.st, 0))) { /* a browser's main thread may not block: spin */ }
-      if (v === FAILED) {
-        const at = Atomics.load(s.st, 3) ? ` (a Wasm abort at ${Atomics.load(s.st, 3)}:${Atomics.load(s.st, 4)})` : '';
-        throw new StateError(`bilstm-attn: expected the worker thread to run its kernels, got a failure${at} (an internal error: please report it).`);
-      }
+      if (this.takeBack(posted[j])) { runCalls(this.k, their[j]); continue; }
+      this.join(posted[j], pollMs);
     }
   }
 
-  private post(s: Slot, calls: Call[]): void {
-    let p = 0;
-    for (const [name, args] of calls) {
-      s.f[p] = this.index.get(name)!;
-      s.f[p + 1] = args.length;
-      for (let j = 0; j < args.length; j++) s.f[p + 2 + j] = args[j];
-      p += 2 + args.length;
+  /**
+   * Runs every list, each exactly once, on whichever thread takes it first: this thread and the worker take lists
+   * from one shared counter, in order, until none is left, so a thread that runs slower (a VM's vCPU taken away, a
+   * list that touches lines the other core holds) simply takes fewer. For lists of equal parts (rows of a batch):
+   * which thread runs a list never changes its bytes. With more than one worker the lists are dealt out as run()
+   * deals them.
+   */
+  runQueue(lists: Call[][], flops = Infinity): void {
+    const s = this.workers[0];
+    if (this.workers.length !== 1 || lists.length < 2 || flops < minFlops || this.keepHere(s, flops) || !this.post(s, lists)) {
+      this.run(lists, flops);
+      return;
     }
-    s.st[1] = calls.length;
+    const t0 = performance.now();
+    let mine = 0;
+    for (let i; (i = Atomics.add(s.st, NEXT, 1)) < lists.length; mine++) runCalls(this.k, lists[i]);
+    if (this.takeBack(s)) return; // the worker never started: we ran them all
+    this.join(s, Math.min(spinMicros / 1000, (2 * (performance.now() - t0)) / Math.max(1, mine) + 0.02));
+  }
+
+  /**
+   * Whether a list of this size stays on this thread because the worker has not started or sleeps (small work does
+   * not wake a sleeping worker: now and then a nudge wakes it to poll again, so a serving loop on a quiet machine gets
+   * it back).
+   */
+  private keepHere(slot: Slot, flops: number): boolean {
+    if (Atomics.load(slot.st, 2) !== 1) return true;
+    if (flops >= coldFlops || Atomics.load(slot.st, AWAKE) === 1) return false;
+    if (++this.unposted >= this.nudgeEvery) {
+      // the interval doubles (up to 1024 calls) while nudges bring no hand-off: on a busy machine the woken
+      // worker polls on this thread's core instead of taking lists, and this thread runs slower
+      this.nudgeEvery = handoffs === this.handoffsAtNudge ? Math.min(2 * this.nudgeEvery, 1024) : 16;
+      this.handoffsAtNudge = handoffs;
+      this.unposted = 0;
+      slot.st[SPIN] = spinMicros;
+      slot.st[GAP] = gapMicros;
+      Atomics.notify(slot.st, 0);
+    }
+    return true;
+  }
+
+  /** Takes back a posted list (or queue) no worker has started; true if it did (the caller runs what remains). */
+  private takeBack(s: Slot): boolean {
+    if (!takeBack || Atomics.compareExchange(s.st, 0, POSTED, DONE) !== POSTED) return false;
+    takenBack++;
+    return true;
+  }
+
+  /** Waits for a worker's list: polls for up to pollMs (see run()), then sleeps; throws if a kernel failed there. */
+  private join(s: Slot, pollMs: number): void {
+    handoffs++;
+    // posted (when not taken back) or running: poll for its end before sleeping
+    let v = Atomics.load(s.st, 0);
+    if (busy(v)) {
+      let last = performance.now(), n = 0;
+      const until = last + pollMs, gap = gapMicros / 1000 || Infinity;
+      while (busy(v = Atomics.load(s.st, 0))) {
+        if ((++n & 255) !== 0) continue;
+        const now = performance.now();
+        if (now >= until || now - last > gap) break; // spent, or descheduled: sleep, leave the core to others
+        last = now;
+      }
+    }
+    if (canBlock()) while (busy(v = Atomics.load(s.st, 0))) Atomics.wait(s.st, 0, v);
+    else while (busy(v = Atomics.load(s.st, 0))) { /* a browser's main thread may not block: spin */ }
+    if (v === FAILED) {
+      const at = Atomics.load(s.st, 3) ? ` (a Wasm abort at ${Atomics.load(s.st, 3)}:${Atomics.load(s.st, 4)})` : '';
+      throw new StateError(`bilstm-attn: expected the worker thread to run its kernels, got a failure${at} (an internal error: please report it).`);
+    }
+  }
+
+  /**
+   * Posts one list, or several as a queue (taken from a shared counter), to a worker; false (nothing posted) when
+   * they do not fit in its control block.
+   */
+  private post(s: Slot, lists: Call[][]): boolean {
+    const queue = lists.length > 1;
+    let p = queue ? lists.length + 1 : 0;
+    for (const l of lists) for (const [, args] of l) p += 2 + args.length;
+    if (p > SLOTS) return false;
+    p = queue ? lists.length + 1 : 0;
+    for (let i = 0; i < lists.length; i++) {
+      if (queue) s.f[i] = p;
+      for (const [name, args] of lists[i]) {
+        s.f[p] = this.index.get(name)!;
+        s.f[p + 1] = args.length;
+        for (let j = 0; j < args.length; j++) s.f[p + 2 + j] = args[j];
+        p += 2 + args.length;
+      }
+    }
+    if (queue) s.f[lists.length] = p;
+    s.st[1] = p;
+    s.st[QUEUE] = queue ? lists.length : 0;
+    s.st[NEXT] = 0;
     s.st[SPIN] = spinMicros;
     s.st[GAP] = gapMicros;
     Atomics.store(s.st, 0, POSTED);
     // a polling worker sees the list by itself; only a sleeping one needs the (system call) notify
     if (Atomics.load(s.st, AWAKE) !== 1) Atomics.notify(s.st, 0);
+    return true;
   }
 
   /** Ends the workers (their threads exit and let go of the shared memory); the lists then run on this thread. */

@@ -3,7 +3,7 @@ import { Layer, checkConfig, sizeOf, type ConfigDict, type Ctx, type LayerArgs, 
 import { LSTM, type LSTMArgs } from './lstm.js';
 import type { Arena, Allocator } from '../core/arena.js';
 import { ConfigError, describeValue, isPlainObject } from '../errors.js';
-import { recorder, runRows } from '../core/threads.js';
+import { recorder, runRows, type Call } from '../core/threads.js';
 
 export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave';
 const MODES: Record<MergeMode, number> = { concat: 0, sum: 1, mul: 2, ave: 3 };
@@ -102,6 +102,30 @@ export class Bidirectional extends Layer {
     // concat: each direction writes its own half of y on its own thread (merge_forward's copies, split); the other
     // modes combine both directions, after both are done
     const concat = this.mergeMode === 'concat';
+    // Inference on 2 threads, a batch of 32 rows or more: each direction's rows cut into 2-4 parts of 16 rows or more,
+    // the parts of both directions taken by the two threads from one queue (Pool.runQueue), so neither waits for the
+    // other when one core runs slower; the same bytes (rows are independent in inference). Measured against the two
+    // directions as two lists (2 threads, same process, alternating): B batch 256 1.06x (1.03-1.14x with cached input
+    // projections), A batch 64 1.3x and 256 1.07x; smaller parts lost (A batch 32 in parts of 8 rows: 0.97x).
+    const parts = !c.training && this.returnSequences && concat && c.a.pool.size === 2 ? Math.min(4, Math.floor(B / 16)) : 0;
+    if (parts >= 2) {
+      const pf = recorder(), pb = recorder();
+      const work = fw.prepareParts({ ...c, k: pf.k }, x, B) + bw.prepareParts({ ...c, k: pb.k }, x, B);
+      // (below 1e6 multiply-adds, ~50 us, the preparation stays on this thread: a hand-off would cost more than it saves)
+      c.a.pool.run([pb.calls, pf.calls], work >= 1e6 ? work : 0);
+      const lists: Call[][] = [];
+      for (let p = 0; p < parts; p++) {
+        const b0 = Math.floor((B * p) / parts), b1 = Math.floor((B * (p + 1)) / parts), r = b0 * T;
+        for (const [l, half, flip] of [[bw, 1, !bw.goBackwards], [fw, 0, fw.goBackwards]] as [LSTM, number, boolean][]) {
+          const rec = recorder();
+          const h = l.sequencePart({ ...c, k: rec.k }, x, b0, b1);
+          rec.k.copy_steps(this.y + (r * 2 * H + half * H) * 4, 2 * H, h + r * H * 4, H, b1 - b0, T, H, flip ? 1 : 0, 0);
+          lists.push(rec.calls);
+        }
+      }
+      c.a.pool.runQueue(lists, this.flops(B));
+      return this.y;
+    }
     if (this.returnSequences && concat) {
       // each direction's sequence as its LSTM keeps it (aligned with input positions), put into its half of y; Keras
       // flips the backward layer's sequence back in time (so it aligns), and the forward layer's comes in its own

@@ -48,6 +48,10 @@ export class LSTM extends Layer {
   /** bias + E[id] . W for every id of the embedding before us, [V, 4H] (model.cacheInputProjections), and the weights
    * version it was computed at (-1: not yet). */
   private vocab: { ptr: number; V: number; version: number } | null = null;
+  /** The [table, index] of inputRows for the parts of a batch (prepareParts), used by each sequencePart. */
+  private partRows: [number, number] = [0, 0];
+  /** Multiply-adds of the input-product table inputRows last recorded (0 when it made none). */
+  private tableWork = 0;
 
   constructor(args: LSTMArgs) {
     super(args, 'lstm');
@@ -144,6 +148,36 @@ export class LSTM extends Layer {
   }
 
   /**
+   * Inference in parts: a batch's rows cut into parts that run as lists of their own (on whichever thread takes
+   * each, Bidirectional), the same bytes as sequence(c, x, B, false). First the whole batch's share, recorded into
+   * c.k: the input-product table (see inputRows) and the packing of W and U that every part's lstm_forward_packed
+   * reads. Returns the size of that work (multiply-adds of a table made now, plus a float per packed weight).
+   */
+  prepareParts(c: Ctx, x: number, B: number): number {
+    this.x = x;
+    this.tableWork = 0;
+    this.partRows = this.inputRows(c, x, B);
+    c.k.lstm_pack(this.pack, this.W.ptr, this.U.ptr, this.I, this.units, this.partRows[0] ? 0 : 1);
+    return this.tableWork + (this.I + this.units) * 4 * this.units;
+  }
+
+  /**
+   * Rows [b0, b1) of the batch (more than 4 rows: lstm_forward's whole-sequence product is for up to 4), after
+   * prepareParts, recorded into c.k. Returns the whole batch's output buffer, [B,T,H] aligned to input positions (in
+   * time order), of which these rows are then written.
+   */
+  sequencePart(c: Ctx, x: number, b0: number, b1: number): number {
+    const [ztab, zidx] = this.partRows;
+    const H = this.units, T = this.T, G = 4 * H, r = b0 * T;
+    c.k.lstm_forward_packed(this.hseq + r * H * 4, this.cseq + r * H * 4, this.gates + b0 * G * 4, 0, x + r * this.I * 4,
+      this.W.ptr, this.U.ptr, this.biasPtr(), b1 - b0, T, this.I, H, this.goBackwards ? 1 : 0, ACTIVATIONS[this.activation],
+      ACTIVATIONS[this.recurrentActivation], this.inMask ? this.inMask + r * 4 : 0, 1, this.pack, ztab, zidx ? zidx + r * 4 : 0);
+    if (!(this.zeroOutputForMask && this.inMask)) return this.hseq;
+    c.k.mask_rows(this.masked + r * H * 4, this.hseq + r * H * 4, this.inMask + r * 4, (b1 - b0) * T, H, 0);
+    return this.masked;
+  }
+
+  /**
    * Inference on an embedding's output: the input product bias + x . W once per distinct id instead of once per
    * position (the same sums, so the same bits), when the batch repeats ids enough (at most 3/4 distinct) to gain.
    * The table [n, 4H] goes after the first B rows of the gate buffer (where the time loop keeps z_t), the distinct
@@ -163,6 +197,7 @@ export class LSTM extends Layer {
         c.k.pack_b(this.pack, this.W.ptr, this.I, G, G);
         c.k.gemm_nn_packed(vt.ptr, tok.E, this.W.ptr, this.pack, vt.V, G, this.I, this.I, G, G, 1);
         vt.version = c.weightsVersion ?? -1;
+        this.tableWork = vt.V * this.I * G;
       }
       return [vt.ptr, tok.ids];
     }
@@ -173,6 +208,7 @@ export class LSTM extends Layer {
     c.k.embedding_forward(this.dx, d.rows, tok.E, d.n, this.I);
     c.k.rows_set(table, this.biasPtr(), d.n, G);
     c.k.gemm_nn(table, this.dx, this.W.ptr, d.n, G, this.I, this.I, G, G, 1);
+    this.tableWork = d.n * this.I * G;
     return [table, d.idx];
   }
 

@@ -208,9 +208,9 @@ describe('threads', () => {
       const two = await trainRows(2, seq);
       // each of 4 steps: embedding forward, bidirectional forward, attention forward, attention backward,
       // bidirectional backward and its dx sum (the optimizer's 40 k parameters stay on this thread); then 2 predict
-      // batches: embedding, bidirectional, attention
+      // batches: embedding, bidirectional (its preparation, then its queue of parts), attention
       expect(two.handed).toBe(4 * 6);
-      expect(two.handedPredict).toBe(2 * 3);
+      expect(two.handedPredict).toBe(2 * 4);
       expect(two.w).toEqual(one.w);
       expect(two.p).toEqual(one.p);
       expect(two.a).toEqual(one.a);
@@ -232,6 +232,42 @@ describe('threads', () => {
     const two = await run(2, true);
     expect(two.handed).toBeGreaterThanOrEqual(2);
     expect(two.p).toEqual(one.p);
+  });
+
+  it('predictions in parts (each Bi-LSTM direction\'s rows cut into parts that both threads take from one queue) have the bytes of 1 thread', async () => {
+    // batches of 33-70 rows (2-4 parts per direction, parts of unequal size), a mask, an inner layer that goes
+    // backwards (both directions flip), small and large vocabularies (the distinct-id table or none) and cached
+    // input projections
+    const T = 9;
+    const run = async (threads: number, V: number, goBackwards: boolean, cache: boolean) => {
+      await init({ threads });
+      const m = sequential({ seed: 3, layers: [
+        layers.embedding({ inputDim: V, outputDim: 12, inputLength: T, maskZero: true }),
+        layers.bidirectional({ layer: layers.lstm({ units: 12, returnSequences: true, goBackwards }) }),
+        layers.attention({ returnSequences: false }),
+        layers.dense({ units: 1, activation: 'sigmoid' }),
+      ]});
+      m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+      await m.ready();
+      if (cache) m.cacheInputProjections();
+      const out: number[][] = [];
+      const before = info().handoffs;
+      for (const n of [33, 50, 70]) {
+        const x = ids(n * T, n + V, 0, V - 1);
+        for (let i = 0; i < n; i += 3) for (let t = T - 1 - (i % 5); t < T; t++) x[i * T + t] = 0; // post-padding
+        out.push(Array.from(new Uint32Array(m.predict({ data: x, shape: [n, T] }, { batchSize: n }).data.buffer)));
+      }
+      const handed = info().handoffs - before;
+      m.dispose();
+      return { out, handed };
+    };
+    for (const [V, goBackwards, cache] of [[20, false, false], [5000, false, false], [5000, true, false], [300, false, true]] as [number, boolean, boolean][]) {
+      const one = await run(1, V, goBackwards, cache);
+      const two = await run(2, V, goBackwards, cache);
+      expect(two.out, `V ${V}, goBackwards ${goBackwards}, cached ${cache}`).toEqual(one.out);
+      expect(one.out.flat().some((v, i, a) => v !== a[0])).toBe(true);
+      expect(two.handed).toBeGreaterThanOrEqual(3); // at least each batch's queue went to the worker
+    }
   });
 
   it('the same for a free-length model trained and run at two lengths', async () => {
