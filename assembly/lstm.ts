@@ -157,10 +157,39 @@ export function lstm_backward(dx: usize, dW: usize, dU: usize, dbias: usize, dhs
                               B: i32, T: i32, I: i32, H: i32, reverse: i32, act: i32, recAct: i32, mask: usize,
                               pack: usize, dxWrite: i32): void {
   const G = 4 * H;
+  transpose(UT, U, H, G);
+  // the recurrence, act(c) (when not cached) in WT's first row: WT is transposed only after it
+  backwardSteps(dhseq, dz, dhrec, dcrec, hprev, WT, UT, hseq, cseq, gates, phic, B, T, H, reverse, act, recAct, mask);
+  const rows = B * T;
+  // forward: z = x . W + h_prev . U + bias
+  gemm_tn(dW, x, dz, I, G, rows, I, G, G, pack);
+  gemm_tn(dU, hprev, dz, H, G, rows, H, G, G, pack);
+  colsum_add(dbias, dz, rows, G);
+  transpose(WT, W, I, G);
+  // (written, not accumulated, with dxWrite: the same bits as accumulating into zeros)
+  gemm_nn(dx, dz, WT, rows, I, G, G, I, I, dxWrite != 0 ? 0 : 1);
+}
+
+// lstm_backward's recurrence and h_{t-1} rows for rows of a batch as a part of their own (every pointer at the
+// part's first row: dhseq, dz/gates and hprev, hseq, cseq, phic and mask at row b0 of [B,T,...], dhrec, dcrec and
+// cact at row b0 of [B,H]), UT = U transposed already (transpose); cact [H] per part: scratch for act(c) when phic
+// is 0. The weight gradients and dx then go over all rows (gemm_tn, colsum_add, gemm_nn, as lstm_backward does them:
+// the same sums, so the same bits).
+export function lstm_backward_rows(dhseq: usize, dz: usize, dhrec: usize, dcrec: usize, hprev: usize, cact: usize, UT: usize,
+                                   hseq: usize, cseq: usize, gates: usize, phic: usize,
+                                   B: i32, T: i32, H: i32, reverse: i32, act: i32, recAct: i32, mask: usize): void {
+  backwardSteps(dhseq, dz, dhrec, dcrec, hprev, cact, UT, hseq, cseq, gates, phic, B, T, H, reverse, act, recAct, mask);
+}
+
+// Backward through time for B rows: dz of every step, the state gradients carried in dhrec/dcrec, then hprev (see
+// lstm_backward). cact: H floats of scratch for act(c) when phic is 0.
+function backwardSteps(dhseq: usize, dz: usize, dhrec: usize, dcrec: usize, hprev: usize, cact: usize, UT: usize,
+                       hseq: usize, cseq: usize, gates: usize, phic: usize,
+                       B: i32, T: i32, H: i32, reverse: i32, act: i32, recAct: i32, mask: usize): void {
+  const G = 4 * H;
   const Hb = <usize>H * 4;
   memory.fill(dhrec, 0, <usize>B * Hb);
   memory.fill(dcrec, 0, <usize>B * Hb);
-  transpose(UT, U, H, G);
   for (let s = T - 1; s >= 0; s--) {
     const t = pos(s, T, reverse);
     for (let b = 0; b < B; b++) {
@@ -181,7 +210,7 @@ export function lstm_backward(dx: usize, dW: usize, dU: usize, dbias: usize, dhs
       }
       // act(c) of this step: the forward's cache, or recomputed from c into one row of WT (free until the end)
       let pcp = phic + off;
-      if (phic == 0) { pcp = WT; activation_forward(WT, cseq + off, H, act); }
+      if (phic == 0) { pcp = cact; activation_forward(cact, cseq + off, H, act); }
       let j = 0;
       for (; j + 4 <= H; j += 4) {
         const jo = <usize>j * 4;
@@ -232,12 +261,4 @@ export function lstm_backward(dx: usize, dW: usize, dU: usize, dbias: usize, dhs
       else memory.copy(dst, hseq + (<usize>b * <usize>T + <usize>pos(s - 1, T, reverse)) * Hb, Hb);
     }
   }
-  const rows = B * T;
-  // forward: z = x . W + h_prev . U + bias
-  gemm_tn(dW, x, dz, I, G, rows, I, G, G, pack);
-  gemm_tn(dU, hprev, dz, H, G, rows, H, G, G, pack);
-  colsum_add(dbias, dz, rows, G);
-  transpose(WT, W, I, G);
-  // (written, not accumulated, with dxWrite: the same bits as accumulating into zeros)
-  gemm_nn(dx, dz, WT, rows, I, G, G, I, I, dxWrite != 0 ? 0 : 1);
 }

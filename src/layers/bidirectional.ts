@@ -79,6 +79,16 @@ export class Bidirectional extends Layer {
     this.dg = a.alloc(R * this.H * 4);
   }
 
+  /**
+   * How many parts each direction's rows go in (0: none, the two directions as two lists): with 2 threads, concat
+   * over sequences, 2-4 parts of 16 rows or more.
+   */
+  private parts(c: Ctx, B: number): number {
+    if (c.a.pool.size !== 2 || !this.returnSequences || this.mergeMode !== 'concat') return 0;
+    const n = Math.min(4, Math.floor(B / (c.training ? 8 : 16)));
+    return n >= 2 ? n : 0;
+  }
+
   /** Multiply-adds of both directions' forward, the work size the pool weighs before handing it to a thread. */
   private flops(B: number): number {
     const I = this.inputShape[1] as number;
@@ -107,7 +117,7 @@ export class Bidirectional extends Layer {
     // other when one core runs slower; the same bytes (rows are independent in inference). Measured against the two
     // directions as two lists (2 threads, same process, alternating): B batch 256 1.06x (1.03-1.14x with cached input
     // projections), A batch 64 1.3x and 256 1.07x; smaller parts lost (A batch 32 in parts of 8 rows: 0.97x).
-    const parts = !c.training && this.returnSequences && concat && c.a.pool.size === 2 ? Math.min(4, Math.floor(B / 16)) : 0;
+    const parts = this.parts(c, B);
     if (parts >= 2) {
       const pf = recorder(), pb = recorder();
       const work = fw.prepareParts({ ...c, k: pf.k }, x, B) + bw.prepareParts({ ...c, k: pb.k }, x, B);
@@ -160,6 +170,32 @@ export class Bidirectional extends Layer {
     let dxf: number, dxb: number;
     const rf = recorder(), rb = recorder();
     const cf: Ctx = { ...c, k: rf.k }, cb: Ctx = { ...c, k: rb.k };
+    const parts = this.parts(c, B);
+    if (parts >= 2) {
+      // in parts (see forward): U and W transposed, then the parts' recurrences from one queue (each part splitting its
+      // rows of dy first), then the weight gradients and dx of both directions from another; buffers as below
+      const df = this.y, dg = this.y + R * H * 4;
+      fw.backwardPrepare(c);
+      bw.backwardPrepare(c);
+      const lists: Call[][] = [];
+      for (let p = 0; p < parts; p++) {
+        const b0 = Math.floor((B * p) / parts), b1 = Math.floor((B * (p + 1)) / parts), r = b0 * T;
+        for (const [l, d, half, flip] of [[bw, dg, 1, !bw.goBackwards], [fw, df, 0, fw.goBackwards]] as [LSTM, number, number, boolean][]) {
+          const rec = recorder();
+          rec.k.copy_steps(d + r * H * 4, H, dy + (r * 2 * H + half * H) * 4, 2 * H, b1 - b0, T, H, flip ? 1 : 0, 1);
+          l.backwardPart({ ...c, k: rec.k }, d, d, b0, b1);
+          lists.push(rec.calls);
+        }
+      }
+      c.a.pool.runQueue(lists, 2 * this.flops(B));
+      const tb = bw.backwardTail(B, dg, 4), tf = fw.backwardTail(B, df, 4);
+      const tail: Call[][] = [];
+      for (let i = 0; i < Math.max(tb.lists.length, tf.lists.length); i++) tail.push(...(tb.lists[i] ? [tb.lists[i]] : []), ...(tf.lists[i] ? [tf.lists[i]] : []));
+      c.a.pool.runQueue(tail, 2 * this.flops(B));
+      const I = this.inputSize() / T;
+      runRows(c.a.pool, c.k, B * T, n, (k, r0, r1) => k.add_into(tf.dx + r0 * I * 4, tb.dx + r0 * I * 4, (r1 - r0) * I));
+      return tf.dx;
+    }
     if (this.returnSequences && this.mergeMode === 'concat') {
       // Our output y is spent once backward runs (the next layer's backward has read it; the model reads outputs
       // before backward): its halves take df and dg ([B,T,H] each), which each direction's thread fills from its half

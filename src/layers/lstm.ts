@@ -3,6 +3,7 @@ import { Layer, ACTIVATIONS, checkActivation, checkBool, checkConfig, checkPosit
 import type { Arena, Allocator } from '../core/arena.js';
 import { checkInitializer, initialize, initializerConfig, type InitializerSpec } from './initializers.js';
 import { ConfigError, ShapeError, fmtShape, describeValue } from '../errors.js';
+import { recorder, type Call } from '../core/threads.js';
 
 export interface LSTMArgs extends LayerArgs {
   units: number;
@@ -44,6 +45,8 @@ export class LSTM extends Layer {
   private hseq = 0; private cseq = 0; private gates = 0; private out = 0;
   private dx = 0; private dhseq = 0; private dhrec = 0; private dcrec = 0; private hprev = 0;
   private UT = 0; private WT = 0; private pack = 0; private masked = 0; private zeroBias = 0; private dBiasScratch = 0;
+  /** [B, H]: each part's act(c) scratch in backwardPart. */
+  private cact = 0;
   private x = 0;
   /** bias + E[id] . W for every id of the embedding before us, [V, 4H] (model.cacheInputProjections), and the weights
    * version it was computed at (-1: not yet). */
@@ -112,7 +115,7 @@ export class LSTM extends Layer {
     this.dx = I <= H ? this.hseq : a.alloc(B * T * I * f);
     this.dhseq = a.alloc(B * T * H * f);
     this.dhrec = a.alloc(B * H * f); this.dcrec = a.alloc(B * H * f); this.hprev = a.alloc(B * T * H * f);
-    this.UT = a.alloc(G * H * f); this.WT = a.alloc(G * I * f);
+    this.UT = a.alloc(G * H * f); this.WT = a.alloc(G * I * f); this.cact = a.alloc(B * H * f);
     // panels of W and U for the forward products, then of dz for the weight-gradient products
     this.pack = a.alloc(Math.max(I + H, Math.min(B * T, 256)) * G * f);
     if (this.zeroOutputForMask) this.masked = a.alloc(B * T * H * f);
@@ -163,15 +166,18 @@ export class LSTM extends Layer {
 
   /**
    * Rows [b0, b1) of the batch (more than 4 rows: lstm_forward's whole-sequence product is for up to 4), after
-   * prepareParts, recorded into c.k. Returns the whole batch's output buffer, [B,T,H] aligned to input positions (in
-   * time order), of which these rows are then written.
+   * prepareParts, recorded into c.k; in training or inference. Returns the whole batch's output buffer, [B,T,H]
+   * aligned to input positions (in time order), of which these rows are then written.
    */
   sequencePart(c: Ctx, x: number, b0: number, b1: number): number {
     const [ztab, zidx] = this.partRows;
     const H = this.units, T = this.T, G = 4 * H, r = b0 * T;
-    c.k.lstm_forward_packed(this.hseq + r * H * 4, this.cseq + r * H * 4, this.gates + b0 * G * 4, 0, x + r * this.I * 4,
+    this.x = x;
+    // the gate cache is [B,T,4H] in training; inference keeps z_t for the step's rows only ([B,4H])
+    const gates = this.gates + (c.training ? r : b0) * G * 4;
+    c.k.lstm_forward_packed(this.hseq + r * H * 4, this.cseq + r * H * 4, gates, 0, x + r * this.I * 4,
       this.W.ptr, this.U.ptr, this.biasPtr(), b1 - b0, T, this.I, H, this.goBackwards ? 1 : 0, ACTIVATIONS[this.activation],
-      ACTIVATIONS[this.recurrentActivation], this.inMask ? this.inMask + r * 4 : 0, 1, this.pack, ztab, zidx ? zidx + r * 4 : 0);
+      ACTIVATIONS[this.recurrentActivation], this.inMask ? this.inMask + r * 4 : 0, c.training ? 0 : 1, this.pack, ztab, zidx ? zidx + r * 4 : 0);
     if (!(this.zeroOutputForMask && this.inMask)) return this.hseq;
     c.k.mask_rows(this.masked + r * H * 4, this.hseq + r * H * 4, this.inMask + r * 4, (b1 - b0) * T, H, 0);
     return this.masked;
@@ -210,6 +216,58 @@ export class LSTM extends Layer {
     c.k.gemm_nn(table, this.dx, this.W.ptr, d.n, G, this.I, this.I, G, G, 1);
     this.tableWork = d.n * this.I * G;
     return [table, d.idx];
+  }
+
+  /**
+   * Backward in parts (Bidirectional, after a forward in parts or not: the caches are the same): first U and W
+   * transposed (recorded into c.k), then each part's recurrence (backwardPart), then the weight gradients and dx over
+   * all rows (backwardTail), the same bytes as sequenceBackward(c, dy, B, false, hprev).
+   */
+  backwardPrepare(c: Ctx): void {
+    const G = 4 * this.units;
+    c.k.transpose(this.UT, this.U.ptr, this.units, G);
+    c.k.transpose(this.WT, this.W.ptr, this.I, G);
+  }
+
+  /**
+   * The recurrence for rows [b0, b1), recorded into c.k: dy [B,T,H] in time order (masked first when the output
+   * zeroes masked steps), hprev as in sequenceBackward's scratch (may be dy).
+   */
+  backwardPart(c: Ctx, dy: number, hprev: number, b0: number, b1: number): void {
+    const H = this.units, T = this.T, G = 4 * H, r = b0 * T, R = (b1 - b0) * T;
+    let dh = dy;
+    if (this.zeroOutputForMask && this.inMask) {
+      c.k.mask_rows(this.dhseq + r * H * 4, dy + r * H * 4, this.inMask + r * 4, R, H, 0);
+      dh = this.dhseq;
+    }
+    c.k.lstm_backward_rows(dh + r * H * 4, this.gates + r * G * 4, this.dhrec + b0 * H * 4, this.dcrec + b0 * H * 4,
+      hprev + r * H * 4, this.cact + b0 * H * 4, this.UT, this.hseq + r * H * 4, this.cseq + r * H * 4,
+      this.gates + r * G * 4, 0, b1 - b0, T, H, this.goBackwards ? 1 : 0, ACTIVATIONS[this.activation],
+      ACTIVATIONS[this.recurrentActivation], this.inMask ? this.inMask + r * 4 : 0);
+  }
+
+  /**
+   * After every part's recurrence: the weight gradients (dW with the pack scratch, dU and the bias with cseq, dead
+   * by now, as theirs, so the two can run at once; in one list when cseq is too small) and dx (written) in `dxParts` row ranges, each a list of its own.
+   * Returns the lists and dx [B,T,I].
+   */
+  backwardTail(B: number, hprev: number, dxParts: number): { lists: Call[][]; dx: number } {
+    const H = this.units, T = this.T, G = 4 * H, I = this.I, R = B * T;
+    const dW = recorder();
+    // cseq is big enough for gemm_tn's scratch (min(R, 256) x 4H floats) from R = 1024 rows; below, dU follows dW
+    const own = R * H >= Math.min(R, 256) * G;
+    const dU = own ? recorder() : dW;
+    dW.k.gemm_tn(this.W.grad, this.x, this.gates, I, G, R, I, G, G, this.pack);
+    dU.k.gemm_tn(this.U.grad, hprev, this.gates, H, G, R, H, G, G, own ? this.cseq : this.pack);
+    dU.k.colsum_add(this.b ? this.b.grad : this.dBiasScratch, this.gates, R, G);
+    const lists = own ? [dW.calls, dU.calls] : [dW.calls];
+    for (let p = 0; p < dxParts; p++) {
+      const r0 = Math.floor((R * p) / dxParts), r1 = Math.floor((R * (p + 1)) / dxParts);
+      const dx = recorder();
+      dx.k.gemm_nn(this.dx + r0 * I * 4, this.gates + r0 * G * 4, this.WT, r1 - r0, I, G, G, I, I, 0);
+      lists.push(dx.calls);
+    }
+    return { lists, dx: this.dx };
   }
 
   /**

@@ -206,10 +206,11 @@ describe('threads', () => {
     it(`the same with the embedding gather and the attention (${seq ? 'sequences' : 'pooled'}, masked) cut across threads by rows`, async () => {
       const one = await trainRows(1, seq);
       const two = await trainRows(2, seq);
-      // each of 4 steps: embedding forward, bidirectional forward, attention forward, attention backward,
-      // bidirectional backward and its dx sum (the optimizer's 40 k parameters stay on this thread); then 2 predict
-      // batches: embedding, bidirectional (its preparation, then its queue of parts), attention
-      expect(two.handed).toBe(4 * 6);
+      // each of 4 steps: embedding forward, bidirectional forward (a queue of parts), attention forward, attention
+      // backward, bidirectional backward (the parts' recurrences, then the weight gradients and dx: two queues) and
+      // its dx sum (the optimizer's 40 k parameters stay on this thread); then 2 predict batches: embedding,
+      // bidirectional (its preparation, then its queue of parts), attention
+      expect(two.handed).toBe(4 * 7);
       expect(two.handedPredict).toBe(2 * 4);
       expect(two.w).toEqual(one.w);
       expect(two.p).toEqual(one.p);
