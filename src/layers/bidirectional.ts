@@ -81,7 +81,7 @@ export class Bidirectional extends Layer {
 
   /**
    * How many parts each direction's rows go in (0: none, the two directions as two lists): with 2 threads, concat
-   * over sequences, 2-4 parts of 16 rows or more.
+   * over sequences, 2-4 parts of 16 rows or more in inference, of 8 or more in training.
    */
   private parts(c: Ctx, B: number): number {
     if (c.a.pool.size !== 2 || !this.returnSequences || this.mergeMode !== 'concat') return 0;
@@ -105,18 +105,19 @@ export class Bidirectional extends Layer {
     bw.inMask = this.inMask;
     // The two directions are independent work: record each as a list of kernel calls and run them on two threads,
     // the backward direction's on this thread: a worker's list runs a few % slower than the same list here, and the
-    // forward direction (ascending addresses) is the lighter one (train B on 2 threads 1.07x against the other way).
+    // forward direction (ascending addresses) is the lighter one (train B on 2 threads 1.04-1.06x against the other way).
     const rf = recorder(), rb = recorder();
     const cf: Ctx = { ...c, k: rf.k }, cb: Ctx = { ...c, k: rb.k };
     const R = this.rows(B), H = this.H, T = this.T;
     // concat: each direction writes its own half of y on its own thread (merge_forward's copies, split); the other
     // modes combine both directions, after both are done
     const concat = this.mergeMode === 'concat';
-    // Inference on 2 threads, a batch of 32 rows or more: each direction's rows cut into 2-4 parts of 16 rows or more,
-    // the parts of both directions taken by the two threads from one queue (Pool.runQueue), so neither waits for the
-    // other when one core runs slower; the same bytes (rows are independent in inference). Measured against the two
-    // directions as two lists (2 threads, same process, alternating): B batch 256 1.06x (1.03-1.14x with cached input
-    // projections), A batch 64 1.3x and 256 1.07x; smaller parts lost (A batch 32 in parts of 8 rows: 0.97x).
+    // On 2 threads (see parts()): each direction's rows cut into 2-4 parts, the parts of both directions taken by the
+    // two threads from one queue (Pool.runQueue), so neither waits for the other when one core runs slower; the same
+    // bytes (the forward's rows are independent). Measured against the two directions as two lists (2 threads, same
+    // process, alternating): predictions B batch 256 1.06x (1.03-1.14x with cached input projections), A batch 64
+    // 1.3x and 256 1.07x, smaller parts lost (A batch 32 in parts of 8 rows: 0.97x); training (with backward in
+    // parts) B 1.07-1.12x.
     const parts = this.parts(c, B);
     if (parts >= 2) {
       const pf = recorder(), pb = recorder();
@@ -189,12 +190,9 @@ export class Bidirectional extends Layer {
       }
       c.a.pool.runQueue(lists, 2 * this.flops(B));
       const tb = bw.backwardTail(B, dg, 4), tf = fw.backwardTail(B, df, 4);
-      const tail: Call[][] = [];
-      for (let i = 0; i < Math.max(tb.lists.length, tf.lists.length); i++) tail.push(...(tb.lists[i] ? [tb.lists[i]] : []), ...(tf.lists[i] ? [tf.lists[i]] : []));
-      c.a.pool.runQueue(tail, 2 * this.flops(B));
-      const I = this.inputSize() / T;
-      runRows(c.a.pool, c.k, B * T, n, (k, r0, r1) => k.add_into(tf.dx + r0 * I * 4, tb.dx + r0 * I * 4, (r1 - r0) * I));
-      return tf.dx;
+      // both directions have the same shapes, so the same lists: interleaved, each thread starts on a direction
+      c.a.pool.runQueue(tb.lists.flatMap((l, i) => [l, tf.lists[i]]), 2 * this.flops(B));
+      return this.sumDx(c, tf.dx, tb.dx, B);
     }
     if (this.returnSequences && this.mergeMode === 'concat') {
       // Our output y is spent once backward runs (the next layer's backward has read it; the model reads outputs
@@ -208,10 +206,7 @@ export class Bidirectional extends Layer {
       dxf = fw.sequenceBackward(cf, df, B, false, df);
       dxb = bw.sequenceBackward(cb, dg, B, false, dg);
       c.a.pool.run([rb.calls, rf.calls], 2 * this.flops(B));
-      // dx = dxf + dxb (see below), rows cut across the threads
-      const I = this.inputSize() / T;
-      runRows(c.a.pool, c.k, B * T, n, (k, r0, r1) => k.add_into(dxf + r0 * I * 4, dxb + r0 * I * 4, (r1 - r0) * I));
-      return dxf;
+      return this.sumDx(c, dxf, dxb, B);
     }
     const df = this.df, dg = this.dg;
     c.a.zero(df, R * H);
@@ -230,6 +225,16 @@ export class Bidirectional extends Layer {
     // dx = dxf + dxb, summed into the forward layer's dx (free until its next backward) rather than a buffer of our
     // own: the same bits as 0 + dxf + dxb, as dxf comes from accumulating into zeros and so is never -0
     c.k.add_into(dxf, dxb, n);
+    return dxf;
+  }
+
+  /**
+   * dx = dxf + dxb over a sequence's B x T rows, summed into dxf (see backward's last lines: the same bits), the rows
+   * cut across the threads.
+   */
+  private sumDx(c: Ctx, dxf: number, dxb: number, B: number): number {
+    const I = this.inputSize() / this.T;
+    runRows(c.a.pool, c.k, B * this.T, B * this.inputSize(), (k, r0, r1) => k.add_into(dxf + r0 * I * 4, dxb + r0 * I * 4, (r1 - r0) * I));
     return dxf;
   }
 
