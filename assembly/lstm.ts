@@ -26,7 +26,18 @@ export function lstm_forward(hseq: usize, cseq: usize, gates: usize, phic: usize
                              x: usize, W: usize, U: usize, bias: usize,
                              B: i32, T: i32, I: i32, H: i32, reverse: i32, act: i32, recAct: i32, mask: usize,
                              infer: i32, pack: usize, ztab: usize, zidx: usize): void {
-  lstmForward(hseq, cseq, gates, phic, x, W, U, bias, B, T, I, H, reverse, act, recAct, mask, infer, pack, ztab, zidx, 0);
+  lstmForward(hseq, cseq, gates, phic, x, W, U, bias, B, T, I, H, reverse, act, recAct, mask, infer, pack, ztab, zidx, 0, 0, 0);
+}
+
+// lstm_forward that also writes each h_t, as its step makes it, to out (rows ldo floats apart, aligned to input
+// positions like hseq): a Bidirectional's half of its concat output [B,T,2H] (ldo 2H) in inference, where a copy at
+// the end would go over every line again (with two threads, lines the other core has read: their stores then wait,
+// where a step's stores drain while the next step computes). The same bits.
+export function lstm_forward_out(out: usize, ldo: i32, hseq: usize, cseq: usize, gates: usize, phic: usize,
+                                 x: usize, W: usize, U: usize, bias: usize,
+                                 B: i32, T: i32, I: i32, H: i32, reverse: i32, act: i32, recAct: i32, mask: usize,
+                                 infer: i32, pack: usize, ztab: usize, zidx: usize): void {
+  lstmForward(hseq, cseq, gates, phic, x, W, U, bias, B, T, I, H, reverse, act, recAct, mask, infer, pack, ztab, zidx, 0, out, ldo);
 }
 
 // lstm_forward with W (unless ztab is used) and U already packed into `pack` by lstm_pack: for rows of a batch run
@@ -36,7 +47,7 @@ export function lstm_forward_packed(hseq: usize, cseq: usize, gates: usize, phic
                                     x: usize, W: usize, U: usize, bias: usize,
                                     B: i32, T: i32, I: i32, H: i32, reverse: i32, act: i32, recAct: i32, mask: usize,
                                     infer: i32, pack: usize, ztab: usize, zidx: usize): void {
-  lstmForward(hseq, cseq, gates, phic, x, W, U, bias, B, T, I, H, reverse, act, recAct, mask, infer, pack, ztab, zidx, 1);
+  lstmForward(hseq, cseq, gates, phic, x, W, U, bias, B, T, I, H, reverse, act, recAct, mask, infer, pack, ztab, zidx, 1, 0, 0);
 }
 
 // W (withW) and U packed into 16-column panels in `pack` as lstm_forward packs them: W's [I, 4H] first, U's after.
@@ -49,7 +60,7 @@ export function lstm_pack(pack: usize, W: usize, U: usize, I: i32, H: i32, withW
 function lstmForward(hseq: usize, cseq: usize, gates: usize, phic: usize,
                      x: usize, W: usize, U: usize, bias: usize,
                      B: i32, T: i32, I: i32, H: i32, reverse: i32, act: i32, recAct: i32, mask: usize,
-                     infer: i32, pack: usize, ztab: usize, zidx: usize, packed: i32): void {
+                     infer: i32, pack: usize, ztab: usize, zidx: usize, packed: i32, out: usize, ldo: i32): void {
   const G = 4 * H;
   const keep = infer == 0 && phic != 0; // act(c) cached for backward
   // With scratch (pack, (I + H) * 4H floats), W and U are packed once into 16-column panels for the T products.
@@ -105,6 +116,7 @@ function lstmForward(hseq: usize, cseq: usize, gates: usize, phic: usize,
           memory.fill(hseq + off, 0, Hb);
           memory.fill(cseq + off, 0, Hb);
         }
+        if (out != 0) memory.copy(out + (<usize>b * <usize>T + <usize>t) * <usize>ldo * 4, hseq + off, Hb);
         continue;
       }
       // the gates' activations in place, block by block (i and f together): short loops whose iterations the CPU
@@ -129,13 +141,18 @@ function lstmForward(hseq: usize, cseq: usize, gates: usize, phic: usize,
       }
       const pcp = keep ? phic + off : hseq + off;
       activation_forward(pcp, cseq + off, H, act);
+      const op = out != 0 ? out + (<usize>b * <usize>T + <usize>t) * <usize>ldo * 4 : hseq + off;
       for (j = 0; j + 4 <= H; j += 4) {
         const jo = <usize>j * 4;
-        v128.store(hseq + off + jo, f32x4.mul(v128.load(z + 3 * Hb + jo), v128.load(pcp + jo)));
+        const h = f32x4.mul(v128.load(z + 3 * Hb + jo), v128.load(pcp + jo));
+        v128.store(hseq + off + jo, h);
+        v128.store(op + jo, h);
       }
       for (; j < H; j++) {
         const jo = <usize>j * 4;
-        store<f32>(hseq + off + jo, load<f32>(z + 3 * Hb + jo) * load<f32>(pcp + jo));
+        const h = load<f32>(z + 3 * Hb + jo) * load<f32>(pcp + jo);
+        store<f32>(hseq + off + jo, h);
+        store<f32>(op + jo, h);
       }
     }
   }

@@ -151,6 +151,21 @@ export class LSTM extends Layer {
   }
 
   /**
+   * Inference: sequence(c, x, B, false) with each h_t also written into y as its step makes it (rows ldy floats
+   * apart, aligned to input positions: a Bidirectional's half of its concat output), recorded into c.k; false
+   * (nothing recorded) where the output needs the masked copy.
+   */
+  sequenceInto(c: Ctx, x: number, B: number, y: number, ldy: number): boolean {
+    if (c.training || (this.zeroOutputForMask && this.inMask)) return false;
+    this.x = x;
+    const [ztab, zidx] = this.inputRows(c, x, B);
+    c.k.lstm_forward_out(y, ldy, this.hseq, this.cseq, this.gates, 0, x, this.W.ptr, this.U.ptr, this.biasPtr(),
+      B, this.T, this.I, this.units, this.goBackwards ? 1 : 0, ACTIVATIONS[this.activation], ACTIVATIONS[this.recurrentActivation], this.inMask,
+      1, this.pack, ztab, zidx);
+    return true;
+  }
+
+  /**
    * Inference in parts: a batch's rows cut into parts that run as lists of their own (on whichever thread takes
    * each, Bidirectional), the same bytes as sequence(c, x, B, false). First the whole batch's share, recorded into
    * c.k: the input-product table (see inputRows) and the packing of W and U that every part's lstm_forward_packed

@@ -271,6 +271,41 @@ describe('threads', () => {
     }
   });
 
+  it('predictions of batches of 1-5 (each direction writes its half of the concat output as it goes, on this thread, or copies it, on the worker) have the bytes of 1 thread', async () => {
+    const T = 11;
+    const run = async (threads: number, maskZero: boolean, goBackwards: boolean) => {
+      await init({ threads });
+      const m = sequential({ seed: 5, layers: [
+        layers.embedding({ inputDim: 4000, outputDim: 24, inputLength: T, maskZero }),
+        layers.bidirectional({ layer: layers.lstm({ units: 20, returnSequences: true, goBackwards }) }),
+        layers.attention({ returnSequences: true }),
+        layers.dense({ units: 3 }),
+      ]});
+      m.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+      await m.ready();
+      const before = info().handoffs; // (every list goes to the worker here: see beforeAll)
+      const out: number[][] = [];
+      for (const n of [1, 2, 5]) {
+        const x = ids(n * T, 40 + n, 1, 3999);
+        if (maskZero) for (let i = 0; i < n; i++) for (let t = T - 1 - 2 * i; t < T; t++) x[i * T + t] = 0; // post-padding
+        for (let r = 0; r < 20; r++) {
+          const p = Array.from(new Uint32Array(m.predict({ data: x, shape: [n, T] }).data.buffer));
+          if (r === 0) out.push(p); else expect(p).toEqual(out[out.length - 1]);
+        }
+      }
+      const handed = info().handoffs - before;
+      m.dispose();
+      return { out, handed };
+    };
+    for (const [maskZero, goBackwards] of [[false, false], [false, true], [true, false]] as [boolean, boolean][]) {
+      const one = await run(1, maskZero, goBackwards);
+      const two = await run(2, maskZero, goBackwards);
+      expect(two.out, `maskZero ${maskZero}, goBackwards ${goBackwards}`).toEqual(one.out);
+      expect(new Set(one.out.flat()).size).toBeGreaterThan(30);
+      expect(two.handed).toBeGreaterThan(0);
+    }
+  });
+
   it('the same for a free-length model trained and run at two lengths', async () => {
     const one = await trainFree(1);
     const two = await trainFree(2);

@@ -171,6 +171,38 @@ describe('lstm kernels', () => {
     });
   });
 
+  // lstm_forward_out: each h_t also into out (rows ldo apart), as a Bidirectional's half of its concat output
+  it('lstm_forward_out writes hseq into out (rows ldo apart) with the same bits as lstm_forward, masked or not, leaving the rest of out alone', () => {
+    scoped(a, () => {
+      const B = 3, T = 6, I = 5, H = 7, G = 4 * H, ldo = 2 * H + 3;
+      const px = buf(a, f32rand(B * T * I, 8200)), pW = buf(a, f32rand(I * G, 8201, -0.4, 0.4));
+      const pU = buf(a, f32rand(H * G, 8202, -0.4, 0.4)), pb = buf(a, f32rand(G, 8203));
+      for (const mask of [undefined, MASKS[1]]) for (const reverse of [0, 1]) for (const infer of [0, 1]) {
+        const pmask = mask ? buf(a, mask) : 0;
+        const run = (out: number): number => {
+          const ph = buf(a, new Float64Array(B * T * H).fill(NaN)), pc = buf(a, B * T * H), pg = buf(a, B * T * G);
+          const args = [ph, pc, pg, 0, px, pW, pU, pb, B, T, I, H, reverse, TANH, SIGMOID, pmask, infer, buf(a, (I + H) * G), 0, 0] as const;
+          if (out) k.lstm_forward_out(out, ldo, ...args); else k.lstm_forward(...args);
+          return ph;
+        };
+        const want = bits(a, run(0), B * T * H);
+        const sentinel = f32rand(B * T * ldo, 8204);
+        const pout = buf(a, sentinel);
+        const tag = `reverse ${reverse} infer ${infer}${mask ? ' masked' : ''}`;
+        expectSameBits(bits(a, run(pout), B * T * H), want, `hseq, ${tag}`);
+        const got = bits(a, pout, B * T * ldo), keep = bits(a, buf(a, sentinel), B * T * ldo);
+        const rows: number[] = [], rest: number[] = [], restWant: number[] = [];
+        for (let r = 0; r < B * T; r++) {
+          rows.push(...got.slice(r * ldo, r * ldo + H));
+          rest.push(...got.slice(r * ldo + H, (r + 1) * ldo));
+          restWant.push(...keep.slice(r * ldo + H, (r + 1) * ldo));
+        }
+        expectSameBits(rows, want, `out rows, ${tag}`);
+        expectSameBits(rest, restWant, `out between rows untouched, ${tag}`);
+      }
+    });
+  });
+
   // B = 3, T = 6: right padding, left padding with a hole, and a fully masked sample
   const MASKS = [
     [1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0],
