@@ -66,7 +66,12 @@ function lstmForward(hseq: usize, cseq: usize, gates: usize, phic: usize,
   // With scratch (pack, (I + H) * 4H floats), W and U are packed once into 16-column panels for the T products.
   const Wp = pack, Up = pack + <usize>I * <usize>(G & ~15) * 4;
   const tab = ztab != 0 && infer != 0;
-  if (pack != 0 && packed == 0) lstm_pack(pack, W, U, I, H, tab ? 0 : 1);
+  // (one row, B = 1, takes its recurrent product from U itself: gemm_nn_packed's 2-row tiles are the panels' only
+  // readers, so U is packed only for two rows or more)
+  if (pack != 0 && packed == 0) {
+    if (!tab) pack_b(Wp, W, I, G, G);
+    if (B > 1) pack_b(Up, U, H, G, G);
+  }
   // z_t = bias + x_t . W + h_{t-1} . U. Each element sums bias, then x . W over k, then h . U over k, in that order,
   // whether the input product runs one timestep at a time or for all timesteps at once (the same bits).
   // Batches of up to WHOLE_B rows take the input product for the whole sequence in one call (B*T rows: a product
