@@ -146,6 +146,7 @@ function lstmForward(hseq: usize, cseq: usize, gates: usize, phic: usize,
       }
       const pcp = keep ? phic + off : hseq + off;
       activation_forward(pcp, cseq + off, H, act);
+      // (without out, op is hseq's row itself: the same store twice, cheaper than a branch per vector)
       const op = out != 0 ? out + (<usize>b * <usize>T + <usize>t) * <usize>ldo * 4 : hseq + off;
       for (j = 0; j + 4 <= H; j += 4) {
         const jo = <usize>j * 4;
