@@ -75,7 +75,9 @@ export class Arena implements Allocator {
   f32(ptr: number, n: number): Float32Array { return new Float32Array(this.memory.buffer, ptr, n); }
   f64(ptr: number, n: number): Float64Array { return new Float64Array(this.memory.buffer, ptr, n); }
   i32(ptr: number, n: number): Int32Array { return new Int32Array(this.memory.buffer, ptr, n); }
-  zero(ptr: number, nFloats: number): void { new Float32Array(this.memory.buffer, ptr, nFloats).fill(0); }
+  /** Zeroes nFloats floats at ptr (Wasm's memory.fill: a typed array's fill over shared memory, the threads core's,
+   * ran 10x slower, 19.6 against 1.9 us for a Bi-LSTM's 66 k gradient floats). */
+  zero(ptr: number, nFloats: number): void { this.k.zero_fill(ptr, nFloats); }
 }
 
 function align(n: number): number { return Math.ceil(n / 16) * 16; }
