@@ -203,6 +203,31 @@ describe('lstm kernels', () => {
     });
   });
 
+  // lstm_backward's dx takes W^T from panels in its pack scratch when they fit (I & ~15 <= min(B*T, 256))
+  it('lstm_backward gives the same bits with a NaN-filled pack as without one (dx from W^T panels or not), written or accumulated', () => {
+    scoped(a, () => {
+      for (const [B, T, I, H] of [[3, 8, 20, 6], [4, 10, 33, 3], [2, 12, 16, 4], [2, 9, 37, 5], [1, 7, 16, 4]]) {
+        const G = 4 * H, nan = (n: number) => buf(a, new Float64Array(n).fill(NaN));
+        const px = buf(a, f32rand(B * T * I, 8300 + I)), pW = buf(a, f32rand(I * G, 8301, -0.4, 0.4));
+        const pU = buf(a, f32rand(H * G, 8302, -0.4, 0.4)), pb = buf(a, f32rand(G, 8303));
+        const ph = buf(a, B * T * H), pc = buf(a, B * T * H), pg = buf(a, B * T * G);
+        k.lstm_forward(ph, pc, pg, 0, px, pW, pU, pb, B, T, I, H, 0, TANH, SIGMOID, 0, 0, buf(a, (I + H) * G), 0, 0);
+        const gates = bits(a, pg, B * T * G), dh = f32rand(B * T * H, 8304), dx0 = f32rand(B * T * I, 8305);
+        const run = (pack: number, dxWrite: number): number[][] => {
+          const pgc = buf(a, B * T * G); a.i32(pgc, B * T * G).set(gates);
+          const pdx = dxWrite ? nan(B * T * I) : buf(a, dx0), pdW = buf(a, I * G), pdU = buf(a, H * G), pdb = buf(a, G);
+          k.lstm_backward(pdx, pdW, pdU, pdb, buf(a, dh), pgc, nan(B * H), nan(B * H), nan(B * T * H), nan(G * H), nan(G * I),
+            px, ph, pc, pgc, 0, pW, pU, B, T, I, H, 0, TANH, SIGMOID, 0, pack, dxWrite);
+          return [bits(a, pdx, B * T * I), bits(a, pdW, I * G), bits(a, pdU, H * G)];
+        };
+        for (const dxWrite of [0, 1]) {
+          const want = run(0, dxWrite), got = run(nan(Math.min(B * T, 256) * G), dxWrite);
+          ['dx', 'dW', 'dU'].forEach((n, i) => expectSameBits(got[i], want[i], `${n}, B ${B} T ${T} I ${I} H ${H} dxWrite ${dxWrite}`));
+        }
+      }
+    });
+  });
+
   // B = 3, T = 6: right padding, left padding with a hole, and a fully masked sample
   const MASKS = [
     [1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0],
