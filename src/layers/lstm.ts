@@ -138,11 +138,7 @@ export class LSTM extends Layer {
 
   /** Runs the recurrence; returns hseq [B,T,H] aligned to input positions, or flipped in time when `reversed`. */
   sequence(c: Ctx, x: number, B: number, reversed: boolean): number {
-    this.x = x;
-    const [ztab, zidx] = this.inputRows(c, x, B);
-    c.k.lstm_forward(this.hseq, this.cseq, this.gates, 0, x, this.W.ptr, this.U.ptr, this.biasPtr(),
-      B, this.T, this.I, this.units, this.goBackwards ? 1 : 0, ACTIVATIONS[this.activation], ACTIVATIONS[this.recurrentActivation], this.inMask,
-      c.training ? 0 : 1, this.pack, ztab, zidx);
+    this.recordForward(c, x, B, 0, 0);
     let h = this.hseq;
     if (this.zeroOutputForMask && this.inMask) {
       c.k.mask_rows(this.masked, this.hseq, this.inMask, B * this.T, this.units, 0);
@@ -160,12 +156,19 @@ export class LSTM extends Layer {
    */
   sequenceInto(c: Ctx, x: number, B: number, y: number, ldy: number): boolean {
     if (c.training || (this.zeroOutputForMask && this.inMask)) return false;
+    this.recordForward(c, x, B, y, ldy);
+    return true;
+  }
+
+  /** The whole-batch recurrence into hseq (and out, rows ldo apart, unless out is 0), recorded into c.k. */
+  private recordForward(c: Ctx, x: number, B: number, out: number, ldo: number): void {
     this.x = x;
     const [ztab, zidx] = this.inputRows(c, x, B);
-    c.k.lstm_forward_out(y, ldy, this.hseq, this.cseq, this.gates, 0, x, this.W.ptr, this.U.ptr, this.biasPtr(),
+    const args = [this.hseq, this.cseq, this.gates, 0, x, this.W.ptr, this.U.ptr, this.biasPtr(),
       B, this.T, this.I, this.units, this.goBackwards ? 1 : 0, ACTIVATIONS[this.activation], ACTIVATIONS[this.recurrentActivation], this.inMask,
-      1, this.pack, ztab, zidx);
-    return true;
+      c.training ? 0 : 1, this.pack, ztab, zidx] as const;
+    if (out) c.k.lstm_forward_out(out, ldo, ...args);
+    else c.k.lstm_forward(...args);
   }
 
   /**
