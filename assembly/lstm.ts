@@ -2,7 +2,7 @@
 // Dimensions: B batch, T time, I input features, H hidden units. Keras layout: W [I,4H], U [H,4H], bias [4H],
 // gate blocks i, f, c, o. Buffers are aligned to INPUT positions: hseq[b, t] is the state after reading x[b, t],
 // whichever direction (reverse = go_backwards processes t = T-1 .. 0). The layer reorders outputs as Keras returns them.
-import { gemm_nn, gemm_nn_packed, pack_b, gemm_tn, transpose } from './gemm';
+import { gemm_nn, gemm_nn_packed, gemm_rows_packed, pack_b, gemm_tn, transpose } from './gemm';
 import { vactGrad, sactGrad } from './simd';
 import { colsum_add, activation_forward } from './dense';
 
@@ -22,11 +22,15 @@ const WHOLE_B: i32 = 4;
 // ztab, zidx (inference only; 0 = unused): the input product is already done, once per distinct input row:
 // ztab [n, 4H] holds bias + x_r . W for each distinct row r (summed as below), and zidx [B*T] (i32) gives each
 // position's row in it. ztab must not overlap the first B rows of `gates` (z_t lives there).
+// xidx (inference only; 0 = unused; needs pack): x is an embedding's table [V, I] and xidx [B*T] (i32) its ids,
+// each position's input row then read from the table (gemm_rows_packed: the same bits as on the gathered rows), 16
+// rows at a time copied into xrows (scratch of 16 * min(I, 256) floats, this call's own: not shared with another
+// thread's call).
 export function lstm_forward(hseq: usize, cseq: usize, gates: usize, phic: usize,
                              x: usize, W: usize, U: usize, bias: usize,
                              B: i32, T: i32, I: i32, H: i32, reverse: i32, act: i32, recAct: i32, mask: usize,
-                             infer: i32, pack: usize, ztab: usize, zidx: usize): void {
-  lstmForward(hseq, cseq, gates, phic, x, W, U, bias, B, T, I, H, reverse, act, recAct, mask, infer, pack, ztab, zidx, 0, 0, 0);
+                             infer: i32, pack: usize, ztab: usize, zidx: usize, xidx: usize, xrows: usize): void {
+  lstmForward(hseq, cseq, gates, phic, x, W, U, bias, B, T, I, H, reverse, act, recAct, mask, infer, pack, ztab, zidx, xidx, xrows, 0, 0, 0);
 }
 
 // lstm_forward that also writes each h_t, as its step makes it, to out (rows ldo floats apart, aligned to input
@@ -36,8 +40,8 @@ export function lstm_forward(hseq: usize, cseq: usize, gates: usize, phic: usize
 export function lstm_forward_out(out: usize, ldo: i32, hseq: usize, cseq: usize, gates: usize, phic: usize,
                                  x: usize, W: usize, U: usize, bias: usize,
                                  B: i32, T: i32, I: i32, H: i32, reverse: i32, act: i32, recAct: i32, mask: usize,
-                                 infer: i32, pack: usize, ztab: usize, zidx: usize): void {
-  lstmForward(hseq, cseq, gates, phic, x, W, U, bias, B, T, I, H, reverse, act, recAct, mask, infer, pack, ztab, zidx, 0, out, ldo);
+                                 infer: i32, pack: usize, ztab: usize, zidx: usize, xidx: usize, xrows: usize): void {
+  lstmForward(hseq, cseq, gates, phic, x, W, U, bias, B, T, I, H, reverse, act, recAct, mask, infer, pack, ztab, zidx, xidx, xrows, 0, out, ldo);
 }
 
 // lstm_forward with W (unless ztab is used) and U already packed into `pack` by lstm_pack: for rows of a batch run
@@ -46,8 +50,8 @@ export function lstm_forward_out(out: usize, ldo: i32, hseq: usize, cseq: usize,
 export function lstm_forward_packed(hseq: usize, cseq: usize, gates: usize, phic: usize,
                                     x: usize, W: usize, U: usize, bias: usize,
                                     B: i32, T: i32, I: i32, H: i32, reverse: i32, act: i32, recAct: i32, mask: usize,
-                                    infer: i32, pack: usize, ztab: usize, zidx: usize): void {
-  lstmForward(hseq, cseq, gates, phic, x, W, U, bias, B, T, I, H, reverse, act, recAct, mask, infer, pack, ztab, zidx, 1, 0, 0);
+                                    infer: i32, pack: usize, ztab: usize, zidx: usize, xidx: usize, xrows: usize): void {
+  lstmForward(hseq, cseq, gates, phic, x, W, U, bias, B, T, I, H, reverse, act, recAct, mask, infer, pack, ztab, zidx, xidx, xrows, 1, 0, 0);
 }
 
 // W (withW) and U packed into 16-column panels in `pack` as lstm_forward packs them: W's [I, 4H] first, U's after.
@@ -60,7 +64,7 @@ export function lstm_pack(pack: usize, W: usize, U: usize, I: i32, H: i32, withW
 function lstmForward(hseq: usize, cseq: usize, gates: usize, phic: usize,
                      x: usize, W: usize, U: usize, bias: usize,
                      B: i32, T: i32, I: i32, H: i32, reverse: i32, act: i32, recAct: i32, mask: usize,
-                     infer: i32, pack: usize, ztab: usize, zidx: usize, packed: i32, out: usize, ldo: i32): void {
+                     infer: i32, pack: usize, ztab: usize, zidx: usize, xidx: usize, xrows: usize, packed: i32, out: usize, ldo: i32): void {
   const G = 4 * H;
   const keep = infer == 0 && phic != 0; // act(c) cached for backward
   // With scratch (pack, (I + H) * 4H floats), W and U are packed once into 16-column panels for the T products.
@@ -84,7 +88,8 @@ function lstmForward(hseq: usize, cseq: usize, gates: usize, phic: usize,
   if (whole) {
     const rows = B * T;
     for (let r = 0; r < rows; r++) memory.copy(gates + <usize>r * <usize>G * 4, bias, <usize>G * 4);
-    if (pack != 0) gemm_nn_packed(gates, x, W, Wp, rows, G, I, I, G, G, 1);
+    if (xidx != 0) gemm_rows_packed(gates, x, xidx, 1, W, Wp, xrows, rows, G, I, I, G, G, 1);
+    else if (pack != 0) gemm_nn_packed(gates, x, W, Wp, rows, G, I, I, G, G, 1);
     else gemm_nn(gates, x, W, rows, G, I, I, G, G, 1);
   }
   for (let s = 0; s < T; s++) {
@@ -97,7 +102,8 @@ function lstmForward(hseq: usize, cseq: usize, gates: usize, phic: usize,
       }
     } else if (!whole) {
       for (let b = 0; b < B; b++) memory.copy(zt + <usize>b * <usize>ldz * 4, bias, <usize>G * 4);
-      if (pack != 0) gemm_nn_packed(zt, x + <usize>t * <usize>I * 4, W, Wp, B, G, I, T * I, G, ldz, 1);
+      if (xidx != 0) gemm_rows_packed(zt, x, xidx + <usize>t * 4, T, W, Wp, xrows, B, G, I, I, G, ldz, 1);
+      else if (pack != 0) gemm_nn_packed(zt, x + <usize>t * <usize>I * 4, W, Wp, B, G, I, T * I, G, ldz, 1);
       else gemm_nn(zt, x + <usize>t * <usize>I * 4, W, B, G, I, T * I, G, ldz, 1);
     }
     if (s > 0) {

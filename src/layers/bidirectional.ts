@@ -1,6 +1,6 @@
 // Bidirectional wrapper: a forward copy and a goBackwards copy of an LSTM, merged (concat, sum, mul, ave).
 import { Layer, checkConfig, sizeOf, type ConfigDict, type Ctx, type LayerArgs, type Shape } from './layer.js';
-import { LSTM, type LSTMArgs } from './lstm.js';
+import { LSTM, MAX_PARTS, type LSTMArgs } from './lstm.js';
 import type { Arena, Allocator } from '../core/arena.js';
 import { ConfigError, describeValue, isPlainObject } from '../errors.js';
 import { recorder, runRows, type Call } from '../core/threads.js';
@@ -85,7 +85,7 @@ export class Bidirectional extends Layer {
    */
   private parts(c: Ctx, B: number): number {
     if (c.a.pool.size !== 2 || !this.returnSequences || this.mergeMode !== 'concat') return 0;
-    const n = Math.min(4, Math.floor(B / (c.training ? 8 : 16)));
+    const n = Math.min(MAX_PARTS, Math.floor(B / (c.training ? 8 : 16)));
     return n >= 2 ? n : 0;
   }
 
@@ -98,6 +98,9 @@ export class Bidirectional extends Layer {
   private rows(B: number): number { return B * (this.returnSequences ? this.T : 1); }
 
   override outputMask(): number { return this.returnSequences ? this.inMask : 0; }
+
+  /** Both directions read an embedding's output through its ids (LSTM.takesTokenRows). */
+  override takesTokenRows(c: Ctx, x: number): boolean { return this.forwardLayer.takesTokenRows(c, x); }
 
   forward(c: Ctx, x: number, B: number): number {
     const fw = this.forwardLayer, bw = this.backwardLayer;
@@ -129,7 +132,7 @@ export class Bidirectional extends Layer {
         const b0 = Math.floor((B * p) / parts), b1 = Math.floor((B * (p + 1)) / parts), r = b0 * T;
         for (const [l, half, flip] of [[bw, 1, !bw.goBackwards], [fw, 0, fw.goBackwards]] as [LSTM, number, boolean][]) {
           const rec = recorder();
-          const h = l.sequencePart({ ...c, k: rec.k }, x, b0, b1);
+          const h = l.sequencePart({ ...c, k: rec.k }, x, b0, b1, p);
           rec.k.copy_steps(this.y + (r * 2 * H + half * H) * 4, 2 * H, h + r * H * 4, H, b1 - b0, T, H, flip ? 1 : 0, 0);
           lists.push(rec.calls);
         }

@@ -45,7 +45,9 @@ export interface Ctx {
 
 /**
  * An embedding's output described by its ids (inference only): a layer whose input pointer is `y` may compute its
- * input product once per distinct id instead of once per position (the LSTM does).
+ * input product once per distinct id instead of once per position, or read each position's row from the table (the
+ * LSTM does). The embedding writes `y` itself only when asked (`write`): the model asks before a layer that reads its
+ * input from `y` (see Layer.takesTokenRows), and after the last layer.
  */
 export interface TokenRows {
   /** The embedding's output [N, D] (a consumer checks that its input is exactly this buffer). */
@@ -61,6 +63,10 @@ export interface TokenRows {
   /** n distinct ids in order of first appearance (rows [n], i32) and each position's index into them (idx [N], i32);
    * computed on the first call (on the calling thread, with the real kernels), null when unavailable. */
   distinct(): { n: number; rows: number; idx: number } | null;
+  /** Whether `y` holds the rows yet. */
+  written: boolean;
+  /** Writes `y` (the rows of the ids) unless done already. */
+  write(): void;
 }
 
 export interface LayerArgs { name?: string; trainable?: boolean; inputShape?: Shape; batchInputShape?: Shape }
@@ -167,6 +173,12 @@ export abstract class Layer {
 
   /** Allocates activation buffers for up to B samples (after weights are allocated). */
   abstract plan(a: Allocator, B: number): void;
+  /**
+   * Whether this layer's inference forward on x reads an embedding's output only through c.tokens (its ids and
+   * table), never from the buffer x itself: then the embedding need not write it (Sequential asks before each layer).
+   */
+  takesTokenRows(_c: Ctx, _x: number): boolean { return false; }
+
   /** Runs on B <= planned samples; x is the previous layer's output (or the input buffer); returns the output. */
   abstract forward(c: Ctx, x: number, B: number): number;
   /** Accumulates weight gradients; returns the gradient w.r.t. x (a buffer this layer owns), or 0 for ids. */

@@ -23,6 +23,11 @@ export interface LSTMArgs extends LayerArgs {
   recurrentDropout?: number;
 }
 
+/** The most parts a batch's rows are cut into (Bidirectional.parts), each with scratch of its own. */
+export const MAX_PARTS = 4;
+/** Floats of one scratch slot for rows read from an embedding's table: 16 rows of min(I, 256) (gemm_rows_packed). */
+const xrowsFloats = (I: number): number => 16 * Math.min(I, 256);
+
 const CONFIG_KEYS = ['units', 'activation', 'recurrentActivation', 'useBias', 'kernelInitializer', 'recurrentInitializer',
   'biasInitializer', 'unitForgetBias', 'returnSequences', 'goBackwards', 'zeroOutputForMask', 'dropout', 'recurrentDropout'];
 
@@ -47,6 +52,8 @@ export class LSTM extends Layer {
   private UT = 0; private WT = 0; private pack = 0; private masked = 0; private zeroBias = 0; private dBiasScratch = 0;
   /** W^T in 16-column panels for the backward's dx in row ranges (backwardTail), 0 when I < 16. */
   private WTp = 0;
+  /** MAX_PARTS slots of xrowsFloats(I): the scratch of lstm_forward's rows read from an embedding's table. */
+  private xrows = 0;
   /** [B, H]: each part's act(c) scratch in backwardPart. */
   private cact = 0;
   private x = 0;
@@ -121,6 +128,8 @@ export class LSTM extends Layer {
     this.WTp = (I & ~15) > 0 ? a.alloc(G * (I & ~15) * f) : 0;
     // panels of W and U for the forward products, then of dz for the weight-gradient products
     this.pack = a.alloc(Math.max(I + H, Math.min(B * T, 256)) * G * f);
+    // copies of 16 input rows read from an embedding's table (lstm_forward's xidx), one slot per part of a batch
+    this.xrows = a.alloc(MAX_PARTS * xrowsFloats(I) * f);
     if (this.zeroOutputForMask) this.masked = a.alloc(B * T * H * f);
     if (!this.b) { this.zeroBias = a.alloc(G * f); this.dBiasScratch = a.alloc(G * f); }
   }
@@ -164,9 +173,10 @@ export class LSTM extends Layer {
   private recordForward(c: Ctx, x: number, B: number, out: number, ldo: number): void {
     this.x = x;
     const [ztab, zidx] = this.inputRows(c, x, B);
-    const args = [this.hseq, this.cseq, this.gates, 0, x, this.W.ptr, this.U.ptr, this.biasPtr(),
+    const [xp, xidx] = this.tokenInput(c, x);
+    const args = [this.hseq, this.cseq, this.gates, 0, xp, this.W.ptr, this.U.ptr, this.biasPtr(),
       B, this.T, this.I, this.units, this.goBackwards ? 1 : 0, ACTIVATIONS[this.activation], ACTIVATIONS[this.recurrentActivation], this.inMask,
-      c.training ? 0 : 1, this.pack, ztab, zidx] as const;
+      c.training ? 0 : 1, this.pack, ztab, zidx, xidx, this.xrows] as const;
     if (out) c.k.lstm_forward_out(out, ldo, ...args);
     else c.k.lstm_forward(...args);
   }
@@ -186,22 +196,39 @@ export class LSTM extends Layer {
   }
 
   /**
-   * Rows [b0, b1) of the batch (more than 4 rows: lstm_forward's whole-sequence product is for up to 4), after
-   * prepareParts, recorded into c.k; in training or inference. Returns the whole batch's output buffer, [B,T,H]
+   * Rows [b0, b1) of the batch (more than 4 rows: lstm_forward's whole-sequence product is for up to 4), part
+   * `part` (< MAX_PARTS: its own scratch) of those that may run at once, after prepareParts, recorded into c.k; in
+   * training or inference. Returns the whole batch's output buffer, [B,T,H]
    * aligned to input positions (in time order), of which these rows are then written.
    */
-  sequencePart(c: Ctx, x: number, b0: number, b1: number): number {
+  sequencePart(c: Ctx, x: number, b0: number, b1: number, part: number): number {
     const [ztab, zidx] = this.partRows;
     const H = this.units, T = this.T, G = 4 * H, r = b0 * T;
     this.x = x;
     // the gate cache is [B,T,4H] in training; inference keeps z_t for the step's rows only ([B,4H])
     const gates = this.gates + (c.training ? r : b0) * G * 4;
-    c.k.lstm_forward_packed(this.hseq + r * H * 4, this.cseq + r * H * 4, gates, 0, x + r * this.I * 4,
+    const [xp, xidx] = this.tokenInput(c, x);
+    c.k.lstm_forward_packed(this.hseq + r * H * 4, this.cseq + r * H * 4, gates, 0, xidx ? xp : x + r * this.I * 4,
       this.W.ptr, this.U.ptr, this.biasPtr(), b1 - b0, T, this.I, H, this.goBackwards ? 1 : 0, ACTIVATIONS[this.activation],
-      ACTIVATIONS[this.recurrentActivation], this.inMask ? this.inMask + r * 4 : 0, c.training ? 0 : 1, this.pack, ztab, zidx ? zidx + r * 4 : 0);
+      ACTIVATIONS[this.recurrentActivation], this.inMask ? this.inMask + r * 4 : 0, c.training ? 0 : 1, this.pack, ztab, zidx ? zidx + r * 4 : 0,
+      xidx ? xidx + r * 4 : 0, this.xrows + part * xrowsFloats(this.I) * 4);
     if (!(this.zeroOutputForMask && this.inMask)) return this.hseq;
     c.k.mask_rows(this.masked + r * H * 4, this.hseq + r * H * 4, this.inMask + r * 4, (b1 - b0) * T, H, 0);
     return this.masked;
+  }
+
+  /** Inference on an embedding's output (c.tokens, see takesTokenRows): each position's input row comes from the table. */
+  override takesTokenRows(c: Ctx, x: number): boolean {
+    const tok = c.tokens;
+    return !c.training && !!tok && tok.y === x && tok.D === this.I;
+  }
+
+  /**
+   * The input rows of the forward's product: [x, 0], or in inference on an embedding's output [its table, its ids]
+   * (lstm_forward's xidx: each position's row read from the table, the same bits as from the gathered rows).
+   */
+  private tokenInput(c: Ctx, x: number): [number, number] {
+    return this.takesTokenRows(c, x) ? [c.tokens!.E, c.tokens!.ids] : [x, 0];
   }
 
   /**

@@ -2,7 +2,7 @@
 // evaluate, computeGradients, getWeights/setWeights, summary, save (the file is written in save.ts, read in load.ts).
 // The fit loop lives in fit.ts.
 import { Arena, SizeCounter, MAX_BYTES, fmtBytes } from '../core/arena.js';
-import { Layer, sizeOf, type Ctx, type Shape, type Weight } from '../layers/layer.js';
+import { Layer, sizeOf, type Ctx, type TokenRows, type Shape, type Weight } from '../layers/layer.js';
 import { Embedding } from '../layers/embedding.js';
 import { Attention } from '../layers/attention.js';
 import { LSTM } from '../layers/lstm.js';
@@ -523,12 +523,18 @@ export class Sequential {
   private forwardPass(c: Ctx, B: number, stopAt?: Layer): number {
     let p = this.inPtr;
     let mask = 0;
+    c.tokens = null;
     for (const l of this.layers) {
       l.inMask = mask;
+      // an embedding's rows are written only for a layer that reads them from its input buffer (Layer.takesTokenRows)
+      const tok = pendingTokens(c);
+      if (tok && tok.y === p && !l.takesTokenRows(c, p)) tok.write();
       p = l.forward(c, p, B);
       mask = l.outputMask();
       if (l === stopAt) break;
     }
+    const tok = pendingTokens(c);
+    if (tok && tok.y === p) tok.write();
     return p;
   }
 
@@ -1040,3 +1046,6 @@ export class Sequential {
 }
 
 export function sequential(args: SequentialArgs = {}): Sequential { return new Sequential(args); }
+
+/** The embedding output c.tokens describes, read through a call: a layer's forward sets it (no narrowing across). */
+function pendingTokens(c: Ctx): TokenRows | null | undefined { return c.tokens; }

@@ -100,6 +100,35 @@ describe('gemm_nn', () => {
     });
   });
 
+  // gemm_rows_packed: A's rows gathered by an index (an LSTM's input product read from an embedding's table)
+  it('gemm_rows_packed gives the same bits as gemm_nn_packed on the gathered rows (M past 16-row chunks, N with edge columns, K past 256, index strides, repeats)', () => {
+    let seed = 3000;
+    for (const [M, N, K] of [[1, 32, 5], [2, 17, 3], [7, 48, 64], [16, 16, 1], [33, 40, 37], [45, 64, 300]]) {
+      for (const istride of [1, 3]) for (const acc of [0, 1]) {
+        scoped(a, () => {
+          seed++;
+          const V = 11, lda = K + (seed % 3), ldc = N + 1;
+          const table = f32rand(V * lda, seed), B = f32rand(K * N, seed + 1);
+          // ids: every row of the table, descending, with repeats (row i + 1 before row i in memory, too)
+          const ids = Int32Array.from({ length: M * istride }, (_, n) => (V - 1 - ((n * 7) % V)));
+          const gathered = new Float64Array(M * K);
+          for (let i = 0; i < M; i++) gathered.set(table.subarray(ids[i * istride] * lda, ids[i * istride] * lda + K), i * K);
+          const C0 = acc ? f32rand(M * ldc, seed + 2) : new Float64Array(M * ldc).fill(NaN);
+          for (let i = 0; i < M; i++) C0[i * ldc + N] = 7; // the padding column stays untouched
+          const pB = buf(a, B), pP = buf(a, new Float32Array(K * (N & ~15)));
+          k.pack_b(pP, pB, K, N, N);
+          const pWant = buf(a, C0);
+          k.gemm_nn_packed(pWant, buf(a, gathered), pB, pP, M, N, K, K, N, ldc, acc);
+          const pids = a.alloc(ids.length * 4); a.i32(pids, ids.length).set(ids);
+          const pC = buf(a, C0), pS = buf(a, new Float32Array(16 * Math.min(K, 256)).fill(NaN));
+          k.gemm_rows_packed(pC, buf(a, table), pids, istride, pB, pP, pS, M, N, K, lda, N, ldc, acc);
+          expectSameBits(bits(a, pC, M * ldc), bits(a, pWant, M * ldc), `gemm_rows_packed ${M}x${N}x${K} istride ${istride} acc ${acc}`);
+          expect(read(a, pC, M * ldc).filter((_, e) => e % ldc === N).every((v) => v === 7)).toBe(true);
+        });
+      }
+    }
+  });
+
   it('K = 0 gives zeros without accumulate and leaves C alone with it', () => {
     scoped(a, () => {
       const C0 = f32rand(3 * 5, 900), p0 = buf(a, C0), p1 = buf(a, C0);

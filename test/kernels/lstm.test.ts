@@ -23,7 +23,7 @@ function runKernels(x: Float64Array, W: Float64Array, U: Float64Array, b: Float6
   const px = buf(a, x), pW = buf(a, W), pU = buf(a, U), pb = buf(a, b);
   const ph = nan(B * T * H), pc = nan(B * T * H), pg = nan(B * T * G), pp = nan(B * T * H);
   const rev = d.reverse ? 1 : 0, pmask = mask ? buf(a, mask) : 0;
-  k.lstm_forward(ph, pc, pg, pp, px, pW, pU, pb, B, T, I, H, rev, d.act, d.recAct, pmask, 0, nan(Math.max(256, I + H) * G), 0, 0);
+  k.lstm_forward(ph, pc, pg, pp, px, pW, pU, pb, B, T, I, H, rev, d.act, d.recAct, pmask, 0, nan(Math.max(256, I + H) * G), 0, 0, 0, 0);
   const pdx = buf(a, init.dx), pdW = buf(a, init.dW), pdU = buf(a, init.dU), pdb = buf(a, init.dbias);
   k.lstm_backward(pdx, pdW, pdU, pdb, buf(a, dh),
     nan(B * T * G), nan(B * H), nan(B * H), nan(B * T * H), nan(G * H), nan(G * I),
@@ -125,20 +125,21 @@ describe('lstm kernels', () => {
         const px = buf(a, f32rand(B * T * I, 5000)), pW = buf(a, f32rand(I * G, 5001, -0.3, 0.3));
         const pU = buf(a, f32rand(H * G, 5002, -0.3, 0.3)), pb = buf(a, f32rand(G, 5003));
         const ph = buf(a, B * T * H), pc = buf(a, B * T * H), pg = buf(a, B * T * G), pp = buf(a, B * T * H);
-        k.lstm_forward(ph, pc, pg, pp, px, pW, pU, pb, B, T, I, H, reverse, TANH, SIGMOID, 0, 0, buf(a, (I + H) * G), 0, 0);
+        k.lstm_forward(ph, pc, pg, pp, px, pW, pU, pb, B, T, I, H, reverse, TANH, SIGMOID, 0, 0, buf(a, (I + H) * G), 0, 0, 0, 0);
         const all = bits(a, ph, B * T * H);
         const qh = buf(a, T * H), qc = buf(a, T * H), qg = buf(a, T * G), qp = buf(a, T * H);
         for (let b = 0; b < B; b++) {
-          k.lstm_forward(qh, qc, qg, qp, px + b * T * I * 4, pW, pU, pb, 1, T, I, H, reverse, TANH, SIGMOID, 0, 0, 0, 0, 0);
+          k.lstm_forward(qh, qc, qg, qp, px + b * T * I * 4, pW, pU, pb, 1, T, I, H, reverse, TANH, SIGMOID, 0, 0, 0, 0, 0, 0, 0);
           expectSameBits(bits(a, qh, T * H), all.slice(b * T * H, (b + 1) * T * H), `sample ${b} reverse ${reverse}`);
         }
       }
     });
   });
 
-  // The forward's input product bias + x . W runs three ways: per timestep (B > 4), for the whole sequence at once
-  // (B <= 4), or looked up from a table of distinct input rows (inference, ztab / zidx). All give the same bits.
-  it('per-step, whole-sequence and per-distinct-row input products give the same bits, in training and inference', () => {
+  // The forward's input product bias + x . W runs four ways: per timestep (B > 4), for the whole sequence at once
+  // (B <= 4), looked up from a table of distinct input rows (inference, ztab / zidx), or with each position's row
+  // read from an embedding's table (inference, xidx). All give the same bits.
+  it('per-step, whole-sequence, per-distinct-row and table-row input products give the same bits, in training and inference', () => {
     scoped(a, () => {
       const T = 7, I = 37, H = 19, G = 4 * H, V = 5;
       for (const B of [1, 3, 4, 6]) for (const reverse of [0, 1]) {
@@ -148,9 +149,11 @@ describe('lstm kernels', () => {
         ids.forEach((id, n) => x.set(E.subarray(id * I, (id + 1) * I), n * I));
         const px = buf(a, x), pW = buf(a, f32rand(I * G, 8101, -0.3, 0.3)), pU = buf(a, f32rand(H * G, 8102, -0.3, 0.3));
         const pb = buf(a, f32rand(G, 8103));
-        const run = (infer: number, ztab = 0, zidx = 0): number[] => {
+        const run = (infer: number, ztab = 0, zidx = 0, xp = px, xidx = 0): number[] => {
           const ph = buf(a, B * T * H), pc = buf(a, B * T * H), pg = buf(a, B * T * G), pp = buf(a, B * T * H);
-          k.lstm_forward(ph, pc, pg, pp, px, pW, pU, pb, B, T, I, H, reverse, TANH, SIGMOID, 0, infer, buf(a, (I + H) * G), ztab, zidx);
+          // (xrows: 16 rows of I floats for the copies of rows read from the table; NaN: each written before read)
+          const pack = buf(a, (I + H) * G), xrows = buf(a, new Float32Array(16 * I).fill(NaN));
+          k.lstm_forward(ph, pc, pg, pp, xp, pW, pU, pb, B, T, I, H, reverse, TANH, SIGMOID, 0, infer, pack, ztab, zidx, xidx, xrows);
           return bits(a, ph, B * T * H);
         };
         const train = run(0);
@@ -167,6 +170,8 @@ describe('lstm kernels', () => {
         k.gemm_nn(ptab, pxu, pW, n, G, I, I, G, G, 1);
         expect(n).toBe(V);
         expectSameBits(run(1, ptab, pidx), train, `table of ${n} rows, B ${B} reverse ${reverse}`);
+        // each position's row read from the embedding's table by its id (xidx), x itself never read
+        expectSameBits(run(1, 0, 0, pE, pids), train, `rows read from the table, B ${B} reverse ${reverse}`);
       }
     });
   });
@@ -181,7 +186,7 @@ describe('lstm kernels', () => {
         const pmask = mask ? buf(a, mask) : 0;
         const run = (out: number): number => {
           const ph = buf(a, new Float64Array(B * T * H).fill(NaN)), pc = buf(a, B * T * H), pg = buf(a, B * T * G);
-          const args = [ph, pc, pg, 0, px, pW, pU, pb, B, T, I, H, reverse, TANH, SIGMOID, pmask, infer, buf(a, (I + H) * G), 0, 0] as const;
+          const args = [ph, pc, pg, 0, px, pW, pU, pb, B, T, I, H, reverse, TANH, SIGMOID, pmask, infer, buf(a, (I + H) * G), 0, 0, 0, 0] as const;
           if (out) k.lstm_forward_out(out, ldo, ...args); else k.lstm_forward(...args);
           return ph;
         };
@@ -211,7 +216,7 @@ describe('lstm kernels', () => {
         const px = buf(a, f32rand(B * T * I, 8300 + I)), pW = buf(a, f32rand(I * G, 8301, -0.4, 0.4));
         const pU = buf(a, f32rand(H * G, 8302, -0.4, 0.4)), pb = buf(a, f32rand(G, 8303));
         const ph = buf(a, B * T * H), pc = buf(a, B * T * H), pg = buf(a, B * T * G);
-        k.lstm_forward(ph, pc, pg, 0, px, pW, pU, pb, B, T, I, H, 0, TANH, SIGMOID, 0, 0, buf(a, (I + H) * G), 0, 0);
+        k.lstm_forward(ph, pc, pg, 0, px, pW, pU, pb, B, T, I, H, 0, TANH, SIGMOID, 0, 0, buf(a, (I + H) * G), 0, 0, 0, 0);
         const gates = bits(a, pg, B * T * G), dh = f32rand(B * T * H, 8304), dx0 = f32rand(B * T * I, 8305);
         const run = (pack: number, dxWrite: number): number[][] => {
           const pgc = buf(a, B * T * G); a.i32(pgc, B * T * G).set(gates);
@@ -242,7 +247,7 @@ describe('lstm kernels', () => {
         const pb = buf(a, f32rand(G, 9003)), pdh = buf(a, f32rand(B * T * H, 9004)), pm = mask ? buf(a, MASKS[0]) : 0;
         const run = (cached: boolean): number[][] => {
           const ph = buf(a, B * T * H), pc = buf(a, B * T * H), pg = buf(a, B * T * G), pp = cached ? buf(a, B * T * H) : 0;
-          k.lstm_forward(ph, pc, pg, pp, px, pW, pU, pb, B, T, I, H, reverse, act, recAct, pm, 0, buf(a, (I + H) * G), 0, 0);
+          k.lstm_forward(ph, pc, pg, pp, px, pW, pU, pb, B, T, I, H, reverse, act, recAct, pm, 0, buf(a, (I + H) * G), 0, 0, 0, 0);
           const pdx = cached ? buf(a, B * T * I) : buf(a, new Float32Array(B * T * I).fill(NaN));
           const pdW = buf(a, I * G), pdU = buf(a, H * G), pdb = buf(a, G);
           k.lstm_backward(pdx, pdW, pdU, pdb, pdh, buf(a, B * T * G), buf(a, B * H), buf(a, B * H), buf(a, B * T * H),

@@ -1,9 +1,33 @@
-// Embedding through the public API: an embedding output layer's training metrics (its gradient rows reuse its output).
+// Embedding through the public API: its rows in inference (written only when a layer reads them), an embedding output layer's
+// training metrics (its gradient rows reuse its output).
 import { describe, it, expect } from 'vitest';
 import { sequential, layers, initSync } from '../../src/index.js';
 import { argmaxAccuracy } from '../helpers/layer.js';
 
 initSync();
+
+describe('embedding rows in inference, written only when read', () => {
+  // predict defers the gather (an LSTM reads each position's row from the table itself) and writes the rows only
+  // for a layer that reads them, or when the embedding is the last layer
+  it('an embedding as the last layer predicts its rows, and a pooling layer after it sees them', () => {
+    const B = 3, T = 5, D = 6, V = 17;
+    const x = { data: Int32Array.from({ length: B * T }, (_, i) => (i * 7 + 3) % V), shape: [B, T] };
+    const only = sequential({ seed: 2, layers: [layers.embedding({ inputDim: V, outputDim: D, inputLength: T, embeddingsInitializer: 'normal' })] });
+    const E = only.getWeights()[0].data;
+    const want = Array.from(x.data).flatMap((id) => Array.from(E.subarray(id * D, (id + 1) * D)));
+    expect(Array.from(only.predict(x).data)).toEqual(want);
+    expect(Array.from(only.predict(x, { batchSize: 2 }).data)).toEqual(want);
+    // the mean over time of the rows (a pooling layer reads them) against the same mean by hand
+    const pooled = sequential({ seed: 2, layers: [layers.embedding({ inputDim: V, outputDim: D, inputLength: T, embeddingsInitializer: 'normal' }),
+      layers.globalAveragePooling1D()] });
+    const got = pooled.predict(x).data;
+    for (let b = 0; b < B; b++) for (let j = 0; j < D; j++) {
+      let s = 0;
+      for (let t = 0; t < T; t++) s += want[(b * T + t) * D + j];
+      expect(got[b * D + j]).toBeCloseTo(s / T, 6);
+    }
+  });
+});
 
 describe('embedding as the output layer', () => {
   it('training metrics see its outputs, though its backward writes the gradient rows over them once spent', () => {
