@@ -198,8 +198,8 @@ export class LSTM extends Layer {
   /**
    * Rows [b0, b1) of the batch (more than 4 rows: lstm_forward's whole-sequence product is for up to 4), part
    * `part` (< MAX_PARTS: its own scratch) of those that may run at once, after prepareParts, recorded into c.k; in
-   * training or inference. Returns the whole batch's output buffer, [B,T,H]
-   * aligned to input positions (in time order), of which these rows are then written.
+   * training or inference. Returns the whole batch's output buffer, [B,T,H] aligned to input positions (in time
+   * order), of which these rows are then written.
    */
   sequencePart(c: Ctx, x: number, b0: number, b1: number, part: number): number {
     const [ztab, zidx] = this.partRows;
