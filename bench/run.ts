@@ -128,8 +128,8 @@ for (const w of ['A', 'B'] as W[]) {
   const hseq = a.alloc(B * T * H * 4), cseq = a.alloc(B * T * H * 4), gates = a.alloc(B * T * G * 4), phic = a.alloc(B * T * H * 4);
   const dx = a.alloc(B * T * I * 4), dW = a.alloc(I * G * 4), dU = a.alloc(H * G * 4), db = a.alloc(G * 4), dh = randBuf(B * T * H, 7);
   const dhrec = a.alloc(B * H * 4), dcrec = a.alloc(B * H * 4), hprev = a.alloc(B * T * H * 4), UT = a.alloc(G * H * 4), WT = a.alloc(G * I * 4), pack = a.alloc(Math.max(256, I + H) * G * 4);
-  const fwd = () => a.k.lstm_forward(hseq, cseq, gates, phic, x, W_, U, b, B, T, I, H, 0, 2, 1, 0, 0, pack);
-  const both = () => { fwd(); a.k.lstm_backward(dx, dW, dU, db, dh, gates, dhrec, dcrec, hprev, UT, WT, x, hseq, cseq, gates, phic, W_, U, B, T, I, H, 0, 2, 1, 0, pack); };
+  const fwd = () => a.k.lstm_forward(hseq, cseq, gates, phic, x, W_, U, b, B, T, I, H, 0, 2, 1, 0, 0, pack, 0, 0, 0, 0);
+  const both = () => { fwd(); a.k.lstm_backward(dx, dW, dU, db, dh, gates, dhrec, dcrec, hprev, UT, WT, x, hseq, cseq, gates, phic, W_, U, B, T, I, H, 0, 2, 1, 0, pack, 0); };
   both();
   check(a.f32(dW, I * G).every(Number.isFinite) && Math.abs(a.f32(hseq, B * T * H)[B * T * H - 1]) < 1, `lstm ${w} output`);
   const fl = 2 * B * T * (I + H) * G;
