@@ -29,6 +29,37 @@ describe('embedding rows in inference, written only when read', () => {
   });
 });
 
+describe('embedding rows through a dropout in inference', () => {
+  // a dropout passes its input on unread in inference, so the rows are still written only for a layer that reads them
+  it('an LSTM after a dropout predicts the bytes of the same model without it; a pooling layer after one sees the rows', () => {
+    const B = 4, T = 6, D = 8, V = 50;
+    const x = { data: Int32Array.from({ length: B * T }, (_, i) => (i * 11 + 5) % V), shape: [B, T] };
+    const build = (drop: boolean) => sequential({ seed: 4, layers: [
+      layers.embedding({ inputDim: V, outputDim: D, inputLength: T }),
+      ...(drop ? [layers.spatialDropout1D({ rate: 0.5 }), layers.dropout({ rate: 0.3 })] : []),
+      layers.bidirectional({ layer: layers.lstm({ units: 5, returnSequences: true }) }),
+      layers.attention({ returnSequences: false }),
+      layers.dense({ units: 1, activation: 'sigmoid' }),
+    ]});
+    const withDrop = build(true), plain = build(false);
+    withDrop.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+    withDrop.trainOnBatch(x, Float32Array.from({ length: B }, (_, i) => i % 2)); // dropout active: reads the rows
+    plain.setWeights(withDrop.getWeights());
+    const bytes = (m: typeof plain) => Array.from(new Uint32Array(m.predict(x).data.buffer));
+    expect(bytes(withDrop)).toEqual(bytes(plain));
+    expect(new Set(bytes(plain)).size).toBeGreaterThan(1);
+    // pooled after a dropout: the mean over time of the rows, by hand
+    const pooled = sequential({ seed: 2, layers: [layers.embedding({ inputDim: V, outputDim: D, inputLength: T, embeddingsInitializer: 'normal' }),
+      layers.dropout({ rate: 0.5 }), layers.globalAveragePooling1D()] });
+    const E = pooled.getWeights()[0].data, got = pooled.predict(x).data;
+    for (let b = 0; b < B; b++) for (let j = 0; j < D; j++) {
+      let sum = 0;
+      for (let t = 0; t < T; t++) sum += E[x.data[b * T + t] * D + j];
+      expect(got[b * D + j]).toBeCloseTo(sum / T, 6);
+    }
+  });
+});
+
 describe('embedding as the output layer', () => {
   it('training metrics see its outputs, though its backward writes the gradient rows over them once spent', () => {
     // each [b, t] row of D outputs is one prediction (argmax) against a one-hot label; the expected accuracy comes from
