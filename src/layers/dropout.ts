@@ -46,6 +46,7 @@ export class Dropout extends Layer {
 
   /** Inference passes x on unread: an embedding's rows then need writing only if the next layer reads them. */
   override takesTokenRows(c: Ctx): boolean { return !(c.training && this.rate > 0); }
+  override get inferenceIdentity(): boolean { return true; }
 
   forward(c: Ctx, x: number, B: number): number {
     this.active = c.training && this.rate > 0;

@@ -178,6 +178,8 @@ export abstract class Layer {
    * table), never from the buffer x itself: then the embedding need not write it (Sequential asks before each layer).
    */
   takesTokenRows(_c: Ctx, _x: number): boolean { return false; }
+  /** Whether inference returns the input itself, unread (the dropouts): a later layer then sees the earlier output. */
+  get inferenceIdentity(): boolean { return false; }
   /** Runs on B <= planned samples; x is the previous layer's output (or the input buffer); returns the output. */
   abstract forward(c: Ctx, x: number, B: number): number;
   /** Accumulates weight gradients; returns the gradient w.r.t. x (a buffer this layer owns), or 0 for ids. */

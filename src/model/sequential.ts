@@ -894,16 +894,19 @@ export class Sequential {
     if (typeof enabled !== 'boolean') throw new ConfigError(`cacheInputProjections: expected enabled to be true or false, got ${describeValue(enabled)}.`);
     if (!enabled) { this.inputProjections = false; return; }
     this.build();
-    // each LSTM whose input is an embedding's output: the layer right after the embedding, or both its directions
+    // each LSTM whose input is an embedding's output: the layer right after the embedding (or after dropouts, which
+    // pass it on in inference), or both its directions
     const targets: { lstm: LSTM; V: number }[] = [];
     this.layers.forEach((l, i) => {
-      const next = this.layers[i + 1];
+      let j = i + 1;
+      while (this.layers[j]?.inferenceIdentity) j++;
+      const next = this.layers[j];
       if (!(l instanceof Embedding) || !next) return;
       const lstms = next instanceof LSTM ? [next] : next instanceof Bidirectional ? [next.forwardLayer, next.backwardLayer] : [];
       for (const lstm of lstms) targets.push({ lstm, V: l.inputDim });
     });
     if (targets.length === 0) {
-      throw new ConfigError(`cacheInputProjections: expected an lstm or bidirectional layer right after an embedding, got the layers ${this.layers.map((l) => l.className).join(' -> ')}.`);
+      throw new ConfigError(`cacheInputProjections: expected an lstm or bidirectional layer right after an embedding (or after dropouts following it), got the layers ${this.layers.map((l) => l.className).join(' -> ')}.`);
     }
     const a = this.ensureAllocated();
     const missing = targets.filter(({ lstm, V }) => !lstm.hasProjectionTable(V));

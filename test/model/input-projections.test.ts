@@ -1,6 +1,6 @@
 // model.cacheInputProjections: predictions that look the LSTMs' input projections up in per-vocabulary tables give
-// the bytes of the plain path, stay right after every kind of weight change, leave training alone, and refuse models
-// without an LSTM after an embedding.
+// the bytes of the plain path (also through dropouts after the embedding), stay right after every kind of weight
+// change, leave training alone, and refuse models without an LSTM after an embedding.
 import { describe, it, expect } from 'vitest';
 import { sequential, layers, ConfigError, StateError, type Sequential } from '../../src/index.js';
 import { ids } from '../helpers/models.js';
@@ -20,6 +20,13 @@ function models(): Record<string, () => Sequential> {
       layers.embedding({ inputDim: V, outputDim: 7, inputLength: T, maskZero: true }),
       layers.bidirectional({ layer: layers.lstm({ units: 3 }), mergeMode: 'sum' }),
       layers.dense({ units: 2, activation: 'softmax' }),
+    ]}),
+    'dropouts between the embedding and a Bi-LSTM': () => sequential({ seed: 6, layers: [
+      layers.embedding({ inputDim: V, outputDim: 6, inputLength: T }),
+      layers.spatialDropout1D({ rate: 0.4 }), layers.dropout({ rate: 0.2 }),
+      layers.bidirectional({ layer: layers.lstm({ units: 4, returnSequences: true }) }),
+      layers.attention({ returnSequences: false }),
+      layers.dense({ units: 1, activation: 'sigmoid' }),
     ]}),
     'LSTM without bias, hard-sigmoid gates': () => sequential({ seed: 5, layers: [
       layers.embedding({ inputDim: V, outputDim: 4, inputLength: T }),
@@ -89,7 +96,7 @@ describe('cacheInputProjections', () => {
   it('refuses a model without an LSTM right after an embedding, a non-boolean, and a disposed model', () => {
     const dense = sequential({ layers: [layers.dense({ units: 2, inputShape: [3] })] });
     expect(() => dense.cacheInputProjections()).toThrow(ConfigError);
-    expect(() => dense.cacheInputProjections()).toThrow(/expected an lstm or bidirectional layer right after an embedding, got the layers Dense/);
+    expect(() => dense.cacheInputProjections()).toThrow(/expected an lstm or bidirectional layer right after an embedding \(or after dropouts following it\), got the layers Dense/);
     const m = models()['LSTM without bias, hard-sigmoid gates']();
     expect(() => m.cacheInputProjections('yes' as unknown as boolean)).toThrow(/expected enabled to be true or false, got "yes"/);
     m.dispose();
