@@ -176,8 +176,9 @@ export abstract class Layer {
   /**
    * Whether this layer's inference forward on x reads an embedding's output only through c.tokens (its ids and
    * table), never from the buffer x itself: then the embedding need not write it (Sequential asks before each layer).
+   * By default only a layer whose inference passes its input on unread (inferenceIdentity) does.
    */
-  takesTokenRows(_c: Ctx, _x: number): boolean { return false; }
+  takesTokenRows(c: Ctx, _x: number): boolean { return !c.training && this.inferenceIdentity; }
   /** Whether inference returns the input itself, unread (the dropouts): a later layer then sees the earlier output. */
   get inferenceIdentity(): boolean { return false; }
   /** Runs on B <= planned samples; x is the previous layer's output (or the input buffer); returns the output. */

@@ -36,8 +36,7 @@ export class SpatialDropout1D extends Layer {
     this.y = a.alloc(n * 4); this.mask = a.alloc(B * this.F * 4); this.dx = a.alloc(n * 4);
   }
 
-  /** Inference passes x on unread: an embedding's rows then need writing only if the next layer reads them. */
-  override takesTokenRows(c: Ctx): boolean { return !(c.training && this.rate > 0); }
+  /** Inference passes x on unread: an embedding's rows then need writing only if a later layer reads them. */
   override get inferenceIdentity(): boolean { return true; }
 
   forward(c: Ctx, x: number, B: number): number {
