@@ -19,9 +19,10 @@ const WHOLE_B: i32 = 4;
 // mask [B,T] (1 real, 0 masked; 0 pointer = no mask), aligned to input positions: at a masked step the state (h, c)
 // is carried unchanged, so hseq[b, t] holds the carried h (Keras's output there when zero_output_for_mask is off).
 // infer = 1: the gate activations and act(c) are not written back, as no backward pass will read them.
-// ztab, zidx (inference only; 0 = unused): the input product is already done, once per distinct input row:
-// ztab [n, 4H] holds bias + x_r . W for each distinct row r (summed as below), and zidx [B*T] (i32) gives each
-// position's row in it. ztab must not overlap the first B rows of `gates` (z_t lives there).
+// ztab, zidx (0 = unused): the input product is already done, once per distinct input row: ztab [n, 4H] holds
+// bias + x_r . W for each distinct row r (summed as below), and zidx [B*T] (i32) gives each position's row in it.
+// ztab must not overlap the rows of `gates` this call writes (in inference its first B rows, where z_t lives; in
+// training all of it, the cache backward reads).
 // xidx (inference only; 0 = unused; needs pack): x is an embedding's table [V, I] and xidx [B*T] (i32) its ids,
 // each position's input row then read from the table (gemm_rows_packed: the same bits as on the gathered rows), 16
 // rows at a time copied into xrows (scratch of 16 * min(I, 256) floats, this call's own: not shared with another
@@ -69,7 +70,7 @@ function lstmForward(hseq: usize, cseq: usize, gates: usize, phic: usize,
   const keep = infer == 0 && phic != 0; // act(c) cached for backward
   // With scratch (pack, (I + H) * 4H floats), W and U are packed once into 16-column panels for the T products.
   const Wp = pack, Up = pack + <usize>I * <usize>(G & ~15) * 4;
-  const tab = ztab != 0 && infer != 0;
+  const tab = ztab != 0;
   // (one row, B = 1, takes its recurrent product from U itself: gemm_nn_packed's 2-row tiles are the panels' only
   // readers, so U is packed only for two rows or more)
   if (pack != 0 && packed == 0) {

@@ -84,13 +84,10 @@ export class Embedding extends Layer {
     if (this.maskZero) c.k.embedding_mask(this.mask, ids, B * this.inputSize());
     // In inference the rows are written only when a later layer reads them from y (TokenRows.write, asked by the
     // model): an LSTM reads each position's row from the table itself (B batch 1: a 20-28 us gather of rows that
-    // are mostly out of cache, on the calling thread, saved)
-    if (c.training) {
-      c.tokens = null;
-      this.gather(c, ids, B * this.inputSize());
-    } else {
-      c.tokens = this.tokenRows(c, ids, B * this.inputSize());
-    }
+    // are mostly out of cache, on the calling thread, saved). In training they are written at once (backward reads
+    // them), and the ids still serve an LSTM's input product per distinct id (LSTM.inputRows).
+    c.tokens = this.tokenRows(c, ids, B * this.inputSize());
+    if (c.training) c.tokens.write();
     return this.y;
   }
 

@@ -232,17 +232,20 @@ export class LSTM extends Layer {
   }
 
   /**
-   * Inference on an embedding's output: the input product bias + x . W once per distinct id instead of once per
-   * position (the same sums, so the same bits), when the batch repeats ids enough (at most 3/4 distinct) to gain.
-   * The table [n, 4H] goes after the first B rows of the gate buffer (where the time loop keeps z_t), the distinct
-   * embedding rows [n, I] into dx (both unused in inference). Returns [table, index] pointers, or [0, 0].
+   * On an embedding's output: the input product bias + x . W once per distinct id instead of once per position (the
+   * same sums, so the same bits), when the batch repeats ids enough to gain: a small vocabulary (characters), or
+   * padding. In inference (at most 3/4 of the positions distinct) the table [n, 4H] goes after the first B rows of
+   * the gate buffer (where the time loop keeps z_t), the distinct embedding rows [n, I] into dx (both unused in
+   * inference). In training, where the gate buffer is the cache backward reads and dx may be hseq, they go into
+   * hprev and dhseq, which only backward writes (so at most 1/4 of the positions distinct: the table fits in hprev).
+   * Returns [table, index] pointers, or [0, 0].
    */
   private inputRows(c: Ctx, x: number, B: number): [number, number] {
     const tok = c.tokens;
-    if (c.training || !tok || tok.y !== x || tok.D !== this.I) return [0, 0];
+    if (!tok || tok.y !== x || tok.D !== this.I) return [0, 0];
     const G = 4 * this.units;
     const vt = this.vocab;
-    if (c.projections && vt && vt.V === tok.V) {
+    if (!c.training && c.projections && vt && vt.V === tok.V) {
       // the whole vocabulary's table (the distinct-id table's sums for every id, so the same bits), made again
       // after any weight change; each position's row in it is its id
       if (vt.version !== c.weightsVersion) {
@@ -257,11 +260,12 @@ export class LSTM extends Layer {
     }
     const N = B * this.T;
     const d = tok.distinct();
-    if (!d || 4 * d.n > 3 * N || d.n > N - B) return [0, 0];
-    const table = this.gates + B * G * 4;
-    c.k.embedding_forward(this.dx, d.rows, tok.E, d.n, this.I);
+    if (!d) return [0, 0];
+    if (c.training ? 4 * d.n > N || d.n * this.I > N * this.units : 4 * d.n > 3 * N || d.n > N - B) return [0, 0];
+    const table = c.training ? this.hprev : this.gates + B * G * 4, rows = c.training ? this.dhseq : this.dx;
+    c.k.embedding_forward(rows, d.rows, tok.E, d.n, this.I);
     c.k.rows_set(table, this.biasPtr(), d.n, G);
-    c.k.gemm_nn(table, this.dx, this.W.ptr, d.n, G, this.I, this.I, G, G, 1);
+    c.k.gemm_nn(table, rows, this.W.ptr, d.n, G, this.I, this.I, G, G, 1);
     this.tableWork = d.n * this.I * G;
     return [table, d.idx];
   }

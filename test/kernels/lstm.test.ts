@@ -154,10 +154,12 @@ describe('lstm kernels', () => {
           // (xrows: 16 rows of I floats for the copies of rows read from the table; NaN: each written before read)
           const pack = buf(a, (I + H) * G), xrows = buf(a, new Float32Array(16 * I).fill(NaN));
           k.lstm_forward(ph, pc, pg, pp, xp, pW, pU, pb, B, T, I, H, reverse, TANH, SIGMOID, 0, infer, pack, ztab, zidx, xidx, xrows);
-          return bits(a, ph, B * T * H);
+          // training: the caches backward reads (gates, c, act(c)) as well as h
+          return infer ? bits(a, ph, B * T * H) : [...bits(a, ph, B * T * H), ...bits(a, pg, B * T * G), ...bits(a, pc, B * T * H), ...bits(a, pp, B * T * H)];
         };
         const train = run(0);
-        expectSameBits(run(1), train, `inference, B ${B} reverse ${reverse}`);
+        const trainH = train.slice(0, B * T * H);
+        expectSameBits(run(1), trainH, `inference, B ${B} reverse ${reverse}`);
         // one row per distinct id, in the kernel's own order of sums: bias, then x . W over k
         const ibuf = (v: Int32Array): number => { const p = a.alloc(v.length * 4); a.i32(p, v.length).set(v); return p; };
         const pE = buf(a, E), pids = ibuf(ids), pslot = ibuf(new Int32Array(V).fill(-1));
@@ -169,9 +171,12 @@ describe('lstm kernels', () => {
         k.rows_set(ptab, pb, n, G);
         k.gemm_nn(ptab, pxu, pW, n, G, I, I, G, G, 1);
         expect(n).toBe(V);
-        expectSameBits(run(1, ptab, pidx), train, `table of ${n} rows, B ${B} reverse ${reverse}`);
+        expectSameBits(run(1, ptab, pidx), trainH, `table of ${n} rows, B ${B} reverse ${reverse}`);
+        // in training too (the gate cache, all of [B,T,4H], as well: backward reads it), x never read (NaN)
+        const pnan = buf(a, new Float32Array(B * T * I).fill(NaN));
+        expectSameBits(run(0, ptab, pidx, pnan), train, `table of ${n} rows in training, B ${B} reverse ${reverse}`);
         // each position's row read from the embedding's table by its id (xidx), x itself never read
-        expectSameBits(run(1, 0, 0, pE, pids), train, `rows read from the table, B ${B} reverse ${reverse}`);
+        expectSameBits(run(1, 0, 0, pE, pids), trainH, `rows read from the table, B ${B} reverse ${reverse}`);
       }
     });
   });

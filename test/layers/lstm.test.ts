@@ -1,7 +1,7 @@
 // LSTM and Bidirectional layers against PyTorch float64 fixtures (test/fixtures/lstm.json, bilstm.json), and the
 // inference input product per distinct embedding id against the product per position.
 import { describe, it, expect } from 'vitest';
-import { layers, sequential, initSync } from '../../src/index.js';
+import { layers, sequential, initSync, init } from '../../src/index.js';
 import { fixture, runLayer, type Arr } from '../helpers/layer.js';
 import { expectClose } from '../helpers/kernels.js';
 
@@ -69,6 +69,48 @@ describe('lstm on an embedding, inference: the input product per distinct id', (
         expect(new Set(Array.from(got)).size).toBeGreaterThan(Math.min(n, 3));
       }
       fast.dispose(); ref.dispose();
+    });
+  }
+});
+
+// Training as well: bias + E[id] . W once per distinct id when at most 1/4 of the batch's positions are distinct (a
+// small vocabulary: characters; or padding), the table in memory only backward writes; the same bytes as the
+// product per position, so the same weights after every step, on 1 thread and on 2 (where each Bi-LSTM direction's
+// rows go in parts).
+describe('lstm on an embedding, training: the input product per distinct id', () => {
+  for (const threads of [1, 2]) for (const bidi of [false, true]) for (const maskZero of [false, true]) {
+    it(`gives the weight bytes of the product per position (${threads} thread${threads > 1 ? 's' : ''}, ${bidi ? 'bidirectional' : 'one-way, goBackwards'}, maskZero ${maskZero})`, async () => {
+      await init({ threads });
+      const V = 6, T = 11, D = 10, H = 9;
+      const build = (copy: boolean) => {
+        const m = sequential({ seed: 4, layers: [
+          layers.embedding({ inputDim: V, outputDim: D, inputLength: T, maskZero }),
+          ...(copy ? [layers.activation({ activation: 'linear' })] : []),
+          bidi ? layers.bidirectional({ layer: layers.lstm({ units: H, returnSequences: true }) })
+            : layers.lstm({ units: H, returnSequences: true, goBackwards: true }),
+          layers.attention({ returnSequences: false }),
+          layers.dense({ units: 1, activation: 'sigmoid' }),
+        ] });
+        m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+        return m;
+      };
+      const fast = build(false), ref = build(true);
+      ref.setWeights(fast.getWeights());
+      const bytes = (m: ReturnType<typeof build>) => m.getWeights().map((w) => Buffer.from(w.data.buffer, w.data.byteOffset, w.data.byteLength));
+      // batches of 2 (22 positions: 6 ids may be more than 1/4 of them, no table), 5 and 40 (parts on 2 threads)
+      for (const n of [2, 5, 40, 40]) {
+        const ids = Int32Array.from({ length: n * T }, (_, i) => (i * 5 + (i >> 3) + n) % V);
+        const y = Float32Array.from({ length: n }, (_, i) => (ids[i * T] + ids[i * T + 1]) % 2);
+        const lf = fast.trainOnBatch({ data: ids, shape: [n, T] }, y), lr = ref.trainOnBatch({ data: ids, shape: [n, T] }, y);
+        expect(lf, `loss, batch ${n}`).toEqual(lr);
+        const bf = bytes(fast), br = bytes(ref);
+        bf.forEach((b, i) => expect(b.equals(br[i]), `weight ${i} after batch ${n}`).toBe(true));
+      }
+      // and the weights moved (not a model whose gradient never reaches the LSTM)
+      const fresh = build(false), start = fresh.getWeights()[1].data, lstmW = fast.getWeights()[1].data;
+      expect(lstmW.some((v, i) => v !== start[i])).toBe(true);
+      fast.dispose(); ref.dispose(); fresh.dispose();
+      await init({ threads: 1 });
     });
   }
 });
