@@ -24,6 +24,19 @@ export function embedding_slots(idx: usize, ids: usize, slot: usize, N: i32): vo
   for (let n = 0; n < N; n++) store<i32>(idx + <usize>n * 4, load<i32>(slot + <usize>load<i32>(ids + <usize>n * 4) * 4));
 }
 
+// y[idx[n]] += x[n] for n in order (rows of D floats): each distinct id's sum of a gradient's position rows, the
+// positions' distinct rows idx from embedding_slots.
+export function rows_add_indexed(y: usize, x: usize, idx: usize, N: i32, D: i32): void {
+  const rb = <usize>D * 4;
+  for (let n = 0; n < N; n++) {
+    const dst = y + <usize>load<i32>(idx + <usize>n * 4) * rb;
+    const src = x + <usize>n * rb;
+    let j = 0;
+    for (; j + 4 <= D; j += 4) { const o = <usize>j * 4; v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o))); }
+    for (; j < D; j++) { const o = <usize>j * 4; store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o)); }
+  }
+}
+
 export function embedding_rows_reset(slot: usize, rows: usize, count: i32): void {
   for (let k = 0; k < count; k++) store<i32>(slot + <usize>load<i32>(rows + <usize>k * 4) * 4, -1);
 }

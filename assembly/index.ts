@@ -6,7 +6,7 @@ export {
   rows_set, colsum_add, activation_forward, activation_backward, softmax_forward, softmax_backward,
   flip_time, add_into, merge_forward, copy_rows, copy_steps, merge_backward, take_step, mask_rows, masking_compute, zero_fill,
 } from './dense';
-export { embedding_forward, embedding_rows, embedding_slots, embedding_rows_reset, embedding_backward, embedding_rows_scatter, embedding_mask } from './embedding';
+export { embedding_forward, embedding_rows, embedding_slots, rows_add_indexed, embedding_rows_reset, embedding_backward, embedding_rows_scatter, embedding_mask } from './embedding';
 export { batchnorm_forward_train, batchnorm_update_moving, batchnorm_forward_infer, batchnorm_backward, batchnorm_backward_infer } from './norm';
 export { dropout_forward, dropout_backward, dropout_spatial_forward, dropout_spatial_backward } from './dropout';
 export { pool_avg_forward, pool_avg_backward, pool_max_forward, pool_max_backward } from './pool';

@@ -205,7 +205,7 @@ export class Bidirectional extends Layer {
       const tb = bw.backwardTail(B, dg, 4), tf = fw.backwardTail(B, df, 4);
       // both directions have the same shapes, so the same lists: interleaved, each thread starts on a direction
       c.a.pool.runQueue(tb.lists.flatMap((l, i) => [l, tf.lists[i]]), 2 * this.flops(B));
-      return this.sumDx(c, tf.dx, tb.dx, B);
+      return this.sumDx(c, tf.dx, tb.dx, B, fw.idRows());
     }
     if (this.returnSequences && this.mergeMode === 'concat') {
       // Our output y is spent once backward runs (the next layer's backward has read it; the model reads outputs
@@ -219,7 +219,7 @@ export class Bidirectional extends Layer {
       dxf = fw.sequenceBackward(cf, df, B, false, df);
       dxb = bw.sequenceBackward(cb, dg, B, false, dg);
       c.a.pool.run([rb.calls, rf.calls], 2 * this.flops(B));
-      return this.sumDx(c, dxf, dxb, B);
+      return this.sumDx(c, dxf, dxb, B, fw.idRows());
     }
     const df = this.df, dg = this.dg;
     c.a.zero(df, R * H);
@@ -237,7 +237,9 @@ export class Bidirectional extends Layer {
     c.a.pool.run([rb.calls, rf.calls], 2 * this.flops(B));
     // dx = dxf + dxb, summed into the forward layer's dx (free until its next backward) rather than a buffer of our
     // own: the same bits as 0 + dxf + dxb, as dxf comes from accumulating into zeros and so is never -0
-    c.k.add_into(dxf, dxb, n);
+    const ids = fw.idRows();
+    c.k.add_into(dxf, dxb, ids ? ids * this.inputShape[1]! : n);
+    if (ids) c.tokens!.rowsGrad = dxf;
     return dxf;
   }
 
@@ -245,9 +247,12 @@ export class Bidirectional extends Layer {
    * dx = dxf + dxb over a sequence's B x T rows, summed into dxf (see backward's last lines: the same bits), the rows
    * cut across the threads.
    */
-  private sumDx(c: Ctx, dxf: number, dxb: number, B: number): number {
+  private sumDx(c: Ctx, dxf: number, dxb: number, B: number, ids: number): number {
     const I = this.inputSize() / this.T;
-    runRows(c.a.pool, c.k, B * this.T, B * this.inputSize(), (k, r0, r1) => k.add_into(dxf + r0 * I * 4, dxb + r0 * I * 4, (r1 - r0) * I));
+    // per distinct id (LSTM.idRows: both directions took the same ids) n rows instead of B x T
+    const R = ids || B * this.T;
+    runRows(c.a.pool, c.k, R, R * I, (k, r0, r1) => k.add_into(dxf + r0 * I * 4, dxb + r0 * I * 4, (r1 - r0) * I));
+    if (ids) c.tokens!.rowsGrad = dxf;
     return dxf;
   }
 

@@ -132,7 +132,9 @@ export class Embedding extends Layer {
     if (this.rowCount > 0) c.k.embedding_rows_reset(this.slot, this.rows, this.rowCount);
     this.rowCount = c.k.embedding_rows(this.slot, this.rows, this.ids, n);
     c.a.zero(this.dRows, this.rowCount * this.outputDim);
-    c.k.embedding_backward(this.dRows, dy, this.ids, this.slot, n, this.outputDim);
+    // the next layer's gradient per distinct id already (in this order: the same ids, the same first appearances)
+    if (dy !== 0 && c.tokens?.rowsGrad === dy) c.k.add_into(this.dRows, dy, this.rowCount * this.outputDim);
+    else c.k.embedding_backward(this.dRows, dy, this.ids, this.slot, n, this.outputDim);
     return 0;
   }
 

@@ -65,6 +65,9 @@ export interface TokenRows {
   distinct(): { n: number; rows: number; idx: number } | null;
   /** Whether `y` holds the rows yet. */
   written: boolean;
+  /** Training: set by the layer after the embedding when the gradient it returns is per distinct id ([n, D] rows in
+   * the order of distinct()) rather than per position (LSTM.backwardTail); that pointer, else unset. */
+  rowsGrad?: number;
   /** Writes `y` (the rows of the ids) unless done already. */
   write(): void;
 }

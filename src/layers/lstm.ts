@@ -3,7 +3,7 @@ import { Layer, ACTIVATIONS, checkActivation, checkBool, checkConfig, checkPosit
 import type { Arena, Allocator } from '../core/arena.js';
 import { checkInitializer, initialize, initializerConfig, type InitializerSpec } from './initializers.js';
 import { ConfigError, ShapeError, fmtShape, describeValue } from '../errors.js';
-import { recorder, type Call } from '../core/threads.js';
+import { recorder, runCalls, type Call } from '../core/threads.js';
 
 export interface LSTMArgs extends LayerArgs {
   units: number;
@@ -64,6 +64,11 @@ export class LSTM extends Layer {
   private partRows: [number, number] = [0, 0];
   /** Multiply-adds of the input-product table inputRows last recorded (0 when it made none). */
   private tableWork = 0;
+  /**
+   * Training on an embedding's output with few distinct ids (inputRows): the batch's n distinct ids, each position's
+   * index into them and the embedding's table, for a backward that sums dz per id first (backwardTail); else null.
+   */
+  private idGrad: { n: number; idx: number; ids: number; E: number } | null = null;
 
   constructor(args: LSTMArgs) {
     super(args, 'lstm');
@@ -133,6 +138,10 @@ export class LSTM extends Layer {
     if (this.zeroOutputForMask) this.masked = a.alloc(B * T * H * f);
     if (!this.b) { this.zeroBias = a.alloc(G * f); this.dBiasScratch = a.alloc(G * f); }
   }
+
+  /** Training: the number of distinct ids whose gradient rows backward returns instead of dx per position (see
+   * backwardTail), or 0 (dx [B,T,I]). */
+  idRows(): number { return this.idGrad ? this.idGrad.n : 0; }
 
   /** Bytes of the input-projection table for a vocabulary of V (see cacheInputProjections). */
   projectionBytes(V: number): number { return V * 4 * this.units * 4; }
@@ -242,6 +251,7 @@ export class LSTM extends Layer {
    */
   private inputRows(c: Ctx, x: number, B: number): [number, number] {
     const tok = c.tokens;
+    this.idGrad = null;
     if (!tok || tok.y !== x || tok.D !== this.I) return [0, 0];
     const G = 4 * this.units;
     const vt = this.vocab;
@@ -267,6 +277,8 @@ export class LSTM extends Layer {
     c.k.rows_set(table, this.biasPtr(), d.n, G);
     c.k.gemm_nn(table, rows, this.W.ptr, d.n, G, this.I, this.I, G, G, 1);
     this.tableWork = d.n * this.I * G;
+    // backward per id as well where its sums, the ids' rows and their gradient fit in dx (see backwardTail)
+    if (c.training && d.n * (G + 2 * this.I) <= N * Math.max(this.I, this.units)) this.idGrad = { n: d.n, idx: d.idx, ids: d.rows, E: tok.E };
     return [table, d.idx];
   }
 
@@ -279,7 +291,7 @@ export class LSTM extends Layer {
     const G = 4 * this.units;
     c.k.transpose(this.UT, this.U.ptr, this.units, G);
     c.k.transpose(this.WT, this.W.ptr, this.I, G);
-    if (this.WTp) c.k.pack_b(this.WTp, this.WT, G, this.I, this.I);
+    if (this.WTp && !this.idGrad) c.k.pack_b(this.WTp, this.WT, G, this.I, this.I);
   }
 
   /**
@@ -310,10 +322,25 @@ export class LSTM extends Layer {
     // cseq is big enough for gemm_tn's scratch (min(R, 256) x 4H floats) from R = 1024 rows; below, dU follows dW
     const own = R * H >= Math.min(R, 256) * G;
     const dU = own ? recorder() : dW;
-    dW.k.gemm_tn(this.W.grad, this.x, this.gates, I, G, R, I, G, G, this.pack);
+    const ids = this.idGrad;
+    if (ids) {
+      // few distinct ids (inputRows): dz summed per id first, S [n, 4H] (positions in order), then dW = E[ids]^T . S
+      // and the embedding's gradient per id, S . W^T [n, I], instead of the products over all R positions (the same
+      // sums regrouped: other bits, still the same on any thread count). S, the ids' rows and the gradient go into
+      // dx, free now (hseq when I <= H: dead once the recurrence has made h_{t-1}); the gradient is what we return.
+      const S = this.dx, rows = S + ids.n * G * 4, dE = rows + ids.n * I * 4;
+      dW.k.zero_fill(S, ids.n * G);
+      dW.k.rows_add_indexed(S, this.gates, ids.idx, R, G);
+      dW.k.embedding_forward(rows, ids.ids, ids.E, ids.n, I);
+      dW.k.gemm_tn(this.W.grad, rows, S, I, G, ids.n, I, G, G, this.pack);
+      dW.k.gemm_nn(dE, S, this.WT, ids.n, I, G, G, I, I, 0);
+    } else {
+      dW.k.gemm_tn(this.W.grad, this.x, this.gates, I, G, R, I, G, G, this.pack);
+    }
     dU.k.gemm_tn(this.U.grad, hprev, this.gates, H, G, R, H, G, G, own ? this.cseq : this.pack);
     dU.k.colsum_add(this.b ? this.b.grad : this.dBiasScratch, this.gates, R, G);
     const lists = own ? [dW.calls, dU.calls] : [dW.calls];
+    if (ids) return { lists, dx: this.dx + ids.n * (G + I) * 4 };
     for (let p = 0; p < dxParts; p++) {
       const r0 = Math.floor((R * p) / dxParts), r1 = Math.floor((R * (p + 1)) / dxParts);
       const dx = recorder();
@@ -339,6 +366,18 @@ export class LSTM extends Layer {
   }
 
   private runBackward(c: Ctx, dhseq: number, B: number, scratch = 0): number {
+    if (this.idGrad) {
+      // per id (see backwardTail): the recurrence as lstm_backward runs it, then the tail's products in this list
+      const hprev = scratch || this.hprev;
+      this.backwardPrepare(c);
+      c.k.lstm_backward_rows(dhseq, this.gates, this.dhrec, this.dcrec, hprev, this.cact, this.UT, this.hseq, this.cseq,
+        this.gates, 0, B, this.T, this.units, this.goBackwards ? 1 : 0, ACTIVATIONS[this.activation],
+        ACTIVATIONS[this.recurrentActivation], this.inMask);
+      const tail = this.backwardTail(B, hprev, 1);
+      for (const l of tail.lists) runCalls(c.k, l);
+      c.tokens!.rowsGrad = tail.dx;
+      return tail.dx;
+    }
     // Every weight has a gradient buffer (a frozen layer's is written and ignored by the optimizer).
     c.k.lstm_backward(this.dx, this.W.grad, this.U.grad, this.b ? this.b.grad : this.dBiasScratch, dhseq,
       // dz overwrites the gate cache in place: each step reads its gates before writing its dz, and backward is the

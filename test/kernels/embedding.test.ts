@@ -44,6 +44,25 @@ describe('embedding kernels', () => {
     });
   });
 
+  it('rows_add_indexed sums the rows of each distinct id\'s positions: the bits of embedding_backward, the reference sums', () => {
+    for (const N of [1, 5, 17, 64]) for (const D of [1, 3, 4, 5, 17, 128]) scoped(a, () => {
+      const V = 13, ids = idsOf(N, V, 3 * N + D), dy = f32rand(N * D, 7 * N + D);
+      const pslot = ibuf(a, new Array(V).fill(-1)), prows = ibuf(a, new Array(N).fill(0)), pids = ibuf(a, ids);
+      const count = k.embedding_rows(pslot, prows, pids, N);
+      const pidx = ibuf(a, new Array(N).fill(0));
+      k.embedding_slots(pidx, pids, pslot, N);
+      const start = f32rand(count * D, 5);
+      const want = buf(a, start), got = buf(a, start), pdy = buf(a, dy);
+      k.embedding_backward(want, pdy, pids, pslot, N, D);
+      k.rows_add_indexed(got, pdy, pidx, N, D);
+      expect(Array.from(a.i32(got, count * D)), `N=${N} D=${D}`).toEqual(Array.from(a.i32(want, count * D)));
+      // and the sums themselves: row r = start + the rows of its id's positions
+      const dense = embeddingBackward(dy, ids, V, N, D), ref = new Float64Array(count * D);
+      distinctRows(ids).forEach((id, r) => { for (let j = 0; j < D; j++) ref[r * D + j] = start[r * D + j] + dense[id * D + j]; });
+      expectClose(read(a, got, count * D), ref, 1e-6, 1e-5, `sums N=${N} D=${D}`);
+    });
+  });
+
   it('NaN in dy reaches only the row of its id', () => {
     scoped(a, () => {
       const V = 6, D = 5, ids = [2, 4, 2, 0], N = ids.length, dy = f32rand(N * D, 1);

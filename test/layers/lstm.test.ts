@@ -1,5 +1,5 @@
 // LSTM and Bidirectional layers against PyTorch float64 fixtures (test/fixtures/lstm.json, bilstm.json), and the
-// inference input product per distinct embedding id against the product per position.
+// input products per distinct embedding id (inference and training) against the products per position.
 import { describe, it, expect } from 'vitest';
 import { layers, sequential, initSync, init } from '../../src/index.js';
 import { fixture, runLayer, type Arr } from '../helpers/layer.js';
@@ -73,14 +73,15 @@ describe('lstm on an embedding, inference: the input product per distinct id', (
   }
 });
 
-// Training as well: bias + E[id] . W once per distinct id when at most 1/4 of the batch's positions are distinct (a
-// small vocabulary: characters; or padding), the table in memory only backward writes; the same bytes as the
-// product per position, so the same weights after every step, on 1 thread and on 2 (where each Bi-LSTM direction's
-// rows go in parts).
-describe('lstm on an embedding, training: the input product per distinct id', () => {
-  for (const threads of [1, 2]) for (const bidi of [false, true]) for (const maskZero of [false, true]) {
-    it(`gives the weight bytes of the product per position (${threads} thread${threads > 1 ? 's' : ''}, ${bidi ? 'bidirectional' : 'one-way, goBackwards'}, maskZero ${maskZero})`, async () => {
-      await init({ threads });
+// Training as well, when at most 1/4 of a batch's positions are distinct (a small vocabulary: characters; or
+// padding): forward takes bias + E[id] . W once per distinct id (the table in memory only backward writes), the same
+// bits as per position; backward sums dz per id first, then takes the kernel's gradient E[ids]^T . S and the
+// embedding's per id, S . W^T (the same sums regrouped: close to the per-position gradients, not the same bits). A
+// linear activation between embedding and LSTM (a copy) turns both off, which gives the reference. 2 threads (each
+// Bi-LSTM direction's rows in parts) give the bytes of 1.
+describe('lstm on an embedding, training: the products per distinct id', () => {
+  for (const bidi of [false, true]) for (const maskZero of [false, true]) {
+    it(`${bidi ? 'bidirectional' : 'one-way, goBackwards'}, maskZero ${maskZero}: the loss bits and close gradients of the product per position; 2 threads the bytes of 1`, async () => {
       const V = 6, T = 11, D = 10, H = 9;
       const build = (copy: boolean) => {
         const m = sequential({ seed: 4, layers: [
@@ -94,23 +95,36 @@ describe('lstm on an embedding, training: the input product per distinct id', ()
         m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
         return m;
       };
-      const fast = build(false), ref = build(true);
-      ref.setWeights(fast.getWeights());
-      const bytes = (m: ReturnType<typeof build>) => m.getWeights().map((w) => Buffer.from(w.data.buffer, w.data.byteOffset, w.data.byteLength));
-      // batches of 2 (22 positions: 6 ids may be more than 1/4 of them, no table), 5 and 40 (parts on 2 threads)
-      for (const n of [2, 5, 40, 40]) {
-        const ids = Int32Array.from({ length: n * T }, (_, i) => (i * 5 + (i >> 3) + n) % V);
-        const y = Float32Array.from({ length: n }, (_, i) => (ids[i * T] + ids[i * T + 1]) % 2);
-        const lf = fast.trainOnBatch({ data: ids, shape: [n, T] }, y), lr = ref.trainOnBatch({ data: ids, shape: [n, T] }, y);
-        expect(lf, `loss, batch ${n}`).toEqual(lr);
-        const bf = bytes(fast), br = bytes(ref);
-        bf.forEach((b, i) => expect(b.equals(br[i]), `weight ${i} after batch ${n}`).toBe(true));
-      }
-      // and the weights moved (not a model whose gradient never reaches the LSTM)
-      const fresh = build(false), start = fresh.getWeights()[1].data, lstmW = fast.getWeights()[1].data;
-      expect(lstmW.some((v, i) => v !== start[i])).toBe(true);
-      fast.dispose(); ref.dispose(); fresh.dispose();
+      const run = async (threads: number) => {
+        await init({ threads });
+        const fast = build(false), ref = build(true);
+        const w0 = fast.getWeights();
+        // batches of 2 (22 positions: 6 ids may be more than 1/4 of them, per position), 5 and 40 (in parts on 2
+        // threads), each from the same weights, then a training step on each
+        const batches = [2, 5, 40].map((n) => {
+          const ids = Int32Array.from({ length: n * T }, (_, i) => (i * 5 + (i >> 3) + n) % V);
+          return { n, x: { data: ids, shape: [n, T] }, y: Float32Array.from({ length: n }, (_, i) => (ids[i * T] + ids[i * T + 1]) % 2) };
+        });
+        for (const { n, x, y } of batches) {
+          fast.setWeights(w0); ref.setWeights(w0);
+          const gf = fast.computeGradients(x, y), gr = ref.computeGradients(x, y);
+          expect(gf.loss, `loss, batch ${n}`).toBe(gr.loss);
+          expect(gf.grads.length).toBe(gr.grads.length);
+          gf.grads.forEach((g, i) => {
+            const want = gr.grads[i].data, scale = Math.max(...Array.from(want, Math.abs));
+            expect(scale, `gradient ${i} is not all zeros`).toBeGreaterThan(0);
+            expectClose(g.data, want, 1e-5 * scale, 1e-4, `gradient ${i}, batch ${n}`);
+          });
+        }
+        fast.setWeights(w0);
+        for (const { x, y } of batches) fast.trainOnBatch(x, y);
+        const w = fast.getWeights().map((v) => Array.from(new Uint32Array(v.data.buffer, v.data.byteOffset, v.data.length)));
+        fast.dispose(); ref.dispose();
+        return w;
+      };
+      const one = await run(1), two = await run(2);
       await init({ threads: 1 });
+      expect(two).toEqual(one);
     });
   }
 });
