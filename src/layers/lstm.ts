@@ -277,8 +277,10 @@ export class LSTM extends Layer {
     c.k.rows_set(table, this.biasPtr(), d.n, G);
     c.k.gemm_nn(table, rows, this.W.ptr, d.n, G, this.I, this.I, G, G, 1);
     this.tableWork = d.n * this.I * G;
-    // backward per id as well where its sums, the ids' rows and their gradient fit in dx (see backwardTail)
-    if (c.training && d.n * (G + 2 * this.I) <= N * Math.max(this.I, this.units)) this.idGrad = { n: d.n, idx: d.idx, ids: d.rows, E: tok.E };
+    // backward per id as well where its sums fit in dx, the ids' rows and their gradient in dhseq (see backwardTail)
+    if (c.training && d.n * G <= N * Math.max(this.I, this.units) && 2 * d.n * this.I <= N * this.units) {
+      this.idGrad = { n: d.n, idx: d.idx, ids: d.rows, E: tok.E };
+    }
     return [table, d.idx];
   }
 
@@ -314,7 +316,7 @@ export class LSTM extends Layer {
   /**
    * After every part's recurrence: the weight gradients (dW with the pack scratch, dU and the bias with cseq, dead
    * by now, as theirs, so the two can run at once; in one list when cseq is too small) and dx (written) in `dxParts` row ranges, each a list of its own.
-   * Returns the lists and dx [B,T,I].
+   * Returns the lists and dx [B,T,I], or with few distinct ids (idRows) the embedding's gradient per id [n, I].
    */
   backwardTail(B: number, hprev: number, dxParts: number): { lists: Call[][]; dx: number } {
     const H = this.units, T = this.T, G = 4 * H, I = this.I, R = B * T;
@@ -323,12 +325,15 @@ export class LSTM extends Layer {
     const own = R * H >= Math.min(R, 256) * G;
     const dU = own ? recorder() : dW;
     const ids = this.idGrad;
+    let dE = 0;
     if (ids) {
       // few distinct ids (inputRows): dz summed per id first, S [n, 4H] (positions in order), then dW = E[ids]^T . S
       // and the embedding's gradient per id, S . W^T [n, I], instead of the products over all R positions (the same
-      // sums regrouped: other bits, still the same on any thread count). S, the ids' rows and the gradient go into
-      // dx, free now (hseq when I <= H: dead once the recurrence has made h_{t-1}); the gradient is what we return.
-      const S = this.dx, rows = S + ids.n * G * 4, dE = rows + ids.n * I * 4;
+      // sums regrouped: other bits, still the same on any thread count). S goes into dx, the ids' rows and the
+      // gradient (what we return) into dhseq: both free now (dx is hseq when I <= H, dead once the recurrence has
+      // made h_{t-1}; dhseq is read only in the recurrence).
+      const S = this.dx, rows = this.dhseq;
+      dE = rows + ids.n * I * 4;
       dW.k.zero_fill(S, ids.n * G);
       dW.k.rows_add_indexed(S, this.gates, ids.idx, R, G);
       dW.k.embedding_forward(rows, ids.ids, ids.E, ids.n, I);
@@ -340,7 +345,7 @@ export class LSTM extends Layer {
     dU.k.gemm_tn(this.U.grad, hprev, this.gates, H, G, R, H, G, G, own ? this.cseq : this.pack);
     dU.k.colsum_add(this.b ? this.b.grad : this.dBiasScratch, this.gates, R, G);
     const lists = own ? [dW.calls, dU.calls] : [dW.calls];
-    if (ids) return { lists, dx: this.dx + ids.n * (G + I) * 4 };
+    if (ids) return { lists, dx: dE };
     for (let p = 0; p < dxParts; p++) {
       const r0 = Math.floor((R * p) / dxParts), r1 = Math.floor((R * (p + 1)) / dxParts);
       const dx = recorder();
