@@ -12,6 +12,15 @@ describe('computeGradients', () => {
     fdCheck(m, x, y);
   });
 
+  it('matches central differences when the batch repeats its ids (the LSTM\'s products per distinct id, forward and backward)', () => {
+    // 12 samples of 7 ids from 11: at most 11 distinct of 84 positions, under the quarter that turns the per-id path on
+    const m = smallModel(5);
+    m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+    const { x, y } = smallData(12, 17);
+    expect(new Set(x.data).size * 4).toBeLessThanOrEqual(x.data.length);
+    fdCheck(m, x, y);
+  });
+
   it('matches central differences with batch norm, tanh and dropout (masks fixed: the stream does not move)', () => {
     const m = smallModel(4, { batchNorm: true, dropout: true });
     m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
