@@ -275,7 +275,10 @@ export class LSTM extends Layer {
     const table = c.training ? this.hprev : this.gates + B * G * 4, rows = c.training ? this.dhseq : this.dx;
     c.k.embedding_forward(rows, d.rows, tok.E, d.n, this.I);
     c.k.rows_set(table, this.biasPtr(), d.n, G);
-    c.k.gemm_nn(table, rows, this.W.ptr, d.n, G, this.I, this.I, G, G, 1);
+    // W in panels (pack's first I x 4H floats, which the time loop leaves alone when it takes the table: it packs U
+    // after them): the same bits as gemm_nn
+    c.k.pack_b(this.pack, this.W.ptr, this.I, G, G);
+    c.k.gemm_nn_packed(table, rows, this.W.ptr, this.pack, d.n, G, this.I, this.I, G, G, 1);
     this.tableWork = d.n * this.I * G;
     // backward per id as well where its sums fit in dx, the ids' rows and their gradient in dhseq (see backwardTail)
     if (c.training && d.n * G <= N * Math.max(this.I, this.units) && 2 * d.n * this.I <= N * this.units) {
