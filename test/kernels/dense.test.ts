@@ -95,6 +95,21 @@ describe('activation kernels', () => {
   });
 });
 
+describe('sigmoid and tanh two vectors at a time', () => {
+  // activation_forward takes sigmoid and tanh 8 at a time (vsigmoid2 / vtanh2: exp without vexp's zero below -87.33,
+  // which cannot change their bits), the rest 4 at a time and one at a time (vexp itself): every element of a
+  // constant run of 13 has the same bits, whichever path took it, across the clamp and at the extremes
+  it('give the bits of the single-vector and scalar paths at every magnitude, across exp\'s clamp, +-Infinity and NaN', () => {
+    const xs = [0, -0, 1e-30, 0.3, 0.625, 1, 3, 9, 20, 43.6, 43.7, 44, 60, 87.3, 87.4, 88, 88.1, 89, 100, 1e4, 3.4e38, Infinity, NaN];
+    for (const kind of [SIGMOID, TANH]) for (const v of [...xs, ...xs.map((x) => -x)]) scoped(a, () => {
+      const py = buf(a, 13);
+      k.activation_forward(py, buf(a, new Array(13).fill(v)), 13, kind);
+      const b = bits(a, py, 13);
+      expectSameBits(b, new Array(13).fill(b[12]), `kind ${kind} x ${v}`);
+    });
+  });
+});
+
 describe('hard sigmoid kernels', () => {
   const f = Math.fround;
   // the f32 formulas, one rounding per operation: Keras 2 clip(0.2x + 0.5, 0, 1); Keras 3 = PyTorch min(max(x + 3, 0), 6) / 6
