@@ -36,7 +36,7 @@ export class Embedding extends Layer {
   rowCount = 0;
   private y = 0;
   private ids = 0;
-  /** Inference: each position's index into its batch's distinct ids (N int32). */
+  /** Each position's index into its batch's distinct ids (N int32; TokenRows.distinct). */
   private idx = 0;
 
   constructor(args: EmbeddingArgs) {
