@@ -262,6 +262,43 @@ function rowBlock(c0: usize, a0: usize, B: usize, N: i32, K: i32, astep: usize, 
   }
 }
 
+// B [K,N] (row stride ldb, N a multiple of 32) as 32-column panels, each K x 32 contiguous: for rowPanels.
+export function pack_b32(P: usize, B: usize, K: i32, N: i32, ldb: i32): void {
+  for (let j = 0; j < N; j += 32) {
+    let src = B + <usize>j * 4;
+    let dst = P + <usize>j * <usize>K * 4;
+    for (let k = 0; k < K; k++) {
+      for (let o: usize = 0; o < 128; o += 16) v128.store(dst + o, v128.load(src + o));
+      src += <usize>ldb * 4;
+      dst += 128;
+    }
+  }
+}
+
+// One row: c[0..N) += a[0..K) . B with B as pack_b32's panels (N a multiple of 32, K >= 1): rowBlock's 32-column
+// accumulators, each panel read in one sequential sweep. The same bits as rowBlock (acc = c, then + a_k * b_k in order).
+export function row_panels(c0: usize, a0: usize, P: usize, N: i32, K: i32): void {
+  const aEnd = a0 + <usize>K * 4;
+  for (let j = 0; j < N; j += 32) {
+    const cp = c0 + <usize>j * 4;
+    let x0 = v128.load(cp), x1 = v128.load(cp, 16), x2 = v128.load(cp, 32), x3 = v128.load(cp, 48);
+    let x4 = v128.load(cp, 64), x5 = v128.load(cp, 80), x6 = v128.load(cp, 96), x7 = v128.load(cp, 112);
+    let bp = P + <usize>j * <usize>K * 4;
+    let ap = a0;
+    do {
+      const s = v128.load32_splat(ap);
+      x0 = f32x4.add(x0, f32x4.mul(s, v128.load(bp))); x1 = f32x4.add(x1, f32x4.mul(s, v128.load(bp, 16)));
+      x2 = f32x4.add(x2, f32x4.mul(s, v128.load(bp, 32))); x3 = f32x4.add(x3, f32x4.mul(s, v128.load(bp, 48)));
+      x4 = f32x4.add(x4, f32x4.mul(s, v128.load(bp, 64))); x5 = f32x4.add(x5, f32x4.mul(s, v128.load(bp, 80)));
+      x6 = f32x4.add(x6, f32x4.mul(s, v128.load(bp, 96))); x7 = f32x4.add(x7, f32x4.mul(s, v128.load(bp, 112)));
+      bp += 128;
+      ap += 4;
+    } while (ap != aEnd);
+    v128.store(cp, x0); v128.store(cp, x1, 16); v128.store(cp, x2, 32); v128.store(cp, x3, 48);
+    v128.store(cp, x4, 64); v128.store(cp, x5, 80); v128.store(cp, x6, 96); v128.store(cp, x7, 112);
+  }
+}
+
 // C[M,N] = (accumulate ? C : 0) + A[M,K] . B[K,N]. A row-major with leading dimension lda.
 export function gemm_nn(C: usize, A: usize, B: usize, M: i32, N: i32, K: i32,
                         lda: i32, ldb: i32, ldc: i32, accumulate: i32): void {

@@ -100,6 +100,22 @@ describe('gemm_nn', () => {
     });
   });
 
+  // row_panels: one row against B in 32-column panels (pack_b32), an LSTM's recurrent product at batch 1 with a big U
+  it('row_panels on pack_b32 panels gives every element the f32 in-order sum bit for bit (N multiples of 32, K 1-300)', () => {
+    let seed = 900;
+    for (const N of [32, 64, 96, 256]) for (const K of [1, 3, 17, 64, 300]) scoped(a, () => {
+      seed += 5;
+      const ldb = N + (seed % 3); // a padded row stride
+      const A = f32rand(K, seed), B = f32rand(K * ldb, seed + 1), C0 = f32rand(N, seed + 2);
+      const pP = buf(a, new Float32Array(K * N).fill(NaN)), pC = buf(a, C0);
+      k.pack_b32(pP, buf(a, B), K, N, ldb);
+      k.row_panels(pC, buf(a, A), pP, N, K);
+      const dense = new Float64Array(K * N);
+      for (let kk = 0; kk < K; kk++) for (let j = 0; j < N; j++) dense[kk * N + j] = B[kk * ldb + j];
+      expectSameBits(bits(a, pC, N), gemmF32Bits(C0, A, dense, 1, N, K, (_i, kk) => kk, true), `row_panels N=${N} K=${K}`);
+    });
+  });
+
   // gemm_rows_packed: A's rows gathered by an index (an LSTM's input product read from an embedding's table)
   it('gemm_rows_packed gives the same bits as gemm_nn_packed on the gathered rows (M past 16-row chunks, N with edge columns, K past 256, index strides, repeats)', () => {
     let seed = 3000;

@@ -118,19 +118,23 @@ describe('lstm kernels', () => {
     });
   }
 
-  it('a batch of 1 gives the same bits as row b of a batch of 5 (forward; packed weights or not)', () => {
+  it('a batch of 1 gives the same bits as row b of a batch of 5 (forward; packed weights or not; H 64: U in 32-column panels at batch 1)', () => {
     scoped(a, () => {
-      const B = 5, T = 4, I = 5, H = 17, G = 4 * H;
-      for (const reverse of [0, 1]) {
+      const B = 5, T = 4, I = 5;
+      for (const H of [17, 64]) for (const reverse of [0, 1]) {
+        const G = 4 * H;
         const px = buf(a, f32rand(B * T * I, 5000)), pW = buf(a, f32rand(I * G, 5001, -0.3, 0.3));
         const pU = buf(a, f32rand(H * G, 5002, -0.3, 0.3)), pb = buf(a, f32rand(G, 5003));
         const ph = buf(a, B * T * H), pc = buf(a, B * T * H), pg = buf(a, B * T * G), pp = buf(a, B * T * H);
         k.lstm_forward(ph, pc, pg, pp, px, pW, pU, pb, B, T, I, H, reverse, TANH, SIGMOID, 0, 0, buf(a, (I + H) * G), 0, 0, 0, 0);
         const all = bits(a, ph, B * T * H);
         const qh = buf(a, T * H), qc = buf(a, T * H), qg = buf(a, T * G), qp = buf(a, T * H);
-        for (let b = 0; b < B; b++) {
-          k.lstm_forward(qh, qc, qg, qp, px + b * T * I * 4, pW, pU, pb, 1, T, I, H, reverse, TANH, SIGMOID, 0, 0, 0, 0, 0, 0, 0);
-          expectSameBits(bits(a, qh, T * H), all.slice(b * T * H, (b + 1) * T * H), `sample ${b} reverse ${reverse}`);
+        for (let b = 0; b < B; b++) for (const infer of [0, 1]) {
+          // (the pack NaN-filled: whatever the batch of 1 reads from it, it wrote first)
+          for (const pack of [0, buf(a, new Float32Array((I + H) * G).fill(NaN))]) {
+            k.lstm_forward(qh, qc, qg, qp, px + b * T * I * 4, pW, pU, pb, 1, T, I, H, reverse, TANH, SIGMOID, 0, infer, pack, 0, 0, 0, 0);
+            expectSameBits(bits(a, qh, T * H), all.slice(b * T * H, (b + 1) * T * H), `H ${H} sample ${b} reverse ${reverse} infer ${infer} pack ${pack !== 0}`);
+          }
         }
       }
     });
