@@ -194,8 +194,10 @@ export function lstm_backward(dx: usize, dW: usize, dU: usize, dbias: usize, dhs
                               pack: usize, dxWrite: i32): void {
   const G = 4 * H;
   transpose(UT, U, H, G);
+  // U^T in panels for the recurrence's products (pack is free until the weight gradients): the same bits
+  const UTp = backwardPanels(pack, UT, B, T, G, H);
   // the recurrence, act(c) (when not cached) in WT's first row: WT is transposed only after it
-  backwardSteps(dhseq, dz, dhrec, dcrec, hprev, WT, UT, hseq, cseq, gates, phic, B, T, H, reverse, act, recAct, mask);
+  backwardSteps(dhseq, dz, dhrec, dcrec, hprev, WT, UT, UTp, hseq, cseq, gates, phic, B, T, H, reverse, act, recAct, mask);
   const rows = B * T;
   // forward: z = x . W + h_prev . U + bias
   gemm_tn(dW, x, dz, I, G, rows, I, G, G, pack);
@@ -219,14 +221,23 @@ export function lstm_backward(dx: usize, dW: usize, dU: usize, dbias: usize, dhs
 // is 0. The weight gradients and dx then go over all rows (gemm_tn, colsum_add, gemm_nn, as lstm_backward does them:
 // the same sums, so the same bits).
 export function lstm_backward_rows(dhseq: usize, dz: usize, dhrec: usize, dcrec: usize, hprev: usize, cact: usize, UT: usize,
-                                   hseq: usize, cseq: usize, gates: usize, phic: usize,
+                                   UTp: usize, hseq: usize, cseq: usize, gates: usize, phic: usize,
                                    B: i32, T: i32, H: i32, reverse: i32, act: i32, recAct: i32, mask: usize): void {
-  backwardSteps(dhseq, dz, dhrec, dcrec, hprev, cact, UT, hseq, cseq, gates, phic, B, T, H, reverse, act, recAct, mask);
+  backwardSteps(dhseq, dz, dhrec, dcrec, hprev, cact, UT, UTp, hseq, cseq, gates, phic, B, T, H, reverse, act, recAct, mask);
+}
+
+// U^T [4H, H] packed into pack for the recurrence's products (pack_b), or 0 (unpacked): without pack, for one row
+// (whose product reads U^T itself), for H under 16 (no full panel) or where the panels (4H x (H & ~15) floats) would
+// not fit in pack's min(B*T, 256) x 4H.
+@inline function backwardPanels(pack: usize, UT: usize, B: i32, T: i32, G: i32, H: i32): usize {
+  if (pack == 0 || B < 2 || H < 16 || (H & ~15) > min(B * T, 256)) return 0;
+  pack_b(pack, UT, G, H, H);
+  return pack;
 }
 
 // Backward through time for B rows: dz of every step, the state gradients carried in dhrec/dcrec, then hprev (see
 // lstm_backward). cact: H floats of scratch for act(c) when phic is 0.
-function backwardSteps(dhseq: usize, dz: usize, dhrec: usize, dcrec: usize, hprev: usize, cact: usize, UT: usize,
+function backwardSteps(dhseq: usize, dz: usize, dhrec: usize, dcrec: usize, hprev: usize, cact: usize, UT: usize, UTp: usize,
                        hseq: usize, cseq: usize, gates: usize, phic: usize,
                        B: i32, T: i32, H: i32, reverse: i32, act: i32, recAct: i32, mask: usize): void {
   const G = 4 * H;
@@ -294,7 +305,8 @@ function backwardSteps(dhseq: usize, dz: usize, dhrec: usize, dcrec: usize, hpre
       }
     }
     // forward: z_t += h_{t-1} . U  =>  dh_{t-1} = dz_t . U^T  (+ the pass-through of masked rows, stored above)
-    gemm_nn(dhrec, dz + <usize>t * <usize>G * 4, UT, B, H, G, T * G, H, H, 1);
+    if (UTp != 0) gemm_nn_packed(dhrec, dz + <usize>t * <usize>G * 4, UT, UTp, B, H, G, T * G, H, H, 1);
+    else gemm_nn(dhrec, dz + <usize>t * <usize>G * 4, UT, B, H, G, T * G, H, H, 1);
   }
   // hprev[b, t] = state before reading x[b, t] (zero at the first processed step)
   for (let b = 0; b < B; b++) {

@@ -189,8 +189,8 @@ export class Bidirectional extends Layer {
       // in parts (see forward): U and W transposed, then the parts' recurrences from one queue (each part splitting its
       // rows of dy first), then the weight gradients and dx of both directions from another; buffers as below
       const df = this.y, dg = this.y + R * H * 4;
-      fw.backwardPrepare(c);
-      bw.backwardPrepare(c);
+      fw.backwardPrepare(c, B);
+      bw.backwardPrepare(c, B);
       const lists: Call[][] = [];
       for (let p = 0; p < parts; p++) {
         const b0 = Math.floor((B * p) / parts), b1 = Math.floor((B * (p + 1)) / parts), r = b0 * T;

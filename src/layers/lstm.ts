@@ -69,6 +69,8 @@ export class LSTM extends Layer {
    * index into them and the embedding's table, for a backward that sums dz per id first (backwardTail); else null.
    */
   private idGrad: { n: number; idx: number; ids: number; E: number } | null = null;
+  /** U^T in panels for backwardPart's recurrence (backwardPrepare), or 0. */
+  private UTp = 0;
 
   constructor(args: LSTMArgs) {
     super(args, 'lstm');
@@ -292,11 +294,14 @@ export class LSTM extends Layer {
    * transposed (recorded into c.k), then each part's recurrence (backwardPart), then the weight gradients and dx over
    * all rows (backwardTail), the same bytes as sequenceBackward(c, dy, B, false, hprev).
    */
-  backwardPrepare(c: Ctx): void {
+  backwardPrepare(c: Ctx, B: number): void {
     const G = 4 * this.units;
     c.k.transpose(this.UT, this.U.ptr, this.units, G);
     c.k.transpose(this.WT, this.W.ptr, this.I, G);
     if (this.WTp && !this.idGrad) c.k.pack_b(this.WTp, this.WT, G, this.I, this.I);
+    // U^T in panels for the recurrence's products, in pack (free until the weight gradients), as lstm_backward does
+    this.UTp = B >= 2 && this.units >= 16 ? this.pack : 0;
+    if (this.UTp) c.k.pack_b(this.UTp, this.UT, G, this.units, this.units);
   }
 
   /**
@@ -311,7 +316,7 @@ export class LSTM extends Layer {
       dh = this.dhseq;
     }
     c.k.lstm_backward_rows(dh + r * H * 4, this.gates + r * G * 4, this.dhrec + b0 * H * 4, this.dcrec + b0 * H * 4,
-      hprev + r * H * 4, this.cact + b0 * H * 4, this.UT, this.hseq + r * H * 4, this.cseq + r * H * 4,
+      hprev + r * H * 4, this.cact + b0 * H * 4, this.UT, this.UTp, this.hseq + r * H * 4, this.cseq + r * H * 4,
       this.gates + r * G * 4, 0, b1 - b0, T, H, this.goBackwards ? 1 : 0, ACTIVATIONS[this.activation],
       ACTIVATIONS[this.recurrentActivation], this.inMask ? this.inMask + r * 4 : 0);
   }
@@ -377,8 +382,8 @@ export class LSTM extends Layer {
     if (this.idGrad) {
       // per id (see backwardTail): the recurrence as lstm_backward runs it, then the tail's products in this list
       const hprev = scratch || this.hprev;
-      this.backwardPrepare(c);
-      c.k.lstm_backward_rows(dhseq, this.gates, this.dhrec, this.dcrec, hprev, this.cact, this.UT, this.hseq, this.cseq,
+      this.backwardPrepare(c, B);
+      c.k.lstm_backward_rows(dhseq, this.gates, this.dhrec, this.dcrec, hprev, this.cact, this.UT, this.UTp, this.hseq, this.cseq,
         this.gates, 0, B, this.T, this.units, this.goBackwards ? 1 : 0, ACTIVATIONS[this.activation],
         ACTIVATIONS[this.recurrentActivation], this.inMask);
       const tail = this.backwardTail(B, hprev, 1);

@@ -218,9 +218,10 @@ describe('lstm kernels', () => {
   });
 
   // lstm_backward's dx takes W^T from panels in its pack scratch when they fit (I & ~15 <= min(B*T, 256))
-  it('lstm_backward gives the same bits with a NaN-filled pack as without one (dx from W^T panels or not), written or accumulated', () => {
+  it('lstm_backward gives the same bits with a NaN-filled pack as without one (dx from W^T panels or not, the recurrence from U^T panels or not), written or accumulated', () => {
     scoped(a, () => {
-      for (const [B, T, I, H] of [[3, 8, 20, 6], [4, 10, 33, 3], [2, 12, 16, 4], [2, 9, 37, 5], [1, 7, 16, 4]]) {
+      // (H 16-20 with B >= 2: U^T in panels, but not where they would not fit in pack: [2, 4, 16, 16] has 8 rows)
+      for (const [B, T, I, H] of [[3, 8, 20, 6], [4, 10, 33, 3], [2, 12, 16, 4], [2, 9, 37, 5], [1, 7, 16, 4], [3, 8, 20, 16], [2, 12, 16, 20], [2, 4, 16, 16], [1, 9, 5, 16]]) {
         const G = 4 * H, nan = (n: number) => buf(a, new Float64Array(n).fill(NaN));
         const px = buf(a, f32rand(B * T * I, 8300 + I)), pW = buf(a, f32rand(I * G, 8301, -0.4, 0.4));
         const pU = buf(a, f32rand(H * G, 8302, -0.4, 0.4)), pb = buf(a, f32rand(G, 8303));
