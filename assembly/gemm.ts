@@ -262,7 +262,7 @@ function rowBlock(c0: usize, a0: usize, B: usize, N: i32, K: i32, astep: usize, 
   }
 }
 
-// B [K,N] (row stride ldb, N a multiple of 32) as 32-column panels, each K x 32 contiguous: for rowPanels.
+// B [K,N] (row stride ldb, N a multiple of 32) as 32-column panels, each K x 32 contiguous: for row_panels.
 export function pack_b32(P: usize, B: usize, K: i32, N: i32, ldb: i32): void {
   for (let j = 0; j < N; j += 32) {
     let src = B + <usize>j * 4;

@@ -71,11 +71,10 @@ function lstmForward(hseq: usize, cseq: usize, gates: usize, phic: usize,
   // With scratch (pack, (I + H) * 4H floats), W and U are packed once into 16-column panels for the T products.
   const Wp = pack, Up = pack + <usize>I * <usize>(G & ~15) * 4;
   const tab = ztab != 0;
-  // (one row, B = 1, takes its recurrent product from U itself: gemm_nn_packed's 2-row tiles are the panels' only
-  // readers, so U is packed only for two rows or more)
-  // One row (B = 1) with a U of 32 KB or more, which L1 does not keep between steps: U in 32-column panels instead,
-  // each read by row_panels in one sequential sweep from L2 (the same bits as from U: B batch 1 1.03x; a smaller U,
-  // as A's 16 KB, stays in L1 and its packing per call only costs, 0.97x).
+  // U's 16-column panels serve gemm_nn_packed's 2-row tiles, so only two rows or more. One row (B = 1) takes its
+  // recurrent product from U itself, or, for a U of 32 KB or more, which L1 does not keep between steps, from U in
+  // 32-column panels, each read by row_panels in one sequential sweep from L2 (the same bits: B batch 1 1.03x; a
+  // smaller U, as A's 16 KB, stays in L1 and packing it per call only costs, 0.97x).
   const panels32 = pack != 0 && B == 1 && (G & 31) == 0 && H * G >= 8192 && packed == 0;
   if (pack != 0 && packed == 0) {
     if (!tab) pack_b(Wp, W, I, G, G);
