@@ -28,13 +28,14 @@ export function embedding_slots(idx: usize, ids: usize, slot: usize, N: i32): vo
 // positions' distinct rows idx from embedding_slots.
 export function rows_add_indexed(y: usize, x: usize, idx: usize, N: i32, D: i32): void {
   const rb = <usize>D * 4;
-  for (let n = 0; n < N; n++) {
-    const dst = y + <usize>load<i32>(idx + <usize>n * 4) * rb;
-    const src = x + <usize>n * rb;
-    let j = 0;
-    for (; j + 4 <= D; j += 4) { const o = <usize>j * 4; v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o))); }
-    for (; j < D; j++) { const o = <usize>j * 4; store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o)); }
-  }
+  for (let n = 0; n < N; n++) addRow(y + <usize>load<i32>(idx + <usize>n * 4) * rb, x + <usize>n * rb, D);
+}
+
+// dst[0..D) += src[0..D) (floats).
+@inline function addRow(dst: usize, src: usize, D: i32): void {
+  let j = 0;
+  for (; j + 4 <= D; j += 4) { const o = <usize>j * 4; v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o))); }
+  for (; j < D; j++) { const o = <usize>j * 4; store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o)); }
 }
 
 export function embedding_rows_reset(slot: usize, rows: usize, count: i32): void {
@@ -46,11 +47,7 @@ export function embedding_backward(dErows: usize, dy: usize, ids: usize, slot: u
   const rb = <usize>D * 4;
   for (let n = 0; n < N; n++) {
     const k = load<i32>(slot + <usize>load<i32>(ids + <usize>n * 4) * 4);
-    const dst = dErows + <usize>k * rb;
-    const src = dy + <usize>n * rb;
-    let j = 0;
-    for (; j + 4 <= D; j += 4) { const o = <usize>j * 4; v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o))); }
-    for (; j < D; j++) { const o = <usize>j * 4; store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o)); }
+    addRow(dErows + <usize>k * rb, dy + <usize>n * rb, D);
   }
 }
 
