@@ -175,6 +175,29 @@ function edgeBlock(C: usize, A: usize, B: usize, M: i32, N: i32, K: i32, sai: i3
   }
 }
 
+// 32 columns of one row: cp[0..32) = (accumulate ? cp : 0) + a_k * B's row k for k in order, the A values from a0
+// to aEnd (astep bytes apart), B's 32-float rows from bp (bstep bytes apart); eight independent accumulators.
+@inline function row32(cp: usize, a0: usize, aEnd: usize, astep: usize, bp: usize, bstep: usize, accumulate: bool): void {
+  const zero = f32x4.splat(0.0);
+  let x0 = zero, x1 = zero, x2 = zero, x3 = zero, x4 = zero, x5 = zero, x6 = zero, x7 = zero;
+  if (accumulate) {
+    x0 = v128.load(cp); x1 = v128.load(cp, 16); x2 = v128.load(cp, 32); x3 = v128.load(cp, 48);
+    x4 = v128.load(cp, 64); x5 = v128.load(cp, 80); x6 = v128.load(cp, 96); x7 = v128.load(cp, 112);
+  }
+  let ap = a0;
+  do {
+    const s = v128.load32_splat(ap);
+    x0 = f32x4.add(x0, f32x4.mul(s, v128.load(bp))); x1 = f32x4.add(x1, f32x4.mul(s, v128.load(bp, 16)));
+    x2 = f32x4.add(x2, f32x4.mul(s, v128.load(bp, 32))); x3 = f32x4.add(x3, f32x4.mul(s, v128.load(bp, 48)));
+    x4 = f32x4.add(x4, f32x4.mul(s, v128.load(bp, 64))); x5 = f32x4.add(x5, f32x4.mul(s, v128.load(bp, 80)));
+    x6 = f32x4.add(x6, f32x4.mul(s, v128.load(bp, 96))); x7 = f32x4.add(x7, f32x4.mul(s, v128.load(bp, 112)));
+    bp += bstep;
+    ap += astep;
+  } while (ap != aEnd);
+  v128.store(cp, x0); v128.store(cp, x1, 16); v128.store(cp, x2, 32); v128.store(cp, x3, 48);
+  v128.store(cp, x4, 64); v128.store(cp, x5, 80); v128.store(cp, x6, 96); v128.store(cp, x7, 112);
+}
+
 // One row of C (an odd last row, or a matrix-vector product at batch 1): 32 columns at a time, whose eight
 // independent accumulators hide the latency of the adds (16 columns, four chains, ran at about half the peak), then
 // 16, 8, 4 and single columns. Every element is still acc = (accumulate ? C : 0), then acc + a_k * b_k for k in order.
@@ -183,27 +206,7 @@ function rowBlock(c0: usize, a0: usize, B: usize, N: i32, K: i32, astep: usize, 
   const zero = f32x4.splat(0.0);
   const aEnd = a0 + <usize>K * astep;
   let j = 0;
-  for (; j + 32 <= N; j += 32) {
-    const cp = c0 + <usize>j * 4;
-    let x0 = zero, x1 = zero, x2 = zero, x3 = zero, x4 = zero, x5 = zero, x6 = zero, x7 = zero;
-    if (accumulate) {
-      x0 = v128.load(cp); x1 = v128.load(cp, 16); x2 = v128.load(cp, 32); x3 = v128.load(cp, 48);
-      x4 = v128.load(cp, 64); x5 = v128.load(cp, 80); x6 = v128.load(cp, 96); x7 = v128.load(cp, 112);
-    }
-    let bp = B + <usize>j * 4;
-    let ap = a0;
-    do {
-      const s = v128.load32_splat(ap);
-      x0 = f32x4.add(x0, f32x4.mul(s, v128.load(bp))); x1 = f32x4.add(x1, f32x4.mul(s, v128.load(bp, 16)));
-      x2 = f32x4.add(x2, f32x4.mul(s, v128.load(bp, 32))); x3 = f32x4.add(x3, f32x4.mul(s, v128.load(bp, 48)));
-      x4 = f32x4.add(x4, f32x4.mul(s, v128.load(bp, 64))); x5 = f32x4.add(x5, f32x4.mul(s, v128.load(bp, 80)));
-      x6 = f32x4.add(x6, f32x4.mul(s, v128.load(bp, 96))); x7 = f32x4.add(x7, f32x4.mul(s, v128.load(bp, 112)));
-      bp += bstep;
-      ap += astep;
-    } while (ap != aEnd);
-    v128.store(cp, x0); v128.store(cp, x1, 16); v128.store(cp, x2, 32); v128.store(cp, x3, 48);
-    v128.store(cp, x4, 64); v128.store(cp, x5, 80); v128.store(cp, x6, 96); v128.store(cp, x7, 112);
-  }
+  for (; j + 32 <= N; j += 32) row32(c0 + <usize>j * 4, a0, aEnd, astep, B + <usize>j * 4, bstep, accumulate);
   for (; j + 16 <= N; j += 16) {
     const cp = c0 + <usize>j * 4;
     let x0 = zero, x1 = zero, x2 = zero, x3 = zero;
@@ -279,24 +282,7 @@ export function pack_b32(P: usize, B: usize, K: i32, N: i32, ldb: i32): void {
 // accumulators, each panel read in one sequential sweep. The same bits as rowBlock (acc = c, then + a_k * b_k in order).
 export function row_panels(c0: usize, a0: usize, P: usize, N: i32, K: i32): void {
   const aEnd = a0 + <usize>K * 4;
-  for (let j = 0; j < N; j += 32) {
-    const cp = c0 + <usize>j * 4;
-    let x0 = v128.load(cp), x1 = v128.load(cp, 16), x2 = v128.load(cp, 32), x3 = v128.load(cp, 48);
-    let x4 = v128.load(cp, 64), x5 = v128.load(cp, 80), x6 = v128.load(cp, 96), x7 = v128.load(cp, 112);
-    let bp = P + <usize>j * <usize>K * 4;
-    let ap = a0;
-    do {
-      const s = v128.load32_splat(ap);
-      x0 = f32x4.add(x0, f32x4.mul(s, v128.load(bp))); x1 = f32x4.add(x1, f32x4.mul(s, v128.load(bp, 16)));
-      x2 = f32x4.add(x2, f32x4.mul(s, v128.load(bp, 32))); x3 = f32x4.add(x3, f32x4.mul(s, v128.load(bp, 48)));
-      x4 = f32x4.add(x4, f32x4.mul(s, v128.load(bp, 64))); x5 = f32x4.add(x5, f32x4.mul(s, v128.load(bp, 80)));
-      x6 = f32x4.add(x6, f32x4.mul(s, v128.load(bp, 96))); x7 = f32x4.add(x7, f32x4.mul(s, v128.load(bp, 112)));
-      bp += 128;
-      ap += 4;
-    } while (ap != aEnd);
-    v128.store(cp, x0); v128.store(cp, x1, 16); v128.store(cp, x2, 32); v128.store(cp, x3, 48);
-    v128.store(cp, x4, 64); v128.store(cp, x5, 80); v128.store(cp, x6, 96); v128.store(cp, x7, 112);
-  }
+  for (let j = 0; j < N; j += 32) row32(c0 + <usize>j * 4, a0, aEnd, 4, P + <usize>j * <usize>K * 4, 128, true);
 }
 
 // C[M,N] = (accumulate ? C : 0) + A[M,K] . B[K,N]. A row-major with leading dimension lda.
