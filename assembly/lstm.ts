@@ -177,7 +177,7 @@ function lstmForward(hseq: usize, cseq: usize, gates: usize, phic: usize,
 }
 
 // Backward through time in one call. Accumulates into dx [B,T,I] (or writes it, dxWrite = 1: then dx may be memory
-// whose contents are dead, as long as nothing else this call reads lies there), dW [I,4H], dU [H,4H], dbias [4H].
+// whose contents are dead, as long as nothing else this call reads lies there; dx 0: none), dW [I,4H], dU [H,4H], dbias [4H].
 // dhseq [B,T,H] is the gradient of the loss w.r.t. hseq (aligned like hseq). Scratch (caller-owned, no init needed):
 // dz [B,T,4H], dhrec [B,H], dcrec [B,H], hprev [B,T,H], UT [4H,H], WT [4H,I] (its first row
 // also holds act(c) of the step when phic is 0), pack [min(B*T, 256), 4H] (or 0: slower weight gradients and dx,
@@ -202,6 +202,8 @@ export function lstm_backward(dx: usize, dW: usize, dU: usize, dbias: usize, dhs
   gemm_tn(dW, x, dz, I, G, rows, I, G, G, pack);
   gemm_tn(dU, hprev, dz, H, G, rows, H, G, G, pack);
   colsum_add(dbias, dz, rows, G);
+  // dx 0: no input gradient (nothing before this layer trains)
+  if (dx == 0) return;
   transpose(WT, W, I, G);
   // (written, not accumulated, with dxWrite: the same bits as accumulating into zeros); W^T in panels when pack
   // holds them (the same bits, 1.13-1.15x on B's 6400 x 256 . 256 x 64)

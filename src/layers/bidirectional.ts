@@ -202,10 +202,11 @@ export class Bidirectional extends Layer {
         }
       }
       c.a.pool.runQueue(lists, 2 * this.flops(B));
-      const tb = bw.backwardTail(B, dg, 4), tf = fw.backwardTail(B, df, 4);
+      const dxParts = c.inputGrad === false ? 0 : 4; // (Ctx.inputGrad)
+      const tb = bw.backwardTail(B, dg, dxParts), tf = fw.backwardTail(B, df, dxParts);
       // both directions have the same shapes, so the same lists: interleaved, each thread starts on a direction
       c.a.pool.runQueue(tb.lists.flatMap((l, i) => [l, tf.lists[i]]), 2 * this.flops(B));
-      return this.sumDx(c, tf.dx, tb.dx, B, fw.idRows());
+      return dxParts ? this.sumDx(c, tf.dx, tb.dx, B, fw.idRows()) : 0;
     }
     if (this.returnSequences && this.mergeMode === 'concat') {
       // Our output y is spent once backward runs (the next layer's backward has read it; the model reads outputs
@@ -219,7 +220,7 @@ export class Bidirectional extends Layer {
       dxf = fw.sequenceBackward(cf, df, B, false, df);
       dxb = bw.sequenceBackward(cb, dg, B, false, dg);
       c.a.pool.run([rb.calls, rf.calls], 2 * this.flops(B));
-      return this.sumDx(c, dxf, dxb, B, fw.idRows());
+      return dxf ? this.sumDx(c, dxf, dxb, B, fw.idRows()) : 0;
     }
     const df = this.df, dg = this.dg;
     c.a.zero(df, R * H);
@@ -235,6 +236,7 @@ export class Bidirectional extends Layer {
       dxb = bw.backward(cb, dg, B);
     }
     c.a.pool.run([rb.calls, rf.calls], 2 * this.flops(B));
+    if (!dxf) return 0; // no input gradient (Ctx.inputGrad)
     // dx = dxf + dxb, summed into the forward layer's dx (free until its next backward) rather than a buffer of our
     // own: the same bits as 0 + dxf + dxb, as dxf comes from accumulating into zeros and so is never -0
     const ids = fw.idRows();

@@ -94,6 +94,7 @@ export class Dense extends Layer {
     // forward: z = x . K + b  =>  dK += x^T dz, db += sum_rows dz, dx = dz . K^T
     c.k.gemm_tn(this.K.grad, this.x, dz, I, U, R, I, U, U, 0);
     if (this.b) c.k.colsum_add(this.b.grad, dz, R, U);
+    if (c.inputGrad === false) return 0; // nothing before us trains (Ctx.inputGrad)
     c.k.transpose(this.KT, this.K.ptr, I, U);
     c.k.gemm_nn(this.dx, dz, this.KT, R, I, U, U, I, I, 0);
     return this.dx;

@@ -39,6 +39,12 @@ export interface Ctx {
   projections?: boolean;
   /** Changes whenever any weight may have changed: a table computed at another version is recomputed first. */
   weightsVersion?: number;
+  /**
+   * Set by the model before each layer's backward: false when no earlier layer has a weight the optimizer updates (a
+   * frozen embedding, or the first layer), so nothing reads the gradient w.r.t. this layer's input: a layer may skip it
+   * and return 0 (the model then stops there). Unset: needed.
+   */
+  inputGrad?: boolean;
   /** Set by an embedding's inference forward: its ids, for a next layer that reads its output unchanged. */
   tokens?: TokenRows | null;
 }

@@ -297,8 +297,9 @@ export class LSTM extends Layer {
   backwardPrepare(c: Ctx, B: number): void {
     const G = 4 * this.units;
     c.k.transpose(this.UT, this.U.ptr, this.units, G);
-    c.k.transpose(this.WT, this.W.ptr, this.I, G);
-    if (this.WTp && !this.idGrad) c.k.pack_b(this.WTp, this.WT, G, this.I, this.I);
+    // W^T serves only the input gradient (Ctx.inputGrad)
+    if (c.inputGrad !== false) c.k.transpose(this.WT, this.W.ptr, this.I, G);
+    if (this.WTp && !this.idGrad && c.inputGrad !== false) c.k.pack_b(this.WTp, this.WT, G, this.I, this.I);
     // U^T in panels for the recurrence's products, in pack (free until the weight gradients), as lstm_backward does
     this.UTp = B >= 2 && this.units >= 16 ? this.pack : 0;
     if (this.UTp) c.k.pack_b(this.UTp, this.UT, G, this.units, this.units);
@@ -324,7 +325,8 @@ export class LSTM extends Layer {
   /**
    * After every part's recurrence: the weight gradients (dW with the pack scratch, dU and the bias with cseq, dead
    * by now, as theirs, so the two can run at once; in one list when cseq is too small) and dx (written) in `dxParts` row ranges, each a list of its own.
-   * Returns the lists and dx [B,T,I], or with few distinct ids (idRows) the embedding's gradient per id [n, I].
+   * Returns the lists and dx [B,T,I], or with few distinct ids (idRows) the embedding's gradient per id [n, I];
+   * dxParts 0: no input gradient at all (Ctx.inputGrad false), dx 0.
    */
   backwardTail(B: number, hprev: number, dxParts: number): { lists: Call[][]; dx: number } {
     const H = this.units, T = this.T, G = 4 * H, I = this.I, R = B * T;
@@ -346,13 +348,14 @@ export class LSTM extends Layer {
       dW.k.rows_add_indexed(S, this.gates, ids.idx, R, G);
       dW.k.embedding_forward(rows, ids.ids, ids.E, ids.n, I);
       dW.k.gemm_tn(this.W.grad, rows, S, I, G, ids.n, I, G, G, this.pack);
-      dW.k.gemm_nn(dE, S, this.WT, ids.n, I, G, G, I, I, 0);
+      if (dxParts > 0) dW.k.gemm_nn(dE, S, this.WT, ids.n, I, G, G, I, I, 0);
     } else {
       dW.k.gemm_tn(this.W.grad, this.x, this.gates, I, G, R, I, G, G, this.pack);
     }
     dU.k.gemm_tn(this.U.grad, hprev, this.gates, H, G, R, H, G, G, own ? this.cseq : this.pack);
     dU.k.colsum_add(this.b ? this.b.grad : this.dBiasScratch, this.gates, R, G);
     const lists = own ? [dW.calls, dU.calls] : [dW.calls];
+    if (dxParts === 0) return { lists, dx: 0 };
     if (ids) return { lists, dx: dE };
     for (let p = 0; p < dxParts; p++) {
       const r0 = Math.floor((R * p) / dxParts), r1 = Math.floor((R * (p + 1)) / dxParts);
@@ -386,19 +389,21 @@ export class LSTM extends Layer {
       c.k.lstm_backward_rows(dhseq, this.gates, this.dhrec, this.dcrec, hprev, this.cact, this.UT, this.UTp, this.hseq, this.cseq,
         this.gates, 0, B, this.T, this.units, this.goBackwards ? 1 : 0, ACTIVATIONS[this.activation],
         ACTIVATIONS[this.recurrentActivation], this.inMask);
-      const tail = this.backwardTail(B, hprev, 1);
+      const tail = this.backwardTail(B, hprev, c.inputGrad === false ? 0 : 1);
       for (const l of tail.lists) runCalls(c.k, l);
-      c.tokens!.rowsGrad = tail.dx;
+      if (tail.dx) c.tokens!.rowsGrad = tail.dx;
       return tail.dx;
     }
-    // Every weight has a gradient buffer (a frozen layer's is written and ignored by the optimizer).
-    c.k.lstm_backward(this.dx, this.W.grad, this.U.grad, this.b ? this.b.grad : this.dBiasScratch, dhseq,
+    // Every weight has a gradient buffer (a frozen layer's is written and ignored by the optimizer). No input gradient
+    // where nothing before us trains (Ctx.inputGrad): dx 0.
+    const dx = c.inputGrad === false ? 0 : this.dx;
+    c.k.lstm_backward(dx, this.W.grad, this.U.grad, this.b ? this.b.grad : this.dBiasScratch, dhseq,
       // dz overwrites the gate cache in place: each step reads its gates before writing its dz, and backward is the
       // cache's last use
       this.gates, this.dhrec, this.dcrec, scratch || this.hprev, this.UT, this.WT,
       this.x, this.hseq, this.cseq, this.gates, 0, this.W.ptr, this.U.ptr,
       B, this.T, this.I, this.units, this.goBackwards ? 1 : 0, ACTIVATIONS[this.activation], ACTIVATIONS[this.recurrentActivation], this.inMask, this.pack, 1);
-    return this.dx;
+    return dx;
   }
 
   forward(c: Ctx, x: number, B: number): number {

@@ -572,8 +572,18 @@ export class Sequential {
   private backwardPass(c: Ctx, B: number, fused: boolean): void {
     c.a.zero(this.gradStart, this.gradFloats);
     const n = this.layers.length;
-    let d = fused ? this.layers[n - 1].backwardFromLogits(c, this.dOutPtr, B) : this.layers[n - 1].backward(c, this.dOutPtr, B);
-    for (let i = n - 2; i >= 0 && d !== 0; i--) d = this.layers[i].backward(c, d, B);
+    // A layer's input gradient serves only the weights of layers before it: from the first layer with a weight the
+    // optimizer updates on (none: a frozen embedding, or a first LSTM on features), backward stops after it, and it
+    // may skip its input gradient (c.inputGrad false): B's Bi-LSTM after a frozen embedding skips dx = dz . W^T.
+    const first = this.layers.findIndex((l) => l.weights.some((w) => l.isTrainable(w)));
+    let d = this.dOutPtr;
+    for (let i = n - 1; i >= 0 && d !== 0; i--) {
+      c.inputGrad = first >= 0 && first < i;
+      const l = this.layers[i];
+      d = i === n - 1 && fused ? l.backwardFromLogits(c, d, B) : l.backward(c, d, B);
+      if (!c.inputGrad) break;
+    }
+    c.inputGrad = undefined;
   }
 
   private optimizerSlots(): Slot[] {

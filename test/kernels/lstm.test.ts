@@ -218,7 +218,7 @@ describe('lstm kernels', () => {
   });
 
   // lstm_backward's dx takes W^T from panels in its pack scratch when they fit (I & ~15 <= min(B*T, 256))
-  it('lstm_backward gives the same bits with a NaN-filled pack as without one (dx from W^T panels or not, the recurrence from U^T panels or not), written or accumulated', () => {
+  it('lstm_backward gives the same bits with a NaN-filled pack as without one (dx from W^T panels or not, the recurrence from U^T panels or not), written or accumulated, or no dx (dx 0)', () => {
     scoped(a, () => {
       // (H 16-20 with B >= 2: U^T in panels, but not where they would not fit in pack: [2, 4, 16, 16] has 8 rows)
       for (const [B, T, I, H] of [[3, 8, 20, 6], [4, 10, 33, 3], [2, 12, 16, 4], [2, 9, 37, 5], [1, 7, 16, 4], [3, 8, 20, 16], [2, 12, 16, 20], [2, 4, 16, 16], [1, 9, 5, 16]]) {
@@ -230,14 +230,24 @@ describe('lstm kernels', () => {
         const gates = bits(a, pg, B * T * G), dh = f32rand(B * T * H, 8304), dx0 = f32rand(B * T * I, 8305);
         const run = (pack: number, dxWrite: number): number[][] => {
           const pgc = buf(a, B * T * G); a.i32(pgc, B * T * G).set(gates);
-          const pdx = dxWrite ? nan(B * T * I) : buf(a, dx0), pdW = buf(a, I * G), pdU = buf(a, H * G), pdb = buf(a, G);
+          // dxWrite -1: dx 0, no input gradient
+          const pdx = dxWrite < 0 ? 0 : dxWrite ? nan(B * T * I) : buf(a, dx0), pdW = buf(a, I * G), pdU = buf(a, H * G), pdb = buf(a, G);
           k.lstm_backward(pdx, pdW, pdU, pdb, buf(a, dh), pgc, nan(B * H), nan(B * H), nan(B * T * H), nan(G * H), nan(G * I),
-            px, ph, pc, pgc, 0, pW, pU, B, T, I, H, 0, TANH, SIGMOID, 0, pack, dxWrite);
-          return [bits(a, pdx, B * T * I), bits(a, pdW, I * G), bits(a, pdU, H * G)];
+            px, ph, pc, pgc, 0, pW, pU, B, T, I, H, 0, TANH, SIGMOID, 0, pack, Math.max(0, dxWrite));
+          return [pdx ? bits(a, pdx, B * T * I) : [], bits(a, pdW, I * G), bits(a, pdU, H * G), bits(a, pdb, G)];
         };
         for (const dxWrite of [0, 1]) {
           const want = run(0, dxWrite), got = run(nan(Math.min(B * T, 256) * G), dxWrite);
-          ['dx', 'dW', 'dU'].forEach((n, i) => expectSameBits(got[i], want[i], `${n}, B ${B} T ${T} I ${I} H ${H} dxWrite ${dxWrite}`));
+          ['dx', 'dW', 'dU', 'dbias'].forEach((n, i) => expectSameBits(got[i], want[i], `${n}, B ${B} T ${T} I ${I} H ${H} dxWrite ${dxWrite}`));
+        }
+        // without dx (nothing before the layer trains): the same weight gradients, packed or not
+        const want = run(0, 1);
+        for (const pack of [0, nan(Math.min(B * T, 256) * G)]) {
+          // (and nothing written at address 0, where a dx of 0 would go: the core's static data)
+          const low = bits(a, 0, B * T * I);
+          const got = run(pack, -1);
+          expectSameBits(bits(a, 0, B * T * I), low, 'memory at address 0');
+          ['dW', 'dU', 'dbias'].forEach((n, i) => expectSameBits(got[i + 1], want[i + 1], `${n} without dx, B ${B} T ${T} I ${I} H ${H} pack ${pack ? 1 : 0}`));
         }
       }
     });
