@@ -71,6 +71,11 @@ export class LSTM extends Layer {
   private idGrad: { n: number; idx: number; ids: number; E: number } | null = null;
   /** U^T in panels for backwardPart's recurrence (backwardPrepare), or 0. */
   private UTp = 0;
+  /**
+   * Training per distinct id ([3/4 B*T, 4H]): the forward's table bias + E[id] . W, then backward's dz sums per id
+   * (the table is dead by then). Written only when a batch takes that path: pages never written cost no memory.
+   */
+  private idTab = 0;
 
   constructor(args: LSTMArgs) {
     super(args, 'lstm');
@@ -138,6 +143,7 @@ export class LSTM extends Layer {
     // copies of 16 input rows read from an embedding's table (lstm_forward's xidx), one slot per part of a batch
     this.xrows = a.alloc(MAX_PARTS * xrowsFloats(I) * f);
     if (this.zeroOutputForMask) this.masked = a.alloc(B * T * H * f);
+    this.idTab = a.alloc(Math.max(1, Math.floor((3 * B * T) / 4)) * G * f);
     if (!this.b) { this.zeroBias = a.alloc(G * f); this.dBiasScratch = a.alloc(G * f); }
   }
 
@@ -247,8 +253,9 @@ export class LSTM extends Layer {
    * same sums, so the same bits), when the batch repeats ids enough to gain: a small vocabulary (characters), or
    * padding. In inference (at most 3/4 of the positions distinct) the table [n, 4H] goes after the first B rows of
    * the gate buffer (where the time loop keeps z_t), the distinct embedding rows [n, I] into dx (both unused in
-   * inference). In training, where the gate buffer is the cache backward reads and dx may be hseq, they go into
-   * hprev and dhseq, which only backward writes (so at most 1/4 of the positions distinct: the table fits in hprev).
+   * inference). In training, where the gate buffer is the cache backward reads and dx may be hseq, the table goes
+   * into idTab (at most 3/4 of the positions distinct, as in inference: word-level text of a 20,000-word vocabulary
+   * in batches of 32 x 200 is 35-55% distinct without padding) and the rows into dhseq, which only backward writes.
    * Returns [table, index] pointers, or [0, 0].
    */
   private inputRows(c: Ctx, x: number, B: number): [number, number] {
@@ -273,8 +280,8 @@ export class LSTM extends Layer {
     const N = B * this.T;
     const d = tok.distinct();
     if (!d) return [0, 0];
-    if (c.training ? 4 * d.n > N || d.n * this.I > N * this.units : 4 * d.n > 3 * N || d.n > N - B) return [0, 0];
-    const table = c.training ? this.hprev : this.gates + B * G * 4, rows = c.training ? this.dhseq : this.dx;
+    if (c.training ? 4 * d.n > 3 * N || d.n * this.I > N * this.units : 4 * d.n > 3 * N || d.n > N - B) return [0, 0];
+    const table = c.training ? this.idTab : this.gates + B * G * 4, rows = c.training ? this.dhseq : this.dx;
     c.k.embedding_forward(rows, d.rows, tok.E, d.n, this.I);
     c.k.rows_set(table, this.biasPtr(), d.n, G);
     // W in panels (pack's first I x 4H floats, which the time loop leaves alone when it takes the table: it packs U
@@ -282,8 +289,8 @@ export class LSTM extends Layer {
     c.k.pack_b(this.pack, this.W.ptr, this.I, G, G);
     c.k.gemm_nn_packed(table, rows, this.W.ptr, this.pack, d.n, G, this.I, this.I, G, G, 1);
     this.tableWork = d.n * this.I * G;
-    // backward per id as well where its sums fit in dx, the ids' rows and their gradient in dhseq (see backwardTail)
-    if (c.training && d.n * G <= N * Math.max(this.I, this.units) && 2 * d.n * this.I <= N * this.units) {
+    // backward per id as well (the sums go into idTab, the ids' rows stay in dhseq; see backwardTail)
+    if (c.training) {
       this.idGrad = { n: d.n, idx: d.idx, ids: d.rows, E: tok.E };
     }
     return [table, d.idx];
@@ -339,11 +346,11 @@ export class LSTM extends Layer {
     if (ids) {
       // few distinct ids (inputRows): dz summed per id first, S [n, 4H] (positions in order), then dW = E[ids]^T . S
       // and the embedding's gradient per id, S . W^T [n, I], instead of the products over all R positions (the same
-      // sums regrouped: other bits, still the same on any thread count). S goes into dx, the ids' rows and the
-      // gradient (what we return) into dhseq: both free now (dx is hseq when I <= H, dead once the recurrence has
-      // made h_{t-1}; dhseq is read only in the recurrence).
-      const S = this.dx, rows = this.dhseq;
-      dE = rows + ids.n * I * 4;
+      // sums regrouped: other bits, still the same on any thread count). S goes into idTab (the forward's table is
+      // dead), the ids' rows into dhseq (read only in the recurrence), the gradient (what we return) into dx (hseq when
+      // I <= H: dead once the recurrence has made h_{t-1}).
+      const S = this.idTab, rows = this.dhseq;
+      dE = this.dx;
       dW.k.zero_fill(S, ids.n * G);
       dW.k.rows_add_indexed(S, this.gates, ids.idx, R, G);
       dW.k.embedding_forward(rows, ids.ids, ids.E, ids.n, I);

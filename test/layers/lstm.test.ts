@@ -84,7 +84,7 @@ describe('lstm on an embedding, inference: the input product per distinct id', (
 // and per position in turn on the same memory. 2 threads give the bytes of 1.
 describe('lstm on an embedding, training: the products per distinct id', () => {
   type Cfg = { bidi: boolean; rs: boolean; gb: boolean; merge: 'concat' | 'sum' | 'mul' | 'ave'; D: number; H: number; maskZero: boolean; frozen?: boolean; dropout?: boolean };
-  const V = 6, T = 11;
+  const V = 40, T = 11;
   const build = (cfg: Cfg, copy: boolean) => {
     const inner = () => layers.lstm({ units: cfg.H, returnSequences: cfg.rs, goBackwards: cfg.gb });
     const m = sequential({ seed: 4, layers: [
@@ -98,13 +98,15 @@ describe('lstm on an embedding, training: the products per distinct id', () => {
     m.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy' });
     return m;
   };
-  const batch = (n: number, salt: number) => {
-    const ids = Int32Array.from({ length: n * T }, (_, i) => (i * 5 + (i >> 3) + n + salt) % V);
+  // ids 0-5 (few distinct), or with `spread` k ids from 1..k in turn (k of the positions distinct)
+  const batch = (n: number, salt: number, spread = 0) => {
+    const ids = Int32Array.from({ length: n * T }, (_, i) => (spread ? 1 + ((i * 7 + salt) % spread) : (i * 5 + (i >> 3) + n + salt) % 6));
     for (let b = 0; b < n; b++) if (ids[b * T] === 0) ids[b * T] = 1; // (no all-padding row under maskZero)
     return { n, x: { data: ids, shape: [n, T] }, y: Float32Array.from({ length: n }, (_, i) => (ids[i * T] + ids[i * T + 1]) % 2) };
   };
-  // 2 rows: 22 positions, 6 ids may be more than a quarter of them (per position); the others per id
-  const batches = [batch(2, 0), batch(5, 1), batch(24, 2), batch(40, 3), batch(100, 5), batch(5, 4)];
+  // 2 rows of 22 distinct ids: more than 3/4 of the positions (per position); the others per id, one of them half
+  // distinct (11 of 22 positions)
+  const batches = [batch(2, 0, V - 1), batch(5, 1), batch(2, 3, 11), batch(24, 2), batch(40, 3), batch(100, 5), batch(5, 4)];
   const cfgs: Cfg[] = [];
   for (const [D, H] of [[6, 9], [16, 20], [24, 12]]) for (const maskZero of [false, true]) {
     for (const rs of [true, false]) for (const gb of [false, true]) cfgs.push({ bidi: false, rs, gb, merge: 'concat', D, H, maskZero });
