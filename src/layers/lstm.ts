@@ -72,10 +72,14 @@ export class LSTM extends Layer {
   /** U^T in panels for backwardPart's recurrence (backwardPrepare), or 0. */
   private UTp = 0;
   /**
-   * Training per distinct id ([3/4 B*T, 4H]): the forward's table bias + E[id] . W, then backward's dz sums per id
-   * (the table is dead by then). Written only when a batch takes that path: pages never written cost no memory.
+   * Training per distinct id ([3/4 B*T, 4H] for the planned B): the forward's table bias + E[id] . W, then backward's
+   * dz sums per id (the table is dead by then). Allocated on the first batch that takes that path after each plan,
+   * past the planned buffers (idTabFor), so an LSTM that never does (B's bench batches, inference, an LSTM not on
+   * an embedding) neither reserves nor touches it; 0 until then.
    */
   private idTab = 0;
+  /** B * T of the current plan (idTab's rows are 3/4 of it). */
+  private planRows = 0;
 
   constructor(args: LSTMArgs) {
     super(args, 'lstm');
@@ -143,7 +147,8 @@ export class LSTM extends Layer {
     // copies of 16 input rows read from an embedding's table (lstm_forward's xidx), one slot per part of a batch
     this.xrows = a.alloc(MAX_PARTS * xrowsFloats(I) * f);
     if (this.zeroOutputForMask) this.masked = a.alloc(B * T * H * f);
-    this.idTab = a.alloc(Math.max(1, Math.floor((3 * B * T) / 4)) * G * f);
+    this.idTab = 0; // (a new plan: idTabFor allocates it again past the new buffers when needed)
+    this.planRows = B * T;
     if (!this.b) { this.zeroBias = a.alloc(G * f); this.dBiasScratch = a.alloc(G * f); }
   }
 
@@ -280,7 +285,7 @@ export class LSTM extends Layer {
     const N = B * this.T;
     const d = tok.distinct();
     if (!d) return [0, 0];
-    if (c.training ? 4 * d.n > 3 * N || d.n * this.I > N * this.units : 4 * d.n > 3 * N || d.n > N - B) return [0, 0];
+    if (c.training ? 4 * d.n > 3 * N || d.n * this.I > N * this.units || !this.idTabFor(c) : 4 * d.n > 3 * N || d.n > N - B) return [0, 0];
     const table = c.training ? this.idTab : this.gates + B * G * 4, rows = c.training ? this.dhseq : this.dx;
     c.k.embedding_forward(rows, d.rows, tok.E, d.n, this.I);
     c.k.rows_set(table, this.biasPtr(), d.n, G);
@@ -294,6 +299,18 @@ export class LSTM extends Layer {
       this.idGrad = { n: d.n, idx: d.idx, ids: d.rows, E: tok.E };
     }
     return [table, d.idx];
+  }
+
+  /**
+   * idTab, allocated past everything planned on first need (it stays until the next plan); false when the 4 GiB
+   * memory has no room for it (the batch then takes the products per position).
+   */
+  private idTabFor(c: Ctx): boolean {
+    if (this.idTab) return true;
+    const bytes = Math.floor((3 * this.planRows) / 4) * 4 * this.units * 4;
+    if (!c.a.fits(bytes)) return false;
+    try { this.idTab = c.a.alloc(bytes, `${this.name} per-id table`); } catch { return false; }
+    return true;
   }
 
   /**

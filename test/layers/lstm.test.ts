@@ -151,4 +151,33 @@ describe('lstm on an embedding, training: the products per distinct id', () => {
       expect(two).toEqual(one);
     });
   }
+
+  it('reserves the per-id table only when a training batch takes that path, once per plan (not in inference, not per position)', async () => {
+    await init({ threads: 1 });
+    const cfg: Cfg = { bidi: true, rs: true, gb: false, merge: 'concat', D: 6, H: 8, maskZero: false };
+    const m = build(cfg, false);
+    const top = () => (m as unknown as { arena: { mark(): number } }).arena.mark();
+    // 6 and 39 ids over 264 positions: both per id
+    const few = batch(24, 2), wide = { x: { data: Int32Array.from({ length: 24 * T }, (_, i) => 1 + (i % (V - 1))), shape: [24, T] }, y: new Float32Array(24) };
+    m.predict(few.x);
+    const t0 = top();
+    m.trainOnBatch(wide.x, wide.y);
+    const t1 = top();
+    m.predict(wide.x);
+    // both directions' tables: [floor(3/4 of 24 x T), 4H] each, 16-aligned
+    const table = Math.ceil((Math.floor((3 * 24 * T) / 4) * 4 * cfg.H * 4) / 16) * 16;
+    expect(t1 - t0).toBe(2 * table);
+    m.trainOnBatch(few.x, few.y);
+    m.trainOnBatch(wide.x, wide.y);
+    expect(top(), 'no second table in the same plan').toBe(t1);
+    // every position distinct (per position) and inference leave it alone
+    const m2 = build(cfg, false), top2 = () => (m2 as unknown as { arena: { mark(): number } }).arena.mark();
+    const spread = batch(24, 1, V - 1);
+    m2.predict(spread.x);
+    const s0 = top2();
+    m2.trainOnBatch({ data: Int32Array.from({ length: 2 * T }, (_, i) => 1 + i), shape: [2, T] }, new Float32Array(2));
+    m2.predict(few.x);
+    expect(top2(), 'per position and inference').toBe(s0);
+    m.dispose(); m2.dispose();
+  });
 });
