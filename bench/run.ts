@@ -1,6 +1,6 @@
 // `npm run bench`: benchmark.js suites. Kernel families (matmul, lstm, attention, pooling, embedding, optimizer,
 // checksum) over fixed shapes with GFLOP/s and the fraction of the in-run Wasm SIMD peak; model workloads A, B, C (training samples/s at
-// 1 and 2 threads, batch-1 predict latency, batch-256 predict throughput); peers in the same run: TF.js cpu and wasm
+// 1 and 2 threads, also B on word-like ids, batch-1 predict latency, batch-256 predict throughput); peers in the same run: TF.js cpu and wasm
 // (A), PyTorch CPU at 1 and 2 threads (bench/pytorch_peer.py, where Debian's torch is installed), onnxruntime-web and
 // onnxruntime-node serving A and B (bench/ort.mjs: predict batch 1 and 256, cold start); peak RSS of
 // training B, each in its own process; the model file (bench/files.ts): B's model saved and loaded, and loadModel on
@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { init, sequential, layers, type Sequential } from '../src/index.js';
 import { Arena } from '../src/core/arena.js';
-import { SHAPES, FULL, workloadModel, referenceModel, lcgIds } from './workloads.mjs';
+import { SHAPES, FULL, workloadModel, referenceModel, lcgIds, zipfIds } from './workloads.mjs';
 
 const argv = process.argv.slice(2);
 const opt = (name: string, d: string) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : d; };
@@ -215,10 +215,10 @@ await run('lstm', lstmCases);
 }
 
 // ---------------------------------------------------------------- model workloads
-function workload(w: W, threadsNote: number): { model: Sequential; x: { data: Int32Array; shape: number[] }; y: Float32Array; one: { data: Int32Array; shape: number[] }; many: { data: Int32Array; shape: number[] } } {
+function workload(w: W, threadsNote: number, words = false): { model: Sequential; x: { data: Int32Array; shape: number[] }; y: Float32Array; one: { data: Int32Array; shape: number[] }; many: { data: Int32Array; shape: number[] } } {
   const { V, T, B } = SHAPES[w];
   const model = workloadModel({ sequential, layers }, w) as Sequential;
-  const ids = lcgIds(B * T, 1, V - 1);
+  const ids = words ? zipfIds(B * T, V) : lcgIds(B * T, 1, V - 1);
   const y = new Float32Array(B).map((_, i) => ids[i * T] % 2);
   const x = { data: ids, shape: [B, T] };
   const l0 = model.trainOnBatch(x, y)[0];
@@ -235,12 +235,14 @@ function workload(w: W, threadsNote: number): { model: Sequential; x: { data: In
 // samples/s from the median of the pooled step times, ± the half interquartile range of the steps.
 const TRAIN_ROUNDS = quick ? 2 : 6, TRAIN_SECONDS = quick ? 0.5 : 2;
 const median = (v: number[], q = 0.5) => { const s = [...v].sort((p, r) => p - r); return s[Math.min(s.length - 1, Math.floor(q * s.length))]; };
-for (const w of workloads as W[]) {
-  const B = SHAPES[w].B;
+// B also on word-like ids (B-words: Zipf's law, 37% of the positions distinct, where training takes its products per
+// distinct id; B's uniform ids are 85% distinct): the same model and work for PyTorch, which has no such path.
+for (const [w, words] of (workloads as W[]).flatMap((w): [W, boolean][] => (w === 'B' ? [[w, false], [w, true]] : [[w, false]]))) {
+  const B = SHAPES[w].B, label = words ? `${w}-words` : w;
   const ms: { threads: number; wl: ReturnType<typeof workload>; steps: number[] }[] = [];
   for (const threads of threadList) {
     await init({ threads });
-    const wl = workload(w, threads);
+    const wl = workload(w, threads, words);
     await wl.model.ready(); // worker threads started
     ms.push({ threads, wl, steps: [] });
   }
@@ -259,8 +261,8 @@ for (const w of workloads as W[]) {
   for (const m of ms) {
     const med = median(m.steps), rme = (100 * (median(m.steps, 0.75) - median(m.steps, 0.25))) / 2 / med;
     const ratio = one && m !== one ? `; ${(median(one.steps) / med).toFixed(2)}x 1 thread` : '';
-    const row: Row = { suite: `bilstm-attn ${m.threads}t`, name: `${w} train (batch ${B})`, threads: m.threads, hz: 1000 / med, rme, value: (B * 1000) / med, unit: 'samples/s',
-      note: `median of ${m.steps.length} steps in ${TRAIN_ROUNDS} rounds of alternating thread counts${ratio}` };
+    const row: Row = { suite: `bilstm-attn ${m.threads}t`, name: `${label} train (batch ${B})`, threads: m.threads, hz: 1000 / med, rme, value: (B * 1000) / med, unit: 'samples/s',
+      note: `median of ${m.steps.length} steps in ${TRAIN_ROUNDS} rounds of alternating thread counts${ratio}${words ? `; ids ${(new Set(m.wl.x.data).size / m.wl.x.data.length * 100).toFixed(0)}% distinct` : ''}` };
     rows.push(row);
     console.log(`${row.suite} | ${row.name} | ${fmt(row.value)} ${row.unit} ±${rme.toFixed(1)}% | ${row.note}`);
     m.wl.model.dispose();
@@ -438,6 +440,8 @@ function finish(): void {
     const ours = Math.max(...threadList.map((t) => find(`bilstm-attn ${t}t`, `${w} train`)?.value ?? 0));
     const torch = Math.max(find('pytorch 1t', `${w} train`)?.value ?? 0, find('pytorch 2t', `${w} train`)?.value ?? 0);
     if (ours && torch) ratios.push(`${w} train: bilstm-attn ${fmt(ours)} vs PyTorch best ${fmt(torch)} samples/s = ${(ours / torch).toFixed(2)}x`);
+    const words = Math.max(...threadList.map((t) => find(`bilstm-attn ${t}t`, `${w}-words train`)?.value ?? 0));
+    if (words && torch) ratios.push(`${w}-words train (word-like ids): bilstm-attn ${fmt(words)} vs PyTorch's ${w} best ${fmt(torch)} samples/s = ${(words / torch).toFixed(2)}x`);
   }
   for (const r of ratios) console.log(r);
   const run = { date: new Date().toISOString(), node: process.version, cpu, quick, command: `bench/run.ts ${argv.join(' ')}`.trim() };
