@@ -7,6 +7,7 @@ import type { Sequential } from '../model/sequential.js';
 import { textClassifier } from '../model/text-classifier.js';
 import { optimizers } from '../model/optimizers.js';
 import { metrics } from '../model/metrics.js';
+import { callbacks, type EarlyStopping } from '../model/callbacks.js';
 import { tokenizer as makeTokenizer } from '../data/tokenizer.js';
 import { padSequences, type PadMode } from '../data/pad-sequences.js';
 import type { TextDataset } from '../data/text-dataset.js';
@@ -31,6 +32,8 @@ export interface TrainOptions {
   seed: number;
   threads: number;
   valSplit: number;
+  /** Keep the weights of the epoch with the lowest validation loss (when there is a validation split), not the last. */
+  restoreBest: boolean;
   testSplit: number;
   charLevel: boolean;
   padding: PadMode;
@@ -104,8 +107,14 @@ export async function runTrain(o: TrainOptions, out: Output): Promise<TrainResul
       `${o.charLevel ? 'characters' : 'words'}: ${tok.wordIndex.size} seen, ${vocabSize} kept; maxlen ${maxlen}`);
   }
   const tFit = Date.now();
-  const history = await model.fit(x, targets(train), { epochs: o.epochs, batchSize: o.batchSize, validationSplit: o.valSplit, verbose: o.verbose });
+  // the best validation epoch's weights, as Keras's EarlyStopping(restore_best_weights) at a fit's end: a patience of
+  // every epoch never stops the fit early
+  const best: EarlyStopping | null = o.restoreBest && o.valSplit > 0
+    ? callbacks.earlyStopping({ monitor: 'val_loss', patience: o.epochs, restoreBestWeights: true }) : null;
+  const history = await model.fit(x, targets(train), { epochs: o.epochs, batchSize: o.batchSize, validationSplit: o.valSplit, verbose: o.verbose, callbacks: best ? [best] : [] });
   const tFitEnd = Date.now();
+  const keptEpoch = best ? best.bestEpoch + 1 : o.epochs;
+  if (best && o.verbose && keptEpoch !== o.epochs) out.log(`kept the weights of epoch ${keptEpoch} (lowest val_loss ${history.history.val_loss[keptEpoch - 1].toFixed(4)}); --keep-last keeps the last epoch's`);
   const heldOut = heldOutMetrics(model, xTest, test, o.batchSize);
   const tEval = Date.now();
 
@@ -133,6 +142,7 @@ export async function runTrain(o: TrainOptions, out: Output): Promise<TrainResul
     },
     model: { params: model.countParams(), layers: model.getConfig().config.layers.map((l) => l.className) },
     history: history.history,
+    keptEpoch,
     heldOut,
     files: { model: modelPath, plot: plotPath },
     seconds: { data: seconds(tData - t0), tokenize: seconds(tFit - tData), fit: seconds(tFitEnd - tFit), evaluate: seconds(tEval - tFitEnd), save: seconds(tSave - tEval), total: seconds(Date.now() - t0) },
@@ -169,6 +179,7 @@ export function trainOptions(v: Values): TrainOptions {
     seed: int(c, v, 'seed', 1, 0, 0xffffffff),
     threads: int(c, v, 'threads', 1, 1, 64),
     valSplit: num(c, v, 'val-split', 0.1, 0, 1),
+    restoreBest: v['keep-last'] !== true,
     testSplit: num(c, v, 'test-split', 0.2, 0, 1),
     charLevel: v['char-level'] === true || (data.kind === 'names' && v['word-level'] !== true),
     padding: oneOf(c, v, 'padding', ['pre', 'post'] as const, 'post'),
@@ -202,6 +213,7 @@ export const train: Command = {
     seed: { type: 'string', arg: '<n>', help: 'seed of the split, the initial weights and the shuffling (default 1)' },
     threads: { type: 'string', arg: '<n>', help: 'threads (default 1; the same bytes with any number)' },
     'val-split': { type: 'string', arg: '<f>', help: 'fraction of the training texts used for validation each epoch (default 0.1; 0: none)' },
+    'keep-last': { type: 'boolean', help: "keep the last epoch's weights (default: those of the epoch with the lowest val_loss, when --val-split > 0)" },
     'test-split': { type: 'string', arg: '<f>', help: 'fraction held out for the final test (default 0.2)' },
     verbose: { type: 'string', arg: '<0|1|2>', help: '0 silent, 1 progress bar (default), 2 one line per epoch' },
   },

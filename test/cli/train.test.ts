@@ -1,8 +1,9 @@
 // `bilstm-attn train` through the built bin: byte-identical model files for one seed, other bytes for another, the
 // --json report, report.json and training.svg on disk, softmax for 3 labels, and exit codes for bad input.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { init, loadModel } from '../../src/index.js';
 import { runBin, trainCsv, writeData, SMALL } from '../helpers/cli.js';
 
 let d: ReturnType<typeof writeData>;
@@ -43,6 +44,42 @@ describe('bilstm-attn train', () => {
     expect(svg.match(/<polyline class="train"/g)).toHaveLength(2);
     expect(svg.match(/<polyline class="val"/g)).toHaveLength(2);
     expect(existsSync(join(out, 'model.bilstm'))).toBe(true);
+  });
+
+  it('keeps the weights of the epoch with the lowest val_loss (--keep-last: the last epoch\'s), bit for bit', async () => {
+    // a task that overfits: the label is whether "alpha" occurs, flipped for a quarter of the texts (seeded)
+    let s = 7;
+    const rnd = (): number => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s / 4294967296; };
+    const words = ['alpha', 'beta', 'gamma', 'delta', 'eps', 'zeta', 'eta', 'theta', 'iota', 'kappa', 'lambda', 'mu'];
+    const rows = ['review,sentiment'];
+    for (let i = 0; i < 200; i++) {
+      const w = Array.from({ length: 8 }, () => words[Math.floor(rnd() * words.length)]);
+      rows.push(`${w.join(' ')},${w.includes('alpha') !== (rnd() < 0.25) ? 'pos' : 'neg'}`);
+    }
+    const csv = join(d.dir, 'noisy.csv');
+    writeFileSync(csv, rows.join('\n') + '\n');
+    const train = (name: string, extra: string[]) => {
+      const r = runBin(['train', '--data', csv, '--text-column', 'review', '--label-column', 'sentiment', '--out', join(d.dir, name), ...SMALL,
+        '--learning-rate', '0.03', '--val-split', '0.3', '--json', ...extra]);
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(r.stdout) as { keptEpoch: number; history: { val_loss: number[] } };
+    };
+    const best = train('best', ['--epochs', '8']);
+    const vl = best.history.val_loss;
+    expect(vl).toHaveLength(8);
+    expect(best.keptEpoch).toBe(vl.indexOf(Math.min(...vl)) + 1);
+    expect(best.keptEpoch).toBeGreaterThan(1); // this data's best epoch lies inside the run, so the test can fail
+    expect(best.keptEpoch).toBeLessThan(8);
+    // the same seed for keptEpoch epochs is the long run's trajectory up to there: the kept weights are its weights
+    expect(train('short', ['--epochs', String(best.keptEpoch), '--keep-last']).keptEpoch).toBe(best.keptEpoch);
+    expect(train('last', ['--epochs', '8', '--keep-last']).keptEpoch).toBe(8);
+    expect(train('noval', ['--epochs', '8', '--val-split', '0']).keptEpoch).toBe(8);
+    await init();
+    const weights = async (name: string) => (await loadModel(join(d.dir, name, 'model.bilstm'))).getWeights().map((w) => Buffer.from(w.data.buffer));
+    const [wb, ws, wl] = [await weights('best'), await weights('short'), await weights('last')];
+    expect(wb.length).toBeGreaterThan(5);
+    wb.forEach((w, i) => expect(Buffer.compare(w, ws[i]), `weight ${i}`).toBe(0));
+    expect(wb.some((w, i) => Buffer.compare(w, wl[i]) !== 0)).toBe(true);
   });
 
   it('learns the easy task and prints the held-out metrics and confusion matrix', () => {
