@@ -351,7 +351,8 @@ if (peers) {
   // file our exportOnnx writes, each engine and thread count in processes of their own, alternating rounds; cold start.
   const ortW = workloads.filter((w) => w !== 'C');
   if (ortW.length) {
-    const out = `${os.tmpdir()}/bilstm-attn-ort.json`;
+    // a full run keeps its ONNX Runtime figures beside results.json (bench/ort-results.json: peaks, rows, cold starts)
+    const out = quick ? `${os.tmpdir()}/bilstm-attn-ort.json` : fileURLToPath(new URL('./ort-results.json', import.meta.url));
     try {
       const args = [fileURLToPath(new URL('./ort.mjs', import.meta.url)), '--workloads', ortW.join(','), '--threads', threadList.join(','), '--json', out, ...(quick ? ['--seconds', '0.5', '--cold', '3'] : [])];
       execFileSync(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
