@@ -43,6 +43,8 @@ export class Bidirectional extends Layer {
     this.forwardLayer = new LSTM({ ...cfg, name: `forward_${inner.name}`, zeroOutputForMask: zero });
     this.backwardLayer = new LSTM({ ...cfg, name: `backward_${inner.name}`, goBackwards: !inner.goBackwards, zeroOutputForMask: zero });
     this.returnSequences = inner.returnSequences;
+    this.forwardLayer.twin = this.backwardLayer;
+    this.backwardLayer.twin = this.forwardLayer;
     if (this.trainable === false) { this.forwardLayer.trainable = false; this.backwardLayer.trainable = false; }
   }
 

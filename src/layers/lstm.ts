@@ -80,6 +80,11 @@ export class LSTM extends Layer {
   private idTab = 0;
   /** B * T of the current plan (idTab's rows are 3/4 of it). */
   private planRows = 0;
+  /**
+   * The other direction when inside a Bidirectional (set by it), else null: the two take the per-id path together
+   * or not at all (idTabFor), as Bidirectional.backward sums their input gradients both per id or both per position.
+   */
+  twin: LSTM | null = null;
 
   constructor(args: LSTMArgs) {
     super(args, 'lstm');
@@ -303,13 +308,21 @@ export class LSTM extends Layer {
 
   /**
    * idTab, allocated past everything planned on first need (it stays until the next plan); false when the 4 GiB
-   * memory has no room for it (the batch then takes the products per position).
+   * memory has no room for it (the batch then takes the products per position). In a Bidirectional the first
+   * direction to ask allocates both directions' tables or neither (twin): with room for only one, the forward
+   * direction would go per id and the backward one per position.
    */
   private idTabFor(c: Ctx): boolean {
     if (this.idTab) return true;
-    const bytes = Math.floor((3 * this.planRows) / 4) * 4 * this.units * 4;
-    if (!c.a.fits(bytes)) return false;
-    try { this.idTab = c.a.alloc(bytes, `${this.name} per-id table`); } catch { return false; }
+    const need = this.twin && !this.twin.idTab ? [this, this.twin] : [this];
+    const bytes = (l: LSTM) => Math.floor((3 * l.planRows) / 4) * 4 * l.units * 4;
+    if (!c.a.fits(need.reduce((s, l) => s + bytes(l), 0))) return false;
+    try {
+      for (const l of need) l.idTab = c.a.alloc(bytes(l), `${l.name} per-id table`);
+    } catch {
+      for (const l of need) l.idTab = 0;
+      return false;
+    }
     return true;
   }
 

@@ -180,4 +180,35 @@ describe('lstm on an embedding, training: the products per distinct id', () => {
     expect(top2(), 'per position and inference').toBe(s0);
     m.dispose(); m2.dispose();
   });
+
+  // A Bidirectional's backward sums its directions' input gradients both per id or both per position: with room in the
+  // 4 GiB memory past the plan for one direction's table but not two (memory nearly full: a stub of fits() with 1.5
+  // tables left), both take the products per position rather than the forward direction alone per id (which gave
+  // wrong embedding rows on 1 thread and a TypeError in the 2-thread parts path).
+  for (const threads of [1, 2]) {
+    it(`a Bidirectional with room for one direction's per-id table but not two takes both per position (${threads} thread${threads > 1 ? 's: parts' : ''})`, async () => {
+      await init({ threads });
+      const cfg: Cfg = { bidi: true, rs: true, gb: false, merge: 'concat', D: 6, H: 8, maskZero: false };
+      const fast = build(cfg, false), ref = build(cfg, true);
+      ref.setWeights(fast.getWeights());
+      const b = batch(24, 2);
+      fast.predict(b.x); ref.predict(b.x); // planned for these 24 rows
+      const arena = (fast as unknown as { arena: { fits(n: number): boolean; mark(): number } }).arena;
+      const table = Math.floor((3 * 24 * T) / 4) * 4 * cfg.H * 4, limit = arena.mark() + 1.5 * table;
+      const fits = arena.fits;
+      arena.fits = (n: number) => arena.mark() + n <= limit;
+      const gf = fast.computeGradients(b.x, b.y);
+      arena.fits = fits;
+      const bidi = fast.layers[1] as unknown as { forwardLayer: { idRows(): number }; backwardLayer: { idRows(): number } };
+      expect([bidi.forwardLayer.idRows(), bidi.backwardLayer.idRows()], 'per-id rows of each direction').toEqual([0, 0]);
+      const gr = ref.computeGradients(b.x, b.y);
+      expect(gf.loss).toBe(gr.loss);
+      gf.grads.forEach((g, i) => {
+        const want = gr.grads[i].data, scale = Math.max(1e-30, ...Array.from(want, Math.abs));
+        expectClose(g.data, want, 1e-5 * scale, 1e-4, `gradient ${i} (${gr.grads[i].shape})`);
+      });
+      fast.dispose(); ref.dispose();
+      await init({ threads: 1 });
+    });
+  }
 });
