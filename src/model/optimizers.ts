@@ -122,8 +122,17 @@ export abstract class Optimizer {
   /** Bytes of state for these weights (to plan memory before allocating). */
   stateBytes(weights: Weight[]): number { return weights.reduce((s, w) => s + w.size * 4 * this.stateCount(), 0); }
 
+  /**
+   * The model this optimizer was compiled into (Sequential.compile binds it), or null: its state lives in that model's
+   * memory, so a second live model cannot share it (Keras 3 refuses variables its optimizer was not built for).
+   */
+  owner: { readonly name: string; readonly isDisposed: boolean } | null = null;
+  /** The memory the state buffers were allocated in (isAllocatedFor), or null. */
+  private stateArena: Arena | null = null;
+
   allocate(a: Arena, weights: Weight[]): void {
     this.state.clear();
+    this.stateArena = a;
     for (const w of weights) {
       const bufs: number[] = [];
       for (let i = 0; i < this.stateCount(); i++) bufs.push(a.alloc(w.size * 4, `${this.name} state for ${w.name}`));
@@ -131,7 +140,9 @@ export abstract class Optimizer {
     }
   }
 
-  isAllocatedFor(weights: Weight[]): boolean { return weights.every((w) => this.state.has(w.name)) && this.state.size === weights.length; }
+  isAllocatedFor(a: Arena, weights: Weight[]): boolean {
+    return this.stateArena === a && weights.every((w) => this.state.has(w.name)) && this.state.size === weights.length;
+  }
 
   /** Applies one step to every slot; the caller increments iterations afterwards. */
   /**

@@ -266,7 +266,7 @@ export class Sequential {
   private allocateOptimizer(): void {
     const a = this.arena!;
     const ws = this.trainableList().map(({ w }) => w);
-    if (this.optimizer!.isAllocatedFor(ws)) return;
+    if (this.optimizer!.isAllocatedFor(a, ws)) return;
     const bytes = this.optimizer!.stateBytes(ws);
     a.reset(this.persistentMark);
     this.plannedB = 0;
@@ -326,6 +326,12 @@ export class Sequential {
     const loss = getLoss(args.loss);
     const metrics = checkMetrics(args.metrics);
     const weightedMetrics = checkMetrics(args.weightedMetrics, 'weightedMetrics');
+    const owner = optimizer.owner;
+    if (owner && owner !== this && !owner.isDisposed) {
+      throw new ConfigError(`compile: expected an optimizer of this model's own, got the ${optimizer.name} instance already compiled into model ${owner.name} (its state lives in that model's memory). Pass a new one (optimizers.${optimizer.name}({ ... })) or its name.`);
+    }
+    if (this.optimizer && this.optimizer !== optimizer) this.optimizer.owner = null; // free for another model
+    optimizer.owner = this;
     this.optimizer = optimizer;
     this.loss = loss;
     this.metrics = metrics;

@@ -1,6 +1,6 @@
 // Optimizers against hand-written Keras update rules computed in float64 (test/fixtures/optimizers.json).
 import { describe, it, expect } from 'vitest';
-import { sequential, layers, optimizers, initSync, type Optimizer } from '../../src/index.js';
+import { sequential, layers, optimizers, initSync, type Optimizer, type Sequential } from '../../src/index.js';
 import { fixture, type Arr } from '../helpers/layer.js';
 import { expectClose } from '../helpers/kernels.js';
 import { adamStep, rmspropStep } from '../ref/optim.js';
@@ -190,4 +190,54 @@ describe('amsgrad, centered RMSprop and clipping through the public API vs float
       expect(bite).toBeGreaterThan(10);
     });
   }
+});
+
+// An optimizer's state lives in the memory of the model it was compiled into: one instance in two live models (two
+// loads of one file have the same weight names) stepped the second with state pointers into the first's memory (a
+// Wasm RuntimeError, the second's weights changed). Refused at compile, the second model left as it was; once the
+// first is disposed or compiled with another optimizer, the instance is free and gets state of its new model's own.
+describe('one optimizer instance, two models', () => {
+  it('a second live model is refused (ConfigError) and left as it was; after the first lets go it trains as with its own', async () => {
+    const { smallModel, smallData, weightBytes } = await import('../helpers/models.js');
+    const { ConfigError, loadModel } = await import('../../src/index.js');
+    const { x, y } = smallData(8);
+    const base = smallModel(11);
+    base.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+    const file = (await base.save(undefined, { includeOptimizer: false }))!;
+    base.dispose();
+    // loads of one file: the same weight names
+    const load = async (optimizer: Parameters<Sequential['compile']>[0]['optimizer']) => {
+      const m = await loadModel(file);
+      m.compile({ optimizer, loss: 'binaryCrossentropy' });
+      return m;
+    };
+    const steps = (m: Sequential) => { m.trainOnBatch(x, y); m.trainOnBatch(x, y); return weightBytes(m).map((w) => Array.from(w)); };
+    const ref = await load(optimizers.adam({ learningRate: 0.01 }));
+    const want = steps(ref);
+
+    const shared = optimizers.adam({ learningRate: 0.01 });
+    const a = await load(shared), b = await load('sgd');
+    a.trainOnBatch(x, y);
+    expect(() => b.compile({ optimizer: shared, loss: 'binaryCrossentropy' })).toThrow(ConfigError);
+    expect(() => b.compile({ optimizer: shared, loss: 'binaryCrossentropy' })).toThrow(/already compiled into model/);
+    expect(b.optimizer!.name, 'the refused compile left the model as it was').toBe('sgd');
+    // a lets go (compiled with another optimizer): b takes the instance and state of its own
+    a.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+    shared.iterations = 0;
+    b.predict(x);
+    b.compile({ optimizer: shared, loss: 'binaryCrossentropy' });
+    expect(steps(b)).toEqual(want);
+    // ... and leaves a alone: a and its twin (the same calls without b) take steps with their new Adam
+    const twin = await load(optimizers.adam({ learningRate: 0.01 }));
+    twin.trainOnBatch(x, y);
+    twin.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+    expect(steps(a), 'a after b trained with the optimizer a let go').toEqual(steps(twin));
+    // b disposed: a third model may take it
+    b.dispose();
+    const c = await load('sgd');
+    shared.iterations = 0;
+    c.compile({ optimizer: shared, loss: 'binaryCrossentropy' });
+    expect(steps(c)).toEqual(want);
+    for (const m of [a, c, ref, twin]) m.dispose();
+  });
 });
