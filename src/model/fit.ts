@@ -16,6 +16,8 @@ export interface Trainable extends CallbackModel {
   /** 'loss' then each compiled metric's logged name (metrics, then weightedMetrics), as Keras's metrics_names. */
   metricsNames: readonly string[];
   checkData(x: Input, y: Input | null, where: string): Batchable;
+  /** Runs checks that may build the model from the data: a refused call leaves it unbuilt, as it was. */
+  refusable<T>(checks: () => T): T;
   weigh(d: Batchable, classWeight: unknown, sampleWeight: unknown, where: string): Batchable;
   ready(): Promise<void>;
   permutation(n: number): Int32Array;
@@ -53,6 +55,23 @@ export interface FitArgs {
   signal?: AbortSignal;
 }
 
+const HOOKS = ['setModel', 'setParams', 'onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd'] as const;
+
+/** The callbacks option: a callback object or an array of them, each hook it has a function (checked before training). */
+function checkCallbacks(v: unknown): Callbacks[] {
+  if (v === undefined) return [];
+  const list = Array.isArray(v) ? v : [v];
+  list.forEach((cb, i) => {
+    const where = Array.isArray(v) ? `callbacks[${i}]` : 'callbacks';
+    if (typeof cb !== 'object' || cb === null) throw new ConfigError(`fit: expected ${where} to be a callback (callbacks.earlyStopping(...), or an object with onEpochEnd and the other hooks), got ${describeValue(cb)}.`);
+    for (const h of HOOKS) {
+      const f = (cb as Record<string, unknown>)[h];
+      if (f !== undefined && typeof f !== 'function') throw new ConfigError(`fit: expected ${where}.${h} to be a function, got ${describeValue(f)}.`);
+    }
+  });
+  return list as Callbacks[];
+}
+
 /** An AbortSignal or anything shaped like one (aborted flag). */
 function checkSignal(v: unknown): { readonly aborted: boolean } | null {
   if (v === undefined || v === null) return null;
@@ -71,30 +90,37 @@ export async function fit(model: Trainable, x: Input, y: Input, args: FitArgs = 
   if (!Number.isInteger(epochs) || epochs < 0) throw new ConfigError(`fit: expected epochs to be a non-negative integer, got ${JSON.stringify(args.epochs)}.`);
   const batchSize = checkBatchSize(args.batchSize, 'fit');
   const initialEpoch = args.initialEpoch ?? 0;
+  if (!Number.isInteger(initialEpoch) || initialEpoch < 0) throw new ConfigError(`fit: expected initialEpoch to be a non-negative integer, got ${describeValue(args.initialEpoch)}.`);
+  if (args.shuffle !== undefined && typeof args.shuffle !== 'boolean') throw new ConfigError(`fit: expected shuffle to be true or false, got ${describeValue(args.shuffle)}.`);
   const split = args.validationSplit ?? 0;
   if (typeof split !== 'number' || !(split >= 0 && split < 1)) throw new ConfigError(`fit: expected validationSplit in [0, 1), got ${JSON.stringify(args.validationSplit)}.`);
   if (split > 0 && args.validationData) throw new ConfigError(`fit: expected either validationSplit or validationData, got both.`);
   if (!model.optimizer || !model.loss) throw new StateError(`fit: expected a compiled model, got none. Call model.compile({ optimizer, loss }) first.`);
   const signal = checkSignal(args.signal);
-  const checked = model.checkData(x, y, 'fit');
-  // class weights apply to training rows only; validation rows keep only their sample weights (Keras 2)
-  const data: Batchable = model.weigh(checked, args.classWeight, args.sampleWeight, 'fit');
-  let val: Batchable | null = null;
-  let valRows: Int32Array | null = null;
-  let nTrain = data.n;
-  if (split > 0) {
-    nTrain = Math.floor(data.n * (1 - split));
-    if (nTrain === 0 || nTrain === data.n) throw new ShapeError(`fit: validationSplit ${split} of ${data.n} samples leaves ${nTrain} for training and ${data.n - nTrain} for validation; expected both to be non-empty.`);
-    val = model.weigh(checked, undefined, args.sampleWeight, 'fit');
-    valRows = new Int32Array(data.n - nTrain).map((_, i) => nTrain + i);
-  } else if (args.validationData) {
-    const vd = args.validationData;
-    if (!Array.isArray(vd) || (vd.length !== 2 && vd.length !== 3)) throw new ConfigError(`fit: expected validationData to be [xVal, yVal] or [xVal, yVal, sampleWeightVal], got ${describeValue(vd)}.`);
-    val = model.weigh(model.checkData(vd[0], vd[1], 'fit: validationData'), undefined, vd[2], 'fit: validationData');
-    valRows = identity(val.n);
-  }
-  if (nTrain === 0) throw new ShapeError(`fit: expected at least one training sample, got 0.`);
-  const cbs = args.callbacks === undefined ? [] : Array.isArray(args.callbacks) ? args.callbacks : [args.callbacks];
+  const cbs = checkCallbacks(args.callbacks);
+  // the data last: a model built from it is unbuilt again if it is refused (Trainable.refusable)
+  const { data, val, valRows, nTrain } = model.refusable(() => {
+    const checked = model.checkData(x, y, 'fit');
+    // class weights apply to training rows only; validation rows keep only their sample weights (Keras 2)
+    const data: Batchable = model.weigh(checked, args.classWeight, args.sampleWeight, 'fit');
+    let val: Batchable | null = null;
+    let valRows: Int32Array | null = null;
+    let nTrain = data.n;
+    if (split > 0) {
+      nTrain = Math.floor(data.n * (1 - split));
+      if (nTrain === 0 || nTrain === data.n) throw new ShapeError(`fit: validationSplit ${split} of ${data.n} samples leaves ${nTrain} for training and ${data.n - nTrain} for validation; expected both to be non-empty.`);
+      val = model.weigh(checked, undefined, args.sampleWeight, 'fit');
+      valRows = new Int32Array(data.n - nTrain).map((_, i) => nTrain + i);
+    } else if (args.validationData) {
+      const vd = args.validationData;
+      if (!Array.isArray(vd) || (vd.length !== 2 && vd.length !== 3)) throw new ConfigError(`fit: expected validationData to be [xVal, yVal] or [xVal, yVal, sampleWeightVal], got ${describeValue(vd)}.`);
+      val = model.weigh(model.checkData(vd[0], vd[1], 'fit: validationData'), undefined, vd[2], 'fit: validationData');
+      if (val.n === 0) throw new ShapeError(`fit: expected validationData with at least one sample, got 0 (its loss would be 0/0). Leave validationData out to train without validation.`);
+      valRows = identity(val.n);
+    }
+    if (nTrain === 0) throw new ShapeError(`fit: expected at least one training sample, got 0.`);
+    return { data, val, valRows, nTrain };
+  });
   const shuffle = args.shuffle ?? true;
   const verbose = args.verbose ?? 1;
   const metricNames = model.metricsNames.slice(1);

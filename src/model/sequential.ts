@@ -421,7 +421,25 @@ export class Sequential {
   /** Flattens and checks x (and y) against the model; throws before anything changes. */
   checkData(x: Input, y: Input | null, where: string): Batchable {
     this.alive(where);
-    const fx = toFlat(x, `${where}: x`);
+    return this.refusable(() => this.checkBuiltData(toFlat(x, `${where}: x`), y, where));
+  }
+
+  /**
+   * @internal Runs a call's checks (checkData's, and fit's, evaluate's, trainOnBatch's after it): a model that they
+   * built from the call's data is unbuilt again when they refuse the call (building declares shapes and weights and
+   * allocates nothing), so the next call builds from its own data.
+   */
+  refusable<T>(checks: () => T): T {
+    const fresh = !this.inputShape && !this.arena;
+    try {
+      return checks();
+    } catch (e) {
+      if (fresh && !this.arena) { this.inputShape = null; this.callShape = null; }
+      throw e;
+    }
+  }
+
+  private checkBuiltData(fx: Flat, y: Input | null, where: string): Batchable {
     if (!this.inputShape) {
       const ds = this.declaredShape();
       if (!ds || ds.slice(1).some((d) => d === null)) {
@@ -721,12 +739,13 @@ export class Sequential {
     const d = this.checkData(x, null, 'predict');
     const bs = checkBatchSize(args.batchSize, 'predict');
     const outSize = this.layers[this.layers.length - 1].outputSize();
-    const result = new Float32Array(d.n * outSize);
+    const B0 = Math.min(bs, d.n);
+    // the Wasm memory first (a MemoryError naming what does not fit), then the results in JS memory
+    if (d.n > 0) this.planFor(d, B0);
+    const result = resultArray(d.n * outSize, 'predict: the predictions');
     const atts = args.returnAttention ? this.layers.filter((l): l is Attention => l instanceof Attention) : [];
-    const attOut = atts.map((l) => new Float32Array(d.n * (l.inputShape[0] as number)));
+    const attOut = atts.map((l) => resultArray(d.n * (l.inputShape[0] as number), `predict: the attention weights of ${l.name}`));
     if (d.n > 0) {
-      const B0 = Math.min(bs, d.n);
-      this.planFor(d, B0);
       const c = this.ctx(false, false);
       const rows = identity(d.n);
       for (let s = 0; s < d.n; s += B0) {
@@ -766,7 +785,7 @@ export class Sequential {
     checkOptionKeys(args, 'evaluate', ['batchSize', 'sampleWeight', 'returnDict']);
     if (!this.loss) throw new StateError(`evaluate: expected a compiled model, got none. Call model.compile({ optimizer, loss }) first.`);
     if (args.returnDict !== undefined && typeof args.returnDict !== 'boolean') throw new ConfigError(`evaluate: expected returnDict to be true or false, got ${describeValue(args.returnDict)}.`);
-    const d = this.weigh(this.checkData(x, y, 'evaluate'), undefined, args.sampleWeight, 'evaluate');
+    const d = this.refusable(() => this.weigh(this.checkData(x, y, 'evaluate'), undefined, args.sampleWeight, 'evaluate'));
     if (d.n === 0) throw new ShapeError(`evaluate: expected at least one sample, got 0.`);
     const res = this.evaluateData(d, identity(d.n), checkBatchSize(args.batchSize, 'evaluate'));
     if (!args.returnDict) return res;
@@ -815,7 +834,7 @@ export class Sequential {
     this.checkTrainable('trainOnBatch');
     this.checkNotSaving('trainOnBatch');
     if (!this.optimizer || !this.loss) throw new StateError(`trainOnBatch: expected a compiled model, got none. Call model.compile({ optimizer, loss }) first.`);
-    const d = this.weigh(this.checkData(x, y, 'trainOnBatch'), args.classWeight, args.sampleWeight, 'trainOnBatch');
+    const d = this.refusable(() => this.weigh(this.checkData(x, y, 'trainOnBatch'), args.classWeight, args.sampleWeight, 'trainOnBatch'));
     if (d.n === 0) throw new ShapeError(`trainOnBatch: expected at least one sample, got 0.`);
     this.trainMetrics.reset(); // Keras train_on_batch(reset_metrics=True): the values of this batch alone
     const r = this.trainStep(d, identity(d.n), 0, d.n);
@@ -1068,3 +1087,12 @@ export function sequential(args: SequentialArgs = {}): Sequential { return new S
 
 /** The embedding output c.tokens describes, read through a call: a layer's forward sets it (no narrowing across). */
 function pendingTokens(c: Ctx): TokenRows | null | undefined { return c.tokens; }
+
+/** A Float32Array of n results, or a MemoryError naming them when JavaScript cannot allocate so many. */
+function resultArray(n: number, what: string): Float32Array {
+  try {
+    return new Float32Array(n);
+  } catch (e) {
+    throw new MemoryError(`${what}: expected ${n} floats (${fmtBytes(4 * n)}) to fit in JavaScript memory, got a refusal (${(e as Error).message}). Predict fewer rows at a time.`);
+  }
+}

@@ -2,7 +2,7 @@
 // a message that names what was expected and what it got, and the saved model (weights, optimizer state, iterations,
 // random streams: save() bytes with the optimizer) is byte-identical afterwards.
 import { describe, it, expect, beforeAll } from 'vitest';
-import { ShapeError, ValueError, ConfigError, type Sequential } from '../../src/index.js';
+import { ShapeError, ValueError, ConfigError, MemoryError, sequential, layers, type Sequential } from '../../src/index.js';
 import { smallModel, smallData } from '../helpers/models.js';
 
 type ErrorClass = typeof ShapeError;
@@ -60,6 +60,15 @@ const BAD_OPTIONS: [string, (m: Sequential) => unknown, ErrorClass, RegExp][] = 
   ['fit options a number', (m) => m.fit(good.x, good.y, 3 as never), ConfigError, /fit: expected options .*got 3/],
   ['fit validationSplit 1', (m) => m.fit(good.x, good.y, { verbose: 0, validationSplit: 1 }), ConfigError, /fit: expected validationSplit in \[0, 1\), got 1/],
   ['fit batch of 0', (m) => m.fit({ data: new Int32Array(0), shape: [0, T] }, [], { verbose: 0 }), ShapeError, /fit: expected at least one training sample, got 0/],
+  ['fit initialEpoch -3', (m) => m.fit(good.x, good.y, { verbose: 0, epochs: 2, initialEpoch: -3 }), ConfigError, /fit: expected initialEpoch to be a non-negative integer, got -3/],
+  ['fit initialEpoch 1.5', (m) => m.fit(good.x, good.y, { verbose: 0, epochs: 3, initialEpoch: 1.5 }), ConfigError, /initialEpoch .*got 1.5/],
+  ['fit initialEpoch NaN', (m) => m.fit(good.x, good.y, { verbose: 0, epochs: 3, initialEpoch: NaN }), ConfigError, /initialEpoch .*got NaN/],
+  ['fit shuffle "no"', (m) => m.fit(good.x, good.y, { verbose: 0, shuffle: 'no' as never }), ConfigError, /fit: expected shuffle to be true or false, got "no"/],
+  ['fit callbacks [null]', (m) => m.fit(good.x, good.y, { verbose: 0, callbacks: [null as never] }), ConfigError, /fit: expected callbacks\[0\] to be a callback .*got null/],
+  ['fit callbacks 5', (m) => m.fit(good.x, good.y, { verbose: 0, callbacks: 5 as never }), ConfigError, /fit: expected callbacks to be a callback .*got 5/],
+  // (found only after a whole epoch had trained, as a TypeError)
+  ['fit callback onEpochEnd a string', (m) => m.fit(good.x, good.y, { verbose: 0, callbacks: [{ onEpochEnd: 'x' } as never] }), ConfigError, /fit: expected callbacks\[0\].onEpochEnd to be a function, got "x"/],
+  ['fit empty validationData', (m) => m.fit(good.x, good.y, { verbose: 0, validationData: [{ data: new Int32Array(0), shape: [0, T] }, []] }), ShapeError, /fit: expected validationData with at least one sample, got 0/],
   ['predict batchSize 1.5', (m) => m.predict(good.x, { batchSize: 1.5 }), ConfigError, /predict: expected batchSize to be a positive integer, got 1.5/],
   ['predict unknown option', (m) => m.predict(good.x, { returnAttentions: true } as object), ConfigError, /predict: expected options among batchSize, returnAttention, got an unknown option "returnAttentions". Did you mean "returnAttention"\?/],
   ['evaluate returnDict "yes"', (m) => m.evaluate(good.x, good.y, { returnDict: 'yes' as never }), ConfigError, /evaluate: expected returnDict to be true or false, got "yes"/],
@@ -157,5 +166,41 @@ describe('layer orders that cannot work', () => {
       expect(err, text).toBeInstanceOf(cls);
       expect((err as Error).message).toContain(text);
     }
+  });
+});
+
+// A model with no declared input shape is built from its first call's data: a call refused after that build (NaN in
+// x, a bad label, a bad validation set or sample weight) leaves it unbuilt, so the next call builds from its own data.
+describe('a refused first call leaves a model without a declared input shape unbuilt', () => {
+  const dense = (activation?: 'sigmoid') => {
+    const m = sequential({ layers: [layers.dense({ units: 1, activation })] });
+    m.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy' });
+    return m;
+  };
+  const refusals: [string, (m: Sequential) => unknown, ErrorClass][] = [
+    ['predict, NaN in x', (m) => m.predict([[NaN, 1, 2]]), ValueError],
+    ['evaluate, label 2', (m) => m.evaluate([[1, 2, 3]], [2]), ValueError],
+    ['trainOnBatch, sampleWeight NaN', (m) => m.trainOnBatch([[1, 2, 3]], [1], { sampleWeight: [NaN] }), ValueError],
+    ['fit, label 2', (m) => m.fit([[1, 2, 3]], [2], { verbose: 0 }), ValueError],
+    ['fit, validationData of 2 features', (m) => m.fit([[1, 2, 3]], [1], { verbose: 0, validationData: [[[1, 2]], [1]] }), ShapeError],
+  ];
+  it.each(refusals)('%s', async (_name, refuse, cls) => {
+    const m = dense('sigmoid');
+    expect(await thrown(() => refuse(m))).toBeInstanceOf(cls);
+    expect(m.predict([[1, 2, 3, 4]]).shape, 'a first good call of 4 features').toEqual([1, 1]);
+    expect(m.weightNames.length).toBe(2);
+    await m.fit([[1, 2, 3, 4]], [1], { verbose: 0 });
+    m.dispose();
+  });
+});
+
+// An absurd output size is a MemoryError from the 4 GiB check, before predict makes its JavaScript result arrays
+// (which threw a RangeError first).
+describe('predict with an absurd output size', () => {
+  it.each([2 ** 31, 2 ** 40, 1e300])('dense units %d: a MemoryError, and the model stays usable', (units) => {
+    const m = sequential({ layers: [layers.dense({ units, inputShape: [3] })] });
+    expect(() => m.predict([[1, 2, 3]])).toThrow(MemoryError);
+    expect(() => m.predict([[1, 2, 3]])).toThrow(/expected .*got /);
+    m.dispose();
   });
 });
