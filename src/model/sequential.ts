@@ -991,6 +991,7 @@ export class Sequential {
     const f16 = o.weightsDtype === 'float16' || this.inferenceOnly !== null;
     const withState = o.includeOptimizer && !f16 && this.optimizer !== null;
     const weights = this.weightRegions();
+    if (f16 && !this.inferenceOnly) checkHalfRange(weights, (p, n) => a.f32(p, n));
     const slots = withState ? this.slotRegions() : [];
     const fields = {
       createdBy: CREATED_BY,
@@ -1094,5 +1095,20 @@ function resultArray(n: number, what: string): Float32Array {
     return new Float32Array(n);
   } catch (e) {
     throw new MemoryError(`${what}: expected ${n} floats (${fmtBytes(4 * n)}) to fit in JavaScript memory, got a refusal (${(e as Error).message}). Predict fewer rows at a time.`);
+  }
+}
+
+/**
+ * Refuses a float16 save of a weight that float16 cannot hold (|w| >= 65520 rounds to Infinity; the largest half
+ * is 65504), before any byte is written: the file would load and predict NaN.
+ */
+function checkHalfRange(weights: { name: string; shape: number[]; ptr: number }[], view: (ptr: number, n: number) => Float32Array): void {
+  for (const w of weights) {
+    const v = view(w.ptr, w.shape.reduce((p, d) => p * d, 1));
+    for (let i = 0; i < v.length; i++) {
+      if (!(Math.abs(v[i]) < 65520)) {
+        throw new ValueError(`save: expected weights within float16's range (|w| <= 65504) for weightsDtype 'float16', got ${v[i]} in ${w.name} at flat index ${i}. Save as float32 (the default).`);
+      }
+    }
   }
 }

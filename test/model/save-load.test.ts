@@ -4,7 +4,7 @@ import { describe, it, expect, afterAll } from 'vitest';
 import { mkdtempSync, rmSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initSync, loadModel, StateError, ConfigError, MemoryError, type Sequential } from '../../src/index.js';
+import { initSync, loadModel, StateError, ConfigError, MemoryError, ValueError, type Sequential } from '../../src/index.js';
 import { fileModel, fileData, weightsSha, headerOf } from '../helpers/files.js';
 
 initSync();
@@ -112,6 +112,27 @@ describe('save -> loadModel', () => {
     // saving it again keeps it float16 (its weights are half precision)
     expect(headerOf((await l.save())!).weightsDtype).toBe('float16');
     await expect(l.save(undefined, { weightsDtype: 'float32' })).rejects.toThrow(/save: expected weightsDtype 'float16' \(or none\) for a model loaded from a float16 file .*got 'float32'/);
+  });
+
+  it('float16 refuses a weight it cannot hold (|w| >= 65520 would be Infinity), before writing; 65504 and 65519 save', async () => {
+    const m = await trained(6);
+    const w = m.getWeights(), k = w.length - 2; // the dense kernel
+    for (const [v, ok] of [[65504, true], [-65519, true], [65520, false], [-1e5, false], [3e38, false]] as const) {
+      const ws = w.map((t) => ({ data: t.data.slice(), shape: t.shape }));
+      ws[k].data[ws[k].data.length - 1] = v;
+      m.setWeights(ws);
+      if (ok) {
+        const back = await loadModel((await m.save(undefined, { weightsDtype: 'float16' }))!);
+        expect(back.getWeights()[k].data.at(-1), `${v} through float16`).toBe(v === 65504 ? 65504 : -65504);
+        continue;
+      }
+      const chunks: Uint8Array[] = [];
+      const sink = new WritableStream<Uint8Array>({ write(c) { chunks.push(c); } });
+      await expect(m.save(sink, { weightsDtype: 'float16' }), `${v}`).rejects.toThrow(ValueError);
+      await expect(m.save(undefined, { weightsDtype: 'float16' })).rejects.toThrow(new RegExp(`save: expected weights within float16's range .*got ${String(Math.fround(v)).replace('+', '\\+')} in \\w+/kernel at flat index ${ws[k].data.length - 1}\\. Save as float32`));
+      expect(chunks.length, 'bytes written before the refusal').toBe(0);
+      expect((await m.save(undefined, { weightsDtype: 'float32' }))!.length, 'float32 still saves').toBeGreaterThan(0);
+    }
   });
 
   it('metadata is saved and restored; createdBy names the package; bad metadata is refused before writing', async () => {
