@@ -149,9 +149,10 @@ function serve({ module, memory, ctrl, names }, done) {
       if (lists === 0) run(0, st[1]);
       // a queue: take lists until none is left (the calling thread takes them too)
       else for (let i; (i = Atomics.add(st, ${NEXT}, 1)) < lists;) run(f[i], f[i + 1]);
-      Atomics.store(st, 0, ${DONE});
+      // from running only: an exit stored meanwhile (dispose) stays, and the loop then sees it
+      Atomics.compareExchange(st, 0, ${RUNNING}, ${DONE});
     } catch (e) {
-      Atomics.store(st, 0, ${FAILED});
+      Atomics.compareExchange(st, 0, ${RUNNING}, ${FAILED});
     }
     Atomics.notify(st, 0);
   }
@@ -296,7 +297,12 @@ export class Pool {
       their.push(lists[i]);
     }
     const t0 = posted.length > 0 ? performance.now() : 0;
-    for (const l of mine) runCalls(this.k, l);
+    try {
+      for (const l of mine) runCalls(this.k, l);
+    } catch (e) {
+      for (const s of posted) this.settle(s);
+      throw e;
+    }
     // poll for a worker's end about as long again as our own lists took: a list of the same size that is not done by
     // then is late because its thread is not running (a busy machine), and polling on would hold a core it needs
     const pollMs = posted.length > 0 ? Math.min(spinMicros / 1000, 2 * (performance.now() - t0) + 0.02) : 0;
@@ -321,7 +327,13 @@ export class Pool {
     }
     const t0 = performance.now();
     let mine = 0;
-    for (let i; (i = Atomics.add(s.st, NEXT, 1)) < lists.length; mine++) runCalls(this.k, lists[i]);
+    try {
+      for (let i; (i = Atomics.add(s.st, NEXT, 1)) < lists.length; mine++) runCalls(this.k, lists[i]);
+    } catch (e) {
+      Atomics.store(s.st, NEXT, lists.length); // the worker takes no more lists
+      this.settle(s);
+      throw e;
+    }
     if (this.takeBack(s)) return; // the worker never started: we ran them all
     this.join(s, Math.min(spinMicros / 1000, (2 * (performance.now() - t0)) / Math.max(1, mine) + 0.02));
   }
@@ -352,6 +364,18 @@ export class Pool {
     if (!takeBack || Atomics.compareExchange(s.st, 0, POSTED, DONE) !== POSTED) return false;
     takenBack++;
     return true;
+  }
+
+  /**
+   * After a failure on this thread: takes back the worker's list if it has not started, else waits for its end
+   * (ignoring a failure there), so that the slot is idle before anything is posted to it again or it is told to exit
+   * (a worker still running would read the next posting's calls with the old list's bounds).
+   */
+  private settle(s: Slot): void {
+    if (Atomics.compareExchange(s.st, 0, POSTED, DONE) === POSTED) return;
+    let v: number;
+    if (canBlock()) while (busy(v = Atomics.load(s.st, 0))) Atomics.wait(s.st, 0, v);
+    else while (busy(Atomics.load(s.st, 0))) { /* a browser's main thread may not block: spin */ }
   }
 
   /** Waits for a worker's list: polls for up to pollMs (see run()), then sleeps; throws if a kernel failed there. */
