@@ -129,6 +129,15 @@ export async function loadTextModel(cmd: string, path: string | undefined): Prom
   if (path === undefined || path === '') throw usageError(cmd, '--model <file.bilstm>', 'none');
   if (!existsSync(path) || statSync(path).isDirectory()) throw usageError(cmd, '--model to name a model file', `${JSON.stringify(path)} (no such file)`);
   const model = await loadModel(path);
+  try {
+    return textModel(cmd, path, model);
+  } catch (e) {
+    model.dispose(); // refused: its memory goes back at once
+    throw e;
+  }
+}
+
+function textModel(cmd: string, path: string, model: Sequential): TextModel {
   const meta = model.metadata;
   const need = (what: string) => new ValueError(`bilstm-attn ${cmd}: expected a model written by \`bilstm-attn train\` (metadata.${what}), got ${JSON.stringify(path)} without it.`);
   if (typeof meta.tokenizer !== 'string') throw need('tokenizer');
@@ -141,6 +150,10 @@ export async function loadTextModel(cmd: string, path: string | undefined): Prom
   }
   const pre = { padding: 'post', truncating: 'post', charLevel: false, ...meta.preprocessing } as Preprocessing;
   const units = model.outputShape[model.outputShape.length - 1] as number;
+  const classes = units === 1 ? 2 : units;
+  if (meta.labels && meta.labels.length !== classes) {
+    throw new CheckpointError(`bilstm-attn ${cmd}: expected metadata.labels in ${JSON.stringify(path)} to name the model's ${classes} classes (${units === 1 ? 'one sigmoid unit: 2 labels' : `${units} output units`}), got ${meta.labels.length} label${meta.labels.length === 1 ? '' : 's'} ${JSON.stringify(meta.labels)}.`);
+  }
   const labels = meta.labels ?? (units === 1 ? ['0', '1'] : Array.from({ length: units }, (_, i) => String(i)));
   return {
     model, tokenizer: tok, labels, preprocessing: pre,

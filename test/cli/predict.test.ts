@@ -44,7 +44,7 @@ describe('bilstm-attn predict', () => {
     expect(lines[1]).toMatch(/^neg\t0\.\d{4}\tthe plot was awful$/);
   });
 
-  it('exits 2 for a missing model or no texts, 1 for a corrupt or foreign model file', async () => {
+  it('exits 2 for a missing model or no texts, 1 for a corrupt or foreign model file or labels that do not fit it', async () => {
     const corrupt = join(d.dir, 'corrupt.bilstm');
     const bytes = readFileSync(model);
     bytes[bytes.length - 3] ^= 0xff;
@@ -53,7 +53,19 @@ describe('bilstm-attn predict', () => {
     const foreign = join(d.dir, 'plain.bilstm');
     plain.build();
     await plain.save(foreign);
+    // labels that do not name the model's classes (one sigmoid unit: 2): predictions with undefined labels before
+    const relabeled = async (labels: string[]) => {
+      const m = await loadModel(model);
+      m.metadata = { ...m.metadata, labels };
+      const p = join(d.dir, `labels-${labels.length}.bilstm`);
+      await m.save(p);
+      m.dispose();
+      return p;
+    };
+    const one = await relabeled(['pos']), three = await relabeled(['a', 'b', 'c']);
     const cases = [
+      [['predict', '--model', one, 'x'], 1, /^bilstm-attn predict: expected metadata\.labels in ".*labels-1\.bilstm" to name the model's 2 classes \(one sigmoid unit: 2 labels\), got 1 label \["pos"\]\.$/],
+      [['predict', '--model', three, 'x'], 1, /expected metadata\.labels .* to name the model's 2 classes .*got 3 labels \["a","b","c"\]\.$/],
       [['predict', '--model', join(d.dir, 'none.bilstm'), 'x'], 2, /^bilstm-attn predict: expected --model to name a model file, got ".*none\.bilstm" \(no such file\)\.$/],
       [['predict', '--model', model], 2, /^bilstm-attn predict: expected at least one text \(arguments or --data\), got none\.$/],
       [['predict', '--model', model, 'x', '--data', d.texts], 2, /expected texts or --data, not both/],
