@@ -845,7 +845,8 @@ export class Sequential {
   /**
    * Trains on x, y (see FitArgs). One fit at a time per model: a second while one runs is refused (predict, evaluate
    * and save from its callbacks are fine). A callback that throws ends the fit with that error, leaving the model as
-   * if stopTraining had been set at that point: it predicts, saves and trains on.
+   * if stopTraining had been set at that point, except that no callback's onTrainEnd runs (as Keras: earlyStopping's
+   * restoreBestWeights then restores nothing): it predicts, saves and trains on.
    */
   async fit(x: Input, y: Input, args: FitArgs = {}): Promise<History> {
     this.alive('fit');

@@ -122,6 +122,34 @@ describe('earlyStopping', () => {
   });
 });
 
+// A callback that throws ends fit with no onTrainEnd (Keras 3's fit calls on_train_end only after its loop):
+// restoreBestWeights then does not restore, and the weights are the last step's; stopTraining at the same point
+// restores the best epoch's.
+describe('earlyStopping when fit ends with an error', () => {
+  const run = async (how: 'throw' | 'stop', withEs = true) => {
+    const { x, y } = smallData(32);
+    const m = smallModel(9);
+    m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+    // mode max on loss: the first epoch stays the best, so a restore is visible
+    const es = callbacks.earlyStopping({ monitor: 'loss', mode: 'max', patience: 100, restoreBestWeights: true });
+    let epoch = 0;
+    const stopper = {
+      onEpochBegin: (e: number) => { epoch = e; },
+      onBatchEnd: (b: number) => { if (epoch === 4 && b === 1) { if (how === 'throw') throw new Error('interrupted'); m.stopTraining = true; } },
+    };
+    const e = await m.fit(x, y, { epochs: 6, batchSize: 8, verbose: 0, shuffle: false, callbacks: withEs ? [es, stopper] : [stopper] }).then(() => null, (err: Error) => err.message);
+    const w = weightBytes(m).map((a) => Array.from(a));
+    m.dispose();
+    return { e, w };
+  };
+  it('leaves the last step\'s weights (no onTrainEnd, as Keras); stopTraining at the same point restores the best epoch', async () => {
+    const thrown = await run('throw'), plain = await run('throw', false), stopped = await run('stop');
+    expect([thrown.e, plain.e, stopped.e]).toEqual(['interrupted', 'interrupted', null]);
+    expect(thrown.w).toEqual(plain.w);
+    expect(stopped.w).not.toEqual(thrown.w);
+  });
+});
+
 describe('reduceLROnPlateau', () => {
   it('multiplies the rate by factor after patience epochs without improvement, then cools down, never below minLr', async () => {
     const cb = callbacks.reduceLROnPlateau({ factor: 0.5, patience: 2, cooldown: 1, minLr: 0.003, minDelta: 0.25 });
