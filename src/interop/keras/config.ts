@@ -242,13 +242,16 @@ function convertLayer(l: KerasLayer, next: KerasLayer | undefined, major: 2 | 3,
         const back = kerasLayer(c.backward_layer, `the backward layer of ${l.name}`, where);
         if (back.className !== inner.className) refuse(l, `a backward layer of class ${inner.className}`, back.className, where);
         const bwd = lstmConfig(back, major, where, notes);
+        if (bwd.goBackwards === fwd.goBackwards) refuse(l, `a backward layer with go_backwards ${!fwd.goBackwards} (the forward one's opposite)`, bwd.goBackwards, where);
         for (const k of Object.keys(fwd)) {
-          if (k === 'name' || k === 'goBackwards') continue;
+          if (k === 'name' || k === 'goBackwards' || k === 'zeroOutputForMask') continue;
           if (JSON.stringify(fwd[k]) !== JSON.stringify(bwd[k])) refuse(l, `a backward layer like the forward one (${k} ${JSON.stringify(fwd[k])})`, bwd[k], where);
         }
       }
-      if (fwd.goBackwards) refuse(l, 'its forward layer to run forwards (go_backwards false)', true, where);
-      return out('Bidirectional', { mergeMode: mode, layer: { className: 'LSTM', config: fwd } });
+      // Keras: the forward layer runs as the wrapped one (go_backwards either way), the backward one the other way; and
+      // both zero masked steps exactly when they return sequences (zero_output_for_mask, set by the wrapper)
+      const { zeroOutputForMask: _z, ...layer } = fwd;
+      return out('Bidirectional', { mergeMode: mode, layer: { className: 'LSTM', config: layer } });
     }
     case 'Dense':
       return out('Dense', { units: c.units, activation: activation(c.activation, l.name, 'activation', major, where), useBias: c.use_bias ?? true });
@@ -271,8 +274,8 @@ function convertLayer(l: KerasLayer, next: KerasLayer | undefined, major: 2 | 3,
       return out('Masking', { maskValue: c.mask_value ?? 0 });
     case 'GlobalAveragePooling1D': case 'GlobalAvgPool1D': case 'GlobalMaxPooling1D': case 'GlobalMaxPool1D': {
       if (c.data_format !== undefined && c.data_format !== 'channels_last') refuse(l, "data_format 'channels_last'", c.data_format, where);
-      if (c.keepdims === true) refuse(l, 'keepdims false', true, where);
-      return out(l.className.includes('Max') ? 'GlobalMaxPooling1D' : 'GlobalAveragePooling1D', {});
+      if (c.keepdims !== undefined && typeof c.keepdims !== 'boolean') refuse(l, 'keepdims true or false', c.keepdims, where);
+      return out(l.className.includes('Max') ? 'GlobalMaxPooling1D' : 'GlobalAveragePooling1D', { keepdims: c.keepdims ?? false });
     }
     case 'Attention': case 'AdditiveAttention': case 'MultiHeadAttention':
       throw new ConfigError(`${where}: layer ${l.name} (${l.className}): Keras's built-in ${l.className} is not this package's attention layer (e = tanh(x.W + b), softmax over time); only a custom attention class maps to it, through customObjects.`);
@@ -298,6 +301,8 @@ function lstmConfig(l: KerasLayer, major: 2 | 3, where: string, notes: string[])
     unitForgetBias: c.unit_forget_bias ?? true,
     returnSequences: c.return_sequences ?? false,
     goBackwards: c.go_backwards ?? false,
+    // masked steps give zeros instead of the last output (Keras's RNN zero_output_for_mask)
+    zeroOutputForMask: c.zero_output_for_mask ?? false,
   };
 }
 

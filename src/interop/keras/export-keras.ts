@@ -95,7 +95,7 @@ function lstm(c: Cfg, name: string, goBackwards: boolean, inShape: (number | nul
     module: 'keras.layers', class_name: 'LSTM',
     config: {
       name, trainable: c.trainable, dtype: POLICY(), return_sequences: c.returnSequences, return_state: false,
-      go_backwards: goBackwards, stateful: false, unroll: false, zero_output_for_mask: false, units: c.units,
+      go_backwards: goBackwards, stateful: false, unroll: false, zero_output_for_mask: c.zeroOutputForMask ?? false, units: c.units,
       activation: act(c.activation, c.name, where), recurrent_activation: act(c.recurrentActivation, c.name, where), use_bias: c.useBias,
       kernel_initializer: init('GlorotUniform', { seed: null }), recurrent_initializer: init('Orthogonal', { seed: null, gain: 1.0 }),
       bias_initializer: init('Zeros'), unit_forget_bias: c.unitForgetBias, kernel_regularizer: null, recurrent_regularizer: null,
@@ -121,8 +121,9 @@ function kerasLayer(className: string, c: Cfg, inShape: (number | null)[], where
       return lstm(c, c.name, c.goBackwards, inShape, where);
     case 'Bidirectional': {
       const inner = c.layer.config as Cfg;
-      const f = lstm({ ...inner, returnSequences: inner.returnSequences }, `forward_${inner.name}`, false, inShape, where);
-      const b = lstm(inner, `backward_${inner.name}`, true, inShape, where);
+      // the forward copy runs as the wrapped LSTM does, the backward one the other way (Keras's Bidirectional)
+      const f = lstm(inner, `forward_${inner.name}`, !!inner.goBackwards, inShape, where);
+      const b = lstm(inner, `backward_${inner.name}`, !inner.goBackwards, inShape, where);
       // inside Bidirectional(return_sequences) Keras 3 zeroes masked steps (zero_output_for_mask = return_sequences)
       (f.config as Cfg).zero_output_for_mask = (b.config as Cfg).zero_output_for_mask = !!inner.returnSequences;
       return out('Bidirectional', { merge_mode: c.mergeMode, layer: f, backward_layer: b }, true);
@@ -147,7 +148,7 @@ function kerasLayer(className: string, c: Cfg, inShape: (number | null)[], where
       return out('Masking', { mask_value: c.maskValue });
     case 'GlobalAveragePooling1D':
     case 'GlobalMaxPooling1D':
-      return out(className, { data_format: 'channels_last', keepdims: false });
+      return out(className, { data_format: 'channels_last', keepdims: c.keepdims ?? false });
     default:
       throw new ConfigError(`${where}: layer ${c.name}: expected a layer Keras 3 has, got class ${JSON.stringify(className)}.`);
   }
@@ -194,8 +195,9 @@ export function weightStore(model: Sequential, where = 'exportKeras'): Omit<H5Wr
       const inner = (c.layer.config as Cfg).name;
       layers.push(group(key, [
         vars(l.name, []),
-        group('backward_layer', [vars(`backward_${inner}`, []), group('cell', [vars('lstm_cell', ws.slice(3))])]),
-        group('forward_layer', [vars(`forward_${inner}`, []), group('cell', [vars('lstm_cell', ws.slice(0, 3))])]),
+        // each direction's kernel, recurrent kernel and (with useBias) bias: half the list each
+        group('backward_layer', [vars(`backward_${inner}`, []), group('cell', [vars('lstm_cell', ws.slice(ws.length / 2))])]),
+        group('forward_layer', [vars(`forward_${inner}`, []), group('cell', [vars('lstm_cell', ws.slice(0, ws.length / 2))])]),
       ]));
     } else {
       layers.push(group(key, [vars(l.name, ws)]));

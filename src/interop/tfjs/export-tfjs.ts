@@ -110,6 +110,7 @@ function tfjsLayer(className: string, c: Record<string, any>, where: string): { 
         embeddings_regularizer: null, activity_regularizer: null, embeddings_constraint: null, mask_zero: c.maskZero ?? false,
         input_length: c.inputLength ?? null });
     case 'LSTM':
+      if (c.zeroOutputForMask) throw new ConfigError(`${where}: layer ${c.name}: expected an LSTM TF.js can run (zeroOutputForMask false: TF.js has no such option), got zeroOutputForMask true. Export it with exportKeras instead.`);
       return out('LSTM', lstm(c, where));
     case 'Bidirectional':
       return out('Bidirectional', { merge_mode: c.mergeMode, layer: { class_name: 'LSTM', config: lstm(c.layer.config, where) } });
@@ -131,9 +132,9 @@ function tfjsLayer(className: string, c: Record<string, any>, where: string): { 
     case 'Masking':
       return out('Masking', { mask_value: c.maskValue });
     case 'GlobalAveragePooling1D':
-      return out('GlobalAveragePooling1D', {});
     case 'GlobalMaxPooling1D':
-      return out('GlobalMaxPooling1D', {});
+      if (c.keepdims) throw new ConfigError(`${where}: layer ${c.name}: expected keepdims false (TF.js's ${className} has no keepdims), got true. Export it with exportKeras instead.`);
+      return out(className, {});
     default:
       throw new ConfigError(`${where}: layer ${c.name}: expected a layer TF.js can load, got class ${JSON.stringify(className)}.`);
   }
