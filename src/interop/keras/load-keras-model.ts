@@ -13,8 +13,6 @@ export interface LoadKerasOptions extends SourceOptions {
   customObjects?: Record<string, CustomObject>;
 }
 
-/** A region of our model's memory a file dataset goes to. */
-interface Target { name: string; shape: number[]; ptr: number }
 
 /**
  * Imports a Keras model: Keras 2 / tf.keras HDF5 (`model.save('m.h5')`), Keras 3 `.keras` (and tf.keras 2.13-2.15's),
@@ -40,8 +38,12 @@ export function modelFromKerasFile(file: KerasFile, customObjects: Record<string
   const model = build(plan, where);
   let ok = false;
   try {
+    // the file's weights matched against the model's (count, shapes, dtypes) before its memory is laid out: a small
+    // file that claims a huge layer is refused without growing the memory
+    buildOrRefuse(model, where);
+    const jobs = match(plan, file, model, where);
     const { regions, view } = prepare(model, where);
-    assign(plan, file, model, regions, view, where);
+    copyWeights(jobs, where, (r, n) => { const b = view(regions[r].ptr, 4 * n); return new Float32Array(b.buffer, b.byteOffset, n); });
     compileFrom(file, model, plan.notes);
     model.metadata = file.kind === 'tfjs'
       ? { createdBy: file.kerasVersion, userDefinedMetadata: { tfjsImport: { format: 'layers-model', generatedBy: file.kerasVersion, notes: plan.notes } } }
@@ -71,10 +73,8 @@ export async function loadKerasWeights(model: Sequential, source: unknown, optio
   };
   // weights first into copies, then set at once: a mismatch leaves the model unchanged
   const values = model.getWeights();
-  const names = model.weightNames;
-  const regions = values.map((v, i) => ({ name: names[i], shape: v.shape, ptr: i }));
   try {
-    assign(plan, file, model, regions, null, where, (t) => values[t.ptr].data);
+    copyWeights(match(plan, file, model, where), where, (r) => values[r].data);
   } catch (e) {
     throw asImportError(e, where);
   }
@@ -108,8 +108,17 @@ function build(plan: KerasPlan, where: string): Sequential {
  *  before attention: a ShapeError from building; a first layer without an input shape: a StateError) is a model that
  *  cannot be built here, as in build(). */
 function prepare(model: Sequential, where: string): ReturnType<Sequential['prepareLoad']> {
+  return cannotBuild(where, () => model.prepareLoad(false));
+}
+
+/** Builds the model's shapes and weights (no memory yet), refused as in prepare(). */
+function buildOrRefuse(model: Sequential, where: string): void {
+  cannotBuild(where, () => model.build());
+}
+
+function cannotBuild<T>(where: string, f: () => T): T {
   try {
-    return model.prepareLoad(false);
+    return f();
   } catch (e) {
     if (e instanceof ShapeError || e instanceof ValueError || e instanceof ConfigError || e instanceof StateError) throw new ConfigError(`${where}: the file's model cannot be built here: ${e.message}`);
     throw e;
@@ -204,16 +213,15 @@ function layerWeights(plan: KerasPlan, file: KerasFile, where: string): Hdf5Data
 }
 
 /**
- * Copies each layer's file datasets into our weights: same count, same shapes, in order (attention W and b by shape).
- * Everything is checked before anything is copied.
+ * Matches each layer's file datasets with our weights: same count, same shapes, floats, in order (attention W and b
+ * by shape). Returns each dataset with the index of its weight in the model's weight order; copies nothing.
  */
-function assign(plan: KerasPlan, file: KerasFile, model: Sequential, regions: Target[], view: ((p: number, n: number) => Uint8Array) | null,
-  where: string, dst?: (t: Target) => Float32Array): void {
+function match(plan: KerasPlan, file: KerasFile, model: Sequential, where: string): { ds: Hdf5Dataset; r: number }[] {
   const per = layerWeights(plan, file, where);
-  const jobs: { ds: Hdf5Dataset; t: Target }[] = [];
+  const jobs: { ds: Hdf5Dataset; r: number }[] = [];
   let r = 0;
   plan.layers.forEach((l, i) => {
-    const ours = model.layers[i].weights.map(() => regions[r++]);
+    const ours = model.layers[i].weights.map((w) => ({ name: w.name, shape: w.shape, r: r++ }));
     let ds = per[i];
     const label = `layer ${l.kerasName} (${l.kerasClass})`;
     if (ds.length !== ours.length) {
@@ -228,14 +236,21 @@ function assign(plan: KerasPlan, file: KerasFile, model: Sequential, regions: Ta
       if (d.dtype !== 'float32' && d.dtype !== 'float64' && d.dtype !== 'float16') {
         throw new CheckpointError(`${where}: ${label}: expected ${d.path} to hold floats, got ${d.dtype}.`);
       }
-      jobs.push({ ds: d, t });
+      jobs.push({ ds: d, r: t.r });
     });
   });
-  for (const { ds, t } of jobs) {
-    const n = t.shape.reduce((a, b) => a * b, 1);
-    if (dst) { ds.readFloat32Into(dst(t)); continue; }
-    const bytes = view!(t.ptr, 4 * n);
-    ds.readFloat32Into(new Float32Array(bytes.buffer, bytes.byteOffset, n));
+  return jobs;
+}
+
+/** Reads each matched dataset into its weight (`into`: the weight's floats by index and length); a NaN or an
+ *  Infinity in the file is a CheckpointError naming the dataset. */
+function copyWeights(jobs: { ds: Hdf5Dataset; r: number }[], where: string, into: (r: number, n: number) => Float32Array): void {
+  for (const { ds, r } of jobs) {
+    const a = into(r, ds.shape.reduce((p, d) => p * d, 1));
+    ds.readFloat32Into(a);
+    for (let i = 0; i < a.length; i++) {
+      if (!Number.isFinite(a[i])) throw new CheckpointError(`${where}: expected finite weights, got ${a[i]} in ${ds.path} at flat index ${i}.`);
+    }
   }
 }
 
