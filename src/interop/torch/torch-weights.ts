@@ -167,6 +167,8 @@ export async function loadTorchWeights(model: Sequential, source: unknown, optio
       for (let i = 0; i < a; i++) for (let j = 0; j < b; j++) w.data[i * b + j] = v[j * a + i];
     } else if (t.how === 'biasHh') {
       for (let i = 0; i < v.length; i++) w.data[i] += v[i]; // after biasIh: tensors are in weight order, ih first
+      const sum = w.data.findIndex((f) => !Number.isFinite(f));
+      if (sum >= 0) throw new CheckpointError(`${where}: ${t.key} (for ${names[t.weight]}): expected bias_ih + bias_hh to be finite in float32 (our single bias), got ${w.data[sum]} at index ${sum}.`);
     } else {
       w.data.set(v);
     }

@@ -174,4 +174,17 @@ describe('PyTorch safetensors: refusals change nothing', () => {
     await expect(loadTorchWeights(m, bad)).rejects.toThrow(/^loadTorchWeights: fc.bias \(for dense(_\d+)?\/bias\): expected finite numbers, got NaN at index 0\.$/);
     expect(weightBytes(m)).toEqual(before);
   });
+
+  it('refuses finite LSTM biases whose float32 sum (our single bias) overflows, naming them', async () => {
+    const m = seedModel();
+    const before = weightBytes(m);
+    const bad = TORCH.slice();
+    const n = Number(new DataView(bad.buffer).getBigUint64(0, true));
+    const h = JSON.parse(new TextDecoder().decode(bad.subarray(8, 8 + n)));
+    for (const k of ['lstm.bias_ih_l0', 'lstm.bias_hh_l0']) new DataView(bad.buffer).setFloat32(8 + n + h[k].data_offsets[0] + 8, 3e38, true);
+    const err = await loadTorchWeights(m, bad).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CheckpointError);
+    expect((err as Error).message).toMatch(/^loadTorchWeights: lstm.bias_hh_l0 \(for bidirectional(_\d+)?\/forward_lstm(_\d+)?\/bias\): expected bias_ih \+ bias_hh to be finite in float32 \(our single bias\), got Infinity at index 2\.$/);
+    expect(weightBytes(m)).toEqual(before);
+  });
 });
