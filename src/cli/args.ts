@@ -64,7 +64,7 @@ export function parse(cmd: Command, argv: string[]): { values: Values; positiona
     if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
       const name = /--([\w-]+)/.exec(msg)?.[1];
       const spec = name ? options[name] : undefined;
-      throw usageError(cmd.name, spec?.type === 'boolean' ? `--${name} without a value` : `a value after --${name ?? '?'}`, 'none');
+      throw usageError(cmd.name, spec?.type === 'boolean' ? `--${name} without a value` : `a value after --${name ?? '?'}`, foundAfter(argv, name));
     }
     throw usageError(cmd.name, 'valid options (see --help)', msg.split('\n')[0]);
   }
@@ -72,6 +72,17 @@ export function parse(cmd: Command, argv: string[]): { values: Values; positiona
     throw usageError(cmd.name, 'no positional arguments (see --help)', JSON.stringify(r.positionals[0]));
   }
   return { values: r.values as Values, positionals: r.positionals };
+}
+
+/** What followed --name in argv (for a missing or unwanted value): its =value, or the next argument, or none. */
+function foundAfter(argv: string[], name: string | undefined): string {
+  const i = name === undefined ? -1 : argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (i < 0) return 'none';
+  const eq = argv[i].indexOf('=');
+  if (eq >= 0) return JSON.stringify(argv[i].slice(eq + 1));
+  const next = argv[i + 1];
+  if (next === undefined) return 'none';
+  return next.startsWith('-') ? `${JSON.stringify(next)}, which reads as an option (write --${name}=${next})` : JSON.stringify(next);
 }
 
 /** The help text of a command. */

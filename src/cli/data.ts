@@ -69,13 +69,14 @@ export async function loadTexts(cmd: string, path: string, textColumn: string | 
       if (at < 0) {
         at = typeof textColumn === 'number' ? textColumn : fields.indexOf(textColumn);
         if (at < 0 || at >= fields.length) throw usageError(cmd, `--text-column to name a column of ${JSON.stringify(path)} (${fields.map((f) => JSON.stringify(f)).join(', ')})`, `${JSON.stringify(textColumn)} (line ${line})`);
-        if (typeof textColumn === 'string') return;
+        return; // the header row (train and evaluate read the same file the same way)
       }
       texts.push(fields[at] ?? '');
     });
     return texts;
   }
-  return readFileSync(path, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+  // one text a line (\n, \r\n or \r, as loadCsv), a UTF-8 byte order mark dropped (as loadCsv, loadTextFolder)
+  return readFileSync(path, 'utf8').replace(/^\uFEFF/, '').split(/\r\n|\r|\n/).filter((l) => l.trim() !== '');
 }
 
 /**
@@ -148,7 +149,8 @@ function textModel(cmd: string, path: string, model: Sequential): TextModel {
   } catch (e) {
     throw new CheckpointError(`bilstm-attn ${cmd}: expected metadata.tokenizer in ${JSON.stringify(path)} to be a tokenizer's JSON, got one that fails: ${(e as Error).message}`);
   }
-  const pre = { padding: 'post', truncating: 'post', charLevel: false, ...meta.preprocessing } as Preprocessing;
+  // what the file does not say: Keras's pad_sequences defaults ('pre'), as the library's explain() (train writes both)
+  const pre = { padding: 'pre', truncating: 'pre', charLevel: false, ...meta.preprocessing } as Preprocessing;
   const units = model.outputShape[model.outputShape.length - 1] as number;
   const classes = units === 1 ? 2 : units;
   if (meta.labels && meta.labels.length !== classes) {

@@ -20,7 +20,7 @@ export const demo: Command = {
   },
   async run(v, _pos, out) {
     const dir = str(v, 'out') ?? 'demo-output';
-    const o = trainOptions({ data: 'names', out: dir, epochs: String(int('demo', v, 'epochs', 10, 1)), threads: str(v, 'threads'), seed: str(v, 'seed'),
+    const o = trainOptions({ data: 'names', out: dir, epochs: String(int('demo', v, 'epochs', 10, 1)), threads: String(int('demo', v, 'threads', 1, 1, 64)), seed: String(int('demo', v, 'seed', 1, 0, 0xffffffff)),
       'batch-size': '64', maxlen: '16', json: v.json });
     o.data = dataSpec('demo', { data: 'names' });
     if (v.json) {

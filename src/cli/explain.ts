@@ -3,6 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { init } from '../core/wasm.js';
+import { ConfigError, ValueError } from '../errors.js';
 import { str, usageError, type Command, type Output } from './args.js';
 import { loadTextModel } from './data.js';
 import { printJson } from './output.js';
@@ -26,7 +27,14 @@ export function useColor(out: Output, flag: boolean | undefined): false | 'truec
 export async function explainFile(cmd: string, modelPath: string | undefined, texts: string[], html: string | undefined): Promise<{ labels: string[]; explanations: Explanation[] }> {
   await init();
   const tm = await loadTextModel(cmd, modelPath);
-  const explanations = explainTexts(tm.model, tm.tokenizer, texts);
+  let explanations: Explanation[];
+  try {
+    explanations = explainTexts(tm.model, tm.tokenizer, texts, { padding: tm.preprocessing.padding, truncating: tm.preprocessing.truncating });
+  } catch (e) {
+    // the model file cannot be explained (no attention layer, another output): a runtime error (exit 1), not a flag's
+    if (e instanceof ConfigError) throw new ValueError(`bilstm-attn ${cmd}: expected a model file explain can read, got ${JSON.stringify(modelPath)}: ${e.message}`);
+    throw e;
+  }
   if (html !== undefined) writeFileSync(html, attentionHeatmap(explanations, { format: 'html', title: `Attention of ${basename(modelPath!)}` }));
   return { labels: tm.labels, explanations };
 }

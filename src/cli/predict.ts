@@ -3,6 +3,7 @@ import { init } from '../core/wasm.js';
 import { int, str, usageError, type Command } from './args.js';
 import { loadTextModel, loadTexts } from './data.js';
 import { printJson, toPredictions, type Prediction } from './output.js';
+import { displayToken } from '../viz/attention-heatmap.js';
 
 /** Predictions for texts with a model file's own tokenizer and preprocessing. */
 export async function predictTexts(cmd: string, modelPath: string | undefined, texts: string[], batchSize: number): Promise<{ labels: string[]; predictions: Prediction[] }> {
@@ -37,6 +38,7 @@ export const predict: Command = {
       printJson(out, { command: 'predict', labels, predictions: predictions.map((p, i) => ({ text: texts[i], label: p.label, probability: p.probability, probabilities: p.probabilities })) });
       return;
     }
-    predictions.forEach((p, i) => out.log(`${p.label}\t${p.probability.toFixed(4)}\t${texts[i].replace(/\s+/g, ' ')}`));
+    // a label or text's control characters shown as symbols (displayToken), never sent to the terminal
+    predictions.forEach((p, i) => out.log(`${displayToken(p.label)}\t${p.probability.toFixed(4)}\t${displayToken(texts[i].replace(/\s+/g, ' '))}`));
   },
 };

@@ -39,7 +39,8 @@ export const summary: Command = {
     out.log(text);
     if (meta.labels) out.log(`labels: ${meta.labels.join(', ')}`);
     if (meta.preprocessing) out.log(`preprocessing: ${JSON.stringify(meta.preprocessing)}`);
-    if (vocabulary !== null) out.log(`tokenizer: ${vocabulary} tokens seen in training`);
+    // the saved tokenizer keeps only the words the model can take (train's --vocab), not every word it saw
+    if (vocabulary !== null) out.log(`tokenizer: ${vocabulary} tokens in its vocabulary`);
     if (meta.createdBy) out.log(`created by: ${meta.createdBy}`);
   },
 };

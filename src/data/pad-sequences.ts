@@ -93,8 +93,9 @@ export function padSequences(sequences: (ArrayLike<number> | FeatureSequence)[],
   const first = seqs.findIndex((s) => s.length > 0);
   const F = first < 0 ? null : seqs[first]!.features;
   const dtype = options.dtype ?? (F === null ? 'int32' : 'float32');
-  if (dtype === 'int32' && !Number.isFinite(value)) {
-    throw new ConfigError(`${where}: expected a finite value with dtype 'int32', got ${value}.`);
+  // (a fraction truncates toward zero, as numpy's int32 cast in Keras; a value past int32 would wrap around)
+  if (dtype === 'int32' && !(Math.trunc(value) >= -(2 ** 31) && Math.trunc(value) < 2 ** 31)) {
+    throw new ConfigError(`${where}: expected value to be a number in int32's range [-2147483648, 2147483647] with dtype 'int32', got ${value}.`);
   }
   const width = F ?? 1;
   const size = n * maxlen * width;

@@ -354,7 +354,7 @@ export function tokenizerFromJSON(json: string): Tokenizer {
   const opts: Record<string, unknown> = { nfkc: outer.nfkc ?? false };
   let documentCount = 0;
   for (const [k, v] of Object.entries(config)) {
-    if (k in KERAS_KEYS) opts[KERAS_KEYS[k]!] = v;
+    if (Object.hasOwn(KERAS_KEYS, k)) opts[KERAS_KEYS[k]!] = v;
     else if (k === 'document_count') documentCount = v as number;
     else if (!MAP_KEYS.includes(k)) throw new ConfigError(`${where}: expected config keys among ${[...Object.keys(KERAS_KEYS), 'document_count', ...MAP_KEYS].join(', ')}, got ${describeValue(k)}.`);
   }

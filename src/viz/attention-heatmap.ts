@@ -139,7 +139,7 @@ const px = (v: number) => String(Math.round(v * 100) / 100);
 function heading(e: HeatmapItem, i: number): string {
   const p = typeof e.probability === 'number' ? `p = ${fixed(e.probability, 3)}` : '';
   if (e.label === undefined) return `${i + 1}.${p ? ` (${p})` : ''}`;
-  return `${i + 1}. ${String(e.label)}${p ? ` (${p})` : ''}`;
+  return `${i + 1}. ${displayToken(String(e.label))}${p ? ` (${p})` : ''}`;
 }
 
 // Layout (px): 14 px monospace text, 8.4 px a cell; token boxes 24 high with 4 px inner padding.

@@ -118,6 +118,13 @@ describe('tokenizer = keras_preprocessing 1.1 Tokenizer', () => {
 });
 
 describe('tokenizer errors', () => {
+  it('tokenizerFromJSON refuses an unknown config key named like an Object.prototype member, as any unknown key', () => {
+    const good = JSON.parse(tokenizer().fitOnTexts(['a b']).toJSON());
+    for (const k of ['bogus', 'toString', 'constructor', 'hasOwnProperty']) {
+      expect(() => tokenizerFromJSON(JSON.stringify({ ...good, config: { ...good.config, [k]: 1 } })), k).toThrow(/tokenizerFromJSON: expected config keys among num_words, .*got "\w+"\./);
+    }
+  });
+
   it('options', () => {
     expect(() => tokenizer({ numWords: -1 })).toThrow(new ConfigError('tokenizer: expected numWords to be a non-negative integer or null, got -1.'));
     expect(() => tokenizer({ numWords: 2.5 })).toThrow(ConfigError);

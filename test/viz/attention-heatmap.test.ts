@@ -189,6 +189,12 @@ describe('attentionHeatmap (SVG)', () => {
 });
 
 describe('terminalHeatmap', () => {
+  it('shows a label\'s control characters as symbols (a label from a CSV: ESC[2J would clear the screen)', () => {
+    const bad = [{ tokens: ['a'], weights: [1], label: 'spam\x1b[2J\nfake line', probability: 0.9 }];
+    expect(terminalHeatmap(bad, { color: false })).toBe('1. spam\u241b[2J\u240afake line (p = 0.900)\na:1.00\n');
+    expect(terminalHeatmap(bad, { color: true })).not.toContain('\x1b[2J');
+  });
+
   it('prints tok:weight without colour', () => {
     expect(terminalHeatmap([items[0], items[2]], { color: false })).toBe(
       '1. positive (p = 0.946)\nthe:0.05 film:0.20 was:0.05 wonderful:0.60 !:0.10\n2. 3 (p = 0.700)\nzero:0.00 half:0.25 full:0.50\n');
