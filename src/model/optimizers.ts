@@ -125,6 +125,7 @@ export abstract class Optimizer {
   /**
    * The model this optimizer was compiled into (Sequential.compile binds it), or null: its state lives in that model's
    * memory, so a second live model cannot share it (Keras 3 refuses variables its optimizer was not built for).
+   * @internal
    */
   owner: { readonly name: string; readonly isDisposed: boolean } | null = null;
   /** The memory the state buffers were allocated in (isAllocatedFor), or null. */
