@@ -232,8 +232,9 @@ export class CompiledMetrics {
   reset(): void { this.plain.reset(); this.weighted.reset(); }
 
   /** As MetricAccumulator.update; `weights` reach the weighted metrics only. */
-  update(pred: ArrayLike<number>, labels: ArrayLike<number>, rows: number, units: number, weights: ArrayLike<number> | null): void {
-    this.plain.update(pred, labels, rows, units, null);
+  /** `weights`: the weighted metrics' row weights; `mask`: the plain metrics' (an output mask: unmasked rows only). */
+  update(pred: ArrayLike<number>, labels: ArrayLike<number>, rows: number, units: number, weights: ArrayLike<number> | null, mask: ArrayLike<number> | null = null): void {
+    this.plain.update(pred, labels, rows, units, mask);
     this.weighted.update(pred, labels, rows, units, weights);
   }
 

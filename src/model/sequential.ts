@@ -65,6 +65,8 @@ export class Sequential {
   private inPtr = 0; private labelPtr = 0; private dOutPtr = 0;
   /** Per-row weights of the current batch ([M] f32 beside the labels) and whether the batch has any. */
   private weightPtr = 0; private weighted = false;
+  /** The last layer's output mask after forwardPass (0: none), which the loss and metrics of a sequence output take. */
+  private outMask = 0;
   /** A copy of the non-trainable weights (batch-norm moving statistics) taken before a step, to undo it. */
   private stateCopy: Float32Array | null = null;
   private gradStart = 0; private gradFloats = 0;
@@ -559,19 +561,33 @@ export class Sequential {
     }
     const tok = pendingTokens(c);
     if (tok && tok.y === p) tok.write();
+    this.outMask = mask;
     return p;
   }
 
   /**
    * Loss (the weighted sum over rows, sum_m w_m l_m, when the batch has weights) and dOut = d(sum / M); returns the
-   * sum, the row count M and whether the gradient is w.r.t. the logits.
+   * sum, the row count M, the loss value (sum / M) and whether the gradient is w.r.t. the logits. A sequence output
+   * that carries a mask (an embedding's maskZero passed on by the layers after it) weighs each row by its mask as
+   * Keras does: sum_m w_m m_m l_m / sum_m m_m, the mean over the unmasked steps (0 when none is; Keras 3's
+   * divide_no_nan), and the compiled metrics count only those steps (masked: true).
    */
-  private lossAndGrad(c: Ctx, out: number, B: number): { sum: number; rows: number; fused: boolean } {
+  private lossAndGrad(c: Ctx, out: number, B: number): { sum: number; rows: number; loss: number; fused: boolean; masked: boolean } {
     const last = this.layers[this.layers.length - 1];
     const outSize = last.outputSize();
     const U = this.runShape[this.runShape.length - 1];
     const M = (B * outSize) / U;
-    const scale = 1 / M;
+    let denom = M;
+    const masked = this.outMask !== 0 && this.runShape.length === 2;
+    if (masked) {
+      // the row weights become w_m * m_m (m_m alone without sample weights), the kernels' weights
+      const m = c.a.f32(this.outMask, M), w = c.a.f32(this.weightPtr, M);
+      let valid = 0;
+      for (let i = 0; i < M; i++) { valid += m[i]; w[i] = this.weighted ? w[i] * m[i] : m[i]; }
+      this.weighted = true;
+      denom = valid;
+    }
+    const scale = denom > 0 ? 1 / denom : 0;
     c.a.zero(this.dOutPtr, B * outSize);
     const act = fusedActivation(this.loss!);
     const z = act ? last.logits(act) : 0;
@@ -590,7 +606,7 @@ export class Sequential {
       default:
         sum = c.k.mse(this.dOutPtr, out, this.labelPtr, w, M, U, scale);
     }
-    return { sum, rows: M, fused: z !== 0 };
+    return { sum, rows: M, loss: denom > 0 ? sum / denom : 0, fused: z !== 0, masked };
   }
 
   private backwardPass(c: Ctx, B: number, fused: boolean): void {
@@ -637,21 +653,21 @@ export class Sequential {
     const streams = this.streams.snapshot();
     this.saveStateWeights(c.a);
     const out = this.forwardPass(c, B);
-    const { sum, rows: M, fused } = this.lossAndGrad(c, out, B);
+    const { sum, rows: M, loss, fused, masked } = this.lossAndGrad(c, out, B);
     if (!Number.isFinite(sum)) {
       this.streams.rewind(streams);
       this.restoreStateWeights(c.a);
       for (const l of this.layers) l.afterStep(c);
-      return { loss: sum / M, applied: false };
+      return { loss, applied: false };
     }
     // metrics before backward: a layer's backward may use its forward output as scratch once spent (Bidirectional)
-    this.updateMetrics(this.trainMetrics, c, out, B, M);
+    this.updateMetrics(this.trainMetrics, c, out, B, M, masked);
     this.backwardPass(c, B, fused);
     this.optimizer.apply(c.k, this.optimizerSlots(), c.a.pool);
     this.weightsVersion++;
     this.optimizer.iterations++;
     for (const l of this.layers) l.afterStep(c);
-    return { loss: sum / M, applied: true };
+    return { loss, applied: true };
   }
 
   /** The non-trainable weights (batch-norm moving statistics: what a training forward pass changes), copied out. */
@@ -692,11 +708,13 @@ export class Sequential {
    * Adds the batch's outputs (at `out`) and labels to `acc`: M rows of B * outSize / M units; the weighted metrics
    * take the batch's row weights when it has them, the others count each row once.
    */
-  private updateMetrics(acc: CompiledMetrics, c: Ctx, out: number, B: number, M: number): void {
+  private updateMetrics(acc: CompiledMetrics, c: Ctx, out: number, B: number, M: number, masked: boolean): void {
     if (acc.size === 0) return;
     const n = B * this.layers[this.layers.length - 1].outputSize();
-    // the row weights the loss used (one per output row: a sequence output's rows carry their sample's weight)
-    acc.update(c.a.f32(out, n), c.a.f32(this.labelPtr, n), M, n / M, this.weighted ? c.a.f32(this.weightPtr, M) : null);
+    // the row weights the loss used (one per output row: a sequence output's rows carry their sample's weight, times
+    // its mask); the plain metrics count each row once, or under a mask each unmasked row
+    acc.update(c.a.f32(out, n), c.a.f32(this.labelPtr, n), M, n / M, this.weighted ? c.a.f32(this.weightPtr, M) : null,
+      masked ? c.a.f32(this.outMask, M) : null);
   }
 
   /** Starts a new epoch of training metrics (fit calls it per epoch). @internal */
@@ -712,7 +730,7 @@ export class Sequential {
     const B0 = Math.min(batchSize, rows.length);
     this.planFor(d, Math.max(1, B0));
     const c = this.ctx(false, false);
-    let lossSum = 0, rowSum = 0;
+    let lossSum = 0, rowSum = 0, meanSum = 0, masked = false;
     const acc = this.evalMetrics;
     acc.reset();
     for (let s = 0; s < rows.length; s += B0) {
@@ -720,11 +738,12 @@ export class Sequential {
       this.writeBatch(d, rows, s, B);
       const out = this.forwardPass(c, B);
       const r = this.lossAndGrad(c, out, B);
-      lossSum += r.sum; rowSum += r.rows;
-      this.updateMetrics(acc, c, out, B, r.rows);
+      lossSum += r.sum; rowSum += r.rows; meanSum += r.loss * B; masked ||= r.masked;
+      this.updateMetrics(acc, c, out, B, r.rows, r.masked);
     }
-    // the loss is sum w l over all rows / rows (sum_over_batch_size); weightedMetrics take the same row weights
-    return [lossSum / rowSum, ...acc.results()];
+    // the loss is sum w l over all rows / rows (sum_over_batch_size); weightedMetrics take the same row weights. Under
+    // an output mask, Keras's: each batch's mean over its unmasked rows, averaged weighted by the batch's samples
+    return [masked ? meanSum / rows.length : lossSum / rowSum, ...acc.results()];
   }
 
   /**
@@ -808,7 +827,7 @@ export class Sequential {
     this.writeBatch(d, identity(d.n), 0, d.n);
     const c = this.ctx(true, false);
     const out = this.forwardPass(c, d.n);
-    const { sum, rows, fused } = this.lossAndGrad(c, out, d.n);
+    const { loss, fused } = this.lossAndGrad(c, out, d.n);
     this.backwardPass(c, d.n, fused);
     const grads: WeightValue[] = [];
     for (const { layer, w } of this.trainableList()) {
@@ -820,7 +839,7 @@ export class Sequential {
       a.reset(mark);
     }
     for (const l of this.layers) l.afterStep(c);
-    return { loss: sum / rows, grads };
+    return { loss, grads };
   }
 
   /**
