@@ -169,6 +169,8 @@ export class LSTM extends Layer {
 
   /** Whether this layer has a table for a vocabulary of V. */
   hasProjectionTable(V: number): boolean { return this.vocab !== null && this.vocab.V === V; }
+  /** The vocabulary size of the input-projection table, or 0 without one. */
+  projectionVocab(): number { return this.vocab ? this.vocab.V : 0; }
 
   private biasPtr(): number { return this.b ? this.b.ptr : this.zeroBias; }
 

@@ -141,6 +141,13 @@ export abstract class Optimizer {
     }
   }
 
+  /** Lets go of the model it was compiled into: its state (in that model's memory) and the model itself. @internal */
+  release(): void {
+    this.state.clear();
+    this.stateArena = null;
+    this.owner = null;
+  }
+
   isAllocatedFor(a: Arena, weights: Weight[]): boolean {
     return this.stateArena === a && weights.every((w) => this.state.has(w.name)) && this.state.size === weights.length;
   }

@@ -61,6 +61,8 @@ export class Sequential {
   /** The concrete shape the layers are sized and planned for: the current call's (with its T), or null. */
   private callShape: number[] | null = null;
   private persistentMark = 0;
+  /** Where the optimizer state begins (after the weights, gradients and layers' persistent buffers). */
+  private stateMark = 0;
   private plannedB = 0;
   private inPtr = 0; private labelPtr = 0; private dOutPtr = 0;
   /** Per-row weights of the current batch ([M] f32 beside the labels) and whether the batch has any. */
@@ -254,7 +256,7 @@ export class Sequential {
       a.pool.dispose(); // its workers would otherwise keep the memory alive
       throw e;
     }
-    this.persistentMark = a.mark();
+    this.persistentMark = this.stateMark = a.mark();
     this.arena = a;
     this.weightsVersion++;
     if (this.optimizer) this.allocateOptimizer();
@@ -270,11 +272,23 @@ export class Sequential {
     const ws = this.trainableList().map(({ w }) => w);
     if (this.optimizer!.isAllocatedFor(a, ws)) return;
     const bytes = this.optimizer!.stateBytes(ws);
-    a.reset(this.persistentMark);
+    // the state goes where the last one began (a recompiled model, a changed set of trainable weights: its memory is
+    // reused, not left behind), then the input-projection tables that followed it are laid out again (made anew at the
+    // next prediction)
+    const tables = this.projectionTables();
+    const tableBytes = tables.reduce((n, l) => n + l.projectionBytes(l.projectionVocab()), 0);
+    if (this.stateMark + bytes + tableBytes > MAX_BYTES) throw new MemoryError(`${this.name}: expected the ${this.optimizer!.name} state (${fmtBytes(bytes)}) to fit in the 4 GiB of Wasm memory after the weights, got only ${fmtBytes(MAX_BYTES - this.stateMark - tableBytes)} left.`);
+    a.reset(this.stateMark);
     this.plannedB = 0;
-    if (!a.fits(bytes)) throw new MemoryError(`${this.name}: expected the ${this.optimizer!.name} state (${fmtBytes(bytes)}) to fit in the 4 GiB of Wasm memory after the weights, got only ${fmtBytes(MAX_BYTES - a.mark())} left.`);
     this.optimizer!.allocate(a, ws);
+    for (const l of tables) l.setProjectionTable(a.alloc(l.projectionBytes(l.projectionVocab()), `input-projection table of ${l.name}`), l.projectionVocab());
     this.persistentMark = a.mark();
+  }
+
+  /** The LSTMs (a Bidirectional's two) holding input-projection tables (cacheInputProjections). */
+  private projectionTables(): LSTM[] {
+    return this.layers.flatMap((l) => (l instanceof LSTM ? [l] : l instanceof Bidirectional ? [l.forwardLayer, l.backwardLayer] : []))
+      .filter((l) => l.projectionVocab() > 0);
   }
 
   /** Plans activations for batches of up to B samples of the current call's shape (useShape re-plans on a new T). */
@@ -332,7 +346,7 @@ export class Sequential {
     if (owner && owner !== this && !owner.isDisposed) {
       throw new ConfigError(`compile: expected an optimizer of this model's own, got the ${optimizer.name} instance already compiled into model ${owner.name} (its state lives in that model's memory). Pass a new one (optimizers.${optimizer.name}({ ... })) or its name.`);
     }
-    if (this.optimizer && this.optimizer !== optimizer) this.optimizer.owner = null; // free for another model
+    if (this.optimizer && this.optimizer !== optimizer) this.optimizer.release(); // its state's memory goes to the new one
     optimizer.owner = this;
     this.optimizer = optimizer;
     this.loss = loss;
@@ -755,8 +769,8 @@ export class Sequential {
   predict(x: Input, args: { batchSize?: number; returnAttention?: boolean } = {}): Tensor | PredictionWithAttention {
     this.alive('predict');
     checkOptionKeys(args, 'predict', ['batchSize', 'returnAttention']);
+    const bs = checkBatchSize(args.batchSize, 'predict'); // (options first: data may build the model)
     const d = this.checkData(x, null, 'predict');
-    const bs = checkBatchSize(args.batchSize, 'predict');
     const outSize = this.layers[this.layers.length - 1].outputSize();
     const B0 = Math.min(bs, d.n);
     // the Wasm memory first (a MemoryError naming what does not fit), then the results in JS memory
@@ -804,9 +818,10 @@ export class Sequential {
     checkOptionKeys(args, 'evaluate', ['batchSize', 'sampleWeight', 'returnDict']);
     if (!this.loss) throw new StateError(`evaluate: expected a compiled model, got none. Call model.compile({ optimizer, loss }) first.`);
     if (args.returnDict !== undefined && typeof args.returnDict !== 'boolean') throw new ConfigError(`evaluate: expected returnDict to be true or false, got ${describeValue(args.returnDict)}.`);
+    const bs = checkBatchSize(args.batchSize, 'evaluate'); // (options first: data may build the model)
     const d = this.refusable(() => this.weigh(this.checkData(x, y, 'evaluate'), undefined, args.sampleWeight, 'evaluate'));
     if (d.n === 0) throw new ShapeError(`evaluate: expected at least one sample, got 0.`);
-    const res = this.evaluateData(d, identity(d.n), checkBatchSize(args.batchSize, 'evaluate'));
+    const res = this.evaluateData(d, identity(d.n), bs);
     if (!args.returnDict) return res;
     const dict: EvaluateResult = { loss: res[0] };
     this.evalMetrics.names.forEach((m, i) => { dict[m] = res[i + 1]; });
@@ -1091,6 +1106,7 @@ export class Sequential {
     if (this.disposed) return;
     this.disposed = true;
     this.arena?.pool.dispose();
+    this.optimizer?.release(); // (it would hold the memory through its state's arena)
     this.arena = null;
     this.stateCopy = null;
     this.plannedB = 0;

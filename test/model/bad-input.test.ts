@@ -183,6 +183,8 @@ describe('a refused first call leaves a model without a declared input shape unb
     ['trainOnBatch, sampleWeight NaN', (m) => m.trainOnBatch([[1, 2, 3]], [1], { sampleWeight: [NaN] }), ValueError],
     ['fit, label 2', (m) => m.fit([[1, 2, 3]], [2], { verbose: 0 }), ValueError],
     ['fit, validationData of 2 features', (m) => m.fit([[1, 2, 3]], [1], { verbose: 0, validationData: [[[1, 2]], [1]] }), ShapeError],
+    ['predict, batchSize 0', (m) => m.predict([[1, 2, 3]], { batchSize: 0 }), ConfigError],
+    ['evaluate, batchSize -1', (m) => m.evaluate([[1, 2, 3]], [1], { batchSize: -1 }), ConfigError],
   ];
   it.each(refusals)('%s', async (_name, refuse, cls) => {
     const m = dense('sigmoid');
