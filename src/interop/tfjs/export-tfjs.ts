@@ -71,8 +71,15 @@ export async function exportTfjs(model: Sequential, target?: string): Promise<Tf
 /** The Keras 2 style topology TF.js reads: { class_name: 'Sequential', config: { name, layers }, keras_version, backend }. */
 function tfjsTopology(model: Sequential, where: string): Json {
   const first = model.layers[0].inputShape;
+  let masked = false;
   const layers = model.layers.map((l, i) => {
     const c = l.getConfig() as Record<string, any>;
+    // TF.js repeats the previous output at masked steps where Keras's Bidirectional(returnSequences) writes 0; with a
+    // goBackwards LSTM inside, its outputs come in reversed time order and those steps land on real ones
+    if (masked && l.className === 'Bidirectional' && c.layer.config.goBackwards && c.layer.config.returnSequences) {
+      throw new ConfigError(`${where}: layer ${c.name}: expected a Bidirectional TF.js runs as Keras under a mask, got one around an LSTM with goBackwards and returnSequences (TF.js repeats outputs at padded steps where Keras writes 0, and here they land on real steps). Export it with exportKeras, or drop goBackwards.`);
+    }
+    if ((l.className === 'Embedding' && c.maskZero) || l.className === 'Masking') masked = true;
     const entry = tfjsLayer(l.className, c, where);
     if (i === 0) (entry.config as Json).batch_input_shape = [null, ...first];
     return entry;
