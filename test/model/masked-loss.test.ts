@@ -104,7 +104,7 @@ describe('losses and metrics on a masked sequence output', () => {
     m.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy', metrics: ['accuracy'] });
     const z = logits(m);
     // labels: real steps labelled by the sign of z (all right), pads labelled against their prediction (all wrong)
-    const yb = X.map((row, b) => row.map((id, t) => (id === 0 ? (z[b][t] > 0 ? 0 : 1) : (z[b][t] > 0 ? 1 : 0))));
+    const yb: number[][] = X.map((row, b) => row.map((id, t) => (id === 0 ? (z[b][t] > 0 ? 0 : 1) : (z[b][t] > 0 ? 1 : 0))));
     // flip one real step so the loss and accuracy are not trivial
     yb[1][1] = 1 - yb[1][1];
     let sum = 0, valid = 0, correct = 0;
