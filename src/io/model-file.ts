@@ -1,7 +1,7 @@
 // The bilstm-attn model file as bytes, knowing nothing of models: magic, format version, a JSON header with its own
 // checksum, a payload of 16-byte-aligned little-endian tensors listed in the header, and a checksum of every byte
 // before it (xxHash64, computed in Wasm). Also names foreign files (Keras, TF.js, safetensors, ONNX) by their bytes.
-import { CheckpointError } from '../errors.js';
+import { CheckpointError, ValueError } from '../errors.js';
 import { Checksum } from '../core/checksum.js';
 import { ByteReader, type ByteSource } from './sources.js';
 import type { ByteSink } from './sinks.js';
@@ -54,6 +54,10 @@ export function layoutTensors(tensors: { name: string; shape: number[]; dtype: D
 /** The bytes before the payload: prefix, header JSON, zero padding to a 16-byte boundary. */
 export function encodeHeader(header: FileHeader): Uint8Array {
   const json = new TextEncoder().encode(JSON.stringify(header));
+  // what the reader takes (a bigger header would make a file loadModel refuses)
+  if (json.length > MAX_HEADER_BYTES) {
+    throw new ValueError(`save: expected the header (architecture, compile config, metadata) to be at most ${MAX_HEADER_BYTES / 2 ** 20} MiB, got ${json.length} bytes. Keep large data out of metadata.userDefinedMetadata.`);
+  }
   const out = new Uint8Array(align(PREFIX_BYTES + json.length));
   out.set(MAGIC, 0);
   const dv = new DataView(out.buffer);

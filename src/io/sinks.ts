@@ -84,9 +84,17 @@ async function pathSink(path: string, where: string): Promise<ByteSink> {
     await closeHandle().catch(noop);
     await fs.rm(tmp, { force: true });
   };
+  // a failure of the file system (a full disk; a directory at the path, found at the rename) names the path
+  const failed = (e: unknown): never => {
+    throw new ConfigError(`${where}: expected a writable path, got ${JSON.stringify(path)} (${(e as Error)?.message ?? e}).`);
+  };
   return guard(where, {
     async write(chunk) {
-      for (let at = 0; at < chunk.length;) at += (await fh.write(chunk, at, chunk.length - at)).bytesWritten;
+      try {
+        for (let at = 0; at < chunk.length;) at += (await fh.write(chunk, at, chunk.length - at)).bytesWritten;
+      } catch (e) {
+        failed(e);
+      }
     },
     async close() {
       try {
@@ -95,7 +103,7 @@ async function pathSink(path: string, where: string): Promise<ByteSink> {
         await fs.rename(tmp, path);
       } catch (e) {
         await discard().catch(noop);
-        throw e;
+        failed(e);
       }
       return undefined;
     },
@@ -106,12 +114,16 @@ async function pathSink(path: string, where: string): Promise<ByteSink> {
 function streamSink(stream: WritableStream<Uint8Array>, where: string): ByteSink {
   if (stream.locked) throw new ConfigError(`${where}: expected an unlocked WritableStream, got one locked to a writer.`);
   const writer = stream.getWriter();
+  let last: Promise<void> = Promise.resolve();
   return guard(where, {
     async write(chunk) {
-      await writer.ready; // backpressure: wait until the stream's queue has room
+      // backpressure: wait until the stream's queue has room. A stream with highWaterMark 0 never has (its ready stays
+      // pending, whatwg/streams#1158): there the previous write's end, an empty queue, is the signal.
+      await ((writer.desiredSize ?? 1) > 0 ? writer.ready : Promise.race([writer.ready, last]));
       // A copy, since the stream may hold the chunk after we return. A failed write errors the stream, which
       // rejects the next ready or close.
-      writer.write(chunk.slice()).catch(noop);
+      last = writer.write(chunk.slice());
+      last.catch(noop);
     },
     async close() {
       await writer.close();

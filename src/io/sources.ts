@@ -221,15 +221,21 @@ function responseSource(res: Response, where: string, opts: SourceOptions): Byte
   const length = res.headers.get('content-length');
   const encoding = res.headers.get('content-encoding');
   const size = length !== null && /^\s*\d+\s*$/.test(length) && (!encoding || encoding === 'identity') ? Number(length) : null;
-  return streamSource(res.body ?? new ReadableStream({ start: (c) => c.close() }), size, label, where, opts);
+  return streamSource(res.body ?? new ReadableStream({ start: (c) => c.close() }), size, label, where, opts, true);
 }
 
-function streamSource(stream: ReadableStream<unknown>, size: number | null, label: string, where: string, opts: SourceOptions): ByteSource {
+/** `network`: a Response's body, whose read errors (a dropped connection) become CheckpointErrors naming it; a
+ *  caller's own stream's errors pass through as its own. */
+function streamSource(stream: ReadableStream<unknown>, size: number | null, label: string, where: string, opts: SourceOptions, network = false): ByteSource {
   if (stream.locked) throw new ConfigError(`${where}: expected an unlocked ReadableStream, got one locked to a reader.`);
+  const failed = (e: unknown): never => {
+    if (opts.signal?.aborted) throw opts.signal.reason;
+    throw new CheckpointError(`${where}: expected the body of ${label}, got a read error (${(e as Error)?.message ?? e}${(e as { cause?: { message?: string } })?.cause?.message ? `: ${(e as { cause: { message: string } }).cause.message}` : ''}).`);
+  };
   const open = (): Pass => {
     const reader = stream.getReader();
     return {
-      next: () => reader.read() as Promise<IteratorResult<unknown>>,
+      next: () => (network ? (reader.read() as Promise<IteratorResult<unknown>>).catch(failed) : reader.read() as Promise<IteratorResult<unknown>>),
       // Not awaited: a source's cancel may take its time; the pending read (if any) resolves at once.
       close: (ended, reason) => { if (ended) reader.releaseLock(); else reader.cancel(reason).catch(noop); },
     };

@@ -1056,6 +1056,10 @@ export class Sequential {
   /** Each trainable weight's optimizer slots (allocated first if a layer became trainable since), named as in files. */
   private slotRegions(): { name: string; shape: number[]; ptr: number }[] {
     const opt = this.optimizer!;
+    // a new trainable set lays the state out again: not under a save still streaming the old one
+    if (this.saving > 0 && !opt.isAllocatedFor(this.arena!, this.trainableList().map(({ w }) => w))) {
+      throw new StateError(`save: expected the trainable weights of the save in progress, got another set (a layer's trainable changed since it began). Await that save first.`);
+    }
     this.allocateOptimizer();
     return this.trainableList().flatMap(({ w }) => {
       const st = opt.stateOf(w.name);
