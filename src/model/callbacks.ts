@@ -1,5 +1,6 @@
 // Training callbacks as TF.js/Keras hook them (train, epoch and batch begin/end, with logs), the History fit returns,
 // and Keras 2's built-in callbacks: earlyStopping, modelCheckpoint, reduceLROnPlateau, learningRateScheduler.
+import { pyExp, pyFixed, pyGeneral, pyRepr } from './pyformat.js';
 import { ConfigError, StateError, ValueError, describeValue, isPlainObject } from '../errors.js';
 
 export type Logs = Record<string, number>;
@@ -7,7 +8,7 @@ export type Logs = Record<string, number>;
 /** What a callback may use of the model fit trains (a Sequential): Keras's `self.model`. */
 export interface CallbackModel {
   stopTraining: boolean;
-  optimizer: { learningRate: number } | null;
+  optimizer: { learningRate: number; readonly lastRate?: number } | null;
   getWeights(): { data: Float32Array; shape: number[] }[];
   setWeights(weights: { data: Float32Array; shape: number[] }[]): void;
   save(path: string, options?: { includeOptimizer?: boolean }): Promise<unknown>;
@@ -178,16 +179,20 @@ export interface ModelCheckpointArgs {
   initialValueThreshold?: number;
 }
 
-/** Python's str.format for one placeholder value: {epoch:02d}, {val_loss:.2f}, {loss:.3e}, {epoch}. */
-function formatValue(v: number, spec: string, path: string): string {
-  const m = /^(0?)(\d*)(?:\.(\d+))?([dfe]?)$/.exec(spec);
+/** Python's str.format for one placeholder value: {epoch:02d}, {val_loss:.2f}, {loss:.3e}, {acc:.3g}, {lr}, {epoch}
+ *  (an int: the epoch; the logs are floats, whose plain form is Python's repr: 1e-05), correctly rounded as Python. */
+function formatValue(v: number, spec: string, path: string, int: boolean): string {
+  const m = /^(0?)(\d*)(?:\.(\d+))?([dfeg]?)$/.exec(spec);
   if (!m) throw new ConfigError(`callbacks.modelCheckpoint: expected placeholders like {epoch:02d} or {val_loss:.2f} in path, got the format ${JSON.stringify(spec)} in ${JSON.stringify(path)}.`);
   const [, zero, width, prec, type] = m;
+  const p = prec === undefined ? undefined : Number(prec);
   let s: string;
   if (type === 'd') s = String(Math.trunc(v));
-  else if (type === 'f') s = v.toFixed(prec === undefined ? 6 : Number(prec));
-  else if (type === 'e') s = v.toExponential(prec === undefined ? 6 : Number(prec)).replace(/e([+-])(\d)$/, 'e$10$2');
-  else s = prec === undefined ? String(v) : v.toPrecision(Number(prec));
+  else if (type === 'f') s = pyFixed(v, p ?? 6);
+  else if (type === 'e') s = pyExp(v, p ?? 6);
+  else if (type === 'g') s = pyGeneral(v, p ?? 6);
+  else if (int) s = String(v);
+  else s = p === undefined ? pyRepr(v) : pyGeneral(v, p, true);
   const n = width ? Number(width) : 0;
   if (s.length < n) s = zero ? (s.startsWith('-') ? '-' + s.slice(1).padStart(n - 1, '0') : s.padStart(n, '0')) : s.padStart(n, ' ');
   return s;
@@ -200,7 +205,7 @@ export function formatCheckpointPath(path: string, epoch: number, logs: Logs): s
     if (!Object.hasOwn(values, key)) {
       throw new ConfigError(`callbacks.modelCheckpoint: expected path placeholders among ${Object.keys(values).join(', ')}, got {${key}} in ${JSON.stringify(path)}.`);
     }
-    return formatValue(values[key], spec ?? '', path);
+    return formatValue(values[key], spec ?? '', path, key === 'epoch');
   });
 }
 
@@ -214,7 +219,6 @@ export class ModelCheckpoint extends Callback {
   readonly path: string; readonly monitor: string; readonly verbose: number; readonly saveBestOnly: boolean;
   readonly saveWeightsOnly: boolean; readonly maximize: boolean;
   best: number;
-  private readonly initialBest: number;
 
   constructor(args: ModelCheckpointArgs) {
     const w = 'callbacks.modelCheckpoint';
@@ -224,7 +228,7 @@ export class ModelCheckpoint extends Callback {
     this.path = strOpt(o.path, '', w, 'path');
     if (o.path === undefined) throw new ConfigError(`${w}: expected a path to save to, got none.`);
     // a bad placeholder format fails here rather than after the first epoch
-    this.path.replace(/\{(\w+)(?::([^}]*))?\}/g, (_a, _k, spec: string | undefined) => formatValue(0, spec ?? '', this.path));
+    this.path.replace(/\{(\w+)(?::([^}]*))?\}/g, (_a, _k, spec: string | undefined) => formatValue(0, spec ?? '', this.path, false));
     this.monitor = strOpt(o.monitor, 'val_loss', w, 'monitor');
     this.verbose = numOpt(o.verbose, 0, w, 'verbose 0 or 1', (x) => x === 0 || x === 1);
     this.saveBestOnly = boolOpt(o.saveBestOnly, false, w, 'saveBestOnly');
@@ -232,10 +236,10 @@ export class ModelCheckpoint extends Callback {
     const mode = modeOpt(o.mode, w);
     this.maximize = mode === 'max' || (mode === 'auto' && (this.monitor.includes('acc') || this.monitor.startsWith('fmeasure')));
     const t = o.initialValueThreshold === undefined ? null : numOpt(o.initialValueThreshold, 0, w, 'initialValueThreshold, a finite number', Number.isFinite);
-    this.initialBest = this.best = t ?? (this.maximize ? -Infinity : Infinity);
+    // kept across fits, as Keras's (which sets best once, in __init__): a second fit saves only on a new best
+    this.best = t ?? (this.maximize ? -Infinity : Infinity);
   }
 
-  onTrainBegin(): void { this.best = this.initialBest; }
 
   async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
     const path = formatCheckpointPath(this.path, epoch, logs ?? {});
@@ -258,10 +262,10 @@ export class ModelCheckpoint extends Callback {
 
 // ---------------------------------------------------------------------------------------------------- learning rate
 
-/** The optimizer's rate as Keras reads it: a float32 variable. */
+/** The optimizer's rate as Keras 2 reads it (optimizer.lr: with a schedule, the last step's): a float32 variable. */
 function currentLr(m: CallbackModel, where: string): number {
   if (!m.optimizer) throw new StateError(`${where}: expected a compiled model (an optimizer with a learning rate), got none.`);
-  return Math.fround(m.optimizer.learningRate);
+  return Math.fround(m.optimizer.lastRate ?? m.optimizer.learningRate);
 }
 
 export interface ReduceLROnPlateauArgs {

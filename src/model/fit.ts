@@ -130,12 +130,16 @@ export async function fit(model: Trainable, x: Input, y: Input, args: FitArgs = 
   const progress = new Progress({ ...args.progressOutput, verbose, epochs, steps, names: ['loss', ...metricNames] });
   const running = new Float64Array(1 + metricNames.length); // the bar's running values, reused every batch
   model.stopTraining = false;
-  const stop = () => model.stopTraining || (signal !== null && signal.aborted);
+  // Keras checks stop_training after each batch (on_train_batch_end) and after each epoch (on_epoch_end) only, so a
+  // callback that sets it at train or epoch begin still gets one batch; an aborted signal runs no further batch
+  const aborted = () => signal !== null && signal.aborted;
+  const stop = () => model.stopTraining || aborted();
+  let trainingLogs: Logs | undefined;
   await model.ready();
   for (const cb of cbs) { cb.setModel?.(model); cb.setParams?.({ ...history.params }); }
   for (const cb of cbs) await cb.onTrainBegin?.();
   let lastYield = Date.now();
-  for (let epoch = initialEpoch; epoch < epochs && !stop(); epoch++) {
+  for (let epoch = initialEpoch; epoch < epochs && !aborted(); epoch++) {
     for (const cb of cbs) await cb.onEpochBegin?.(epoch);
     progress.epochBegin(epoch);
     const before = model.snapshotStreams();
@@ -145,7 +149,7 @@ export async function fit(model: Trainable, x: Input, y: Input, args: FitArgs = 
     // an error from a callback (or a refused step) ends fit as stopTraining would at that point: a failing epoch
     // that applied no step also takes back its shuffle, so the model resumes exactly like one stopped there
     try {
-      for (let step = 0; step < steps && !stop(); step++) {
+      for (let step = 0; step < steps && !aborted(); step++) {
         const start = step * batchSize;
         const B = Math.min(batchSize, nTrain - start);
         for (const cb of cbs) await cb.onBatchBegin?.(step);
@@ -164,12 +168,13 @@ export async function fit(model: Trainable, x: Input, y: Input, args: FitArgs = 
         for (const cb of cbs) await cb.onBatchEnd?.(step, blogs);
         // an AbortSignal is aborted from a timer or an event: let them run now and then between batches
         if (signal && Date.now() - lastYield >= 10) { await new Promise((res) => setTimeout(res, 0)); lastYield = Date.now(); }
+        if (stop()) break;
       }
     } catch (e) {
       if (seen === 0) model.rewindStreams(before);
       throw e;
     }
-    // stopped before this epoch's first batch: no epoch to log (Keras logs only epochs that ran a step), no shuffle
+    // aborted before this epoch's first batch: no epoch to log (Keras logs only epochs that ran a step), no shuffle
     if (seen === 0) { model.rewindStreams(before); break; }
     // a partial epoch (stopped mid-way) is logged like a full one, over the batches it ran, as Keras 2 does
     const logs: Logs = { loss: lossSum / seen };
@@ -184,9 +189,12 @@ export async function fit(model: Trainable, x: Input, y: Input, args: FitArgs = 
     history.epoch.push(epoch);
     for (const [k, v] of Object.entries(logs)) push(k, v);
     progress.epochEnd(logs); // after the callbacks too, so the epoch line shows an lr they set
+    trainingLogs = logs;
+    if (stop()) break;
     // let timers and I/O run between epochs (training itself is synchronous Wasm)
     await new Promise((r) => setTimeout(r, 0));
   }
-  for (const cb of cbs) await cb.onTrainEnd?.();
+  // the last epoch's logs, as Keras's on_train_end(logs=training_logs) (none when no epoch ran)
+  for (const cb of cbs) await cb.onTrainEnd?.(trainingLogs);
   return history;
 }

@@ -63,6 +63,13 @@ export abstract class Optimizer {
     this.lr = this.stepLr = v + 0;
   }
 
+  /**
+   * The rate of the last step taken (Keras 2's `optimizer.lr`, which callbacks log as 'lr'): for a schedule its value
+   * at that step, before any step the next one's; the fixed rate otherwise. @internal
+   */
+  get lastRate(): number { return this.schedule && this.stepped ? this.stepLr : this.learningRate; }
+  private stepped = false;
+
   /** The rate a kernel gets this step. */
   protected get rate(): number { return this.stepLr; }
 
@@ -159,6 +166,7 @@ export abstract class Optimizer {
    */
   apply(k: Kernels, slots: Slot[], pool?: Pool): void {
     if (this.schedule) this.stepLr = this.schedule.at(k, this.iterations);
+    this.stepped = true;
     this.clip(k, slots);
     // small updates are not worth a hand-off to another thread
     const size = slots.reduce((n, s) => n + (s.sparse ? s.sparse.R * s.sparse.D : s.w.size), 0);

@@ -1,5 +1,6 @@
 // fit's progress display as Keras prints it: verbose 1 a live per-batch bar (redrawn in place on a terminal, at most
 // every 100 ms), verbose 2 one line per epoch, verbose 0 nothing; a writer and a clock can be injected (tests).
+import { pyExp, pyFixed } from './pyformat.js';
 import { ConfigError } from '../errors.js';
 import type { Logs } from './callbacks.js';
 
@@ -51,10 +52,12 @@ function defaultClock(): () => number {
   return perf && typeof perf.now === 'function' ? () => perf.now() : () => Date.now();
 }
 
-/** A value as Keras prints it in logs: 4 decimals, or 4-digit scientific notation when |v| <= 1e-3 (and not 0). */
-export function formatValue(v: number): string {
-  if (v === 0 || !(Math.abs(v) <= 1e-3) || !Number.isFinite(v)) return v.toFixed(4);
-  return v.toExponential(4).replace(/e([+-])(\d)$/, 'e$10$2'); // Python's two-digit exponent: 1.2000e-05
+/**
+ * A value as Keras's Progbar prints it: `.4f` when |v| > 1e-3, else `.4e` (0 -> 0.0000e+00, NaN -> nan), Python's
+ * rounding (0.40625 -> 0.4062); the one-line-per-epoch form (verbose 2) compares v itself, not |v|, as Keras does.
+ */
+export function formatValue(v: number, signed = false): string {
+  return (signed ? v : Math.abs(v)) > 1e-3 ? pyFixed(v, 4) : pyExp(v, 4);
 }
 
 /** Keras's ETA: `7s`, `1:05`, `1:01:05`. */
@@ -115,7 +118,7 @@ export class Progress {
     this.lastDraw = -Infinity;
     this.drawnWidth = 0;
     this.start = this.clock();
-    if (this.verbose === 1) this.writer.line(`Epoch ${epoch + 1}/${this.epochs}`);
+    if (this.verbose === 1 && this.epochs > 1) this.writer.line(`Epoch ${epoch + 1}/${this.epochs}`); // (as Keras's ProgbarLogger)
   }
 
   /** After a batch: `current` batches and `samples` samples done this epoch; `values` the running values of `names`. */
@@ -138,7 +141,8 @@ export class Progress {
     if (this.verbose === 2) {
       const sec = (now - this.start) / 1000;
       const perStep = this.current > 0 ? ` ${formatPerStep(sec / this.current)}` : '';
-      this.writer.line(`Epoch ${this.epoch + 1}/${this.epochs} - ${sec.toFixed(1)}s${perStep}${logText(logs)}`);
+      // (Keras names the epoch only when there are several)
+      this.writer.line(`${this.epochs > 1 ? `Epoch ${this.epoch + 1}/${this.epochs} - ` : ''}${sec.toFixed(1)}s${perStep}${logText(logs, true)}`);
       return;
     }
     const line = this.barLine(now, logs);
@@ -173,8 +177,8 @@ export class Progress {
   }
 }
 
-function logText(logs: Logs): string {
+function logText(logs: Logs, signed = false): string {
   let s = '';
-  for (const k of Object.keys(logs)) s += ` - ${k}: ${formatValue(logs[k]!)}`;
+  for (const k of Object.keys(logs)) s += ` - ${k}: ${formatValue(logs[k]!, signed)}`;
   return s;
 }

@@ -2,7 +2,7 @@
 // callback change nothing; a callback that throws ends fit with its error and leaves the model as stopTraining at
 // that point would (weights, optimizer state, streams, file bytes), so it predicts, saves and trains on.
 import { describe, it, expect } from 'vitest';
-import { sequential, layers, loadModel, StateError, type Callbacks, type Sequential } from '../../src/index.js';
+import { sequential, layers, loadModel, StateError, type Callbacks, type FitArgs, type Sequential } from '../../src/index.js';
 import { smallData, weightBytes } from '../helpers/models.js';
 
 /** The small model with fixed names (two of them save the same bytes in the same state), dropout for the streams. */
@@ -69,13 +69,14 @@ describe('fit concurrency', () => {
   describe('a callback that throws', () => {
     const boom = new Error('from the callback');
     let epoch = 0;
-    // where each throw happens, and the stopTraining that stops at the same point
-    const cases: { name: string; throws: Callbacks; stops: (m: Sequential) => Callbacks }[] = [
+    // where each throw happens, and the stop at the same point: stopTraining after a batch; before an epoch's first
+    // batch an aborted signal (stopTraining set there still runs one batch, as Keras checks it after each batch)
+    const cases: { name: string; throws: Callbacks; stops: (m: Sequential) => Pick<FitArgs, 'callbacks' | 'signal'> }[] = [
       { name: 'onBatchEnd mid-epoch', throws: { onBatchEnd: (b) => { if (b === 1) throw boom; } },
-        stops: (m) => ({ onBatchEnd: (b) => { if (b === 1) m.stopTraining = true; } }) },
+        stops: (m) => ({ callbacks: { onBatchEnd: (b) => { if (b === 1) m.stopTraining = true; } } }) },
       // before the epoch's first step: the epoch's shuffle is taken back, as when stopped there
       { name: 'onBatchBegin of an epoch\'s first batch', throws: { onBatchBegin: (b) => { if (b === 0 && epoch === 1) throw boom; } },
-        stops: (m) => ({ onEpochBegin: (e) => { if (e === 1) m.stopTraining = true; } }) },
+        stops: () => { const ac = new AbortController(); return { callbacks: { onEpochBegin: (e) => { if (e === 1) ac.abort(); } }, signal: ac.signal }; } },
     ];
     for (const c of cases) {
       it(`(${c.name}) ends fit with that error; the model predicts, saves and resumes like one stopped there`, async () => {
@@ -83,7 +84,7 @@ describe('fit concurrency', () => {
         epoch = 0;
         const track = { onEpochBegin: (e: number) => { epoch = e; } };
         await expect(a.fit(x, y, { ...opts, callbacks: [track, c.throws] })).rejects.toBe(boom);
-        await ref.fit(x, y, { ...opts, callbacks: c.stops(ref) });
+        await ref.fit(x, y, { ...opts, ...c.stops(ref) });
         await sameState(a, ref);
         expect(Array.from(a.predict(x).data)).toEqual(Array.from(ref.predict(x).data));
         const bytes = (await a.save())!;

@@ -92,7 +92,11 @@ describe('Progress', () => {
   it('formats times and values as Keras', () => {
     expect([formatEta(7.9), formatEta(65), formatEta(3661)]).toEqual(['7s', '1:05', '1:01:01']);
     expect([formatPerStep(2), formatPerStep(0.0321), formatPerStep(0.00085)]).toEqual(['2s/step', '32ms/step', '850us/step']);
-    expect([formatValue(0.42134), formatValue(0), formatValue(-2.5e-7), formatValue(NaN)]).toEqual(['0.4213', '0.0000', '-2.5000e-07', 'NaN']);
+    // Keras's Progbar: f"{v:.4f}" if abs(v) > 1e-3 else f"{v:.4e}" (tf_keras/utils/generic_utils.py), Python's rounding
+    // (half to even on exact ties: 0.40625 -> 0.4062) and spelling (nan, inf); verbose 2 compares v, not |v|
+    expect([formatValue(0.42134), formatValue(0), formatValue(-2.5e-7), formatValue(NaN), formatValue(0.40625), formatValue(Infinity), formatValue(-0.5)])
+      .toEqual(['0.4213', '0.0000e+00', '-2.5000e-07', 'nan', '0.4062', 'inf', '-0.5000']);
+    expect([formatValue(-0.5, true), formatValue(0.5, true)]).toEqual(['-5.0000e-01', '0.5000']);
   });
 
   it('fit: verbose 2 logs one line per epoch, verbose 0 nothing, verbose 1 (default) the bar through the writer', async () => {
@@ -109,8 +113,9 @@ describe('Progress', () => {
     const r = recorder();
     const h = await m.fit(x, y, { epochs: 1, batchSize: 8, progressOutput: { writer: r.writer, clock: r.clock, tty: true } });
     expect(log).not.toHaveBeenCalled();
-    // the clock stands still: batch 1 is drawn, batch 2 is throttled, batch 3 (the last) and the epoch end are drawn
-    expect(r.calls.map((c) => c.text.slice(0, 5))).toEqual(['Epoch', '\r1/3 ', '\r3/3 ', '\r3/3 ']);
+    // the clock stands still: batch 1 is drawn, batch 2 is throttled, batch 3 (the last) and the epoch end are drawn;
+    // one epoch: no "Epoch 1/1" line (Keras's ProgbarLogger prints it only when epochs > 1)
+    expect(r.calls.map((c) => c.text.slice(0, 5))).toEqual(['\r1/3 ', '\r3/3 ', '\r3/3 ']);
     const last = r.calls.at(-1)!.text;
     expect(last).toMatch(/^\r3\/3 \[={30}\] - 0s 0s\/step - loss: \d\.\d{4} - accuracy: \d\.\d{4}\n$/);
     expect(last).toContain(`loss: ${formatValue(h.history.loss[0]!)}`);
