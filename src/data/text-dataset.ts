@@ -1,5 +1,5 @@
 // Labelled texts as every loader returns them (datasets, CSV, text folders) and the seeded train/test split.
-import { ConfigError, checkOptionKeys, describeValue, isPlainObject } from '../errors.js';
+import { ConfigError, ValueError, checkOptionKeys, describeValue, isPlainObject } from '../errors.js';
 
 /** Texts with one class per text: `labels[i]` indexes `classNames` (sorted, so the same data gives the same ids). */
 export interface TextDataset {
@@ -26,9 +26,10 @@ export interface SplitOptions {
  * generator (Math.imul, shifts, xors) driving a Fisher-Yates shuffle with rejection sampling
  * (no modulo bias). Same (n, seed) -> same permutation on every platform.
  */
-export function seededPermutation(n: number, seed = 1): Int32Array {
-  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`seededPermutation: expected n to be a non-negative integer, got ${n}.`);
-  if (!Number.isInteger(seed)) throw new ConfigError(`seededPermutation: expected seed to be an integer, got ${seed}.`);
+export function seededPermutation(n: number, seed = 1, where = 'seededPermutation'): Int32Array {
+  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${where}: expected n to be a non-negative integer, got ${n}.`);
+  // uint32: each seed its own permutation (2^32 + 7 would act as 7)
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new ConfigError(`${where}: expected seed to be an integer in [0, 4294967295], got ${describeValue(seed)}.`);
   let state = seed | 0;
   const next = (): number => {
     state = (state + 0x9e3779b9) | 0;
@@ -77,7 +78,10 @@ export function splitDataset(ds: TextDataset, options: SplitOptions = {}): Split
   const seed = options.seed ?? 1;
   if (typeof testFraction !== 'number' || !(testFraction >= 0 && testFraction <= 1)) throw new ConfigError(`splitDataset: expected testFraction in [0, 1], got ${JSON.stringify(options.testFraction)}.`);
   const n = ds.texts.length;
-  const perm = seededPermutation(n, seed);
+  const K = d.classNames!.length;
+  const bad = ds.labels.findIndex((l) => !(l >= 0 && l < K));
+  if (bad >= 0) throw new ValueError(`splitDataset: expected labels in [0, ${K - 1}] (indices into classNames), got ${ds.labels[bad]} at row ${bad}.`);
+  const perm = seededPermutation(n, seed, 'splitDataset');
   const nTest = Math.round(n * testFraction);
   return { ...ds, test: takeRows(ds, perm.subarray(0, nTest)), train: takeRows(ds, perm.subarray(nTest)) };
 }

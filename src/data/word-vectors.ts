@@ -55,6 +55,9 @@ export async function loadWordVectors(source: unknown, tokenizer: WordIndexLike,
   let found = 0;
   let lineNo = 0;
   let checkedDim = false;
+  /** The first line whose word had a numeric tail, while no line has decided whether the dim fits (see handle). */
+  let dimSuspect: { extra: number; word: string; line: number } | null = null;
+  const dimError = (extra: number, first: string, line: number) => new ConfigError(`${where}: expected ${E} numbers after each word (dim), got ${extra + E} numbers after ${JSON.stringify(first)} on line ${line}. Pass dim: ${extra + E}.`);
 
   const handle = (raw: string): void => {
     lineNo++;
@@ -86,12 +89,15 @@ export async function loadWordVectors(source: unknown, tokenizer: WordIndexLike,
     }
     const word = line.slice(0, cut);
     if (!checkedDim) {
-      // A dim smaller than the file's leaves numbers in the "word" of every line, which then never matches.
-      checkedDim = true;
+      // A dim smaller than the file's leaves numbers in the "word" of every line, which then never matches. A word
+      // with a numeric tail ("room 101") may be a real phrase: a line decides once its first part is a word of the
+      // tokenizer (the phrase known too: a phrase; else the dim is wrong), or a line has a one-part word (the dim fits)
       const parts = word.split(/ +/);
-      if (parts.length > 1 && parts.slice(1).every((p) => NUMBER.test(p)) && NUMBER.test(parts[0]!) === false) {
-        throw new ConfigError(`${where}: expected ${E} numbers after each word (dim), got ${parts.length - 1 + E} numbers after ${JSON.stringify(parts[0])} on line ${lineNo}. Pass dim: ${parts.length - 1 + E}.`);
-      }
+      const tail = parts.length > 1 && parts.slice(1).every((p) => NUMBER.test(p));
+      if (!tail) checkedDim = true;
+      else if (index.has(word)) checkedDim = true;
+      else if (index.has(parts[0]!)) throw dimError(parts.length - 1, parts[0]!, lineNo);
+      else if (!dimSuspect) dimSuspect = { extra: parts.length - 1, word: parts[0]!, line: lineNo };
     }
     const id = index.get(word);
     if (id === undefined || filled[id]) return;
@@ -102,7 +108,11 @@ export async function loadWordVectors(source: unknown, tokenizer: WordIndexLike,
       if (!NUMBER.test(s)) {
         throw new CheckpointError(`${where}: expected number ${k + 1} of ${E} on line ${lineNo} (the word ${JSON.stringify(word)}) to be a decimal number, got ${JSON.stringify(s.length > 40 ? `${s.slice(0, 37)}...` : s)}.`);
       }
-      weights[row + k] = Number(s);
+      const v = Math.fround(Number(s));
+      if (!Number.isFinite(v)) {
+        throw new CheckpointError(`${where}: expected number ${k + 1} of ${E} on line ${lineNo} (the word ${JSON.stringify(word)}) to fit in float32 (|v| < 3.4e38), got ${s}.`);
+      }
+      weights[row + k] = v;
     }
     filled[id] = 1;
     found++;
@@ -123,6 +133,9 @@ export async function loadWordVectors(source: unknown, tokenizer: WordIndexLike,
   }
   carry += decoder.decode();
   if (carry.length > 0) handle(carry);
+  // every line's word had a numeric tail and none matched: the dim is too small
+  const suspect = dimSuspect as { extra: number; word: string; line: number } | null; // (set inside handle)
+  if (!checkedDim && suspect && found === 0) throw dimError(suspect.extra, suspect.word, suspect.line);
 
   let words = 0;
   const counted = new Uint8Array(V);

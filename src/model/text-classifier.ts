@@ -30,6 +30,7 @@ export function textClassifier(args: TextClassifierArgs): { model: Sequential; l
   const classes = args?.classes;
   if (!Number.isInteger(classes) || classes < 2) throw new ConfigError(`textClassifier: expected classes to be an integer >= 2, got ${describeValue(classes)}.`);
   const dropout = args.dropout ?? 0;
+  if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1)) throw new ConfigError(`textClassifier: expected dropout to be a rate in [0, 1), got ${describeValue(args.dropout)}.`);
   const binary = classes === 2;
   const model = sequential({ ...(args.seed === undefined ? {} : { seed: args.seed }), layers: [
     layers.embedding({ inputDim: args.vocabSize, outputDim: args.embeddingDim ?? 32, inputLength: args.maxlen, maskZero: true }),

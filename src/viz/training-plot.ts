@@ -1,5 +1,5 @@
 // trainingPlot: a training history (loss and metrics per epoch, train and val_) as a small self-contained SVG line chart.
-import { checkOptionKeys } from '../errors.js';
+import { ConfigError, StateError, checkOptionKeys, describeValue } from '../errors.js';
 
 /** What fit() returns, or just its `history` map: { loss: [...], accuracy: [...], val_loss: [...], ... }. */
 export interface TrainingHistoryLike {
@@ -31,9 +31,15 @@ function fmt(v: number, d: number): string {
   return /^-0(\.0*)?$/.test(s) ? s.slice(1) : s;
 }
 
+/** A value the chart can place: finite and within +-1e300 (the tick arithmetic stays finite); others are gaps. */
+const plottable = (v: number) => Number.isFinite(v) && Math.abs(v) <= 1e300;
+
+/** A tick label: fixed decimals, or 3 significant digits in exponent form for steps below 1e-20 (toFixed's limit). */
+const tickText = (v: number, decimals: number) => (decimals <= 20 ? fmt(v, decimals) : v.toExponential(2));
+
 /** 5 round tick values covering [lo, hi] (exact decimal steps: 1, 2 or 5 times a power of ten). */
 function ticks(lo: number, hi: number): { lo: number; hi: number; step: number; decimals: number } {
-  if (!(hi > lo)) { const c = lo; lo = c - (c === 0 ? 1 : Math.abs(c) * 0.1); hi = c + (c === 0 ? 1 : Math.abs(c) * 0.1); }
+  if (!(hi > lo) || !((hi - lo) / 4 > 1e-300)) { const c = lo; lo = c - (c === 0 ? 1 : Math.abs(c) * 0.1); hi = c + (c === 0 ? 1 : Math.abs(c) * 0.1); }
   const raw = (hi - lo) / 4;
   let p = 1, decimals = 0;
   while (p > raw) { p /= 10; decimals++; }
@@ -42,9 +48,9 @@ function ticks(lo: number, hi: number): { lo: number; hi: number; step: number; 
   return { lo: Math.floor(lo / step) * step, hi: Math.ceil(hi / step) * step, step, decimals: Math.max(0, decimals) };
 }
 
-function panel(name: string, train: ArrayLike<number> | undefined, val: ArrayLike<number> | undefined, x0: number, w: number): string {
+function panel(name: string, train: ArrayLike<number> | undefined, val: ArrayLike<number> | undefined, x0: number, w: number, epochs: ArrayLike<number> | undefined): string {
   const series = [train, val].filter((s): s is ArrayLike<number> => !!s && s.length > 0);
-  const values = series.flatMap((s) => Array.from(s)).filter((v) => Number.isFinite(v));
+  const values = series.flatMap((s) => Array.from(s)).filter(plottable);
   const n = Math.max(...series.map((s) => s.length), 1);
   const t = ticks(values.length ? Math.min(...values) : 0, values.length ? Math.max(...values) : 1);
   const iw = w - PAD.left - PAD.right, ih = H - PAD.top - PAD.bottom;
@@ -55,20 +61,23 @@ function panel(name: string, train: ArrayLike<number> | undefined, val: ArrayLik
   out.push(`<text x="${fmt(x0 + PAD.left + iw / 2, 1)}" y="18" text-anchor="middle" font-weight="bold">${esc(name)}</text>`);
   out.push(`<rect x="${fmt(x0 + PAD.left, 1)}" y="${PAD.top}" width="${fmt(iw, 1)}" height="${ih}" fill="none" stroke="#999"/>`);
   const nt = Math.round((t.hi - t.lo) / t.step);
+  if (!(nt >= 0 && nt <= 20)) throw new StateError(`trainingPlot: expected values it can place on an axis, got ticks from ${t.lo} to ${t.hi} (internal: please report it).`);
   for (let k = 0; k <= nt; k++) {
     const v = t.lo + k * t.step;
     const y = fmt(py(v), 1);
     out.push(`<line x1="${fmt(x0 + PAD.left - 4, 1)}" x2="${fmt(x0 + PAD.left + iw, 1)}" y1="${y}" y2="${y}" stroke="#ddd"/>`);
-    out.push(`<text x="${fmt(x0 + PAD.left - 6, 1)}" y="${y}" text-anchor="end" dominant-baseline="middle">${fmt(v, t.decimals)}</text>`);
+    out.push(`<text x="${fmt(x0 + PAD.left - 6, 1)}" y="${y}" text-anchor="end" dominant-baseline="middle">${tickText(v, t.decimals)}</text>`);
   }
   const every = Math.max(1, Math.ceil(n / 10));
   for (let i = 0; i < n; i += every) {
-    out.push(`<text x="${fmt(px(i), 1)}" y="${PAD.top + ih + 16}" text-anchor="middle">${i + 1}</text>`);
+    // 1-based, as Keras prints epochs; fit's history.epoch (0-based, from initialEpoch) when given
+    const e = epochs && Number.isFinite(epochs[i]) ? Number(epochs[i]) + 1 : i + 1;
+    out.push(`<text x="${fmt(px(i), 1)}" y="${PAD.top + ih + 16}" text-anchor="middle">${e}</text>`);
   }
   out.push(`<text x="${fmt(x0 + PAD.left + iw / 2, 1)}" y="${H - 4}" text-anchor="middle">epoch</text>`);
   const line = (s: ArrayLike<number> | undefined, color: string, cls: string) => {
     if (!s || s.length === 0) return;
-    const pts = Array.from(s, (v, i) => (Number.isFinite(v) ? `${fmt(px(i), 1)},${fmt(py(v), 1)}` : '')).filter(Boolean);
+    const pts = Array.from(s, (v, i) => (plottable(v) ? `${fmt(px(i), 1)},${fmt(py(v), 1)}` : '')).filter(Boolean);
     out.push(`<polyline class="${cls}" fill="none" stroke="${color}" stroke-width="2"${cls === 'val' ? ' stroke-dasharray="5 3"' : ''} points="${pts.join(' ')}"/>`);
     for (const p of pts) { const [cx, cy] = p.split(','); out.push(`<circle cx="${cx}" cy="${cy}" r="2.5" fill="${color}"/>`); }
   };
@@ -83,11 +92,19 @@ function panel(name: string, train: ArrayLike<number> | undefined, val: ArrayLik
  * solid blue and the validation series (val_ prefix) dashed orange, a legend. Plain string arithmetic, no DOM.
  */
 export function trainingPlot(history: TrainingHistoryLike | Record<string, ArrayLike<number>>, options: TrainingPlotOptions = {}): string {
-  checkOptionKeys(options, 'trainingPlot', ['metrics', 'title', 'width']);
-  const h = (history && typeof history === 'object' && 'history' in history && typeof history.history === 'object'
-    ? (history as TrainingHistoryLike).history : history) as Record<string, ArrayLike<number>>;
+  const where = 'trainingPlot';
+  checkOptionKeys(options, where, ['metrics', 'title', 'width']);
+  if (history === null || typeof history !== 'object') throw new ConfigError(`${where}: expected what fit returns ({ history: { loss: [...] } }) or its history map, got ${describeValue(history)}.`);
+  const wrapped = 'history' in history && history.history !== null && typeof history.history === 'object';
+  const h = (wrapped ? (history as TrainingHistoryLike).history : history) as Record<string, ArrayLike<number>>;
+  const epochs = wrapped ? (history as TrainingHistoryLike).epoch : undefined;
+  if (options.metrics !== undefined && !(Array.isArray(options.metrics) && options.metrics.every((m) => typeof m === 'string'))) {
+    throw new ConfigError(`${where}: expected metrics to be an array of names (e.g. ['loss', 'accuracy']), got ${describeValue(options.metrics)}.`);
+  }
+  if (options.title !== undefined && typeof options.title !== 'string') throw new ConfigError(`${where}: expected title to be a string, got ${describeValue(options.title)}.`);
   const names = options.metrics ?? ['loss', ...(h.accuracy || h.val_accuracy ? ['accuracy'] : [])];
   const w = options.width ?? 360;
+  if (typeof w !== 'number' || !Number.isFinite(w) || w < 100 || w > 10000) throw new ConfigError(`${where}: expected width to be a number of px in [100, 10000], got ${describeValue(options.width)}.`);
   const width = w * names.length;
   const hasVal = names.some((m) => h[`val_${m}`]);
   const total = H + 28 + (options.title ? 22 : 0);
@@ -97,7 +114,7 @@ export function trainingPlot(history: TrainingHistoryLike | Record<string, Array
     `<rect width="${width}" height="${total}" fill="#fff"/>`,
     ...(options.title ? [`<text x="${width / 2}" y="16" text-anchor="middle" font-size="13">${esc(options.title)}</text>`] : []),
     `<g transform="translate(0 ${top})">`,
-    ...names.map((m, i) => panel(m, h[m], h[`val_${m}`], i * w, w)),
+    ...names.map((m, i) => panel(m, h[m], h[`val_${m}`], i * w, w, epochs)),
     '</g>',
     `<g class="legend" transform="translate(${PAD.left} ${top + H + 14})">`,
     `<line x1="0" x2="20" y1="0" y2="0" stroke="${TRAIN}" stroke-width="2"/><text x="24" y="0" dominant-baseline="middle">train</text>`,

@@ -1,0 +1,13 @@
+// textClassifier's dropout: a rate in [0, 1) or a ConfigError (-0.5 and NaN added no dropout without a word).
+import { describe, it, expect, beforeAll } from 'vitest';
+import { init, textClassifier, ConfigError } from '../../src/index.js';
+
+beforeAll(async () => { await init(); });
+
+describe('textClassifier', () => {
+  it('refuses a dropout outside [0, 1] (or NaN) as it refuses "0.5", instead of silently adding no dropout', () => {
+    expect(() => textClassifier({ vocabSize: 10, maxlen: 5, classes: 2, dropout: '0.5' as never })).toThrow(ConfigError); // already so
+    expect(() => textClassifier({ vocabSize: 10, maxlen: 5, classes: 2, dropout: -0.5 })).toThrow(ConfigError);
+    expect(() => textClassifier({ vocabSize: 10, maxlen: 5, classes: 2, dropout: NaN })).toThrow(ConfigError);
+  });
+});
