@@ -35,6 +35,13 @@ function topHelp(): string {
   ].join('\n');
 }
 
+// A reader that closes the pipe early (`bilstm-attn summary ... | head -1`) ends the output, not the command with a stack:
+// the rest is not wanted. Other stdout errors are real.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 const out: Output = {
   log: (line) => { process.stdout.write(line + '\n'); },
   err: (line) => { process.stderr.write(line + '\n'); },

@@ -5,6 +5,13 @@ import type { Kernels } from './kernels.js';
 import { Pool, loadWorkerSupport, handoffs, handoffSettings, workerKind } from './threads.js';
 import { detectRuntime, sharedMemoryAllowed, type RuntimeName } from './runtime.js';
 
+// The public types name WebAssembly.Module and .Memory: declared here as well (merged with lib "DOM"'s where it is
+// present), so that a project without lib "DOM" (Node with @types/node only) compiles our .d.ts files.
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace WebAssembly { interface Module {} interface Memory {} }
+}
+
 let compiled: WebAssembly.Module | null = null;
 let compiledThreads: WebAssembly.Module | null = null;
 let threadCount = 1;
@@ -31,11 +38,11 @@ export interface InitOptions {
    *  Workers and strict-CSP pages need, as they may not compile bytes at run time. */
   module?: WebAssembly.Module;
   /** The bytes of build/bilstm.wasm, instead of the copy embedded in the package. */
-  wasm?: BufferSource;
+  wasm?: ArrayBuffer | ArrayBufferView;
   /** The shared-memory core for threads (build/bilstm.mt.wasm, `bilstm-attn/wasm-threads`), compiled. */
   threadsModule?: WebAssembly.Module;
   /** The bytes of build/bilstm.mt.wasm. */
-  threadsWasm?: BufferSource;
+  threadsWasm?: ArrayBuffer | ArrayBufferView;
   /** With threads: how long (microseconds, default 500) a worker keeps polling for more work after each piece before it
    *  sleeps, and the calling thread at most for a worker's result. Polling makes back-to-back calls (a serving loop)
    *  hand work off within a microsecond, at the price of a core kept busy that long after each call; 0 sleeps at once
@@ -119,7 +126,7 @@ export async function init(options: InitOptions = {}): Promise<void> {
 }
 
 /** Synchronous compile of the single-thread core, for runtimes and tests that cannot await. */
-export function initSync(options: { module?: WebAssembly.Module; wasm?: BufferSource } = {}): void {
+export function initSync(options: { module?: WebAssembly.Module; wasm?: ArrayBuffer | ArrayBufferView } = {}): void {
   if (options.module !== undefined) { compiled = checkModule(options.module, 'module', false); return; }
   if (options.wasm !== undefined) {
     compiled = checkModule(new WebAssembly.Module(checkBytes(options.wasm, 'wasm', 'initSync')), 'wasm', false);

@@ -1015,6 +1015,9 @@ export class Sequential {
    * inference-only file of half the size). `target`: a path (Node, Deno, Bun), a WritableStream, or nothing to get
    * the bytes. The same model saved twice gives the same bytes.
    */
+  save(target?: undefined, options?: SaveOptions): Promise<Uint8Array>;
+  save(target: string | WritableStream<Uint8Array>, options?: SaveOptions): Promise<undefined>;
+  save(target?: string | WritableStream<Uint8Array>, options?: SaveOptions): Promise<Uint8Array | undefined>;
   async save(target?: string | WritableStream<Uint8Array>, options: SaveOptions = {}): Promise<Uint8Array | undefined> {
     this.alive('save');
     const o = checkSaveOptions(options);

@@ -38,13 +38,15 @@ beforeAll(() => {
 afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
 
 describe('the packed tarball', () => {
-  it('holds dist/src, the two cores, README and package.json, and nothing else', () => {
+  it('holds dist/src, the two cores, the types of the wasm subpaths, README, LICENSE and package.json, and nothing else', () => {
     expect(files).toContain('dist/src/index.js');
     expect(files).toContain('dist/src/index.d.ts');
     expect(files).toContain('dist/src/core/kernels.d.ts');
     expect(files).toContain('build/bilstm.wasm');
     expect(files).toContain('build/bilstm.mt.wasm');
-    const stray = files.filter((f) => !/^(dist\/src\/.*\.(js|d\.ts)|build\/bilstm(\.mt)?\.wasm|README\.md|package\.json|LICENSE)$/.test(f));
+    expect(files).toContain('types/wasm-module.d.ts');
+    expect(files).toContain('LICENSE');
+    const stray = files.filter((f) => !/^(dist\/src\/.*\.(js|d\.ts)|build\/bilstm(\.mt)?\.wasm|types\/wasm-module\.d\.ts|README\.md|package\.json|LICENSE)$/.test(f));
     expect(stray).toEqual([]);
   });
 

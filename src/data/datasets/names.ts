@@ -2,7 +2,7 @@
 // encoded as character ids (loadNames: label 1 = female, 0 = male), with a deterministic seeded train/test split.
 import { ConfigError, ValueError, checkOptionKeys } from '../../errors.js';
 import { seededPermutation, splitDataset, type SplitOptions, type SplitTextDataset } from '../text-dataset.js';
-import { importPeer } from './peer.js';
+import { importPeers } from './peer.js';
 
 export { seededPermutation };
 
@@ -60,9 +60,8 @@ export interface NameLists {
   overlap: string[];
 }
 
-async function readList(pkg: string): Promise<string[]> {
+async function readList(pkg: string, mod: { default: () => string[] }): Promise<string[]> {
   // Both packages export a function that returns a fresh string array (read from their data/names.json).
-  const mod = await importPeer<{ default: () => string[] }>(pkg, 'loadNames');
   const list = mod.default();
   if (!Array.isArray(list)) throw new ValueError(`loadNames: expected ${pkg} to return an array of names, got ${typeof list}.`);
   return list;
@@ -77,8 +76,10 @@ function uniqueLowerSorted(list: string[]): string[] {
 
 /** The cleaned class lists the data set is built from. */
 export async function nameLists(): Promise<NameLists> {
-  const femaleAll = uniqueLowerSorted(await readList(FEMALE_NAMES_PACKAGE));
-  const maleAll = uniqueLowerSorted(await readList(MALE_NAMES_PACKAGE));
+  // both at once: a user missing both is told one npm command
+  const [f, m] = await importPeers<{ default: () => string[] }>([FEMALE_NAMES_PACKAGE, MALE_NAMES_PACKAGE], 'loadNames');
+  const femaleAll = uniqueLowerSorted(await readList(FEMALE_NAMES_PACKAGE, f!));
+  const maleAll = uniqueLowerSorted(await readList(MALE_NAMES_PACKAGE, m!));
   const maleSet = new Set(maleAll);
   const femaleSet = new Set(femaleAll);
   return {

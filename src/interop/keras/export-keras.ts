@@ -31,6 +31,9 @@ const init = (class_name: string, config: Json = {}) => ({ module: 'keras.initia
  * Writes the model as a Keras 3 `.keras` file. `target`: a file path, or omitted: the archive's bytes are returned.
  * Runs in Node, Deno and Bun (h5wasm compiles its Wasm at run time); elsewhere it throws a ConfigError.
  */
+export function exportKeras(model: Sequential): Promise<Uint8Array>;
+export function exportKeras(model: Sequential, target: string): Promise<undefined>;
+export function exportKeras(model: Sequential, target?: string): Promise<Uint8Array | undefined>;
 export async function exportKeras(model: Sequential, target?: string): Promise<Uint8Array | undefined> {
   const where = 'exportKeras';
   if (!(model instanceof Sequential)) throw new ConfigError(`${where}: expected a Sequential model, got ${describeValue(model)}.`);

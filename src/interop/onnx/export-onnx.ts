@@ -307,6 +307,9 @@ function buildGraph(model: Sequential): object {
 
 /** Writes `model` as an ONNX model (opset 17) to target (a path or a WritableStream), or resolves to the bytes when
  *  target is omitted. A layer or a mask case ONNX cannot reproduce exactly is a ConfigError naming why. */
+export function exportOnnx(model: Sequential): Promise<Uint8Array>;
+export function exportOnnx(model: Sequential, target: string | WritableStream<Uint8Array>): Promise<undefined>;
+export function exportOnnx(model: Sequential, target?: string | WritableStream<Uint8Array>): Promise<Uint8Array | undefined>;
 export async function exportOnnx(model: Sequential, target?: string | WritableStream<Uint8Array>): Promise<Uint8Array | undefined> {
   const proto = buildGraph(model);
   // protobufjs (CommonJS) loads on first use, so the main entry stays free of it

@@ -26,6 +26,9 @@ const GLOROT = init('VarianceScaling', { scale: 1, mode: 'fan_avg', distribution
  * Writes the model in the TF.js Layers format. `target`: a directory path (created if missing; model.json and
  * group1-shard1of1.bin are written into it), or omitted: the files are returned as { files: { name: bytes } }.
  */
+export function exportTfjs(model: Sequential): Promise<TfjsFiles>;
+export function exportTfjs(model: Sequential, target: string): Promise<undefined>;
+export function exportTfjs(model: Sequential, target?: string): Promise<TfjsFiles | undefined>;
 export async function exportTfjs(model: Sequential, target?: string): Promise<TfjsFiles | undefined> {
   const where = 'exportTfjs';
   if (!(model instanceof Sequential)) throw new ConfigError(`${where}: expected a Sequential model, got ${describeValue(model)}.`);

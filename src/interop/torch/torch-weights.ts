@@ -181,6 +181,9 @@ export async function loadTorchWeights(model: Sequential, source: unknown, optio
  * `mapping`): to a path or WritableStream, or, without a target, returned as bytes. LSTM biases go to bias_ih, with
  * bias_hh zeros; BatchNorm's num_batches_tracked is written as an I64 0. torch.load_state_dict(strict=True) takes it.
  */
+export function exportTorchWeights(model: Sequential, target?: undefined, options?: ExportTorchOptions): Promise<Uint8Array>;
+export function exportTorchWeights(model: Sequential, target: string | WritableStream<Uint8Array>, options?: ExportTorchOptions): Promise<undefined>;
+export function exportTorchWeights(model: Sequential, target?: unknown, options?: ExportTorchOptions): Promise<Uint8Array | undefined>;
 export async function exportTorchWeights(model: Sequential, target?: unknown, options: ExportTorchOptions = {}): Promise<Uint8Array | undefined> {
   const where = 'exportTorchWeights';
   checkModel(model, where);
