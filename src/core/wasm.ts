@@ -107,6 +107,9 @@ export async function init(options: InitOptions = {}): Promise<void> {
   checkOptionKeys(options, 'init', ['threads', 'module', 'wasm', 'threadsModule', 'threadsWasm', 'spinMicros']);
   const threads = checkThreads(options.threads);
   const spinMicros = checkSpin(options.spinMicros);
+  // the threads core's options are checked here whatever the thread count (a wrong one found at init, not later)
+  if (options.threadsModule !== undefined && !(options.threadsModule instanceof WebAssembly.Module)) checkModule(options.threadsModule, 'threadsModule', true);
+  if (options.threadsWasm !== undefined) checkBytes(options.threadsWasm, 'threadsWasm', 'init');
   if (options.module !== undefined) compiled = checkModule(options.module, 'module', false);
   else if (options.wasm !== undefined) compiled = await compileBytes(options.wasm, 'wasm', false);
   else if (!compiled) compiled = await WebAssembly.compile(decodeBase64(WASM_BASE64) as BufferSource);

@@ -1,7 +1,7 @@
 // Training callbacks as TF.js/Keras hook them (train, epoch and batch begin/end, with logs), the History fit returns,
 // and Keras 2's built-in callbacks: earlyStopping, modelCheckpoint, reduceLROnPlateau, learningRateScheduler.
 import { pyExp, pyFixed, pyGeneral, pyRepr } from './pyformat.js';
-import { ConfigError, StateError, ValueError, describeValue, isPlainObject } from '../errors.js';
+import { ConfigError, StateError, ValueError, describeValue, isPlainObject, didYouMean } from '../errors.js';
 
 export type Logs = Record<string, number>;
 
@@ -55,7 +55,7 @@ function checkOptions(o: unknown, where: string, keys: string[]): Record<string,
   if (o === undefined) return {};
   if (!isPlainObject(o)) throw new ConfigError(`${where}: expected options { ${keys.join(', ')} }, got ${describeValue(o)}.`);
   const extra = Object.keys(o).find((k) => !keys.includes(k));
-  if (extra !== undefined) throw new ConfigError(`${where}: expected options among ${keys.join(', ')}, got an unknown option ${JSON.stringify(extra)}.`);
+  if (extra !== undefined) throw new ConfigError(`${where}: expected options among ${keys.join(', ')}, got an unknown option ${JSON.stringify(extra)}.${didYouMean(extra, keys)}`);
   return o;
 }
 

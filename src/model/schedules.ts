@@ -2,7 +2,7 @@
 // step decay) and PiecewiseConstantDecay, evaluated at optimizer.iterations before each step; every pow runs in Wasm.
 import { instantiateBare } from '../core/wasm.js';
 import type { Kernels } from '../core/kernels.js';
-import { ConfigError, describeValue, isPlainObject } from '../errors.js';
+import { ConfigError, describeValue, isPlainObject, checkOptionKeys, didYouMean } from '../errors.js';
 
 /** How Keras serializes a schedule (and what getConfig().learningRate holds): { class_name, config } in snake_case. */
 export interface SerializedSchedule { class_name: string; config: Record<string, unknown> }
@@ -109,7 +109,7 @@ export function scheduleFromConfig(s: unknown, where = 'optimizers.schedules.fro
   const cls = Object.hasOwn(CLASSES, s.class_name) ? CLASSES[s.class_name] : undefined;
   if (!cls) throw new ConfigError(`${where}: expected class_name to be one of ${Object.keys(CLASSES).join(', ')}, got ${describeValue(s.class_name)}.`);
   const extra = Object.keys(s.config).find((k) => !cls.keys.includes(k));
-  if (extra !== undefined) throw new ConfigError(`${where}: expected ${s.class_name} options among ${cls.keys.join(', ')}, got an unknown option ${JSON.stringify(extra)}.`);
+  if (extra !== undefined) throw new ConfigError(`${where}: expected ${s.class_name} options among ${cls.keys.join(', ')}, got an unknown option ${JSON.stringify(extra)}.${didYouMean(extra, cls.keys)}`);
   const c = { ...s.config };
   if (c.name === null) delete c.name;
   return cls.make(c);
@@ -117,7 +117,13 @@ export function scheduleFromConfig(s: unknown, where = 'optimizers.schedules.fro
 
 /** Factories in the TF.js spirit: optimizers.schedules.exponentialDecay({ ... }). */
 export const schedules = {
-  exponentialDecay: (c: ExponentialDecayConfig) => new ExponentialDecay(c),
-  piecewiseConstantDecay: (c: PiecewiseConstantDecayConfig) => new PiecewiseConstantDecay(c),
+  exponentialDecay: (c: ExponentialDecayConfig) => {
+    checkOptionKeys(c, 'optimizers.schedules.exponentialDecay', ['initialLearningRate', 'decaySteps', 'decayRate', 'staircase', 'name']);
+    return new ExponentialDecay(c);
+  },
+  piecewiseConstantDecay: (c: PiecewiseConstantDecayConfig) => {
+    checkOptionKeys(c, 'optimizers.schedules.piecewiseConstantDecay', ['boundaries', 'values', 'name']);
+    return new PiecewiseConstantDecay(c);
+  },
   fromConfig: (s: unknown) => scheduleFromConfig(s),
 };

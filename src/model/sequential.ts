@@ -10,7 +10,7 @@ import { Bidirectional } from '../layers/bidirectional.js';
 import { serializeLayer, deserializeLayer } from '../layers/serialization.js';
 import type { SerializedLayer } from '../layers/layer.js';
 import { optimizerFromConfig, type OptimizerConfig } from './optimizers.js';
-import { checkOptionKeys, describeValue, isPlainObject } from '../errors.js';
+import { checkOptionKeys, describeValue, isPlainObject, didYouMean } from '../errors.js';
 import { initialize } from '../layers/initializers.js';
 import { StreamSet, DEFAULT_SEED, type StreamSnapshot } from '../core/rng.js';
 import { getOptimizer, type Optimizer, type OptimizerSpec, type Slot } from './optimizers.js';
@@ -391,7 +391,7 @@ export class Sequential {
     const c = config.config;
     if (!isPlainObject(c)) throw new ConfigError(`${where}: expected config to be { name, seed, layers }, got ${describeValue(c)}.`);
     const extra = Object.keys(c).find((k) => !['name', 'seed', 'layers'].includes(k));
-    if (extra !== undefined) throw new ConfigError(`${where}: expected config keys among name, seed, layers, got an unknown key ${JSON.stringify(extra)}.`);
+    if (extra !== undefined) throw new ConfigError(`${where}: expected config keys among name, seed, layers, got an unknown key ${JSON.stringify(extra)}.${didYouMean(extra, ['name', 'seed', 'layers'])}`);
     if (c.name !== undefined && (typeof c.name !== 'string' || c.name.length === 0)) {
       throw new ConfigError(`${where}: expected name to be a non-empty string, got ${describeValue(c.name)}.`);
     }
@@ -425,7 +425,7 @@ export class Sequential {
     const where = 'compileFromConfig';
     if (!isPlainObject(config)) throw new ConfigError(`${where}: expected { optimizer, loss, metrics, weightedMetrics } (what model.getCompileConfig() returns), got ${describeValue(config)}.`);
     const extra = Object.keys(config).find((k) => !['optimizer', 'loss', 'metrics', 'weightedMetrics'].includes(k));
-    if (extra !== undefined) throw new ConfigError(`${where}: expected keys among optimizer, loss, metrics, weightedMetrics, got an unknown key ${JSON.stringify(extra)}.`);
+    if (extra !== undefined) throw new ConfigError(`${where}: expected keys among optimizer, loss, metrics, weightedMetrics, got an unknown key ${JSON.stringify(extra)}.${didYouMean(extra, ['optimizer', 'loss', 'metrics', 'weightedMetrics'])}`);
     this.compile({
       optimizer: optimizerFromConfig(config.optimizer), loss: config.loss as string,
       metrics: config.metrics as MetricName[] | undefined, weightedMetrics: config.weightedMetrics as MetricName[] | undefined,
@@ -1150,7 +1150,7 @@ function checkHalfRange(weights: { name: string; shape: number[]; ptr: number }[
     const v = view(w.ptr, w.shape.reduce((p, d) => p * d, 1));
     for (let i = 0; i < v.length; i++) {
       if (!(Math.abs(v[i]) < 65520)) {
-        throw new ValueError(`save: expected weights within float16's range (|w| <= 65504) for weightsDtype 'float16', got ${v[i]} in ${w.name} at flat index ${i}. Save as float32 (the default).`);
+        throw new ValueError(`save: expected weights float16 can hold for weightsDtype 'float16' (|w| < 65520, which rounds to at most 65504; more would be Infinity), got ${v[i]} in ${w.name} at flat index ${i}. Save as float32 (the default).`);
       }
     }
   }

@@ -129,7 +129,7 @@ describe('save -> loadModel', () => {
       const chunks: Uint8Array[] = [];
       const sink = new WritableStream<Uint8Array>({ write(c) { chunks.push(c); } });
       await expect(m.save(sink, { weightsDtype: 'float16' }), `${v}`).rejects.toThrow(ValueError);
-      await expect(m.save(undefined, { weightsDtype: 'float16' })).rejects.toThrow(new RegExp(`save: expected weights within float16's range .*got ${String(Math.fround(v)).replace('+', '\\+')} in \\w+/kernel at flat index ${ws[k].data.length - 1}\\. Save as float32`));
+      await expect(m.save(undefined, { weightsDtype: 'float16' })).rejects.toThrow(new RegExp(`save: expected weights float16 can hold for weightsDtype 'float16' .*got ${String(Math.fround(v)).replace('+', '\\+')} in \\w+/kernel at flat index ${ws[k].data.length - 1}\\. Save as float32`));
       expect(chunks.length, 'bytes written before the refusal').toBe(0);
       expect((await m.save(undefined, { weightsDtype: 'float32' }))!.length, 'float32 still saves').toBeGreaterThan(0);
     }
