@@ -50,12 +50,16 @@ export function planKerasModel(modelConfig: unknown, opts: KerasPlanOptions): Ke
   const inner = modelConfig.config;
   let chain: KerasLayer[];
   let name = 'sequential';
+  let buildShape: (number | null)[] | null = null;
   if (cls === 'Sequential') {
     // Keras 2.0-2.1 kept a bare list of layers; later versions { name, layers }
     const list = Array.isArray(inner) ? inner : isPlainObject(inner) ? inner.layers : undefined;
     if (!Array.isArray(list)) throw new CheckpointError(`${where}: expected the Sequential config to hold a list of layers, got ${describeValue(inner)}.`);
     if (isPlainObject(inner) && typeof inner.name === 'string') name = inner.name;
     chain = list.map((l, i) => kerasLayer(l, `layer ${i}`, where));
+    // Keras 2.2-2.3 and tf.keras record a Sequential built without an input layer's shape as build_input_shape, from
+    // which Sequential.from_config builds it
+    if (isPlainObject(inner) && Array.isArray(inner.build_input_shape)) buildShape = inner.build_input_shape as (number | null)[];
   } else if (cls === 'Functional' || cls === 'Model') {
     if (!isPlainObject(inner)) throw new CheckpointError(`${where}: expected the ${cls} config to be an object, got ${describeValue(inner)}.`);
     if (typeof inner.name === 'string') name = inner.name;
@@ -69,6 +73,13 @@ export function planKerasModel(modelConfig: unknown, opts: KerasPlanOptions): Ke
   const planned: PlannedLayer[] = [];
   // the rank (batch axis included) of what reaches each layer, where known: Keras 2 records no shapes but BatchNormalization's axis may be a number
   let rank: number | null = null;
+  // (a batch shape, the batch axis first: where no layer declares one)
+  if (buildShape && !chain.some((l, i) => l.className === 'InputLayer' || (i < 2 && (l.config.batch_input_shape !== undefined || l.config.batch_shape !== undefined)))) {
+    const b = buildShape as (number | null)[];
+    if (b.length < 2 || b.slice(1).some((d) => d !== null && !(Number.isInteger(d) && d > 0))) throw new CheckpointError(`${where}: expected build_input_shape to be [batch, dims...], got ${describeValue(b)}.`);
+    inputShape = b.slice(1);
+    rank = b.length;
+  }
   chain.forEach((l, i) => {
     const c = l.config;
     if (l.className === 'InputLayer') {
@@ -80,7 +91,7 @@ export function planKerasModel(modelConfig: unknown, opts: KerasPlanOptions): Ke
     }
     if (i === 0 || (i === 1 && chain[0].className === 'InputLayer' && inputShape === null)) {
       const declared = c.batch_input_shape !== undefined || c.batch_shape !== undefined ? batchShape(c, l.name, where) : null;
-      if (declared) inputShape = declared;
+      if (declared) { inputShape = declared; rank = declared.length + 1; }
     }
     const next = chain[i + 1];
     const p = convertLayer(l, next, major, opts, notes, rank);
@@ -143,6 +154,15 @@ function nodeInputs(node: unknown): string[] {
   return [];
 }
 
+/** The `training` argument a node's call was made with (Keras 2 [[name, node, tensor, kwargs]], Keras 3 { kwargs }). */
+function nodeTraining(node: unknown): unknown {
+  if (Array.isArray(node)) {
+    for (const t of node) if (Array.isArray(t) && isPlainObject(t[3]) && t[3].training !== undefined) return t[3].training;
+    return undefined;
+  }
+  return isPlainObject(node) && isPlainObject(node.kwargs) ? node.kwargs.training : undefined;
+}
+
 /** [[name, 0, 0]] or [name, 0, 0] (Keras 3 with one tensor) -> the layer names. */
 function endpoints(v: unknown): string[] {
   if (!Array.isArray(v)) return [];
@@ -166,6 +186,10 @@ function straightChain(c: Json, where: string): KerasLayer[] {
     if (!e) throw new CheckpointError(`${where}: expected a layer named ${JSON.stringify(at)} in the Functional config, got none.`);
     chain.unshift(e.layer);
     if (at === ins[0]) break;
+    const training = nodeTraining(e.nodes[0]);
+    if (training !== undefined && training !== null) {
+      throw new ConfigError(`${where}: layer ${e.layer.name} (${e.layer.className}): expected a call in inference mode at predict time, got training=${JSON.stringify(training)} in the model's graph (batch statistics or Monte-Carlo dropout when predicting), which this import does not reproduce.`);
+    }
     if (e.nodes.length !== 1) throw new ConfigError(`${where}: expected each layer to be called once (a straight chain), got ${e.layer.name} (${e.layer.className}) called ${e.nodes.length} times.`);
     const from = nodeInputs(e.nodes[0]);
     if (from.length !== 1) throw new ConfigError(`${where}: expected a straight chain from one input to one output, got ${e.layer.name} (${e.layer.className}) taking ${from.length} inputs (${from.join(', ')}).`);
@@ -211,7 +235,7 @@ function rankAfter(p: PlannedLayer, rank: number | null): number | null {
     case 'LSTM': return c.returnSequences ? 3 : 2;
     case 'Bidirectional': return c.layer.config.returnSequences ? 3 : 2;
     case 'Attention': return c.returnSequences ? 3 : 2;
-    case 'GlobalAveragePooling1D': case 'GlobalMaxPooling1D': return 2;
+    case 'GlobalAveragePooling1D': case 'GlobalMaxPooling1D': return c.keepdims ? 3 : 2;
     default: return rank;
   }
 }
@@ -264,7 +288,12 @@ function convertLayer(l: KerasLayer, next: KerasLayer | undefined, major: 2 | 3,
       return out('BatchNormalization', { momentum: c.momentum ?? 0.99, epsilon: c.epsilon ?? 1e-3 });
     }
     case 'Dropout':
-      if (c.noise_shape !== null && c.noise_shape !== undefined) refuse(l, 'noise_shape null (use SpatialDropout1D for whole channels)', c.noise_shape, where);
+      if (c.noise_shape !== null && c.noise_shape !== undefined) {
+        // [batch, 1, F] drops whole channels over time: SpatialDropout1D, exactly; other shapes act in training only
+        const ns = c.noise_shape;
+        if (Array.isArray(ns) && ns.length === 3 && ns[1] === 1 && (ns[0] === null || ns[0] === undefined)) return out('SpatialDropout1D', { rate: c.rate });
+        notes.push(`${l.name}: Dropout noise_shape ${JSON.stringify(ns)} not imported (inference is the same; fit here drops elements)`);
+      }
       return out('Dropout', { rate: c.rate });
     case 'SpatialDropout1D':
       return out('SpatialDropout1D', { rate: c.rate });

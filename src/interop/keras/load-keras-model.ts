@@ -141,14 +141,27 @@ function fixAttentionLength(plan: KerasPlan, file: KerasFile, where: string): vo
   const i = plan.layers.findIndex((l) => l.className === 'Attention');
   if (i < 0) return;
   const ds = layerWeights(plan, file, where)[i];
-  // W [F, 1] and b [T, 1], in either order: F is what the layer before gives, so b is the other one
+  // W [F, 1] and b [T, 1] ([F] and [T] in a common Keras attention class), in either order: by their names where
+  // they tell, else F is what the layer before gives, so b is the other one
   const F = featuresInto(plan, i);
-  const b = ds.length === 2 ? (F !== null && ds[0].shape[0] === F ? ds[1] : ds[0]) : undefined;
-  const T = b && b.shape.length === 2 && b.shape[1] === 1 ? b.shape[0] : 0;
+  const named = ds.length === 2 ? attentionOrder(ds) : null;
+  const b = ds.length === 2 ? (named ? named[1] : F !== null && ds[0].shape[0] === F ? ds[1] : ds[0]) : undefined;
+  const T = b && (b.shape.length === 1 || (b.shape.length === 2 && b.shape[1] === 1)) ? b.shape[0] : 0;
   if (!T) throw new CheckpointError(`${where}: layer ${plan.layers[i].kerasName}: expected weights W [F, 1] and b [T, 1] to take the input length from, got ${ds.map((d) => `[${d.shape.join(', ')}]`).join(', ')}.`);
   const first = plan.layers[0].config as Record<string, unknown>;
   if (plan.layers[0].className === 'Embedding') first.inputLength = T;
   else first.inputShape = declared && declared.length > 1 ? [T, ...declared.slice(1)] : [T];
+}
+
+/** An attention layer's two datasets as [W, b] when their names say which is which (W, weight, kernel; b, bias), else
+ *  null (a .keras store names them 0 and 1). */
+function attentionOrder(ds: Hdf5Dataset[]): [Hdf5Dataset, Hdf5Dataset] | null {
+  const base = (d: Hdf5Dataset) => d.path.slice(d.path.lastIndexOf('/') + 1).replace(/:\d+$/, '');
+  const isW = (d: Hdf5Dataset) => /(^|_)(w|weights?|kernel)$/i.test(base(d));
+  const isB = (d: Hdf5Dataset) => /(^|_)(b|bias)$/i.test(base(d));
+  if (isW(ds[0]) && isB(ds[1])) return [ds[0], ds[1]];
+  if (isB(ds[0]) && isW(ds[1])) return [ds[1], ds[0]];
+  return null;
 }
 
 /** Features reaching planned layer i (the last LSTM/Bidirectional/Embedding/Dense width before it), or null. */
@@ -227,10 +240,15 @@ function match(plan: KerasPlan, file: KerasFile, model: Sequential, where: strin
     if (ds.length !== ours.length) {
       throw new CheckpointError(`${where}: ${label}: expected ${ours.length} weights (${ours.map((t) => `${t.name} [${t.shape.join(', ')}]`).join(', ') || 'none'}), got ${ds.length} in the file${ds.length ? ` (${ds.map((d) => `${d.path} [${d.shape.join(', ')}]`).join(', ')})` : ''}.`);
     }
-    if (l.className === 'Attention' && ds.length === 2 && !sameShape(ds[0].shape, ours[0].shape) && sameShape(ds[1].shape, ours[0].shape)) ds = [ds[1], ds[0]];
+    // attention's W and b: by their names where they tell (a layer may create b first; with F == T the shapes cannot
+    // tell), else by shape; W [F] and b [T] (a common Keras attention class) are W [F, 1] and b [T, 1]
+    const attention = l.className === 'Attention' && ds.length === 2;
+    const flat = (d: Hdf5Dataset, t: { shape: number[] }) => attention && d.shape.length === 1 && t.shape.length === 2 && t.shape[1] === 1 && d.shape[0] === t.shape[0];
+    const fits = (d: Hdf5Dataset, t: { shape: number[] }) => sameShape(d.shape, t.shape) || flat(d, t);
+    if (attention) ds = attentionOrder(ds) ?? (!fits(ds[0], ours[0]) && fits(ds[1], ours[0]) ? [ds[1], ds[0]] : ds);
     ds.forEach((d, j) => {
       const t = ours[j];
-      if (!sameShape(d.shape, t.shape)) {
+      if (!fits(d, t)) {
         throw new CheckpointError(`${where}: ${label}: expected weight ${j} (${t.name}) of shape [${t.shape.join(', ')}], got ${d.path} of shape [${d.shape.join(', ')}].`);
       }
       if (d.dtype !== 'float32' && d.dtype !== 'float64' && d.dtype !== 'float16') {
