@@ -43,7 +43,9 @@ export async function explainFile(cmd: string, modelPath: string | undefined, te
 export async function runExplain(cmd: string, modelPath: string | undefined, texts: string[], html: string | undefined, out: Output, opts: { json: boolean; color?: boolean }): Promise<void> {
   const { labels, explanations: ex } = await explainFile(cmd, modelPath, texts, html);
   if (opts.json) {
-    printJson(out, { command: 'explain', labels, explanations: ex, ...(html !== undefined ? { html } : {}) });
+    // probabilities in the order of labels, as predict's (one sigmoid unit: the library's [p] becomes [1 - p, p])
+    const explanations = ex.map((e) => (e.probabilities.length === 1 ? { ...e, probabilities: [1 - e.probabilities[0], e.probabilities[0]] } : e));
+    printJson(out, { command: 'explain', labels, explanations, ...(html !== undefined ? { html } : {}) });
     return;
   }
   out.log(terminalHeatmap(ex, { color: useColor(out, opts.color) }).replace(/\n$/, ''));

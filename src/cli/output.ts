@@ -1,12 +1,13 @@
 // What the commands print: predicted classes from model outputs, the metrics table, the confusion matrix, JSON.
 import type { Output } from './args.js';
 
-/** One prediction: the class, its probability and every class's probability (labels order). */
+/** One prediction: the class, its probability and every class's probability, in the order of `labels` (an array: an
+ *  object keyed by label would list integer-like labels first and lose one named __proto__). */
 export interface Prediction {
   classId: number;
   label: string;
   probability: number;
-  probabilities: Record<string, number>;
+  probabilities: number[];
 }
 
 /**
@@ -20,13 +21,13 @@ export function toPredictions(out: Float32Array, units: number, labels: string[]
     if (units === 1) {
       const p = out[i];
       const id = p > 0.5 ? 1 : 0;
-      res.push({ classId: id, label: labels[id], probability: id === 1 ? p : 1 - p, probabilities: { [labels[0]]: 1 - p, [labels[1]]: p } });
+      res.push({ classId: id, label: labels[id], probability: id === 1 ? p : 1 - p, probabilities: [1 - p, p] });
     } else {
       let best = 0;
-      const probs: Record<string, number> = {};
+      const probs: number[] = [];
       for (let k = 0; k < units; k++) {
         const v = out[i * units + k];
-        probs[labels[k]] = v;
+        probs.push(v);
         if (v > out[i * units + best]) best = k;
       }
       res.push({ classId: best, label: labels[best], probability: out[i * units + best], probabilities: probs });
@@ -38,7 +39,7 @@ export function toPredictions(out: Float32Array, units: number, labels: string[]
 /** `name  value` rows with 4 decimals. */
 export function metricsTable(metrics: Record<string, number | null>): string[] {
   const w = Math.max(...Object.keys(metrics).map((k) => k.length));
-  return Object.entries(metrics).map(([k, v]) => `  ${k.padEnd(w)}  ${v === null ? 'n/a' : v.toFixed(4)}`);
+  return Object.entries(metrics).map(([k, v]) => `  ${k.padEnd(w)}  ${v === null || Number.isNaN(v) ? 'n/a' : v.toFixed(4)}`);
 }
 
 /** The confusion matrix with labelled rows (true class) and columns (predicted class). */

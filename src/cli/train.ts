@@ -1,6 +1,6 @@
 // `bilstm-attn train`: labelled texts -> tokenizer (fitted on the training split) -> the reference Bi-LSTM + attention
 // classifier -> <out>/model.bilstm, report.json and training.svg, and the held-out metrics.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { init, info } from '../core/wasm.js';
 import type { Sequential } from '../model/sequential.js';
@@ -82,6 +82,8 @@ export function heldOutMetrics(model: Sequential, x: { data: Int32Array; shape: 
 /** Trains and writes <out>/model.bilstm, report.json and training.svg. Same options and seed -> the same model bytes. */
 export async function runTrain(o: TrainOptions, out: Output): Promise<TrainResult> {
   const t0 = Date.now();
+  // --out before the work: a file in its place is a usage error now, not an EEXIST after the whole fit
+  if (existsSync(o.out) && !statSync(o.out).isDirectory()) throw usageError('train', '--out to name a folder (made if missing)', `${JSON.stringify(o.out)}, a file`);
   await init({ threads: o.threads });
   const split = await loadSplit(o.data, o.testSplit, o.seed);
   const { train, test, classNames } = split;
@@ -134,6 +136,7 @@ export async function runTrain(o: TrainOptions, out: Output): Promise<TrainResul
   writeFileSync(plotPath, trainingPlot(history, { title: `${o.data.data}: loss and accuracy per epoch` }));
   const report = {
     command: 'train',
+    labels: classNames, // (as evaluate, predict, explain and summary name them)
     options: { ...o, data: o.data.data, textColumn: o.data.textColumn, labelColumn: o.data.labelColumn, maxlen },
     data: {
       source: o.data.data, kind: o.data.kind, classNames, texts: split.texts.length,

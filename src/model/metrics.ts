@@ -46,7 +46,7 @@ export class MetricAccumulator {
   private readonly posBucket: Float64Array;
   private readonly negBucket: Float64Array;
   /** auc: every score, whether it is a positive, and its weight (null while all weights are 1). */
-  private scores = new Float32Array(0); private positive = new Uint8Array(0); private weights: Float32Array | null = null;
+  private scores = new Float64Array(0); private positive = new Uint8Array(0); private weights: Float64Array | null = null;
   private count = 0;
   private sawNaN = false;
 
@@ -149,16 +149,16 @@ export class MetricAccumulator {
     if (this.count === this.scores.length) this.grow();
     this.scores[this.count] = p;
     this.positive[this.count] = pos ? 1 : 0;
-    if (w !== 1 && !this.weights) { this.weights = new Float32Array(this.scores.length); this.weights.fill(1, 0, this.count); }
+    if (w !== 1 && !this.weights) { this.weights = new Float64Array(this.scores.length); this.weights.fill(1, 0, this.count); }
     if (this.weights) this.weights[this.count] = w;
     this.count++;
   }
 
   private grow(): void {
     const n = Math.max(1024, this.scores.length * 2);
-    const s = new Float32Array(n); s.set(this.scores); this.scores = s;
+    const s = new Float64Array(n); s.set(this.scores); this.scores = s;
     const q = new Uint8Array(n); q.set(this.positive); this.positive = q;
-    if (this.weights) { const w = new Float32Array(n); w.set(this.weights); this.weights = w; }
+    if (this.weights) { const w = new Float64Array(n); w.set(this.weights); this.weights = w; }
   }
 
   /** Exact ROC AUC: P(score of a positive > score of a negative) + half the tied pairs, weighted; NaN if undefined. */
@@ -254,24 +254,14 @@ export class CompiledMetrics {
 function divNoNan(a: number, b: number): number { return b === 0 ? 0 : a / b; }
 
 /**
- * Indices of s[0, n) by ascending value, ties in index order (so the summation order never depends on the engine):
- * a stable LSD radix sort, two 16-bit passes over order-preserving keys of the float32 bits (no NaN here).
+ * Indices of s[0, n) by ascending value, ties in index order (so the summation order never depends on the engine): a
+ * comparison sort over a total order (value, then index) gives one result whatever the algorithm. Float64 scores: a
+ * caller's float64 values stay distinct (float32 made 0.1 and 0.1 + 1e-10 a tie); no NaN here.
  */
-function sortedOrder(s: Float32Array, n: number): Uint32Array {
-  const bits = new Uint32Array(s.buffer, s.byteOffset, n);
-  const keys = new Uint32Array(n);
-  for (let i = 0; i < n; i++) { const b = bits[i]; keys[i] = b & 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0; }
-  let order = new Uint32Array(n), next = new Uint32Array(n);
+function sortedOrder(s: Float64Array, n: number): Uint32Array {
+  const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
-  const count = new Uint32Array(65537);
-  for (const shift of [0, 16]) {
-    count.fill(0);
-    for (let i = 0; i < n; i++) count[((keys[i] >>> shift) & 0xffff) + 1]++;
-    for (let d = 0; d < 65536; d++) count[d + 1] += count[d];
-    for (let i = 0; i < n; i++) { const k = order[i]; next[count[(keys[k] >>> shift) & 0xffff]++] = k; }
-    const t = order; order = next; next = t;
-  }
-  return order;
+  return order.sort((a, b) => (s[a] < s[b] ? -1 : s[a] > s[b] ? 1 : a - b));
 }
 
 function prf(name: MetricName, tp: number, fp: number, fn: number): number {
@@ -360,6 +350,8 @@ function prepare(yTrue: Input, yPred: Input, where: string, opts: MetricOptions 
       else if (v < 0 || v > 1) idOrThreshold(v, where, i); // throws: neither a probability nor a class id
     }
   }
+  // class ids above 1 in yTrue with integer predictions: ids too (precision([0, 1, 2], [0, 1, 1]) is 3 classes)
+  if (!scores && !ids && Array.prototype.some.call(td, (v: number) => Number.isInteger(+v) && +v > 1) && Array.prototype.every.call(pd, (v: number) => Number.isInteger(+v))) ids = true;
   if (!ids) return { pred: pd, labels: td, rows, units: 1, weights };
   // class ids: one-hot both sides over K classes
   let K = K0 ?? 2;

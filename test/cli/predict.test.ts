@@ -27,7 +27,7 @@ describe('bilstm-attn predict', () => {
     expect(j.predictions).toHaveLength(TEXTS.length);
     j.predictions.forEach((q: { text: string; label: string; probability: number; probabilities: Record<string, number> }, i: number) => {
       expect(q.text).toBe(TEXTS[i]);
-      expect(q.probabilities.pos).toBe(p[i]);
+      expect(q.probabilities[1]).toBe(p[i]); // (labels order: neg, pos)
       expect(q.label).toBe(p[i] > 0.5 ? 'pos' : 'neg');
       expect(q.probability).toBe(p[i] > 0.5 ? p[i] : 1 - p[i]);
     });
