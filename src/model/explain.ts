@@ -101,6 +101,12 @@ export function explain(model: Sequential, tokenizer: Tokenizer | string | null,
   const padding = checkMode(options.padding, 'padding') ?? checkMode(pre.padding, 'preprocessing.padding') ?? 'pre';
   const truncating = checkMode(options.truncating, 'truncating') ?? checkMode(pre.truncating, 'preprocessing.truncating') ?? 'pre';
 
+  // every id the tokenizer gives has its word (a tokenizer JSON whose index_word lacks one is refused, not undefined)
+  const wordOf = (id: number): string => {
+    const w = tok.indexWord.get(id);
+    if (w === undefined) throw new ValueError(`explain: expected the tokenizer to have a word for every id it gives, got id ${id} with none in its indexWord (an inconsistent tokenizer JSON?).`);
+    return w;
+  };
   const seqs = tok.textsToSequences(texts);
   const x = padSequences(seqs, { maxlen, padding, truncating });
   const r = model.predict(x, { returnAttention: true, batchSize: options.batchSize });
@@ -123,7 +129,7 @@ export function explain(model: Sequential, tokenizer: Tokenizer | string | null,
     const probability = K === 1 && classId === 0 ? 1 - probabilities[0] : probabilities[K === 1 ? 0 : classId];
     return {
       text: texts[n],
-      tokens: kept.map((id) => tok.indexWord.get(id)!),
+      tokens: kept.map((id) => wordOf(id)),
       ids: kept,
       weights: attention[0].weights.slice(),
       attention,

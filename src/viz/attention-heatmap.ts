@@ -83,7 +83,10 @@ export function displayToken(token: string): string {
     const c = ch.codePointAt(0)!;
     if (c < 0x20) out += String.fromCodePoint(0x2400 + c);
     else if (c === 0x7f) out += '\u2421';
-    else if ((c >= 0x80 && c < 0xa0) || (c >= 0xd800 && c < 0xe000) || c === 0xfffe || c === 0xffff) out += '\ufffd';
+    // C1 controls, lone surrogates, noncharacters (U+FDD0-FDEF, U+xxFFFE/FFFF: not allowed in HTML) and the bidi
+    // controls (U+202A-202E, U+2066-2069, U+200E/F, U+061C: they would reorder the numbers after a label or token)
+    else if ((c >= 0x80 && c < 0xa0) || (c >= 0xd800 && c < 0xe000) || (c >= 0xfdd0 && c <= 0xfdef) || (c & 0xfffe) === 0xfffe
+      || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c === 0x200e || c === 0x200f || c === 0x61c) out += '\ufffd';
     else out += ch;
   }
   return out;
@@ -94,8 +97,23 @@ export function escapeXml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-/** Monospace cells a code point takes: 2 for East Asian wide/fullwidth ranges and emoji, 0 for combining marks. */
+const graphemes = typeof Intl !== 'undefined' && typeof (Intl as { Segmenter?: unknown }).Segmenter === 'function'
+  ? new Intl.Segmenter(undefined, { granularity: 'grapheme' }) : null;
+const PICTOGRAPHIC = /\p{Extended_Pictographic}|\uFE0F/u;
+
+/**
+ * Monospace cells a text takes: an emoji (a grapheme with an Extended_Pictographic character or the emoji
+ * presentation selector U+FE0F, a ZWJ family included) 2, else per code point 2 for East Asian wide/fullwidth ranges,
+ * 0 for combining marks, 1 for the rest.
+ */
 function cells(s: string): number {
+  if (!graphemes) return codePointCells(s);
+  let n = 0;
+  for (const { segment } of graphemes.segment(s)) n += PICTOGRAPHIC.test(segment) ? 2 : codePointCells(segment, 0);
+  return Math.max(n, 1);
+}
+
+function codePointCells(s: string, least = 1): number {
   let n = 0;
   for (const ch of s) {
     const c = ch.codePointAt(0)!;
@@ -105,7 +123,18 @@ function cells(s: string): number {
       || (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x1f300 && c <= 0x1faff) || (c >= 0x20000 && c <= 0x3fffd);
     n += wide ? 2 : 1;
   }
-  return Math.max(n, 1);
+  return Math.max(n, least);
+}
+
+/** s cut to at most n cells, ending in '…' when cut (a token wider than the picture's line). */
+function fitCells(s: string, n: number): string {
+  if (cells(s) <= n) return s;
+  let out = '';
+  for (const ch of s) {
+    if (cells(out + ch) > n - 1) break;
+    out += ch;
+  }
+  return out + '\u2026';
 }
 
 function checkItems(items: unknown, where: string): HeatmapItem[] {
@@ -121,6 +150,12 @@ function checkItems(items: unknown, where: string): HeatmapItem[] {
     if (bt >= 0) throw new ValueError(`${where}: expected explanations[${i}].tokens[${bt}] to be a string, got ${describeValue(e.tokens[bt])}.`);
     const bw = e.weights.findIndex((w) => typeof w !== 'number');
     if (bw >= 0) throw new ValueError(`${where}: expected explanations[${i}].weights[${bw}] to be a number, got ${describeValue(e.weights[bw])}.`);
+    if (e.label !== undefined && typeof e.label !== 'string' && typeof e.label !== 'number') {
+      throw new ValueError(`${where}: expected explanations[${i}].label to be a string or a number, got ${describeValue(e.label)}.`);
+    }
+    if (e.probability !== undefined && typeof e.probability !== 'number') {
+      throw new ValueError(`${where}: expected explanations[${i}].probability to be a number, got ${describeValue(e.probability)}.`);
+    }
   });
   return items as HeatmapItem[];
 }
@@ -180,13 +215,14 @@ export function attentionHeatmap(explanations: readonly HeatmapItem[], options: 
       body.push(`<text class="empty" x="${MARGIN}" y="${y + 17}" fill="#777777">(no tokens)</text>`);
     }
     e.tokens.forEach((tok, j) => {
-      const shown = displayToken(tok);
+      const whole = displayToken(tok);
+      const shown = fitCells(whole, Math.floor((width - 2 * MARGIN - 2 * PAD) / CELL));
       const textW = cells(shown) * CELL;
       const w = textW + 2 * PAD;
       if (x > MARGIN && x + w > width - MARGIN) { x = MARGIN; y += LINE; }
       const c = heatColor(shades[j]);
       const t = escapeXml(shown);
-      body.push(`<g><title>${t}: ${fixed(e.weights[j], 4)}</title>`
+      body.push(`<g><title>${escapeXml(whole)}: ${fixed(e.weights[j], 4)}</title>`
         + `<rect class="token" x="${px(x)}" y="${y}" width="${px(w)}" height="${BOX_H}" fill="${hex(c)}" stroke="#d0d0d0" data-weight="${e.weights[j]}" data-shade="${shades[j]}"/>`
         + `<text x="${px(x + PAD)}" y="${y + 17}" fill="${ink(c)}" textLength="${px(textW)}" lengthAdjust="spacingAndGlyphs">${t}</text></g>`);
       x += w + GAP;

@@ -1,5 +1,6 @@
 // trainingPlot: a training history (loss and metrics per epoch, train and val_) as a small self-contained SVG line chart.
-import { ConfigError, StateError, checkOptionKeys, describeValue } from '../errors.js';
+import { ConfigError, StateError, checkOptionKeys, describeValue, didYouMean } from '../errors.js';
+import { displayToken } from './attention-heatmap.js';
 
 /** What fit() returns, or just its `history` map: { loss: [...], accuracy: [...], val_loss: [...], ... }. */
 export interface TrainingHistoryLike {
@@ -21,8 +22,10 @@ const VAL = '#ff7f0e';
 const H = 240;
 const PAD = { left: 52, right: 12, top: 28, bottom: 36 };
 
+/** Text for the SVG: characters XML cannot hold or that would reorder it (controls, noncharacters, bidi) shown as
+ *  symbols (displayToken, as the heatmap's), then escaped. */
 function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return displayToken(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 /** Fixed decimals, without a trailing "-0". */
@@ -103,6 +106,12 @@ export function trainingPlot(history: TrainingHistoryLike | Record<string, Array
   }
   if (options.title !== undefined && typeof options.title !== 'string') throw new ConfigError(`${where}: expected title to be a string, got ${describeValue(options.title)}.`);
   const names = options.metrics ?? ['loss', ...(h.accuracy || h.val_accuracy ? ['accuracy'] : [])];
+  if (names.length === 0) throw new ConfigError(`${where}: expected at least one metric to plot, got metrics [].`);
+  const known = Object.keys(h).filter((k) => !k.startsWith('val_')).concat(Object.keys(h).filter((k) => k.startsWith('val_')).map((k) => k.slice(4)));
+  const unknown = names.find((m) => !h[m] && !h[`val_${m}`]);
+  if (unknown !== undefined && options.metrics !== undefined) {
+    throw new ConfigError(`${where}: expected metrics among the history's ${[...new Set(known)].join(', ')}, got ${JSON.stringify(unknown)}.${didYouMean(unknown, known)}`);
+  }
   const w = options.width ?? 360;
   if (typeof w !== 'number' || !Number.isFinite(w) || w < 100 || w > 10000) throw new ConfigError(`${where}: expected width to be a number of px in [100, 10000], got ${describeValue(options.width)}.`);
   const width = w * names.length;
