@@ -307,8 +307,14 @@ export class Pool {
     // then is late because its thread is not running (a busy machine), and polling on would hold a core it needs
     const pollMs = posted.length > 0 ? Math.min(spinMicros / 1000, 2 * (performance.now() - t0) + 0.02) : 0;
     for (let j = 0; j < posted.length; j++) {
-      if (this.takeBack(posted[j])) { runCalls(this.k, their[j]); continue; }
-      this.join(posted[j], pollMs);
+      try {
+        if (this.takeBack(posted[j])) { runCalls(this.k, their[j]); continue; }
+        this.join(posted[j], pollMs);
+      } catch (e) {
+        // (a taken-back list failing here, or a worker's failure): the other workers' lists end before it is thrown
+        for (let r = j + 1; r < posted.length; r++) this.settle(posted[r]);
+        throw e;
+      }
     }
   }
 

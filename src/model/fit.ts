@@ -98,6 +98,8 @@ export async function fit(model: Trainable, x: Input, y: Input, args: FitArgs = 
   if (!model.optimizer || !model.loss) throw new StateError(`fit: expected a compiled model, got none. Call model.compile({ optimizer, loss }) first.`);
   const signal = checkSignal(args.signal);
   const cbs = checkCallbacks(args.callbacks);
+  const verbose = args.verbose ?? 1;
+  if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw new ConfigError(`fit: expected verbose to be 0, 1 or 2, got ${JSON.stringify(args.verbose)}.`);
   // the data last: a model built from it is unbuilt again if it is refused (Trainable.refusable)
   const { data, val, valRows, nTrain } = model.refusable(() => {
     const checked = model.checkData(x, y, 'fit');
@@ -122,7 +124,6 @@ export async function fit(model: Trainable, x: Input, y: Input, args: FitArgs = 
     return { data, val, valRows, nTrain };
   });
   const shuffle = args.shuffle ?? true;
-  const verbose = args.verbose ?? 1;
   const metricNames = model.metricsNames.slice(1);
   const steps = Math.ceil(nTrain / batchSize);
   const history: History = { epoch: [], history: {}, params: { epochs, batchSize, samples: nTrain, steps } };

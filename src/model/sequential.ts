@@ -271,18 +271,25 @@ export class Sequential {
     const a = this.arena!;
     const ws = this.trainableList().map(({ w }) => w);
     if (this.optimizer!.isAllocatedFor(a, ws)) return;
-    const bytes = this.optimizer!.stateBytes(ws);
+    const bytes = this.checkStateFits(this.optimizer!);
     // the state goes where the last one began (a recompiled model, a changed set of trainable weights: its memory is
     // reused, not left behind), then the input-projection tables that followed it are laid out again (made anew at the
     // next prediction)
     const tables = this.projectionTables();
-    const tableBytes = tables.reduce((n, l) => n + l.projectionBytes(l.projectionVocab()), 0);
-    if (this.stateMark + bytes + tableBytes > MAX_BYTES) throw new MemoryError(`${this.name}: expected the ${this.optimizer!.name} state (${fmtBytes(bytes)}) to fit in the 4 GiB of Wasm memory after the weights, got only ${fmtBytes(MAX_BYTES - this.stateMark - tableBytes)} left.`);
     a.reset(this.stateMark);
     this.plannedB = 0;
     this.optimizer!.allocate(a, ws);
     for (const l of tables) l.setProjectionTable(a.alloc(l.projectionBytes(l.projectionVocab()), `input-projection table of ${l.name}`), l.projectionVocab());
     this.persistentMark = a.mark();
+  }
+
+  /** The bytes of `opt`'s state for the trainable weights, or a MemoryError when it would not fit where the state goes
+   *  (before the input-projection tables). */
+  private checkStateFits(opt: Optimizer): number {
+    const bytes = opt.stateBytes(this.trainableList().map(({ w }) => w));
+    const tableBytes = this.projectionTables().reduce((n, l) => n + l.projectionBytes(l.projectionVocab()), 0);
+    if (this.stateMark + bytes + tableBytes > MAX_BYTES) throw new MemoryError(`${this.name}: expected the ${opt.name} state (${fmtBytes(bytes)}) to fit in the 4 GiB of Wasm memory after the weights, got only ${fmtBytes(MAX_BYTES - this.stateMark - tableBytes)} left.`);
+    return bytes;
   }
 
   /** The LSTMs (a Bidirectional's two) holding input-projection tables (cacheInputProjections). */
@@ -346,6 +353,9 @@ export class Sequential {
     if (owner && owner !== this && !owner.isDisposed) {
       throw new ConfigError(`compile: expected an optimizer of this model's own, got the ${optimizer.name} instance already compiled into model ${owner.name} (its state lives in that model's memory). Pass a new one (optimizers.${optimizer.name}({ ... })) or its name.`);
     }
+    // a new optimizer's state must fit where the old one's is (checked before anything changes: a refused compile
+    // leaves the model with its optimizer and state)
+    if (this.arena && optimizer !== this.optimizer) this.checkStateFits(optimizer);
     if (this.optimizer && this.optimizer !== optimizer) this.optimizer.release(); // its state's memory goes to the new one
     optimizer.owner = this;
     this.optimizer = optimizer;
@@ -441,16 +451,26 @@ export class Sequential {
   }
 
   /**
-   * @internal Runs a call's checks (checkData's, and fit's, evaluate's, trainOnBatch's after it): a model that they
-   * built from the call's data is unbuilt again when they refuse the call (building declares shapes and weights and
-   * allocates nothing), so the next call builds from its own data.
+   * @internal Runs a call's checks (checkData's, and fit's, evaluate's, trainOnBatch's, predict's planning after it):
+   * a model that they built from the call's data is unbuilt again when they refuse the call, and the memory they laid
+   * out for it (a MemoryError while planning) is dropped, so the next call builds from its own data. (Building declares
+   * shapes and weights; the weights' first values come from the seed's streams, the same when laid out again.)
    */
   refusable<T>(checks: () => T): T {
     const fresh = !this.inputShape && !this.arena;
     try {
       return checks();
     } catch (e) {
-      if (fresh && !this.arena) { this.inputShape = null; this.callShape = null; }
+      if (fresh) {
+        if (this.arena) {
+          this.arena.pool.dispose();
+          this.arena = null;
+          this.plannedB = 0;
+          if (this.optimizer) { this.optimizer.release(); this.optimizer.owner = this; } // (its state was in that memory)
+        }
+        this.inputShape = null;
+        this.callShape = null;
+      }
       throw e;
     }
   }
@@ -770,11 +790,14 @@ export class Sequential {
     this.alive('predict');
     checkOptionKeys(args, 'predict', ['batchSize', 'returnAttention']);
     const bs = checkBatchSize(args.batchSize, 'predict'); // (options first: data may build the model)
-    const d = this.checkData(x, null, 'predict');
+    // the Wasm memory first (a MemoryError naming what does not fit), then the results in JS memory
+    const d = this.refusable(() => {
+      const d = this.checkData(x, null, 'predict');
+      if (d.n > 0) this.planFor(d, Math.min(bs, d.n));
+      return d;
+    });
     const outSize = this.layers[this.layers.length - 1].outputSize();
     const B0 = Math.min(bs, d.n);
-    // the Wasm memory first (a MemoryError naming what does not fit), then the results in JS memory
-    if (d.n > 0) this.planFor(d, B0);
     const result = resultArray(d.n * outSize, 'predict: the predictions');
     const atts = args.returnAttention ? this.layers.filter((l): l is Attention => l instanceof Attention) : [];
     const attOut = atts.map((l) => resultArray(d.n * (l.inputShape[0] as number), `predict: the attention weights of ${l.name}`));
@@ -819,8 +842,12 @@ export class Sequential {
     if (!this.loss) throw new StateError(`evaluate: expected a compiled model, got none. Call model.compile({ optimizer, loss }) first.`);
     if (args.returnDict !== undefined && typeof args.returnDict !== 'boolean') throw new ConfigError(`evaluate: expected returnDict to be true or false, got ${describeValue(args.returnDict)}.`);
     const bs = checkBatchSize(args.batchSize, 'evaluate'); // (options first: data may build the model)
-    const d = this.refusable(() => this.weigh(this.checkData(x, y, 'evaluate'), undefined, args.sampleWeight, 'evaluate'));
-    if (d.n === 0) throw new ShapeError(`evaluate: expected at least one sample, got 0.`);
+    const d = this.refusable(() => {
+      const d = this.weigh(this.checkData(x, y, 'evaluate'), undefined, args.sampleWeight, 'evaluate');
+      if (d.n === 0) throw new ShapeError(`evaluate: expected at least one sample, got 0.`);
+      this.planFor(d, Math.min(bs, d.n));
+      return d;
+    });
     const res = this.evaluateData(d, identity(d.n), bs);
     if (!args.returnDict) return res;
     const dict: EvaluateResult = { loss: res[0] };
@@ -835,9 +862,12 @@ export class Sequential {
   computeGradients(x: Input, y: Input): { loss: number; grads: WeightValue[] } {
     this.alive('computeGradients');
     if (!this.loss) throw new StateError(`computeGradients: expected a compiled model (the loss comes from compile), got none. Call model.compile({ optimizer, loss }) first.`);
-    const d = this.checkData(x, y, 'computeGradients');
-    if (d.n === 0) throw new ShapeError(`computeGradients: expected at least one sample, got 0.`);
-    this.planFor(d, d.n);
+    const d = this.refusable(() => {
+      const d = this.checkData(x, y, 'computeGradients');
+      if (d.n === 0) throw new ShapeError(`computeGradients: expected at least one sample, got 0.`);
+      this.planFor(d, d.n);
+      return d;
+    });
     const a = this.arena!;
     this.writeBatch(d, identity(d.n), 0, d.n);
     const c = this.ctx(true, false);
@@ -868,8 +898,14 @@ export class Sequential {
     this.checkTrainable('trainOnBatch');
     this.checkNotSaving('trainOnBatch');
     if (!this.optimizer || !this.loss) throw new StateError(`trainOnBatch: expected a compiled model, got none. Call model.compile({ optimizer, loss }) first.`);
-    const d = this.refusable(() => this.weigh(this.checkData(x, y, 'trainOnBatch'), args.classWeight, args.sampleWeight, 'trainOnBatch'));
-    if (d.n === 0) throw new ShapeError(`trainOnBatch: expected at least one sample, got 0.`);
+    const d = this.refusable(() => {
+      const d = this.weigh(this.checkData(x, y, 'trainOnBatch'), args.classWeight, args.sampleWeight, 'trainOnBatch');
+      if (d.n === 0) throw new ShapeError(`trainOnBatch: expected at least one sample, got 0.`);
+      this.ensureAllocated();
+      this.allocateOptimizer();
+      this.planFor(d, d.n);
+      return d;
+    });
     this.trainMetrics.reset(); // Keras train_on_batch(reset_metrics=True): the values of this batch alone
     const r = this.trainStep(d, identity(d.n), 0, d.n);
     if (!r.applied) throw new ValueError(`trainOnBatch: expected a finite loss, got ${r.loss}. The step was not applied: weights, optimizer state and random streams are as before.`);
