@@ -6,46 +6,9 @@
 // and the import is refused as "cannot be built".
 import { describe, it, expect } from 'vitest';
 import { initSync, loadKerasModel, sequential, layers, exportKeras, ConfigError, type Sequential } from '../../../src/index.js';
-import { unzipSync, zipSync, strFromU8, strToU8 } from 'fflate';
+import { legacyH5, rand, pred } from '../../helpers/keras-files.js';
 
 initSync();
-
-type W = { name: string; data: Float32Array | Float64Array; shape: number[] };
-let serial = 0;
-async function legacyH5(modelConfig: unknown, kerasVersion: string, lys: { name: string; weights: W[] }[]): Promise<Uint8Array> {
-  const m = await import('h5wasm');
-  await m.ready;
-  const path = `/keras-import-${++serial}.h5`;
-  const f = new m.File(path, 'w');
-  f.create_attribute('keras_version', kerasVersion);
-  f.create_attribute('backend', 'tensorflow');
-  f.create_attribute('model_config', JSON.stringify(modelConfig));
-  const mw = f.create_group('model_weights')!;
-  mw.create_attribute('layer_names', lys.map((l) => l.name));
-  for (const l of lys) {
-    const g = mw.create_group(l.name)!;
-    if (l.weights.length) g.create_attribute('weight_names', l.weights.map((w) => w.name));
-    else g.create_attribute('weight_names', new Float64Array(0), [0]);
-    for (const w of l.weights) {
-      const parts = w.name.split('/');
-      let gg = g;
-      for (const p of parts.slice(0, -1)) gg = (gg.get(p) as typeof g) ?? gg.create_group(p)!;
-      gg.create_dataset({ name: parts[parts.length - 1], data: w.data, shape: w.shape, dtype: w.data instanceof Float64Array ? '<d' : '<f' });
-    }
-  }
-  f.close();
-  const bytes = m.FS!.readFile(path) as Uint8Array;
-  m.FS!.unlink(path);
-  return bytes;
-}
-
-function rand(n: number, seed: number, amp = 0.5): Float32Array {
-  const a = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; a[i] = ((s >>> 8) / 2 ** 24 - 0.5) * 2 * amp; }
-  return a;
-}
-const pred = (m: Sequential, x: unknown) => Array.from((m.predict(x as never) as { data: Float32Array }).data);
 
 describe('Sequential build_input_shape', () => {
   it('Keras 2.3.1 Sequential with build_input_shape and no batch_input_shape', async () => {

@@ -8,28 +8,11 @@
 // and nothing says so: expected a ConfigError naming the training kwarg.
 import { describe, it, expect } from 'vitest';
 import { initSync, loadKerasModel, sequential, layers, exportKeras, ConfigError, type Sequential } from '../../../src/index.js';
-import { unzipSync, zipSync, strFromU8, strToU8 } from 'fflate';
+import { editKeras, toFunctional, pred } from '../../helpers/keras-files.js';
 
 initSync();
 
-async function editKeras(bytes: Uint8Array, edit: (cfg: any) => any): Promise<Uint8Array> {
-  const z = unzipSync(bytes);
-  const cfg = edit(JSON.parse(strFromU8(z['config.json'])));
-  return zipSync({ 'metadata.json': z['metadata.json'], 'config.json': strToU8(JSON.stringify(cfg)), 'model.weights.h5': z['model.weights.h5'] }, { level: 0 });
-}
 /** Keras 3 Sequential config (InputLayer first) -> Functional straight chain, with per-layer node kwargs. */
-function toFunctional(cfg: any, kwargs: Record<number, Record<string, unknown>> = {}): any {
-  const ls = cfg.config.layers.map((l: any, i: number) => {
-    const name = l.config.name;
-    const out = { ...l, name, inbound_nodes: [] as unknown[] };
-    if (i > 0) out.inbound_nodes = [{ args: [{ class_name: '__keras_tensor__', config: { shape: [], dtype: 'float32', keras_history: [cfg.config.layers[i - 1].config.name, 0, 0] } }], kwargs: kwargs[i] ?? {} }];
-    return out;
-  });
-  return { module: 'keras.src.models.functional', class_name: 'Functional', config: { name: 'functional', trainable: true, layers: ls,
-    input_layers: [ls[0].name, 0, 0], output_layers: [ls[ls.length - 1].name, 0, 0] }, registered_name: 'Functional' };
-}
-
-const pred = (m: Sequential, x: unknown) => Array.from((m.predict(x as never) as { data: Float32Array }).data);
 
 describe('Functional call kwargs training=True', () => {
   it('functional BN called with training=True', async () => {
