@@ -129,10 +129,14 @@ function codePointCells(s: string, least = 1): number {
 /** s cut to at most n cells, ending in '…' when cut (a token wider than the picture's line). */
 function fitCells(s: string, n: number): string {
   if (cells(s) <= n) return s;
-  let out = '';
-  for (const ch of s) {
-    if (cells(out + ch) > n - 1) break;
-    out += ch;
+  // whole graphemes (a ZWJ emoji is not split), their cells added up once each
+  const parts = graphemes ? Array.from(graphemes.segment(s), (g) => g.segment) : Array.from(s);
+  let out = '', used = 0;
+  for (const g of parts) {
+    const w = graphemes && PICTOGRAPHIC.test(g) ? 2 : codePointCells(g, 0);
+    if (used + w > n - 1) break;
+    out += g;
+    used += w;
   }
   return out + '\u2026';
 }

@@ -16,6 +16,12 @@ describe('heatmap layout', () => {
     const tok = 'Donaudampfschifffahrtselektrizitaetenhauptbetriebswerkbauunterbeamtengesellschaft'; // 82 letters
     const svg = attentionHeatmap([{ tokens: ['a', tok, 'b'], weights: [0.2, 0.6, 0.2] }], { width: 600 });
     for (const b of boxes(svg)) expect(b.x + b.w, `box at ${b.x} of width ${b.w}`).toBeLessThanOrEqual(svgWidth(svg));
+    expect(svg).toContain(`<title>${tok}: 0.6000</title>`); // the tooltip keeps it whole
+    // a token of ZWJ families is cut between whole families, never inside one
+    const fam = '\u{1f468}\u200d\u{1f469}\u200d\u{1f467}';
+    const shown = /<text x="[\d.]+" y="[\d.]+" fill="#[0-9a-f]+" textLength="[\d.]+" lengthAdjust="spacingAndGlyphs">([^<]*)<\/text>/u.exec(attentionHeatmap([{ tokens: [fam.repeat(60)], weights: [1] }], { width: 300 }))![1];
+    expect(shown.endsWith('\u2026')).toBe(true);
+    expect(shown.slice(0, -1).split(fam).every((p) => p === '')).toBe(true);
   });
 
   it('emoji get 2 cells, like 😀 (and a ZWJ family, one glyph, too)', () => {
