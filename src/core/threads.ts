@@ -43,14 +43,15 @@ export function runCalls(k: Kernels, calls: Call[]): void {
 // Control block per worker: Int32 [0] state, [1] call count, [2] ready (set by the worker once its instance
 // exists), [3] [4] line and column of a kernel's abort, [5] the spin budget and [7] the descheduling gap in
 // microseconds, [6] awake (1 while the worker runs or polls, 0 once it is about to sleep in Atomics.wait), [8] the
-// number of lists of a queue (0: one list), [9] a queue's next list (taken with Atomics.add by both threads);
+// number of lists of a queue (0: one list), [9] a queue's next list (taken with Atomics.add by both threads), [10]
+// the length of a failed list's error message, whose characters then fill the Float64 slots (the list is spent);
 // Float64 from byte 64: for each call, its name index, its argument count, then the arguments; a queue of n lists
 // starts with n + 1 offsets (in Float64 slots) of each list's first call and of the end.
 // States: 0 idle, 1 posted, 2 done, 3 exit, 4 failed, 5 running. A posted list belongs to whoever first swaps
 // posted for something else: the worker (-> running) or the calling thread taking it back (-> done).
 const CTRL_BYTES = 64 + 8 * 4096;
 const POSTED = 1, DONE = 2, EXIT = 3, FAILED = 4, RUNNING = 5;
-const SPIN = 5, AWAKE = 6, GAP = 7, QUEUE = 8, NEXT = 9;
+const SPIN = 5, AWAKE = 6, GAP = 7, QUEUE = 8, NEXT = 9, MESSAGE = 10;
 /** Float64 slots for calls in a control block. */
 const SLOTS = (CTRL_BYTES - 64) / 8;
 /** A worker's state while its list is not finished. */
@@ -152,6 +153,10 @@ function serve({ module, memory, ctrl, names }, done) {
       // from running only: an exit stored meanwhile (dispose) stays, and the loop then sees it
       Atomics.compareExchange(st, 0, ${RUNNING}, ${DONE});
     } catch (e) {
+      // the error's message (a RuntimeError: memory access out of bounds, ...) for the calling thread's StateError
+      const msg = String((e && e.message) || e).slice(0, 300);
+      for (let i = 0; i < msg.length; i++) f[i] = msg.charCodeAt(i);
+      Atomics.store(st, ${MESSAGE}, msg.length);
       Atomics.compareExchange(st, 0, ${RUNNING}, ${FAILED});
     }
     Atomics.notify(st, 0);
@@ -403,7 +408,10 @@ export class Pool {
     else while (busy(v = Atomics.load(s.st, 0))) { /* a browser's main thread may not block: spin */ }
     if (v === FAILED) {
       const at = Atomics.load(s.st, 3) ? ` (a Wasm abort at ${Atomics.load(s.st, 3)}:${Atomics.load(s.st, 4)})` : '';
-      throw new StateError(`bilstm-attn: expected the worker thread to run its kernels, got a failure${at} (an internal error: please report it).`);
+      const n = Atomics.load(s.st, MESSAGE);
+      const said = n > 0 ? `: ${String.fromCharCode(...Array.from(s.f.subarray(0, n)))}` : '';
+      Atomics.store(s.st, MESSAGE, 0);
+      throw new StateError(`bilstm-attn: expected the worker thread to run its kernels, got a failure${at}${said} (an internal error: please report it).`);
     }
   }
 

@@ -98,3 +98,19 @@ describe('pool: a kernel failure on the calling thread while the worker runs its
     expect(leaked).toEqual([0, 0, 0, 0, 0]);
   });
 });
+
+describe('pool: a failure on the worker', () => {
+  it("is a StateError carrying the worker's error message (a Wasm trap: memory access out of bounds), and the pool runs on", async () => {
+    await init({ threads: 2 });
+    const m = model();
+    await m.ready();
+    const x = { data: ids(N * T, 7, 1, V - 1), shape: [N, T] };
+    const want = bits(m.predict(x, { batchSize: N }).data);
+    const pool = (m as unknown as { arena: { pool: { run(lists: [string, number[]][][], flops?: number): void } } }).arena.pool;
+    // the first list runs here, the second on the worker: zero_fill past the end of the memory traps there
+    expect(() => pool.run([[], [['zero_fill', [0xfffff000, 4096]]]], Infinity)).toThrow(/^bilstm-attn: expected the worker thread to run its kernels, got a failure: .*out of bounds.* \(an internal error: please report it\)\.$/);
+    expect(bits(m.predict(x, { batchSize: N }).data)).toEqual(want);
+    m.dispose();
+    await init({ threads: 1 });
+  });
+});
