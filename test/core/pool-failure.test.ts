@@ -8,7 +8,7 @@
 import { describe, it, expect, afterAll } from 'vitest';
 import { init, sequential, layers } from '../../src/index.js';
 import { StateError } from '../../src/errors.js';
-import { liveWorkers } from '../../src/core/threads.js';
+import { liveWorkers, handoffSettings } from '../../src/core/threads.js';
 import { ids } from '../helpers/models.js';
 
 const T = 40, V = 3000, N = 64;
@@ -107,8 +107,12 @@ describe('pool: a failure on the worker', () => {
     const x = { data: ids(N * T, 7, 1, V - 1), shape: [N, T] };
     const want = bits(m.predict(x, { batchSize: N }).data);
     const pool = (m as unknown as { arena: { pool: { run(lists: [string, number[]][][], flops?: number): void } } }).arena.pool;
-    // the first list runs here, the second on the worker: zero_fill past the end of the memory traps there
+    // the first list runs here, the second on the worker (never taken back: handoffSettings takeBack false), where
+    // zero_fill past the end of the memory traps
+    const before = handoffSettings();
+    handoffSettings({ takeBack: false });
     expect(() => pool.run([[], [['zero_fill', [0xfffff000, 4096]]]], Infinity)).toThrow(/^bilstm-attn: expected the worker thread to run its kernels, got a failure: .*out of bounds.* \(an internal error: please report it\)\.$/);
+    handoffSettings({ takeBack: before.takeBack });
     expect(bits(m.predict(x, { batchSize: N }).data)).toEqual(want);
     m.dispose();
     await init({ threads: 1 });
