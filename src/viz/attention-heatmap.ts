@@ -97,8 +97,15 @@ export function escapeXml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-const graphemes = typeof Intl !== 'undefined' && typeof (Intl as { Segmenter?: unknown }).Segmenter === 'function'
-  ? new Intl.Segmenter(undefined, { granularity: 'grapheme' }) : null;
+// made on first use: a grapheme segmenter loads ICU's break data (~2.4 MB of RSS), which an import must not pay
+let segmenter: Intl.Segmenter | null | undefined;
+function graphemeSegmenter(): Intl.Segmenter | null {
+  if (segmenter === undefined) {
+    segmenter = typeof Intl !== 'undefined' && typeof (Intl as { Segmenter?: unknown }).Segmenter === 'function'
+      ? new Intl.Segmenter(undefined, { granularity: 'grapheme' }) : null;
+  }
+  return segmenter;
+}
 const PICTOGRAPHIC = /\p{Extended_Pictographic}|\uFE0F/u;
 
 /**
@@ -107,6 +114,7 @@ const PICTOGRAPHIC = /\p{Extended_Pictographic}|\uFE0F/u;
  * 0 for combining marks, 1 for the rest.
  */
 function cells(s: string): number {
+  const graphemes = graphemeSegmenter();
   if (!graphemes) return codePointCells(s);
   let n = 0;
   for (const { segment } of graphemes.segment(s)) n += PICTOGRAPHIC.test(segment) ? 2 : codePointCells(segment, 0);
@@ -130,6 +138,7 @@ function codePointCells(s: string, least = 1): number {
 function fitCells(s: string, n: number): string {
   if (cells(s) <= n) return s;
   // whole graphemes (a ZWJ emoji is not split), their cells added up once each
+  const graphemes = graphemeSegmenter();
   const parts = graphemes ? Array.from(graphemes.segment(s), (g) => g.segment) : Array.from(s);
   let out = '', used = 0;
   for (const g of parts) {
