@@ -44,14 +44,15 @@ export function runCalls(k: Kernels, calls: Call[]): void {
 // exists), [3] [4] line and column of a kernel's abort, [5] the spin budget and [7] the descheduling gap in
 // microseconds, [6] awake (1 while the worker runs or polls, 0 once it is about to sleep in Atomics.wait), [8] the
 // number of lists of a queue (0: one list), [9] a queue's next list (taken with Atomics.add by both threads), [10]
-// the length of a failed list's error message, whose characters then fill the Float64 slots (the list is spent);
+// the length of a failed list's error message, whose characters then fill the Float64 slots (the list is spent),
+// [11] the memory's size in pages when the list was posted (see serve());
 // Float64 from byte 64: for each call, its name index, its argument count, then the arguments; a queue of n lists
 // starts with n + 1 offsets (in Float64 slots) of each list's first call and of the end.
 // States: 0 idle, 1 posted, 2 done, 3 exit, 4 failed, 5 running. A posted list belongs to whoever first swaps
 // posted for something else: the worker (-> running) or the calling thread taking it back (-> done).
 const CTRL_BYTES = 64 + 8 * 4096;
 const POSTED = 1, DONE = 2, EXIT = 3, FAILED = 4, RUNNING = 5;
-const SPIN = 5, AWAKE = 6, GAP = 7, QUEUE = 8, NEXT = 9, MESSAGE = 10;
+const SPIN = 5, AWAKE = 6, GAP = 7, QUEUE = 8, NEXT = 9, MESSAGE = 10, PAGES = 11;
 /** Float64 slots for calls in a control block. */
 const SLOTS = (CTRL_BYTES - 64) / 8;
 /** A worker's state while its list is not finished. */
@@ -105,6 +106,12 @@ function serve({ module, memory, ctrl, names }, done) {
   const inst = new WebAssembly.Instance(module, { env: { memory, abort } });
   const fns = names.map((n) => inst.exports[n]);
   const f = new Float64Array(ctrl, 64);
+  // the memory's size as this thread's instance last saw it. V8 tells another thread's instance that a shared memory
+  // grew through an interrupt that thread handles later: until then memory.fill and memory.copy (bounds-checked
+  // against the instance's own size) trap "memory access out of bounds" on the new pages (a list posted right after
+  // a grow: 2-9 in 10,000 in scratch runs here; plain loads and stores do not trap). memory.grow(0) on this thread
+  // updates its instances at once.
+  let pages = 0;
   Atomics.store(st, 2, 1);
   for (;;) {
     let s = Atomics.load(st, 0);
@@ -134,6 +141,7 @@ function serve({ module, memory, ctrl, names }, done) {
     // the calling thread may have taken the list back meanwhile (it had finished its own and we had not started)
     if (Atomics.compareExchange(st, 0, ${POSTED}, ${RUNNING}) !== ${POSTED}) continue;
     try {
+      if (st[${PAGES}] !== pages) { memory.grow(0); pages = st[${PAGES}]; }
       // each call with its arguments read straight from the block: 28 of them (a kernel ignores those past its
       // own; none takes more than lstm_backward's 28), no array per call (a list's call 40-70 ns faster)
       const run = (p, end) => {
@@ -245,7 +253,7 @@ export class Pool {
   /** A kernel's name -> its index in `names`, the number a posted call carries. */
   private index: Map<string, number>;
 
-  constructor(readonly k: Kernels, module: WebAssembly.Module, memory: WebAssembly.Memory, readonly threads: number) {
+  constructor(readonly k: Kernels, module: WebAssembly.Module, private readonly memory: WebAssembly.Memory, readonly threads: number) {
     this.names = WebAssembly.Module.exports(module).filter((e) => e.kind === 'function').map((e) => e.name);
     this.index = new Map(this.names.map((n, i) => [n, i]));
     if (!spawn) return;
@@ -438,6 +446,7 @@ export class Pool {
     s.st[1] = p;
     s.st[QUEUE] = queue ? lists.length : 0;
     s.st[NEXT] = 0;
+    s.st[PAGES] = this.memory.buffer.byteLength / 65536; // 65536 at 4 GiB
     s.st[SPIN] = spinMicros;
     s.st[GAP] = gapMicros;
     Atomics.store(s.st, 0, POSTED);
