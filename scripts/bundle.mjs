@@ -1,5 +1,5 @@
 // Bundles the package's entries in place after tsc: dist/src/index.js, the /tfjs entry and the bin become one module
-// each over shared chunks (dist/src/chunks/), so an import loads ~4 files instead of ~70 (Node's ESM loader spends
+// each over shared chunks (dist/src/chunks/), so an import loads ~7 files instead of ~70 (Node's ESM loader spends
 // most of a cold start resolving and linking files, not running them). Lazy parts (HDF5, zip, protobufjs) stay dynamic
 // imports in chunks of their own; packages and node: modules stay external. Identifiers and syntax minified. The
 // other files under dist/src (the .d.ts types, the modules the entries were bundled from) are tsc's as before.

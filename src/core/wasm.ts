@@ -1,5 +1,5 @@
 // Compiles the Wasm core once (init, initSync) and instantiates it per model with its own memory and thread pool.
-import { WASM_BASE64, WASM_THREADS_BASE64 } from './wasm-binary.js';
+import { WASM_BASE64 } from './wasm-binary.js';
 import { ConfigError, StateError, checkOptionKeys, describeValue } from '../errors.js';
 import type { Kernels } from './kernels.js';
 import { Pool, loadWorkerSupport, handoffs, handoffSettings, workerKind } from './threads.js';
@@ -118,7 +118,8 @@ export async function init(options: InitOptions = {}): Promise<void> {
     try {
       if (options.threadsModule !== undefined) compiledThreads = checkModule(options.threadsModule, 'threadsModule', true);
       else if (options.threadsWasm !== undefined) compiledThreads = await compileBytes(options.threadsWasm, 'threadsWasm', true);
-      else if (!compiledThreads) compiledThreads = await WebAssembly.compile(decodeBase64(WASM_THREADS_BASE64) as BufferSource);
+      // (imported here, not at the top: a 1-thread import of the package then does not parse it)
+      else if (!compiledThreads) compiledThreads = await WebAssembly.compile(decodeBase64((await import('./wasm-threads-binary.js')).WASM_THREADS_BASE64) as BufferSource);
       threadCount = threads;
     } catch (e) {
       if (e instanceof ConfigError) throw e;

@@ -137,8 +137,10 @@ describe('the packed tarball', () => {
       return [...seen].map((f) => f.slice(pkg.length + 1));
     };
     const main = staticFiles('index.js'), tfjs = staticFiles('interop/tfjs/register-attention.js'), bin = staticFiles('cli/bin.js');
-    expect(main.length).toBeLessThanOrEqual(4);
-    expect(bin.length).toBeLessThanOrEqual(5);
+    // (esbuild cuts the shared code into chunks by which entries reach it: the main entry, the bin, /tfjs and the
+    // interop modules loaded on first call, src/interop/entry-points.ts; three of them are small)
+    expect(main.length).toBeLessThanOrEqual(7);
+    expect(bin.length).toBeLessThanOrEqual(6);
     for (const files of [main, tfjs, bin]) expect(files.slice(1).every((f) => f.startsWith('chunks/'))).toBe(true);
     const script = `
       import { ConfigError } from 'bilstm-attn';

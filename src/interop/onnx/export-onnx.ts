@@ -19,9 +19,9 @@ import { GlobalMaxPooling1D } from '../../layers/global-max-pooling1d.js';
 import { openSink } from '../../io/sinks.js';
 import { ConfigError, describeValue } from '../../errors.js';
 import { ONNX_SCHEMA } from './onnx-schema.js';
+import { ONNX_OPSET } from './opset.js';
 
-/** The opset the exported graph declares (default domain). */
-export const ONNX_OPSET = 17;
+export { ONNX_OPSET };
 const IR_VERSION = 8;
 
 // TensorProto.DataType and AttributeProto.AttributeType values of the schema
