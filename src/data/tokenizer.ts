@@ -9,9 +9,9 @@ export interface TokenizerOptions {
   /** Keep only words with index < numWords (the numWords - 1 most frequent) in textsToSequences and
    *  sequencesToTexts. null, undefined or 0: keep all (Keras treats 0 as "no limit" too). */
   numWords?: number | null;
-  /** Characters (code points) replaced by `split` before splitting. Default {@link DEFAULT_FILTERS}.
-   *  Not applied with charLevel, as in Keras. */
-  filters?: string;
+  /** Characters (code points) replaced by `split` before splitting: a string, or as Keras also takes them a list of
+   *  single characters. Default {@link DEFAULT_FILTERS}. Not applied with charLevel, as in Keras. */
+  filters?: string | readonly string[];
   /** Lower-case texts first (String.prototype.toLowerCase, which matches Python's str.lower()). Default true. */
   lower?: boolean;
   /** Separator between words. Default ' '. Empty strings between separators are dropped. */
@@ -53,8 +53,11 @@ function checkOptions(where: string, o: Record<string, unknown>, names: Record<s
   if (numWords !== null && (typeof numWords !== 'number' || !Number.isSafeInteger(numWords) || numWords < 0)) {
     throw new ConfigError(`${where}: expected ${name('numWords')} to be a non-negative integer or null, got ${describeValue(numWords)}.`);
   }
-  const filters = o.filters ?? DEFAULT_FILTERS;
-  if (typeof filters !== 'string') throw new ConfigError(`${where}: expected ${name('filters')} to be a string, got ${describeValue(filters)}.`);
+  // a string, or (Keras: "list (or concatenation) of characters", which to_json() then writes as a JSON array) a list
+  // of single characters (code points: Python's str.maketrans refuses longer keys)
+  let filters = o.filters ?? DEFAULT_FILTERS;
+  if (Array.isArray(filters) && filters.every((c) => typeof c === 'string' && Array.from(c).length === 1)) filters = filters.join('');
+  if (typeof filters !== 'string') throw new ConfigError(`${where}: expected ${name('filters')} to be a string or a list of single characters, got ${describeValue(filters)}.`);
   const split = o.split ?? ' ';
   const charLevel = bool('charLevel', false);
   if (typeof split !== 'string' || (split === '' && !charLevel)) {

@@ -129,7 +129,7 @@ describe('tokenizer errors', () => {
     expect(() => tokenizer({ numWords: -1 })).toThrow(new ConfigError('tokenizer: expected numWords to be a non-negative integer or null, got -1.'));
     expect(() => tokenizer({ numWords: 2.5 })).toThrow(ConfigError);
     expect(() => tokenizer({ split: '' })).toThrow(new ConfigError('tokenizer: expected split to be a non-empty string, got "".'));
-    expect(() => tokenizer({ filters: 3 as unknown as string })).toThrow(new ConfigError('tokenizer: expected filters to be a string, got 3.'));
+    expect(() => tokenizer({ filters: 3 as unknown as string })).toThrow(new ConfigError('tokenizer: expected filters to be a string or a list of single characters, got 3.'));
     expect(() => tokenizer({ lower: 'yes' as unknown as boolean })).toThrow(new ConfigError('tokenizer: expected lower to be true or false, got "yes".'));
     expect(() => tokenizer({ oovToken: 1 as unknown as string })).toThrow(new ConfigError('tokenizer: expected oovToken to be a string or null, got 1.'));
     expect(() => tokenizer({ num_words: 3 } as unknown as TokenizerOptions)).toThrow(
@@ -161,5 +161,30 @@ describe('tokenizer errors', () => {
     expect(() => tokenizerFromJSON(withConfig({ num_words: 'ten' }))).toThrow(new ConfigError('tokenizerFromJSON: expected config.num_words to be a non-negative integer or null, got "ten".'));
     expect(() => tokenizerFromJSON(withConfig({ colour: 1 }))).toThrow(/^tokenizerFromJSON: expected config keys among num_words, .*, got "colour"\.$/);
     expect(() => tokenizerFromJSON(withConfig({ document_count: -2 }))).toThrow(new ConfigError('tokenizerFromJSON: expected config.document_count to be a non-negative integer, got -2.'));
+  });
+});
+
+// keras_preprocessing documents filters as a "list (or concatenation) of characters", and to_json() then writes them
+// as a JSON array, which tokenizer_from_json reads back. Python (Debian python3-keras-preprocessing 1.1.0):
+//   t = Tokenizer(filters=['!', '?', '.'], oov_token='<unk>'); t.fit_on_texts(['Hi! you? me.', 'you me'])
+//   j = t.to_json()                                              # FILTERS_LIST_JSON below
+//   t2 = tokenizer_from_json(j)
+//   t2.texts_to_sequences(['hi!you?x', 'Me. Hi'])                # [[4, 2, 1], [3, 4]]
+//   t2.sequences_to_texts([[1, 2, 3, 4, 9]])                     # ['<unk> you me hi <unk>']
+const FILTERS_LIST_JSON = String.raw`{"class_name": "Tokenizer", "config": {"num_words": null, "filters": ["!", "?", "."], "lower": true, "split": " ", "char_level": false, "oov_token": "<unk>", "document_count": 2, "word_counts": "{\"hi\": 1, \"you\": 2, \"me\": 2}", "word_docs": "{\"you\": 2, \"hi\": 1, \"me\": 2}", "index_docs": "{\"2\": 2, \"4\": 1, \"3\": 2}", "index_word": "{\"1\": \"<unk>\", \"2\": \"you\", \"3\": \"me\", \"4\": \"hi\"}", "word_index": "{\"<unk>\": 1, \"you\": 2, \"me\": 3, \"hi\": 4}"}}`;
+
+describe('filters given as a list of characters (Keras)', () => {
+  it('tokenizerFromJSON reads a Python to_json() with a filters list and tokenizes as keras_preprocessing does', () => {
+    const t = tokenizerFromJSON(FILTERS_LIST_JSON);
+    expect(t.textsToSequences(['hi!you?x', 'Me. Hi'])).toEqual([[4, 2, 1], [3, 4]]);
+    expect(t.sequencesToTexts([[1, 2, 3, 4, 9]])).toEqual(['<unk> you me hi <unk>']);
+    expect(t.filters).toBe('!?.');
+  });
+
+  it('tokenizer() takes one too (a code point an element, an emoji included); longer elements are refused', () => {
+    const t = tokenizer({ filters: ['!', '\u{1F600}'] });
+    t.fitOnTexts(['a!b\u{1F600}c']);
+    expect([...t.wordIndex.keys()]).toEqual(['a', 'b', 'c']);
+    expect(() => tokenizer({ filters: ['!', 'ab'] })).toThrow(/expected filters to be a string or a list of single characters, got/);
   });
 });
