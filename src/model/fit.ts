@@ -29,6 +29,8 @@ export interface Trainable extends CallbackModel {
   /** Writes the training metrics of the epoch so far into logs by name (running: batch logs, without 'auc'). */
   metricLogs(logs: Logs, running?: boolean): void;
   evaluateData(d: Batchable, rows: ArrayLike<number>, batchSize: number): number[];
+  /** Lays out the memory of training batches of B samples and validation batches of valB (a MemoryError if not). */
+  planFit(d: Batchable, B: number, val: Batchable | null, valB: number): void;
 }
 
 export interface FitArgs {
@@ -121,6 +123,9 @@ export async function fit(model: Trainable, x: Input, y: Input, args: FitArgs = 
       valRows = identity(val.n);
     }
     if (nTrain === 0) throw new ShapeError(`fit: expected at least one training sample, got 0.`);
+    // the memory of both kinds of batch before any step: a MemoryError then refuses the call with the model as it
+    // was (unbuilt again if its data built it), not after an epoch's steps were applied
+    model.planFit(data, Math.min(batchSize, nTrain), val, valRows ? Math.min(batchSize, valRows.length) : 0);
     return { data, val, valRows, nTrain };
   });
   const shuffle = args.shuffle ?? true;

@@ -757,6 +757,14 @@ export class Sequential {
   /** Writes the training metrics so far into logs by name; `running` leaves out 'auc' (a sort of the epoch). @internal */
   metricLogs(logs: Record<string, number>, running = false): void { this.trainMetrics.writeLogs(logs, '', running); }
 
+  /** fit's memory, laid out before its first step: validation batches of valB, then training batches of B. @internal */
+  planFit(d: Batchable, B: number, val: Batchable | null, valB: number): void {
+    this.ensureAllocated();
+    this.allocateOptimizer();
+    if (val && valB > 0) this.planFor(val, valB);
+    this.planFor(d, B);
+  }
+
   /** Mean loss and metric values over rows of d, in inference mode, in batches. @internal */
   evaluateData(d: Batchable, rows: ArrayLike<number>, batchSize: number): number[] {
     this.alive('evaluate');
