@@ -74,12 +74,16 @@ function checkNumbers(d: unknown, where: string): void {
   }
 }
 
-/** Throws if any value is NaN or infinite. */
+/** The least magnitude float32 rounds to Infinity (the largest float32 plus half its last place). */
+const F32_OVERFLOW = 3.4028235677973366e38;
+
+/** Throws if any value is NaN or infinite, or past float32's range (the model would hold it as Infinity). */
 export function checkFinite(f: Flat, where: string): void {
   const d = f.data;
   for (let i = 0; i < d.length; i++) {
-    if (!Number.isFinite(d[i])) {
-      throw new ValueError(`${where}: expected finite numbers, got ${d[i]} at flat index ${i} (shape ${fmtShape(f.shape)}).`);
+    if (!(Math.abs(d[i]) < F32_OVERFLOW)) {
+      const past = Number.isFinite(d[i]) ? ' (past float32\'s range: the model would hold it as Infinity)' : '';
+      throw new ValueError(`${where}: expected finite numbers, got ${d[i]}${past} at flat index ${i} (shape ${fmtShape(f.shape)}).`);
     }
   }
 }

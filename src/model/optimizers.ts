@@ -59,7 +59,9 @@ export abstract class Optimizer {
       throw new StateError(`optimizer.learningRate: expected an optimizer created with a number learningRate to set it, got one with a ${this.schedule.className} schedule. Create the optimizer with learningRate: <number> to change it during training.`);
     }
     // > 0 as the constructor requires: a saved model must load again
-    if (typeof v !== 'number' || !Number.isFinite(v) || !(v > 0)) throw new ConfigError(`optimizer.learningRate: expected a finite number > 0, got ${describeValue(v)}.`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || !Number.isFinite(Math.fround(v)) || !(Math.fround(v) > 0)) {
+      throw new ConfigError(`optimizer.learningRate: expected a finite number > 0 (as a float32, which the kernels take), got ${describeValue(v)}.`);
+    }
     this.lr = this.stepLr = v + 0;
   }
 
@@ -201,9 +203,14 @@ export abstract class Optimizer {
   stateOf(weightName: string): number[] | null { return this.state.get(weightName) ?? null; }
 }
 
+// An option as the kernels take it, a float32: checked after rounding (beta1 0.99999999 is 1 there, a learning rate
+// of 1e39 Infinity: either wrote NaN into every weight at the first step). The double is kept for the config.
 function num(v: unknown, d: number, where: string, what: string, check: (x: number) => boolean): number {
   if (v === undefined) return d;
-  if (typeof v !== 'number' || !Number.isFinite(v) || !check(v)) throw new ConfigError(`${where}: expected ${what}, got ${describeValue(v)}.`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || !Number.isFinite(Math.fround(v)) || !check(Math.fround(v))) {
+    const f = typeof v === 'number' && Number.isFinite(v) ? Math.fround(v) : v;
+    throw new ConfigError(`${where}: expected ${what}, got ${describeValue(v)}${f !== v ? ` (${f} as the float32 the kernels take)` : ''}.`);
+  }
   return v + 0;
 }
 

@@ -206,3 +206,38 @@ describe('predict with an absurd output size', () => {
     m.dispose();
   });
 });
+
+// Values finite as doubles but past float32's range (|v| >= 3.4028235677973366e38 rounds to Infinity) are refused as
+// Infinity is (a review of absurd values: setWeights(1e39) was accepted and every prediction was then NaN).
+describe('values past float32 range', () => {
+  const model = () => {
+    const m = sequential({ seed: 1, layers: [layers.dense({ units: 2, inputShape: [3] }), layers.dense({ units: 1 })] });
+    m.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    return m;
+  };
+  const bits = (m: Sequential) => m.getWeights().map((w) => Array.from(new Uint32Array(w.data.buffer.slice(0))));
+
+  it('setWeights with 1e39 is a ValueError and changes nothing', () => {
+    const m = model();
+    const before = bits(m);
+    const w = m.getWeights().map((t) => ({ data: Float64Array.from(t.data), shape: t.shape }));
+    w[0].data[4] = -1e39;
+    expect(() => m.setWeights(w)).toThrow(/expected finite numbers, got -1e\+39 \(past float32's range: the model would hold it as Infinity\) at flat index 4/);
+    expect(bits(m)).toEqual(before);
+    m.dispose();
+  });
+
+  it('predict, evaluate and fit refuse x or y holding 1e39; the largest float32 is taken', async () => {
+    const m = model();
+    expect(() => m.predict([[1, 1e39, 3]])).toThrow(ValueError);
+    expect(() => m.evaluate([[1, 2, 3]], [1e39])).toThrow(ValueError);
+    await expect(m.fit([[1, 2, 3]], [[3.5e38]], { verbose: 0 })).rejects.toThrow(ValueError);
+    expect(() => m.predict([[3.4028234663852886e38, 0, 0]])).not.toThrow();
+    m.dispose();
+  });
+
+  it('layers.embedding({ weights }) with 1e39 is a ValueError, as with NaN', () => {
+    expect(() => layers.embedding({ inputDim: 1, outputDim: 2, weights: [[[1e39, 1]]] })).toThrow(ValueError);
+  });
+});
+

@@ -241,3 +241,22 @@ describe('one optimizer instance, two models', () => {
     for (const m of [a, c, ref, twin]) m.dispose();
   });
 });
+
+// Options are checked as the float32 the kernels take (a review of absurd values): beta1 0.99999999 is 1 there and a
+// learning rate of 1e39 Infinity; either passed the double's check and the first step wrote NaN into every weight.
+describe('optimizer options past what float32 holds', () => {
+  it.each([
+    ['adam beta1 0.99999999', () => optimizers.adam({ beta1: 0.99999999 }), /expected beta1 in \[0, 1\), got 0\.99999999 \(1 as the float32 the kernels take\)\./],
+    ['adam learningRate 1e39', () => optimizers.adam({ learningRate: 1e39 }), /expected learningRate > 0, got 1e\+39 \(Infinity as the float32/],
+    ['sgd learningRate 1e-50', () => optimizers.sgd({ learningRate: 1e-50 }), /expected learningRate > 0, got 1e-50 \(0 as the float32/],
+    ['rmsprop rho 0.999999999', () => optimizers.rmsprop({ rho: 0.999999999 }), /expected rho in \[0, 1\), got 0\.999999999 \(1 as the float32/],
+  ])('%s is a ConfigError naming the float32 value', (_n, make, want) => {
+    expect(make).toThrow(want);
+  });
+
+  it('the learningRate setter refuses 1e39 as it refuses Infinity', () => {
+    const opt = optimizers.sgd();
+    expect(() => { opt.learningRate = 1e39; }).toThrow(/as a float32/);
+    expect(opt.learningRate).toBe(0.01);
+  });
+});
