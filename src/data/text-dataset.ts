@@ -76,7 +76,7 @@ export function splitDataset(ds: TextDataset, options: SplitOptions = {}): Split
   checkOptionKeys(options, 'splitDataset', ['testFraction', 'seed']);
   const testFraction = options.testFraction ?? 0.2;
   const seed = options.seed ?? 1;
-  if (typeof testFraction !== 'number' || !(testFraction >= 0 && testFraction <= 1)) throw new ConfigError(`splitDataset: expected testFraction in [0, 1], got ${JSON.stringify(options.testFraction)}.`);
+  if (typeof testFraction !== 'number' || !(testFraction >= 0 && testFraction <= 1)) throw new ConfigError(`splitDataset: expected testFraction in [0, 1], got ${describeValue(options.testFraction)}.`);
   const n = ds.texts.length;
   const K = d.classNames!.length;
   const bad = ds.labels.findIndex((l) => !(l >= 0 && l < K));

@@ -251,7 +251,7 @@ export function sizeOf(shape: Shape): number {
 
 export function checkPositiveInt(v: unknown, where: string, what: string): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) {
-    throw new ConfigError(`${where}: expected ${what} to be a positive integer, got ${JSON.stringify(v)}.`);
+    throw new ConfigError(`${where}: expected ${what} to be a positive integer, got ${describeValue(v)}.`);
   }
   return v;
 }

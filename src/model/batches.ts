@@ -1,5 +1,5 @@
 // Batching shared by the model and the fit loop: checked, flattened data (Batchable), the batch-size check, row orders.
-import { ConfigError } from '../errors.js';
+import { ConfigError, describeValue } from '../errors.js';
 import type { Flat } from '../tensor.js';
 
 /**
@@ -11,7 +11,7 @@ export interface Batchable { x: Flat; y: Flat | null; n: number; w?: Float32Arra
 /** batchSize as fit/evaluate/predict take it: a positive integer, 32 when omitted (Keras's default). */
 export function checkBatchSize(v: unknown, where: string): number {
   if (v === undefined) return 32;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new ConfigError(`${where}: expected batchSize to be a positive integer, got ${JSON.stringify(v)}.`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new ConfigError(`${where}: expected batchSize to be a positive integer, got ${describeValue(v)}.`);
   return v;
 }
 

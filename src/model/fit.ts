@@ -89,19 +89,19 @@ const FIT_KEYS = ['epochs', 'batchSize', 'validationSplit', 'validationData', 's
 export async function fit(model: Trainable, x: Input, y: Input, args: FitArgs = {}): Promise<History> {
   checkOptionKeys(args, 'fit', FIT_KEYS);
   const epochs = args.epochs ?? 1;
-  if (!Number.isInteger(epochs) || epochs < 0) throw new ConfigError(`fit: expected epochs to be a non-negative integer, got ${JSON.stringify(args.epochs)}.`);
+  if (!Number.isInteger(epochs) || epochs < 0) throw new ConfigError(`fit: expected epochs to be a non-negative integer, got ${describeValue(args.epochs)}.`);
   const batchSize = checkBatchSize(args.batchSize, 'fit');
   const initialEpoch = args.initialEpoch ?? 0;
   if (!Number.isInteger(initialEpoch) || initialEpoch < 0) throw new ConfigError(`fit: expected initialEpoch to be a non-negative integer, got ${describeValue(args.initialEpoch)}.`);
   if (args.shuffle !== undefined && typeof args.shuffle !== 'boolean') throw new ConfigError(`fit: expected shuffle to be true or false, got ${describeValue(args.shuffle)}.`);
   const split = args.validationSplit ?? 0;
-  if (typeof split !== 'number' || !(split >= 0 && split < 1)) throw new ConfigError(`fit: expected validationSplit in [0, 1), got ${JSON.stringify(args.validationSplit)}.`);
+  if (typeof split !== 'number' || !(split >= 0 && split < 1)) throw new ConfigError(`fit: expected validationSplit in [0, 1), got ${describeValue(args.validationSplit)}.`);
   if (split > 0 && args.validationData) throw new ConfigError(`fit: expected either validationSplit or validationData, got both.`);
   if (!model.optimizer || !model.loss) throw new StateError(`fit: expected a compiled model, got none. Call model.compile({ optimizer, loss }) first.`);
   const signal = checkSignal(args.signal);
   const cbs = checkCallbacks(args.callbacks);
   const verbose = args.verbose ?? 1;
-  if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw new ConfigError(`fit: expected verbose to be 0, 1 or 2, got ${JSON.stringify(args.verbose)}.`);
+  if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw new ConfigError(`fit: expected verbose to be 0, 1 or 2, got ${describeValue(args.verbose)}.`);
   // the data last: a model built from it is unbuilt again if it is refused (Trainable.refusable)
   const { data, val, valRows, nTrain } = model.refusable(() => {
     const checked = model.checkData(x, y, 'fit');

@@ -1,7 +1,7 @@
 // fit's progress display as Keras prints it: verbose 1 a live per-batch bar (redrawn in place on a terminal, at most
 // every 100 ms), verbose 2 one line per epoch, verbose 0 nothing; a writer and a clock can be injected (tests).
 import { pyExp, pyFixed } from './pyformat.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, describeValue } from '../errors.js';
 import type { Logs } from './callbacks.js';
 
 /** Where progress text goes. `write` is used for in-place redraws on a terminal only; `line` for whole lines. */
@@ -98,7 +98,7 @@ export class Progress {
 
   constructor(options: ProgressOptions) {
     const v = options.verbose;
-    if (v !== 0 && v !== 1 && v !== 2) throw new ConfigError(`fit: expected verbose to be 0, 1 or 2, got ${JSON.stringify(v)}.`);
+    if (v !== 0 && v !== 1 && v !== 2) throw new ConfigError(`fit: expected verbose to be 0, 1 or 2, got ${describeValue(v)}.`);
     this.verbose = v;
     const def = options.writer ? null : defaultOutput();
     this.writer = options.writer ?? def!.writer;

@@ -90,7 +90,7 @@ export class Sequential {
     this.name = args.name ?? (modelCount++ === 0 ? 'sequential' : `sequential_${modelCount - 1}`);
     const seed = args.seed ?? DEFAULT_SEED;
     if (!Number.isInteger(seed) || seed < 0 || seed > Number.MAX_SAFE_INTEGER) {
-      throw new ConfigError(`sequential: expected seed to be a non-negative integer, got ${JSON.stringify(args.seed)}.`);
+      throw new ConfigError(`sequential: expected seed to be a non-negative integer, got ${describeValue(args.seed)}.`);
     }
     this.seed = seed;
     this.streams = new StreamSet(seed);

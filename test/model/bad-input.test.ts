@@ -241,3 +241,18 @@ describe('values past float32 range', () => {
   });
 });
 
+describe('refusals of NaN and Infinity name them (not "got null")', () => {
+  const message = async (f: () => unknown) => { try { await f(); } catch (e) { expect(e).toBeInstanceOf(ConfigError); return (e as Error).message; } return 'no error'; };
+  const m = sequential({ layers: [layers.dense({ units: 1, inputShape: [3] })] });
+  m.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+  it.each([
+    ['dense units Infinity', () => layers.dense({ units: Infinity }), /got Infinity\.$/],
+    ['embedding inputDim NaN', () => layers.embedding({ inputDim: NaN, outputDim: 2 }), /got NaN\.$/],
+    ['predict batchSize Infinity', () => m.predict([[1, 2, 3]], { batchSize: Infinity }), /got Infinity\.$/],
+    ['fit epochs NaN', () => m.fit([[1, 2, 3]], [1], { verbose: 0, epochs: NaN }), /got NaN\.$/],
+    ['fit validationSplit NaN', () => m.fit([[1, 2, 3]], [1], { verbose: 0, validationSplit: NaN }), /got NaN\.$/],
+  ])('%s', async (_name, call, want) => {
+    // (before: "... got null.": the value printed with JSON.stringify)
+    expect(await message(call)).toMatch(want);
+  });
+});
