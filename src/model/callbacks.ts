@@ -15,7 +15,9 @@ export interface CallbackModel {
 }
 
 /** fit's params, given to setParams before training (Keras `self.params`). */
-export interface CallbackParams { epochs: number; batchSize: number; samples: number; steps: number }
+/** What fit passes to setParams and keeps in history.params: Keras 2's { verbose, epochs, steps }, and TF.js's
+ *  batchSize and samples. */
+export interface CallbackParams { verbose: 0 | 1 | 2; epochs: number; batchSize: number; samples: number; steps: number }
 
 export interface Callbacks {
   /** Called by fit before training with the model it trains (Keras `set_model`). */
@@ -33,7 +35,7 @@ export interface Callbacks {
 export interface History {
   epoch: number[];
   history: Record<string, number[]>;
-  params: { epochs: number; batchSize: number; samples: number; steps: number };
+  params: CallbackParams;
 }
 
 /** Base class of the built-in callbacks (Keras `keras.callbacks.Callback`): fit sets model and params. */

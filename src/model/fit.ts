@@ -131,7 +131,7 @@ export async function fit(model: Trainable, x: Input, y: Input, args: FitArgs = 
   const shuffle = args.shuffle ?? true;
   const metricNames = model.metricsNames.slice(1);
   const steps = Math.ceil(nTrain / batchSize);
-  const history: History = { epoch: [], history: {}, params: { epochs, batchSize, samples: nTrain, steps } };
+  const history: History = { epoch: [], history: {}, params: { verbose, epochs, batchSize, samples: nTrain, steps } };
   const push = (k: string, v: number) => { (history.history[k] ??= []).push(v); };
   const progress = new Progress({ ...args.progressOutput, verbose, epochs, steps, names: ['loss', ...metricNames] });
   const running = new Float64Array(1 + metricNames.length); // the bar's running values, reused every batch
@@ -165,8 +165,9 @@ export async function fit(model: Trainable, x: Input, y: Input, args: FitArgs = 
           throw new ValueError(`fit: expected a finite loss, got ${r.loss} at epoch ${epoch + 1}, batch ${step}. The batch was not applied: weights, optimizer state and random streams are those after the last good step.`);
         }
         lossSum += r.loss * B; seen += B;
-        // loss: this batch's (as before); metrics: running values over the epoch so far (weightedMetrics sample-weighted)
-        const blogs: Logs = { batch: step, size: B, loss: r.loss };
+        // running values over the epoch so far, as Keras's on_train_batch_end gets its loss tracker's and metrics'
+        // results (the last batch's are the epoch's; weightedMetrics sample-weighted)
+        const blogs: Logs = { batch: step, size: B, loss: lossSum / seen };
         if (metricNames.length) model.metricLogs(blogs, true);
         running[0] = lossSum / seen;
         metricNames.forEach((m, i) => { running[i + 1] = blogs[m] ?? NaN; }); // auc has no running value: NaN, not drawn

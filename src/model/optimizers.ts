@@ -329,9 +329,11 @@ export type OptimizerSpec = 'adam' | 'sgd' | 'rmsprop' | Optimizer | OptimizerCo
 
 export function getOptimizer(spec: unknown): Optimizer {
   if (spec instanceof Optimizer) return spec;
-  if (spec === 'adam') return new Adam();
-  if (spec === 'sgd') return new SGD();
-  if (spec === 'rmsprop') return new RMSprop();
+  // names in any case, as Keras (deserialize lower-cases built-in names) and TF.js ('Adam', 'RMSProp', 'SGD') take them
+  const name = typeof spec === 'string' ? spec.toLowerCase() : null;
+  if (name === 'adam') return new Adam();
+  if (name === 'sgd') return new SGD();
+  if (name === 'rmsprop') return new RMSprop();
   if (isPlainObject(spec)) return optimizerFromConfig(spec);
   throw new ConfigError(`compile: expected optimizer to be 'adam', 'sgd', 'rmsprop', an optimizer object (optimizers.adam({...})) or its config ({ name: 'adam', ... }), got ${describeValue(spec)}.${didYouMean(spec, ['adam', 'sgd', 'rmsprop'])}`);
 }

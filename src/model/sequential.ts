@@ -17,7 +17,7 @@ import { getOptimizer, type Optimizer, type OptimizerSpec, type Slot } from './o
 import { getLoss, fusedActivation, type LossName } from './losses.js';
 import { checkMetrics, CompiledMetrics, type MetricLogName, type MetricName } from './metrics.js';
 import { sampleWeights, type ClassWeight } from './weights.js';
-import { formatSummary, countParams } from './summary.js';
+import { summaryLines, countParams } from './summary.js';
 import { toFlat, checkFinite, checkIds, type Flat, type Input, type Tensor } from '../tensor.js';
 import { ConfigError, MemoryError, ShapeError, StateError, ValueError, fmtShape } from '../errors.js';
 import { fit as fitLoop, type FitArgs } from './fit.js';
@@ -39,6 +39,15 @@ export interface CompileConfig { optimizer: OptimizerConfig; loss: LossName; met
 export type EvaluateResult = { loss: number } & Partial<Record<MetricLogName, number>>;
 
 let modelCount = 0;
+
+/** predict/evaluate's verbose: they print no progress, so only the values that ask for none (Keras code often passes
+ *  verbose=0; TF.js's predict takes verbose false). */
+export type Quiet = 0 | false;
+function checkQuiet(v: unknown, where: string): void {
+  if (v !== undefined && v !== 0 && v !== false) {
+    throw new ConfigError(`${where}: expected verbose 0 or false (${where} prints no progress bar), got ${describeValue(v)}. Leave verbose out.`);
+  }
+}
 
 export class Sequential {
   readonly layers: Layer[] = [];
@@ -184,11 +193,20 @@ export class Sequential {
   /** The output shape of the current call (the layers' sizes now). */
   private get runShape(): number[] { return this.layers[this.layers.length - 1].outputShape as number[]; }
 
-  summary(lineLength?: number, _positions?: number[], printFn: (s: string) => void = console.log): string {
+  summary(lineLength?: number, positions?: readonly number[], printFn: (s: string) => void = console.log): string {
     this.alive('summary');
-    const text = formatSummary(this.name, this.layers, lineLength, this.freeShapes());
-    printFn(text);
-    return text;
+    if (lineLength !== undefined && !(Number.isInteger(lineLength) && lineLength >= 20 && lineLength <= 10_000)) {
+      throw new ConfigError(`summary: expected lineLength to be an integer in [20, 10000], got ${describeValue(lineLength)}.`);
+    }
+    if (positions !== undefined && !(Array.isArray(positions) && positions.length === 3
+      && positions.every((p, i) => typeof p === 'number' && Number.isFinite(p) && p > (i > 0 ? positions[i - 1] : 0)))) {
+      throw new ConfigError(`summary: expected positions to be the three columns' right edges, increasing numbers > 0 (fractions of lineLength when the last is <= 1, as Keras's), got ${describeValue(positions)}.`);
+    }
+    if (typeof printFn !== 'function') throw new ConfigError(`summary: expected printFn to be a function, got ${describeValue(printFn)}.`);
+    const lines = summaryLines(this.name, this.layers, lineLength, this.freeShapes(), positions);
+    // a call per line, as Keras's print_fn and TF.js's printFn get them
+    for (const l of lines) printFn(l);
+    return lines.join('\n');
   }
 
   countParams(): number { this.alive('countParams'); this.build(); return countParams(this.layers).total; }
@@ -792,11 +810,12 @@ export class Sequential {
    * Inference on x in batches. With `returnAttention: true` the result also carries, for every attention layer in
    * model order, its weights a [N, T] (exactly 0 on masked steps).
    */
-  predict(x: Input, args?: { batchSize?: number; returnAttention?: false }): Tensor;
-  predict(x: Input, args: { batchSize?: number; returnAttention: true }): PredictionWithAttention;
-  predict(x: Input, args: { batchSize?: number; returnAttention?: boolean } = {}): Tensor | PredictionWithAttention {
+  predict(x: Input, args?: { batchSize?: number; returnAttention?: false; verbose?: Quiet }): Tensor;
+  predict(x: Input, args: { batchSize?: number; returnAttention: true; verbose?: Quiet }): PredictionWithAttention;
+  predict(x: Input, args: { batchSize?: number; returnAttention?: boolean; verbose?: Quiet } = {}): Tensor | PredictionWithAttention {
     this.alive('predict');
-    checkOptionKeys(args, 'predict', ['batchSize', 'returnAttention']);
+    checkOptionKeys(args, 'predict', ['batchSize', 'returnAttention', 'verbose']);
+    checkQuiet(args.verbose, 'predict');
     const bs = checkBatchSize(args.batchSize, 'predict'); // (options first: data may build the model)
     // the Wasm memory first (a MemoryError naming what does not fit), then the results in JS memory
     const d = this.refusable(() => {
@@ -841,12 +860,13 @@ export class Sequential {
    * `sampleWeight` ([N]) the loss is sum w_i l_i / N and each weighted metric is weighted by w_i; the plain metrics
    * are not, as Keras 2.
    */
-  evaluate(x: Input, y: Input, args?: { batchSize?: number; sampleWeight?: Input; returnDict?: false }): number[];
-  evaluate(x: Input, y: Input, args: { batchSize?: number; sampleWeight?: Input; returnDict: true }): EvaluateResult;
-  evaluate(x: Input, y: Input, args: { batchSize?: number; sampleWeight?: Input; returnDict?: boolean }): number[] | EvaluateResult;
-  evaluate(x: Input, y: Input, args: { batchSize?: number; sampleWeight?: Input; returnDict?: boolean } = {}): number[] | EvaluateResult {
+  evaluate(x: Input, y: Input, args?: { batchSize?: number; sampleWeight?: Input; returnDict?: false; verbose?: Quiet }): number[];
+  evaluate(x: Input, y: Input, args: { batchSize?: number; sampleWeight?: Input; returnDict: true; verbose?: Quiet }): EvaluateResult;
+  evaluate(x: Input, y: Input, args: { batchSize?: number; sampleWeight?: Input; returnDict?: boolean; verbose?: Quiet }): number[] | EvaluateResult;
+  evaluate(x: Input, y: Input, args: { batchSize?: number; sampleWeight?: Input; returnDict?: boolean; verbose?: Quiet } = {}): number[] | EvaluateResult {
     this.alive('evaluate');
-    checkOptionKeys(args, 'evaluate', ['batchSize', 'sampleWeight', 'returnDict']);
+    checkOptionKeys(args, 'evaluate', ['batchSize', 'sampleWeight', 'returnDict', 'verbose']);
+    checkQuiet(args.verbose, 'evaluate');
     if (!this.loss) throw new StateError(`evaluate: expected a compiled model, got none. Call model.compile({ optimizer, loss }) first.`);
     if (args.returnDict !== undefined && typeof args.returnDict !== 'boolean') throw new ConfigError(`evaluate: expected returnDict to be true or false, got ${describeValue(args.returnDict)}.`);
     const bs = checkBatchSize(args.batchSize, 'evaluate'); // (options first: data may build the model)

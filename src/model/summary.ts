@@ -46,16 +46,21 @@ export function countParams(layers: Layer[]): SummaryCounts {
   return { total, trainable, nonTrainable: total - trainable };
 }
 
-/** `shapes`: each layer's output shape to print (the model's, with None for a free length); default the layers' own. */
-export function formatSummary(name: string, layers: Layer[], lineLength = 65, shapes?: Shape[]): string {
-  const positions = [0.45, 0.85, 1.0].map((p) => Math.floor(lineLength * p));
+/**
+ * The summary's lines. `shapes`: each layer's output shape to print (the model's, with None for a free length);
+ * default the layers' own. `positions`: the right edges of the three columns, as Keras's print_summary takes them
+ * (fractions of lineLength when the last is <= 1, else characters); default [0.45, 0.85, 1].
+ */
+export function summaryLines(name: string, layers: Layer[], lineLength = 65, shapes?: Shape[], positions?: readonly number[]): string[] {
+  const edges = positions ?? [0.45, 0.85, 1.0];
+  const cols = edges[edges.length - 1] <= 1 ? edges.map((p) => Math.floor(lineLength * p)) : edges.slice();
   const out: string[] = [];
   out.push(`Model: "${name}"`);
   out.push('_'.repeat(lineLength));
-  printRow(['Layer (type)', 'Output Shape', 'Param #'], positions, out);
+  printRow(['Layer (type)', 'Output Shape', 'Param #'], cols, out);
   out.push('='.repeat(lineLength));
   for (const [i, l] of layers.entries()) {
-    printRow([`${l.name} (${l.className})`, shapeStr(shapes?.[i] ?? l.outputShape), String(l.countParams())], positions, out);
+    printRow([`${l.name} (${l.className})`, shapeStr(shapes?.[i] ?? l.outputShape), String(l.countParams())], cols, out);
     out.push(' '.repeat(lineLength));
   }
   out.push('='.repeat(lineLength));
@@ -64,5 +69,5 @@ export function formatSummary(name: string, layers: Layer[], lineLength = 65, sh
   out.push(`Trainable params: ${c.trainable} (${readableSize(c.trainable * 4)})`);
   out.push(`Non-trainable params: ${c.nonTrainable} (${readableSize(c.nonTrainable * 4)})`);
   out.push('_'.repeat(lineLength));
-  return out.join('\n');
+  return out;
 }

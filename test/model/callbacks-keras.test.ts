@@ -4,7 +4,7 @@
 // a batch), 'lr' logged as Keras 2's optimizer.lr (a schedule's last step), no "Epoch 1/1" for one epoch, and the
 // Progbar's value format (Python's rounding, nan, 0.0000e+00).
 import { describe, it, expect } from 'vitest';
-import { callbacks, optimizers, type CallbackModel, type Callbacks, type Logs } from '../../src/index.js';
+import { callbacks, optimizers, sequential, layers, type CallbackModel, type Callbacks, type Logs } from '../../src/index.js';
 import { smallModel, smallData } from '../helpers/models.js';
 
 /** A stand-in model recording the paths it is saved to. */
@@ -106,5 +106,47 @@ describe('progress bar', () => {
     } });
     // Progbar: abs(avg) > 1e-3 -> f"{avg:.4f}" else f"{avg:.4e}"; Python: 0.0000e+00, nan, 0.4062
     expect(r.lines.at(-1)).toContain(' - zero: 0.0000e+00 - bad: nan - tie: 0.4062');
+  });
+});
+
+describe('what fit passes to callbacks, as Keras (a review of the model API)', () => {
+// the `loss` in fit's onBatchEnd logs.
+//
+// Keras (tf.keras 2.15, keras-team/tf-keras tf_keras/engine/training.py, Model.fit): per step
+//   `tmp_logs = self.train_function(iterator); logs = tmp_logs; callbacks.on_train_batch_end(end_step, logs)`
+// and train_step returns `self.compute_metrics(...)` -> `get_metrics_result()`, i.e. the RESULT of the loss tracker,
+// a `Mean` reset only at epoch start (`self.reset_metrics()` before `on_epoch_begin`). So logs['loss'] in a batch
+// callback is the running mean over the epoch's batches so far (weighted by batch size), and the last batch's value
+// equals the epoch's logged loss (`epoch_logs = copy.copy(logs)`). Keras 3 (keras/src/backend/tensorflow/trainer.py
+// fit -> train_step -> compute_metrics -> get_metrics_result) does the same.
+// (Before: the loss of that batch alone, while the metrics in the same logs and the progress bar ran over the epoch.)
+  it('onBatchEnd logs.loss is the running epoch mean (last batch == epoch loss), as Keras', async () => {
+    const m = sequential({ seed: 3, layers: [layers.dense({ units: 1, activation: 'sigmoid', inputShape: [3] })] });
+    m.compile({ optimizer: optimizers.sgd({ learningRate: 0.5 }), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+    const x = { data: new Float32Array(30).map((_, i) => Math.sin(i * 1.7) * 2), shape: [10, 3] };
+    const y = [0, 1, 1, 0, 1, 0, 0, 1, 1, 1];
+    const batchLoss: number[] = [];
+    const h = await m.fit(x, y, { epochs: 1, batchSize: 4, shuffle: false, verbose: 0,
+      callbacks: { onBatchEnd: (_b, logs) => { batchLoss.push(logs.loss); } } });
+    expect(batchLoss).toHaveLength(3);
+    // Keras: the last on_train_batch_end logs are the epoch's logs
+    expect(batchLoss[2]).toBe(h.history.loss[0]);
+  });
+
+// History.params / callback params lack `verbose`.
+//
+// Keras (keras-team/tf-keras v2.15.0 tf_keras/engine/training.py Model.fit): `callbacks_module.CallbackList(
+// callbacks, add_history=True, ..., verbose=verbose, epochs=epochs, steps=data_handler.inferred_steps)`, so
+// history.params == {'verbose': 1, 'epochs': E, 'steps': S} (ProgbarLogger.set_params reads params["verbose"]).
+// TF.js (tfjs-layers/src/engine/training.ts fitLoop): callbackList.setParams({ epochs, initialEpoch, samples, steps,
+// batchSize, verbose, doValidation, metrics }). (Before: no verbose.)
+  it('history.params and setParams carry verbose', async () => {
+    const m = sequential({ layers: [layers.dense({ units: 1, activation: 'sigmoid', inputShape: [3] })] });
+    m.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy' });
+    let seen: Record<string, unknown> | null = null;
+    const h = await m.fit([[1, 2, 3], [4, 5, 6]], [0, 1], { epochs: 2, verbose: 0,
+      callbacks: { setParams: (p) => { seen = { ...p }; } } });
+    expect(h.params).toMatchObject({ epochs: 2, steps: 1, verbose: 0 });
+    expect(seen).toMatchObject({ verbose: 0 });
   });
 });

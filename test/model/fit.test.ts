@@ -162,7 +162,8 @@ describe('fit', () => {
       expect(m.state.iterations).toBe(2);
       expect(h.epoch).toEqual([0]);
       expect(ends).toEqual([0]);
-      expect(h.history.loss[0]).toBeCloseTo((seen[0].loss * seen[0].size + seen[1].loss * seen[1].size) / 16, 12);
+      // batch logs carry the epoch's running loss (Keras), so the partial epoch's loss is its last batch's
+      expect(h.history.loss[0]).toBe(seen[1].loss);
       expect(Object.keys(h.history).sort()).toEqual(['acc', 'loss', 'val_acc', 'val_loss']);
     });
 

@@ -260,3 +260,19 @@ describe('optimizer options past what float32 holds', () => {
     expect(opt.learningRate).toBe(0.01);
   });
 });
+
+// compile({ optimizer: 'Adam' }) is refused.
+//
+// Keras (keras-team/tf-keras v2.15.0 tf_keras/optimizers/__init__.py deserialize, reached from get(identifier) with
+// a str): "# Make deserialization case-insensitive for built-in optimizers.
+//   if config["class_name"].lower() in all_classes: config["class_name"] = config["class_name"].lower()"
+// so 'Adam', 'SGD', 'RMSprop' work (Keras 3 keras/src/optimizers/__init__.py get(): same lower-casing).
+// TF.js (tensorflow/tfjs tfjs-layers/src/optimizers.ts getOptimizer): optimizerMap has 'Adam', 'RMSProp', 'SGD' and
+// the lower-case aliases. (Before: only 'adam', 'sgd', 'rmsprop'.)
+describe('optimizer names in any case (Keras, TF.js)', () => {
+  it.each(['Adam', 'SGD', 'RMSprop', 'RMSProp'])('compile accepts the optimizer name %s', (name) => {
+    const m = sequential({ layers: [layers.dense({ units: 1, activation: 'sigmoid', inputShape: [3] })] });
+    expect(() => m.compile({ optimizer: name as never, loss: 'binaryCrossentropy' })).not.toThrow();
+    expect(m.optimizer!.name.toLowerCase()).toBe(name.toLowerCase());
+  });
+});

@@ -2,7 +2,7 @@
 // refuse unknown keys (a misspelt `stairCase` was ignored), callbacks, schedules and configs suggest the closest name
 // for a misspelt key, and init checks the threads core's options on any thread count (not only with threads > 1).
 import { describe, it, expect } from 'vitest';
-import { init, optimizers, callbacks, sequential, ConfigError } from '../../src/index.js';
+import { init, optimizers, callbacks, sequential, layers, ConfigError } from '../../src/index.js';
 
 describe('option keys', () => {
   it('the schedule factories refuse an unknown option, suggesting the closest name', () => {
@@ -24,3 +24,24 @@ describe('option keys', () => {
     await init();
   });
 });
+
+// Keras code silences predict/evaluate with verbose=0 (TF.js's predict takes verbose false): taken, as they print no
+// progress; a verbose that asks for a bar is refused naming why (a review of the model API: verbose was an unknown
+// option).
+describe('predict and evaluate take verbose 0 or false', () => {
+  it('takes them and refuses 1, 2, true and auto', async () => {
+    await init();
+    const m = sequential({ layers: [layers.dense({ units: 1, activation: 'sigmoid', inputShape: [3] })] });
+    m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+    const x = [[1, 2, 3], [4, 5, 6]];
+    expect(() => m.predict(x, { verbose: 0 })).not.toThrow();
+    expect(() => m.predict(x, { verbose: false })).not.toThrow();
+    expect(() => m.evaluate(x, [0, 1], { verbose: 0 })).not.toThrow();
+    for (const v of [1, 2, true, 'auto']) {
+      expect(() => m.predict(x, { verbose: v as never })).toThrow(`predict: expected verbose 0 or false (predict prints no progress bar), got ${JSON.stringify(v)}. Leave verbose out.`);
+      expect(() => m.evaluate(x, [0, 1], { verbose: v as never })).toThrow(ConfigError);
+    }
+    m.dispose();
+  });
+});
+

@@ -64,3 +64,47 @@ describe('summary', () => {
     expect(lines).toContain('Non-trainable params: 0 (0.00 Byte)');
   });
 });
+
+describe('summary options as Keras print_summary takes them (a review of the model API)', () => {
+  // summary(lineLength, positions, printFn) calls printFn once per line.
+  //
+  // Keras (keras-team/tf-keras v2.15.0 tf_keras/utils/layer_utils.py print_summary): "print_fn: ... It will be called
+  // on each line of the summary" -- every line goes through its own `print_fn(...)` call (`print_fn(f'Model: ...')`,
+  // `print_fn("_" * line_length)`, one per row in print_row, ...). TF.js (tensorflow/tfjs tfjs-layers/src/utils/
+  // layer_utils.ts printSummary) likewise calls printFn per line.
+  it('printFn receives each summary line separately', () => {
+    const m = sequential({ name: 'm', layers: [layers.dense({ name: 'dense', units: 2, inputShape: [3] })] });
+    const calls: string[] = [];
+    m.summary(undefined, undefined, (s) => { calls.push(s); });
+    expect(calls[0]).toBe('Model: "m"');
+    expect(calls[1]).toBe('_'.repeat(65));
+    expect(calls.every((s) => !s.includes('\n'))).toBe(true);
+  });
+
+  // summary(lineLength, positions) ignores `positions`.
+  //
+  // Keras (keras-team/tf-keras v2.15.0 tf_keras/utils/layer_utils.py print_summary):
+  //   `positions = positions or [0.45, 0.85, 1.0]; if positions[-1] <= 1: positions = [int(line_length * p) ...]`
+  // and print_row pads each column to those positions. The expected lines below are the output of that print_row,
+  // transcribed verbatim in /work/scratch/review-api/summary_ref.py, for line_length 65, positions [0.3, 0.6, 1.0]:
+  //   ' Layer (type)      Output Shape        Param #                   '
+  //   ' dense (Dense)     (None, 2)           8                         '
+  // TF.js printSummary(model, lineLength, positions, printFn) honours positions too.
+  it('summary lays the columns out at the given positions', () => {
+    const m = sequential({ name: 'm', layers: [layers.dense({ name: 'dense', units: 2, inputShape: [3] })] });
+    const lines = m.summary(65, [0.3, 0.6, 1.0], () => {}).split('\n');
+    expect(lines[2]).toBe(' Layer (type)      Output Shape        Param #                   ');
+    expect(lines[4]).toBe(' dense (Dense)     (None, 2)           8                         ');
+  });
+
+  it('refuses a lineLength, positions or printFn it cannot use', () => {
+    const m = sequential({ name: 'm', layers: [layers.dense({ name: 'dense', units: 2, inputShape: [3] })] });
+    const quiet = () => {};
+    expect(() => m.summary(NaN, undefined, quiet)).toThrow('summary: expected lineLength to be an integer in [20, 10000], got NaN.');
+    expect(() => m.summary(65, [0.5, 0.4, 1], quiet)).toThrow(/expected positions to be the three columns' right edges/);
+    expect(() => m.summary(65, [0.5, 1], quiet)).toThrow(/expected positions/);
+    expect(() => m.summary(65, undefined, 'log' as never)).toThrow('summary: expected printFn to be a function, got "log".');
+    // absolute edges (the last > 1) as Keras takes them
+    expect(m.summary(65, [19, 39, 65], quiet)).toBe(m.summary(65, [0.3, 0.6, 1.0], quiet));
+  });
+});
