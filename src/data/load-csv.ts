@@ -3,6 +3,7 @@
 import { ConfigError, ValueError, describeValue, checkOptionKeys } from '../errors.js';
 import { openSource, type SourceOptions } from '../io/sources.js';
 import type { TextDataset } from './text-dataset.js';
+import { MAX_TEXT_LENGTH, decodeChunk } from './text-decode.js';
 
 export interface LoadCsvOptions extends SourceOptions {
   /** The column of the texts: a header name, or a 0-based index. */
@@ -27,7 +28,7 @@ const QUOTE = 34, CR = 13, LF = 10;
  * An RFC 4180 parser fed with text in pieces (a row may span pieces): fields split by `delimiter`, rows by CRLF, LF or
  * CR; a field that starts with '"' is quoted (delimiters and line breaks inside are kept, '""' is one '"'); a '"'
  * inside an unquoted field is kept as it is. Blank lines are skipped. Errors (text after a closing quote, an
- * unterminated quote) are ValueErrors naming `label` and the line.
+ * unterminated quote, a field longer than MAX_TEXT_LENGTH) are ValueErrors naming `label` and the line.
  */
 export class CsvParser {
   private fields: string[] = [];
@@ -61,7 +62,7 @@ export class CsvParser {
       }
       if (this.quoted) {
         if (c === QUOTE) {
-          this.field += text.slice(seg, i);
+          this.grow(text.slice(seg, i));
           seg = i + 1;
           this.quoted = false;
           this.closed = true;
@@ -75,7 +76,7 @@ export class CsvParser {
         if (c === QUOTE) { // '""' inside a quoted field: one '"', and the field goes on
           this.closed = false;
           this.quoted = true;
-          this.field += '"';
+          this.grow('"');
           seg = i + 1;
           continue;
         }
@@ -85,13 +86,13 @@ export class CsvParser {
         this.closed = false;
       }
       if (c === this.delim) {
-        this.field += text.slice(seg, i);
+        this.grow(text.slice(seg, i));
         this.fields.push(this.field);
         this.field = '';
         this.fieldStarted = true; // a delimiter makes the row non-blank, and the next field exists even if empty
         seg = i + 1;
       } else if (c === CR || c === LF) {
-        this.field += text.slice(seg, i);
+        this.grow(text.slice(seg, i));
         seg = i + 1;
         this.endRow(onRow);
         this.line++;
@@ -104,7 +105,16 @@ export class CsvParser {
         seg = i + 1;
       }
     }
-    this.field += text.slice(seg);
+    this.grow(text.slice(seg));
+  }
+
+  /** Appends to the current field, refusing (before the string is built) a field past MAX_TEXT_LENGTH. */
+  private grow(s: string): void {
+    if (this.field.length + s.length > MAX_TEXT_LENGTH) {
+      const hint = this.quoted ? ` (is the quote opened on line ${this.quoteLine} never closed?)` : '';
+      throw new ValueError(`${this.where}: expected field ${this.fields.length + 1} of the row on line ${this.rowLine} of ${this.label} to be at most ${MAX_TEXT_LENGTH} characters (2^29 - 24, the longest string in V8), got a longer one${hint}.`);
+    }
+    this.field += s;
   }
 
   /** After the last piece: completes the last row (a file need not end with a line break). */
@@ -132,7 +142,8 @@ export async function parseCsv(source: unknown, options: { delimiter?: string } 
   const parser = new CsvParser(label, options.delimiter ?? ',', where);
   const decoder = new TextDecoder('utf-8', { ignoreBOM: false }); // ignoreBOM false: the decoder drops a leading BOM
   const src = await openSource(source, where, options);
-  for await (const chunk of src.chunks()) parser.push(decoder.decode(chunk, { stream: true }), onRow);
+  const push = (text: string) => parser.push(text, onRow);
+  for await (const chunk of src.chunks()) decodeChunk(decoder, chunk, push);
   parser.push(decoder.decode(), onRow);
   parser.end(onRow);
 }

@@ -3,15 +3,26 @@
 import { ConfigError, ValueError, describeValue } from '../errors.js';
 import { listFolder } from '../io/folders.js';
 import { openSource } from '../io/sources.js';
+import { MAX_TEXT_LENGTH, decodeChunk } from './text-decode.js';
 import type { TextDataset } from './text-dataset.js';
 
-/** A whole file as text: UTF-8, a leading BOM dropped, invalid bytes as U+FFFD. */
+/**
+ * A whole file as text: UTF-8, a leading BOM dropped, invalid bytes as U+FFFD. A text past MAX_TEXT_LENGTH (the
+ * longest string) is a ValueError, thrown before the string is built.
+ */
 async function readText(path: string, where: string): Promise<string> {
   const src = await openSource(path, where);
   const decoder = new TextDecoder('utf-8');
   let text = '';
-  for await (const chunk of src.chunks()) text += decoder.decode(chunk, { stream: true });
-  return text + decoder.decode();
+  const add = (piece: string): void => {
+    if (text.length + piece.length > MAX_TEXT_LENGTH) {
+      throw new ValueError(`${where}: expected the file ${JSON.stringify(path)} to hold at most ${MAX_TEXT_LENGTH} characters (2^29 - 24, the longest string in V8), got a longer text${src.size === null ? '' : ` (${src.size} bytes)`}.`);
+    }
+    text += piece;
+  };
+  for await (const chunk of src.chunks()) decodeChunk(decoder, chunk, add);
+  add(decoder.decode());
+  return text;
 }
 
 /** Paths of the files under `dir` (its nested folders too), sorted folder by folder. */

@@ -2,6 +2,7 @@
 // tokenizer's word index (for `layers.embedding({ weights: [{ data: weights, shape }] })`).
 import { CheckpointError, ConfigError, MemoryError, ValueError, checkOptionKeys, describeValue } from '../errors.js';
 import { openSource, type SourceOptions } from '../io/sources.js';
+import { MAX_TEXT_LENGTH, decodeChunk } from './text-decode.js';
 
 /** What loadWordVectors needs of a tokenizer (a Keras-style Tokenizer has both). */
 export interface WordIndexLike {
@@ -120,18 +121,29 @@ export async function loadWordVectors(source: unknown, tokenizer: WordIndexLike,
 
   const src = await openSource(source, where, options);
   const decoder = new TextDecoder('utf-8');
+  // The start of a line not ended yet. Checked before each append: past MAX_TEXT_LENGTH the string cannot be built.
   let carry = '';
-  for await (const chunk of src.chunks()) {
-    // stream: true keeps a multi-byte character cut by the chunk border for the next call.
-    const text = carry + decoder.decode(chunk, { stream: true });
+  const take = (text: string): void => {
+    let nl = text.indexOf('\n');
+    if (carry.length + (nl < 0 ? text.length : nl) > MAX_TEXT_LENGTH) {
+      throw new CheckpointError(`${where}: expected line ${lineNo + 1} to be at most ${MAX_TEXT_LENGTH} characters (2^29 - 24, the longest string in V8), got a longer one (no line break within ${MAX_TEXT_LENGTH} characters).`);
+    }
+    if (nl < 0) { carry += text; return; }
     let start = 0;
-    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+    if (carry.length > 0) {
+      handle(carry + text.slice(0, nl));
+      start = nl + 1;
+      nl = text.indexOf('\n', start);
+    }
+    for (; nl >= 0; nl = text.indexOf('\n', start)) {
       handle(text.slice(start, nl));
       start = nl + 1;
     }
     carry = text.slice(start);
-  }
-  carry += decoder.decode();
+  };
+  // stream: true keeps a multi-byte character cut by the chunk border for the next call.
+  for await (const chunk of src.chunks()) decodeChunk(decoder, chunk, take);
+  take(decoder.decode());
   if (carry.length > 0) handle(carry);
   // every line's word had a numeric tail and none matched: the dim is too small
   const suspect = dimSuspect as { extra: number; word: string; line: number } | null; // (set inside handle)

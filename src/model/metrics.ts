@@ -10,6 +10,18 @@ export type MetricName = (typeof METRIC_NAMES)[number];
 /** Keras's AUC default: 200 thresholds, the first just below 0 and the last just above 1 (epsilon 1e-7). */
 const AUC_THRESHOLDS = 200;
 
+/**
+ * The most classes (numClasses, or the largest class id + 1) the per-class metrics count from class ids: three
+ * Float64Array(K) of counts, 384 MiB at 2^24 = 16,777,216 classes (past the largest extreme-classification label sets).
+ */
+const MAX_CLASSES = 2 ** 24;
+/**
+ * The most classes of confusionMatrix: its K x K counts are a number[][] (8 bytes a cell), so 2^26 cells (512 MiB) at
+ * most, K <= 8192. tf.math.confusion_matrix (and scikit-learn's) allocate the same dense K x K matrix; 5000 classes
+ * (25M cells, 200 MB) still fit.
+ */
+const MAX_MATRIX_CLASSES = 2 ** 13;
+
 /** Checks compile's `metrics` (or `weightedMetrics`, named by `what` in errors): known names, each once. */
 export function checkMetrics(metrics: unknown, what = 'metric'): MetricName[] {
   if (metrics === undefined) return [];
@@ -106,6 +118,22 @@ export class MetricAccumulator {
       }
       if (best === lb) { this.correct += w; this.ctp[best] += w; } else { this.cfp[best] += w; this.cfn[lb] += w; }
       if (this.needAuc || this.needApprox) for (let j = 0; j < U; j++) this.addScore(+pred[o + j], labels[o + j] !== 0, w);
+    }
+  }
+
+  /**
+   * As update() with K units and one-hot labels, from class ids (no [rows, K] one-hot arrays): pred[i] and labels[i]
+   * in [0, K), checked by the caller; weights: null or one per row. Counts in the same order, so the same results.
+   */
+  updateIds(pred: Int32Array, labels: Int32Array, rows: number, K: number, weights: ArrayLike<number> | null = null): void {
+    if (this.names.length === 0 || rows === 0) return;
+    if (this.units === 0) this.setUnits(K);
+    else if (K !== this.units) throw new ShapeError(`metrics: expected ${this.units} classes as in the earlier batches, got ${K}.`);
+    for (let m = 0; m < rows; m++) {
+      const w = weights ? +weights[m] : 1;
+      this.total += w;
+      const best = pred[m], lb = labels[m];
+      if (best === lb) { this.correct += w; this.ctp[best] += w; } else { this.cfp[best] += w; this.cfn[lb] += w; }
     }
   }
 
@@ -280,7 +308,11 @@ export interface MetricOptions {
   sampleWeight?: ArrayLike<number>;
 }
 
-interface Prepared { pred: ArrayLike<number>; labels: ArrayLike<number>; rows: number; units: number; weights: ArrayLike<number> | null }
+interface Prepared {
+  pred: ArrayLike<number>; labels: ArrayLike<number>; rows: number; units: number; weights: ArrayLike<number> | null;
+  /** pred and labels are class ids [rows] in [0, units) (for updateIds), not [rows * units] values. */
+  ids?: boolean;
+}
 
 /** Class of a 1-unit prediction: an integer is a class id, any other value a probability of class 1 (p > 0.5). */
 function idOrThreshold(v: number, where: string, i: number): number {
@@ -325,7 +357,9 @@ function prepare(yTrue: Input, yPred: Input, where: string, opts: MetricOptions 
   const { rows, units } = layout(fp.shape, pd.length);
   const N = fp.shape[0];
   const K0 = opts.numClasses;
-  if (K0 !== undefined && !(Number.isInteger(K0) && K0 >= 2)) throw new ValueError(`${where}: expected numClasses to be an integer >= 2, got ${describeValue(K0)}.`);
+  if (K0 !== undefined && !(Number.isInteger(K0) && K0 >= 2 && K0 <= MAX_CLASSES)) {
+    throw new ValueError(`${where}: expected numClasses to be an integer in [2, ${MAX_CLASSES}] (2^24, the most classes counted), got ${describeValue(K0)}.`);
+  }
   if (K0 !== undefined && units > 1 && K0 !== units) throw new ShapeError(`${where}: expected numClasses to equal yPred's last axis ${units}, got ${K0}.`);
   const weights = checkWeights(opts.sampleWeight, N, where);
   const sparse = td.length === rows;
@@ -353,25 +387,35 @@ function prepare(yTrue: Input, yPred: Input, where: string, opts: MetricOptions 
   // class ids above 1 in yTrue with integer predictions: ids too (precision([0, 1, 2], [0, 1, 1]) is 3 classes)
   if (!scores && !ids && Array.prototype.some.call(td, (v: number) => Number.isInteger(+v) && +v > 1) && Array.prototype.every.call(pd, (v: number) => Number.isInteger(+v))) ids = true;
   if (!ids) return { pred: pd, labels: td, rows, units: 1, weights };
-  // class ids: one-hot both sides over K classes
+  // class ids over K classes, each checked before it is stored
   let K = K0 ?? 2;
   const pc = new Int32Array(rows), tc = new Int32Array(rows);
   for (let i = 0; i < rows; i++) {
-    pc[i] = idOrThreshold(+pd[i], where, i);
-    tc[i] = classId(+td[i], where, 'yTrue', i);
-    if (K0 === undefined) K = Math.max(K, pc[i] + 1, tc[i] + 1);
-    else if (pc[i] >= K0 || tc[i] >= K0) throw new ValueError(`${where}: expected class ids in [0, ${K0}) (numClasses), got ${Math.max(pc[i], tc[i])} at row ${i}.`);
+    const p = checkClass(idOrThreshold(+pd[i], where, i), K0, MAX_CLASSES, '2^24, the most classes counted', where, 'yPred', i);
+    const t = checkClass(classId(+td[i], where, 'yTrue', i), K0, MAX_CLASSES, '2^24, the most classes counted', where, 'yTrue', i);
+    pc[i] = p; tc[i] = t;
+    if (p >= K) K = p + 1;
+    if (t >= K) K = t + 1;
   }
-  const pred = new Float32Array(rows * K), labels = new Float32Array(rows * K);
-  for (let i = 0; i < rows; i++) { pred[i * K + pc[i]] = 1; labels[i * K + tc[i]] = 1; }
-  return { pred, labels, rows, units: K, weights };
+  return { pred: pc, labels: tc, rows, units: K, weights, ids: true };
+}
+
+/**
+ * A class id (an integer >= 0) below numClasses `K0` when given, else below `max` (`why` says why): past it a
+ * ValueError naming the id, the array and the row, before the id reaches an Int32Array (2^32 + 1 would wrap to 1).
+ */
+function checkClass(c: number, K0: number | undefined, max: number, why: string, where: string, what: string, i: number): number {
+  if (K0 !== undefined && c >= K0) throw new ValueError(`${where}: expected class ids in [0, ${K0}) (numClasses), got ${c} at row ${i} of ${what}.`);
+  if (c >= max) throw new ValueError(`${where}: expected class ids below ${max} (${why}), got ${c} at row ${i} of ${what}.`);
+  return c;
 }
 
 function compute(name: MetricName, yTrue: Input, yPred: Input, opts: MetricOptions | undefined): number {
   const p = prepare(yTrue, yPred, `metrics.${name}`, opts, name === 'auc' || name === 'aucApprox');
   if (p.rows === 0) throw new ShapeError(`metrics.${name}: expected at least one sample, got 0.`);
   const acc = new MetricAccumulator([name]);
-  acc.update(p.pred, p.labels, p.rows, p.units, p.weights);
+  if (p.ids) acc.updateIds(p.pred as Int32Array, p.labels as Int32Array, p.rows, p.units, p.weights);
+  else acc.update(p.pred, p.labels, p.rows, p.units, p.weights);
   return acc.result(name);
 }
 
@@ -379,7 +423,7 @@ function compute(name: MetricName, yTrue: Input, yPred: Input, opts: MetricOptio
  * K x K counts, rows = true class, columns = predicted class (tf.math.confusion_matrix's orientation). yTrue: class
  * ids [N] or one-hot [N, K]; yPred: probabilities [N, K] (argmax), or [N] / [N, 1] where an integer is a class id and
  * any other value a probability of class 1 (p > 0.5, as the binary metrics). K: numClasses, else the largest class
- * seen + 1, at least 2 and at least yPred's number of units.
+ * seen + 1, at least 2 and at least yPred's number of units; at most MAX_MATRIX_CLASSES (8192: 2^26 cells).
  */
 function confusionMatrix(yTrue: Input, yPred: Input, opts: { numClasses?: number } = {}): number[][] {
   const where = 'metrics.confusionMatrix';
@@ -387,7 +431,11 @@ function confusionMatrix(yTrue: Input, yPred: Input, opts: { numClasses?: number
   if (fp.shape.length === 0 || ft.shape.length === 0) throw new ShapeError(`${where}: expected yTrue and yPred with a batch axis, got ${fmtShape(ft.shape)} and ${fmtShape(fp.shape)}.`);
   const { rows, units } = layout(fp.shape, fp.data.length);
   const K0 = opts.numClasses;
-  if (K0 !== undefined && !(Number.isInteger(K0) && K0 >= 1)) throw new ValueError(`${where}: expected numClasses to be a positive integer, got ${describeValue(K0)}.`);
+  const why = `2^26 cells at most in the ${MAX_MATRIX_CLASSES} x ${MAX_MATRIX_CLASSES} matrix`;
+  if (K0 !== undefined && !(Number.isInteger(K0) && K0 >= 1 && K0 <= MAX_MATRIX_CLASSES)) {
+    throw new ValueError(`${where}: expected numClasses to be an integer in [1, ${MAX_MATRIX_CLASSES}] (${why}), got ${describeValue(K0)}.`);
+  }
+  if (units > MAX_MATRIX_CLASSES) throw new ValueError(`${where}: expected yPred with at most ${MAX_MATRIX_CLASSES} units (classes; ${why}), got ${fmtShape(fp.shape)}.`);
   const sparse = ft.data.length === rows;
   if (!sparse && ft.data.length !== rows * units) {
     throw new ShapeError(`${where}: expected yTrue to hold ${rows} class ids or ${rows * units} values (one-hot, like yPred ${fmtShape(fp.shape)}), got ${fmtShape(ft.shape)}.`);
@@ -395,9 +443,10 @@ function confusionMatrix(yTrue: Input, yPred: Input, opts: { numClasses?: number
   const pc = new Int32Array(rows), tc = new Int32Array(rows);
   let K = Math.max(2, units);
   for (let i = 0; i < rows; i++) {
-    pc[i] = units > 1 ? argmaxRow(fp.data, i * units, units) : idOrThreshold(+fp.data[i], where, i);
-    tc[i] = sparse ? classId(+ft.data[i], where, 'yTrue', i) : argmaxRow(ft.data, i * units, units);
-    K = Math.max(K, pc[i] + 1, tc[i] + 1);
+    const p = units > 1 ? argmaxRow(fp.data, i * units, units) : checkClass(idOrThreshold(+fp.data[i], where, i), K0, MAX_MATRIX_CLASSES, why, where, 'yPred', i);
+    const t = sparse ? checkClass(classId(+ft.data[i], where, 'yTrue', i), K0, MAX_MATRIX_CLASSES, why, where, 'yTrue', i) : argmaxRow(ft.data, i * units, units);
+    pc[i] = p; tc[i] = t;
+    K = Math.max(K, p + 1, t + 1);
   }
   if (K0 !== undefined && K > K0) throw new ValueError(`${where}: expected class ids in [0, ${K0}) (numClasses), got ${K - 1}.`);
   const n = K0 ?? K;
