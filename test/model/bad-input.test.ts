@@ -70,7 +70,7 @@ const BAD_OPTIONS: [string, (m: Sequential) => unknown, ErrorClass, RegExp][] = 
   ['fit callback onEpochEnd a string', (m) => m.fit(good.x, good.y, { verbose: 0, callbacks: [{ onEpochEnd: 'x' } as never] }), ConfigError, /fit: expected callbacks\[0\].onEpochEnd to be a function, got "x"/],
   ['fit empty validationData', (m) => m.fit(good.x, good.y, { verbose: 0, validationData: [{ data: new Int32Array(0), shape: [0, T] }, []] }), ShapeError, /fit: expected validationData with at least one sample, got 0/],
   ['predict batchSize 1.5', (m) => m.predict(good.x, { batchSize: 1.5 }), ConfigError, /predict: expected batchSize to be a positive integer, got 1.5/],
-  ['predict unknown option', (m) => m.predict(good.x, { returnAttentions: true } as object), ConfigError, /predict: expected options among batchSize, returnAttention, got an unknown option "returnAttentions". Did you mean "returnAttention"\?/],
+  ['predict unknown option', (m) => m.predict(good.x, { returnAttentions: true } as object), ConfigError, /predict: expected options among batchSize, returnAttention, verbose, got an unknown option "returnAttentions". Did you mean "returnAttention"\?/],
   ['evaluate returnDict "yes"', (m) => m.evaluate(good.x, good.y, { returnDict: 'yes' as never }), ConfigError, /evaluate: expected returnDict to be true or false, got "yes"/],
   ['evaluate batch of 0', (m) => m.evaluate({ data: new Int32Array(0), shape: [0, T] }, []), ShapeError, /evaluate: expected at least one sample, got 0/],
   ['evaluate unknown option', (m) => m.evaluate(good.x, good.y, { sampleWeights: [1, 1, 1, 1] } as object), ConfigError, /got an unknown option "sampleWeights". Did you mean "sampleWeight"\?/],

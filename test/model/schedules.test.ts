@@ -47,7 +47,7 @@ describe('learning-rate schedules', () => {
     fixed.learningRate = 0.002;
     expect(fixed.learningRate).toBe(0.002);
     expect(fixed.getConfig().learningRate).toBe(0.002);
-    expect(() => { fixed.learningRate = 0; }).toThrow(new ConfigError('optimizer.learningRate: expected a finite number > 0, got 0.'));
+    expect(() => { fixed.learningRate = 0; }).toThrow(new ConfigError('optimizer.learningRate: expected a finite number > 0 (as a float32, which the kernels take), got 0.'));
   });
 
   it('training evaluates the schedule at optimizer.iterations before each step: the same bytes as setting each rate by hand', async () => {
