@@ -113,7 +113,14 @@ export async function readSafetensors(src: ByteSource, where: string, select: (h
     const n = hi * 2 ** 32 + lo;
     if (n > MAX_HEADER_BYTES || n < 2) {
       const ours = len[0] === 0x89 && len[1] === 0x42;
-      throw new CheckpointError(`${where}: expected a safetensors file (a header length of 2 to ${MAX_HEADER_BYTES} bytes in its first 8 bytes), got ${ours ? 'a bilstm-attn model file (loadModel reads it)' : `a header length of ${n}`}.`);
+      // torch.save writes a zip archive (PyTorch 1.6+) or, before, a pickle (protocol 2+ starts with 0x80)
+      const zip = len[0] === 0x50 && len[1] === 0x4b && len[2] === 0x03 && len[3] === 0x04;
+      const pickle = len[0] === 0x80 && len[1] >= 2 && len[1] <= 5;
+      const got = ours ? 'a bilstm-attn model file (loadModel reads it)'
+        : zip ? 'a zip archive, as torch.save writes (convert it: safetensors.torch.save_file(torch.load(path), \'m.safetensors\'); README, PyTorch)'
+          : pickle ? 'a Python pickle, as an older torch.save writes (convert it: safetensors.torch.save_file(torch.load(path), \'m.safetensors\'); README, PyTorch)'
+            : `a header length of ${n}`;
+      throw new CheckpointError(`${where}: expected a safetensors file (a header length of 2 to ${MAX_HEADER_BYTES} bytes in its first 8 bytes), got ${got}.`);
     }
     if (src.size !== null && 8 + n > src.size) throw new CheckpointError(`${where}: expected a ${n}-byte safetensors header after the first 8 bytes, got a file of ${src.size} bytes.`);
     const header = parseSafetensorsHeader(await reader.readExactly(n, 'the safetensors header'), src.size, where);
@@ -130,13 +137,26 @@ export async function readSafetensors(src: ByteSource, where: string, select: (h
       if (Math.max(f32, bytes) > MAX_READ_BYTES) {
         throw new CheckpointError(`${where}: tensor ${q(t.name)}: expected at most ${MAX_READ_BYTES} bytes (4 GiB, the Wasm memory) as float32, got ${t.dtype} ${fmtShape(t.shape)}: ${f32} bytes.`);
       }
-      values.set(t.name, decode(await reader.readExactly(bytes, `tensor ${q(t.name)}`), t.dtype));
+      const raw = await reader.readExactly(bytes, `tensor ${q(t.name)}`);
+      if (t.dtype === 'F64') checkFloat32Range(raw, t.name, where);
+      values.set(t.name, decode(raw, t.dtype));
     }
     if (!(await reader.atEnd())) throw new CheckpointError(`${where}: expected the file to end after its last tensor (byte ${header.dataStart + header.dataBytes}), got more bytes.`);
     done = true;
     return { header, values };
   } finally {
     if (!done) await reader.close().catch(() => {});
+  }
+}
+
+/** An F64 tensor's finite values must round to a finite float32: the file's value named, not the Infinity it becomes. */
+function checkFloat32Range(b: Uint8Array, name: string, where: string): void {
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  for (let i = 0; i < b.length / 8; i++) {
+    const v = dv.getFloat64(8 * i, true);
+    if (Number.isFinite(v) && !Number.isFinite(Math.fround(v))) {
+      throw new CheckpointError(`${where}: tensor ${q(name)}: expected F64 values float32 can hold (|v| < 3.4028235677973366e38), got ${v} at index ${i}.`);
+    }
   }
 }
 

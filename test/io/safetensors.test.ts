@@ -137,3 +137,19 @@ describe('safetensors reader', () => {
     expect((skipped as Error).message).toMatch(/expected 34359738368 bytes of tensor "a" at offset \d+, got 16 \(the input ended\)/);
   });
 });
+
+// A review's differential check against PyTorch: an F64 value past float32's range was reported as the Infinity it
+// becomes, and a torch.save file (zip, or a pickle before PyTorch 1.6) as "a header length of 578712552184433500".
+describe('safetensors reader messages', () => {
+  it('names an F64 value float32 cannot hold as it is in the file', async () => {
+    const bytes = file({ w: { dtype: 'F64', shape: [3], data_offsets: [0, 24] } }, new Uint8Array(Float64Array.from([1, -1e39, 2]).buffer));
+    await expect(read(bytes)).rejects.toThrow('loadTorchWeights: tensor "w": expected F64 values float32 can hold (|v| < 3.4028235677973366e38), got -1e+39 at index 1.');
+  });
+
+  it('says a torch.save file is one (zip or pickle), with the conversion', async () => {
+    const zip = Uint8Array.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0x08, 0x08, ...new Array(56).fill(0)]);
+    const pickle = Uint8Array.from([0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, ...new Array(56).fill(0)]);
+    await expect(read(zip)).rejects.toThrow(/got a zip archive, as torch\.save writes \(convert it: safetensors\.torch\.save_file/);
+    await expect(read(pickle)).rejects.toThrow(/got a Python pickle, as an older torch\.save writes/);
+  });
+});

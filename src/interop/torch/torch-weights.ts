@@ -10,6 +10,8 @@ import { openSource, type SourceOptions } from '../../io/sources.js';
 import { openSink } from '../../io/sinks.js';
 import { readSafetensors, safetensorsLayout, writeSafetensors, type SafetensorsHeader, type SafetensorsOut } from '../../io/safetensors.js';
 import { CheckpointError, ConfigError, describeValue, fmtShape, isPlainObject, didYouMean } from '../../errors.js';
+import { LSTM } from '../../layers/lstm.js';
+import { Bidirectional } from '../../layers/bidirectional.js';
 
 /** Default state_dict key -> the key in your file; or a function of the default key (and our weight name). */
 export type TorchMapping = Record<string, string> | ((defaultKey: string, weightName: string | null) => string);
@@ -181,6 +183,24 @@ export async function loadTorchWeights(model: Sequential, source: unknown, optio
  * `mapping`): to a path or WritableStream, or, without a target, returned as bytes. LSTM biases go to bias_ih, with
  * bias_hh zeros; BatchNorm's num_batches_tracked is written as an I64 0. torch.load_state_dict(strict=True) takes it.
  */
+/**
+ * Refuses an LSTM that nn.LSTM, which the keys are for, cannot compute: activations other than tanh and a recurrent
+ * activation other than sigmoid (nn.LSTM has no others), or a Bidirectional around an LSTM with goBackwards (Keras
+ * then runs its forward layer backwards and its backward layer forwards; nn.LSTM's first direction reads forwards, so
+ * the weights would land in the other direction's slots, 0.026 off in a review's check). A plain goBackwards LSTM is
+ * nn.LSTM on the sequence reversed in time (README).
+ */
+function checkTorchLstms(model: Sequential, where: string): void {
+  for (const layer of model.layers) {
+    const lstm = layer instanceof Bidirectional ? layer.layer : layer instanceof LSTM ? layer : null;
+    if (!lstm) continue;
+    const bad = lstm.activation !== 'tanh' ? `activation ${describeValue(lstm.activation)}`
+      : lstm.recurrentActivation !== 'sigmoid' ? `recurrentActivation ${describeValue(lstm.recurrentActivation)}`
+        : layer instanceof Bidirectional && lstm.goBackwards ? 'goBackwards true inside a Bidirectional (nn.LSTM\'s first direction reads forwards)' : null;
+    if (bad) throw new ConfigError(`${where}: expected LSTMs nn.LSTM computes (activation 'tanh', recurrentActivation 'sigmoid', no goBackwards inside a Bidirectional), got ${layer.name} with ${bad}.`);
+  }
+}
+
 export function exportTorchWeights(model: Sequential, target?: undefined, options?: ExportTorchOptions): Promise<Uint8Array>;
 export function exportTorchWeights(model: Sequential, target: string | WritableStream<Uint8Array>, options?: ExportTorchOptions): Promise<undefined>;
 export function exportTorchWeights(model: Sequential, target?: unknown, options?: ExportTorchOptions): Promise<Uint8Array | undefined>;
@@ -188,6 +208,7 @@ export async function exportTorchWeights(model: Sequential, target?: unknown, op
   const where = 'exportTorchWeights';
   checkModel(model, where);
   const { mapping } = checkOptions(options, ['mapping'], where) as ExportTorchOptions;
+  checkTorchLstms(model, where);
   const tensors = applyMapping(model, defaultTorchKeys(model), mapping, where);
   const weights = model.getWeights();
   const le = (x: Float32Array) => {

@@ -5,7 +5,7 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadTorchWeights, exportTorchWeights, CheckpointError, ConfigError, type Sequential } from '../../../src/index.js';
+import { loadTorchWeights, exportTorchWeights, CheckpointError, ConfigError, sequential, layers, type Sequential } from '../../../src/index.js';
 import { smallModel, weightBytes } from '../../helpers/models.js';
 
 const DIR = new URL('../../fixtures/torch/', import.meta.url);
@@ -186,5 +186,32 @@ describe('PyTorch safetensors: refusals change nothing', () => {
     expect(err).toBeInstanceOf(CheckpointError);
     expect((err as Error).message).toMatch(/^loadTorchWeights: lstm.bias_hh_l0 \(for bidirectional(_\d+)?\/forward_lstm(_\d+)?\/bias\): expected bias_ih \+ bias_hh to be finite in float32 \(our single bias\), got Infinity at index 2\.$/);
     expect(weightBytes(m)).toEqual(before);
+  });
+});
+
+// nn.LSTM, which the keys are for, has tanh and sigmoid only, and its bidirectional first direction reads forwards:
+// a review's differential check against PyTorch found a Bidirectional around a goBackwards LSTM exported into the
+// other direction's slots (0.026 off in torch), and non-default activations exported with no word.
+describe('exportTorchWeights and LSTMs nn.LSTM cannot compute', () => {
+  const model = (lstm: Record<string, unknown>, bi: boolean) => sequential({ seed: 1, layers: [
+    layers.embedding({ inputDim: 20, outputDim: 4, inputLength: 5 }),
+    bi ? layers.bidirectional({ layer: layers.lstm({ units: 3, ...lstm }) }) : layers.lstm({ units: 3, ...lstm }),
+    layers.dense({ units: 1, activation: 'sigmoid' }),
+  ] });
+  it.each([
+    ['a Bidirectional around a goBackwards LSTM', { goBackwards: true }, true, /got bidirectional\w* with goBackwards true inside a Bidirectional/],
+    ['recurrentActivation hardSigmoid', { recurrentActivation: 'hardSigmoid' }, false, /got lstm\w* with recurrentActivation "hardSigmoid"/],
+    ['activation relu', { activation: 'relu' }, true, /got bidirectional\w* with activation "relu"/],
+  ])('refuses %s with a ConfigError', async (_n, lstm, bi, want) => {
+    const m = model(lstm, bi);
+    await expect(exportTorchWeights(m)).rejects.toThrow(ConfigError);
+    await expect(exportTorchWeights(m)).rejects.toThrow(want);
+    m.dispose();
+  });
+
+  it('exports a plain goBackwards LSTM (nn.LSTM on the sequence reversed in time)', async () => {
+    const m = model({ goBackwards: true }, false);
+    expect((await exportTorchWeights(m))!.length).toBeGreaterThan(0);
+    m.dispose();
   });
 });
