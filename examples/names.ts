@@ -1,5 +1,6 @@
-// Demo (`npm run demo`): first name -> gender with embedding -> Bi-LSTM -> attention -> dense, on the stdlib name lists.
-// Padding (id 0) is masked by default; `npm run demo -- --no-mask` trains the unmasked variant.
+// The demo's model through the library (`npx tsx examples/names.ts`; `npm run demo` is the CLI's): first name ->
+// gender with embedding -> Bi-LSTM -> attention -> dense, on the stdlib name lists. Padding (id 0) is masked by
+// default; `npx tsx examples/names.ts --no-mask` trains the unmasked variant.
 import { init, sequential, layers } from '../src/index.js';
 import { loadNames } from '../src/data/datasets/names.js';
 

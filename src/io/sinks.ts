@@ -63,6 +63,21 @@ export function memorySink(where: string, limit = MEMORY_SINK_LIMIT, size?: numb
   });
 }
 
+/**
+ * Makes the folder a file path names, and its parents, if missing (as Keras's ModelCheckpoint does before saving); no
+ * folder part, or a runtime without a file system: nothing to do. A failure is a ConfigError naming the folder.
+ */
+export async function makeParentFolder(path: string, where: string): Promise<void> {
+  const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  if (cut <= 0) return;
+  const fs = await nodeFs();
+  if (!fs) return;
+  const dir = path.slice(0, cut);
+  await fs.mkdir(dir, { recursive: true }).catch((e: Error) => {
+    throw new ConfigError(`${where}: expected a folder for ${JSON.stringify(path)}, got none that could be made at ${JSON.stringify(dir)} (${e?.message ?? e}).`);
+  });
+}
+
 async function pathSink(path: string, where: string): Promise<ByteSink> {
   const fs = await nodeFs();
   if (!fs) {

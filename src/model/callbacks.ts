@@ -1,6 +1,7 @@
 // Training callbacks as TF.js/Keras hook them (train, epoch and batch begin/end, with logs), the History fit returns,
 // and Keras 2's built-in callbacks: earlyStopping, modelCheckpoint, reduceLROnPlateau, learningRateScheduler.
 import { pyExp, pyFixed, pyGeneral, pyRepr } from './pyformat.js';
+import { makeParentFolder } from '../io/sinks.js';
 import { ConfigError, StateError, ValueError, describeValue, isPlainObject, didYouMean } from '../errors.js';
 
 export type Logs = Record<string, number>;
@@ -258,6 +259,8 @@ export class ModelCheckpoint extends Callback {
       if (this.verbose > 0) console.log(`Epoch ${epoch + 1}: ${this.monitor} improved from ${this.best.toFixed(5)} to ${current.toFixed(5)}, saving model to ${path}`);
       this.best = current;
     } else if (this.verbose > 0) console.log(`Epoch ${epoch + 1}: saving model to ${path}`);
+    // its folder first, as Keras's ModelCheckpoint makes it ('ckpt/model.{epoch:02d}.bilstm' with no ckpt/ yet)
+    await makeParentFolder(path, 'callbacks.modelCheckpoint');
     await this.m.save(path, { includeOptimizer: !this.saveWeightsOnly });
   }
 }

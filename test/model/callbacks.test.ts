@@ -216,6 +216,19 @@ describe('modelCheckpoint', () => {
     expect(() => callbacks.modelCheckpoint({ path: 'x{epoch:%}' })).toThrow(ConfigError);
   });
 
+  // Keras's ModelCheckpoint makes the folder first ("Create host directory if it doesn't exist"); a README example
+  // ('ckpt/model.{epoch:02d}-{val_loss:.2f}.bilstm') failed with ENOENT at the end of the first epoch (a review).
+  it('makes the folder of its path, and its parents, when they are missing', async () => {
+    const { x, y } = smallData(20);
+    const m = smallModel(13);
+    m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+    await m.fit(x, y, { epochs: 2, batchSize: 10, verbose: 0, callbacks: [
+      callbacks.modelCheckpoint({ path: join(dir, 'made', 'deeper', 'm-{epoch}.bilstm'), monitor: 'loss' }),
+    ] });
+    expect(readdirSync(join(dir, 'made', 'deeper')).sort()).toEqual(['m-1.bilstm', 'm-2.bilstm']);
+    m.dispose();
+  });
+
   it('saveBestOnly writes files only when the monitored value improves', async () => {
     const { x, y } = smallData(30);
     const m = smallModel(13);
