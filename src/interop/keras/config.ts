@@ -99,6 +99,9 @@ export function planKerasModel(modelConfig: unknown, opts: KerasPlanOptions): Ke
     rank = rankAfter(p, rank);
   });
   if (planned.length === 0) throw new ConfigError(`${where}: expected at least one layer besides the input, got none.`);
+  // the model's own trainable false (Keras's from_config passes it to the constructor, whose setter sets every
+  // layer's, after the layers were built from their configs): every layer frozen, whatever its own config says
+  if (isPlainObject(inner) && inner.trainable === false) for (const p of planned) p.config.trainable = false;
   // Keras 2 Embedding records its length as input_length, not as a batch shape
   const first = planned[0];
   if (!inputShape && first.className === 'Embedding' && typeof first.config.inputLength === 'number') inputShape = [first.config.inputLength];
@@ -246,6 +249,9 @@ function convertLayer(l: KerasLayer, next: KerasLayer | undefined, major: 2 | 3,
   const base = { name: l.name, trainable: c.trainable ?? true };
   const out = (className: string, config: Json): PlannedLayer => ({ kerasName: l.name, kerasClass: l.className, className, config: { ...base, ...config } });
   trainingOnly(l, notes);
+  // Keras 3 LoRA: the file holds the kernel with the factors merged in (what predicts), and Keras trains the factors
+  // with the kernel frozen; here the kernel itself trains
+  if (typeof c.lora_rank === 'number' && c.lora_rank > 0) notes.push(`${l.name}: lora_rank ${c.lora_rank} not imported (the saved kernel holds the factors merged in, so inference is the same; fit here trains the kernel itself, which Keras keeps frozen)`);
   const custom = customFor(l.className, opts.customObjects);
   if (custom) return convertCustom(l, next, custom, where, out);
   switch (l.className) {
@@ -262,8 +268,12 @@ function convertLayer(l: KerasLayer, next: KerasLayer | undefined, major: 2 | 3,
       const mode = c.merge_mode === undefined ? 'concat' : c.merge_mode;
       if (!['concat', 'sum', 'mul', 'ave'].includes(mode as string)) refuse(l, "merge_mode 'concat', 'sum', 'mul' or 'ave'", mode, where);
       const fwd = lstmConfig(inner, major, where, notes);
+      // the wrapped layer's trainable (Keras rebuilds it from its config; its weights then stay out of the wrapper's
+      // trainable_weights): ours is the wrapper's, frozen when the wrapped layer is
+      const innerTrainable = inner.config.trainable ?? true;
       if (c.backward_layer !== undefined && c.backward_layer !== null) {
         const back = kerasLayer(c.backward_layer, `the backward layer of ${l.name}`, where);
+        if ((back.config.trainable ?? true) !== innerTrainable) refuse(l, `a backward layer as trainable as the forward one (${innerTrainable})`, back.config.trainable, where);
         if (back.className !== inner.className) refuse(l, `a backward layer of class ${inner.className}`, back.className, where);
         const bwd = lstmConfig(back, major, where, notes);
         if (bwd.goBackwards === fwd.goBackwards) refuse(l, `a backward layer with go_backwards ${!fwd.goBackwards} (the forward one's opposite)`, bwd.goBackwards, where);
@@ -275,7 +285,7 @@ function convertLayer(l: KerasLayer, next: KerasLayer | undefined, major: 2 | 3,
       // Keras: the forward layer runs as the wrapped one (go_backwards either way), the backward one the other way; and
       // both zero masked steps exactly when they return sequences (zero_output_for_mask, set by the wrapper)
       const { zeroOutputForMask: _z, ...layer } = fwd;
-      return out('Bidirectional', { mergeMode: mode, layer: { className: 'LSTM', config: layer } });
+      return out('Bidirectional', { mergeMode: mode, layer: { className: 'LSTM', config: layer }, ...(innerTrainable === false ? { trainable: false } : {}) });
     }
     case 'Dense':
       return out('Dense', { units: c.units, activation: activation(c.activation, l.name, 'activation', major, where), useBias: c.use_bias ?? true });
@@ -285,6 +295,7 @@ function convertLayer(l: KerasLayer, next: KerasLayer | undefined, major: 2 | 3,
       if (axis !== -1 && !(rank !== null && axis === rank - 1)) refuse(l, 'axis -1 (the last)', c.axis, where);
       if (c.center === false || c.scale === false) refuse(l, 'center and scale true (gamma and beta)', { center: c.center, scale: c.scale }, where);
       if (c.renorm === true) refuse(l, 'renorm false', true, where);
+      if (typeof c.virtual_batch_size === 'number') notes.push(`${l.name}: virtual_batch_size ${c.virtual_batch_size} not imported (inference is the same; fit here normalizes over the whole batch)`);
       return out('BatchNormalization', { momentum: c.momentum ?? 0.99, epsilon: c.epsilon ?? 1e-3 });
     }
     case 'Dropout':
@@ -324,8 +335,9 @@ function lstmConfig(l: KerasLayer, major: 2 | 3, where: string, notes: string[])
   return {
     name: l.name,
     units: c.units,
-    activation: activation(c.activation ?? 'tanh', l.name, 'activation', major, where),
-    recurrentActivation: activation(c.recurrent_activation ?? 'sigmoid', l.name, 'recurrent_activation', major, where),
+    // absent: the defaults; null: linear (Keras's activations.get(None)), as activation() reads it
+    activation: activation(c.activation === undefined ? 'tanh' : c.activation, l.name, 'activation', major, where),
+    recurrentActivation: activation(c.recurrent_activation === undefined ? 'sigmoid' : c.recurrent_activation, l.name, 'recurrent_activation', major, where),
     useBias: c.use_bias ?? true,
     unitForgetBias: c.unit_forget_bias ?? true,
     returnSequences: c.return_sequences ?? false,
