@@ -17,6 +17,8 @@ export interface KerasFile {
   layers: Map<string, Hdf5Dataset[]>;
   /** How layers are keyed: by layer name, or by the weight store's class-based key. */
   keyedBy: 'name' | 'store';
+  /** What the reader passed over, for the import's notes (a TF.js file's optimizer variables). */
+  notes?: string[];
 }
 
 const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];

@@ -34,6 +34,8 @@ export async function loadKerasModel(source: unknown, options: LoadKerasOptions 
  */
 export function modelFromKerasFile(file: KerasFile, customObjects: Record<string, CustomObject> | undefined, where: string): Sequential {
   const plan = planKerasModel(file.modelConfig, { kerasVersion: file.kerasVersion, customObjects, where });
+  if (file.notes) plan.notes.push(...file.notes);
+  if (file.kind === 'tfjs') checkTfjsMasking(plan, where);
   fixAttentionLength(plan, file, where);
   const model = build(plan, where);
   let ok = false;
@@ -54,6 +56,23 @@ export function modelFromKerasFile(file: KerasFile, customObjects: Record<string
     throw asImportError(e, where);
   } finally {
     if (!ok) model.releaseMemory();
+  }
+}
+
+/**
+ * TF.js repeats the previous output at masked steps where Keras's Bidirectional(returnSequences) writes 0; with a
+ * goBackwards LSTM inside, its outputs come in reversed time order and those steps land on real ones, so under a mask
+ * TF.js computes other outputs than Keras (and this package): refused, as exportTfjs refuses to write such a model (a
+ * review's differential check found imports up to 0.55 off).
+ */
+function checkTfjsMasking(plan: KerasPlan, where: string): void {
+  let masked = false;
+  for (const p of plan.layers) {
+    const c = p.config as Record<string, any>;
+    if (masked && p.className === 'Bidirectional' && c.layer.config.goBackwards && c.layer.config.returnSequences) {
+      throw new ConfigError(`${where}: layer ${p.kerasName}: expected a Bidirectional TF.js runs as Keras under a mask, got one around an LSTM with goBackwards and returnSequences (TF.js repeats outputs at padded steps where Keras writes 0, and here they land on real steps, so TF.js's outputs are not Keras's, which this package computes).`);
+    }
+    if ((p.className === 'Embedding' && c.maskZero) || p.className === 'Masking') masked = true;
   }
 }
 
@@ -284,14 +303,18 @@ function compileFrom(file: KerasFile, model: Sequential, notes: string[]): void 
   const tc = file.trainingConfig;
   if (!isPlainObject(tc)) return;
   const opt = isPlainObject(tc.optimizer_config) ? tc.optimizer_config : isPlainObject(tc.optimizer) ? tc.optimizer : null;
-  const name = opt && typeof opt.class_name === 'string' ? opt.class_name.slice(opt.class_name.lastIndexOf('>') + 1).toLowerCase() : null;
+  const cls = opt && typeof opt.class_name === 'string' ? opt.class_name.slice(opt.class_name.lastIndexOf('>') + 1) : null;
+  // TF.js writes its optimizers' getConfig(): camelCase keys, 'RMSProp' (whose decay is Keras's rho) and 'Momentum'
+  // (SGD with momentum, useNesterov)
+  const tfjs = file.kind === 'tfjs';
+  const name = cls === null ? null : tfjs && cls === 'Momentum' ? 'sgd' : cls.toLowerCase();
   const c = opt && isPlainObject(opt.config) ? opt.config : {};
   const loss = typeof tc.loss === 'string' ? LOSSES[tc.loss] : undefined;
   if (!name || !['adam', 'sgd', 'rmsprop'].includes(name) || !loss) {
     notes.push(`training config not imported (optimizer ${describeValue(opt?.class_name)}, loss ${describeValue(tc.loss)}): call compile yourself`);
     return;
   }
-  const lr = c.learning_rate ?? c.lr;
+  const lr = c.learning_rate ?? c.lr ?? (tfjs ? c.learningRate : undefined);
   if (lr !== undefined && typeof lr !== 'number') {
     notes.push(`training config not imported (a learning-rate schedule ${describeValue(lr)}): call compile yourself`);
     return;
@@ -300,11 +323,11 @@ function compileFrom(file: KerasFile, model: Sequential, notes: string[]): void 
   const num = (v: unknown) => (typeof v === 'number' ? (Math.fround(v) === v ? Number(v.toPrecision(7)) : v) : undefined);
   const optimizer: Record<string, unknown> = { name, learningRate: num(lr),
     clipnorm: num(c.clipnorm), globalClipnorm: num(c.global_clipnorm), clipvalue: num(c.clipvalue) };
-  if (name === 'adam') Object.assign(optimizer, { beta1: num(c.beta_1), beta2: num(c.beta_2), epsilon: num(c.epsilon), amsgrad: c.amsgrad });
-  if (name === 'sgd') Object.assign(optimizer, { momentum: num(c.momentum), nesterov: c.nesterov });
-  if (name === 'rmsprop') Object.assign(optimizer, { rho: num(c.rho), momentum: num(c.momentum), epsilon: num(c.epsilon), centered: c.centered });
+  if (name === 'adam') Object.assign(optimizer, { beta1: num(c.beta_1 ?? (tfjs ? c.beta1 : undefined)), beta2: num(c.beta_2 ?? (tfjs ? c.beta2 : undefined)), epsilon: num(c.epsilon), amsgrad: c.amsgrad });
+  if (name === 'sgd') Object.assign(optimizer, { momentum: num(c.momentum), nesterov: c.nesterov ?? (tfjs ? c.useNesterov : undefined) });
+  if (name === 'rmsprop') Object.assign(optimizer, { rho: num(c.rho ?? (tfjs ? c.decay : undefined)), momentum: num(c.momentum), epsilon: num(c.epsilon), centered: c.centered });
   for (const k of Object.keys(optimizer)) if (optimizer[k] === undefined || optimizer[k] === null) delete optimizer[k];
-  for (const k of ['weight_decay', 'decay', 'use_ema']) {
+  for (const k of tfjs ? [] : ['weight_decay', 'decay', 'use_ema']) {
     if (c[k] !== undefined && c[k] !== null && c[k] !== 0 && c[k] !== false) notes.push(`optimizer ${k} ${describeValue(c[k])} not imported (fit here trains without it)`);
   }
   const accuracyIn = (v: unknown) => (Array.isArray(v) && v.flat(3).some((m) => m === 'accuracy' || m === 'acc') ? ['accuracy'] : []);

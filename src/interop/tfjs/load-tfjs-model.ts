@@ -18,7 +18,7 @@ export interface LoadTfjsOptions {
   signal?: AbortSignal;
 }
 
-interface ManifestEntry { name: string; shape: number[]; dtype: string; quantization?: { dtype: string; scale?: number; min?: number } }
+interface ManifestEntry { name: string; shape: number[]; dtype: string; group?: string; quantization?: { dtype: string; scale?: number; min?: number } }
 
 /**
  * Imports a TF.js Layers model. `source`: a directory path holding model.json, the path of a model.json, a URL of a
@@ -37,6 +37,7 @@ export async function loadTfjsModel(source: unknown, options: LoadTfjsOptions = 
   const groups: { paths: string[]; weights: ManifestEntry[] }[] = manifest;
   const datasets = new Map<string, Hdf5Dataset[]>();
   for (const layer of layerNames(json.topology)) datasets.set(layer, []);
+  let optimizerWeights = 0;
   for (const [g, group] of groups.entries()) {
     // sizes the manifest declares, checked before its shards are read (a crafted one could claim any size)
     const declared = group.weights.reduce((s, w) => s + declaredBytes(w), 0);
@@ -45,6 +46,15 @@ export async function loadTfjsModel(source: unknown, options: LoadTfjsOptions = 
     const bytes = concat(parts);
     let at = 0;
     for (const w of group.weights) {
+      // model.save(..., { includeOptimizer: true }) adds the optimizer's variables (iter, then each weight's slots),
+      // marked group 'optimizer': passed over, as the optimizer starts afresh here (a note says so)
+      if (w.group === 'optimizer') {
+        const n = declaredBytes(w, true);
+        if (n < 0 || at + n > bytes.length) throw new CheckpointError(`${where}: weight ${w.name} (the optimizer's): expected a shape and a dtype float32 or int32 within its weight group, got ${JSON.stringify(w.shape)} ${describeValue(w.dtype)} at offset ${at} of ${bytes.length} bytes.`);
+        at += n;
+        optimizerWeights++;
+        continue;
+      }
       const values = decode(w, bytes, at, where);
       at += values.bytes;
       const layer = w.name.split('/')[0];
@@ -54,7 +64,8 @@ export async function loadTfjsModel(source: unknown, options: LoadTfjsOptions = 
     if (at !== bytes.length) throw new CheckpointError(`${where}: weight group ${g} (${group.paths.join(', ')}): expected ${at} bytes for its ${group.weights.length} weights, got ${bytes.length}.`);
   }
   for (const [k, ds] of datasets) datasets.set(k, canonicalOrder(ds));
-  const file: KerasFile = { kind: 'tfjs', modelConfig: json.topology, kerasVersion: json.version, trainingConfig: json.trainingConfig, layers: datasets, keyedBy: 'name' };
+  const notes = optimizerWeights > 0 ? [`optimizer state (${optimizerWeights} variables saved with includeOptimizer) not imported (fit here starts the optimizer afresh)`] : [];
+  const file: KerasFile = { kind: 'tfjs', modelConfig: json.topology, kerasVersion: json.version, trainingConfig: json.trainingConfig, layers: datasets, keyedBy: 'name', notes };
   return modelFromKerasFile(file, { [TFJS_ATTENTION_CLASS]: 'attention', ...customObjects }, where);
 }
 
@@ -129,10 +140,14 @@ function layerNames(topology: Record<string, unknown>): string[] {
     .filter((n) => n !== '');
 }
 
-/** The bytes a manifest entry declares in its shard (0 for a malformed entry, which decode refuses). */
-function declaredBytes(w: ManifestEntry): number {
-  if (!Array.isArray(w.shape) || !w.shape.every((d) => Number.isInteger(d) && d >= 0)) return 0;
+/**
+ * The bytes a manifest entry declares in its shard (0 for a malformed entry, which decode refuses; with `strict`, -1
+ * for a malformed shape or a dtype other than float32 or int32, unquantized).
+ */
+function declaredBytes(w: ManifestEntry, strict = false): number {
+  if (!Array.isArray(w.shape) || !w.shape.every((d) => Number.isInteger(d) && d >= 0)) return strict ? -1 : 0;
   const q = w.quantization;
+  if (strict && (q || (w.dtype !== 'float32' && w.dtype !== 'int32'))) return -1;
   return w.shape.reduce((a, b) => a * b, 1) * (!q ? 4 : q.dtype === 'uint8' ? 1 : 2);
 }
 
