@@ -92,3 +92,21 @@ describe('loadTfjsModel: masked Bidirectional(LSTM goBackwards, returnSequences)
     t.dispose();
   });
 });
+
+describe("loadTfjsModel: TF.js optimizers' configs", () => {
+  it("reads RMSProp's decay as rho and Momentum as sgd with momentum (TF.js getConfig keys)", async () => {
+    const { sequential, layers, exportTfjs } = await import('../../../src/index.js');
+    const m = sequential({ seed: 1, layers: [layers.embedding({ inputDim: 5, outputDim: 3, inputLength: 5 }), layers.lstm({ units: 2 }), layers.dense({ units: 1, activation: 'sigmoid' })] });
+    const out = (await exportTfjs(m))!;
+    const withConfig = (optimizer_config: object) => {
+      const json = JSON.parse(new TextDecoder().decode(out.files['model.json']));
+      json.trainingConfig = { loss: 'binary_crossentropy', metrics: [], optimizer_config }; // (TF.js writes the loss in snake_case)
+      return { files: { ...out.files, 'model.json': new TextEncoder().encode(JSON.stringify(json)) } };
+    };
+    const rms = await loadTfjsModel(withConfig({ class_name: 'RMSProp', config: { learningRate: 0.02, decay: 0.8, momentum: 0.1, epsilon: 1e-6, centered: true } }));
+    expect(rms.getCompileConfig()?.optimizer).toMatchObject({ name: 'rmsprop', learningRate: 0.02, rho: 0.8, momentum: 0.1, epsilon: 1e-6, centered: true });
+    const mom = await loadTfjsModel(withConfig({ class_name: 'Momentum', config: { learningRate: 0.3, momentum: 0.7, useNesterov: true } }));
+    expect(mom.getCompileConfig()?.optimizer).toMatchObject({ name: 'sgd', learningRate: 0.3, momentum: 0.7, nesterov: true });
+    for (const x of [m, rms, mom]) x.dispose();
+  });
+});
