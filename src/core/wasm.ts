@@ -185,6 +185,9 @@ export function instantiateBare(initialPages: number): { kernels: Kernels; memor
   return instanceOf(compiledCore(), initialPages, false);
 }
 
+/** Throws the StateError asking for init() unless it was awaited: for the loaders, before they read a file. */
+export function checkInitialized(): void { compiledCore(); }
+
 function compiledCore(): WebAssembly.Module {
   if (!compiled) {
     throw new StateError('bilstm-attn: expected init() to have been awaited before creating a model, got no compiled module. Call `await init()` first.');

@@ -7,6 +7,7 @@ import { Sequential } from '../../model/sequential.js';
 import type { SourceOptions } from '../../io/sources.js';
 import type { Hdf5Dataset } from '../../io/hdf5.js';
 import { BilstmError, CheckpointError, ConfigError, ShapeError, StateError, ValueError, describeValue, isPlainObject, didYouMean } from '../../errors.js';
+import { checkInitialized } from '../../core/wasm.js';
 
 export interface LoadKerasOptions extends SourceOptions {
   /** The file's custom classes -> ours: { AttentionLayer: 'attention' } or { AttentionLayer: { layer: 'attention', returnSequences: false } }. */
@@ -21,6 +22,7 @@ export interface LoadKerasOptions extends SourceOptions {
 export async function loadKerasModel(source: unknown, options: LoadKerasOptions = {}): Promise<Sequential> {
   const where = 'loadKerasModel';
   const { customObjects, ...sourceOptions } = checkOptions(options, where);
+  checkInitialized(); // before the file is read
   const file = await readKerasFile(source, sourceOptions, where);
   if (file.modelConfig === null) {
     throw new CheckpointError(`${where}: expected a model file (with its config), got a weights-only file (save_weights). Build the model and call loadKerasWeights(model, source).`);
@@ -83,6 +85,7 @@ function checkTfjsMasking(plan: KerasPlan, where: string): void {
 export async function loadKerasWeights(model: Sequential, source: unknown, options: SourceOptions = {}): Promise<void> {
   const where = 'loadKerasWeights';
   if (!(model instanceof Sequential)) throw new ConfigError(`${where}: expected a Sequential model, got ${describeValue(model)}.`);
+  checkInitialized();
   const file = await readKerasFile(source, options, where);
   const plan: KerasPlan = {
     model: model.getConfig() as KerasPlan['model'],

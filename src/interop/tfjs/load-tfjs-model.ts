@@ -11,6 +11,7 @@ import type { Hdf5Dataset } from '../../io/hdf5.js';
 import type { Sequential } from '../../model/sequential.js';
 import { CheckpointError, ConfigError, describeValue, isPlainObject, didYouMean } from '../../errors.js';
 import { TFJS_ATTENTION_CLASS } from './export-tfjs.js';
+import { checkInitialized } from '../../core/wasm.js';
 
 export interface LoadTfjsOptions {
   /** The file's custom classes -> ours, as loadKerasModel's; BilstmAttention (what exportTfjs writes) maps by itself. */
@@ -31,6 +32,7 @@ export async function loadTfjsModel(source: unknown, options: LoadTfjsOptions = 
   const extra = Object.keys(options).find((k) => k !== 'customObjects' && k !== 'signal');
   if (extra !== undefined) throw new ConfigError(`${where}: expected options among customObjects, signal, got an unknown option ${JSON.stringify(extra)}.${didYouMean(extra, ['customObjects', 'signal'])}`);
   const { customObjects, signal } = options as LoadTfjsOptions;
+  checkInitialized(); // before the files are read
   const read = resolver(source, where, { signal });
   const json = parseModelJson(await read('model.json'), where);
   const manifest = json.weightsManifest;

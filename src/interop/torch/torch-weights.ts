@@ -12,6 +12,7 @@ import { readSafetensors, safetensorsLayout, writeSafetensors, type SafetensorsH
 import { CheckpointError, ConfigError, describeValue, fmtShape, isPlainObject, didYouMean } from '../../errors.js';
 import { LSTM } from '../../layers/lstm.js';
 import { Bidirectional } from '../../layers/bidirectional.js';
+import { checkInitialized } from '../../core/wasm.js';
 
 /** Default state_dict key -> the key in your file; or a function of the default key (and our weight name). */
 export type TorchMapping = Record<string, string> | ((defaultKey: string, weightName: string | null) => string);
@@ -129,6 +130,7 @@ function checkOptions(o: unknown, allowed: string[], where: string): Record<stri
 export async function loadTorchWeights(model: Sequential, source: unknown, options: TorchWeightsOptions = {}): Promise<void> {
   const where = 'loadTorchWeights';
   checkModel(model, where);
+  checkInitialized(); // before the file is read
   const { mapping, ...sourceOptions } = checkOptions(options, ['mapping', 'onProgress', 'signal'], where) as TorchWeightsOptions;
   const names = model.weightNames;
   const tensors = applyMapping(model, defaultTorchKeys(model), mapping, where);
