@@ -320,7 +320,9 @@ function convertLayer(l: KerasLayer, next: KerasLayer | undefined, major: 2 | 3,
     case 'Attention': case 'AdditiveAttention': case 'MultiHeadAttention':
       throw new ConfigError(`${where}: layer ${l.name} (${l.className}): Keras's built-in ${l.className} is not this package's attention layer (e = tanh(x.W + b), softmax over time); only a custom attention class maps to it, through customObjects.`);
     default:
-      throw new ConfigError(`${where}: layer ${l.name}: expected one of ${SUPPORTED.join(', ')}, got class ${JSON.stringify(l.className)}. A custom attention layer with weights W [F, 1] and b [T, 1] maps to ours with customObjects: { ${JSON.stringify(baseName(l.className))}: 'attention' }.`);
+      // the customObjects hint only for a class that may be a custom attention layer: a name with "att" in it or a
+      // registered custom class ('package>Name'), not Keras's own layers (GRU, Conv1D, ...)
+      throw new ConfigError(`${where}: layer ${l.name}: expected one of ${SUPPORTED.join(', ')}, got class ${JSON.stringify(l.className)}.${/att/i.test(l.className) || l.className.includes('>') ? ` A custom attention layer with weights W [F, 1] and b [T, 1] maps to ours with customObjects: { ${JSON.stringify(baseName(l.className))}: 'attention' }.` : ''}`);
   }
 }
 

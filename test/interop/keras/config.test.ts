@@ -78,7 +78,10 @@ describe('planKerasModel', () => {
     const cases: [unknown, RegExp][] = [
       [branch, /expected a straight chain from one input to one output, got cat \(Concatenate\) taking 2 inputs \(a, b\)/],
       [{ class_name: 'Sequential', config: { layers: [k2('Attention', { name: 'att' })] } }, /layer att \(Attention\): Keras's built-in Attention is not this package's attention layer/],
-      [{ class_name: 'Sequential', config: { layers: [k2('GRU', { name: 'gru', units: 3 })] } }, /layer gru: expected one of InputLayer, Embedding, .*got class "GRU"/],
+      // (no customObjects hint for Keras's own GRU: a review found it suggested { "GRU": 'attention' }); a class that
+      // may be a custom attention layer gets it
+      [{ class_name: 'Sequential', config: { layers: [k2('GRU', { name: 'gru', units: 3 })] } }, /layer gru: expected one of InputLayer, Embedding, .*got class "GRU"\.$/],
+      [{ class_name: 'Sequential', config: { layers: [k2('MyAtt', { name: 'my' })] } }, /got class "MyAtt"\. A custom attention layer with weights W \[F, 1\] and b \[T, 1\] maps to ours with customObjects: \{ "MyAtt": 'attention' \}\.$/],
       [{ class_name: 'Sequential', config: { layers: [k2('LSTM', { name: 'l', units: 3, return_state: true })] } }, /layer l \(LSTM\): expected return_state false, got true/],
       [{ class_name: 'Sequential', config: { layers: [k2('Dense', { name: 'd', units: 3, activation: 'swish' })] } }, /layer d: expected activation to be one of linear, sigmoid, tanh, relu, softmax, hard_sigmoid, got "swish"/],
       [{ class_name: 'Sequential', config: { layers: [k2('BatchNormalization', { name: 'bn', axis: 1, center: true, scale: true })] } }, /layer bn \(BatchNormalization\): expected axis -1 \(the last\), got 1/],
