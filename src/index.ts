@@ -3,7 +3,7 @@ export { init, initSync, info } from './core/wasm.js';
 export type { InitOptions, Info } from './core/wasm.js';
 export type { RuntimeName } from './core/runtime.js';
 export { Sequential, sequential } from './model/sequential.js';
-export type { SequentialArgs, CompileArgs, WeightValue, PredictionWithAttention, ModelConfig, CompileConfig, EvaluateResult } from './model/sequential.js';
+export type { SequentialArgs, CompileArgs, WeightValue, PredictionWithAttention, ModelConfig, CompileConfig, EvaluateResult, Quiet } from './model/sequential.js';
 export { layers } from './layers/index.js';
 export * from './layers/index.js';
 export { Layer } from './layers/layer.js';

@@ -123,14 +123,18 @@ export class MetricAccumulator {
 
   /**
    * As update() with K units and one-hot labels, from class ids (no [rows, K] one-hot arrays): pred[i] and labels[i]
-   * in [0, K), checked by the caller; weights: null or one per row. Counts in the same order, so the same results.
+   * in [0, K), checked by the caller; weights: null or one per sample (rows / weights.length rows each, as update()).
+   * Counts in the same order, so the same results.
    */
   updateIds(pred: Int32Array, labels: Int32Array, rows: number, K: number, weights: ArrayLike<number> | null = null): void {
     if (this.names.length === 0 || rows === 0) return;
     if (this.units === 0) this.setUnits(K);
     else if (K !== this.units) throw new ShapeError(`metrics: expected ${this.units} classes as in the earlier batches, got ${K}.`);
+    // a weight per sample, each over rows / weights.length rows (a sequence's steps), as update()
+    const per = weights ? rows / weights.length : 0;
+    if (weights && !Number.isInteger(per)) throw new ShapeError(`metrics: expected a weight per sample (${rows} rows is a multiple of the weight count), got ${weights.length} weights.`);
     for (let m = 0; m < rows; m++) {
-      const w = weights ? +weights[m] : 1;
+      const w = weights ? +weights[Math.floor(m / per)] : 1;
       this.total += w;
       const best = pred[m], lb = labels[m];
       if (best === lb) { this.correct += w; this.ctp[best] += w; } else { this.cfp[best] += w; this.cfn[lb] += w; }

@@ -209,7 +209,7 @@ function num(v: unknown, d: number, where: string, what: string, check: (x: numb
   if (v === undefined) return d;
   if (typeof v !== 'number' || !Number.isFinite(v) || !Number.isFinite(Math.fround(v)) || !check(Math.fround(v))) {
     const f = typeof v === 'number' && Number.isFinite(v) ? Math.fround(v) : v;
-    throw new ConfigError(`${where}: expected ${what}, got ${describeValue(v)}${f !== v ? ` (${f} as the float32 the kernels take)` : ''}.`);
+    throw new ConfigError(`${where}: expected ${what}, got ${describeValue(v)}${Object.is(f, v) ? '' : ` (${f} as the float32 the kernels take)`}.`);
   }
   return v + 0;
 }
@@ -325,7 +325,8 @@ export const optimizers = {
   schedules,
 };
 
-export type OptimizerSpec = 'adam' | 'sgd' | 'rmsprop' | Optimizer | OptimizerConfig;
+/** A name (any case works; the Keras and TF.js spellings are typed), an optimizer, or its config. */
+export type OptimizerSpec = 'adam' | 'sgd' | 'rmsprop' | 'Adam' | 'SGD' | 'RMSprop' | 'RMSProp' | Optimizer | OptimizerConfig;
 
 export function getOptimizer(spec: unknown): Optimizer {
   if (spec instanceof Optimizer) return spec;

@@ -202,6 +202,14 @@ export class Sequential {
       && positions.every((p, i) => typeof p === 'number' && Number.isFinite(p) && p > (i > 0 ? positions[i - 1] : 0)))) {
       throw new ConfigError(`summary: expected positions to be the three columns' right edges, increasing numbers > 0 (fractions of lineLength when the last is <= 1, as Keras's), got ${describeValue(positions)}.`);
     }
+    if (positions !== undefined) {
+      // each column wide enough for the 2-space gap and a character (narrower, the row printer never ends a cell)
+      const L = lineLength ?? 65, cols = positions[2] <= 1 ? positions.map((p) => Math.floor(L * p)) : positions;
+      const widths = cols.map((c, i) => c - (i > 0 ? cols[i - 1] : 0));
+      if (widths.some((w, i) => w < (i < 2 ? 4 : 1))) {
+        throw new ConfigError(`summary: expected positions giving columns at least 4, 4 and 1 characters wide, got ${describeValue(positions)} (columns ${widths.join(', ')} wide at lineLength ${L}).`);
+      }
+    }
     if (typeof printFn !== 'function') throw new ConfigError(`summary: expected printFn to be a function, got ${describeValue(printFn)}.`);
     const lines = summaryLines(this.name, this.layers, lineLength, this.freeShapes(), positions);
     // a call per line, as Keras's print_fn and TF.js's printFn get them

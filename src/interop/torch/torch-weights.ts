@@ -123,6 +123,24 @@ function checkOptions(o: unknown, allowed: string[], where: string): Record<stri
 }
 
 /**
+ * Refuses an LSTM that nn.LSTM, which the keys are for, cannot compute: activations other than tanh and a recurrent
+ * activation other than sigmoid (nn.LSTM has no others), or a Bidirectional around an LSTM with goBackwards (Keras
+ * then runs its forward layer backwards and its backward layer forwards; nn.LSTM's first direction reads forwards, so
+ * the weights would land in the other direction's slots, 0.026 off in a review's check). A plain goBackwards LSTM is
+ * nn.LSTM on the sequence reversed in time (README).
+ */
+function checkTorchLstms(model: Sequential, where: string): void {
+  for (const layer of model.layers) {
+    const lstm = layer instanceof Bidirectional ? layer.layer : layer instanceof LSTM ? layer : null;
+    if (!lstm) continue;
+    const bad = lstm.activation !== 'tanh' ? `activation ${describeValue(lstm.activation)}`
+      : lstm.recurrentActivation !== 'sigmoid' ? `recurrentActivation ${describeValue(lstm.recurrentActivation)}`
+        : layer instanceof Bidirectional && lstm.goBackwards ? 'goBackwards true inside a Bidirectional (nn.LSTM\'s first direction reads forwards)' : null;
+    if (bad) throw new ConfigError(`${where}: expected LSTMs nn.LSTM computes (activation 'tanh', recurrentActivation 'sigmoid', no goBackwards inside a Bidirectional), got ${layer.name} with ${bad}.`);
+  }
+}
+
+/**
  * Loads a PyTorch state_dict saved as safetensors into a model built like the reference module: every key the model
  * needs must be there with its shape, and no other (num_batches_tracked is read past). All or nothing: on any failure
  * the model is as it was.
@@ -130,6 +148,7 @@ function checkOptions(o: unknown, allowed: string[], where: string): Record<stri
 export async function loadTorchWeights(model: Sequential, source: unknown, options: TorchWeightsOptions = {}): Promise<void> {
   const where = 'loadTorchWeights';
   checkModel(model, where);
+  checkTorchLstms(model, where); // its weights would load into a layer computing other than nn.LSTM
   checkInitialized(); // before the file is read
   const { mapping, ...sourceOptions } = checkOptions(options, ['mapping', 'onProgress', 'signal'], where) as TorchWeightsOptions;
   const names = model.weightNames;
@@ -185,24 +204,6 @@ export async function loadTorchWeights(model: Sequential, source: unknown, optio
  * `mapping`): to a path or WritableStream, or, without a target, returned as bytes. LSTM biases go to bias_ih, with
  * bias_hh zeros; BatchNorm's num_batches_tracked is written as an I64 0. torch.load_state_dict(strict=True) takes it.
  */
-/**
- * Refuses an LSTM that nn.LSTM, which the keys are for, cannot compute: activations other than tanh and a recurrent
- * activation other than sigmoid (nn.LSTM has no others), or a Bidirectional around an LSTM with goBackwards (Keras
- * then runs its forward layer backwards and its backward layer forwards; nn.LSTM's first direction reads forwards, so
- * the weights would land in the other direction's slots, 0.026 off in a review's check). A plain goBackwards LSTM is
- * nn.LSTM on the sequence reversed in time (README).
- */
-function checkTorchLstms(model: Sequential, where: string): void {
-  for (const layer of model.layers) {
-    const lstm = layer instanceof Bidirectional ? layer.layer : layer instanceof LSTM ? layer : null;
-    if (!lstm) continue;
-    const bad = lstm.activation !== 'tanh' ? `activation ${describeValue(lstm.activation)}`
-      : lstm.recurrentActivation !== 'sigmoid' ? `recurrentActivation ${describeValue(lstm.recurrentActivation)}`
-        : layer instanceof Bidirectional && lstm.goBackwards ? 'goBackwards true inside a Bidirectional (nn.LSTM\'s first direction reads forwards)' : null;
-    if (bad) throw new ConfigError(`${where}: expected LSTMs nn.LSTM computes (activation 'tanh', recurrentActivation 'sigmoid', no goBackwards inside a Bidirectional), got ${layer.name} with ${bad}.`);
-  }
-}
-
 export function exportTorchWeights(model: Sequential, target?: undefined, options?: ExportTorchOptions): Promise<Uint8Array>;
 export function exportTorchWeights(model: Sequential, target: string | WritableStream<Uint8Array>, options?: ExportTorchOptions): Promise<undefined>;
 export function exportTorchWeights(model: Sequential, target?: unknown, options?: ExportTorchOptions): Promise<Uint8Array | undefined>;
