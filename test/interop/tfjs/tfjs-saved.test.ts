@@ -6,6 +6,7 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { init, loadTfjsModel, ConfigError } from '../../../src/index.js';
+import { tfSave } from '../../helpers/tfjs-files.js';
 
 beforeAll(async () => { await init(); await tf.setBackend('cpu'); });
 
@@ -28,18 +29,6 @@ function files(art: tf.io.ModelArtifacts, specs: tf.io.WeightsManifestEntry[], d
   const json = { format: art.format, generatedBy: art.generatedBy, convertedBy: art.convertedBy, modelTopology: art.modelTopology,
     trainingConfig: art.trainingConfig, weightsManifest: [{ paths: ['weights.bin'], weights: specs }] };
   return { files: { 'model.json': new TextEncoder().encode(JSON.stringify(json)), 'weights.bin': new Uint8Array(data) } };
-}
-
-async function tfSave(model: tf.LayersModel): Promise<{ files: Record<string, Uint8Array> }> {
-  let files: Record<string, Uint8Array> = {};
-  await model.save(tf.io.withSaveHandler(async (a) => {
-    const data = Array.isArray(a.weightData) ? tf.io.concatenateArrayBuffers(a.weightData) : a.weightData!;
-    const json = { format: a.format, generatedBy: a.generatedBy, convertedBy: a.convertedBy, modelTopology: a.modelTopology,
-      weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }] };
-    files = { 'model.json': new TextEncoder().encode(JSON.stringify(json)), 'weights.bin': new Uint8Array(data) };
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
-  return { files };
 }
 
 describe('loadTfjsModel: a model TF.js saved with includeOptimizer', () => {

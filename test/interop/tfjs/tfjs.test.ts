@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { exportTfjs, loadTfjsModel, sequential, layers, CheckpointError, ConfigError, type Sequential, type TfjsFiles } from '../../../src/index.js';
 import { registerAttention } from '../../../src/interop/tfjs/register-attention.js';
 import { smallModel, smallData, ids } from '../../helpers/models.js';
+import { tfSave } from '../../helpers/tfjs-files.js';
 
 registerAttention(tf);
 const SHARD = 'group1-shard1of1.bin';
@@ -24,19 +25,6 @@ async function tfLoad(out: TfjsFiles): Promise<tf.LayersModel> {
   const shard = out.files[SHARD];
   return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights,
     weightData: shard.buffer.slice(shard.byteOffset, shard.byteOffset + shard.byteLength) }));
-}
-
-/** What TF.js saves, as model.json + one shard in memory (as its file:// and browser handlers would write). */
-async function tfSave(model: tf.LayersModel): Promise<TfjsFiles> {
-  let files: Record<string, Uint8Array> = {};
-  await model.save(tf.io.withSaveHandler(async (a) => {
-    const data = Array.isArray(a.weightData) ? tf.io.concatenateArrayBuffers(a.weightData) : a.weightData!;
-    const json = { format: a.format, generatedBy: a.generatedBy, convertedBy: a.convertedBy, modelTopology: a.modelTopology,
-      weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }] };
-    files = { 'model.json': new TextEncoder().encode(JSON.stringify(json)), 'weights.bin': new Uint8Array(data) };
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
-  return { files };
 }
 
 function tfPredict(m: tf.LayersModel, x: { data: Int32Array | Float32Array; shape: number[] }): Float32Array {
