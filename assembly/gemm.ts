@@ -175,14 +175,17 @@ function edgeBlock(C: usize, A: usize, B: usize, M: i32, N: i32, K: i32, sai: i3
   }
 }
 
-// 32 columns of one row: cp[0..32) = (accumulate ? cp : 0) + a_k * B's row k for k in order, the A values from a0
-// to aEnd (astep bytes apart), B's 32-float rows from bp (bstep bytes apart); eight independent accumulators.
-@inline function row32(cp: usize, a0: usize, aEnd: usize, astep: usize, bp: usize, bstep: usize, accumulate: bool): void {
+// 28 columns of one row: cp[0..28) = (accumulate ? cp : 0) + a_k * B's row k for k in order, the A values from a0
+// to aEnd (astep bytes apart), B's 28-float rows from bp (bstep bytes apart); seven independent accumulators. Seven,
+// not eight: eight accumulators, their eight B vectors and the broadcast are 17 values, one more than x64's 16 xmm
+// registers, and TurboFan then spilled two accumulators to the stack every other k (0.61 of the peak; seven, spilling
+// nothing, 0.74, and six 0.73: scratch micro-benchmark, one run, rows of 256 columns, K 64).
+@inline function row28(cp: usize, a0: usize, aEnd: usize, astep: usize, bp: usize, bstep: usize, accumulate: bool): void {
   const zero = f32x4.splat(0.0);
-  let x0 = zero, x1 = zero, x2 = zero, x3 = zero, x4 = zero, x5 = zero, x6 = zero, x7 = zero;
+  let x0 = zero, x1 = zero, x2 = zero, x3 = zero, x4 = zero, x5 = zero, x6 = zero;
   if (accumulate) {
     x0 = v128.load(cp); x1 = v128.load(cp, 16); x2 = v128.load(cp, 32); x3 = v128.load(cp, 48);
-    x4 = v128.load(cp, 64); x5 = v128.load(cp, 80); x6 = v128.load(cp, 96); x7 = v128.load(cp, 112);
+    x4 = v128.load(cp, 64); x5 = v128.load(cp, 80); x6 = v128.load(cp, 96);
   }
   let ap = a0;
   do {
@@ -190,24 +193,29 @@ function edgeBlock(C: usize, A: usize, B: usize, M: i32, N: i32, K: i32, sai: i3
     x0 = f32x4.add(x0, f32x4.mul(s, v128.load(bp))); x1 = f32x4.add(x1, f32x4.mul(s, v128.load(bp, 16)));
     x2 = f32x4.add(x2, f32x4.mul(s, v128.load(bp, 32))); x3 = f32x4.add(x3, f32x4.mul(s, v128.load(bp, 48)));
     x4 = f32x4.add(x4, f32x4.mul(s, v128.load(bp, 64))); x5 = f32x4.add(x5, f32x4.mul(s, v128.load(bp, 80)));
-    x6 = f32x4.add(x6, f32x4.mul(s, v128.load(bp, 96))); x7 = f32x4.add(x7, f32x4.mul(s, v128.load(bp, 112)));
+    x6 = f32x4.add(x6, f32x4.mul(s, v128.load(bp, 96)));
     bp += bstep;
     ap += astep;
   } while (ap != aEnd);
   v128.store(cp, x0); v128.store(cp, x1, 16); v128.store(cp, x2, 32); v128.store(cp, x3, 48);
-  v128.store(cp, x4, 64); v128.store(cp, x5, 80); v128.store(cp, x6, 96); v128.store(cp, x7, 112);
+  v128.store(cp, x4, 64); v128.store(cp, x5, 80); v128.store(cp, x6, 96);
 }
 
-// One row of C (an odd last row, or a matrix-vector product at batch 1): 32 columns at a time, whose eight
-// independent accumulators hide the latency of the adds (16 columns, four chains, ran at about half the peak), then
-// 16, 8, 4 and single columns. Every element is still acc = (accumulate ? C : 0), then acc + a_k * b_k for k in order.
+// One row of C (an odd last row, or a matrix-vector product at batch 1): 28 columns at a time (row28), then the
+// rest (rowTail). Every element is still acc = (accumulate ? C : 0), then acc + a_k * b_k for k in order.
 // A plain function: one copy of its code serves every inlined gemmBlock.
 function rowBlock(c0: usize, a0: usize, B: usize, N: i32, K: i32, astep: usize, bstep: usize, accumulate: bool): void {
-  const zero = f32x4.splat(0.0);
   const aEnd = a0 + <usize>K * astep;
   let j = 0;
-  for (; j + 32 <= N; j += 32) row32(c0 + <usize>j * 4, a0, aEnd, astep, B + <usize>j * 4, bstep, accumulate);
-  for (; j + 16 <= N; j += 16) {
+  for (; j + 28 <= N; j += 28) row28(c0 + <usize>j * 4, a0, aEnd, astep, B + <usize>j * 4, bstep, accumulate);
+  if (j < N) rowTail(c0 + <usize>j * 4, a0, aEnd, astep, B + <usize>j * 4, bstep, N - j, accumulate);
+}
+
+// The last n < 28 columns of a row (rowBlock's and row_panels'): 16, 8, 4 and single columns, each in k order.
+function rowTail(c0: usize, a0: usize, aEnd: usize, astep: usize, B: usize, bstep: usize, n: i32, accumulate: bool): void {
+  const zero = f32x4.splat(0.0);
+  let j = 0;
+  for (; j + 16 <= n; j += 16) {
     const cp = c0 + <usize>j * 4;
     let x0 = zero, x1 = zero, x2 = zero, x3 = zero;
     if (accumulate) { x0 = v128.load(cp); x1 = v128.load(cp, 16); x2 = v128.load(cp, 32); x3 = v128.load(cp, 48); }
@@ -222,7 +230,7 @@ function rowBlock(c0: usize, a0: usize, B: usize, N: i32, K: i32, astep: usize, 
     } while (ap != aEnd);
     v128.store(cp, x0); v128.store(cp, x1, 16); v128.store(cp, x2, 32); v128.store(cp, x3, 48);
   }
-  for (; j + 8 <= N; j += 8) {
+  for (; j + 8 <= n; j += 8) {
     const cp = c0 + <usize>j * 4;
     let x0 = zero, x1 = zero;
     if (accumulate) { x0 = v128.load(cp); x1 = v128.load(cp, 16); }
@@ -237,7 +245,7 @@ function rowBlock(c0: usize, a0: usize, B: usize, N: i32, K: i32, astep: usize, 
     } while (ap != aEnd);
     v128.store(cp, x0); v128.store(cp, x1, 16);
   }
-  for (; j + 4 <= N; j += 4) {
+  for (; j + 4 <= n; j += 4) {
     const cp = c0 + <usize>j * 4;
     let x0 = zero;
     if (accumulate) x0 = v128.load(cp);
@@ -250,7 +258,7 @@ function rowBlock(c0: usize, a0: usize, B: usize, N: i32, K: i32, astep: usize, 
     } while (ap != aEnd);
     v128.store(cp, x0);
   }
-  for (; j < N; j++) {
+  for (; j < n; j++) {
     const cp = c0 + <usize>j * 4;
     let x0: f32 = 0;
     if (accumulate) x0 = load<f32>(cp);
@@ -265,24 +273,29 @@ function rowBlock(c0: usize, a0: usize, B: usize, N: i32, K: i32, astep: usize, 
   }
 }
 
-// B [K,N] (row stride ldb, N a multiple of 32) as 32-column panels, each K x 32 contiguous: for row_panels.
-export function pack_b32(P: usize, B: usize, K: i32, N: i32, ldb: i32): void {
-  for (let j = 0; j < N; j += 32) {
+// B [K,N] (row stride ldb) as row_panels' panels: each 28 columns wide and K x 28 contiguous, then the last N % 28
+// columns as one narrower panel (K x (N % 28) contiguous). The same K x N floats as B.
+export function pack_b28(P: usize, B: usize, K: i32, N: i32, ldb: i32): void {
+  for (let j = 0; j < N; j += 28) {
+    const w = min(28, N - j);
     let src = B + <usize>j * 4;
     let dst = P + <usize>j * <usize>K * 4;
     for (let k = 0; k < K; k++) {
-      for (let o: usize = 0; o < 128; o += 16) v128.store(dst + o, v128.load(src + o));
+      memory.copy(dst, src, <usize>w * 4);
       src += <usize>ldb * 4;
-      dst += 128;
+      dst += <usize>w * 4;
     }
   }
 }
 
-// One row: c[0..N) += a[0..K) . B with B as pack_b32's panels (N a multiple of 32, K >= 1): rowBlock's 32-column
-// accumulators, each panel read in one sequential sweep. The same bits as rowBlock (acc = c, then + a_k * b_k in order).
+// One row: c[0..N) += a[0..K) . B with B as pack_b28's panels (K >= 1): row28 on each full panel, each read in one
+// sequential sweep, then rowTail on the narrower last one. The same bits as rowBlock (acc = c, then + a_k * b_k in
+// order).
 export function row_panels(c0: usize, a0: usize, P: usize, N: i32, K: i32): void {
   const aEnd = a0 + <usize>K * 4;
-  for (let j = 0; j < N; j += 32) row32(c0 + <usize>j * 4, a0, aEnd, 4, P + <usize>j * <usize>K * 4, 128, true);
+  let j = 0;
+  for (; j + 28 <= N; j += 28) row28(c0 + <usize>j * 4, a0, aEnd, 4, P + <usize>j * <usize>K * 4, 112, true);
+  if (j < N) rowTail(c0 + <usize>j * 4, a0, aEnd, 4, P + <usize>j * <usize>K * 4, <usize>(N - j) * 4, N - j, true);
 }
 
 // C[M,N] = (accumulate ? C : 0) + A[M,K] . B[K,N]. A row-major with leading dimension lda.
