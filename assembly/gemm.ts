@@ -175,17 +175,18 @@ function edgeBlock(C: usize, A: usize, B: usize, M: i32, N: i32, K: i32, sai: i3
   }
 }
 
-// 28 columns of one row: cp[0..28) = (accumulate ? cp : 0) + a_k * B's row k for k in order, the A values from a0
-// to aEnd (astep bytes apart), B's 28-float rows from bp (bstep bytes apart); seven independent accumulators. Seven,
-// not eight: eight accumulators, their eight B vectors and the broadcast are 17 values, one more than x64's 16 xmm
-// registers, and TurboFan then spilled two accumulators to the stack every other k (0.61 of the peak; seven, spilling
-// nothing, 0.74, and six 0.73: scratch micro-benchmark, one run, rows of 256 columns, K 64).
-@inline function row28(cp: usize, a0: usize, aEnd: usize, astep: usize, bp: usize, bstep: usize, accumulate: bool): void {
+// 28 or 24 columns of one row (W = 28 or 24): cp[0..W) = (accumulate ? cp : 0) + a_k * B's row k for k in order, the A
+// values from a0 to aEnd (astep bytes apart), B's rows from bp (bstep bytes apart); seven or six independent
+// accumulators. Not eight: eight accumulators, their eight B vectors and the broadcast are 17 values, one more than
+// x64's 16 xmm registers, and TurboFan then spilled two accumulators to the stack every other k (0.61 of the peak;
+// seven, spilling nothing, 0.74, and six 0.73: scratch micro-benchmark, one run, rows of 256 columns, K 64).
+@inline function rowCols(cp: usize, a0: usize, aEnd: usize, astep: usize, bp: usize, bstep: usize, accumulate: bool, W: i32): void {
   const zero = f32x4.splat(0.0);
   let x0 = zero, x1 = zero, x2 = zero, x3 = zero, x4 = zero, x5 = zero, x6 = zero;
   if (accumulate) {
     x0 = v128.load(cp); x1 = v128.load(cp, 16); x2 = v128.load(cp, 32); x3 = v128.load(cp, 48);
-    x4 = v128.load(cp, 64); x5 = v128.load(cp, 80); x6 = v128.load(cp, 96);
+    x4 = v128.load(cp, 64); x5 = v128.load(cp, 80);
+    if (W == 28) x6 = v128.load(cp, 96);
   }
   let ap = a0;
   do {
@@ -193,25 +194,37 @@ function edgeBlock(C: usize, A: usize, B: usize, M: i32, N: i32, K: i32, sai: i3
     x0 = f32x4.add(x0, f32x4.mul(s, v128.load(bp))); x1 = f32x4.add(x1, f32x4.mul(s, v128.load(bp, 16)));
     x2 = f32x4.add(x2, f32x4.mul(s, v128.load(bp, 32))); x3 = f32x4.add(x3, f32x4.mul(s, v128.load(bp, 48)));
     x4 = f32x4.add(x4, f32x4.mul(s, v128.load(bp, 64))); x5 = f32x4.add(x5, f32x4.mul(s, v128.load(bp, 80)));
-    x6 = f32x4.add(x6, f32x4.mul(s, v128.load(bp, 96)));
+    if (W == 28) x6 = f32x4.add(x6, f32x4.mul(s, v128.load(bp, 96)));
     bp += bstep;
     ap += astep;
   } while (ap != aEnd);
   v128.store(cp, x0); v128.store(cp, x1, 16); v128.store(cp, x2, 32); v128.store(cp, x3, 48);
-  v128.store(cp, x4, 64); v128.store(cp, x5, 80); v128.store(cp, x6, 96);
+  v128.store(cp, x4, 64); v128.store(cp, x5, 80);
+  if (W == 28) v128.store(cp, x6, 96);
 }
 
-// One row of C (an odd last row, or a matrix-vector product at batch 1): 28 columns at a time (row28), then the
-// rest (rowTail). Every element is still acc = (accumulate ? C : 0), then acc + a_k * b_k for k in order.
-// A plain function: one copy of its code serves every inlined gemmBlock.
+// How many of a row's N columns go 28 at a time, the rest then 24 at a time: the most blocks of 28 that leave a
+// multiple of 24 (N 128 = 2 x 28 + 3 x 24, 256 = 4 x 28 + 6 x 24: every column in a block of six or seven chains, where
+// 28s alone left 16 or 4 columns to rowTail's four chains or one); N / 28 (the rest to rowTail) where none does.
+@inline function blocks28(N: i32): i32 {
+  let a = N / 28;
+  for (let i = 0; i < 6 && a >= 0; i++, a--) if ((N - 28 * a) % 24 == 0) return a;
+  return N / 28;
+}
+
+// One row of C (an odd last row, or a matrix-vector product at batch 1): blocks of 28 and 24 columns (rowCols, as
+// blocks28 splits N), then the rest (rowTail). Every element is still acc = (accumulate ? C : 0), then
+// acc + a_k * b_k for k in order. A plain function: one copy of its code serves every inlined gemmBlock.
 function rowBlock(c0: usize, a0: usize, B: usize, N: i32, K: i32, astep: usize, bstep: usize, accumulate: bool): void {
   const aEnd = a0 + <usize>K * astep;
+  const j28 = 28 * blocks28(N);
   let j = 0;
-  for (; j + 28 <= N; j += 28) row28(c0 + <usize>j * 4, a0, aEnd, astep, B + <usize>j * 4, bstep, accumulate);
+  for (; j < j28; j += 28) rowCols(c0 + <usize>j * 4, a0, aEnd, astep, B + <usize>j * 4, bstep, accumulate, 28);
+  for (; j + 24 <= N; j += 24) rowCols(c0 + <usize>j * 4, a0, aEnd, astep, B + <usize>j * 4, bstep, accumulate, 24);
   if (j < N) rowTail(c0 + <usize>j * 4, a0, aEnd, astep, B + <usize>j * 4, bstep, N - j, accumulate);
 }
 
-// The last n < 28 columns of a row (rowBlock's and row_panels'): 16, 8, 4 and single columns, each in k order.
+// The last n < 24 columns of a row (rowBlock's and row_panels'): 16, 8, 4 and single columns, each in k order.
 function rowTail(c0: usize, a0: usize, aEnd: usize, astep: usize, B: usize, bstep: usize, n: i32, accumulate: bool): void {
   const zero = f32x4.splat(0.0);
   let j = 0;
@@ -273,11 +286,12 @@ function rowTail(c0: usize, a0: usize, aEnd: usize, astep: usize, B: usize, bste
   }
 }
 
-// B [K,N] (row stride ldb) as row_panels' panels: each 28 columns wide and K x 28 contiguous, then the last N % 28
-// columns as one narrower panel (K x (N % 28) contiguous). The same K x N floats as B.
-export function pack_b28(P: usize, B: usize, K: i32, N: i32, ldb: i32): void {
-  for (let j = 0; j < N; j += 28) {
-    const w = min(28, N - j);
+// B [K,N] (row stride ldb) as row_panels' panels: rowBlock's blocks of 28 and then 24 columns (blocks28), each
+// K x 28 or K x 24 contiguous, then the rest as one narrower panel (K x rest contiguous). The same K x N floats as B.
+export function pack_panels(P: usize, B: usize, K: i32, N: i32, ldb: i32): void {
+  const j28 = 28 * blocks28(N);
+  for (let j = 0; j < N;) {
+    const w = j < j28 ? 28 : min(24, N - j);
     let src = B + <usize>j * 4;
     let dst = P + <usize>j * <usize>K * 4;
     for (let k = 0; k < K; k++) {
@@ -285,16 +299,19 @@ export function pack_b28(P: usize, B: usize, K: i32, N: i32, ldb: i32): void {
       src += <usize>ldb * 4;
       dst += <usize>w * 4;
     }
+    j += w;
   }
 }
 
-// One row: c[0..N) += a[0..K) . B with B as pack_b28's panels (K >= 1): row28 on each full panel, each read in one
-// sequential sweep, then rowTail on the narrower last one. The same bits as rowBlock (acc = c, then + a_k * b_k in
+// One row: c[0..N) += a[0..K) . B with B as pack_panels' panels (K >= 1): rowCols on each full panel, each read in
+// one sequential sweep, then rowTail on a narrower last one. The same bits as rowBlock (acc = c, then + a_k * b_k in
 // order).
 export function row_panels(c0: usize, a0: usize, P: usize, N: i32, K: i32): void {
   const aEnd = a0 + <usize>K * 4;
+  const j28 = 28 * blocks28(N);
   let j = 0;
-  for (; j + 28 <= N; j += 28) row28(c0 + <usize>j * 4, a0, aEnd, 4, P + <usize>j * <usize>K * 4, 112, true);
+  for (; j < j28; j += 28) rowCols(c0 + <usize>j * 4, a0, aEnd, 4, P + <usize>j * <usize>K * 4, 112, true, 28);
+  for (; j + 24 <= N; j += 24) rowCols(c0 + <usize>j * 4, a0, aEnd, 4, P + <usize>j * <usize>K * 4, 96, true, 24);
   if (j < N) rowTail(c0 + <usize>j * 4, a0, aEnd, 4, P + <usize>j * <usize>K * 4, <usize>(N - j) * 4, N - j, true);
 }
 

@@ -2,7 +2,7 @@
 // Dimensions: B batch, T time, I input features, H hidden units. Keras layout: W [I,4H], U [H,4H], bias [4H],
 // gate blocks i, f, c, o. Buffers are aligned to INPUT positions: hseq[b, t] is the state after reading x[b, t],
 // whichever direction (reverse = go_backwards processes t = T-1 .. 0). The layer reorders outputs as Keras returns them.
-import { gemm_nn, gemm_nn_packed, gemm_rows_packed, pack_b, pack_b28, row_panels, gemm_tn, transpose } from './gemm';
+import { gemm_nn, gemm_nn_packed, gemm_rows_packed, pack_b, pack_panels, row_panels, gemm_tn, transpose } from './gemm';
 import { vactGrad, sactGrad } from './simd';
 import { colsum_add, activation_forward } from './dense';
 
@@ -73,13 +73,13 @@ function lstmForward(hseq: usize, cseq: usize, gates: usize, phic: usize,
   const tab = ztab != 0;
   // U's 16-column panels serve gemm_nn_packed's 2-row tiles, so only two rows or more. One row (B = 1) takes its
   // recurrent product from U itself, or, for a U of 32 KB or more, which L1 does not keep between steps, from U in
-  // 28-column panels (pack_b28), each read by row_panels in one sequential sweep from L2 (the same bits: B batch 1
-  // 1.03x; a smaller U, as A's 16 KB, stays in L1 and packing it per call only costs, 0.97x).
+  // panels of 28 and 24 columns (pack_panels), each read by row_panels in one sequential sweep from L2 (the same bits:
+  // B batch 1 1.03x; a smaller U, as A's 16 KB, stays in L1 and packing it per call only costs, 0.97x).
   const panels = pack != 0 && B == 1 && H * G >= 8192 && packed == 0;
   if (pack != 0 && packed == 0) {
     if (!tab) pack_b(Wp, W, I, G, G);
     if (B > 1) pack_b(Up, U, H, G, G);
-    else if (panels) pack_b28(Up, U, H, G, G);
+    else if (panels) pack_panels(Up, U, H, G, G);
   }
   // z_t = bias + x_t . W + h_{t-1} . U. Each element sums bias, then x . W over k, then h . U over k, in that order,
   // whether the input product runs one timestep at a time or for all timesteps at once (the same bits).

@@ -43,7 +43,7 @@ describe('gemm_nn', () => {
   });
 
   it('a row of C is the same bits computed with M = 64, M = 5 or M = 1 (K = 17 and K = 200, past one reduction block)', () => {
-    for (const N of [1, 3, 5, 17, 64, 100]) for (const K of [17, 200]) scoped(a, () => {
+    for (const N of [1, 3, 5, 17, 64, 100, 128]) for (const K of [17, 200]) scoped(a, () => {
       const A = f32rand(64 * K, 300 + N + K), B = f32rand(K * N, 400 + N + K);
       const pA = buf(a, A), pB = buf(a, B), pC = buf(a, 64 * N), p1 = buf(a, N), p5 = buf(a, 5 * N);
       k.gemm_nn(pC, pA, pB, 64, N, K, K, N, N, 0);
@@ -100,17 +100,17 @@ describe('gemm_nn', () => {
     });
   });
 
-  // row_panels: one row against B in 28-column panels and a narrower last one (pack_b28), an LSTM's recurrent product
-  // at batch 1 with a big U; N covers full panels only (28, 56), every tail width (16, 8, 4 and single columns) and B's
-  // 4H = 256
-  it('row_panels on pack_b28 panels gives every element the f32 in-order sum bit for bit (N 1-256, K 1-300)', () => {
+  // row_panels: one row against B in panels of 28 and 24 columns and a narrower last one (pack_panels), an LSTM's
+  // recurrent product at batch 1 with a big U; N covers 28s only (28, 56), 24s only (48, 72), both (100, 128, 256: B's
+  // 4H) and every tail width (16, 8, 4 and single columns)
+  it('row_panels on pack_panels panels gives every element the f32 in-order sum bit for bit (N 1-256, K 1-300)', () => {
     let seed = 900;
-    for (const N of [1, 7, 28, 31, 56, 60, 96, 127, 128, 256]) for (const K of [1, 3, 17, 64, 300]) scoped(a, () => {
+    for (const N of [1, 7, 28, 31, 48, 56, 60, 72, 96, 100, 127, 128, 256]) for (const K of [1, 3, 17, 64, 300]) scoped(a, () => {
       seed += 5;
       const ldb = N + (seed % 3); // a padded row stride
       const A = f32rand(K, seed), B = f32rand(K * ldb, seed + 1), C0 = f32rand(N, seed + 2);
       const pP = buf(a, new Float32Array(K * N).fill(NaN)), pC = buf(a, C0);
-      k.pack_b28(pP, buf(a, B), K, N, ldb);
+      k.pack_panels(pP, buf(a, B), K, N, ldb);
       k.row_panels(pC, buf(a, A), pP, N, K);
       const dense = new Float64Array(K * N);
       for (let kk = 0; kk < K; kk++) for (let j = 0; j < N; j++) dense[kk * N + j] = B[kk * ldb + j];
