@@ -18,7 +18,7 @@ export interface Trainable extends CallbackModel {
   checkData(x: Input, y: Input | null, where: string): Batchable;
   /** Runs checks that may build the model from the data: a refused call leaves it unbuilt, as it was. */
   refusable<T>(checks: () => T): T;
-  weigh(d: Batchable, classWeight: unknown, sampleWeight: unknown, where: string): Batchable;
+  weigh(d: Batchable, classWeight: unknown, sampleWeight: unknown, where: string, classRows?: number): Batchable;
   ready(): Promise<void>;
   permutation(n: number): Int32Array;
   snapshotStreams(): StreamSnapshot;
@@ -36,8 +36,9 @@ export interface Trainable extends CallbackModel {
 export interface FitArgs {
   epochs?: number;
   batchSize?: number;
+  /** The last fraction of the samples (taken before shuffling) held out for validation; ignored with validationData. */
   validationSplit?: number;
-  /** [xVal, yVal] or [xVal, yVal, sampleWeightVal]. */
+  /** [xVal, yVal] or [xVal, yVal, sampleWeightVal]; takes the place of validationSplit, as in Keras. */
   validationData?: [Input, Input] | [Input, Input, Input];
   shuffle?: boolean;
   /** 0 silent, 1 (default) a live per-batch progress bar (plain lines when not on a terminal), 2 one line per epoch. */
@@ -48,7 +49,8 @@ export interface FitArgs {
   callbacks?: Callbacks | Callbacks[];
   /**
    * Keras 2's class_weight: { classId: weight } with keys exactly 0..K-1 (or an array), mapped through each training
-   * sample's class (argmax of one-hot labels, the id of sparse labels, round(y) for one unit). Not for sequence outputs.
+   * sample's class (argmax of one-hot labels, the id of sparse labels, round(y) for one unit); for a sequence output
+   * through each step's class.
    */
   classWeight?: ClassWeight;
   /** One weight >= 0 per training sample ([N]), multiplied with the class weight. Split with validationSplit. */
@@ -96,7 +98,6 @@ export async function fit(model: Trainable, x: Input, y: Input, args: FitArgs = 
   if (args.shuffle !== undefined && typeof args.shuffle !== 'boolean') throw new ConfigError(`fit: expected shuffle to be true or false, got ${describeValue(args.shuffle)}.`);
   const split = args.validationSplit ?? 0;
   if (typeof split !== 'number' || !(split >= 0 && split < 1)) throw new ConfigError(`fit: expected validationSplit in [0, 1), got ${describeValue(args.validationSplit)}.`);
-  if (split > 0 && args.validationData) throw new ConfigError(`fit: expected either validationSplit or validationData, got both.`);
   if (!model.optimizer || !model.loss) throw new StateError(`fit: expected a compiled model, got none. Call model.compile({ optimizer, loss }) first.`);
   const signal = checkSignal(args.signal);
   const cbs = checkCallbacks(args.callbacks);
@@ -105,14 +106,17 @@ export async function fit(model: Trainable, x: Input, y: Input, args: FitArgs = 
   // the data last: a model built from it is unbuilt again if it is refused (Trainable.refusable)
   const { data, val, valRows, nTrain } = model.refusable(() => {
     const checked = model.checkData(x, y, 'fit');
-    // class weights apply to training rows only; validation rows keep only their sample weights (Keras 2)
-    const data: Batchable = model.weigh(checked, args.classWeight, args.sampleWeight, 'fit');
+    // validationData wins over validationSplit, which is then ignored (Keras 2 and 3, TF.js: the split is taken only
+    // when no validation data is given)
+    const splitting = split > 0 && !args.validationData;
+    const nTrain = splitting ? Math.floor(checked.n * (1 - split)) : checked.n;
+    if (splitting && (nTrain === 0 || nTrain === checked.n)) throw new ShapeError(`fit: validationSplit ${split} of ${checked.n} samples leaves ${nTrain} for training and ${checked.n - nTrain} for validation; expected both to be non-empty.`);
+    // class weights apply to training rows only (their classes are looked up for those alone); validation rows keep
+    // only their sample weights (Keras 2 splits first, then maps class_weight over the training data)
+    const data: Batchable = model.weigh(checked, args.classWeight, args.sampleWeight, 'fit', nTrain);
     let val: Batchable | null = null;
     let valRows: Int32Array | null = null;
-    let nTrain = data.n;
-    if (split > 0) {
-      nTrain = Math.floor(data.n * (1 - split));
-      if (nTrain === 0 || nTrain === data.n) throw new ShapeError(`fit: validationSplit ${split} of ${data.n} samples leaves ${nTrain} for training and ${data.n - nTrain} for validation; expected both to be non-empty.`);
+    if (splitting) {
       val = model.weigh(checked, undefined, args.sampleWeight, 'fit');
       valRows = new Int32Array(data.n - nTrain).map((_, i) => nTrain + i);
     } else if (args.validationData) {

@@ -581,10 +581,12 @@ export class Sequential {
     if (!d.y) return;
     const outSize = this.layers[this.layers.length - 1].outputSize();
     if (d.w) {
-      // one weight per output row: a sequence output's T rows all take their sample's weight
+      // one weight per output row: a sequence output's T rows all take their sample's weight, or with class weights
+      // each its own (d.w then has a weight per row)
       const per = outSize / this.runShape[this.runShape.length - 1];
       const wr = a.f32(this.weightPtr, B * per);
-      for (let b = 0; b < B; b++) wr.fill(d.w[rows[start + b]], b * per, (b + 1) * per);
+      if (d.w.length === d.n) for (let b = 0; b < B; b++) wr.fill(d.w[rows[start + b]], b * per, (b + 1) * per);
+      else for (let b = 0; b < B; b++) wr.set(d.w.subarray(rows[start + b] * per, (rows[start + b] + 1) * per), b * per);
       this.weighted = true;
     }
     const lab = a.f32(this.labelPtr, B * outSize);
@@ -752,15 +754,16 @@ export class Sequential {
   rewindStreams(s: StreamSnapshot): void { this.streams.rewind(s); }
 
   /**
-   * d with its per-sample weights (classWeight mapped through each sample's class, times sampleWeight), checked;
-   * d itself when neither is given. @internal
+   * d with its weights (classWeight mapped through each sample's class, or each step's for a sequence output, times
+   * sampleWeight), checked; classes are looked up for the first classRows samples only. d itself when neither is
+   * given. @internal
    */
-  weigh(d: Batchable, classWeight: unknown, sampleWeight: unknown, where: string): Batchable {
+  weigh(d: Batchable, classWeight: unknown, sampleWeight: unknown, where: string, classRows = d.n): Batchable {
     if (classWeight == null && sampleWeight == null) return d;
     if (!d.y) throw new StateError(`${where}: expected labels to weigh, got none (an internal error: please report it).`);
     const outSize = this.layers[this.layers.length - 1].outputSize();
     const units = this.runShape[this.runShape.length - 1];
-    const w = sampleWeights(d.y, d.n, { units, rowsPerSample: outSize / units, sparse: this.loss === 'sparseCategoricalCrossentropy' }, classWeight, sampleWeight, where);
+    const w = sampleWeights(d.y, d.n, { units, rowsPerSample: outSize / units, sparse: this.loss === 'sparseCategoricalCrossentropy' }, classWeight, sampleWeight, where, classRows);
     return { ...d, w };
   }
 

@@ -1,5 +1,6 @@
-// Sample weighting as Keras 2 does it: classWeight (keys exactly 0..K-1) mapped through each sample's class, times
-// sampleWeight ([N], finite, >= 0), giving one weight per sample; the loss kernels weight each output row with it.
+// Sample weighting as Keras 2 does it: classWeight (keys exactly 0..K-1) mapped through each sample's class (each
+// step's, for a sequence output), times sampleWeight ([N], finite, >= 0), giving one weight per sample (or per output
+// row); the loss kernels weight each output row with it.
 import { ConfigError, ShapeError, ValueError, describeValue, isPlainObject } from '../errors.js';
 import { toFlat, type Flat } from '../tensor.js';
 
@@ -54,34 +55,42 @@ function roundEven(v: number): number {
 }
 
 /**
- * The class of sample i, as Keras 2 maps class_weight: argmax(y) when the last axis has more than one unit, the class
- * id for sparse labels, round(y) for a single unit.
+ * The class of output row r (sample r, or step r % T of sample r / T for a sequence output), as Keras 2 maps
+ * class_weight (tf_keras/engine/data_adapter.py, _make_class_weight_map_fn): argmax(y) over the last axis when it has
+ * more than one unit, the class id for sparse labels, round(y) for a single unit.
  */
-function classOf(y: Flat, i: number, layout: LabelLayout): number {
-  if (layout.sparse) return y.data[i];
+function classOf(y: Flat, r: number, layout: LabelLayout): number {
+  if (layout.sparse) return y.data[r];
   const U = layout.units;
-  if (U === 1) return roundEven(y.data[i]);
+  if (U === 1) return roundEven(y.data[r]);
   let best = 0;
-  for (let j = 1; j < U; j++) if (y.data[i * U + j] > y.data[i * U + best]) best = j;
+  for (let j = 1; j < U; j++) if (y.data[r * U + j] > y.data[r * U + best]) best = j;
   return best;
 }
 
 /**
- * Per-sample weights: classWeight[class of y_i] * sampleWeight_i, or null when neither is given (the loss then runs
- * unweighted, bit-identical to before weights existed). Checked here, before any step.
+ * The weights of n samples: classWeight[class] * sampleWeight_i, one per sample, or for a sequence output of T steps
+ * (layout.rowsPerSample) one per step, [n * T], each step weighted by its own label's class as Keras 2 does for labels
+ * of rank 3; null when neither is given (the loss then runs unweighted, bit-identical to before weights existed).
+ * Classes are looked up for the first `classRows` samples only (fit's training rows: the validationSplit rows after
+ * them keep their sample weights, and need no class weight). Checked here, before any step.
  */
-export function sampleWeights(y: Flat, n: number, layout: LabelLayout, classWeight: unknown, sampleWeight: unknown, where: string): Float32Array | null {
+export function sampleWeights(y: Flat, n: number, layout: LabelLayout, classWeight: unknown, sampleWeight: unknown, where: string, classRows = n): Float32Array | null {
   const cw = checkClassWeight(classWeight, where);
   const sw = checkSampleWeight(sampleWeight, n, where);
   if (!cw) return sw;
-  if (layout.rowsPerSample !== 1) {
-    throw new ConfigError(`${where}: expected classWeight only for one label per sample, got a sequence output of ${layout.rowsPerSample} steps (Keras 2 refuses class_weight for 3+ dimensional targets). Pass sampleWeight instead.`);
-  }
-  const out = new Float32Array(n);
+  const T = layout.rowsPerSample;
+  const out = new Float32Array(n * T);
   for (let i = 0; i < n; i++) {
-    const k = classOf(y, i, layout);
-    if (!(k >= 0 && k < cw.length)) throw new ValueError(`${where}: expected every label's class to have a classWeight (classes 0 to ${cw.length - 1}), got class ${k} for sample ${i}.`);
-    out[i] = sw ? Math.fround(cw[k]) * sw[i] : cw[k];
+    for (let t = 0; t < T; t++) {
+      const r = i * T + t;
+      if (i >= classRows) { out[r] = sw ? sw[i] : 1; continue; }
+      const k = classOf(y, r, layout);
+      if (!(k >= 0 && k < cw.length)) {
+        throw new ValueError(`${where}: expected every label's class to have a classWeight (classes 0 to ${cw.length - 1}), got class ${k} for sample ${i}${T > 1 ? `, step ${t}` : ''}.`);
+      }
+      out[r] = sw ? Math.fround(cw[k]) * sw[i] : cw[k];
+    }
   }
   return out;
 }

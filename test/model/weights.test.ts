@@ -155,8 +155,31 @@ describe('sample and class weights', () => {
     const [l] = m.evaluate(x, y, { sampleWeight: sw });
     const want = loss.reduce((s, li, i) => s + sw[i] * li, 0) / 5;
     near(l, want, want);
-    expect(() => m.trainOnBatch(x, y, { classWeight: [1, 2] })).toThrow(ConfigError);
-    expect(() => m.trainOnBatch(x, y, { classWeight: [1, 2] })).toThrow(/expected classWeight only for one label per sample, got a sequence output of 4 steps/);
+  });
+
+  // tf_keras 2.15 data_adapter._make_class_weight_map_fn: for labels of rank >= 2, y_classes = argmax(y, -1) (or
+  // round(squeeze(y, -1)) for a last axis of 1), and cw = gather(class_weight, y_classes): a weight per step, times the
+  // sample's weight; the loss is then sum_r w_r l_r over all N * T steps / (N * T)
+  it('a sequence output weighs each step by its own class (sparse [N, T, 1] and one-hot [N, T, U] labels), times its sample weight', () => {
+    const x = Array.from({ length: 5 }, (_, i) => Array.from({ length: 4 }, (_, t) => [Math.sin(i + t), Math.cos(2 * i - t)]));
+    const cls = x.map((s) => s.map((r) => (r[0] > 0.3 ? 2 : r[0] > -0.3 ? 1 : 0)));
+    const cw = [0.5, 3, 1.25], sw = [1, 0, 2.5, 0.5, 3];
+    for (const sparse of [true, false]) {
+      const m = sequential({ seed: 4, layers: [layers.lstm({ units: 3, returnSequences: true, inputShape: [4, 2] }), layers.dense({ units: 3, activation: 'softmax' })] });
+      m.compile({ optimizer: 'sgd', loss: sparse ? 'sparseCategoricalCrossentropy' : 'categoricalCrossentropy' });
+      const y = cls.map((s) => s.map((k) => (sparse ? [k] : [0, 1, 2].map((j) => (j === k ? 1 : 0)))));
+      const p = m.predict(x).data;
+      let want = 0;
+      cls.forEach((s, i) => s.forEach((k, t) => { want += cw[k] * sw[i] * -Math.log(p[(i * 4 + t) * 3 + k]); }));
+      want /= 5 * 4;
+      const [got] = m.trainOnBatch(x, y, { classWeight: cw, sampleWeight: sw });
+      near(got, want, want, 2e-6);
+      // not the weight of one class per sample: the steps' classes differ within a sample
+      const sampleClass = cls.map((s) => s[0]);
+      let perSampleWant = 0;
+      cls.forEach((s, i) => s.forEach((k, t) => { perSampleWant += cw[sampleClass[i]] * sw[i] * -Math.log(p[(i * 4 + t) * 3 + k]); }));
+      expect(Math.abs(perSampleWant / 20 - want)).toBeGreaterThan(1e-3 * want);
+    }
   });
 
   it('validation: validationSplit splits sampleWeight (class weights are for training rows only); validationData takes a third entry', async () => {
@@ -174,6 +197,25 @@ describe('sample and class weights', () => {
     const h2 = await m.fit(x, y, { epochs: 1, batchSize: 5, verbose: 0, validationData: [xv, y.slice(15), sw.slice(15)] });
     const [vl2] = m.evaluate(xv, y.slice(15), { sampleWeight: sw.slice(15) });
     expect(h2.history.val_loss[0]).toBeCloseTo(vl2, 6);
+  });
+
+  // Keras 2 (training.py fit: `if validation_split and validation_data is None`), Keras 3 and TF.js take validationData
+  // and ignore the split; and split first, then map class_weight over the training rows only
+  // (data_adapter.train_validation_split, then dataset.map(_make_class_weight_map_fn))
+  it('validationData with validationSplit: validates on validationData, trains on every row; a class only in held-out rows needs no class weight', async () => {
+    const Y1 = [1, 0, 1, 0, 0, 1];
+    const m = dense(1);
+    m.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy' });
+    const h = await m.fit(X, Y1, { epochs: 1, batchSize: 6, verbose: 0, validationSplit: 0.5, validationData: [X.slice(0, 2), Y1.slice(0, 2)] });
+    expect(h.params.samples).toBe(6);
+    expect(h.history.val_loss[0]).toBeCloseTo(m.evaluate(X.slice(0, 2), Y1.slice(0, 2))[0], 6);
+    const m3 = dense(3);
+    m3.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy' });
+    const h3 = await m3.fit(X, [0, 1, 0, 1, 1, 2], { epochs: 1, batchSize: 5, verbose: 0, shuffle: false, validationSplit: 1 / 6, classWeight: [1, 2] });
+    expect(h3.params.samples).toBe(5);
+    expect(h3.history.val_loss).toHaveLength(1);
+    // a class missing from classWeight among the training rows is still refused
+    await expect(m3.fit(X, [0, 1, 2, 1, 1, 0], { epochs: 1, verbose: 0, validationSplit: 1 / 6, classWeight: [1, 2] })).rejects.toThrow(/got class 2 for sample 2/);
   });
 
   it('refuses bad weights before any step, with the documented classes and messages', () => {
