@@ -253,10 +253,10 @@ export class ModelCheckpoint extends Callback {
         return;
       }
       if (!(this.maximize ? current > this.best : current < this.best)) {
-        if (this.verbose > 0) console.log(`Epoch ${epoch + 1}: ${this.monitor} did not improve from ${this.best.toFixed(5)}`);
+        if (this.verbose > 0) console.log(`Epoch ${epoch + 1}: ${this.monitor} did not improve from ${pyFixed(this.best, 5)}`);
         return;
       }
-      if (this.verbose > 0) console.log(`Epoch ${epoch + 1}: ${this.monitor} improved from ${this.best.toFixed(5)} to ${current.toFixed(5)}, saving model to ${path}`);
+      if (this.verbose > 0) console.log(`Epoch ${epoch + 1}: ${this.monitor} improved from ${pyFixed(this.best, 5)} to ${pyFixed(current, 5)}, saving model to ${path}`);
       this.best = current;
     } else if (this.verbose > 0) console.log(`Epoch ${epoch + 1}: saving model to ${path}`);
     // its folder first, as Keras's ModelCheckpoint makes it ('ckpt/model.{epoch:02d}.bilstm' with no ckpt/ yet)
@@ -358,11 +358,12 @@ export class LearningRateScheduler extends Callback {
   onEpochBegin(epoch: number): void {
     const where = 'callbacks.learningRateScheduler';
     const lr = this.schedule(epoch, currentLr(this.m, where));
-    if (typeof lr !== 'number' || !Number.isFinite(lr) || !(Math.fround(lr) > 0)) {
-      throw new ValueError(`${where}: expected the schedule function to return a finite number > 0, got ${describeValue(lr)} for epoch ${epoch}.`);
+    if (typeof lr !== 'number' || !Number.isFinite(lr) || !(Math.fround(lr) >= 0)) {
+      throw new ValueError(`${where}: expected the schedule function to return a finite number >= 0, got ${describeValue(lr)} for epoch ${epoch}.`);
     }
     this.m.optimizer!.learningRate = Math.fround(lr);
-    if (this.verbose > 0) console.log(`Epoch ${epoch + 1}: LearningRateScheduler setting learning rate to ${Math.fround(lr)}.`);
+    // the rate as the function returned it, as Keras 2 prints it (the optimizer holds its float32)
+    if (this.verbose > 0) console.log(`Epoch ${epoch + 1}: LearningRateScheduler setting learning rate to ${pyRepr(lr)}.`);
   }
 
   onEpochEnd(_epoch: number, logs: Logs): void {

@@ -171,7 +171,7 @@ export async function fit(model: Trainable, x: Input, y: Input, args: FitArgs = 
         lossSum += r.loss * B; seen += B;
         // running values over the epoch so far, as Keras's on_train_batch_end gets its loss tracker's and metrics'
         // results (the last batch's are the epoch's; weightedMetrics sample-weighted)
-        const blogs: Logs = { batch: step, size: B, loss: lossSum / seen };
+        const blogs: Logs = { batch: step, size: B, loss: Math.fround(lossSum / seen) };
         if (metricNames.length) model.metricLogs(blogs, true);
         running[0] = lossSum / seen;
         metricNames.forEach((m, i) => { running[i + 1] = blogs[m] ?? NaN; }); // auc has no running value: NaN, not drawn
@@ -187,8 +187,9 @@ export async function fit(model: Trainable, x: Input, y: Input, args: FitArgs = 
     }
     // aborted before this epoch's first batch: no epoch to log (Keras logs only epochs that ran a step), no shuffle
     if (seen === 0) { model.rewindStreams(before); break; }
-    // a partial epoch (stopped mid-way) is logged like a full one, over the batches it ran, as Keras 2 does
-    const logs: Logs = { loss: lossSum / seen };
+    // a partial epoch (stopped mid-way) is logged like a full one, over the batches it ran, as Keras 2 does; every
+    // logged value is a float32 (Keras 2 logs its float32 trackers' results as Python floats)
+    const logs: Logs = { loss: Math.fround(lossSum / seen) };
     model.metricLogs(logs);
     if (val && valRows) {
       const res = model.evaluateData(val, valRows, batchSize);

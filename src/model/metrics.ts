@@ -270,16 +270,16 @@ export class CompiledMetrics {
     this.weighted.update(pred, labels, rows, units, weights);
   }
 
-  /** Every value in `names` order. */
+  /** Every value in `names` order, each a float32 as Keras 2 reports its metrics. */
   results(): number[] {
-    return [...this.plain.names.map((n) => this.plain.result(n)), ...this.weighted.names.map((n) => this.weighted.result(n))];
+    return [...this.plain.names.map((n) => Math.fround(this.plain.result(n))), ...this.weighted.names.map((n) => Math.fround(this.weighted.result(n)))];
   }
 
   /** Every metric by its logged name (with `prefix`, e.g. 'val_'); `running` leaves out 'auc' (a sort of the epoch). */
   writeLogs(logs: Record<string, number>, prefix = '', running = false): void {
     const k = this.plain.names.length;
-    this.plain.names.forEach((n, i) => { if (!(running && n === 'auc')) logs[prefix + this.names[i]] = this.plain.result(n); });
-    this.weighted.names.forEach((n, i) => { if (!(running && n === 'auc')) logs[prefix + this.names[k + i]] = this.weighted.result(n); });
+    this.plain.names.forEach((n, i) => { if (!(running && n === 'auc')) logs[prefix + this.names[i]] = Math.fround(this.plain.result(n)); });
+    this.weighted.names.forEach((n, i) => { if (!(running && n === 'auc')) logs[prefix + this.names[k + i]] = Math.fround(this.weighted.result(n)); });
   }
 }
 

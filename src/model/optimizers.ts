@@ -44,7 +44,7 @@ export abstract class Optimizer {
   protected setLearningRate(v: unknown, d: number, where: string): void {
     if (v instanceof LearningRateSchedule) this.schedule = v;
     else if (isPlainObject(v)) this.schedule = scheduleFromConfig(v, `${where}: learningRate`);
-    else this.lr = this.stepLr = num(v, d, where, 'learningRate > 0', (x) => x > 0);
+    else this.lr = this.stepLr = num(v, d, where, 'learningRate >= 0', (x) => x >= 0);
   }
 
   /**
@@ -58,9 +58,10 @@ export abstract class Optimizer {
     if (this.schedule) {
       throw new StateError(`optimizer.learningRate: expected an optimizer created with a number learningRate to set it, got one with a ${this.schedule.className} schedule. Create the optimizer with learningRate: <number> to change it during training.`);
     }
-    // > 0 as the constructor requires: a saved model must load again
-    if (typeof v !== 'number' || !Number.isFinite(v) || !Number.isFinite(Math.fround(v)) || !(Math.fround(v) > 0)) {
-      throw new ConfigError(`optimizer.learningRate: expected a finite number > 0 (as a float32, which the kernels take), got ${describeValue(v)}.`);
+    // >= 0 as the constructor requires (a saved model must load again); 0 as Keras takes it (a warm-up from 0, a decay
+    // to 0): the steps then leave the weights as they are, while the optimizer's moments still move
+    if (typeof v !== 'number' || !Number.isFinite(v) || !Number.isFinite(Math.fround(v)) || !(Math.fround(v) >= 0)) {
+      throw new ConfigError(`optimizer.learningRate: expected a finite number >= 0 (as a float32, which the kernels take), got ${describeValue(v)}.`);
     }
     this.lr = this.stepLr = v + 0;
   }

@@ -68,11 +68,11 @@ export function formatEta(seconds: number): string {
   return `${s}s`;
 }
 
-/** Time per step as Keras prints it: `2s/step`, `32ms/step`, `850us/step`. */
-export function formatPerStep(seconds: number): string {
-  if (seconds >= 1 || seconds === 0) return `${seconds.toFixed(0)}s/step`;
-  if (seconds >= 1e-3) return `${(seconds * 1e3).toFixed(0)}ms/step`;
-  return `${(seconds * 1e6).toFixed(0)}us/step`;
+/** Time per step (or per `unit`) as Keras's Progbar._format_time prints it: `2s/step`, `32ms/step`, `850us/step`. */
+export function formatPerStep(seconds: number, unit = 'step'): string {
+  if (seconds >= 1 || seconds === 0) return `${pyFixed(seconds, 0)}s/${unit}`;
+  if (seconds >= 1e-3) return `${pyFixed(seconds * 1e3, 0)}ms/${unit}`;
+  return `${pyFixed(seconds * 1e6, 0)}us/${unit}`;
 }
 
 /**
@@ -118,7 +118,7 @@ export class Progress {
     this.lastDraw = -Infinity;
     this.drawnWidth = 0;
     this.start = this.clock();
-    if (this.verbose === 1 && this.epochs > 1) this.writer.line(`Epoch ${epoch + 1}/${this.epochs}`); // (as Keras's ProgbarLogger)
+    if (this.verbose !== 0 && this.epochs > 1) this.writer.line(`Epoch ${epoch + 1}/${this.epochs}`); // (as Keras's ProgbarLogger, verbose 1 and 2)
   }
 
   /** After a batch: `current` batches and `samples` samples done this epoch; `values` the running values of `names`. */
@@ -139,10 +139,12 @@ export class Progress {
     if (this.verbose === 0) return;
     const now = this.clock();
     if (this.verbose === 2) {
+      // Keras 2's Progbar at verbose 2 (tf_keras/utils/generic_utils.py): `steps/steps - 3s - loss: ... - val_...: ...
+      // - 3s/epoch - 32ms/step`, the epoch's time over its steps
       const sec = (now - this.start) / 1000;
-      const perStep = this.current > 0 ? ` ${formatPerStep(sec / this.current)}` : '';
-      // (Keras names the epoch only when there are several)
-      this.writer.line(`${this.epochs > 1 ? `Epoch ${this.epoch + 1}/${this.epochs} - ` : ''}${sec.toFixed(1)}s${perStep}${logText(logs, true)}`);
+      const steps = String(this.steps);
+      const perStep = this.steps > 0 ? ` - ${formatPerStep(sec, 'epoch')} - ${formatPerStep(sec / this.steps)}` : '';
+      this.writer.line(`${String(this.current).padStart(steps.length)}/${steps} - ${pyFixed(sec, 0)}s${logText(logs, true)}${perStep}`);
       return;
     }
     const line = this.barLine(now, logs);

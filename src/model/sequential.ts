@@ -814,7 +814,7 @@ export class Sequential {
     }
     // the loss is sum w l over all rows / rows (sum_over_batch_size); weightedMetrics take the same row weights. Under
     // an output mask, Keras's: each batch's mean over its unmasked rows, averaged weighted by the batch's samples
-    return [masked ? meanSum / rows.length : lossSum / rowSum, ...acc.results()];
+    return [Math.fround(masked ? meanSum / rows.length : lossSum / rowSum), ...acc.results()];
   }
 
   /**
@@ -948,7 +948,7 @@ export class Sequential {
     this.trainMetrics.reset(); // Keras train_on_batch(reset_metrics=True): the values of this batch alone
     const r = this.trainStep(d, identity(d.n), 0, d.n);
     if (!r.applied) throw new ValueError(`trainOnBatch: expected a finite loss, got ${r.loss}. The step was not applied: weights, optimizer state and random streams are as before.`);
-    return [r.loss, ...this.trainMetrics.results()];
+    return [Math.fround(r.loss), ...this.trainMetrics.results()];
   }
 
   /**

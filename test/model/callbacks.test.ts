@@ -202,9 +202,45 @@ describe('learningRateScheduler', () => {
     expect(seen).toEqual([[0, F(0.1)], [1, F(0.1)], [2, F(F(0.1) * 0.5)]]);
     expect(h.history.lr).toEqual([F(0.1), F(F(0.1) * 0.5), F(F(F(0.1) * 0.5) * 0.5)]);
     expect(() => callbacks.learningRateScheduler(3 as never)).toThrow(ConfigError);
-    // a rate of 0 would make a file that cannot load (the constructor wants > 0): refused when returned
-    await expect(m.fit(x, y, { epochs: 1, verbose: 0, callbacks: [callbacks.learningRateScheduler(() => 0)] })).rejects.toThrow(
-      new ValueError('callbacks.learningRateScheduler: expected the schedule function to return a finite number > 0, got 0 for epoch 0.'));
+    // a rate of 0, as Keras 2 and 3 take it (a warm-up from 0, a decay to 0): the steps leave the weights as they are,
+    // and the model saves and loads with it; a negative rate is refused
+    const before = m.getWeights().map((w) => Array.from(w.data));
+    const h0 = await m.fit(x, y, { epochs: 2, verbose: 0, callbacks: [callbacks.learningRateScheduler(() => 0)] });
+    expect(h0.history.lr).toEqual([0, 0]);
+    expect(m.getWeights().map((w) => Array.from(w.data))).toEqual(before);
+    const loaded = await loadModel(await m.save());
+    expect(loaded.optimizer!.learningRate).toBe(0);
+    await expect(m.fit(x, y, { epochs: 1, verbose: 0, callbacks: [callbacks.learningRateScheduler(() => -0.5)] })).rejects.toThrow(
+      new ValueError('callbacks.learningRateScheduler: expected the schedule function to return a finite number >= 0, got -0.5 for epoch 0.'));
+  });
+});
+
+// Keras 2's messages: ModelCheckpoint._save_model's f"{self.best:.5f}" (inf, ties to even: 0.015625 -> 0.01562) and
+// LearningRateScheduler's f"... to {lr}." of the value the schedule returned (repr: 1e-05, 0.05)
+describe('verbose messages as Keras 2 prints them', () => {
+  it('modelCheckpoint prints inf and Python-rounded values; learningRateScheduler the returned rate', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const dir = mkdtempSync(join(tmpdir(), 'bilstm-msg-'));
+    try {
+      const m = smallModel(2);
+      m.compile({ optimizer: optimizers.sgd({ learningRate: 0.1 }), loss: 'binaryCrossentropy' });
+      const cb = callbacks.modelCheckpoint({ path: join(dir, 'ck-{epoch}.bilstm'), saveBestOnly: true, verbose: 1 });
+      cb.setModel(m as unknown as CallbackModel);
+      await cb.onEpochEnd(0, { val_loss: 0.015625 });
+      await cb.onEpochEnd(1, { val_loss: 0.5 });
+      const s = callbacks.learningRateScheduler((e) => [0.05, 1e-5][e], 1);
+      s.setModel(m as unknown as CallbackModel);
+      s.onEpochBegin(0); s.onEpochBegin(1);
+      expect(log.mock.calls.map((c) => String(c[0]))).toEqual([
+        `Epoch 1: val_loss improved from inf to 0.01562, saving model to ${join(dir, 'ck-1.bilstm')}`,
+        'Epoch 2: val_loss did not improve from 0.01562',
+        'Epoch 1: LearningRateScheduler setting learning rate to 0.05.',
+        'Epoch 2: LearningRateScheduler setting learning rate to 1e-05.',
+      ]);
+    } finally {
+      log.mockRestore();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

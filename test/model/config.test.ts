@@ -186,7 +186,7 @@ describe('optimizer configs', () => {
       [{ name: 'sgd', beta1: 0.9 }, 'optimizers.fromConfig: expected sgd options among learningRate, momentum, nesterov, clipnorm, globalClipnorm, clipvalue, got an unknown option "beta1".'],
       [{ name: 'adam', amsgrad: 'yes' }, 'optimizers.adam: expected amsgrad to be true or false, got "yes".'],
       [{ name: 'rmsprop', rho: 1 }, 'optimizers.rmsprop: expected rho in [0, 1), got 1.'],
-      [{ name: 'sgd', learningRate: null }, 'optimizers.sgd: expected learningRate > 0, got null.'],
+      [{ name: 'sgd', learningRate: null }, 'optimizers.sgd: expected learningRate >= 0, got null.'],
     ];
     for (const [c, msg] of bad) {
       expect(() => optimizers.fromConfig(c)).toThrow(ConfigError);

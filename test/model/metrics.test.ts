@@ -13,6 +13,8 @@ interface Case { name: string; y: number[]; p: { shape: number[]; data: number[]
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/metrics.json', import.meta.url), 'utf8')) as { cases: Case[] };
 const NAMES = ['accuracy', 'precision', 'recall', 'f1', 'auc', 'aucApprox'] as const;
 
+const F = Math.fround;
+
 /** |a - e| <= rtol * max(|e|, 1e-3): relative to the value's scale (metrics lie in [0, 1]). */
 function close(a: number, e: number, what: string, rtol = 1e-12): void {
   if (!(Math.abs(a - e) <= rtol * Math.max(Math.abs(e), 1e-3))) throw new Error(`${what}: got ${a}, expected ${e} (diff ${a - e})`);
@@ -213,9 +215,9 @@ describe('weightedMetrics names (Keras 2 MetricsContainer._set_metric_names, one
     const p = m.predict(x);
     const dict = m.evaluate(x, y, { sampleWeight: sw, returnDict: true });
     expect(Object.keys(dict)).toEqual(names);
-    close(dict.accuracy!, metrics.accuracy(y, p), 'accuracy', 1e-12);
-    close(dict.weighted_accuracy!, metrics.accuracy(y, p, { sampleWeight: sw }), 'weighted_accuracy', 1e-12);
-    close(dict.auc!, metrics.auc(y, p, { sampleWeight: sw }), 'auc (weighted only)', 1e-12);
+    close(dict.accuracy!, F(metrics.accuracy(y, p)), 'accuracy', 1e-12);
+    close(dict.weighted_accuracy!, F(metrics.accuracy(y, p, { sampleWeight: sw })), 'weighted_accuracy', 1e-12);
+    close(dict.auc!, F(metrics.auc(y, p, { sampleWeight: sw })), 'auc (weighted only)', 1e-12);
     expect(Math.abs(dict.accuracy! - dict.weighted_accuracy!)).toBeGreaterThan(1e-3);
     expect(m.evaluate(x, y, { sampleWeight: sw })).toEqual(names.map((n) => dict[n as keyof typeof dict]));
     expect(m.trainOnBatch(x, y, { sampleWeight: sw })).toHaveLength(names.length);
@@ -238,7 +240,7 @@ describe('through the model', () => {
     const arr = m.evaluate(xv, yv);
     expect(Object.keys(dict)).toEqual(['loss', ...ALL]);
     ALL.forEach((n, i) => {
-      const want = metrics[n](yv, pv);
+      const want = F(metrics[n](yv, pv)); // the model reports float32 values, as Keras 2
       close(dict[n]!, want, `evaluate ${n}`, 1e-12);
       close(arr[i + 1], want, `evaluate array ${n}`, 1e-12);
       close(h.history[`val_${n}`][2], want, `val_${n}`, 1e-12);
@@ -249,6 +251,22 @@ describe('through the model', () => {
     const p0 = m.predict(xt);
     const r = m.trainOnBatch(xt, yt);
     ALL.forEach((n, i) => close(r[i + 1], metrics[n](yt, p0), `trainOnBatch ${n}`, 1e-6));
+  });
+
+  // Keras 2's fit logs its float32 trackers' results (tf_utils.sync_to_numpy_or_python_type): a val accuracy of 2/3 is
+  // 0.6666666865348816 in the History, and so in evaluate's and train_on_batch's results
+  it('every logged and returned value is a float32 value (History, batch logs, evaluate, trainOnBatch)', async () => {
+    const m = smallModel(5);
+    m.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy', metrics: ['accuracy', 'auc'], weightedMetrics: ['accuracy'] });
+    const { x, y } = smallData(30);
+    const sw = Array.from({ length: 30 }, (_, i) => 0.5 + (i % 3));
+    const seen: number[] = [];
+    const h = await m.fit(x, y, { epochs: 2, batchSize: 7, verbose: 0, validationSplit: 0.3, sampleWeight: sw, callbacks: { onBatchEnd: (_b, l) => { seen.push(l.loss, l.accuracy); } } });
+    const values = [...Object.values(h.history).flat(), ...seen, ...m.evaluate(x, y, { sampleWeight: sw }), ...m.trainOnBatch(x, y)];
+    expect(values.length).toBeGreaterThan(20);
+    for (const v of values) expect(F(v), String(v)).toBe(v);
+    // not all of them float32 by chance: a third of 30 samples is not
+    expect(values.some((v) => v !== Math.round(v * 8) / 8)).toBe(true);
   });
 
   it('fit: epoch values come from the whole epoch; batch logs carry the running values (auc at epoch end only)', async () => {
@@ -281,7 +299,7 @@ describe('through the model', () => {
     const y = Array.from({ length: n }, (_, i) => x.data[i * 7] % 3);
     const p = m.predict(x);
     const d = m.evaluate(x, y, { returnDict: true });
-    for (const k of ['precision', 'recall', 'f1', 'auc', 'aucApprox'] as const) close(d[k]!, metrics[k](y, p), `softmax ${k}`, 1e-12);
-    close(d.acc!, metrics.accuracy(y, p), 'softmax acc', 1e-12);
+    for (const k of ['precision', 'recall', 'f1', 'auc', 'aucApprox'] as const) close(d[k]!, F(metrics[k](y, p)), `softmax ${k}`, 1e-12);
+    close(d.acc!, F(metrics.accuracy(y, p)), 'softmax acc', 1e-12);
   });
 });

@@ -6,7 +6,7 @@ import { optimizers, ConfigError } from '../../src/index.js';
 
 describe('optimizer options that are NaN', () => {
   it.each([
-    ['adam learningRate', () => optimizers.adam({ learningRate: NaN }), 'optimizers.adam: expected learningRate > 0, got NaN.'],
+    ['adam learningRate', () => optimizers.adam({ learningRate: NaN }), 'optimizers.adam: expected learningRate >= 0, got NaN.'],
     ['adam beta1', () => optimizers.adam({ beta1: NaN }), 'optimizers.adam: expected beta1 in [0, 1), got NaN.'],
     ['rmsprop rho', () => optimizers.rmsprop({ rho: NaN }), 'optimizers.rmsprop: expected rho in [0, 1), got NaN.'],
   ])('%s: named as NaN, with no float32 remark', (_n, make, want) => {

@@ -247,8 +247,7 @@ describe('one optimizer instance, two models', () => {
 describe('optimizer options past what float32 holds', () => {
   it.each([
     ['adam beta1 0.99999999', () => optimizers.adam({ beta1: 0.99999999 }), /expected beta1 in \[0, 1\), got 0\.99999999 \(1 as the float32 the kernels take\)\./],
-    ['adam learningRate 1e39', () => optimizers.adam({ learningRate: 1e39 }), /expected learningRate > 0, got 1e\+39 \(Infinity as the float32/],
-    ['sgd learningRate 1e-50', () => optimizers.sgd({ learningRate: 1e-50 }), /expected learningRate > 0, got 1e-50 \(0 as the float32/],
+    ['adam learningRate 1e39', () => optimizers.adam({ learningRate: 1e39 }), /expected learningRate >= 0, got 1e\+39 \(Infinity as the float32/],
     ['rmsprop rho 0.999999999', () => optimizers.rmsprop({ rho: 0.999999999 }), /expected rho in \[0, 1\), got 0\.999999999 \(1 as the float32/],
   ])('%s is a ConfigError naming the float32 value', (_n, make, want) => {
     expect(make).toThrow(want);

@@ -74,13 +74,23 @@ describe('Progress', () => {
     ]);
   });
 
-  it('verbose 2 writes one line per epoch; verbose 0 nothing; other values are a ConfigError', () => {
+  // Keras 2: ProgbarLogger.on_epoch_begin prints `Epoch i/n` (epochs > 1) at verbose 1 and 2; Progbar.update at
+  // verbose 2 (tf_keras/utils/generic_utils.py) prints at the end `count/target - {s:.0f}s - k: v ... - Xs/epoch -
+  // Xms/step`, the epoch's time over its steps
+  it('verbose 2 writes the Epoch line and one line per epoch, as Keras 2; verbose 0 nothing; other values are a ConfigError', () => {
     const r = recorder();
     const p2 = new Progress({ verbose: 2, epochs: 4, steps: 10, names: ['loss'], writer: r.writer, clock: r.clock, tty: true });
     p2.epochBegin(3);
     for (let s = 1; s <= 10; s++) { r.advance(120); p2.update(s, s, [1]); }
     p2.epochEnd({ loss: 0.25, val_loss: 0.5 });
-    expect(r.calls).toEqual([{ kind: 'line', text: 'Epoch 4/4 - 1.2s 120ms/step - loss: 0.2500 - val_loss: 0.5000' }]);
+    expect(r.calls).toEqual([{ kind: 'line', text: 'Epoch 4/4' }, { kind: 'line', text: '10/10 - 1s - loss: 0.2500 - val_loss: 0.5000 - 1s/epoch - 120ms/step' }]);
+    const r1 = recorder();
+    const p1 = new Progress({ verbose: 2, epochs: 1, steps: 3, names: ['loss'], writer: r1.writer, clock: r1.clock, tty: false });
+    p1.epochBegin(0);
+    for (let s = 1; s <= 3; s++) { r1.advance(2500); p1.update(s, s, [1]); }
+    p1.epochEnd({ loss: 1e-4 });
+    // one epoch: no Epoch line (Keras: epochs > 1); 7.5 s rounds half to even as Python's .0f
+    expect(r1.calls).toEqual([{ kind: 'line', text: '3/3 - 8s - loss: 1.0000e-04 - 8s/epoch - 2s/step' }]);
     const r0 = recorder();
     const p0 = new Progress({ verbose: 0, epochs: 1, steps: 2, names: ['loss'], writer: r0.writer, clock: r0.clock, tty: true });
     p0.epochBegin(0); p0.update(1, 1, [1]); p0.update(2, 2, [1]); p0.epochEnd({ loss: 1 });
@@ -105,8 +115,9 @@ describe('Progress', () => {
     m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy', metrics: ['accuracy'] });
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     await m.fit(x, y, { epochs: 2, batchSize: 8, verbose: 2, validationSplit: 0.25 });
-    expect(log).toHaveBeenCalledTimes(2);
-    expect(log.mock.calls[1]![0]).toMatch(/^Epoch 2\/2 - \d+\.\ds \d+(ms|us|s)\/step - loss: \d\.\d{4} - accuracy: \d\.\d{4} - val_loss: \d\.\d{4} - val_accuracy: \d\.\d{4}$/);
+    expect(log).toHaveBeenCalledTimes(4);
+    expect(log.mock.calls[2]![0]).toBe('Epoch 2/2');
+    expect(log.mock.calls[3]![0]).toMatch(/^3\/3 - \d+s - loss: \d\.\d{4} - accuracy: \d\.\d{4} - val_loss: \d\.\d{4} - val_accuracy: \d\.\d{4} - \d+(ms|us|s)\/epoch - \d+(ms|us|s)\/step$/);
     log.mockClear();
     await m.fit(x, y, { epochs: 2, batchSize: 8, verbose: 0 });
     expect(log).not.toHaveBeenCalled();

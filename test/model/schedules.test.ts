@@ -47,7 +47,9 @@ describe('learning-rate schedules', () => {
     fixed.learningRate = 0.002;
     expect(fixed.learningRate).toBe(0.002);
     expect(fixed.getConfig().learningRate).toBe(0.002);
-    expect(() => { fixed.learningRate = 0; }).toThrow(new ConfigError('optimizer.learningRate: expected a finite number > 0 (as a float32, which the kernels take), got 0.'));
+    fixed.learningRate = 0; // as Keras takes it (a warm-up from 0)
+    expect(fixed.learningRate).toBe(0);
+    expect(() => { fixed.learningRate = -0.001; }).toThrow(new ConfigError('optimizer.learningRate: expected a finite number >= 0 (as a float32, which the kernels take), got -0.001.'));
   });
 
   it('training evaluates the schedule at optimizer.iterations before each step: the same bytes as setting each rate by hand', async () => {
