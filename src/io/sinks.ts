@@ -68,7 +68,9 @@ export function memorySink(where: string, limit = MEMORY_SINK_LIMIT, size?: numb
  * folder part, or a runtime without a file system: nothing to do. A failure is a ConfigError naming the folder.
  */
 export async function makeParentFolder(path: string, where: string): Promise<void> {
-  const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  // '\\' separates folders on Windows only: elsewhere it is a character a file name may hold
+  const windows = (globalThis as { process?: { platform?: string } }).process?.platform === 'win32';
+  const cut = windows ? Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) : path.lastIndexOf('/');
   if (cut <= 0) return;
   const fs = await nodeFs();
   if (!fs) return;
