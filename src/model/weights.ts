@@ -26,7 +26,10 @@ export function checkClassWeight(v: unknown, where: string): Float64Array | null
       const keys = entries.map(([k]) => k).join(', ');
       throw new ConfigError(`${where}: expected classWeight keys to be the class ids 0 to ${entries.length - 1} (one less than the number of classes, as Keras 2), got keys ${keys}.`);
     }
-    if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) throw new ConfigError(`${where}: expected classWeight[${id}] to be a finite number >= 0, got ${describeValue(w)}.`);
+    // finite as the float32 the loss kernels take (1e39 is Infinity there)
+    if (typeof w !== 'number' || !Number.isFinite(Math.fround(w)) || w < 0) {
+      throw new ConfigError(`${where}: expected classWeight[${id}] to be a finite number >= 0 (as a float32), got ${describeValue(w)}.`);
+    }
     seen[id] = 1;
     out[id] = w;
   }
@@ -42,7 +45,7 @@ export function checkSampleWeight(v: unknown, n: number, where: string): Float32
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     const w = f.data[i];
-    if (!Number.isFinite(w) || w < 0) throw new ValueError(`${where}: expected sampleWeight to be finite and >= 0, got ${w} at index ${i}.`);
+    if (!Number.isFinite(Math.fround(w)) || w < 0) throw new ValueError(`${where}: expected sampleWeight to be finite and >= 0 (as a float32), got ${w} at index ${i}.`);
     out[i] = w;
   }
   return out;
@@ -90,6 +93,9 @@ export function sampleWeights(y: Flat, n: number, layout: LabelLayout, classWeig
         throw new ValueError(`${where}: expected every label's class to have a classWeight (classes 0 to ${cw.length - 1}), got class ${k} for sample ${i}${T > 1 ? `, step ${t}` : ''}.`);
       }
       out[r] = sw ? Math.fround(cw[k]) * sw[i] : cw[k];
+      if (out[r] === Infinity) {
+        throw new ValueError(`${where}: expected classWeight[${k}] * sampleWeight[${i}] to be finite as a float32, got ${Math.fround(cw[k])} * ${sw![i]} = Infinity.`);
+      }
     }
   }
   return out;

@@ -227,13 +227,16 @@ describe('sample and class weights', () => {
       [{ classWeight: { 1: 1, 2: 1, 3: 1 } }, ConfigError, /got keys 1, 2, 3/],
       [{ classWeight: { '0.0': 1 } }, ConfigError, /got keys 0\.0/],
       [{ classWeight: {} }, ConfigError, /expected classWeight to have a weight for each class 0\.\.K-1, got none/],
-      [{ classWeight: [1, -1, 1] }, ConfigError, /expected classWeight\[1\] to be a finite number >= 0, got -1/],
+      [{ classWeight: [1, -1, 1] }, ConfigError, /expected classWeight\[1\] to be a finite number >= 0 \(as a float32\), got -1/],
+      [{ classWeight: [1, 1e39, 1] }, ConfigError, /expected classWeight\[1\] to be a finite number >= 0 \(as a float32\), got 1e\+39/],
+      [{ classWeight: [1, 1e20, 1], sampleWeight: [1, 1, 1, 1e20, 1, 1] }, ValueError, /expected classWeight\[1\] \* sampleWeight\[3\] to be finite as a float32, got 100000002004087730000 \* 100000002004087730000 = Infinity/],
       [{ classWeight: [1, NaN, 1] }, ConfigError, /got NaN/],
       [{ classWeight: 'balanced' }, ConfigError, /expected classWeight to be an object keyed by class id/],
       [{ classWeight: [1, 1] }, ValueError, /expected every label's class to have a classWeight \(classes 0 to 1\), got class 2 for sample 0/],
       [{ sampleWeight: [1, 2] }, ShapeError, /expected sampleWeight of shape \[6\] \(one weight per sample\), got \[2\]/],
       [{ sampleWeight: [[1, 2, 3, 4, 5, 6]] }, ShapeError, /got \[1, 6\]/],
-      [{ sampleWeight: [1, 1, 1, -0.5, 1, 1] }, ValueError, /expected sampleWeight to be finite and >= 0, got -0.5 at index 3/],
+      [{ sampleWeight: [1, 1, 1, -0.5, 1, 1] }, ValueError, /expected sampleWeight to be finite and >= 0 \(as a float32\), got -0.5 at index 3/],
+      [{ sampleWeight: [1, 1, 1, 1, 1e39, 1] }, ValueError, /got 1e\+39 at index 4/],
       [{ sampleWeight: [1, 1, 1, 1, Infinity, 1] }, ValueError, /got Infinity at index 4/],
     ];
     for (const [opts, cls, msg] of bad) {
