@@ -128,8 +128,9 @@ export async function fit(model: Trainable, x: Input, y: Input, args: FitArgs = 
     }
     if (nTrain === 0) throw new ShapeError(`fit: expected at least one training sample, got 0.`);
     // the memory of both kinds of batch before any step: a MemoryError then refuses the call with the model as it
-    // was (unbuilt again if its data built it), not after an epoch's steps were applied
-    model.planFit(data, Math.min(batchSize, nTrain), val, valRows ? Math.min(batchSize, valRows.length) : 0);
+    // was (unbuilt again if its data built it), not after an epoch's steps were applied; none for a fit that runs no
+    // epoch (epochs 0, or initialEpoch >= epochs: Keras returns at once)
+    if (initialEpoch < epochs) model.planFit(data, Math.min(batchSize, nTrain), val, valRows ? Math.min(batchSize, valRows.length) : 0);
     return { data, val, valRows, nTrain };
   });
   const shuffle = args.shuffle ?? true;

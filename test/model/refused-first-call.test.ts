@@ -72,6 +72,21 @@ describe('fit refused by a MemoryError on a first call leaves the model unbuilt'
     expect(await thrown(() => m.predict([[1, 2]]))).toBeUndefined();
     m.dispose();
   });
+
+  // Keras's fit with epochs 0 (or initial_epoch >= epochs) returns at once; it laid out the memory of its batches first
+  it('a fit that runs no epoch lays out no memory (epochs 0, initialEpoch past epochs), so cannot be refused for it', async () => {
+    const m = sequential({ layers: [layers.dense({ units: 2 ** 20, activation: 'softmax' })] });
+    m.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy' });
+    const n = 4096;
+    for (const args of [{ epochs: 0 }, { epochs: 2, initialEpoch: 2 }]) {
+      const h = await m.fit({ data: new Float32Array(n), shape: [n, 1] }, new Float32Array(n), { verbose: 0, batchSize: n, ...args });
+      expect(h.epoch).toEqual([]);
+    }
+    expect(m.memoryBytes).toBe(0);
+    // its data is still checked
+    expect(await thrown(() => m.fit([[1, 2]], [0, 1], { verbose: 0, epochs: 0 }))).toBeInstanceOf(Error);
+    m.dispose();
+  });
 });
 
 describe('fit whose validation data cannot be planned', () => {
