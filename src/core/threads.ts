@@ -195,9 +195,11 @@ export async function loadWorkerSupport(): Promise<boolean> {
   const rt = detectRuntime().name;
   if (rt === 'node' || rt === 'deno' || rt === 'bun') {
     try {
-      // A computed specifier: bundlers and Worker module scanners (miniflare) must not try to resolve it.
-      const specifier = ['node', 'worker_threads'].join(':');
-      const wt = await import(specifier) as { Worker: NodeWorkerCtor };
+      // A computed specifier: bundlers and Worker module scanners (miniflare) must not try to resolve it; and marked
+      // for webpack and Vite to leave the import as it is (webpack made a computed one an empty module that rejects:
+      // a bundle for Node then ran on one thread without a word). The expression inside import() itself: the bundle's
+      // minifier inlines a const and drops a comment on it.
+      const wt = await import(/* webpackIgnore: true */ /* @vite-ignore */ ['node', 'worker_threads'].join(':')) as { Worker: NodeWorkerCtor };
       spawn = (data) => new wt.Worker(NODE_WORKER, { eval: true, workerData: data });
       workerKind = 'worker_threads';
       return true;

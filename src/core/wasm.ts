@@ -35,7 +35,8 @@ export interface InitOptions {
    *  (Node, Deno, Bun, a cross-origin-isolated page); elsewhere the single-thread core. Results are bit-identical. */
   threads?: number;
   /** The single-thread core (build/bilstm.wasm, exported as `bilstm-attn/wasm`) already compiled: what Cloudflare
-   *  Workers and strict-CSP pages need, as they may not compile bytes at run time. */
+   *  Workers need, as they may not compile bytes at run time (a browser page's CSP needs 'wasm-unsafe-eval' either
+   *  way). */
   module?: WebAssembly.Module;
   /** The bytes of build/bilstm.wasm, instead of the copy embedded in the package. */
   wasm?: ArrayBuffer | ArrayBufferView;

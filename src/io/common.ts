@@ -25,9 +25,9 @@ let fs: Promise<NodeFs | null> | null = null;
 
 /** node:fs/promises, or null in a runtime without it (browsers, workerd). */
 export function nodeFs(): Promise<NodeFs | null> {
-  // A computed specifier so bundlers (esbuild, miniflare) leave it alone and the main entry loads everywhere.
-  const spec = ['node', 'fs/promises'].join(':');
-  fs ??= (import(spec) as Promise<NodeFs>).then((m) => (typeof m.open === 'function' ? m : null)).catch(() => null);
+  // A computed specifier so bundlers (esbuild, miniflare) leave it alone and the main entry loads everywhere, marked
+  // for webpack and Vite to keep the import (webpack's empty module made save(path) say there is no file system)
+  fs ??= (import(/* webpackIgnore: true */ /* @vite-ignore */ ['node', 'fs/promises'].join(':')) as Promise<NodeFs>).then((m) => (typeof m.open === 'function' ? m : null)).catch(() => null);
   return fs;
 }
 

@@ -9,7 +9,8 @@ export async function importPeer<T>(pkg: string, where: string): Promise<T> {
 
 /** Each import(pkg), or one ConfigError naming every package that cannot be loaded (one npm command for all). */
 export async function importPeers<T>(pkgs: string[], where: string): Promise<T[]> {
-  const got = await Promise.allSettled(pkgs.map((p) => import(p) as Promise<T>));
+  // (left to the runtime by webpack and Vite, which cannot resolve a computed name)
+  const got = await Promise.allSettled(pkgs.map((p) => import(/* webpackIgnore: true */ /* @vite-ignore */ p) as Promise<T>));
   const failed = got.flatMap((r, i) => (r.status === 'rejected' ? [{ pkg: pkgs[i]!, e: r.reason as unknown }] : []));
   if (failed.length > 0) {
     const why = (failed[0]!.e as Error)?.message?.split('\n')[0] ?? String(failed[0]!.e);
