@@ -175,7 +175,7 @@ const NODE_WORKER = `${SERVE}\nconst { workerData } = require('node:worker_threa
 const WEB_WORKER = `${SERVE}\nself.onmessage = (e) => serve(e.data, () => self.close());\n`;
 
 interface WorkerData { module: WebAssembly.Module; memory: WebAssembly.Memory; ctrl: SharedArrayBuffer; names: string[] }
-interface WorkerHandle { unref?(): void; on?(event: 'exit', listener: () => void): void }
+interface WorkerHandle { unref?(): void; on?(event: 'exit', listener: () => void): void; addEventListener?(type: 'error', listener: () => void): void }
 type Spawn = (data: WorkerData) => WorkerHandle;
 let spawn: Spawn | null = null;
 /** Which worker API the pool uses: 'worker_threads' (Node, Deno, Bun), 'web' (browsers), or 'none'. */
@@ -222,7 +222,9 @@ let takenBack = 0;
 export function takeBacks(): number { return takenBack; }
 
 /** A worker's control block: its state word and its call list. `web`: a Web Worker (no exit event to count). */
-interface Slot { st: Int32Array; f: Float64Array; web: boolean }
+/** A worker's control block (st: states, f: the posted lists); `failed` once a Web Worker reported an error (a page's
+ *  CSP that blocks blob: workers: it never starts). */
+interface Slot { st: Int32Array; f: Float64Array; web: boolean; failed: boolean }
 
 let live = 0;
 /**
@@ -273,8 +275,13 @@ export class Pool {
       }
       live++;
       const web = typeof w.on !== 'function';
+      const slot: Slot = { st, f: new Float64Array(ctrl, 64), web, failed: false };
       if (!web) w.on!('exit', () => { live--; });
-      this.workers.push({ st, f: new Float64Array(ctrl, 64), web });
+      // a Web Worker that a page's Content-Security-Policy blocks (worker-src without blob:) fires 'error' and never
+      // starts: its lists stay on this thread, as for any worker not started yet, and ready() stops waiting for it
+      // (it waited its whole timeout, 10 s a model)
+      else w.addEventListener?.('error', () => { slot.failed = true; });
+      this.workers.push(slot);
     }
     if (this.workers.length > 0) registry?.register(this, this.workers.slice(), this);
   }
@@ -283,11 +290,11 @@ export class Pool {
 
   /**
    * Resolves once every worker has its instance (workers start asynchronously, and until then their lists run on
-   * this thread), or after `timeoutMs`. fit() awaits it; synchronous calls never wait.
+   * this thread) or has failed to start, or after `timeoutMs`. fit() awaits it; synchronous calls never wait.
    */
   async ready(timeoutMs = 10_000): Promise<void> {
     const end = Date.now() + timeoutMs;
-    while (this.workers.some((w) => Atomics.load(w.st, 2) !== 1) && Date.now() < end) {
+    while (this.workers.some((w) => !w.failed && Atomics.load(w.st, 2) !== 1) && Date.now() < end) {
       await new Promise((r) => setTimeout(r, 2));
     }
   }

@@ -145,18 +145,21 @@ describe('the same bytes in every runtime', () => {
     }, LONG);
     afterAll(async () => { await browser?.close(); await server?.close(); });
 
+    // `ready` names a global of the page; read through functions, not evaluated strings (a page's CSP forbids eval)
     async function page<T>(path: string, ready: string): Promise<T> {
       const p = await browser!.newPage();
       const errors: string[] = [];
       p.on('pageerror', (e) => errors.push(String(e)));
       await p.route('**/favicon.ico', (r) => r.fulfill({ status: 204 }));
       await p.goto(`${server!.url}${path}`);
+      const read = (name: string) => name.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], globalThis);
+      const name = ready.replace(/^window\./, '');
       try {
-        await p.waitForFunction(ready, undefined, { timeout: LONG - 10_000 });
+        await p.waitForFunction(read, name, { timeout: LONG - 10_000 });
       } catch (e) {
         throw new Error(`${path}: ${String(e)}; page errors: ${errors.join('; ')}`);
       }
-      const v = await p.evaluate(ready) as T;
+      const v = await p.evaluate(read, name) as T;
       await p.close();
       return v;
     }
@@ -173,6 +176,16 @@ describe('the same bytes in every runtime', () => {
         expect(r.workers).toBe(expectThreads > 1 ? 'web' : 'none');
       }, LONG);
     }
+    // a page whose CSP allows Wasm but not blob: workers: the workers never start, so the lists stay on the page's
+    // thread (no hand-off, the same bytes), and model.ready() returns once the worker reports its error instead of
+    // waiting out its 10 s timeout, as it did for every model (a review of the package under bundlers)
+    it.skipIf(!have)('under a Content-Security-Policy that blocks blob: workers, threads: 2', async () => {
+      const r = await page<Result & { readyMs: number }>('/csp/test/runtimes/csp.html', 'window.result');
+      expect(r.error).toBeUndefined();
+      expect(r.handoffs).toBe(0);
+      expect({ weights: r.weights, predictions: r.predictions }).toEqual(EXPECTED);
+      expect(r.readyMs).toBeLessThan(5000);
+    }, LONG);
     it.skipIf(!have)('examples/browser/index.html trains, draws the loss, saves and loads back from a Blob', async () => {
       const r = await page<{ losses: number[]; accuracy: number; info: { threads: number }; reloadedSame: boolean }>('/coi/examples/browser/index.html', 'window.example');
       expect(r.reloadedSame).toBe(true);

@@ -1,5 +1,6 @@
 // A static file server over the repository root for browser runs: /coi/<path> is served cross-origin isolated
-// (COOP same-origin + COEP require-corp, so SharedArrayBuffer and threads work), /plain/<path> without those headers;
+// (COOP same-origin + COEP require-corp, so SharedArrayBuffer and threads work), /plain/<path> without those headers,
+// /csp/<path> isolated under a Content-Security-Policy that allows Wasm but not blob: workers;
 // with { files: DIR }, /files/<name> serves DIR (the model files Node made for the round trip).
 //   node test/runtimes/server.js [port]   then open http://127.0.0.1:<port>/coi/examples/browser/index.html
 import { createServer } from 'node:http';
@@ -15,11 +16,12 @@ export function serve(port = 0, { files } = {}) {
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://x');
     const f = files ? /^\/files(\/.*)$/.exec(url.pathname) : null;
-    const m = /^\/(coi|plain)(\/.*)$/.exec(url.pathname);
+    const m = /^\/(coi|plain|csp)(\/.*)$/.exec(url.pathname);
     const rel = normalize(decodeURIComponent(f ? f[1] : m ? m[2] : url.pathname));
     if (rel.includes('..')) { res.writeHead(403).end(); return; }
     const headers = { 'content-type': TYPES[extname(rel)] ?? 'application/octet-stream', 'cache-control': 'no-store' };
-    if (!m || m[1] === 'coi') Object.assign(headers, { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' });
+    if (!m || m[1] !== 'plain') Object.assign(headers, { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' });
+    if (m?.[1] === 'csp') headers['content-security-policy'] = "script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'";
     try {
       const body = await readFile(join(f ? files : ROOT, rel));
       res.writeHead(200, headers).end(body);
