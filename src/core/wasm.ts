@@ -116,11 +116,21 @@ export async function init(options: InitOptions = {}): Promise<void> {
   else if (!compiled) compiled = await WebAssembly.compile(decodeBase64(WASM_BASE64) as BufferSource);
   threadCount = 1;
   if (threads > 1 && sharedMemoryAllowed() && await loadWorkerSupport()) {
+    // the embedded threads core, imported here, not at the top: a 1-thread import of the package then does not parse
+    // it. Its chunk is part of the package: failing to load it is a broken install or bundle, which would otherwise
+    // run on one thread without a word
+    let embedded: string | null = null;
+    if (options.threadsModule === undefined && options.threadsWasm === undefined && !compiledThreads) {
+      try {
+        embedded = (await import('./wasm-threads-binary.js')).WASM_THREADS_BASE64;
+      } catch (e) {
+        throw new StateError(`init: expected the package's threads core (its chunk of wasm-threads-binary) to load for threads: ${threads}, got ${(e as Error)?.message ?? e}. Reinstall the package, or check that your bundler keeps its dynamic imports; init({ threads: 1 }) does not need it.`);
+      }
+    }
     try {
       if (options.threadsModule !== undefined) compiledThreads = checkModule(options.threadsModule, 'threadsModule', true);
       else if (options.threadsWasm !== undefined) compiledThreads = await compileBytes(options.threadsWasm, 'threadsWasm', true);
-      // (imported here, not at the top: a 1-thread import of the package then does not parse it)
-      else if (!compiledThreads) compiledThreads = await WebAssembly.compile(decodeBase64((await import('./wasm-threads-binary.js')).WASM_THREADS_BASE64) as BufferSource);
+      else if (embedded !== null) compiledThreads = await WebAssembly.compile(decodeBase64(embedded) as BufferSource);
       threadCount = threads;
     } catch (e) {
       if (e instanceof ConfigError) throw e;
