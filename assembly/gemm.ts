@@ -205,7 +205,8 @@ function edgeBlock(C: usize, A: usize, B: usize, M: i32, N: i32, K: i32, sai: i3
 
 // How many of a row's N columns go 28 at a time, the rest then 24 at a time: the most blocks of 28 that leave a
 // multiple of 24 (N 128 = 2 x 28 + 3 x 24, 256 = 4 x 28 + 6 x 24: every column in a block of six or seven chains, where
-// 28s alone left 16 or 4 columns to rowTail's four chains or one); N / 28 (the rest to rowTail) where none does.
+// 28s alone left 16 or 4 columns to rowTail's four chains or one); where none does, N / 28 (the rest then in one
+// block of 24 if it has 24 or more, and rowTail).
 @inline function blocks28(N: i32): i32 {
   let a = N / 28;
   for (let i = 0; i < 6 && a >= 0; i++, a--) if ((N - 28 * a) % 24 == 0) return a;

@@ -16,6 +16,13 @@ import { trainingPlot } from '../viz/training-plot.js';
 import { ShapeError } from '../errors.js';
 import { int, optInt, num, oneOf, str, usageError, type Command, type Output, type Values } from './args.js';
 import { dataSpec, loadSplit, trimmedTokenizerJSON, type DataSpec, type Preprocessing } from './data.js';
+
+/** --learning-rate: > 0 as the float32 the kernels take (1e-46 is 0 there: it would train nothing) and <= 10. */
+function learningRate(c: string, v: Values): number {
+  const lr = num(c, v, 'learning-rate', 0.001, 0, 10, true);
+  if (!(Math.fround(lr) > 0)) throw usageError(c, '--learning-rate to be a number > 0 (as a float32) and <= 10', JSON.stringify(String(v['learning-rate'])));
+  return lr;
+}
 import { confusionTable, metricsTable, printJson, seconds } from './output.js';
 
 export interface TrainOptions {
@@ -178,7 +185,7 @@ export function trainOptions(v: Values): TrainOptions {
     dropout: num(c, v, 'dropout', 0, 0, 1),
     epochs: int(c, v, 'epochs', 10, 1, 100_000),
     batchSize: int(c, v, 'batch-size', 32, 1, 1_000_000),
-    learningRate: num(c, v, 'learning-rate', 0.001, Number.MIN_VALUE, 10, true),
+    learningRate: learningRate(c, v),
     seed: int(c, v, 'seed', 1, 0, 0xffffffff),
     threads: int(c, v, 'threads', 1, 1, 64),
     valSplit: num(c, v, 'val-split', 0.1, 0, 1),

@@ -3,11 +3,10 @@ import { ConfigError, describeValue } from '../errors.js';
 import type { Flat } from '../tensor.js';
 
 /**
- * Checked, flattened training data: x as ids or floats, labels laid out like the model output, and optionally one
- * weight per sample (class and sample weights combined; each row of a sequence output gets its sample's weight).
+ * Checked, flattened training data: x as ids or floats, labels laid out like the model output, and optionally their
+ * weights (class and sample weights combined): one per sample, each row of a sequence output taking its sample's, or
+ * one per output row ([n * T]) for a sequence output weighed by class.
  */
-/** Samples to batch: inputs, labels, and their weights (one per sample, or one per output row: [n * T] for a sequence
- *  output weighed by class). */
 export interface Batchable { x: Flat; y: Flat | null; n: number; w?: Float32Array | null }
 
 /** batchSize as fit/evaluate/predict take it: a positive integer, 32 when omitted (Keras's default). */

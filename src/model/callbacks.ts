@@ -333,10 +333,10 @@ export class ReduceLROnPlateau extends Callback {
       if (this.wait >= this.patience) {
         const old = currentLr(this.m, where);
         if (old > Math.fround(this.minLr)) {
-          // Keras: a float32 variable set to max(old * factor, min_lr)
-          const lr = Math.fround(Math.max(old * this.factor, this.minLr));
-          this.m.optimizer!.learningRate = lr;
-          if (this.verbose > 0) console.log(`Epoch ${epoch + 1}: ReduceLROnPlateau reducing learning rate to ${lr}.`);
+          // Keras: a float32 variable set to max(old * factor, min_lr), and that double printed (its repr)
+          const next = Math.max(old * this.factor, this.minLr);
+          this.m.optimizer!.learningRate = Math.fround(next);
+          if (this.verbose > 0) console.log(`Epoch ${epoch + 1}: ReduceLROnPlateau reducing learning rate to ${pyRepr(next)}.`);
           this.cooldownCounter = this.cooldown;
           this.wait = 0;
         }

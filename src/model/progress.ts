@@ -134,17 +134,21 @@ export class Progress {
     this.redraw(this.barLine(now, null), false);
   }
 
-  /** After the epoch (validation included): the final bar with the epoch's logs (verbose 1) or the epoch line (2). */
+  /**
+   * After the epoch (validation included): the final bar with the epoch's logs (verbose 1) or the epoch line (2). An
+   * epoch stopped early reads as complete, as Keras's ProgbarLogger finalizes its bar at the target.
+   */
   epochEnd(logs: Logs): void {
     if (this.verbose === 0) return;
     const now = this.clock();
+    this.current = this.steps;
     if (this.verbose === 2) {
       // Keras 2's Progbar at verbose 2 (tf_keras/utils/generic_utils.py): `steps/steps - 3s - loss: ... - val_...: ...
       // - 3s/epoch - 32ms/step`, the epoch's time over its steps
       const sec = (now - this.start) / 1000;
       const steps = String(this.steps);
       const perStep = this.steps > 0 ? ` - ${formatPerStep(sec, 'epoch')} - ${formatPerStep(sec / this.steps)}` : '';
-      this.writer.line(`${String(this.current).padStart(steps.length)}/${steps} - ${pyFixed(sec, 0)}s${logText(logs, true)}${perStep}`);
+      this.writer.line(`${steps}/${steps} - ${pyFixed(sec, 0)}s${logText(logs, true)}${perStep}`);
       return;
     }
     const line = this.barLine(now, logs);
@@ -169,7 +173,7 @@ export class Progress {
     if (logs === null && current < steps) {
       if (current > 0) s += ` - ETA: ${formatEta((sec / current) * (steps - current))}`;
     } else {
-      s += ` - ${sec.toFixed(0)}s`;
+      s += ` - ${pyFixed(sec, 0)}s`;
       if (current > 0) s += ` ${formatPerStep(sec / current)}`;
     }
     if (sec > 0) s += ` - ${Math.round(this.samples / sec)} samples/s`;

@@ -96,6 +96,18 @@ describe('usage errors name what was found', () => {
       if (value !== 'false') expect(line).toContain(`which reads as an option (write --${argv[2].slice(2)}=${value})`);
     }
   });
+
+  // the optimizer takes 0 now (as Keras); the CLI still wants a rate that trains: > 0 as the float32 the kernels take,
+  // so 1e-46 (0 there) is refused like 0 (a review: it trained at rate 0 without a word)
+  it('--learning-rate 0 and 1e-46 (0 as a float32) are refused, 1e-8 taken', () => {
+    const line = (lr: string) => {
+      try { trainOptions(parse(train, ['--data', 'names', '--learning-rate', lr]).values); return ''; } catch (e) { return describeError('train', e).line; }
+    };
+    expect(line('0')).toBe('bilstm-attn train: expected --learning-rate to be a number > 0 (as a float32) and <= 10, got "0".');
+    expect(line('1e-46')).toBe('bilstm-attn train: expected --learning-rate to be a number > 0 (as a float32) and <= 10, got "1e-46".');
+    expect(line('11')).toMatch(/expected --learning-rate to be a number in \[0, 10\], got "11"/);
+    expect(line('1e-8')).toBe('');
+  });
 });
 
 describe('demo flag errors', () => {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { callbacks, loadModel, optimizers, ConfigError, StateError, ValueError, type CallbackModel, type Logs } from '../../src/index.js';
 import { formatCheckpointPath } from '../../src/model/callbacks.js';
+import { pyRepr } from '../../src/model/pyformat.js';
 import { smallModel, smallData, weightBytes } from '../helpers/models.js';
 
 const F = Math.fround;
@@ -231,12 +232,20 @@ describe('verbose messages as Keras 2 prints them', () => {
       const s = callbacks.learningRateScheduler((e) => [0.05, 1e-5][e], 1);
       s.setModel(m as unknown as CallbackModel);
       s.onEpochBegin(0); s.onEpochBegin(1);
+      // ReduceLROnPlateau: f"... reducing learning rate to {new_lr}." of max(old_lr * factor, min_lr), a double
+      // (the float32 1e-5 times 0.1, before the variable rounds it)
+      const r = callbacks.reduceLROnPlateau({ monitor: 'loss', patience: 0, factor: 0.1, verbose: 1 });
+      r.setModel(m as unknown as CallbackModel);
+      r.onTrainBegin?.();
+      r.onEpochEnd(0, { loss: 1 }); r.onEpochEnd(1, { loss: 1 });
       expect(log.mock.calls.map((c) => String(c[0]))).toEqual([
         `Epoch 1: val_loss improved from inf to 0.01562, saving model to ${join(dir, 'ck-1.bilstm')}`,
         'Epoch 2: val_loss did not improve from 0.01562',
         'Epoch 1: LearningRateScheduler setting learning rate to 0.05.',
         'Epoch 2: LearningRateScheduler setting learning rate to 1e-05.',
+        `Epoch 2: ReduceLROnPlateau reducing learning rate to ${pyRepr(Math.fround(1e-5) * 0.1)}.`,
       ]);
+      expect(pyRepr(Math.fround(1e-5) * 0.1)).toBe('9.999999747378752e-07');
     } finally {
       log.mockRestore();
       rmSync(dir, { recursive: true, force: true });

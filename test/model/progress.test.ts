@@ -99,6 +99,24 @@ describe('Progress', () => {
     expect(() => new Progress({ verbose: 3, epochs: 1, steps: 1, names: [], writer: r0.writer })).toThrow('fit: expected verbose to be 0, 1 or 2, got 3.');
   });
 
+  // Python's f"{t:.0f}" rounds half to even in both lines (Keras's Progbar); an epoch stopped early reads complete, as
+  // Keras's ProgbarLogger._finalize_progbar updates the bar to its target (a review)
+  it('times as Python rounds them in the final bar and the epoch line; a stopped epoch reads complete', () => {
+    const r1 = recorder();
+    const p1 = new Progress({ verbose: 1, epochs: 1, steps: 2, names: ['loss'], writer: r1.writer, clock: r1.clock, tty: false });
+    p1.epochBegin(0);
+    r1.advance(1250); p1.update(1, 1, [1]);
+    r1.advance(1250); p1.update(2, 2, [1]);
+    p1.epochEnd({ loss: 0.5 });
+    expect(r1.calls.at(-1)!.text).toMatch(/^2\/2 \[=+\] - 2s 1s\/step - 1 samples\/s - loss: 0\.5000$/);
+    const r2 = recorder();
+    const p2 = new Progress({ verbose: 2, epochs: 1, steps: 10, names: ['loss'], writer: r2.writer, clock: r2.clock, tty: false });
+    p2.epochBegin(0);
+    for (let s = 1; s <= 3; s++) { r2.advance(500); p2.update(s, s, [1]); }
+    p2.epochEnd({ loss: 0.5 });
+    expect(r2.calls.at(-1)!.text).toBe('10/10 - 2s - loss: 0.5000 - 2s/epoch - 150ms/step');
+  });
+
   it('formats times and values as Keras', () => {
     expect([formatEta(7.9), formatEta(65), formatEta(3661)]).toEqual(['7s', '1:05', '1:01:01']);
     expect([formatPerStep(2), formatPerStep(0.0321), formatPerStep(0.00085)]).toEqual(['2s/step', '32ms/step', '850us/step']);
