@@ -146,7 +146,8 @@ export async function fit(model: Trainable, x: Input, y: Input, args: FitArgs = 
   const aborted = () => signal !== null && signal.aborted;
   const stop = () => model.stopTraining || aborted();
   let trainingLogs: Logs | undefined;
-  await model.ready();
+  // the workers started before the first step (none for a fit that runs no epoch: its model stays unallocated)
+  if (initialEpoch < epochs) await model.ready();
   for (const cb of cbs) { cb.setModel?.(model); cb.setParams?.({ ...history.params }); }
   for (const cb of cbs) await cb.onTrainBegin?.();
   let lastYield = Date.now();
