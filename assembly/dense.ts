@@ -1,6 +1,6 @@
 // Dense and activation kernels: y = act(x . K + b) pieces, elementwise activations, row softmax, column sums, and
 // the small copies layers need (broadcast rows, time flip, Bidirectional merges). Dimensions: M rows, N columns.
-import { vact, vactGrad, sact, sactGrad, vsigmoid2, vtanh2, ACT_SIGMOID, ACT_TANH } from './simd';
+import { vact, vactGrad, sact, sactGrad, vsigmoid2, vsigmoid4, vtanh2, vtanh4, ACT_SIGMOID, ACT_TANH } from './simd';
 import { softmax_row } from './attention';
 
 // y[M,N] = rows of v[N] (bias broadcast before a gemm accumulates onto it).
@@ -28,8 +28,14 @@ export function colsum_add(db: usize, dz: usize, M: i32, N: i32): void {
 // y[n] = act(x[n]); y may alias x.
 export function activation_forward(y: usize, x: usize, n: i32, kind: i32): void {
   let i = 0;
-  if (kind == ACT_SIGMOID) for (; i + 8 <= n; i += 8) { const o = <usize>i * 4; vsigmoid2(y + o, x + o); }
-  else if (kind == ACT_TANH) for (; i + 8 <= n; i += 8) { const o = <usize>i * 4; vtanh2(y + o, x + o); }
+  if (kind == ACT_SIGMOID) {
+    for (; i + 16 <= n; i += 16) { const o = <usize>i * 4; vsigmoid4(y + o, x + o); }
+    for (; i + 8 <= n; i += 8) { const o = <usize>i * 4; vsigmoid2(y + o, x + o); }
+  }
+  else if (kind == ACT_TANH) {
+    for (; i + 16 <= n; i += 16) { const o = <usize>i * 4; vtanh4(y + o, x + o); }
+    for (; i + 8 <= n; i += 8) { const o = <usize>i * 4; vtanh2(y + o, x + o); }
+  }
   for (; i + 4 <= n; i += 4) { const o = <usize>i * 4; v128.store(y + o, vact(v128.load(x + o), kind)); }
   for (; i < n; i++) { const o = <usize>i * 4; store<f32>(y + o, sact(load<f32>(x + o), kind)); }
 }

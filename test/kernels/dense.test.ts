@@ -95,17 +95,32 @@ describe('activation kernels', () => {
   });
 });
 
-describe('sigmoid and tanh two vectors at a time', () => {
-  // activation_forward takes sigmoid and tanh 8 at a time (vsigmoid2 / vtanh2: exp without vexp's zero below -87.33,
-  // which cannot change their bits), the rest 4 at a time and one at a time (vexp itself): every element of a
-  // constant run of 13 has the same bits, whichever path took it, across the clamp and at the extremes
+describe('sigmoid and tanh four and two vectors at a time', () => {
+  // activation_forward takes sigmoid and tanh 16 at a time (vsigmoid4 / vtanh4), then 8 (vsigmoid2 / vtanh2: exp
+  // without vexp's zero below -87.33, which cannot change their bits), the rest 4 at a time and one at a time (vexp
+  // itself): every element of a constant run of 29 has the same bits, whichever path took it, across the clamp and at
+  // the extremes
   it('give the bits of the single-vector and scalar paths at every magnitude, across exp\'s clamp, +-Infinity and NaN', () => {
     const xs = [0, -0, 1e-30, 0.3, 0.625, 1, 3, 9, 20, 43.6, 43.7, 44, 60, 87.3, 87.4, 88, 88.1, 89, 100, 1e4, 3.4e38, Infinity, NaN];
     for (const kind of [SIGMOID, TANH]) for (const v of [...xs, ...xs.map((x) => -x)]) scoped(a, () => {
-      const py = buf(a, 13);
-      k.activation_forward(py, buf(a, new Array(13).fill(v)), 13, kind);
-      const b = bits(a, py, 13);
-      expectSameBits(b, new Array(13).fill(b[12]), `kind ${kind} x ${v}`);
+      const py = buf(a, 29);
+      k.activation_forward(py, buf(a, new Array(29).fill(v)), 29, kind);
+      const b = bits(a, py, 29);
+      expectSameBits(b, new Array(29).fill(b[28]), `kind ${kind} x ${v}`);
+    });
+  });
+
+  // mixed lanes: in a block of 16 some tanh inputs under 0.625 and some over take the slow path, whose small lanes must
+  // keep the polynomial's bits; each element against the scalar path on that element alone
+  it('mixed magnitudes in one block: every element has the bits of the scalar path on it alone', () => {
+    for (const kind of [SIGMOID, TANH]) for (const [seed, lo, hi] of [[1, -1, 1], [2, -4, 4], [3, -0.7, 0.7], [4, -100, 100]] as const) scoped(a, () => {
+      const x = f32rand(61, seed * 10 + kind, lo, hi);
+      x[5] = 0.625; x[6] = -0.6249999; x[20] = NaN; x[21] = -0; x[40] = 1e-40;
+      const py = buf(a, 61), px = buf(a, x), p1 = buf(a, 1);
+      k.activation_forward(py, px, 61, kind);
+      const got = bits(a, py, 61);
+      const one = Array.from(x, (_, i) => { k.activation_forward(p1, px + 4 * i, 1, kind); return bits(a, p1, 1)[0]; });
+      expectSameBits(got, one, `kind ${kind} seed ${seed}`);
     });
   });
 });
