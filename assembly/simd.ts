@@ -161,18 +161,12 @@ const TWO: usize = 320;
   vexp2(y, v128.andnot(f32x4.add(aa, aa), sa), v128.andnot(f32x4.add(ab, ab), sb), 2);
 }
 
-// y[0..16) = sigmoid(x[0..16)), four vectors at once: vsigmoid2's operations on four interleaved chains (the same
-// bits). Exp is bound by its chains' latency, not the CPU's throughput: four chains 1.6x over two (activation_forward
-// on 4096 floats; 1.5x on rows of 64 or 128), though TurboFan keeps three values on the stack here. y may be x.
-@inline export function vsigmoid4(y: usize, x: usize): void {
-  const sign = v128.load(KI, 16);
-  let xa = v128.xor(v128.load(x, 0), sign);
-  let xb = v128.xor(v128.load(x, 16), sign);
-  let xc = v128.xor(v128.load(x, 32), sign);
-  let xd = v128.xor(v128.load(x, 48), sign);
+// exp of four vectors on four interleaved chains (vexp2's operations, the same bits), finished in registers: mode 1
+// stores sigmoid's 1 / (1 + exp) at y .. y + 48; mode 2 or's tanh's 1 - 2 / (exp + 1) into what y holds (vtanh4).
+@inline function vexp4(y: usize, xa: v128, xb: v128, xc: v128, xd: v128, mode: i32): void {
   xa = f32x4.pmin(xa, kf(OVER)); xb = f32x4.pmin(xb, kf(OVER)); xc = f32x4.pmin(xc, kf(OVER)); xd = f32x4.pmin(xd, kf(OVER));
   xa = f32x4.pmax(xa, kf(UNDER)); xb = f32x4.pmax(xb, kf(UNDER)); xc = f32x4.pmax(xc, kf(UNDER)); xd = f32x4.pmax(xd, kf(UNDER));
-  let fa = f32x4.floor(f32x4.add(f32x4.mul(xa, kf(LOG2E)), kf(HALF))); let fb = f32x4.floor(f32x4.add(f32x4.mul(xb, kf(LOG2E)), kf(HALF))); let fc = f32x4.floor(f32x4.add(f32x4.mul(xc, kf(LOG2E)), kf(HALF))); let fd = f32x4.floor(f32x4.add(f32x4.mul(xd, kf(LOG2E)), kf(HALF)));
+  const fa = f32x4.floor(f32x4.add(f32x4.mul(xa, kf(LOG2E)), kf(HALF))); const fb = f32x4.floor(f32x4.add(f32x4.mul(xb, kf(LOG2E)), kf(HALF))); const fc = f32x4.floor(f32x4.add(f32x4.mul(xc, kf(LOG2E)), kf(HALF))); const fd = f32x4.floor(f32x4.add(f32x4.mul(xd, kf(LOG2E)), kf(HALF)));
   let ra = f32x4.sub(xa, f32x4.mul(fa, kf(LN2HI))); let rb = f32x4.sub(xb, f32x4.mul(fb, kf(LN2HI))); let rc = f32x4.sub(xc, f32x4.mul(fc, kf(LN2HI))); let rd = f32x4.sub(xd, f32x4.mul(fd, kf(LN2HI)));
   ra = f32x4.sub(ra, f32x4.mul(fa, kf(LN2LO))); rb = f32x4.sub(rb, f32x4.mul(fb, kf(LN2LO))); rc = f32x4.sub(rc, f32x4.mul(fc, kf(LN2LO))); rd = f32x4.sub(rd, f32x4.mul(fd, kf(LN2LO)));
   const pa = i32x4.shl(i32x4.add(f32x4.add(fa, kf(MAGIC)), v128.load(KI)), 23); const pb = i32x4.shl(i32x4.add(f32x4.add(fb, kf(MAGIC)), v128.load(KI)), 23); const pc = i32x4.shl(i32x4.add(f32x4.add(fc, kf(MAGIC)), v128.load(KI)), 23); const pd = i32x4.shl(i32x4.add(f32x4.add(fd, kf(MAGIC)), v128.load(KI)), 23);
@@ -184,10 +178,26 @@ const TWO: usize = 320;
   ya = f32x4.add(f32x4.add(f32x4.mul(ya, f32x4.mul(ra, ra)), ra), kf(ONE)); yb = f32x4.add(f32x4.add(f32x4.mul(yb, f32x4.mul(rb, rb)), rb), kf(ONE)); yc = f32x4.add(f32x4.add(f32x4.mul(yc, f32x4.mul(rc, rc)), rc), kf(ONE)); yd = f32x4.add(f32x4.add(f32x4.mul(yd, f32x4.mul(rd, rd)), rd), kf(ONE));
   ya = f32x4.mul(ya, pa); yb = f32x4.mul(yb, pb); yc = f32x4.mul(yc, pc); yd = f32x4.mul(yd, pd);
   const one = kf(ONE);
-  v128.store(y, f32x4.div(one, f32x4.add(one, ya)), 0);
-  v128.store(y, f32x4.div(one, f32x4.add(one, yb)), 16);
-  v128.store(y, f32x4.div(one, f32x4.add(one, yc)), 32);
-  v128.store(y, f32x4.div(one, f32x4.add(one, yd)), 48);
+  if (mode == 1) {
+    v128.store(y, f32x4.div(one, f32x4.add(one, ya)), 0);
+    v128.store(y, f32x4.div(one, f32x4.add(one, yb)), 16);
+    v128.store(y, f32x4.div(one, f32x4.add(one, yc)), 32);
+    v128.store(y, f32x4.div(one, f32x4.add(one, yd)), 48);
+  } else {
+    const ga = f32x4.sub(one, f32x4.div(kf(TWO), f32x4.add(ya, one))); const gb = f32x4.sub(one, f32x4.div(kf(TWO), f32x4.add(yb, one))); const gc = f32x4.sub(one, f32x4.div(kf(TWO), f32x4.add(yc, one))); const gd = f32x4.sub(one, f32x4.div(kf(TWO), f32x4.add(yd, one)));
+    v128.store(y, v128.or(v128.load(y, 0), ga), 0);
+    v128.store(y, v128.or(v128.load(y, 16), gb), 16);
+    v128.store(y, v128.or(v128.load(y, 32), gc), 32);
+    v128.store(y, v128.or(v128.load(y, 48), gd), 48);
+  }
+}
+
+// y[0..16) = sigmoid(x[0..16)), four vectors at once: vsigmoid2's operations on four interleaved chains (the same
+// bits). Exp is bound by its chains' latency, not the CPU's throughput: four chains 1.6x over two (activation_forward
+// on 4096 floats; 1.5x on rows of 64 or 128), though TurboFan keeps three values on the stack here. y may be x.
+@inline export function vsigmoid4(y: usize, x: usize): void {
+  const sign = v128.load(KI, 16);
+  vexp4(y, v128.xor(v128.load(x, 0), sign), v128.xor(v128.load(x, 16), sign), v128.xor(v128.load(x, 32), sign), v128.xor(v128.load(x, 48), sign), 1);
 }
 
 // y[0..16) = tanh(x[0..16)), four vectors at once: the polynomial alone when all sixteen are small (|x| < 0.625 as
@@ -231,24 +241,7 @@ const TWO: usize = 320;
   pc = f32x4.add(f32x4.mul(f32x4.mul(pc, zc), xc), xc); pd = f32x4.add(f32x4.mul(f32x4.mul(pd, zd), xd), xd);
   v128.store(y, v128.bitselect(pc, v128.and(xc, sign), sc), 32);
   v128.store(y, v128.bitselect(pd, v128.and(xd, sign), sd), 48);
-  let ea = f32x4.pmin(v128.andnot(f32x4.add(aa, aa), sa), kf(OVER)); let eb = f32x4.pmin(v128.andnot(f32x4.add(ab, ab), sb), kf(OVER)); let ec = f32x4.pmin(v128.andnot(f32x4.add(ac, ac), sc), kf(OVER)); let ed = f32x4.pmin(v128.andnot(f32x4.add(ad, ad), sd), kf(OVER));
-  ea = f32x4.pmax(ea, kf(UNDER)); eb = f32x4.pmax(eb, kf(UNDER)); ec = f32x4.pmax(ec, kf(UNDER)); ed = f32x4.pmax(ed, kf(UNDER));
-  const fa = f32x4.floor(f32x4.add(f32x4.mul(ea, kf(LOG2E)), kf(HALF))); const fb = f32x4.floor(f32x4.add(f32x4.mul(eb, kf(LOG2E)), kf(HALF))); const fc = f32x4.floor(f32x4.add(f32x4.mul(ec, kf(LOG2E)), kf(HALF))); const fd = f32x4.floor(f32x4.add(f32x4.mul(ed, kf(LOG2E)), kf(HALF)));
-  let ra = f32x4.sub(ea, f32x4.mul(fa, kf(LN2HI))); let rb = f32x4.sub(eb, f32x4.mul(fb, kf(LN2HI))); let rc = f32x4.sub(ec, f32x4.mul(fc, kf(LN2HI))); let rd = f32x4.sub(ed, f32x4.mul(fd, kf(LN2HI)));
-  ra = f32x4.sub(ra, f32x4.mul(fa, kf(LN2LO))); rb = f32x4.sub(rb, f32x4.mul(fb, kf(LN2LO))); rc = f32x4.sub(rc, f32x4.mul(fc, kf(LN2LO))); rd = f32x4.sub(rd, f32x4.mul(fd, kf(LN2LO)));
-  const qa = i32x4.shl(i32x4.add(f32x4.add(fa, kf(MAGIC)), v128.load(KI)), 23); const qb = i32x4.shl(i32x4.add(f32x4.add(fb, kf(MAGIC)), v128.load(KI)), 23); const qc = i32x4.shl(i32x4.add(f32x4.add(fc, kf(MAGIC)), v128.load(KI)), 23); const qd = i32x4.shl(i32x4.add(f32x4.add(fd, kf(MAGIC)), v128.load(KI)), 23);
-  let ya = f32x4.add(f32x4.mul(kf(P0), ra), kf(P1)); let yb = f32x4.add(f32x4.mul(kf(P0), rb), kf(P1)); let yc = f32x4.add(f32x4.mul(kf(P0), rc), kf(P1)); let yd = f32x4.add(f32x4.mul(kf(P0), rd), kf(P1));
-  ya = f32x4.add(f32x4.mul(ya, ra), kf(P2)); yb = f32x4.add(f32x4.mul(yb, rb), kf(P2)); yc = f32x4.add(f32x4.mul(yc, rc), kf(P2)); yd = f32x4.add(f32x4.mul(yd, rd), kf(P2));
-  ya = f32x4.add(f32x4.mul(ya, ra), kf(P3)); yb = f32x4.add(f32x4.mul(yb, rb), kf(P3)); yc = f32x4.add(f32x4.mul(yc, rc), kf(P3)); yd = f32x4.add(f32x4.mul(yd, rd), kf(P3));
-  ya = f32x4.add(f32x4.mul(ya, ra), kf(P4)); yb = f32x4.add(f32x4.mul(yb, rb), kf(P4)); yc = f32x4.add(f32x4.mul(yc, rc), kf(P4)); yd = f32x4.add(f32x4.mul(yd, rd), kf(P4));
-  ya = f32x4.add(f32x4.mul(ya, ra), kf(P5)); yb = f32x4.add(f32x4.mul(yb, rb), kf(P5)); yc = f32x4.add(f32x4.mul(yc, rc), kf(P5)); yd = f32x4.add(f32x4.mul(yd, rd), kf(P5));
-  ya = f32x4.add(f32x4.add(f32x4.mul(ya, f32x4.mul(ra, ra)), ra), kf(ONE)); yb = f32x4.add(f32x4.add(f32x4.mul(yb, f32x4.mul(rb, rb)), rb), kf(ONE)); yc = f32x4.add(f32x4.add(f32x4.mul(yc, f32x4.mul(rc, rc)), rc), kf(ONE)); yd = f32x4.add(f32x4.add(f32x4.mul(yd, f32x4.mul(rd, rd)), rd), kf(ONE));
-  ya = f32x4.mul(ya, qa); yb = f32x4.mul(yb, qb); yc = f32x4.mul(yc, qc); yd = f32x4.mul(yd, qd);
-  const ga = f32x4.sub(kf(ONE), f32x4.div(kf(TWO), f32x4.add(ya, kf(ONE)))); const gb = f32x4.sub(kf(ONE), f32x4.div(kf(TWO), f32x4.add(yb, kf(ONE)))); const gc = f32x4.sub(kf(ONE), f32x4.div(kf(TWO), f32x4.add(yc, kf(ONE)))); const gd = f32x4.sub(kf(ONE), f32x4.div(kf(TWO), f32x4.add(yd, kf(ONE))));
-  v128.store(y, v128.or(v128.load(y, 0), ga), 0);
-  v128.store(y, v128.or(v128.load(y, 16), gb), 16);
-  v128.store(y, v128.or(v128.load(y, 32), gc), 32);
-  v128.store(y, v128.or(v128.load(y, 48), gd), 48);
+  vexp4(y, v128.andnot(f32x4.add(aa, aa), sa), v128.andnot(f32x4.add(ab, ab), sb), v128.andnot(f32x4.add(ac, ac), sc), v128.andnot(f32x4.add(ad, ad), sd), 2);
 }
 
 @inline export function vsigmoid(x: v128): v128 {
