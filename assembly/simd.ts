@@ -200,6 +200,19 @@ const TWO: usize = 320;
   vexp4(y, v128.xor(v128.load(x, 0), sign), v128.xor(v128.load(x, 16), sign), v128.xor(v128.load(x, 32), sign), v128.xor(v128.load(x, 48), sign), 1);
 }
 
+// vtanh4's slow path, two vectors at a time (so that few values stay live): the odd polynomial of a and b, stored at
+// y and y + 16 in the small lanes, the sign of x in the others (vexp4 then or's in 1 - 2 / (exp(2|x|) + 1)).
+@inline function tanhSmall2(y: usize, a: v128, b: v128, sa: v128, sb: v128, sign: v128): void {
+  const za = f32x4.mul(a, a); const zb = f32x4.mul(b, b);
+  let pa = f32x4.add(f32x4.mul(kf(T0), za), kf(T1)); let pb = f32x4.add(f32x4.mul(kf(T0), zb), kf(T1));
+  pa = f32x4.add(f32x4.mul(pa, za), kf(T2)); pb = f32x4.add(f32x4.mul(pb, zb), kf(T2));
+  pa = f32x4.add(f32x4.mul(pa, za), kf(T3)); pb = f32x4.add(f32x4.mul(pb, zb), kf(T3));
+  pa = f32x4.add(f32x4.mul(pa, za), kf(T4)); pb = f32x4.add(f32x4.mul(pb, zb), kf(T4));
+  pa = f32x4.add(f32x4.mul(f32x4.mul(pa, za), a), a); pb = f32x4.add(f32x4.mul(f32x4.mul(pb, zb), b), b);
+  v128.store(y, v128.bitselect(pa, v128.and(a, sign), sa), 0);
+  v128.store(y, v128.bitselect(pb, v128.and(b, sign), sb), 16);
+}
+
 // y[0..16) = tanh(x[0..16)), four vectors at once: the polynomial alone when all sixteen are small (|x| < 0.625 as
 // integer bits, max_s then one comparison: the same test as f32x4.lt for every input, NaN included), else vtanh2's
 // slow path on four chains (k stored at y a pair at a time, then exp on four interleaved chains). The same bits as
@@ -225,22 +238,8 @@ const TWO: usize = 320;
   }
   const sign = v128.load(KI, 16);
   const sa = f32x4.lt(aa, kf(TSMALL)); const sb = f32x4.lt(ab, kf(TSMALL)); const sc = f32x4.lt(ac, kf(TSMALL)); const sd = f32x4.lt(ad, kf(TSMALL));
-  const za = f32x4.mul(xa, xa); const zb = f32x4.mul(xb, xb);
-  let pa = f32x4.add(f32x4.mul(kf(T0), za), kf(T1)); let pb = f32x4.add(f32x4.mul(kf(T0), zb), kf(T1));
-  pa = f32x4.add(f32x4.mul(pa, za), kf(T2)); pb = f32x4.add(f32x4.mul(pb, zb), kf(T2));
-  pa = f32x4.add(f32x4.mul(pa, za), kf(T3)); pb = f32x4.add(f32x4.mul(pb, zb), kf(T3));
-  pa = f32x4.add(f32x4.mul(pa, za), kf(T4)); pb = f32x4.add(f32x4.mul(pb, zb), kf(T4));
-  pa = f32x4.add(f32x4.mul(f32x4.mul(pa, za), xa), xa); pb = f32x4.add(f32x4.mul(f32x4.mul(pb, zb), xb), xb);
-  v128.store(y, v128.bitselect(pa, v128.and(xa, sign), sa), 0);
-  v128.store(y, v128.bitselect(pb, v128.and(xb, sign), sb), 16);
-  const zc = f32x4.mul(xc, xc); const zd = f32x4.mul(xd, xd);
-  let pc = f32x4.add(f32x4.mul(kf(T0), zc), kf(T1)); let pd = f32x4.add(f32x4.mul(kf(T0), zd), kf(T1));
-  pc = f32x4.add(f32x4.mul(pc, zc), kf(T2)); pd = f32x4.add(f32x4.mul(pd, zd), kf(T2));
-  pc = f32x4.add(f32x4.mul(pc, zc), kf(T3)); pd = f32x4.add(f32x4.mul(pd, zd), kf(T3));
-  pc = f32x4.add(f32x4.mul(pc, zc), kf(T4)); pd = f32x4.add(f32x4.mul(pd, zd), kf(T4));
-  pc = f32x4.add(f32x4.mul(f32x4.mul(pc, zc), xc), xc); pd = f32x4.add(f32x4.mul(f32x4.mul(pd, zd), xd), xd);
-  v128.store(y, v128.bitselect(pc, v128.and(xc, sign), sc), 32);
-  v128.store(y, v128.bitselect(pd, v128.and(xd, sign), sd), 48);
+  tanhSmall2(y, xa, xb, sa, sb, sign);
+  tanhSmall2(y + 32, xc, xd, sc, sd, sign);
   vexp4(y, v128.andnot(f32x4.add(aa, aa), sa), v128.andnot(f32x4.add(ab, ab), sb), v128.andnot(f32x4.add(ac, ac), sc), v128.andnot(f32x4.add(ad, ad), sd), 2);
 }
 
