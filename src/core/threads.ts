@@ -221,9 +221,10 @@ let takenBack = 0;
 /** Posted lists this thread took back and ran itself (no worker had started them), in this process. @internal */
 export function takeBacks(): number { return takenBack; }
 
-/** A worker's control block: its state word and its call list. `web`: a Web Worker (no exit event to count). */
-/** A worker's control block (st: states, f: the posted lists); `failed` once a Web Worker reported an error (a page's
- *  CSP that blocks blob: workers: it never starts). */
+/**
+ * A worker's control block: its state word and its call list. `web`: a Web Worker (no exit event to count); `failed`
+ * once a Web Worker reported an error (a page's CSP that blocks blob: workers: it never starts).
+ */
 interface Slot { st: Int32Array; f: Float64Array; web: boolean; failed: boolean }
 
 let live = 0;
