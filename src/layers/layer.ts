@@ -106,6 +106,8 @@ export abstract class Layer {
   inputShape: Shape = [];
   outputShape: Shape = [];
   weights: Weight[] = [];
+  /** The model this layer is in (@internal): a layer's weights live in its model's memory, so it joins one live model. */
+  owner: { readonly name: string; readonly isDisposed: boolean } | null = null;
   /** Set by the first layer: the per-sample input shape it was configured with. */
   readonly declaredInputShape: Shape | null;
   /** The same with the batch axis (null, or the batchInputShape given), as getConfig reports it. */

@@ -103,7 +103,13 @@ export class Sequential {
     }
     this.seed = seed;
     this.streams = new StreamSet(seed);
-    for (const l of args.layers ?? []) this.add(l);
+    try {
+      for (const l of args.layers ?? []) this.add(l);
+    } catch (e) {
+      // a model refused at construction keeps none of the layers it took (they may join another model)
+      for (const l of this.layers) if (l.owner === this) l.owner = null;
+      throw e;
+    }
   }
 
   add(layer: Layer): void {
@@ -111,9 +117,16 @@ export class Sequential {
     if (!(layer instanceof Layer)) throw new ConfigError(`sequential.add: expected a layer (layers.dense({...}) etc.), got ${typeof layer}.`);
     if (this.arena) throw new StateError(`sequential.add: expected a model whose weights are not created yet, got one already in use. Build a new model instead.`);
     if (this.layers.includes(layer)) throw new ConfigError(`sequential.add: layer ${layer.name} is already in the model.`);
+    // its weights live in one model's memory: a second live model laying them out again corrupted the first (Keras
+    // shares a layer's weights between models; here each model owns its layers)
+    const owner = layer.owner;
+    if (owner && owner !== this && !owner.isDisposed) {
+      throw new ConfigError(`sequential.add: expected a layer in no other model, got layer ${JSON.stringify(layer.name)}, already in model ${JSON.stringify(owner.name)} (a layer's weights live in its model's memory). Build a new layer, and copy weights with getWeights/setWeights if you need them; or dispose() that model first.`);
+    }
     // weight names start with the layer name: two layers of one name would give two weights of one name (Keras refuses too)
     if (this.layers.some((l) => l.name === layer.name)) throw new ConfigError(`sequential.add: expected a layer name not yet in the model, got a second layer named ${JSON.stringify(layer.name)}. Give it another name.`);
     layer.index = this.layers.length;
+    layer.owner = this;
     this.layers.push(layer);
     this.inputShape = null;
     this.callShape = null;

@@ -83,6 +83,28 @@ describe('state and config errors', () => {
     expect(m.layers.length).toBe(1);
   });
 
+  // a layer's weights live in its model's memory: a second live model laid them out again, and the first then
+  // predicted [0, 0] with other weights (Keras shares a layer between models; here each model owns its layers)
+  it('a layer already in another live model is refused, the first model unchanged; after its dispose() it may join one', () => {
+    const shared = layers.dense({ units: 2, name: 'shared' });
+    const m1 = sequential({ seed: 1, layers: [layers.dense({ units: 3, inputShape: [3] }), shared] });
+    const p1 = Array.from(m1.predict([[1, 2, 3]]).data);
+    const w1 = weightBytes(m1);
+    const make = () => sequential({ seed: 2, layers: [layers.dense({ units: 50, inputShape: [3] }), layers.dense({ units: 3 }), shared] });
+    expect(make).toThrow(ConfigError);
+    expect(make).toThrow(/^sequential\.add: expected a layer in no other model, got layer "shared", already in model "sequential(_\d+)?" \(a layer's weights live in its model's memory\)\./);
+    expect(Array.from(m1.predict([[1, 2, 3]]).data)).toEqual(p1);
+    expect(weightBytes(m1)).toEqual(w1);
+    // a model refused at construction keeps none of its layers
+    const other = layers.dense({ units: 2, name: 'other' });
+    expect(() => sequential({ layers: [other, shared] })).toThrow(ConfigError);
+    expect(() => sequential({ layers: [layers.dense({ units: 2, inputShape: [3] }), other] })).not.toThrow();
+    m1.dispose();
+    const m2 = make();
+    expect(m2.predict([[1, 2, 3]]).shape).toEqual([1, 2]);
+    m2.dispose();
+  });
+
   it('fit, evaluate and computeGradients before compile', async () => {
     const m = smallModel();
     const { x, y } = smallData(2);
