@@ -4,7 +4,7 @@ import type { Arena, Allocator } from '../core/arena.js';
 import type { Kernels } from '../core/kernels.js';
 import type { StreamSet } from '../core/rng.js';
 import type { InitializerSpec } from './initializers.js';
-import { ConfigError, StateError, fmtShape, describeValue, isPlainObject, didYouMean } from '../errors.js';
+import { ConfigError, ShapeError, StateError, fmtShape, describeValue, isPlainObject, didYouMean } from '../errors.js';
 
 /** A per-sample shape (no batch axis); null is an unknown length. */
 export type Shape = (number | null)[];
@@ -107,7 +107,7 @@ export abstract class Layer {
   outputShape: Shape = [];
   weights: Weight[] = [];
   /** The model this layer is in (@internal): a layer's weights live in its model's memory, so it joins one live model. */
-  owner: { readonly name: string; readonly isDisposed: boolean } | null = null;
+  owner: LayerOwner | null = null;
   /** Set by the first layer: the per-sample input shape it was configured with. */
   readonly declaredInputShape: Shape | null;
   /** The same with the batch axis (null, or the batchInputShape given), as getConfig reports it. */
@@ -212,6 +212,30 @@ export abstract class Layer {
     if (this.batchInputShape) c.batchInputShape = this.batchInputShape.slice();
     return c;
   }
+
+  /** Copies of this layer's weights in Keras order and layout (Keras's layer.get_weights()); [] in no model yet. */
+  getWeights(): { data: Float32Array; shape: number[] }[] {
+    return this.owner ? this.owner.layerWeights(this) : [];
+  }
+
+  /**
+   * Sets this layer's weights (Keras's layer.set_weights()), checked as model.setWeights checks them: count, shapes
+   * and values first, so a bad list changes nothing.
+   */
+  setWeights(weights: ({ data: ArrayLike<number>; shape: readonly number[] } | unknown[])[]): void {
+    if (this.owner) { this.owner.setLayerWeights(this, weights); return; }
+    if (!Array.isArray(weights) || weights.length > 0) {
+      throw new ShapeError(`${this.name}.setWeights: expected no weights (the layer is in no model yet, so it has none), got ${Array.isArray(weights) ? weights.length : describeValue(weights)}. Add it to a model first.`);
+    }
+  }
+}
+
+/** What a layer asks of its model (@internal): the model holds the layer's weights in its memory. */
+export interface LayerOwner {
+  readonly name: string;
+  readonly isDisposed: boolean;
+  layerWeights(layer: Layer): { data: Float32Array; shape: number[] }[];
+  setLayerWeights(layer: Layer, weights: unknown): void;
 }
 
 /**

@@ -1019,22 +1019,61 @@ export class Sequential {
   setWeights(weights: (WeightValue | { data: ArrayLike<number>; shape: readonly number[] } | unknown[])[]): void {
     this.alive('setWeights');
     this.build();
-    const all = this.allWeights();
-    if (!Array.isArray(weights)) throw new ShapeError(`setWeights: expected an array of ${all.length} weights, got ${describeValue(weights)}.`);
-    if (weights.length !== all.length) {
-      throw new ShapeError(`setWeights: expected ${all.length} weights (${all.map(({ w }) => `${w.name} ${fmtShape(w.shape)}`).join(', ')}), got ${weights.length}.`);
+    this.writeWeights(this.allWeights().map(({ w }) => w), weights, 'setWeights');
+  }
+
+  /**
+   * The layer named `name`, or at position `index` of model.layers (Keras get_layer, TF.js getLayer): a ConfigError
+   * naming the model's layers when there is none, or when both or neither are given (Keras refuses both).
+   */
+  getLayer(name?: string, index?: number): Layer {
+    this.alive('getLayer');
+    const names = this.layers.map((l) => JSON.stringify(l.name)).join(', ');
+    if ((name === undefined) === (index === undefined)) {
+      throw new ConfigError(`getLayer: expected a layer name or an index, one of them, got ${name === undefined ? 'neither' : 'both'}.`);
+    }
+    if (index !== undefined) {
+      if (!Number.isInteger(index) || index < 0 || index >= this.layers.length) {
+        throw new ConfigError(`getLayer: expected an index in [0, ${this.layers.length - 1}] (the model has ${this.layers.length} layers), got ${describeValue(index)}.`);
+      }
+      return this.layers[index];
+    }
+    const found = this.layers.find((l) => l.name === name);
+    if (!found) throw new ConfigError(`getLayer: expected the name of one of the model's layers (${names}), got ${describeValue(name)}.${didYouMean(name, this.layers.map((l) => l.name))}`);
+    return found;
+  }
+
+  /** A layer's weights (Layer.getWeights). @internal */
+  layerWeights(layer: Layer): WeightValue[] {
+    this.alive(`${layer.name}.getWeights`);
+    const a = this.ensureAllocated();
+    return layer.weights.map((w) => ({ data: a.f32(w.ptr, w.size).slice(), shape: w.shape.slice() }));
+  }
+
+  /** Sets a layer's weights (Layer.setWeights), checked as setWeights checks them. @internal */
+  setLayerWeights(layer: Layer, weights: unknown): void {
+    this.alive(`${layer.name}.setWeights`);
+    this.build();
+    this.writeWeights(layer.weights, weights, `${layer.name}.setWeights`);
+  }
+
+  /** Writes `weights` into `targets` after checking the count, every shape and every value (all or nothing). */
+  private writeWeights(targets: Weight[], weights: unknown, where: string): void {
+    if (!Array.isArray(weights)) throw new ShapeError(`${where}: expected an array of ${targets.length} weights, got ${describeValue(weights)}.`);
+    if (weights.length !== targets.length) {
+      throw new ShapeError(`${where}: expected ${targets.length} weights (${targets.map((w) => `${w.name} ${fmtShape(w.shape)}`).join(', ')}), got ${weights.length}.`);
     }
     const flats = weights.map((v, i) => {
-      const { w } = all[i];
-      const f = toFlat(v, `setWeights: weight ${i} (${w.name})`);
+      const w = targets[i];
+      const f = toFlat(v, `${where}: weight ${i} (${w.name})`);
       const same = f.shape.length === w.shape.length && f.shape.every((d, j) => d === w.shape[j]);
-      if (!same) throw new ShapeError(`setWeights: weight ${i} (${w.name}) expected shape ${fmtShape(w.shape)}, got ${fmtShape(f.shape)}.`);
-      checkFinite(f, `setWeights: weight ${i} (${w.name})`);
+      if (!same) throw new ShapeError(`${where}: weight ${i} (${w.name}) expected shape ${fmtShape(w.shape)}, got ${fmtShape(f.shape)}.`);
+      checkFinite(f, `${where}: weight ${i} (${w.name})`);
       return f;
     });
-    this.checkNotSaving('setWeights');
+    this.checkNotSaving(where);
     const a = this.ensureAllocated();
-    flats.forEach((f, i) => a.f32(all[i].w.ptr, all[i].w.size).set(f.data));
+    flats.forEach((f, i) => a.f32(targets[i].ptr, targets[i].size).set(f.data));
     this.weightsVersion++;
   }
 
