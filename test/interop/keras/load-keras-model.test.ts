@@ -190,6 +190,14 @@ describe('training config', () => {
     zip['config.json'] = strToU8(config.replace('"weighted_metrics": null', '"weighted_metrics": ["acc"]'));
     const w = await loadKerasModel(zipSync(zip), { customObjects: CUSTOM });
     expect(w.getCompileConfig()).toEqual({ ...want, weightedMetrics: ['accuracy'] });
+    // metrics other than accuracy, named or serialized, are said in the import's notes (they were dropped silently);
+    // a serialized accuracy is carried over as a named one is
+    zip['config.json'] = strToU8(config.replace('"metrics": ["accuracy"], "weighted_metrics": null',
+      '"metrics": [{"module": "keras.metrics", "class_name": "MeanMetricWrapper", "config": {"name": "accuracy"}}, "mae"], "weighted_metrics": ["acc", {"module": "keras.metrics", "class_name": "AUC", "config": {"name": "auc"}}]'));
+    const n = await loadKerasModel(zipSync(zip), { customObjects: CUSTOM });
+    expect(n.getCompileConfig()).toEqual({ ...want, weightedMetrics: ['accuracy'] });
+    const notes = (n.metadata.userDefinedMetadata as { kerasImport: { notes: string[] } }).kerasImport.notes;
+    expect(notes).toContain('compile metrics "mae", "auc" not imported (accuracy is): pass metrics to compile yourself');
   });
 });
 
