@@ -106,7 +106,8 @@ export abstract class Layer {
   inputShape: Shape = [];
   outputShape: Shape = [];
   weights: Weight[] = [];
-  /** The model this layer is in (@internal): a layer's weights live in its model's memory, so it joins one live model. */
+  /** The model this layer is in (@internal): a layer's weights live in its model's memory, so it is in one model at a
+   *  time (the last it was added to). */
   owner: LayerOwner | null = null;
   /** Set by the first layer: the per-sample input shape it was configured with. */
   readonly declaredInputShape: Shape | null;

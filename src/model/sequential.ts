@@ -103,11 +103,15 @@ export class Sequential {
     }
     this.seed = seed;
     this.streams = new StreamSet(seed);
+    const previous = new Map<Layer, Layer['owner']>();
     try {
-      for (const l of args.layers ?? []) this.add(l);
+      for (const l of args.layers ?? []) {
+        if (l instanceof Layer) previous.set(l, l.owner);
+        this.add(l);
+      }
     } catch (e) {
-      // a model refused at construction keeps none of the layers it took (they may join another model)
-      for (const l of this.layers) if (l.owner === this) l.owner = null;
+      // a model refused at construction takes none of its layers: they stay with the models they were in
+      for (const [l, owner] of previous) if (l.owner === this) l.owner = owner;
       throw e;
     }
   }
@@ -117,12 +121,8 @@ export class Sequential {
     if (!(layer instanceof Layer)) throw new ConfigError(`sequential.add: expected a layer (layers.dense({...}) etc.), got ${typeof layer}.`);
     if (this.arena) throw new StateError(`sequential.add: expected a model whose weights are not created yet, got one already in use. Build a new model instead.`);
     if (this.layers.includes(layer)) throw new ConfigError(`sequential.add: layer ${layer.name} is already in the model.`);
-    // its weights live in one model's memory: a second live model laying them out again corrupted the first (Keras
-    // shares a layer's weights between models; here each model owns its layers)
-    const owner = layer.owner;
-    if (owner && owner !== this && !owner.isDisposed) {
-      throw new ConfigError(`sequential.add: expected a layer in no other model, got layer ${JSON.stringify(layer.name)}, already in model ${JSON.stringify(owner.name)} (a layer's weights live in its model's memory). Build a new layer, and copy weights with getWeights/setWeights if you need them; or dispose() that model first.`);
-    }
+    // its weights live in one model's memory: this model takes the layer over, and a model it was in refuses its next
+    // call (it predicted with the weights this one lays out; Keras shares a layer between models, not done here)
     // weight names start with the layer name: two layers of one name would give two weights of one name (Keras refuses too)
     if (this.layers.some((l) => l.name === layer.name)) throw new ConfigError(`sequential.add: expected a layer name not yet in the model, got a second layer named ${JSON.stringify(layer.name)}. Give it another name.`);
     layer.index = this.layers.length;
@@ -1251,6 +1251,10 @@ export class Sequential {
 
   private alive(where: string): void {
     if (this.disposed) throw new StateError(`${where}: expected a model that is not disposed, got ${this.name}, whose memory and threads model.dispose() gave back. Build or load a new model.`);
+    const moved = this.layers.find((l) => l.owner !== this);
+    if (moved) {
+      throw new StateError(`${where}: expected a model whose layers are its own, got ${this.name}, whose layer ${JSON.stringify(moved.name)} went to model ${JSON.stringify(moved.owner?.name)} (a layer's weights live in one model's memory; Keras would share them). Build a new layer for each model, copying weights with getWeights/setWeights if you need them.`);
+    }
   }
 }
 
