@@ -1,5 +1,5 @@
 // Bidirectional wrapper: a forward copy and a goBackwards copy of an LSTM, merged (concat, sum, mul, ave).
-import { Layer, checkConfig, sizeOf, type ConfigDict, type Ctx, type LayerArgs, type Shape } from './layer.js';
+import { Layer, checkConfig, sizeOf, type ConfigDict, type Ctx, type LayerArgs, type Shape, type LayerOwner } from './layer.js';
 import { LSTM, MAX_PARTS, type LSTMArgs } from './lstm.js';
 import type { Arena, Allocator } from '../core/arena.js';
 import { ConfigError, describeValue, isPlainObject } from '../errors.js';
@@ -47,6 +47,9 @@ export class Bidirectional extends Layer {
     this.backwardLayer.twin = this.forwardLayer;
     if (this.trainable === false) { this.forwardLayer.trainable = false; this.backwardLayer.trainable = false; }
   }
+
+  /** Joins a model (@internal) with both directions (their weights live in its memory too). */
+  joinModel(owner: LayerOwner): void { super.joinModel(owner); this.forwardLayer.joinModel(owner); this.backwardLayer.joinModel(owner); }
 
   private get H(): number { return this.forwardLayer.units; }
 

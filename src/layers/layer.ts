@@ -106,9 +106,19 @@ export abstract class Layer {
   inputShape: Shape = [];
   outputShape: Shape = [];
   weights: Weight[] = [];
-  /** The model this layer is in (@internal): a layer's weights live in its model's memory, so it is in one model at a
-   *  time (the last it was added to). */
-  owner: LayerOwner | null = null;
+  /**
+   * The model this layer is in (@internal): a layer's weights live in its model's memory, so it is in one model at a
+   * time (the last it joined). Held weakly: a layer the caller keeps does not keep a dropped model (its memory and
+   * worker threads) from being collected.
+   */
+  get owner(): LayerOwner | null { return this.ownerRef?.deref() ?? null; }
+  set owner(o: LayerOwner | null) {
+    this.ownerRef = o === null ? null : typeof WeakRef === 'function' ? new WeakRef(o) : { deref: () => o };
+  }
+  private ownerRef: { deref(): LayerOwner | undefined } | null = null;
+
+  /** Joins a model (@internal): state of a model it was in before (a table in that model's memory) is dropped. */
+  joinModel(owner: LayerOwner): void { this.owner = owner; }
   /** Set by the first layer: the per-sample input shape it was configured with. */
   readonly declaredInputShape: Shape | null;
   /** The same with the batch axis (null, or the batchInputShape given), as getConfig reports it. */

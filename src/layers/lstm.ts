@@ -1,5 +1,5 @@
 // LSTM over whole sequences (Keras semantics: gates i, f, c, o; zero initial state; goBackwards; returnSequences).
-import { Layer, ACTIVATIONS, checkActivation, checkBool, checkConfig, checkPositiveInt, sizeOf, type ConfigDict, type Ctx, type LayerArgs, type Shape, type Weight, type ElementwiseActivation } from './layer.js';
+import { Layer, ACTIVATIONS, checkActivation, checkBool, checkConfig, checkPositiveInt, sizeOf, type ConfigDict, type Ctx, type LayerArgs, type Shape, type Weight, type ElementwiseActivation, type LayerOwner } from './layer.js';
 import type { Arena, Allocator } from '../core/arena.js';
 import { checkInitializer, initialize, initializerConfig, type InitializerSpec } from './initializers.js';
 import { ConfigError, ShapeError, fmtShape, describeValue } from '../errors.js';
@@ -166,6 +166,9 @@ export class LSTM extends Layer {
 
   /** Gives this layer its input-projection table [V, 4H] (persistent memory from the model); computed on first use. */
   setProjectionTable(ptr: number, V: number): void { this.vocab = { ptr, V, version: -1 }; }
+
+  /** Joins a model (@internal): a projection table of a model it was in lies in that model's memory, not this one's. */
+  joinModel(owner: LayerOwner): void { super.joinModel(owner); this.vocab = null; }
 
   /** Whether this layer has a table for a vocabulary of V. */
   hasProjectionTable(V: number): boolean { return this.vocab !== null && this.vocab.V === V; }

@@ -111,7 +111,7 @@ export class Sequential {
       }
     } catch (e) {
       // a model refused at construction takes none of its layers: they stay with the models they were in
-      for (const [l, owner] of previous) if (l.owner === this) l.owner = owner;
+      for (const [l, owner] of previous) if (l.owner === this && owner) l.joinModel(owner); else if (l.owner === this) l.owner = null;
       throw e;
     }
   }
@@ -126,7 +126,7 @@ export class Sequential {
     // weight names start with the layer name: two layers of one name would give two weights of one name (Keras refuses too)
     if (this.layers.some((l) => l.name === layer.name)) throw new ConfigError(`sequential.add: expected a layer name not yet in the model, got a second layer named ${JSON.stringify(layer.name)}. Give it another name.`);
     layer.index = this.layers.length;
-    layer.owner = this;
+    layer.joinModel(this);
     this.layers.push(layer);
     this.inputShape = null;
     this.callShape = null;
@@ -1026,9 +1026,13 @@ export class Sequential {
    * The layer named `name`, or at position `index` of model.layers (Keras get_layer, TF.js getLayer): a ConfigError
    * naming the model's layers when there is none, or when both or neither are given (Keras refuses both).
    */
-  getLayer(name?: string, index?: number): Layer {
+  getLayer(name?: string | number | null, index?: number | null): Layer {
     this.alive('getLayer');
     const names = this.layers.map((l) => JSON.stringify(l.name)).join(', ');
+    // TF.js's getLayer(0) and Keras's get_layer(None, 1): a number first is the index, null is absent
+    if (typeof name === 'number' && index == null) { index = name; name = undefined; }
+    if (name === null) name = undefined;
+    if (index === null) index = undefined;
     if ((name === undefined) === (index === undefined)) {
       throw new ConfigError(`getLayer: expected a layer name or an index, one of them, got ${name === undefined ? 'neither' : 'both'}.`);
     }

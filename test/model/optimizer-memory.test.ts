@@ -120,3 +120,19 @@ describe('dispose() frees the Wasm memory of a model that stays reachable', () =
     expect(opt.iterations).toBe(1);
   });
 });
+
+// a layer holds its model weakly (layer.owner): a layer the caller keeps did keep a dropped, undisposed model (its
+// memory and workers) alive (a review of the layer-ownership change)
+describe('a layer the caller keeps', () => {
+  it('does not keep its dropped model alive: without dispose(), the model is collected', async () => {
+    const kept = layers.dense({ units: 2, name: 'kept' });
+    // (made in a function of its own: an async function's block keeps its locals alive across awaits)
+    const ref = ((): WeakRef<object> => {
+      const m = sequential({ layers: [layers.dense({ units: 3, inputShape: [3] }), kept] });
+      m.predict([[1, 2, 3]]);
+      return new WeakRef(m);
+    })();
+    expect(await collected(ref)).toBe(true);
+    expect(kept.owner).toBeNull();
+  });
+});

@@ -335,15 +335,17 @@ function compileFrom(file: KerasFile, model: Sequential, notes: string[]): void 
   }
   // a metric as a name ('accuracy'), or serialized ({ class_name, config: { name } }); only accuracy is carried over
   // (the others are said in notes: compile with this library's names yourself)
-  const metricNames = (v: unknown): string[] => (Array.isArray(v) ? v.flat(3) : []).map((m) => (typeof m === 'string' ? m
+  // (a list, or per output a dict of lists: { dense: ['accuracy', 'mae'] })
+  const listed = (v: unknown): unknown[] => (Array.isArray(v) ? v.flat(3) : isPlainObject(v) ? Object.values(v).flatMap(listed) : []);
+  const metricNames = (v: unknown): string[] => listed(v).map((m) => (typeof m === 'string' ? m
     : isPlainObject(m) ? String((isPlainObject(m.config) ? m.config.name : undefined) ?? m.class_name) : describeValue(m)));
   const isAccuracy = (m: string) => m === 'accuracy' || m === 'acc';
   const accuracyIn = (v: unknown) => (metricNames(v).some(isAccuracy) ? ['accuracy'] : []);
   const dropped = [...metricNames(tc.metrics), ...metricNames(tc.weighted_metrics)].filter((m) => !isAccuracy(m));
-  if (dropped.length > 0) notes.push(`compile metrics ${dropped.map((m) => JSON.stringify(m)).join(', ')} not imported (accuracy is): pass metrics to compile yourself`);
   const weightedMetrics = accuracyIn(tc.weighted_metrics);
   try {
     model.compileFromConfig({ optimizer, loss, metrics: accuracyIn(tc.metrics), ...(weightedMetrics.length ? { weightedMetrics } : {}) });
+    if (dropped.length > 0) notes.push(`compile metrics ${dropped.map((m) => JSON.stringify(m)).join(', ')} not imported (accuracy is): pass metrics to compile yourself`);
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     notes.push(`training config not imported (${e.message}): call compile yourself`);

@@ -1,0 +1,42 @@
+// Keras import of a training config's metrics: accuracy carried over, the others named in kerasImport.notes, from
+// lists, nested per-output lists or per-output dicts; no such note when compile is refused after all (a review).
+import { describe, it, expect } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { unzipSync, zipSync, strFromU8, strToU8 } from 'fflate';
+import { initSync, loadKerasModel } from '../../../src/index.js';
+
+initSync();
+const DIR = new URL('../../fixtures/keras/', import.meta.url);
+const CUSTOM = { AttentionLayer: 'attention' as const };
+const zip = unzipSync(readFileSync(new URL('k3_masked_attention.keras', DIR)));
+const config = strFromU8(zip['config.json']);
+const OLD = '"metrics": ["accuracy"], "weighted_metrics": null';
+
+async function load(metrics: string, extra: (s: string) => string = (s) => s) {
+  const z = { ...zip, 'config.json': strToU8(extra(config.replace(OLD, metrics))) };
+  const m = await loadKerasModel(zipSync(z), { customObjects: CUSTOM });
+  return { m, notes: (m.metadata.userDefinedMetadata as { kerasImport: { notes: string[] } }).kerasImport.notes };
+}
+
+describe('Keras import: metric notes', () => {
+  it('km-0: nested per-output lists, null, numbers, serialized without config', async () => {
+    const { m, notes } = await load('"metrics": [["accuracy", "mae"]], "weighted_metrics": [null, 3, {"class_name": "AUC", "config": null}]');
+    expect(m.getCompileConfig()!.metrics).toEqual(['accuracy']);
+    expect(notes.join('\n')).toContain('"mae", "null", "3", "AUC"');
+  });
+
+  it('km-1: metrics given per output as a dict ({"<output>": [...]}) are carried over or named in notes, not dropped silently', async () => {
+    const { m, notes } = await load('"metrics": {"dense": ["accuracy", "mae"]}, "weighted_metrics": null');
+    const said = notes.some((n) => n.includes('mae'));
+    const kept = (m.getCompileConfig()?.metrics ?? []).includes('accuracy' as never);
+    expect({ said, kept }).toEqual({ said: true, kept: true });
+  });
+
+  it('km-2: when compile is refused after all, no note says accuracy was imported', async () => {
+    const { m, notes } = await load('"metrics": ["accuracy", "mae"], "weighted_metrics": null',
+      (s) => s.replace('"learning_rate": 0.0010000000474974513', '"learning_rate": -1'));
+    expect(m.getCompileConfig()).toBeNull();
+    expect(notes.join('\n')).toMatch(/training config not imported/);
+    expect(notes.join('\n')).not.toMatch(/\(accuracy is\)/);
+  });
+});
