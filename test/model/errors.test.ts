@@ -96,7 +96,7 @@ describe('state and config errors', () => {
     expect(Array.from(m1.predict([[1, 2, 3]]).data)).toEqual(p1);
     const m2 = sequential({ seed: 2, layers: [layers.dense({ units: 50, inputShape: [3] }), layers.dense({ units: 3 }), shared] });
     expect(m2.predict([[1, 2, 3]]).shape).toEqual([1, 2]);
-    for (const call of [() => m1.predict([[1, 2, 3]]), () => m1.getWeights(), () => m1.summary(() => {})]) {
+    for (const call of [() => m1.predict([[1, 2, 3]]), () => m1.getWeights(), () => m1.summary(undefined, undefined, () => {})]) {
       expect(call).toThrow(StateError);
       expect(call).toThrow(/^(predict|getWeights|summary): expected a model whose layers are its own, got sequential(_\d+)?, whose layer "shared" went to model "sequential(_\d+)?" \(a layer's weights live in one model's memory; Keras would share them\)\./);
     }
