@@ -67,14 +67,15 @@ describe('a layer joining a new model drops the old model\'s projection table', 
   });
 });
 
-describe('getLayer call forms', () => {
-  const model = () => sequential({ seed: 3, layers: [
-    layers.embedding({ inputDim: 12, outputDim: 4, inputLength: 5, name: 'emb' }),
-    layers.bidirectional({ layer: layers.lstm({ units: 3, returnSequences: true }), name: 'bi' }),
-    layers.attention({ name: 'att' }),
-    layers.dense({ units: 1, activation: 'sigmoid', name: 'out' }),
-  ] });
+/** The reference shapes in small: embedding, Bi-LSTM, attention, dense, each layer named. */
+const model = () => sequential({ seed: 3, layers: [
+  layers.embedding({ inputDim: 12, outputDim: 4, inputLength: 5, name: 'emb' }),
+  layers.bidirectional({ layer: layers.lstm({ units: 3, returnSequences: true }), name: 'bi' }),
+  layers.attention({ name: 'att' }),
+  layers.dense({ units: 1, activation: 'sigmoid', name: 'out' }),
+] });
 
+describe('getLayer call forms', () => {
   it('get-1: getLayer(0) (TF.js getLayer(index) style, JS callers) returns layers[0]', () => {
     const m = model();
     expect((m.getLayer as any)(0)).toBe(m.layers[0]);
@@ -87,13 +88,6 @@ describe('getLayer call forms', () => {
 });
 
 describe('a layer\'s weights through the layer', () => {
-  const model = () => sequential({ seed: 3, layers: [
-    layers.embedding({ inputDim: 12, outputDim: 4, inputLength: 5, name: 'emb' }),
-    layers.bidirectional({ layer: layers.lstm({ units: 3, returnSequences: true }), name: 'bi' }),
-    layers.attention({ name: 'att' }),
-    layers.dense({ units: 1, activation: 'sigmoid', name: 'out' }),
-  ] });
-
   it('bidi-1: a Bidirectional\'s forwardLayer.getWeights() is its 3 weights (Keras bi.forward_layer.get_weights()), not []', () => {
     const m = model();
     const bi = m.getLayer('bi') as any;
