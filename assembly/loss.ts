@@ -12,16 +12,22 @@ const EPS: f64 = 1e-7;
 
 @inline function clip(p: f64, lo: f64, hi: f64): f64 { return p < lo ? lo : p > hi ? hi : p; }
 
+// Keras 2 label smoothing ls, in float32 as its tensors: y (1 - ls) + add, with add = 0.5 ls (binary) or ls / K
+// (categorical, K classes); ls = 0 leaves the label as it is (Keras skips it then).
+@inline function smoothed(y: f32, ls: f32, add: f32): f32 { return ls == 0 ? y : y * (<f32>1 - ls) + add; }
+
 // Binary cross-entropy from logits z (stable): l = max(z, 0) - z y + log(1 + exp(-|z|)); dl/dz = sigmoid(z) - y.
-export function bce_logits(d: usize, z: usize, y: usize, w: usize, M: i32, N: i32, scale: f32): f64 {
+// The label is smoothed by ls first (every cross-entropy here but scce_probs; ls = 0: none).
+export function bce_logits(d: usize, z: usize, y: usize, w: usize, M: i32, N: i32, scale: f32, ls: f32): f64 {
   let total: f64 = 0;
   const invN: f64 = 1.0 / <f64>N;
+  const add: f32 = <f32>0.5 * ls;
   for (let m = 0; m < M; m++) {
     const wm = rowWeight(w, m), sw = scale * wm;
     let row: f64 = 0;
     for (let j = 0; j < N; j++) {
       const o = (<usize>m * <usize>N + <usize>j) * 4;
-      const zz = <f64>load<f32>(z + o), yy = <f64>load<f32>(y + o);
+      const zz = <f64>load<f32>(z + o), yy = <f64>smoothed(load<f32>(y + o), ls, add);
       row += (zz > 0 ? zz : 0) - zz * yy + Math.log1p(Math.exp(-Math.abs(zz)));
       // d/dz uses the same sigmoid as the model's output, in f32
       store<f32>(d + o, load<f32>(d + o) + sw * <f32>invN * (ssigmoid(<f32>zz) - <f32>yy));
@@ -33,15 +39,16 @@ export function bce_logits(d: usize, z: usize, y: usize, w: usize, M: i32, N: i3
 
 // Keras 2 binary cross-entropy on probabilities: p' = clip(p, eps, 1 - eps);
 // l = -[y ln(p' + eps) + (1 - y) ln(1 - p' + eps)]; zero gradient where the clip is active.
-export function bce_probs(d: usize, p: usize, y: usize, w: usize, M: i32, N: i32, scale: f32): f64 {
+export function bce_probs(d: usize, p: usize, y: usize, w: usize, M: i32, N: i32, scale: f32, ls: f32): f64 {
   let total: f64 = 0;
   const invN: f64 = 1.0 / <f64>N;
+  const add: f32 = <f32>0.5 * ls;
   for (let m = 0; m < M; m++) {
     const wm = rowWeight(w, m), sw = scale * wm;
     let row: f64 = 0;
     for (let j = 0; j < N; j++) {
       const o = (<usize>m * <usize>N + <usize>j) * 4;
-      const pp = <f64>load<f32>(p + o), yy = <f64>load<f32>(y + o);
+      const pp = <f64>load<f32>(p + o), yy = <f64>smoothed(load<f32>(y + o), ls, add);
       const pc = clip(pp, EPS, 1.0 - EPS);
       row += -(yy * Math.log(pc + EPS) + (1.0 - yy) * Math.log(1.0 - pc + EPS));
       const inside = pp >= EPS && pp <= 1.0 - EPS;
@@ -55,9 +62,11 @@ export function bce_probs(d: usize, p: usize, y: usize, w: usize, M: i32, N: i32
 }
 
 // Categorical cross-entropy from softmax logits z: l = -sum y ln softmax(z); dl/dz = softmax(z) * sum(y) - y.
-// sm is the softmax output already computed by the model.
-export function cce_logits(d: usize, z: usize, sm: usize, y: usize, w: usize, M: i32, N: i32, scale: f32): f64 {
+// sm is the softmax output the model computed (a model ending in softmax), or 0: then softmax(z) = exp(z - lse) here
+// (a loss from_logits on a model's raw output).
+export function cce_logits(d: usize, z: usize, sm: usize, y: usize, w: usize, M: i32, N: i32, scale: f32, ls: f32): f64 {
   let total: f64 = 0;
+  const add: f32 = ls / <f32>N;
   for (let m = 0; m < M; m++) {
     const wm = rowWeight(w, m), sw = scale * wm;
     const row = <usize>m * <usize>N * 4;
@@ -68,21 +77,23 @@ export function cce_logits(d: usize, z: usize, sm: usize, y: usize, w: usize, M:
     const lse = mx + Math.log(se);
     let sy: f32 = 0;
     for (let j = 0; j < N; j++) {
-      const yy = load<f32>(y + row + <usize>j * 4);
+      const yy = smoothed(load<f32>(y + row + <usize>j * 4), ls, add);
       sy += yy;
       total += <f64>wm * (-(<f64>yy) * (<f64>load<f32>(z + row + <usize>j * 4) - lse));
     }
     for (let j = 0; j < N; j++) {
       const o = row + <usize>j * 4;
-      store<f32>(d + o, load<f32>(d + o) + sw * (load<f32>(sm + o) * sy - load<f32>(y + o)));
+      const p: f32 = sm != 0 ? load<f32>(sm + o) : <f32>Math.exp(<f64>load<f32>(z + o) - lse);
+      store<f32>(d + o, load<f32>(d + o) + sw * (p * sy - smoothed(load<f32>(y + o), ls, add)));
     }
   }
   return total;
 }
 
 // Categorical cross-entropy on probabilities (Keras): p <- p / sum p, clip to [eps, 1 - eps], l = -sum y ln p.
-export function cce_probs(d: usize, p: usize, y: usize, w: usize, M: i32, N: i32, scale: f32): f64 {
+export function cce_probs(d: usize, p: usize, y: usize, w: usize, M: i32, N: i32, scale: f32, ls: f32): f64 {
   let total: f64 = 0;
+  const add: f32 = ls / <f32>N;
   for (let m = 0; m < M; m++) {
     const wm = rowWeight(w, m), sw = scale * wm;
     const row = <usize>m * <usize>N * 4;
@@ -92,7 +103,7 @@ export function cce_probs(d: usize, p: usize, y: usize, w: usize, M: i32, N: i32
     let corr: f64 = 0;
     for (let j = 0; j < N; j++) {
       const q = <f64>load<f32>(p + row + <usize>j * 4) / s;
-      const yy = <f64>load<f32>(y + row + <usize>j * 4);
+      const yy = <f64>smoothed(load<f32>(y + row + <usize>j * 4), ls, add);
       const qc = clip(q, EPS, 1.0 - EPS);
       total += <f64>wm * (-yy * Math.log(qc));
       if (q >= EPS && q <= 1.0 - EPS) corr += yy / s;
@@ -100,7 +111,7 @@ export function cce_probs(d: usize, p: usize, y: usize, w: usize, M: i32, N: i32
     for (let j = 0; j < N; j++) {
       const o = row + <usize>j * 4;
       const q = <f64>load<f32>(p + o) / s;
-      const yy = <f64>load<f32>(y + o);
+      const yy = <f64>smoothed(load<f32>(y + o), ls, add);
       const g = (q >= EPS && q <= 1.0 - EPS ? -yy / (q * s) : q != q ? NaN : 0.0) + corr;
       store<f32>(d + o, load<f32>(d + o) + sw * <f32>g);
     }

@@ -1,4 +1,4 @@
-// Public API of bilstm-attn: init, sequential, layers, optimizers, data (tokenizer, datasets, loaders), errors and types.
+// Public API of bilstm-attn: init, sequential, layers, optimizers, losses, data (tokenizer, datasets, loaders), errors and types.
 export { init, initSync, info } from './core/wasm.js';
 export type { InitOptions, Info } from './core/wasm.js';
 export type { RuntimeName } from './core/runtime.js';
@@ -26,6 +26,8 @@ export { callbacks, Callback, EarlyStopping, ModelCheckpoint, ReduceLROnPlateau,
 export { LearningRateSchedule, ExponentialDecay, PiecewiseConstantDecay } from './model/schedules.js';
 export type { SerializedSchedule, ExponentialDecayConfig, PiecewiseConstantDecayConfig } from './model/schedules.js';
 export { metrics, METRIC_NAMES } from './model/metrics.js';
+export { losses } from './model/losses.js';
+export type { LossConfig, LossName } from './model/losses.js';
 export type { MetricName, MetricLogName, MetricOptions } from './model/metrics.js';
 export type { Input, Tensor, TensorLike } from './tensor.js';
 export { DEFAULT_SEED } from './core/rng.js';

@@ -14,7 +14,7 @@ import { checkOptionKeys, describeValue, isPlainObject, didYouMean } from '../er
 import { initialize } from '../layers/initializers.js';
 import { StreamSet, DEFAULT_SEED, type StreamSnapshot } from '../core/rng.js';
 import { getOptimizer, type Optimizer, type OptimizerSpec, type Slot } from './optimizers.js';
-import { getLoss, fusedActivation, type LossName } from './losses.js';
+import { getLoss, lossConfig, fusedActivation, type Loss, type LossConfig, type LossName } from './losses.js';
 import { checkMetrics, CompiledMetrics, type MetricLogName, type MetricName } from './metrics.js';
 import { sampleWeights, type ClassWeight } from './weights.js';
 import { summaryLines, countParams } from './summary.js';
@@ -27,14 +27,15 @@ import { checkBatchSize, identity, type Batchable } from './batches.js';
 
 export interface SequentialArgs { layers?: Layer[]; seed?: number; name?: string }
 /** metrics ignore sampleWeight/classWeight; weightedMetrics (same names) are weighted by them, as Keras 2. */
-export interface CompileArgs { optimizer: OptimizerSpec; loss: string; metrics?: MetricName[]; weightedMetrics?: MetricName[] }
+/** loss: a name, or a loss with options (losses.binaryCrossentropy({ fromLogits: true })). */
+export interface CompileArgs { optimizer: OptimizerSpec; loss: string | LossConfig; metrics?: MetricName[]; weightedMetrics?: MetricName[] }
 export interface WeightValue { data: Float32Array; shape: number[] }
 /** predict(x, { returnAttention: true }): the predictions plus each attention layer's weights [N, T]. */
 export interface PredictionWithAttention extends Tensor { attention: { layer: string; data: Float32Array; shape: number[] }[] }
 /** model.getConfig(): plain JSON that Sequential.fromConfig turns back into the same model (weights aside). */
 export interface ModelConfig { className: 'Sequential'; config: { name: string; seed: number; layers: SerializedLayer[] } }
 /** model.getCompileConfig(): what compile was given, as plain JSON (Keras `get_compile_config`). */
-export interface CompileConfig { optimizer: OptimizerConfig; loss: LossName; metrics: MetricName[]; weightedMetrics?: MetricName[] }
+export interface CompileConfig { optimizer: OptimizerConfig; loss: LossName | LossConfig; metrics: MetricName[]; weightedMetrics?: MetricName[] }
 /** evaluate(x, y, { returnDict: true }): the loss and each compiled metric by its logged name (see metricsNames). */
 export type EvaluateResult = { loss: number } & Partial<Record<MetricLogName, number>>;
 
@@ -56,7 +57,10 @@ export class Sequential {
   /** Set to true from a callback to stop fit() after the current batch. */
   stopTraining = false;
   optimizer: Optimizer | null = null;
+  /** The compiled loss's name (its options: getCompileConfig().loss). */
   loss: LossName | null = null;
+  /** The compiled loss with its options. @internal */
+  lossSpec: Loss | null = null;
   metrics: MetricName[] = [];
   /** Compile's weightedMetrics: weighted by sampleWeight and classWeight (metrics are not), as Keras 2. */
   weightedMetrics: MetricName[] = [];
@@ -398,7 +402,8 @@ export class Sequential {
     if (this.optimizer && this.optimizer !== optimizer) this.optimizer.release(); // its state's memory goes to the new one
     optimizer.owner = this;
     this.optimizer = optimizer;
-    this.loss = loss;
+    this.loss = loss.name;
+    this.lossSpec = loss;
     this.metrics = metrics;
     this.weightedMetrics = weightedMetrics;
     this.trainMetrics = new CompiledMetrics(metrics, weightedMetrics);
@@ -463,7 +468,7 @@ export class Sequential {
   getCompileConfig(): CompileConfig | null {
     this.alive('getCompileConfig');
     if (!this.optimizer || !this.loss) return null;
-    const config: CompileConfig = { optimizer: this.optimizer.getConfig(), loss: this.loss, metrics: this.metrics.slice() };
+    const config: CompileConfig = { optimizer: this.optimizer.getConfig(), loss: lossConfig(this.lossSpec!), metrics: this.metrics.slice() };
     // optional: absent when empty, so files without weighted metrics keep their bytes
     if (this.weightedMetrics.length) config.weightedMetrics = this.weightedMetrics.slice();
     return config;
@@ -476,7 +481,7 @@ export class Sequential {
     const extra = Object.keys(config).find((k) => !['optimizer', 'loss', 'metrics', 'weightedMetrics'].includes(k));
     if (extra !== undefined) throw new ConfigError(`${where}: expected keys among optimizer, loss, metrics, weightedMetrics, got an unknown key ${JSON.stringify(extra)}.${didYouMean(extra, ['optimizer', 'loss', 'metrics', 'weightedMetrics'])}`);
     this.compile({
-      optimizer: optimizerFromConfig(config.optimizer), loss: config.loss as string,
+      optimizer: optimizerFromConfig(config.optimizer), loss: config.loss as string | LossConfig,
       metrics: config.metrics as MetricName[] | undefined, weightedMetrics: config.weightedMetrics as MetricName[] | undefined,
     });
   }
@@ -664,24 +669,30 @@ export class Sequential {
     }
     const scale = denom > 0 ? 1 / denom : 0;
     c.a.zero(this.dOutPtr, B * outSize);
-    const act = fusedActivation(this.loss!);
-    const z = act ? last.logits(act) : 0;
+    // z: the logits the loss reads: the model's output for a loss fromLogits (the gradient is then w.r.t. that output,
+    // through the last layer's own backward), else the pre-activation of a last sigmoid/softmax (fused: the gradient
+    // is w.r.t. those logits); 0 for a loss on probabilities
+    const spec = this.lossSpec!;
+    const act = fusedActivation(spec);
+    const z = spec.fromLogits ? out : act ? last.logits(act) : 0;
+    const sm = spec.fromLogits ? 0 : out; // the softmax output, or 0: the kernel computes it from z
+    const ls = spec.labelSmoothing;
     const w = this.weighted ? this.weightPtr : 0;
     let sum: number;
-    switch (this.loss) {
+    switch (spec.name) {
       case 'binaryCrossentropy':
-        sum = z ? c.k.bce_logits(this.dOutPtr, z, this.labelPtr, w, M, U, scale) : c.k.bce_probs(this.dOutPtr, out, this.labelPtr, w, M, U, scale);
+        sum = z ? c.k.bce_logits(this.dOutPtr, z, this.labelPtr, w, M, U, scale, ls) : c.k.bce_probs(this.dOutPtr, out, this.labelPtr, w, M, U, scale, ls);
         break;
       case 'categoricalCrossentropy':
-        sum = z ? c.k.cce_logits(this.dOutPtr, z, out, this.labelPtr, w, M, U, scale) : c.k.cce_probs(this.dOutPtr, out, this.labelPtr, w, M, U, scale);
+        sum = z ? c.k.cce_logits(this.dOutPtr, z, sm, this.labelPtr, w, M, U, scale, ls) : c.k.cce_probs(this.dOutPtr, out, this.labelPtr, w, M, U, scale, ls);
         break;
       case 'sparseCategoricalCrossentropy': // labels are one-hot in the label buffer
-        sum = z ? c.k.cce_logits(this.dOutPtr, z, out, this.labelPtr, w, M, U, scale) : c.k.scce_probs(this.dOutPtr, out, this.labelPtr, w, M, U, scale);
+        sum = z ? c.k.cce_logits(this.dOutPtr, z, sm, this.labelPtr, w, M, U, scale, 0) : c.k.scce_probs(this.dOutPtr, out, this.labelPtr, w, M, U, scale);
         break;
       default:
         sum = c.k.mse(this.dOutPtr, out, this.labelPtr, w, M, U, scale);
     }
-    return { sum, rows: M, loss: denom > 0 ? sum / denom : 0, fused: z !== 0, masked };
+    return { sum, rows: M, loss: denom > 0 ? sum / denom : 0, fused: z !== 0 && !spec.fromLogits, masked };
   }
 
   private backwardPass(c: Ctx, B: number, fused: boolean): void {

@@ -3,7 +3,7 @@
 // row weights (w = 0 means none, and gives the same bits as weights of exactly 1).
 import { describe, it, expect } from 'vitest';
 import { kernelArena, buf, read, rand, expectClose } from '../helpers/kernels.js';
-import { bceLogits, bceProbs, cceLogits, cceProbs, scceProbs, mse, type LossOut } from '../ref/loss.js';
+import { bceLogits, bceProbs, cceLogits, cceProbs, scceProbs, mse, smoothLabels, type LossOut } from '../ref/loss.js';
 import { f32rand, f32of, plus, scoped } from './common.js';
 
 const a = kernelArena();
@@ -14,17 +14,22 @@ const REF: Record<Name, (x: Float64Array, y: Float64Array, M: number, N: number,
   bce_logits: bceLogits, bce_probs: bceProbs, cce_logits: cceLogits, cce_probs: cceProbs, scce_probs: scceProbs, mse,
 };
 
-/** Runs a loss kernel with d prefilled by d0; cce_logits gets its softmax from softmax_forward, as the model does. */
-function kernel(name: Name, x: Float64Array, y: Float64Array, M: number, N: number, scale: number, d0: Float64Array, w?: ArrayLike<number>) {
+/**
+ * Runs a loss kernel with d prefilled by d0; cce_logits gets its softmax from softmax_forward, as a model ending in
+ * softmax does, or (ownSoftmax) computes it itself, as for a loss fromLogits; ls: label smoothing.
+ */
+function kernel(name: Name, x: Float64Array, y: Float64Array, M: number, N: number, scale: number, d0: Float64Array, w?: ArrayLike<number>, ls = 0, ownSoftmax = false) {
   return scoped(a, () => {
     const pd = buf(a, d0), px = buf(a, x), py = buf(a, y), pw = w ? buf(a, w) : 0;
     let loss: number;
     if (name === 'cce_logits') {
-      const sm = buf(a, M * N);
-      k.softmax_forward(sm, px, M, N);
-      loss = k.cce_logits(pd, px, sm, py, pw, M, N, scale);
-    } else {
+      const sm = ownSoftmax ? 0 : buf(a, M * N);
+      if (sm) k.softmax_forward(sm, px, M, N);
+      loss = k.cce_logits(pd, px, sm, py, pw, M, N, scale, ls);
+    } else if (name === 'scce_probs' || name === 'mse') {
       loss = k[name](pd, px, py, pw, M, N, scale);
+    } else {
+      loss = k[name](pd, px, py, pw, M, N, scale, ls);
     }
     return { loss, d: read(a, pd, M * N) };
   });
@@ -81,6 +86,43 @@ describe('loss kernels', () => {
       }
     });
   }
+
+  for (const name of ['bce_logits', 'bce_probs', 'cce_logits', 'cce_probs'] as const) {
+    it(`${name}: label smoothing (0.1, 0.37, 1) gives the reference on Keras's smoothed labels, value and gradient`, () => {
+      let seed = 500;
+      for (const ls of [0.1, 0.37, 1]) for (const [M, N] of [[1, 1], [3, 4], [17, 5]]) {
+        seed += 10;
+        const [lo, hi] = RANGES[name];
+        const x = f32rand(M * N, seed, lo, hi);
+        const cat = /cce/.test(name);
+        const y = cat ? oneHot(M, N, seed + 1) : f32rand(M * N, seed + 1, 0, 1);
+        const w = f32rand(M, seed + 2, 0, 3);
+        const ys = smoothLabels(y, ls, cat ? 'categorical' : 'binary', N);
+        const scale = 0.25, d0 = f32rand(M * N, 79);
+        const got = kernel(name, x, y, M, N, scale, d0, w, ls);
+        const want = REF[name](x, ys, M, N, scale, w);
+        expectClose([got.loss], [want.loss], 1e-9, 1e-7, `${name} value ls=${ls} M=${M} N=${N}`);
+        expectClose(got.d, plus(d0, want.d), 1e-6, 1e-5, `${name} gradient ls=${ls} M=${M} N=${N}`);
+        // and it is not the unsmoothed loss (the option reaches the kernel; one class stays one-hot)
+        if (!(cat && N === 1)) expect(Math.abs(got.loss - REF[name](x, y, M, N, scale, w).loss), `${name} ls=${ls} differs from none`).toBeGreaterThan(1e-6 * Math.abs(want.loss));
+      }
+    });
+  }
+
+  it('cce_logits computing its own softmax (a loss fromLogits) matches the reference and the softmax_forward path', () => {
+    let seed = 700;
+    for (const [M, N] of [[1, 1], [3, 4], [17, 5], [2, 33]]) {
+      seed += 10;
+      const z = f32rand(M * N, seed, -8, 8), y = oneHot(M, N, seed + 1), d0 = f32rand(M * N, 80);
+      const own = kernel('cce_logits', z, y, M, N, 0.5, d0, undefined, 0, true);
+      const want = cceLogits(z, y, M, N, 0.5);
+      expectClose([own.loss], [want.loss], 1e-9, 1e-7, `value M=${M} N=${N}`);
+      expectClose(own.d, plus(d0, want.d), 1e-6, 1e-5, `gradient M=${M} N=${N}`);
+      const viaSoftmax = kernel('cce_logits', z, y, M, N, 0.5, d0);
+      expect(own.loss).toBe(viaSoftmax.loss);
+      expectClose(own.d, viaSoftmax.d, 1e-6, 1e-6, `own softmax vs softmax_forward M=${M} N=${N}`);
+    }
+  });
 
   it('logits losses are stable for logits in [-1000, 1000] and at +-100', () => {
     const M = 3, N = 5;

@@ -20,14 +20,14 @@ describe('losses vs PyTorch', () => {
       }
       const d = buf(a, M * N), p = buf(a, c.y_pred.data), y = buf(a, yt);
       let sum: number;
-      if (c.name.startsWith('bce')) sum = c.from_logits ? a.k.bce_logits(d, p, y, 0, M, N, 1 / M) : a.k.bce_probs(d, p, y, 0, M, N, 1 / M);
+      if (c.name.startsWith('bce')) sum = c.from_logits ? a.k.bce_logits(d, p, y, 0, M, N, 1 / M, 0) : a.k.bce_probs(d, p, y, 0, M, N, 1 / M, 0);
       else if (c.name === 'mse') sum = a.k.mse(d, p, y, 0, M, N, 1 / M);
       else if (c.from_logits) {
         const sm = buf(a, M * N);
         a.k.softmax_forward(sm, p, M, N);
-        sum = a.k.cce_logits(d, p, sm, y, 0, M, N, 1 / M);
+        sum = a.k.cce_logits(d, p, sm, y, 0, M, N, 1 / M, 0);
       } else if (c.name.startsWith('scce')) sum = a.k.scce_probs(d, p, y, 0, M, N, 1 / M);
-      else sum = a.k.cce_probs(d, p, y, 0, M, N, 1 / M);
+      else sum = a.k.cce_probs(d, p, y, 0, M, N, 1 / M, 0);
       expect(sum / M).toBeCloseTo(c.loss, 5);
       expectClose(a.f32(d, M * N), c.grad.data, 1e-5, 1e-4, `${c.name} gradient`);
     });

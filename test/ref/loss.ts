@@ -9,6 +9,16 @@ const passes = (p: number, lo: number, hi: number) => !(p < lo || p > hi);
 
 export interface LossOut { loss: number; d: Float64Array }
 
+/**
+ * Keras 2's label smoothing s, in float32 as its tensors compute it: binary labels y (1 - s) + 0.5 s, categorical
+ * ones (rows of K) y (1 - s) + s / K; the losses then take the smoothed labels as they take any soft label.
+ */
+export function smoothLabels(y: ArrayLike<number>, s: number, kind: 'binary' | 'categorical', K: number): Float64Array {
+  const f = Math.fround, s32 = f(s);
+  const add = kind === 'binary' ? f(0.5 * s32) : f(s32 / K);
+  return Float64Array.from(y, (v) => (s32 === 0 ? v : f(f(v * f(1 - s32)) + add)));
+}
+
 /** From logits: l = max(z, 0) - z y + ln(1 + e^-|z|); dl/dz = sigmoid(z) - y. */
 export function bceLogits(z: ArrayLike<number>, y: ArrayLike<number>, M: number, N: number, scale: number, w?: ArrayLike<number>): LossOut {
   const d = new Float64Array(M * N);
