@@ -4,6 +4,7 @@
 import { readKerasFile, storeKeys, type KerasFile } from './files.js';
 import { planKerasModel, type CustomObject, type KerasPlan } from './config.js';
 import { Sequential } from '../../model/sequential.js';
+import type { LossConfig, LossName } from '../../model/losses.js';
 import type { SourceOptions } from '../../io/sources.js';
 import type { Hdf5Dataset } from '../../io/hdf5.js';
 import { BilstmError, CheckpointError, ConfigError, ShapeError, StateError, ValueError, describeValue, isPlainObject, didYouMean } from '../../errors.js';
@@ -298,8 +299,47 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
-const LOSSES: Record<string, string> = { binary_crossentropy: 'binaryCrossentropy', categorical_crossentropy: 'categoricalCrossentropy',
+const LOSSES: Record<string, LossName> = { binary_crossentropy: 'binaryCrossentropy', categorical_crossentropy: 'categoricalCrossentropy',
   sparse_categorical_crossentropy: 'sparseCategoricalCrossentropy', mean_squared_error: 'meanSquaredError', mse: 'meanSquaredError' };
+const LOSS_CLASSES: Record<string, LossName> = { BinaryCrossentropy: 'binaryCrossentropy', CategoricalCrossentropy: 'categoricalCrossentropy',
+  SparseCategoricalCrossentropy: 'sparseCategoricalCrossentropy', MeanSquaredError: 'meanSquaredError' };
+
+/**
+ * A training config's loss as compile takes it, or null: a name ('binary_crossentropy'), a serialized function
+ * ({ class_name: 'function', config: 'binary_crossentropy' }, Keras 3) or a serialized loss class ({ class_name:
+ * 'BinaryCrossentropy', config: { from_logits, label_smoothing, reduction, axis, ... } }), alone or as the one entry
+ * of a per-output list or dict. Null for any other loss, reduction ('sum', 'none') or axis, so the model is left
+ * uncompiled with a note rather than trained on another loss.
+ */
+function kerasLoss(v: unknown): string | LossConfig | null {
+  if (Array.isArray(v)) return v.length === 1 ? kerasLoss(v[0]) : null;
+  if (typeof v === 'string') return LOSSES[v] ?? null;
+  if (!isPlainObject(v)) return null;
+  if (typeof v.class_name !== 'string') { // per output: { "<output name>": loss }
+    const values = Object.values(v);
+    return values.length === 1 ? kerasLoss(values[0]) : null;
+  }
+  const cls = v.class_name.slice(v.class_name.lastIndexOf('>') + 1);
+  if (cls === 'function') return typeof v.config === 'string' ? LOSSES[v.config] ?? null : null;
+  if (!LOSS_CLASSES[cls]) return null;
+  const c = isPlainObject(v.config) ? v.config : {};
+  const known = ['name', 'reduction', 'from_logits', 'label_smoothing', 'axis', 'fn', 'dtype', 'ignore_class'];
+  if (Object.keys(c).some((k) => !known.includes(k))) return null;
+  if (c.reduction !== undefined && c.reduction !== null && c.reduction !== 'auto' && c.reduction !== 'sum_over_batch_size') return null;
+  if (c.axis !== undefined && c.axis !== null && c.axis !== -1) return null;
+  if (c.ignore_class !== undefined && c.ignore_class !== null) return null;
+  const out: LossConfig = { name: LOSS_CLASSES[cls] };
+  if (c.from_logits !== undefined && c.from_logits !== null) out.fromLogits = c.from_logits as boolean;
+  // (compile checks both options' values: a bad one leaves the model uncompiled with a note)
+  const ls = c.label_smoothing;
+  if (ls !== undefined && ls !== null && ls !== 0) out.labelSmoothing = typeof ls === 'number' ? f32Decimal(ls) : (ls as number);
+  return out;
+}
+
+/** Keras writes float32 values as float64 (0.0010000000474974513): back to the decimal it was given. */
+function f32Decimal(v: number): number {
+  return Math.fround(v) === v ? Number(v.toPrecision(7)) : v;
+}
 
 /** Keras's training_config (.h5) or compile_config (.keras) -> compile(), when optimizer and loss are ones we have. */
 function compileFrom(file: KerasFile, model: Sequential, notes: string[]): void {
@@ -312,7 +352,7 @@ function compileFrom(file: KerasFile, model: Sequential, notes: string[]): void 
   const tfjs = file.kind === 'tfjs';
   const name = cls === null ? null : tfjs && cls === 'Momentum' ? 'sgd' : cls.toLowerCase();
   const c = opt && isPlainObject(opt.config) ? opt.config : {};
-  const loss = typeof tc.loss === 'string' ? LOSSES[tc.loss] : undefined;
+  const loss = kerasLoss(tc.loss);
   if (!name || !['adam', 'sgd', 'rmsprop'].includes(name) || !loss) {
     notes.push(`training config not imported (optimizer ${describeValue(opt?.class_name)}, loss ${describeValue(tc.loss)}): call compile yourself`);
     return;
@@ -322,8 +362,7 @@ function compileFrom(file: KerasFile, model: Sequential, notes: string[]): void 
     notes.push(`training config not imported (a learning-rate schedule ${describeValue(lr)}): call compile yourself`);
     return;
   }
-  // Keras writes float32 values as float64 (0.0010000000474974513): back to the decimal it was given
-  const num = (v: unknown) => (typeof v === 'number' ? (Math.fround(v) === v ? Number(v.toPrecision(7)) : v) : undefined);
+  const num = (v: unknown) => (typeof v === 'number' ? f32Decimal(v) : undefined);
   const optimizer: Record<string, unknown> = { name, learningRate: num(lr),
     clipnorm: num(c.clipnorm), globalClipnorm: num(c.global_clipnorm), clipvalue: num(c.clipvalue) };
   if (name === 'adam') Object.assign(optimizer, { beta1: num(c.beta_1 ?? (tfjs ? c.beta1 : undefined)), beta2: num(c.beta_2 ?? (tfjs ? c.beta2 : undefined)), epsilon: num(c.epsilon), amsgrad: c.amsgrad });

@@ -1,0 +1,57 @@
+// Keras import of a training config's loss: names, Keras 3 serialized functions, serialized loss classes with
+// from_logits / label_smoothing (Keras 3 and tf.keras 2 layouts), per-output lists and dicts of one; a reduction, axis
+// or loss we do not have leaves the model uncompiled with a note instead of training it on another loss.
+import { describe, it, expect } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { unzipSync, zipSync, strFromU8, strToU8 } from 'fflate';
+import { initSync, loadKerasModel } from '../../../src/index.js';
+
+initSync();
+const DIR = new URL('../../fixtures/keras/', import.meta.url);
+const CUSTOM = { AttentionLayer: 'attention' as const };
+const zip = unzipSync(readFileSync(new URL('k3_masked_attention.keras', DIR)));
+const config = strFromU8(zip['config.json']);
+const OLD = '"loss": "binary_crossentropy"';
+
+async function load(loss: string) {
+  expect(config).toContain(OLD);
+  const m = await loadKerasModel(zipSync({ ...zip, 'config.json': strToU8(config.replace(OLD, `"loss": ${loss}`)) }), { customObjects: CUSTOM });
+  return { loss: m.getCompileConfig()?.loss ?? null, notes: (m.metadata.userDefinedMetadata as { kerasImport: { notes: string[] } }).kerasImport.notes };
+}
+
+describe('Keras import: the training config loss', () => {
+  it('serialized loss classes carry from_logits and label_smoothing over (Keras 3 and tf.keras 2 configs)', async () => {
+    const k3 = await load('{"module": "keras.losses", "class_name": "BinaryCrossentropy", "config": {"name": "binary_crossentropy", "reduction": "sum_over_batch_size", "from_logits": true, "label_smoothing": 0.1, "axis": -1, "dtype": null}, "registered_name": null}');
+    expect(k3.loss).toEqual({ name: 'binaryCrossentropy', fromLogits: true, labelSmoothing: 0.1 });
+    // tf.keras 2.x: LossFunctionWrapper's config (reduction 'auto', fn); Keras writes a float32 smoothing as float64
+    const k2 = await load('{"class_name": "BinaryCrossentropy", "config": {"reduction": "auto", "name": "binary_crossentropy", "from_logits": false, "label_smoothing": 0.20000000298023224, "axis": -1, "fn": "binary_crossentropy"}}');
+    expect(k2.loss).toEqual({ name: 'binaryCrossentropy', labelSmoothing: 0.2 });
+    const plain = await load('{"class_name": "BinaryCrossentropy", "config": {"reduction": "auto", "name": "binary_crossentropy", "from_logits": false, "label_smoothing": 0.0, "axis": -1}}');
+    expect(plain.loss).toBe('binaryCrossentropy');
+  });
+
+  it('a serialized function and a per-output list or dict of one loss import as the name', async () => {
+    for (const loss of ['{"module": "keras.losses", "class_name": "function", "config": "binary_crossentropy", "registered_name": "binary_crossentropy"}',
+      '["binary_crossentropy"]', '{"dense": "binary_crossentropy"}', '{"dense": {"class_name": "BinaryCrossentropy", "config": {}}}']) {
+      expect((await load(loss)).loss, loss).toBe('binaryCrossentropy');
+    }
+  });
+
+  it('another reduction, axis, loss or option value leaves the model uncompiled and says why', async () => {
+    for (const loss of [
+      '{"class_name": "BinaryCrossentropy", "config": {"reduction": "sum", "from_logits": true}}',
+      '{"class_name": "BinaryCrossentropy", "config": {"axis": 1}}',
+      '{"class_name": "Hinge", "config": {}}',
+      '{"class_name": "function", "config": "hinge"}',
+      '["binary_crossentropy", "mse"]',
+      '{"class_name": "SparseCategoricalCrossentropy", "config": {"ignore_class": 0}}',
+    ]) {
+      const r = await load(loss);
+      expect(r.loss, loss).toBeNull();
+      expect(r.notes.join('\n'), loss).toMatch(/training config not imported \(optimizer "Adam", loss .*\): call compile yourself/);
+    }
+    const bad = await load('{"class_name": "BinaryCrossentropy", "config": {"label_smoothing": 2}}');
+    expect(bad.loss).toBeNull();
+    expect(bad.notes.join('\n')).toMatch(/training config not imported \(compile: loss binaryCrossentropy: expected labelSmoothing to be a number in \[0, 1\], got 2\.\): call compile yourself/);
+  });
+});
