@@ -852,17 +852,28 @@ export class Sequential {
     checkOptionKeys(args, 'predict', ['batchSize', 'returnAttention', 'verbose']);
     checkQuiet(args.verbose, 'predict');
     const bs = checkBatchSize(args.batchSize, 'predict'); // (options first: data may build the model)
+    return this.predictCall('predict', x, bs, !!args.returnAttention);
+  }
+
+  /** Keras's predict_on_batch, TF.js's predictOnBatch: predict(x) with x's rows as one batch. */
+  predictOnBatch(x: Input): Tensor {
+    this.alive('predictOnBatch');
+    return this.predictCall('predictOnBatch', x, Infinity, false);
+  }
+
+  /** predict and predictOnBatch (`where` names the call in errors): batches of bs rows (Infinity: one batch). */
+  private predictCall(where: string, x: Input, bs: number, returnAttention: boolean): Tensor | PredictionWithAttention {
     // the Wasm memory first (a MemoryError naming what does not fit), then the results in JS memory
     const d = this.refusable(() => {
-      const d = this.checkData(x, null, 'predict');
+      const d = this.checkData(x, null, where);
       if (d.n > 0) this.planFor(d, Math.min(bs, d.n));
       return d;
     });
     const outSize = this.layers[this.layers.length - 1].outputSize();
     const B0 = Math.min(bs, d.n);
-    const result = resultArray(d.n * outSize, 'predict: the predictions');
-    const atts = args.returnAttention ? this.layers.filter((l): l is Attention => l instanceof Attention) : [];
-    const attOut = atts.map((l) => resultArray(d.n * (l.inputShape[0] as number), `predict: the attention weights of ${l.name}`));
+    const result = resultArray(d.n * outSize, `${where}: the predictions`);
+    const atts = returnAttention ? this.layers.filter((l): l is Attention => l instanceof Attention) : [];
+    const attOut = atts.map((l) => resultArray(d.n * (l.inputShape[0] as number), `${where}: the attention weights of ${l.name}`));
     if (d.n > 0) {
       const c = this.ctx(false, false);
       const rows = identity(d.n);
@@ -875,7 +886,7 @@ export class Sequential {
       }
     }
     const pred = { data: result, shape: [d.n, ...this.runShape] };
-    if (!args.returnAttention) return pred;
+    if (!returnAttention) return pred;
     return { ...pred, attention: atts.map((l, i) => ({ layer: l.name, data: attOut[i], shape: [d.n, l.inputShape[0] as number] })) };
   }
 
@@ -902,16 +913,33 @@ export class Sequential {
     this.alive('evaluate');
     checkOptionKeys(args, 'evaluate', ['batchSize', 'sampleWeight', 'returnDict', 'verbose']);
     checkQuiet(args.verbose, 'evaluate');
-    if (!this.loss) throw new StateError(`evaluate: expected a compiled model, got none. Call model.compile({ optimizer, loss }) first.`);
-    if (args.returnDict !== undefined && typeof args.returnDict !== 'boolean') throw new ConfigError(`evaluate: expected returnDict to be true or false, got ${describeValue(args.returnDict)}.`);
-    const bs = checkBatchSize(args.batchSize, 'evaluate'); // (options first: data may build the model)
+    return this.evaluateCall('evaluate', x, y, args, () => checkBatchSize(args.batchSize, 'evaluate'));
+  }
+
+  /**
+   * Keras's test_on_batch: the loss and metrics of x, y taken as one batch (`[loss, ...metrics]`, or by name with
+   * returnDict), in inference mode; the same values as evaluate(x, y, { batchSize: x's rows }).
+   */
+  testOnBatch(x: Input, y: Input, args?: { sampleWeight?: Input; returnDict?: false }): number[];
+  testOnBatch(x: Input, y: Input, args: { sampleWeight?: Input; returnDict: true }): EvaluateResult;
+  testOnBatch(x: Input, y: Input, args: { sampleWeight?: Input; returnDict?: boolean } = {}): number[] | EvaluateResult {
+    this.alive('testOnBatch');
+    checkOptionKeys(args, 'testOnBatch', ['sampleWeight', 'returnDict']);
+    return this.evaluateCall('testOnBatch', x, y, args, () => Infinity);
+  }
+
+  /** evaluate and testOnBatch (`where` names the call in errors); batches of batchSize() rows (Infinity: one batch). */
+  private evaluateCall(where: string, x: Input, y: Input, args: { sampleWeight?: Input; returnDict?: boolean }, batchSize: () => number): number[] | EvaluateResult {
+    if (!this.loss) throw new StateError(`${where}: expected a compiled model, got none. Call model.compile({ optimizer, loss }) first.`);
+    if (args.returnDict !== undefined && typeof args.returnDict !== 'boolean') throw new ConfigError(`${where}: expected returnDict to be true or false, got ${describeValue(args.returnDict)}.`);
+    const bs = batchSize(); // (options first: data may build the model)
     const d = this.refusable(() => {
-      const d = this.weigh(this.checkData(x, y, 'evaluate'), undefined, args.sampleWeight, 'evaluate');
-      if (d.n === 0) throw new ShapeError(`evaluate: expected at least one sample, got 0.`);
+      const d = this.weigh(this.checkData(x, y, where), undefined, args.sampleWeight, where);
+      if (d.n === 0) throw new ShapeError(`${where}: expected at least one sample, got 0.`);
       this.planFor(d, Math.min(bs, d.n));
       return d;
     });
-    const res = this.evaluateData(d, identity(d.n), bs);
+    const res = this.evaluateData(d, identity(d.n), Math.min(bs, d.n));
     if (!args.returnDict) return res;
     const dict: EvaluateResult = { loss: res[0] };
     this.evalMetrics.names.forEach((m, i) => { dict[m] = res[i + 1]; });

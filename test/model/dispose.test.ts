@@ -34,6 +34,8 @@ describe('model.dispose', () => {
     const calls: [string, () => unknown][] = [
       ['predict', () => m.predict(x)],
       ['evaluate', () => m.evaluate(x, y)],
+      ['predictOnBatch', () => m.predictOnBatch(x)],
+      ['testOnBatch', () => m.testOnBatch(x, y)],
       ['trainOnBatch', () => m.trainOnBatch(x, y)],
       ['computeGradients', () => m.computeGradients(x, y)],
       ['attentionWeights', () => m.attentionWeights(x)],
