@@ -1,10 +1,11 @@
-// Metrics by name (compile's `metrics` and `weightedMetrics`): accuracy/acc, precision, recall, f1, auc (exact ROC AUC) and aucApprox
-// (Keras's 200-threshold AUC), accumulated over a whole epoch (reset, update per batch, result at the end); the same
+// Metrics by name (compile's `metrics` and `weightedMetrics`): accuracy/acc (and Keras's explicit binary, categorical and
+// sparse categorical accuracies), precision, recall, f1, auc (exact ROC AUC) and aucApprox (Keras's 200-threshold AUC), accumulated over a whole epoch (reset, update per batch, result at the end); the same
 // metrics on plain arrays, and confusionMatrix (the public `metrics` namespace).
 import { ConfigError, ShapeError, ValueError, describeValue, fmtShape, didYouMean } from '../errors.js';
 import { toFlat, type Input } from '../tensor.js';
 
-export const METRIC_NAMES = ['accuracy', 'acc', 'precision', 'recall', 'f1', 'auc', 'aucApprox'] as const;
+export const METRIC_NAMES = ['accuracy', 'acc', 'binaryAccuracy', 'binary_accuracy', 'categoricalAccuracy', 'categorical_accuracy',
+  'sparseCategoricalAccuracy', 'sparse_categorical_accuracy', 'precision', 'recall', 'f1', 'auc', 'aucApprox'] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
 
 /** Keras's AUC default: 200 thresholds, the first just below 0 and the last just above 1 (epsilon 1e-7). */
@@ -49,6 +50,12 @@ export class MetricAccumulator {
   private readonly needApprox: boolean;
   private units = 0;
   private correct = 0; private total = 0;
+  /**
+   * Keras's explicit accuracies where they differ from 'accuracy' (which picks by the output's units, as Keras):
+   * binary_accuracy on K > 1 units counts each unit ((p > 0.5) == y, the row's mean); categorical_accuracy on one
+   * unit compares two argmaxes of one value (always equal); sparse_categorical_accuracy on one unit counts label 0.
+   */
+  private binCorrect = 0; private catCorrect = 0; private sparseCorrect = 0;
   /** Binary (one unit) confusion counts, weighted. */
   private tp = 0; private fp = 0; private fn = 0;
   /** Per-class counts for K > 1 units. */
@@ -75,6 +82,7 @@ export class MetricAccumulator {
   reset(): void {
     this.units = 0;
     this.correct = 0; this.total = 0;
+    this.binCorrect = 0; this.catCorrect = 0; this.sparseCorrect = 0;
     this.tp = 0; this.fp = 0; this.fn = 0;
     this.ctp.fill(0); this.cfp.fill(0); this.cfn.fill(0);
     this.posBucket.fill(0); this.negBucket.fill(0);
@@ -104,7 +112,9 @@ export class MetricAccumulator {
       if (U === 1) {
         const p = +pred[o], y = +labels[o];
         const predPos = p > 0.5, yPos = y !== 0;
-        if ((predPos ? 1 : 0) === y) this.correct += w;
+        if ((predPos ? 1 : 0) === y) { this.correct += w; this.binCorrect += w; }
+        this.catCorrect += w;
+        if (y === 0) this.sparseCorrect += w;
         if (predPos && yPos) this.tp += w;
         else if (predPos) this.fp += w;
         else if (yPos) this.fn += w;
@@ -116,7 +126,10 @@ export class MetricAccumulator {
         if (pred[o + j] > pred[o + best]) best = j;
         if (labels[o + j] > labels[o + lb]) lb = j;
       }
-      if (best === lb) { this.correct += w; this.ctp[best] += w; } else { this.cfp[best] += w; this.cfn[lb] += w; }
+      if (best === lb) { this.correct += w; this.catCorrect += w; this.sparseCorrect += w; this.ctp[best] += w; } else { this.cfp[best] += w; this.cfn[lb] += w; }
+      let hits = 0;
+      for (let j = 0; j < U; j++) if ((pred[o + j] > 0.5 ? 1 : 0) === +labels[o + j]) hits++;
+      this.binCorrect += w * (hits / U);
       if (this.needAuc || this.needApprox) for (let j = 0; j < U; j++) this.addScore(+pred[o + j], labels[o + j] !== 0, w);
     }
   }
@@ -145,6 +158,9 @@ export class MetricAccumulator {
   result(name: MetricName): number {
     switch (name) {
       case 'accuracy': case 'acc': return divNoNan(this.correct, this.total);
+      case 'binaryAccuracy': case 'binary_accuracy': return divNoNan(this.binCorrect, this.total);
+      case 'categoricalAccuracy': case 'categorical_accuracy': return divNoNan(this.catCorrect, this.total);
+      case 'sparseCategoricalAccuracy': case 'sparse_categorical_accuracy': return divNoNan(this.sparseCorrect, this.total);
       case 'auc': return this.exactAuc();
       case 'aucApprox': return this.approxAuc();
       default: break;

@@ -5,6 +5,7 @@ import { readKerasFile, storeKeys, type KerasFile } from './files.js';
 import { planKerasModel, type CustomObject, type KerasPlan } from './config.js';
 import { Sequential } from '../../model/sequential.js';
 import type { LossConfig, LossName } from '../../model/losses.js';
+import type { MetricName } from '../../model/metrics.js';
 import type { SourceOptions } from '../../io/sources.js';
 import type { Hdf5Dataset } from '../../io/hdf5.js';
 import { BilstmError, CheckpointError, ConfigError, ShapeError, StateError, ValueError, describeValue, isPlainObject, didYouMean } from '../../errors.js';
@@ -372,19 +373,26 @@ function compileFrom(file: KerasFile, model: Sequential, notes: string[]): void 
   for (const k of tfjs ? [] : ['weight_decay', 'decay', 'use_ema']) {
     if (c[k] !== undefined && c[k] !== null && c[k] !== 0 && c[k] !== false) notes.push(`optimizer ${k} ${describeValue(c[k])} not imported (fit here trains without it)`);
   }
-  // a metric as a name ('accuracy'), or serialized ({ class_name, config: { name } }); only accuracy is carried over
-  // (the others are said in notes: compile with this library's names yourself)
+  // a metric as a name ('accuracy'), or serialized ({ class_name, config: { name } }); accuracy ('acc' becomes
+  // 'accuracy') and Keras's binary, categorical and sparse categorical accuracies (threshold 0.5) are carried over, the
+  // others said in notes (compile with this library's names yourself)
   // (a list, or per output a dict of lists: { dense: ['accuracy', 'mae'] })
   const listed = (v: unknown): unknown[] => (Array.isArray(v) ? v.flat(3) : isPlainObject(v) ? Object.values(v).flatMap(listed) : []);
-  const metricNames = (v: unknown): string[] => listed(v).map((m) => (typeof m === 'string' ? m
-    : isPlainObject(m) ? String((isPlainObject(m.config) ? m.config.name : undefined) ?? m.class_name) : describeValue(m)));
-  const isAccuracy = (m: string) => m === 'accuracy' || m === 'acc';
-  const accuracyIn = (v: unknown) => (metricNames(v).some(isAccuracy) ? ['accuracy'] : []);
-  const dropped = [...metricNames(tc.metrics), ...metricNames(tc.weighted_metrics)].filter((m) => !isAccuracy(m));
-  const weightedMetrics = accuracyIn(tc.weighted_metrics);
+  const metricName = (m: unknown): string => {
+    if (typeof m === 'string') return m;
+    if (!isPlainObject(m)) return describeValue(m);
+    const c = isPlainObject(m.config) ? m.config : {};
+    const n = String(c.name ?? m.class_name);
+    return c.threshold !== undefined && c.threshold !== null && c.threshold !== 0.5 ? `${n} (threshold ${describeValue(c.threshold)})` : n;
+  };
+  const ours = (m: string) => (m === 'acc' ? 'accuracy' : m);
+  const known = ['accuracy', 'binary_accuracy', 'categorical_accuracy', 'sparse_categorical_accuracy'];
+  const carried = (v: unknown) => [...new Set(listed(v).map((m) => ours(metricName(m))).filter((m) => known.includes(m)))] as MetricName[];
+  const dropped = [...listed(tc.metrics), ...listed(tc.weighted_metrics)].map(metricName).filter((m) => !known.includes(ours(m)));
+  const weightedMetrics = carried(tc.weighted_metrics);
   try {
-    model.compileFromConfig({ optimizer, loss, metrics: accuracyIn(tc.metrics), ...(weightedMetrics.length ? { weightedMetrics } : {}) });
-    if (dropped.length > 0) notes.push(`compile metrics ${dropped.map((m) => JSON.stringify(m)).join(', ')} not imported (accuracy is): pass metrics to compile yourself`);
+    model.compileFromConfig({ optimizer, loss, metrics: carried(tc.metrics), ...(weightedMetrics.length ? { weightedMetrics } : {}) });
+    if (dropped.length > 0) notes.push(`compile metrics ${dropped.map((m) => JSON.stringify(m)).join(', ')} not imported (the accuracies are): pass metrics to compile yourself`);
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     notes.push(`training config not imported (${e.message}): call compile yourself`);

@@ -37,6 +37,6 @@ describe('Keras import: metric notes', () => {
       (s) => s.replace('"learning_rate": 0.0010000000474974513', '"learning_rate": -1'));
     expect(m.getCompileConfig()).toBeNull();
     expect(notes.join('\n')).toMatch(/training config not imported/);
-    expect(notes.join('\n')).not.toMatch(/\(accuracy is\)/);
+    expect(notes.join("\n")).not.toMatch(/\(the accuracies are\)/);
   });
 });

@@ -1,0 +1,82 @@
+// Keras's explicit accuracies as compile metrics (binary_accuracy, categorical_accuracy, sparse_categorical_accuracy
+// and TF.js's camelCase names): where each differs from 'accuracy' (which picks by the output's units, as Keras), each
+// against values computed by hand from predict's output; logged under the name given; carried over by Keras import.
+import { describe, it, expect } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { unzipSync, zipSync, strFromU8, strToU8 } from 'fflate';
+import { sequential, layers, initSync, loadKerasModel, type MetricName } from '../../src/index.js';
+
+initSync();
+
+const T = 5, V = 11, N = 23, K = 3;
+const x = { data: Int32Array.from({ length: N * T }, (_, i) => 1 + ((i * 7 + (i >> 2)) % (V - 1))), shape: [N, T] };
+const yBin = Float32Array.from({ length: N }, (_, i) => (i % 3 === 0 ? 1 : 0));
+const yHot = new Float32Array(N * K);
+for (let i = 0; i < N; i++) yHot[i * K + ((i * 2) % K)] = 1;
+const ALL: MetricName[] = ['accuracy', 'binaryAccuracy', 'categorical_accuracy', 'sparseCategoricalAccuracy'];
+
+function model(units: number, activation: 'sigmoid' | 'softmax', loss: string) {
+  const m = sequential({ seed: 4, layers: [
+    layers.embedding({ inputDim: V, outputDim: 4, inputLength: T }),
+    layers.lstm({ units: 3 }),
+    layers.dense({ units, activation }),
+  ]});
+  m.compile({ optimizer: 'adam', loss, metrics: ALL });
+  for (let s = 0; s < 4; s++) m.trainOnBatch(x, units === 1 ? yBin : { data: yHot, shape: [N, K] });
+  return m;
+}
+
+describe("Keras's explicit accuracies", () => {
+  it('one sigmoid unit: binary is accuracy, categorical is 1 (argmax of one value), sparse counts the labels 0', () => {
+    const m = model(1, 'sigmoid', 'binaryCrossentropy');
+    const p = m.predict(x).data;
+    let hit = 0, zeros = 0;
+    for (let i = 0; i < N; i++) { if ((p[i] > 0.5 ? 1 : 0) === yBin[i]) hit++; if (yBin[i] === 0) zeros++; }
+    const [, acc, bin, cat, sparse] = m.evaluate(x, yBin);
+    expect(acc).toBe(Math.fround(hit / N));
+    expect(bin).toBe(acc);
+    expect(cat).toBe(1);
+    expect(sparse).toBe(Math.fround(zeros / N));
+  });
+
+  it('K softmax units: categorical and sparse are accuracy (argmax), binary the mean over every unit of (p > 0.5) == y', () => {
+    const m = model(K, 'softmax', 'categoricalCrossentropy');
+    const p = m.predict(x).data;
+    let hit = 0, units = 0;
+    for (let i = 0; i < N; i++) {
+      let best = 0, lb = 0;
+      for (let j = 1; j < K; j++) { if (p[i * K + j] > p[i * K + best]) best = j; if (yHot[i * K + j] > yHot[i * K + lb]) lb = j; }
+      if (best === lb) hit++;
+      for (let j = 0; j < K; j++) if ((p[i * K + j] > 0.5 ? 1 : 0) === yHot[i * K + j]) units++;
+    }
+    const [, acc, bin, cat, sparse] = m.evaluate(x, { data: yHot, shape: [N, K] });
+    expect(acc).toBe(Math.fround(hit / N));
+    expect(cat).toBe(acc);
+    expect(sparse).toBe(acc);
+    expect(bin).toBe(Math.fround(units / (N * K)));
+    expect(bin).not.toBe(acc);
+  });
+
+  it('are logged under the names given (fit history, val_ too)', async () => {
+    const m = model(1, 'sigmoid', 'binaryCrossentropy');
+    const h = await m.fit(x, yBin, { epochs: 1, verbose: 0, validationSplit: 0.3 });
+    expect(Object.keys(h.history).sort()).toEqual(['accuracy', 'binaryAccuracy', 'categorical_accuracy', 'loss', 'sparseCategoricalAccuracy',
+      'val_accuracy', 'val_binaryAccuracy', 'val_categorical_accuracy', 'val_loss', 'val_sparseCategoricalAccuracy']);
+  });
+
+  it('Keras import carries them over (named or serialized with threshold 0.5); another threshold is named in the notes', async () => {
+    const DIR = new URL('../fixtures/keras/', import.meta.url);
+    const zip = unzipSync(readFileSync(new URL('k3_masked_attention.keras', DIR)));
+    const config = strFromU8(zip['config.json']);
+    const OLD = '"metrics": ["accuracy"], "weighted_metrics": null';
+    expect(config).toContain(OLD);
+    const metricsJson = '"metrics": ["binary_accuracy", "acc", {"module": "keras.metrics", "class_name": "BinaryAccuracy", "config": {"name": "binary_accuracy", "dtype": "float32", "threshold": 0.5}},' +
+      ' {"module": "keras.metrics", "class_name": "BinaryAccuracy", "config": {"name": "ba3", "threshold": 0.3}}], "weighted_metrics": ["categorical_accuracy"]';
+    const m = await loadKerasModel(zipSync({ ...zip, 'config.json': strToU8(config.replace(OLD, metricsJson)) }), { customObjects: { AttentionLayer: 'attention' } });
+    const c = m.getCompileConfig()!;
+    expect(c.metrics).toEqual(['binary_accuracy', 'accuracy']);
+    expect(c.weightedMetrics).toEqual(['categorical_accuracy']);
+    const notes = (m.metadata.userDefinedMetadata as { kerasImport: { notes: string[] } }).kerasImport.notes;
+    expect(notes).toContain('compile metrics "ba3 (threshold 0.3)" not imported (the accuracies are): pass metrics to compile yourself');
+  });
+});
