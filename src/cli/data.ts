@@ -1,7 +1,7 @@
 // What --data names (a built-in data set, a CSV file, a folder of text files) loaded as labelled texts, and the
 // model file a command reads, with the tokenizer and preprocessing its metadata holds turned back into an encoder.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { CheckpointError, ValueError } from '../errors.js';
+import { CheckpointError, ValueError, describeValue } from '../errors.js';
 import { splitDataset, type SplitTextDataset, type TextDataset } from '../data/text-dataset.js';
 import { tokenizerFromJSON, type Tokenizer } from '../data/tokenizer.js';
 import { padSequences, type PadMode } from '../data/pad-sequences.js';
@@ -155,6 +155,13 @@ function textModel(cmd: string, path: string, model: Sequential): TextModel {
   const classes = units === 1 ? 2 : units;
   if (meta.labels && meta.labels.length !== classes) {
     throw new CheckpointError(`bilstm-attn ${cmd}: expected metadata.labels in ${JSON.stringify(path)} to name the model's ${classes} classes (${units === 1 ? 'one sigmoid unit: 2 labels' : `${units} output units`}), got ${meta.labels.length} label${meta.labels.length === 1 ? '' : 's'} ${JSON.stringify(meta.labels)}.`);
+  }
+  // the commands print and score the outputs as probabilities: a model compiled with a loss fromLogits whose last
+  // layer is no sigmoid or softmax outputs logits
+  const loss = model.getCompileConfig()?.loss;
+  const act = (model.layers[model.layers.length - 1] as { activation?: unknown }).activation;
+  if (typeof loss === 'object' && loss.fromLogits && act !== 'sigmoid' && act !== 'softmax') {
+    throw new ValueError(`bilstm-attn ${cmd}: expected a model whose outputs are probabilities (a last sigmoid or softmax), got ${JSON.stringify(path)}, compiled with a loss fromLogits on a last ${describeValue(act ?? 'linear')} output (logits).`);
   }
   const labels = meta.labels ?? (units === 1 ? ['0', '1'] : Array.from({ length: units }, (_, i) => String(i)));
   return {

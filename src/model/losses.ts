@@ -1,5 +1,5 @@
 // Losses (Keras names and semantics): which kernel runs, whether it fuses with the last layer's sigmoid or softmax
-// (computed from logits, unclipped, as tf.keras does), how labels are laid out, and the loss options of Keras's loss
+// (computed from logits, unclipped, as tf.keras does, fromLogits or not), how labels are laid out, and the loss options of Keras's loss
 // classes (fromLogits, labelSmoothing) with the public `losses` namespace that builds them.
 import { ConfigError, describeValue, didYouMean, isPlainObject } from '../errors.js';
 
@@ -77,9 +77,13 @@ export function lossConfig(l: Loss): LossName | LossConfig {
   return c;
 }
 
-/** The activation whose logits the loss uses directly when the model ends in it (none for a loss fromLogits). */
+/**
+ * The activation whose logits the loss uses directly when the model ends in it, with fromLogits or without: tf.keras
+ * (and Keras 3 on TensorFlow) takes a sigmoid's or softmax's input as the logits whatever from_logits says
+ * (backend._get_logits, with a warning when from_logits=True), so a loss fromLogits on a model ending in sigmoid
+ * trains as the same loss without it.
+ */
 export function fusedActivation(loss: Loss): 'sigmoid' | 'softmax' | null {
-  if (loss.fromLogits) return null;
   if (loss.name === 'binaryCrossentropy') return 'sigmoid';
   if (loss.name === 'categoricalCrossentropy' || loss.name === 'sparseCategoricalCrossentropy') return 'softmax';
   return null;
@@ -88,8 +92,9 @@ export function fusedActivation(loss: Loss): 'sigmoid' | 'softmax' | null {
 function factory<N extends LossName>(name: N) {
   return (options: Omit<LossConfig, 'name'> = {}): LossConfig => {
     if (!isPlainObject(options)) throw new ConfigError(`losses.${name}: expected options { ${OPTIONS[name].join(', ')} }, got ${describeValue(options)}.`);
-    const o = lossOptions(name, options, `losses.${name}`);
-    return { name, ...o };
+    // (the options given, checked; only those the loss takes, so compile takes the result)
+    const config = lossConfig({ name, ...lossOptions(name, options, `losses.${name}`) });
+    return typeof config === 'string' ? { name } : config;
   };
 }
 

@@ -669,13 +669,14 @@ export class Sequential {
     }
     const scale = denom > 0 ? 1 / denom : 0;
     c.a.zero(this.dOutPtr, B * outSize);
-    // z: the logits the loss reads: the model's output for a loss fromLogits (the gradient is then w.r.t. that output,
-    // through the last layer's own backward), else the pre-activation of a last sigmoid/softmax (fused: the gradient
-    // is w.r.t. those logits); 0 for a loss on probabilities
+    // z: the logits the loss reads: the pre-activation of a last sigmoid/softmax (fused: the gradient is w.r.t. those
+    // logits; as tf.keras, also for a loss fromLogits), else for a loss fromLogits the model's output (the gradient is
+    // then w.r.t. that output, through the last layer's own backward); 0 for a loss on probabilities
     const spec = this.lossSpec!;
     const act = fusedActivation(spec);
-    const z = spec.fromLogits ? out : act ? last.logits(act) : 0;
-    const sm = spec.fromLogits ? 0 : out; // the softmax output, or 0: the kernel computes it from z
+    const fusedZ = act ? last.logits(act) : 0;
+    const z = fusedZ || (spec.fromLogits ? out : 0);
+    const sm = fusedZ ? out : 0; // the model's softmax output, or 0: the kernel computes softmax(z)
     const ls = spec.labelSmoothing;
     const w = this.weighted ? this.weightPtr : 0;
     let sum: number;
@@ -692,7 +693,7 @@ export class Sequential {
       default:
         sum = c.k.mse(this.dOutPtr, out, this.labelPtr, w, M, U, scale);
     }
-    return { sum, rows: M, loss: denom > 0 ? sum / denom : 0, fused: z !== 0 && !spec.fromLogits, masked };
+    return { sum, rows: M, loss: denom > 0 ? sum / denom : 0, fused: fusedZ !== 0, masked };
   }
 
   private backwardPass(c: Ctx, B: number, fused: boolean): void {

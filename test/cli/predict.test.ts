@@ -3,7 +3,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { init, loadModel, tokenizerFromJSON, padSequences, sequential, layers } from '../../src/index.js';
+import { init, loadModel, tokenizerFromJSON, padSequences, sequential, layers, losses, Sequential } from '../../src/index.js';
 import { runBin, trainCsv, writeData } from '../helpers/cli.js';
 
 let d: ReturnType<typeof writeData>;
@@ -63,6 +63,22 @@ describe('bilstm-attn predict', () => {
       return p;
     };
     const one = await relabeled(['pos']), three = await relabeled(['a', 'b', 'c']);
+    // the same model with a linear last layer compiled with a loss fromLogits: its outputs are logits
+    const logitsModel = async () => {
+      const m = await loadModel(model);
+      const config = m.getConfig();
+      const last = config.config.layers[config.config.layers.length - 1];
+      last.config.activation = 'linear';
+      const l = Sequential.fromConfig(config);
+      l.setWeights(m.getWeights());
+      l.compile({ optimizer: 'adam', loss: losses.binaryCrossentropy({ fromLogits: true }) });
+      l.metadata = m.metadata;
+      const p = join(d.dir, 'logits.bilstm');
+      await l.save(p);
+      m.dispose(); l.dispose();
+      return p;
+    };
+    const logits = await logitsModel();
     const cases = [
       [['predict', '--model', one, 'x'], 1, /^bilstm-attn predict: expected metadata\.labels in ".*labels-1\.bilstm" to name the model's 2 classes \(one sigmoid unit: 2 labels\), got 1 label \["pos"\]\.$/],
       [['predict', '--model', three, 'x'], 1, /expected metadata\.labels .* to name the model's 2 classes .*got 3 labels \["a","b","c"\]\.$/],
@@ -72,6 +88,7 @@ describe('bilstm-attn predict', () => {
       [['predict', '--model', corrupt, 'x'], 1, /^bilstm-attn predict: CheckpointError: .*checksum/],
       [['predict', '--model', d.csv, 'x'], 1, /^bilstm-attn predict: CheckpointError: /],
       [['predict', '--model', foreign, 'x'], 1, /^bilstm-attn predict: expected a model written by `bilstm-attn train` \(metadata\.tokenizer\)/],
+      [['predict', '--model', logits, 'x'], 1, /^bilstm-attn predict: expected a model whose outputs are probabilities \(a last sigmoid or softmax\), got ".*logits\.bilstm", compiled with a loss fromLogits on a last "linear" output \(logits\)\.$/],
     ] as const;
     for (const [args, code, re] of cases) {
       const r = runBin([...args]);

@@ -36,7 +36,21 @@ const maxRel = (a: ArrayLike<number>, b: ArrayLike<number>) => {
 describe('losses with options', () => {
   it('losses.* build plain configs; compile refuses unknown losses, options a loss does not take, and bad values', () => {
     expect(losses.binaryCrossentropy({ fromLogits: true, labelSmoothing: 0.1 })).toEqual({ name: 'binaryCrossentropy', fromLogits: true, labelSmoothing: 0.1 });
-    expect(losses.sparseCategoricalCrossentropy()).toEqual({ name: 'sparseCategoricalCrossentropy', fromLogits: false, labelSmoothing: 0 });
+    expect(losses.categoricalCrossentropy({ fromLogits: false, labelSmoothing: 0 })).toEqual({ name: 'categoricalCrossentropy' });
+    // every factory's config (with each option it takes) compiles (a review: the sparse and MSE ones carried options
+    // those losses refuse)
+    const made: [LossConfig, 'sigmoid' | 'softmax' | 'linear', number][] = [
+      [losses.binaryCrossentropy(), 'sigmoid', 1], [losses.binaryCrossentropy({ fromLogits: true, labelSmoothing: 0.2 }), 'linear', 1],
+      [losses.categoricalCrossentropy(), 'softmax', K], [losses.categoricalCrossentropy({ fromLogits: true, labelSmoothing: 0.2 }), 'linear', K],
+      [losses.sparseCategoricalCrossentropy(), 'softmax', K], [losses.sparseCategoricalCrossentropy({ fromLogits: true }), 'linear', K],
+      [losses.meanSquaredError(), 'linear', 1],
+    ];
+    for (const [loss, activation, units] of made) {
+      const mm = model(units, activation, loss);
+      expect(mm.getCompileConfig()!.loss, JSON.stringify(loss)).toEqual(Object.keys(loss).length === 1 ? loss.name : loss);
+      const y = loss.name === 'sparseCategoricalCrossentropy' ? { data: yIds, shape: [N] } : units === K ? { data: yHot, shape: [N, K] } : yBin;
+      expect(Number.isFinite(mm.trainOnBatch(x, y)[0]), JSON.stringify(loss)).toBe(true);
+    }
     const m = model(1, 'linear', 'mse');
     const refused: [unknown, RegExp][] = [
       [{ name: 'hinge' }, /expected loss\.name to be one of .*got "hinge"/],
@@ -70,6 +84,21 @@ describe('losses with options', () => {
     expect(Math.min(...z)).toBeLessThan(0);
     for (let s = 0; s < 3; s++) expect(raw.trainOnBatch(x, yBin)[0]).toBe(fused.trainOnBatch(x, yBin)[0]);
     raw.getWeights().forEach((w, i) => expect(bits(w.data), `weight ${i}`).toEqual(bits(fused.getWeights()[i].data)));
+  });
+
+  it('fromLogits on a model ending in sigmoid/softmax trains from its logits, the bits of fromLogits false (tf.keras _get_logits)', () => {
+    // a review: the sigmoid's output was read as logits (a second sigmoid); tf.keras and Keras 3 on TensorFlow take
+    // the activation's input whatever from_logits says
+    for (const [units, activation, name, y] of [[1, 'sigmoid', 'binaryCrossentropy', yBin], [K, 'softmax', 'categoricalCrossentropy', { data: yHot, shape: [N, K] }],
+      [K, 'softmax', 'sparseCategoricalCrossentropy', { data: yIds, shape: [N] }]] as const) {
+      const plain = model(units, activation, name);
+      const logits = model(units, activation, { name, fromLogits: true });
+      logits.setWeights(plain.getWeights());
+      const a = plain.computeGradients(x, y), b = logits.computeGradients(x, y);
+      expect(b.loss, name).toBe(a.loss);
+      b.grads.forEach((g, i) => expect(bits(g.data), `${name} gradient ${i}`).toEqual(bits(a.grads[i].data)));
+      expect(bits(logits.predict(x).data), `${name} predictions are probabilities`).toEqual(bits(plain.predict(x).data));
+    }
   });
 
   for (const [name, y] of [['categoricalCrossentropy', yHot], ['sparseCategoricalCrossentropy', yIds]] as const) {

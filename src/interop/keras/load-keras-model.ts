@@ -300,17 +300,21 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
-const LOSSES: Record<string, LossName> = { binary_crossentropy: 'binaryCrossentropy', categorical_crossentropy: 'categoricalCrossentropy',
-  sparse_categorical_crossentropy: 'sparseCategoricalCrossentropy', mean_squared_error: 'meanSquaredError', mse: 'meanSquaredError' };
 const LOSS_CLASSES: Record<string, LossName> = { BinaryCrossentropy: 'binaryCrossentropy', CategoricalCrossentropy: 'categoricalCrossentropy',
   SparseCategoricalCrossentropy: 'sparseCategoricalCrossentropy', MeanSquaredError: 'meanSquaredError' };
+/** A loss as a string, as Keras's losses.get takes it: a function's name or alias, or a class name (its defaults). */
+const LOSSES: Record<string, LossName> = { binary_crossentropy: 'binaryCrossentropy', bce: 'binaryCrossentropy', BCE: 'binaryCrossentropy',
+  categorical_crossentropy: 'categoricalCrossentropy', sparse_categorical_crossentropy: 'sparseCategoricalCrossentropy',
+  mean_squared_error: 'meanSquaredError', mse: 'meanSquaredError', MSE: 'meanSquaredError', ...LOSS_CLASSES };
 
 /**
- * A training config's loss as compile takes it, or null: a name ('binary_crossentropy'), a serialized function
- * ({ class_name: 'function', config: 'binary_crossentropy' }, Keras 3) or a serialized loss class ({ class_name:
- * 'BinaryCrossentropy', config: { from_logits, label_smoothing, reduction, axis, ... } }), alone or as the one entry
- * of a per-output list or dict. Null for any other loss, reduction ('sum', 'none') or axis, so the model is left
- * uncompiled with a note rather than trained on another loss.
+ * A training config's loss as compile takes it, or null: a name or alias ('binary_crossentropy', 'bce', or a class
+ * name), a serialized function ({ class_name: 'function', config: 'binary_crossentropy' }, Keras 3) or a serialized
+ * loss class ({ class_name: 'BinaryCrossentropy', config: { from_logits, label_smoothing, reduction, axis, ... } }),
+ * alone or as the one entry of a per-output list or dict. Null for any other loss, a user's class or function under
+ * a built-in's name (a 'Custom>' prefix, a module outside keras, another registered_name), another reduction ('sum',
+ * 'none', Keras 3's null: no reduction) or axis, so the model is left uncompiled with a note rather than trained on
+ * another loss.
  */
 function kerasLoss(v: unknown): string | LossConfig | null {
   if (Array.isArray(v)) return v.length === 1 ? kerasLoss(v[0]) : null;
@@ -320,14 +324,19 @@ function kerasLoss(v: unknown): string | LossConfig | null {
     const values = Object.values(v);
     return values.length === 1 ? kerasLoss(values[0]) : null;
   }
-  const cls = v.class_name.slice(v.class_name.lastIndexOf('>') + 1);
-  if (cls === 'function') return typeof v.config === 'string' ? LOSSES[v.config] ?? null : null;
-  if (!LOSS_CLASSES[cls]) return null;
+  const cls = v.class_name;
+  if (v.module !== undefined && !(typeof v.module === 'string' && /^(keras|tf_keras)(\.|$)/.test(v.module))) return null;
+  if (cls === 'function') {
+    if (typeof v.config !== 'string' || (v.registered_name != null && v.registered_name !== v.config)) return null;
+    return LOSSES[v.config] ?? null;
+  }
+  if (!LOSS_CLASSES[cls] || (v.registered_name != null && v.registered_name !== cls)) return null;
   const c = isPlainObject(v.config) ? v.config : {};
   const known = ['name', 'reduction', 'from_logits', 'label_smoothing', 'axis', 'fn', 'dtype', 'ignore_class'];
   if (Object.keys(c).some((k) => !known.includes(k))) return null;
-  if (c.reduction !== undefined && c.reduction !== null && c.reduction !== 'auto' && c.reduction !== 'sum_over_batch_size') return null;
-  if (c.axis !== undefined && c.axis !== null && c.axis !== -1) return null;
+  // (tf.keras 'auto' and Keras 3's 'mean' are sum_over_batch_size for a model's loss; Keras 3's null is none)
+  if (c.reduction !== undefined && !['auto', 'sum_over_batch_size', 'mean'].includes(c.reduction as string)) return null;
+  if (c.axis !== undefined && c.axis !== -1) return null;
   if (c.ignore_class !== undefined && c.ignore_class !== null) return null;
   const out: LossConfig = { name: LOSS_CLASSES[cls] };
   if (c.from_logits !== undefined && c.from_logits !== null) out.fromLogits = c.from_logits as boolean;
@@ -356,6 +365,13 @@ function compileFrom(file: KerasFile, model: Sequential, notes: string[]): void 
   const loss = kerasLoss(tc.loss);
   if (!name || !['adam', 'sgd', 'rmsprop'].includes(name) || !loss) {
     notes.push(`training config not imported (optimizer ${describeValue(opt?.class_name)}, loss ${describeValue(tc.loss)}): call compile yourself`);
+    return;
+  }
+  // loss_weights scale the loss and its gradients in Keras; compile has none, so only weights of 1 import
+  const lw = tc.loss_weights;
+  const lossWeights = lw === undefined || lw === null ? [] : Array.isArray(lw) ? lw : isPlainObject(lw) ? Object.values(lw) : [lw];
+  if (lossWeights.some((w) => w !== 1)) {
+    notes.push(`training config not imported (loss_weights ${describeValue(lw)}: compile here has no loss weights): call compile yourself`);
     return;
   }
   const lr = c.learning_rate ?? c.lr ?? (tfjs ? c.learningRate : undefined);

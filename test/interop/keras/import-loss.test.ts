@@ -1,6 +1,7 @@
 // Keras import of a training config's loss: names, Keras 3 serialized functions, serialized loss classes with
 // from_logits / label_smoothing (Keras 3 and tf.keras 2 layouts), per-output lists and dicts of one; a reduction, axis
-// or loss we do not have leaves the model uncompiled with a note instead of training it on another loss.
+// or loss we do not have, a user's loss under a built-in's name or loss_weights other than 1 leave the model uncompiled with a note
+// instead of training it on another loss.
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { unzipSync, zipSync, strFromU8, strToU8 } from 'fflate';
@@ -13,11 +14,13 @@ const zip = unzipSync(readFileSync(new URL('k3_masked_attention.keras', DIR)));
 const config = strFromU8(zip['config.json']);
 const OLD = '"loss": "binary_crossentropy"';
 
-async function load(loss: string) {
-  expect(config).toContain(OLD);
-  const m = await loadKerasModel(zipSync({ ...zip, 'config.json': strToU8(config.replace(OLD, `"loss": ${loss}`)) }), { customObjects: CUSTOM });
+async function loadEdited(edit: (c: string) => string) {
+  const edited = edit(config);
+  expect(edited).not.toBe(config);
+  const m = await loadKerasModel(zipSync({ ...zip, 'config.json': strToU8(edited) }), { customObjects: CUSTOM });
   return { loss: m.getCompileConfig()?.loss ?? null, notes: (m.metadata.userDefinedMetadata as { kerasImport: { notes: string[] } }).kerasImport.notes };
 }
+const load = (loss: string) => loadEdited((c) => c.replace(OLD, `"loss": ${loss}`));
 
 describe('Keras import: the training config loss', () => {
   it('serialized loss classes carry from_logits and label_smoothing over (Keras 3 and tf.keras 2 configs)', async () => {
@@ -37,8 +40,24 @@ describe('Keras import: the training config loss', () => {
     }
   });
 
+  it("Keras's other names for them import: 'bce', 'BCE', 'mse', 'MSE', class names as strings, Keras 3's reduction 'mean'", async () => {
+    for (const [loss, want] of [['"bce"', 'binaryCrossentropy'], ['"BCE"', 'binaryCrossentropy'], ['"MSE"', 'meanSquaredError'], ['"mse"', 'meanSquaredError'],
+      ['"BinaryCrossentropy"', 'binaryCrossentropy'], ['"CategoricalCrossentropy"', 'categoricalCrossentropy'],
+      ['{"module": "keras.losses", "class_name": "BinaryCrossentropy", "config": {"reduction": "mean", "from_logits": true}, "registered_name": null}', { name: 'binaryCrossentropy', fromLogits: true }]] as const) {
+      expect((await load(loss)).loss, loss).toEqual(want);
+    }
+  });
+
   it('another reduction, axis, loss or option value leaves the model uncompiled and says why', async () => {
     for (const loss of [
+      // Keras 3's reduction None is no reduction (the sum's gradient), and an axis None another loss (a review)
+      '{"module": "keras.losses", "class_name": "BinaryCrossentropy", "config": {"name": "binary_crossentropy", "reduction": null, "from_logits": false, "label_smoothing": 0.0, "axis": -1}, "registered_name": null}',
+      '{"class_name": "BinaryCrossentropy", "config": {"axis": null}}',
+      // a user's class or function under a built-in's name
+      '{"class_name": "Custom>BinaryCrossentropy", "config": {}}',
+      '{"module": "__main__", "class_name": "BinaryCrossentropy", "config": {}, "registered_name": "BinaryCrossentropy"}',
+      '{"module": "keras.losses", "class_name": "BinaryCrossentropy", "config": {}, "registered_name": "mine>BinaryCrossentropy"}',
+      '{"module": "__main__", "class_name": "function", "config": "binary_crossentropy", "registered_name": "binary_crossentropy"}',
       '{"class_name": "BinaryCrossentropy", "config": {"reduction": "sum", "from_logits": true}}',
       '{"class_name": "BinaryCrossentropy", "config": {"axis": 1}}',
       '{"class_name": "Hinge", "config": {}}',
@@ -50,6 +69,11 @@ describe('Keras import: the training config loss', () => {
       expect(r.loss, loss).toBeNull();
       expect(r.notes.join('\n'), loss).toMatch(/training config not imported \(optimizer "Adam", loss .*\): call compile yourself/);
     }
+    // loss_weights scale the loss and its gradients in Keras (a review: they were dropped silently); weights of 1 import
+    const weighted = await loadEdited((c) => c.replace('"loss_weights": null', '"loss_weights": [0.5]'));
+    expect(weighted.loss).toBeNull();
+    expect(weighted.notes).toContain('training config not imported (loss_weights [0.5]: compile here has no loss weights): call compile yourself');
+    for (const lw of ['[1]', '{"dense": 1}', '1.0']) expect((await loadEdited((c) => c.replace('"loss_weights": null', `"loss_weights": ${lw}`))).loss, lw).toBe('binaryCrossentropy');
     const bad = await load('{"class_name": "BinaryCrossentropy", "config": {"label_smoothing": 2}}');
     expect(bad.loss).toBeNull();
     expect(bad.notes.join('\n')).toMatch(/training config not imported \(compile: loss binaryCrossentropy: expected labelSmoothing to be a number in \[0, 1\], got 2\.\): call compile yourself/);
