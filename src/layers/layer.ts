@@ -117,6 +117,12 @@ export abstract class Layer {
   }
   private ownerRef: { deref(): LayerOwner | undefined } | null = null;
 
+  /**
+   * The weights a layer brings from the model it was in, for the model it joins to lay out instead of initializing
+   * them (Keras's layers keep their weights from model to model); null once that model has them. @internal
+   */
+  carried: { data: Float32Array; shape: number[] }[] | null = null;
+
   /** Joins a model (@internal): state of a model it was in before (a table in that model's memory) is dropped. */
   joinModel(owner: LayerOwner): void { this.owner = owner; }
   /** Set by the first layer: the per-sample input shape it was configured with. */
@@ -247,6 +253,8 @@ export interface LayerOwner {
   readonly isDisposed: boolean;
   layerWeights(layer: Layer): { data: Float32Array; shape: number[] }[];
   setLayerWeights(layer: Layer, weights: unknown): void;
+  /** Copies of the layer's weights when this model holds them (laid out, not disposed), else null. */
+  heldWeights(layer: Layer): { data: Float32Array; shape: number[] }[] | null;
 }
 
 /**

@@ -107,15 +107,19 @@ export class Sequential {
     }
     this.seed = seed;
     this.streams = new StreamSet(seed);
-    const previous = new Map<Layer, Layer['owner']>();
+    const previous = new Map<Layer, [Layer['owner'], Layer['carried']]>();
     try {
       for (const l of args.layers ?? []) {
-        if (l instanceof Layer) previous.set(l, l.owner);
+        if (l instanceof Layer) previous.set(l, [l.owner, l.carried]);
         this.add(l);
       }
     } catch (e) {
-      // a model refused at construction takes none of its layers: they stay with the models they were in
-      for (const [l, owner] of previous) if (l.owner === this && owner) l.joinModel(owner); else if (l.owner === this) l.owner = null;
+      // a model refused at construction takes none of its layers: they stay with the models they were in, as they were
+      for (const [l, [owner, carried]] of previous) {
+        if (l.owner !== this) continue;
+        if (owner) l.joinModel(owner); else l.owner = null;
+        l.carried = carried;
+      }
       throw e;
     }
   }
@@ -129,6 +133,10 @@ export class Sequential {
     // call (it predicted with the weights this one lays out; Keras shares a layer between models, not done here)
     // weight names start with the layer name: two layers of one name would give two weights of one name (Keras refuses too)
     if (this.layers.some((l) => l.name === layer.name)) throw new ConfigError(`sequential.add: expected a layer name not yet in the model, got a second layer named ${JSON.stringify(layer.name)}. Give it another name.`);
+    // it brings the weights a model it was in holds (or those it brought there, not laid out yet), as Keras's layers do
+    const prev = layer.owner;
+    const held = prev && prev !== this ? prev.heldWeights(layer) : null;
+    if (held) layer.carried = held;
     layer.index = this.layers.length;
     layer.joinModel(this);
     this.layers.push(layer);
@@ -268,6 +276,14 @@ export class Sequential {
     if (params + grads + persistent > MAX_BYTES) {
       throw new MemoryError(`${this.name}: expected weights and gradients to fit in the 4 GiB of Wasm memory, got ${fmtBytes(params)} of weights and ${fmtBytes(grads)} of gradients. Use a smaller vocabulary or embedding size.`);
     }
+    // weights a layer brought from another model must have its shapes here (Keras refuses a built layer an input of
+    // another size): checked before anything is laid out
+    for (const l of fill ? this.layers : []) {
+      const c = l.carried;
+      if (c && (c.length !== l.weights.length || c.some((w, i) => w.shape.length !== l.weights[i].shape.length || w.shape.some((d, j) => d !== l.weights[i].shape[j])))) {
+        throw new ShapeError(`${this.name}: layer ${JSON.stringify(l.name)} brought weights ${c.map((w) => fmtShape(w.shape)).join(', ')} from the model it was in, but here its input ${fmtShape(l.inputShape)} gives it ${l.weights.map((w) => fmtShape(w.shape)).join(', ')}. Give it an input of the size it had, or use a new layer.`);
+      }
+    }
     const a = new Arena();
     try {
       // Layout: trainable dense weights (one contiguous block, mirrored by the gradients) | sparse | non-trainable.
@@ -286,6 +302,8 @@ export class Sequential {
       for (const l of this.layers) l.allocPersistent(a);
       // Initialize: one stream per (layer index, weight index), so adding a layer after does not shift the others.
       for (const l of fill ? this.layers : []) {
+        const c = l.carried;
+        if (c) { l.weights.forEach((w, i) => a.f32(w.ptr, w.size).set(c[i].data)); continue; }
         l.weights.forEach((w, i) => {
           const s = this.streams.get(l.index, `init/${i}`);
           if (typeof w.init === 'function') w.init(a, w.ptr, s);
@@ -299,6 +317,7 @@ export class Sequential {
       a.pool.dispose(); // its workers would otherwise keep the memory alive
       throw e;
     }
+    for (const l of this.layers) l.carried = null; // (this model holds them now; a file's load brings its own)
     this.persistentMark = this.stateMark = a.mark();
     this.arena = a;
     this.weightsVersion++;
@@ -1094,6 +1113,13 @@ export class Sequential {
     return layer.weights.map((w) => ({ data: a.f32(w.ptr, w.size).slice(), shape: w.shape.slice() }));
   }
 
+  /** Copies of a layer's weights when this model holds them (laid out, not disposed), else null. @internal */
+  heldWeights(layer: Layer): WeightValue[] | null {
+    if (this.disposed || !this.arena || layer.weights.length === 0) return null;
+    const a = this.arena;
+    return layer.weights.map((w) => ({ data: a.f32(w.ptr, w.size).slice(), shape: w.shape.slice() }));
+  }
+
   /** Sets a layer's weights (Layer.setWeights), checked as setWeights checks them. @internal */
   setLayerWeights(layer: Layer, weights: unknown): void {
     this.alive(`${layer.name}.setWeights`);
@@ -1297,7 +1323,7 @@ export class Sequential {
     if (this.disposed) throw new StateError(`${where}: expected a model that is not disposed, got ${this.name}, whose memory and threads model.dispose() gave back. Build or load a new model.`);
     const moved = this.layers.find((l) => l.owner !== this);
     if (moved) {
-      throw new StateError(`${where}: expected a model whose layers are its own, got ${this.name}, whose layer ${JSON.stringify(moved.name)} went to model ${JSON.stringify(moved.owner?.name)} (a layer's weights live in one model's memory; Keras would share them). Build a new layer for each model, copying weights with getWeights/setWeights if you need them.`);
+      throw new StateError(`${where}: expected a model whose layers are its own, got ${this.name}, whose layer ${JSON.stringify(moved.name)} went to model ${JSON.stringify(moved.owner?.name)} (a layer's weights live in one model's memory: it took them along; Keras would share them). Build a new layer for each model, copying weights with getWeights/setWeights if you need them.`);
     }
   }
 }

@@ -98,7 +98,7 @@ describe('state and config errors', () => {
     expect(m2.predict([[1, 2, 3]]).shape).toEqual([1, 2]);
     for (const call of [() => m1.predict([[1, 2, 3]]), () => m1.getWeights(), () => m1.summary(undefined, undefined, () => {})]) {
       expect(call).toThrow(StateError);
-      expect(call).toThrow(/^(predict|getWeights|summary): expected a model whose layers are its own, got sequential(_\d+)?, whose layer "shared" went to model "sequential(_\d+)?" \(a layer's weights live in one model's memory; Keras would share them\)\./);
+      expect(call).toThrow(/^(predict|getWeights|summary): expected a model whose layers are its own, got sequential(_\d+)?, whose layer "shared" went to model "sequential(_\d+)?" \(a layer's weights live in one model's memory: it took them along; Keras would share them\)\./);
     }
     // a loop that builds a model per round around one layer object (dropping the last) works as it did
     const emb = layers.dense({ units: 2, name: 'looped' });

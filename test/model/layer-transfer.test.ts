@@ -1,0 +1,102 @@
+// A layer takes its weights to the model it joins, as Keras's layers keep theirs (transfer learning: a trained model's
+// layers under a new head, base layers frozen): the new model lays them out instead of initializing them, with the
+// shapes they had or a ShapeError naming the layer; a layer from a model that never laid its weights out, or whose
+// model was disposed, starts from the new model's initializers.
+import { describe, it, expect } from 'vitest';
+import { initSync, sequential, layers, losses, loadModel, ShapeError, StateError, type Layer } from '../../src/index.js';
+
+initSync();
+
+const T = 6, V = 14, N = 12, K = 3;
+const x = { data: Int32Array.from({ length: N * T }, (_, i) => 1 + ((i * 5 + (i >> 2)) % (V - 1))), shape: [N, T] };
+const yBin = Float32Array.from({ length: N }, (_, i) => (i % 3 === 0 ? 1 : 0));
+const yIds = Float32Array.from({ length: N }, (_, i) => i % K);
+const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+const weightsOf = (l: Layer) => l.getWeights().map((w) => bits(w.data));
+
+function base(seed = 1) {
+  const m = sequential({ seed, layers: [
+    layers.embedding({ inputDim: V, outputDim: 5, inputLength: T, name: 'emb' }),
+    layers.bidirectional({ layer: layers.lstm({ units: 4, returnSequences: true }), name: 'bi' }),
+    layers.attention({ returnSequences: false, name: 'att' }),
+    layers.dense({ units: 1, activation: 'sigmoid', name: 'head' }),
+  ]});
+  m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+  for (let s = 0; s < 5; s++) m.trainOnBatch(x, yBin);
+  return m;
+}
+
+describe('a layer takes its weights to the model it joins', () => {
+  it('a trained model\'s layers under a new head keep their trained weights (the Keras idiom), frozen or not', async () => {
+    const a = base();
+    const trained = a.layers.slice(0, 3).map(weightsOf);
+    const b = sequential({ seed: 9, layers: [...a.layers.slice(0, 3), layers.dense({ units: K, activation: 'softmax', name: 'new_head' })] });
+    // every moved layer has the weights it was trained to (not the new model's seed-9 initial values)
+    b.layers.slice(0, 3).forEach((l, i) => expect(weightsOf(l), l.name).toEqual(trained[i]));
+    expect(() => a.predict(x)).toThrow(StateError); // (a's layers went to b)
+    // the base frozen (Keras: base.trainable = False), the new head trains; the base's weights do not move
+    for (const l of b.layers.slice(0, 3)) l.trainable = false;
+    b.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
+    const before = b.getLayer('new_head').getWeights().map((w) => bits(w.data));
+    for (let s = 0; s < 3; s++) b.trainOnBatch(x, yIds);
+    b.layers.slice(0, 3).forEach((l, i) => expect(weightsOf(l), `${l.name} frozen`).toEqual(trained[i]));
+    expect(b.getLayer('new_head').getWeights().map((w) => bits(w.data))).not.toEqual(before);
+    // the model file keeps them
+    const loaded = await loadModel((await b.save())!);
+    loaded.layers.slice(0, 3).forEach((l, i) => expect(weightsOf(l), `${l.name} loaded`).toEqual(trained[i]));
+  });
+
+  it('the new model predicts as the old one did with the same layers (a head moved along too)', () => {
+    const a = base();
+    const want = a.predict(x).data;
+    const b = sequential({ seed: 5, layers: a.layers.slice() });
+    expect(bits(b.predict(x).data)).toEqual(bits(want));
+  });
+
+  it('weights a layer brought but not yet laid out move on with it to a third model', () => {
+    const a = base();
+    const trained = weightsOf(a.getLayer('bi'));
+    const [emb, bi, att, head] = a.layers;
+    sequential({ layers: [emb, bi, att, head] }); // never used: it lays nothing out
+    const c = sequential({ seed: 3, layers: [emb, bi, att, head] });
+    expect(weightsOf(c.getLayer('bi'))).toEqual(trained);
+  });
+
+  it('another input size is a ShapeError naming the layer and both shapes, before anything is laid out', () => {
+    const a = base();
+    const bi = a.getLayer('bi');
+    const b = sequential({ layers: [layers.embedding({ inputDim: V, outputDim: 7, inputLength: T }), bi, layers.globalAveragePooling1D(), layers.dense({ units: 1 })] });
+    expect(() => b.predict(x)).toThrow(ShapeError);
+    expect(() => b.predict(x)).toThrow(/^sequential(_\d+)?: layer "bi" brought weights \[5, 16\], \[4, 16\], \[16\], \[5, 16\], \[4, 16\], \[16\] from the model it was in, but here its input \[6, 7\] gives it \[7, 16\], \[4, 16\], \[16\], \[7, 16\], \[4, 16\], \[16\]\. Give it an input of the size it had, or use a new layer\.$/);
+    expect(b.memoryBytes).toBe(0);
+  });
+
+  it('a layer from a model that never laid its weights out, or was disposed, starts from the new model\'s initializers', () => {
+    const fresh = () => sequential({ seed: 4, layers: [layers.dense({ units: 3, inputShape: [2], name: 'd' })] });
+    const want = fresh().getWeights().map((w) => bits(w.data));
+    const unused = sequential({ seed: 7, layers: [layers.dense({ units: 3, inputShape: [2], name: 'd' })] });
+    expect(sequential({ seed: 4, layers: [unused.layers[0]] }).getWeights().map((w) => bits(w.data))).toEqual(want);
+    const disposed = sequential({ seed: 7, layers: [layers.dense({ units: 3, inputShape: [2], name: 'd' })] });
+    disposed.predict([[1, 2]]);
+    disposed.dispose();
+    expect(sequential({ seed: 4, layers: [disposed.layers[0]] }).getWeights().map((w) => bits(w.data))).toEqual(want);
+  });
+
+  it('a model refused at construction leaves the layers with the model that holds their weights, unchanged', () => {
+    const a = base();
+    const trained = weightsOf(a.getLayer('bi'));
+    expect(() => sequential({ layers: [a.getLayer('emb'), a.getLayer('bi'), 'not a layer' as never] })).toThrow();
+    expect(a.getLayer('bi').owner).toBe(a);
+    expect(weightsOf(a.getLayer('bi'))).toEqual(trained);
+    expect(a.predict(x).shape).toEqual([N, 1]);
+  });
+
+  it('a loss and optimizer of the new model\'s own: fromLogits head on carried layers trains', () => {
+    const a = base();
+    const b = sequential({ layers: [...a.layers.slice(0, 3), layers.dense({ units: 1, name: 'logit' })] });
+    b.compile({ optimizer: 'sgd', loss: losses.binaryCrossentropy({ fromLogits: true }) });
+    const l0 = b.trainOnBatch(x, yBin)[0];
+    for (let s = 0; s < 20; s++) b.trainOnBatch(x, yBin);
+    expect(b.evaluate(x, yBin)[0]).toBeLessThan(l0);
+  });
+});
