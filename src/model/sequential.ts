@@ -124,15 +124,19 @@ export class Sequential {
     }
   }
 
+  /**
+   * Adds a layer at the end (Keras's and TF.js's add). On a model already in use its layers keep their weights (the
+   * memory is laid out again at the next call; the optimizer's moments restart, its step count goes on).
+   */
   add(layer: Layer): void {
     this.alive('sequential.add');
     if (!(layer instanceof Layer)) throw new ConfigError(`sequential.add: expected a layer (layers.dense({...}) etc.), got ${typeof layer}.`);
-    if (this.arena) throw new StateError(`sequential.add: expected a model whose weights are not created yet, got one already in use. Build a new model instead.`);
     if (this.layers.includes(layer)) throw new ConfigError(`sequential.add: layer ${layer.name} is already in the model.`);
     // its weights live in one model's memory: this model takes the layer over, and a model it was in refuses its next
     // call (it predicted with the weights this one lays out; Keras shares a layer between models, not done here)
     // weight names start with the layer name: two layers of one name would give two weights of one name (Keras refuses too)
     if (this.layers.some((l) => l.name === layer.name)) throw new ConfigError(`sequential.add: expected a layer name not yet in the model, got a second layer named ${JSON.stringify(layer.name)}. Give it another name.`);
+    this.layOutAgain('sequential.add');
     // it brings the weights a model it was in holds (or those it brought there, not laid out yet), as Keras's layers do
     const prev = layer.owner;
     const held = prev && prev !== this ? prev.heldWeights(layer) : null;
@@ -142,6 +146,45 @@ export class Sequential {
     this.layers.push(layer);
     this.inputShape = null;
     this.callShape = null;
+  }
+
+  /**
+   * Removes the last layer and returns it (Keras's and TF.js's pop: a new head for a loaded model is pop() then add()).
+   * The other layers keep their weights (laid out again at the next call; the optimizer's moments restart), and
+   * the removed layer takes its own along, to a model it is added to next.
+   */
+  pop(): Layer {
+    this.alive('sequential.pop');
+    if (this.layers.length === 0) throw new StateError(`sequential.pop: expected a model with layers, got ${this.name} with none.`);
+    this.layOutAgain('sequential.pop');
+    const layer = this.layers.pop()!;
+    layer.owner = null;
+    this.inputShape = null;
+    this.callShape = null;
+    return layer;
+  }
+
+  /**
+   * Before a change of layers on a model in use (add, pop): each layer keeps its weights (carried, as a layer joining
+   * another model does) and the memory goes back, to be laid out for the new layers at the next call. Refused while a
+   * fit runs or a save reads the memory. The optimizer keeps its options and step count; its moments restart (as
+   * Keras's do for weights new to it).
+   */
+  private layOutAgain(where: string): void {
+    if (!this.arena) return;
+    if (this.fitting) throw new StateError(`${where}: expected no fit running on this model, got one in progress. Change its layers after model.fit() returns.`);
+    this.checkNotSaving(where);
+    for (const l of this.layers) {
+      const held = this.heldWeights(l);
+      if (held) l.carried = held;
+      l.joinModel(this); // (drops what it kept in this memory, such as an input-projection table)
+    }
+    this.arena.pool.dispose();
+    this.arena = null;
+    this.plannedB = 0;
+    this.stateCopy = null;
+    if (this.optimizer) { this.optimizer.release(); this.optimizer.owner = this; }
+    this.weightsVersion++;
   }
 
   // ---------------------------------------------------------------- building

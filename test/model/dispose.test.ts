@@ -50,6 +50,7 @@ describe('model.dispose', () => {
       ['trainableWeights', () => m.trainableWeights],
       ['outputShape', () => m.outputShape],
       ['sequential.add', () => m.add(layers.dense({ units: 1 }))],
+      ['sequential.pop', () => m.pop()],
     ];
     for (const [name, call] of calls) {
       expect(call, name).toThrow(StateError);

@@ -100,3 +100,45 @@ describe('a layer takes its weights to the model it joins', () => {
     expect(b.evaluate(x, yBin)[0]).toBeLessThan(l0);
   });
 });
+
+describe('pop() and add() on a model in use', () => {
+  it('a loaded model\'s head replaced by pop() then add(): the other layers keep their weights, the model trains', async () => {
+    const a = base();
+    const loaded = await loadModel((await a.save())!);
+    const kept = loaded.layers.slice(0, 3).map(weightsOf);
+    const head = loaded.pop();
+    expect(head.name).toBe('head');
+    expect(loaded.layers.map((l) => l.name)).toEqual(['emb', 'bi', 'att']);
+    loaded.add(layers.dense({ units: K, activation: 'softmax', name: 'new_head' }));
+    loaded.layers.slice(0, 3).forEach((l, i) => expect(weightsOf(l), l.name).toEqual(kept[i]));
+    expect(loaded.predict(x).shape).toEqual([N, K]);
+    loaded.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
+    const l0 = loaded.trainOnBatch(x, yIds)[0];
+    for (let s = 0; s < 10; s++) loaded.trainOnBatch(x, yIds);
+    expect(loaded.evaluate(x, yIds)[0]).toBeLessThan(l0);
+    expect(head.owner).toBeNull();
+  });
+
+  it('pop() then add() of the same head gives the model\'s predictions back bit for bit; the optimizer\'s moments restart', () => {
+    const a = base();
+    const want = bits(a.predict(x).data);
+    const head = a.pop();
+    expect(a.outputShape).toEqual([8]); // (the attention's pooled 2 x 4 units)
+    a.add(head);
+    expect(bits(a.predict(x).data)).toEqual(want);
+    expect(a.state.iterations).toBe(5); // (its step count goes on: Keras builds new weights' moments at zero so)
+    expect(Number.isFinite(a.trainOnBatch(x, yBin)[0])).toBe(true);
+  });
+
+  it('pop() on an empty model, and add()/pop() while fit runs, are StateErrors; the model is left as it was', async () => {
+    expect(() => sequential().pop()).toThrow(/^sequential\.pop: expected a model with layers, got sequential(_\d+)? with none\.$/);
+    const a = base();
+    const want = bits(a.predict(x).data);
+    let seen: unknown = null;
+    await a.fit(x, yBin, { epochs: 1, batchSize: 6, verbose: 0, callbacks: [{ onBatchEnd: () => { try { a.pop(); } catch (e) { seen = e; } } }] });
+    expect(seen).toBeInstanceOf(StateError);
+    expect((seen as Error).message).toMatch(/^sequential\.pop: expected no fit running on this model, got one in progress/);
+    expect(a.layers).toHaveLength(4);
+    expect(bits(a.predict(x).data)).not.toEqual(want); // (it trained)
+  });
+});
