@@ -40,6 +40,13 @@ export interface FitArgs {
   validationSplit?: number;
   /** [xVal, yVal] or [xVal, yVal, sampleWeightVal]; takes the place of validationSplit, as in Keras. */
   validationData?: [Input, Input] | [Input, Input, Input];
+  /** The batch size of validation (Keras's validation_batch_size; default batchSize). */
+  validationBatchSize?: number;
+  /**
+   * Keras's validation_freq: validate every n-th epoch (an integer: epochs n, 2n, ... counted from 1), or on the
+   * epochs listed (counted from 1); default 1, every epoch. Epochs without validation log no val_ values.
+   */
+  validationFreq?: number | number[];
   shuffle?: boolean;
   /** 0 silent, 1 (default) a live per-batch progress bar (plain lines when not on a terminal), 2 one line per epoch. */
   verbose?: 0 | 1 | 2;
@@ -85,14 +92,25 @@ function checkSignal(v: unknown): { readonly aborted: boolean } | null {
   return v as { readonly aborted: boolean };
 }
 
-const FIT_KEYS = ['epochs', 'batchSize', 'validationSplit', 'validationData', 'shuffle', 'verbose', 'progressOutput',
-  'initialEpoch', 'callbacks', 'classWeight', 'sampleWeight', 'signal'];
+const FIT_KEYS = ['epochs', 'batchSize', 'validationSplit', 'validationData', 'validationBatchSize', 'validationFreq', 'shuffle',
+  'verbose', 'progressOutput', 'initialEpoch', 'callbacks', 'classWeight', 'sampleWeight', 'signal'];
+
+/** validationFreq as a test of a 0-based epoch (Keras's _should_eval: epoch + 1 % n == 0, or epoch + 1 in the list). */
+function checkValidationFreq(v: unknown): (epoch: number) => boolean {
+  if (v === undefined) return () => true;
+  const positive = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n >= 1;
+  if (positive(v)) return (epoch) => (epoch + 1) % (v as number) === 0;
+  if (Array.isArray(v) && v.every(positive)) { const set = new Set(v as number[]); return (epoch) => set.has(epoch + 1); }
+  throw new ConfigError(`fit: expected validationFreq to be a positive integer (validate every n-th epoch) or an array of epochs counted from 1, got ${describeValue(v)}.`);
+}
 
 export async function fit(model: Trainable, x: Input, y: Input, args: FitArgs = {}): Promise<History> {
   checkOptionKeys(args, 'fit', FIT_KEYS);
   const epochs = args.epochs ?? 1;
   if (!Number.isInteger(epochs) || epochs < 0) throw new ConfigError(`fit: expected epochs to be a non-negative integer, got ${describeValue(args.epochs)}.`);
   const batchSize = checkBatchSize(args.batchSize, 'fit');
+  const valBatchSize = args.validationBatchSize === undefined ? batchSize : checkBatchSize(args.validationBatchSize, 'fit: validationBatchSize');
+  const validateAt = checkValidationFreq(args.validationFreq);
   const initialEpoch = args.initialEpoch ?? 0;
   if (!Number.isInteger(initialEpoch) || initialEpoch < 0) throw new ConfigError(`fit: expected initialEpoch to be a non-negative integer, got ${describeValue(args.initialEpoch)}.`);
   if (args.shuffle !== undefined && typeof args.shuffle !== 'boolean') throw new ConfigError(`fit: expected shuffle to be true or false, got ${describeValue(args.shuffle)}.`);
@@ -130,7 +148,7 @@ export async function fit(model: Trainable, x: Input, y: Input, args: FitArgs = 
     // the memory of both kinds of batch before any step: a MemoryError then refuses the call with the model as it
     // was (unbuilt again if its data built it), not after an epoch's steps were applied; none for a fit that runs no
     // epoch (epochs 0, or initialEpoch >= epochs: Keras returns at once)
-    if (initialEpoch < epochs) model.planFit(data, Math.min(batchSize, nTrain), val, valRows ? Math.min(batchSize, valRows.length) : 0);
+    if (initialEpoch < epochs) model.planFit(data, Math.min(batchSize, nTrain), val, valRows ? Math.min(valBatchSize, valRows.length) : 0);
     return { data, val, valRows, nTrain };
   });
   const shuffle = args.shuffle ?? true;
@@ -193,8 +211,8 @@ export async function fit(model: Trainable, x: Input, y: Input, args: FitArgs = 
     // logged value is a float32 (Keras 2 logs its float32 trackers' results as Python floats)
     const logs: Logs = { loss: Math.fround(lossSum / seen) };
     model.metricLogs(logs);
-    if (val && valRows) {
-      const res = model.evaluateData(val, valRows, batchSize);
+    if (val && valRows && validateAt(epoch)) {
+      const res = model.evaluateData(val, valRows, valBatchSize);
       logs.val_loss = res[0];
       metricNames.forEach((m, i) => { logs[`val_${m}`] = res[i + 1]; });
     }
