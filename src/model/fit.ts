@@ -48,8 +48,8 @@ export interface FitArgs {
    */
   validationFreq?: number | number[];
   shuffle?: boolean;
-  /** 0 silent, 1 (default) a live per-batch progress bar (plain lines when not on a terminal), 2 one line per epoch. */
-  verbose?: 0 | 1 | 2;
+  /** 0 silent, 1 (default; or 'auto', as Keras) a live per-batch progress bar (plain lines when not on a terminal), 2 one line per epoch. */
+  verbose?: 0 | 1 | 2 | 'auto';
   /** @internal Tests only: where the progress goes and the clock it reads. */
   progressOutput?: ProgressOutput;
   initialEpoch?: number;
@@ -119,8 +119,9 @@ export async function fit(model: Trainable, x: Input, y: Input, args: FitArgs = 
   if (!model.optimizer || !model.loss) throw new StateError(`fit: expected a compiled model, got none. Call model.compile({ optimizer, loss }) first.`);
   const signal = checkSignal(args.signal);
   const cbs = checkCallbacks(args.callbacks);
-  const verbose = args.verbose ?? 1;
-  if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw new ConfigError(`fit: expected verbose to be 0, 1 or 2, got ${describeValue(args.verbose)}.`);
+  // (Keras's 'auto' is 1 outside a ParameterServerStrategy)
+  const verbose = args.verbose === undefined || args.verbose === 'auto' ? 1 : args.verbose;
+  if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw new ConfigError(`fit: expected verbose to be 0, 1, 2 or 'auto', got ${describeValue(args.verbose)}.`);
   // the data last: a model built from it is unbuilt again if it is refused (Trainable.refusable)
   const { data, val, valRows, nTrain } = model.refusable(() => {
     const checked = model.checkData(x, y, 'fit');

@@ -1,6 +1,6 @@
 // fit's validationFreq and validationBatchSize (Keras's validation_freq, validation_batch_size): which epochs validate
 // (every n-th, or those listed, counted from 1), the batch size validation runs with, what History and callbacks see
-// on epochs without validation, and the options' checks.
+// on epochs without validation, and the options' checks; verbose 'auto' (Keras's default name for 1).
 import { describe, it, expect, vi } from 'vitest';
 import { initSync, sequential, layers, callbacks, ConfigError, type Logs } from '../../src/index.js';
 
@@ -56,5 +56,14 @@ describe('fit: validationFreq and validationBatchSize', () => {
     }
     await expect(m.fit(x, y, { epochs: 1, verbose: 0, validationBatchSize: 0 })).rejects.toThrow(/^fit: validationBatchSize: expected batchSize to be a positive integer, got 0\.$/);
     expect(m.state.iterations).toBe(0);
+  });
+
+  it("verbose 'auto' is Keras's 1 (History's params say 1); anything else is refused", async () => {
+    const m = model();
+    const lines: string[] = [];
+    const h = await m.fit(x, y, { epochs: 1, verbose: 'auto', progressOutput: { writer: { line: (t: string) => lines.push(t), write: (t: string) => lines.push(t) }, tty: false } });
+    expect(h.params.verbose).toBe(1);
+    expect(lines.length).toBeGreaterThan(0);
+    await expect(m.fit(x, y, { epochs: 1, verbose: 'autox' as never })).rejects.toThrow("fit: expected verbose to be 0, 1, 2 or 'auto', got \"autox\".");
   });
 });
