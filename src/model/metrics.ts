@@ -1,11 +1,13 @@
 // Metrics by name (compile's `metrics` and `weightedMetrics`): accuracy/acc (and Keras's explicit binary, categorical and
-// sparse categorical accuracies), precision, recall, f1, auc (exact ROC AUC) and aucApprox (Keras's 200-threshold AUC), accumulated over a whole epoch (reset, update per batch, result at the end); the same
+// sparse categorical accuracies), precision, recall, f1, auc (exact ROC AUC), aucApprox (Keras's 200-threshold AUC),
+// mse and mae, accumulated over a whole epoch (reset, update per batch, result at the end); the same
 // metrics on plain arrays, and confusionMatrix (the public `metrics` namespace).
 import { ConfigError, ShapeError, ValueError, describeValue, fmtShape, didYouMean } from '../errors.js';
 import { toFlat, type Input } from '../tensor.js';
 
 export const METRIC_NAMES = ['accuracy', 'acc', 'binaryAccuracy', 'binary_accuracy', 'categoricalAccuracy', 'categorical_accuracy',
-  'sparseCategoricalAccuracy', 'sparse_categorical_accuracy', 'precision', 'recall', 'f1', 'auc', 'aucApprox'] as const;
+  'sparseCategoricalAccuracy', 'sparse_categorical_accuracy', 'precision', 'recall', 'f1', 'auc', 'aucApprox',
+  'mse', 'meanSquaredError', 'mean_squared_error', 'mae', 'meanAbsoluteError', 'mean_absolute_error'] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
 
 /** Keras's AUC default: 200 thresholds, the first just below 0 and the last just above 1 (epsilon 1e-7). */
@@ -48,6 +50,7 @@ export class MetricAccumulator {
   readonly names: readonly MetricName[];
   private readonly needAuc: boolean;
   private readonly needApprox: boolean;
+  private readonly needErr: boolean;
   private units = 0;
   private correct = 0; private total = 0;
   /**
@@ -56,6 +59,8 @@ export class MetricAccumulator {
    * unit compares two argmaxes of one value (always equal); sparse_categorical_accuracy on one unit counts label 0.
    */
   private binCorrect = 0; private catCorrect = 0; private sparseCorrect = 0;
+  /** Keras's MeanSquaredError / MeanAbsoluteError metrics: each row's mean over its units, weighted. */
+  private sqErr = 0; private absErr = 0;
   /** Binary (one unit) confusion counts, weighted. */
   private tp = 0; private fp = 0; private fn = 0;
   /** Per-class counts for K > 1 units. */
@@ -77,12 +82,14 @@ export class MetricAccumulator {
     this.negBucket = new Float64Array(aucThresholds);
     this.needAuc = names.includes('auc');
     this.needApprox = names.includes('aucApprox');
+    this.needErr = names.some((n) => /squared|absolute|^ms?e$|^mae$/i.test(n));
   }
 
   reset(): void {
     this.units = 0;
     this.correct = 0; this.total = 0;
     this.binCorrect = 0; this.catCorrect = 0; this.sparseCorrect = 0;
+    this.sqErr = 0; this.absErr = 0;
     this.tp = 0; this.fp = 0; this.fn = 0;
     this.ctp.fill(0); this.cfp.fill(0); this.cfn.fill(0);
     this.posBucket.fill(0); this.negBucket.fill(0);
@@ -109,6 +116,11 @@ export class MetricAccumulator {
       if (weights && --left === 0) { s++; left = per; }
       const o = m * U;
       this.total += w;
+      if (this.needErr) {
+        let sq = 0, ab = 0;
+        for (let j = 0; j < U; j++) { const e = +pred[o + j] - +labels[o + j]; sq += e * e; ab += Math.abs(e); }
+        this.sqErr += w * (sq / U); this.absErr += w * (ab / U);
+      }
       if (U === 1) {
         const p = +pred[o], y = +labels[o];
         const predPos = p > 0.5, yPos = y !== 0;
@@ -161,6 +173,8 @@ export class MetricAccumulator {
       case 'binaryAccuracy': case 'binary_accuracy': return divNoNan(this.binCorrect, this.total);
       case 'categoricalAccuracy': case 'categorical_accuracy': return divNoNan(this.catCorrect, this.total);
       case 'sparseCategoricalAccuracy': case 'sparse_categorical_accuracy': return divNoNan(this.sparseCorrect, this.total);
+      case 'mse': case 'meanSquaredError': case 'mean_squared_error': return divNoNan(this.sqErr, this.total);
+      case 'mae': case 'meanAbsoluteError': case 'mean_absolute_error': return divNoNan(this.absErr, this.total);
       case 'auc': return this.exactAuc();
       case 'aucApprox': return this.approxAuc();
       default: break;

@@ -1,6 +1,7 @@
 // Keras's explicit accuracies as compile metrics (binary_accuracy, categorical_accuracy, sparse_categorical_accuracy
 // and TF.js's camelCase names): where each differs from 'accuracy' (which picks by the output's units, as Keras), each
 // against values computed by hand from predict's output; logged under the name given; carried over by Keras import.
+// And the regression metrics mse and mae (Keras's mean_squared_error / mean_absolute_error metrics).
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { unzipSync, zipSync, strFromU8, strToU8 } from 'fflate';
@@ -77,6 +78,28 @@ describe("Keras's explicit accuracies", () => {
     expect(c.metrics).toEqual(['binary_accuracy', 'accuracy']);
     expect(c.weightedMetrics).toEqual(['categorical_accuracy']);
     const notes = (m.metadata.userDefinedMetadata as { kerasImport: { notes: string[] } }).kerasImport.notes;
-    expect(notes).toContain('compile metrics "ba3 (threshold 0.3)" not imported (the accuracies are): pass metrics to compile yourself');
+    expect(notes).toContain('compile metrics "ba3 (threshold 0.3)" not imported (the accuracies, mse and mae are): pass metrics to compile yourself');
+  });
+
+  it('mse and mae: each row\'s mean over its units, then the (sample-weighted) mean over rows, from predict\'s output', () => {
+    const m = sequential({ seed: 6, layers: [layers.embedding({ inputDim: V, outputDim: 4, inputLength: T }), layers.lstm({ units: 3 }), layers.dense({ units: 2 })] });
+    m.compile({ optimizer: 'sgd', loss: 'mse', metrics: ['mse', 'mae'], weightedMetrics: ['mean_absolute_error'] });
+    const y2 = Float32Array.from({ length: N * 2 }, (_, i) => ((i * 7) % 5) / 2 - 1);
+    const sw = Float32Array.from({ length: N }, (_, i) => 0.25 + (i % 4));
+    const p = m.predict(x).data;
+    let sq = 0, ab = 0, wab = 0, ws = 0;
+    for (let i = 0; i < N; i++) {
+      let s2 = 0, s1 = 0;
+      for (let j = 0; j < 2; j++) { const e = p[i * 2 + j] - y2[i * 2 + j]; s2 += e * e; s1 += Math.abs(e); }
+      sq += s2 / 2; ab += s1 / 2; wab += sw[i] * s1 / 2; ws += sw[i];
+    }
+    const [loss, mse, mae, wmae] = m.evaluate(x, { data: y2, shape: [N, 2] }, { sampleWeight: sw });
+    expect(Math.abs(mse - sq / N)).toBeLessThan(1e-6 * (sq / N));
+    expect(Math.abs(mae - ab / N)).toBeLessThan(1e-6 * (ab / N));
+    expect(Math.abs(wmae - wab / ws)).toBeLessThan(1e-6 * (wab / ws));
+    expect(Math.abs(wmae - mae)).toBeGreaterThan(1e-4); // (the weights matter)
+    expect(loss).toBeGreaterThan(0);
+    // the unweighted mse metric is the unweighted loss (sum_over_batch_size of the same per-row means)
+    expect(Math.abs(mse - m.evaluate(x, { data: y2, shape: [N, 2] })[0])).toBeLessThan(1e-6 * mse);
   });
 });

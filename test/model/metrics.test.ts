@@ -165,7 +165,7 @@ describe('errors', () => {
   it('compile rejects unknown and repeated metric names, listing the valid ones', () => {
     const m = smallModel(1);
     expect(() => m.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy', metrics: ['auroc' as MetricName] }))
-      .toThrow(new ConfigError(`compile: expected each metric to be one of 'accuracy', 'acc', 'binaryAccuracy', 'binary_accuracy', 'categoricalAccuracy', 'categorical_accuracy', 'sparseCategoricalAccuracy', 'sparse_categorical_accuracy', 'precision', 'recall', 'f1', 'auc', 'aucApprox', got "auroc". Did you mean "auc"?`));
+      .toThrow(new ConfigError(`compile: expected each metric to be one of 'accuracy', 'acc', 'binaryAccuracy', 'binary_accuracy', 'categoricalAccuracy', 'categorical_accuracy', 'sparseCategoricalAccuracy', 'sparse_categorical_accuracy', 'precision', 'recall', 'f1', 'auc', 'aucApprox', 'mse', 'meanSquaredError', 'mean_squared_error', 'mae', 'meanAbsoluteError', 'mean_absolute_error', got "auroc". Did you mean "auc"?`));
     expect(() => m.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy', metrics: ['f1', 'f1'] })).toThrow(ConfigError);
     m.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy', metrics: ['f1'] });
     const { x, y } = smallData(4);
@@ -175,7 +175,7 @@ describe('errors', () => {
   it('compile rejects unknown and repeated weightedMetrics the same way, naming them', () => {
     const m = smallModel(1);
     expect(() => m.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy', weightedMetrics: ['auroc' as MetricName] }))
-      .toThrow(new ConfigError(`compile: expected each of weightedMetrics to be one of 'accuracy', 'acc', 'binaryAccuracy', 'binary_accuracy', 'categoricalAccuracy', 'categorical_accuracy', 'sparseCategoricalAccuracy', 'sparse_categorical_accuracy', 'precision', 'recall', 'f1', 'auc', 'aucApprox', got "auroc". Did you mean "auc"?`));
+      .toThrow(new ConfigError(`compile: expected each of weightedMetrics to be one of 'accuracy', 'acc', 'binaryAccuracy', 'binary_accuracy', 'categoricalAccuracy', 'categorical_accuracy', 'sparseCategoricalAccuracy', 'sparse_categorical_accuracy', 'precision', 'recall', 'f1', 'auc', 'aucApprox', 'mse', 'meanSquaredError', 'mean_squared_error', 'mae', 'meanAbsoluteError', 'mean_absolute_error', got "auroc". Did you mean "auc"?`));
     expect(() => m.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy', weightedMetrics: ['acc', 'acc'] }))
       .toThrow(new ConfigError(`compile: expected each of weightedMetrics once (they are history keys), got "acc" twice.`));
     expect(m.getCompileConfig()).toBeNull();

@@ -390,8 +390,8 @@ function compileFrom(file: KerasFile, model: Sequential, notes: string[]): void 
     if (c[k] !== undefined && c[k] !== null && c[k] !== 0 && c[k] !== false) notes.push(`optimizer ${k} ${describeValue(c[k])} not imported (fit here trains without it)`);
   }
   // a metric as a name ('accuracy'), or serialized ({ class_name, config: { name } }); accuracy ('acc' becomes
-  // 'accuracy') and Keras's binary, categorical and sparse categorical accuracies (threshold 0.5) are carried over, the
-  // others said in notes (compile with this library's names yourself)
+  // 'accuracy'), Keras's binary, categorical and sparse categorical accuracies (threshold 0.5), mse and mae are
+  // carried over, the others said in notes (compile with this library's names yourself)
   // (a list, or per output a dict of lists: { dense: ['accuracy', 'mae'] })
   const listed = (v: unknown): unknown[] => (Array.isArray(v) ? v.flat(3) : isPlainObject(v) ? Object.values(v).flatMap(listed) : []);
   const metricName = (m: unknown): string => {
@@ -402,13 +402,13 @@ function compileFrom(file: KerasFile, model: Sequential, notes: string[]): void 
     return c.threshold !== undefined && c.threshold !== null && c.threshold !== 0.5 ? `${n} (threshold ${describeValue(c.threshold)})` : n;
   };
   const ours = (m: string) => (m === 'acc' ? 'accuracy' : m);
-  const known = ['accuracy', 'binary_accuracy', 'categorical_accuracy', 'sparse_categorical_accuracy'];
+  const known = ['accuracy', 'binary_accuracy', 'categorical_accuracy', 'sparse_categorical_accuracy', 'mse', 'mae', 'mean_squared_error', 'mean_absolute_error'];
   const carried = (v: unknown) => [...new Set(listed(v).map((m) => ours(metricName(m))).filter((m) => known.includes(m)))] as MetricName[];
   const dropped = [...listed(tc.metrics), ...listed(tc.weighted_metrics)].map(metricName).filter((m) => !known.includes(ours(m)));
   const weightedMetrics = carried(tc.weighted_metrics);
   try {
     model.compileFromConfig({ optimizer, loss, metrics: carried(tc.metrics), ...(weightedMetrics.length ? { weightedMetrics } : {}) });
-    if (dropped.length > 0) notes.push(`compile metrics ${dropped.map((m) => JSON.stringify(m)).join(', ')} not imported (the accuracies are): pass metrics to compile yourself`);
+    if (dropped.length > 0) notes.push(`compile metrics ${dropped.map((m) => JSON.stringify(m)).join(', ')} not imported (the accuracies, mse and mae are): pass metrics to compile yourself`);
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     notes.push(`training config not imported (${e.message}): call compile yourself`);

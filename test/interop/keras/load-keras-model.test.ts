@@ -193,11 +193,11 @@ describe('training config', () => {
     // metrics other than accuracy, named or serialized, are said in the import's notes (they were dropped silently);
     // a serialized accuracy is carried over as a named one is
     zip['config.json'] = strToU8(config.replace('"metrics": ["accuracy"], "weighted_metrics": null',
-      '"metrics": [{"module": "keras.metrics", "class_name": "MeanMetricWrapper", "config": {"name": "accuracy"}}, "mae"], "weighted_metrics": ["acc", {"module": "keras.metrics", "class_name": "AUC", "config": {"name": "auc"}}]'));
+      '"metrics": [{"module": "keras.metrics", "class_name": "MeanMetricWrapper", "config": {"name": "accuracy"}}, "msle"], "weighted_metrics": ["acc", {"module": "keras.metrics", "class_name": "AUC", "config": {"name": "auc"}}]'));
     const n = await loadKerasModel(zipSync(zip), { customObjects: CUSTOM });
     expect(n.getCompileConfig()).toEqual({ ...want, weightedMetrics: ['accuracy'] });
     const notes = (n.metadata.userDefinedMetadata as { kerasImport: { notes: string[] } }).kerasImport.notes;
-    expect(notes).toContain('compile metrics "mae", "auc" not imported (the accuracies are): pass metrics to compile yourself');
+    expect(notes).toContain('compile metrics "msle", "auc" not imported (the accuracies, mse and mae are): pass metrics to compile yourself');
   });
 });
 
