@@ -50,6 +50,12 @@ export class Bidirectional extends Layer {
 
   /** Joins a model (@internal) with both directions (their weights live in its memory too). */
   joinModel(owner: LayerOwner): void { super.joinModel(owner); this.forwardLayer.joinModel(owner); this.backwardLayer.joinModel(owner); }
+  /** Itself or a direction another model took (a direction added to a model alone), or null (@internal). */
+  override movedFrom(owner: LayerOwner): Layer | null {
+    return super.movedFrom(owner) ?? this.forwardLayer.movedFrom(owner) ?? this.backwardLayer.movedFrom(owner);
+  }
+  /** Leaves its model with both directions (@internal). */
+  override leaveModel(): void { super.leaveModel(); this.forwardLayer.leaveModel(); this.backwardLayer.leaveModel(); }
 
   private get H(): number { return this.forwardLayer.units; }
 

@@ -5,6 +5,7 @@ import type { Kernels } from '../core/kernels.js';
 import type { StreamSet } from '../core/rng.js';
 import type { InitializerSpec } from './initializers.js';
 import { ConfigError, ShapeError, StateError, fmtShape, describeValue, isPlainObject, didYouMean } from '../errors.js';
+import { toFlat, checkFinite, type Input } from '../tensor.js';
 
 /** A per-sample shape (no batch axis); null is an unknown length. */
 export type Shape = (number | null)[];
@@ -230,9 +231,13 @@ export abstract class Layer {
     return c;
   }
 
-  /** Copies of this layer's weights in Keras order and layout (Keras's layer.get_weights()); [] in no model yet. */
+  /**
+   * Copies of this layer's weights in Keras order and layout (Keras's layer.get_weights()); in no model, those it
+   * took along from the model it left (a Sequential's pop()), else [].
+   */
   getWeights(): { data: Float32Array; shape: number[] }[] {
-    return this.owner ? this.owner.layerWeights(this) : [];
+    if (this.owner) return this.owner.layerWeights(this);
+    return (this.carried ?? []).map((w) => ({ data: w.data.slice(), shape: w.shape.slice() }));
   }
 
   /**
@@ -241,10 +246,18 @@ export abstract class Layer {
    */
   setWeights(weights: ({ data: ArrayLike<number>; shape: readonly number[] } | unknown[])[]): void {
     if (this.owner) { this.owner.setLayerWeights(this, weights); return; }
+    const had = this.carried;
+    if (had) { this.carried = checkedWeights(had, weights, `${this.name}.setWeights`); return; }
     if (!Array.isArray(weights) || weights.length > 0) {
       throw new ShapeError(`${this.name}.setWeights: expected no weights (the layer is in no model yet, so it has none), got ${Array.isArray(weights) ? weights.length : describeValue(weights)}. Add it to a model first.`);
     }
   }
+
+  /** Leaves its model (a Sequential's pop()): in no model, with the weights it takes along (carried). @internal */
+  leaveModel(): void { this.owner = null; }
+
+  /** This layer, or one inside it (a Bidirectional's direction), that another model took, or null. @internal */
+  movedFrom(owner: LayerOwner): Layer | null { return this.owner === owner ? null : this; }
 }
 
 /** What a layer asks of its model (@internal): the model holds the layer's weights in its memory. */
@@ -255,6 +268,8 @@ export interface LayerOwner {
   setLayerWeights(layer: Layer, weights: unknown): void;
   /** Copies of the layer's weights when this model holds them (laid out, not disposed), else null. */
   heldWeights(layer: Layer): { data: Float32Array; shape: number[] }[] | null;
+  /** One of its layers went to another model, which took its weights: this model gives its memory back. */
+  layerLeft(): void;
 }
 
 /**
@@ -326,4 +341,22 @@ export function checkNumber(v: unknown, where: string, what: string, dflt: numbe
   if (v === undefined || v === null) return dflt;
   if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) throw new ConfigError(`${where}: expected ${what} to be ${range}, got ${describeValue(v)}.`);
   return v + 0;
+}
+
+/**
+ * `weights` as copies shaped as `like` (count, every shape, finite float32 values checked first: all or nothing), for
+ * a layer in no model that carries weights.
+ */
+function checkedWeights(like: { shape: number[] }[], weights: unknown, where: string): { data: Float32Array; shape: number[] }[] {
+  if (!Array.isArray(weights) || weights.length !== like.length) {
+    throw new ShapeError(`${where}: expected an array of ${like.length} weights (${like.map((w) => fmtShape(w.shape)).join(', ')}), got ${Array.isArray(weights) ? weights.length : describeValue(weights)}.`);
+  }
+  return weights.map((v, i) => {
+    const f = toFlat(v as Input, `${where}: weight ${i}`);
+    if (f.shape.length !== like[i].shape.length || f.shape.some((d, j) => d !== like[i].shape[j])) {
+      throw new ShapeError(`${where}: weight ${i} expected shape ${fmtShape(like[i].shape)}, got ${fmtShape(f.shape)}.`);
+    }
+    checkFinite(f, `${where}: weight ${i}`);
+    return { data: Float32Array.from(f.data), shape: like[i].shape.slice() };
+  });
 }

@@ -169,6 +169,7 @@ export class LSTM extends Layer {
 
   /** Joins a model (@internal): a projection table of a model it was in lies in that model's memory, not this one's. */
   joinModel(owner: LayerOwner): void { super.joinModel(owner); this.vocab = null; }
+  override leaveModel(): void { super.leaveModel(); this.vocab = null; }
 
   /** Whether this layer has a table for a vocabulary of V. */
   hasProjectionTable(V: number): boolean { return this.vocab !== null && this.vocab.V === V; }

@@ -90,6 +90,12 @@ function modeOpt(v: unknown, where: string): Mode {
 const isInt = (x: number) => Number.isInteger(x) && x >= 0;
 const available = (logs: Logs | undefined) => Object.keys(logs ?? {}).join(',');
 
+/** Keras's names for this library's camelCase metric names, which mode 'auto' reads as Keras 2 reads its own. */
+const KERAS_NAMES: Record<string, string> = { binaryAccuracy: 'binary_accuracy', categoricalAccuracy: 'categorical_accuracy',
+  sparseCategoricalAccuracy: 'sparse_categorical_accuracy', aucApprox: 'auc', meanSquaredError: 'mean_squared_error', meanAbsoluteError: 'mean_absolute_error' };
+/** A monitored key ('val_binaryAccuracy') as Keras would name it ('val_binary_accuracy'), for mode 'auto'. */
+const kerasKey = (monitor: string) => monitor.replace(/(binaryAccuracy|sparseCategoricalAccuracy|categoricalAccuracy|aucApprox|meanSquaredError|meanAbsoluteError)$/, (m) => KERAS_NAMES[m]);
+
 // ---------------------------------------------------------------------------------------------------- earlyStopping
 
 export interface EarlyStoppingArgs {
@@ -124,7 +130,7 @@ export class EarlyStopping extends Callback {
     this.startFromEpoch = numOpt(o.startFromEpoch, 0, w, 'startFromEpoch, an integer >= 0', isInt);
     const minDelta = Math.abs(numOpt(o.minDelta, 0, w, 'minDelta, a finite number', Number.isFinite));
     const mode = modeOpt(o.mode, w);
-    this.maximize = mode === 'max' || (mode === 'auto' && /(acc|accuracy|auc)$/.test(this.monitor));
+    this.maximize = mode === 'max' || (mode === 'auto' && /(acc|accuracy|auc)$/.test(kerasKey(this.monitor)));
     this.minDelta = this.maximize ? minDelta : -minDelta;
   }
 
@@ -237,7 +243,7 @@ export class ModelCheckpoint extends Callback {
     this.saveBestOnly = boolOpt(o.saveBestOnly, false, w, 'saveBestOnly');
     this.saveWeightsOnly = boolOpt(o.saveWeightsOnly, false, w, 'saveWeightsOnly');
     const mode = modeOpt(o.mode, w);
-    this.maximize = mode === 'max' || (mode === 'auto' && (this.monitor.includes('acc') || this.monitor.startsWith('fmeasure')));
+    this.maximize = mode === 'max' || (mode === 'auto' && (kerasKey(this.monitor).includes('acc') || this.monitor.startsWith('fmeasure')));
     const t = o.initialValueThreshold === undefined ? null : numOpt(o.initialValueThreshold, 0, w, 'initialValueThreshold, a finite number', Number.isFinite);
     // kept across fits, as Keras's (which sets best once, in __init__): a second fit saves only on a new best
     this.best = t ?? (this.maximize ? -Infinity : Infinity);
@@ -300,7 +306,7 @@ export class ReduceLROnPlateau extends Callback {
     this.cooldown = numOpt(o.cooldown, 0, w, 'cooldown, an integer >= 0', isInt);
     this.minLr = numOpt(o.minLr, 0, w, 'minLr >= 0', (x) => x >= 0 && Number.isFinite(x));
     const mode = modeOpt(o.mode, w);
-    this.maximize = mode === 'max' || (mode === 'auto' && this.monitor.includes('acc'));
+    this.maximize = mode === 'max' || (mode === 'auto' && kerasKey(this.monitor).includes('acc'));
     this.reset();
   }
 

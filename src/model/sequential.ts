@@ -84,6 +84,11 @@ export class Sequential {
   private outMask = 0;
   /** A copy of the non-trainable weights (batch-norm moving statistics) taken before a step, to undo it. */
   private stateCopy: Float32Array | null = null;
+  /** The input shape the model was built with before pop()/add() unbuilt it (a shape that came from data: Keras's
+   *  pop() keeps the built model), for calls without data (summary, getWeights, save); data still decides. */
+  private dataShape: Shape | null = null;
+  /** The weights layers brought (Layer.carried) that the last lay-out took, until a call's checks pass (refusable). */
+  private carriedAside: [Layer, WeightValue[]][] | null = null;
   private gradStart = 0; private gradFloats = 0;
   private meta: ModelMetadata = {};
   /** Saves in progress: fit, trainOnBatch, setWeights and compile wait for none (they refuse). */
@@ -95,6 +100,10 @@ export class Sequential {
   private disposed = false;
   /** Predictions look up the LSTMs' input projections in per-vocabulary tables (cacheInputProjections). */
   private inputProjections = false;
+  /** pop()/add() laid the model out anew: the next prediction makes the tables again. */
+  private projectionsLost = false;
+  /** The constructor is adding its layers (the models they leave give their memory back once it succeeds). */
+  private constructing = false;
   /** Moves on whenever any weight may have changed (initialization, a training step, setWeights, a load). */
   private weightsVersion = 0;
 
@@ -109,10 +118,14 @@ export class Sequential {
     this.streams = new StreamSet(seed);
     const previous = new Map<Layer, [Layer['owner'], Layer['carried']]>();
     try {
+      this.constructing = true;
       for (const l of args.layers ?? []) {
         if (l instanceof Layer) previous.set(l, [l.owner, l.carried]);
         this.add(l);
       }
+      this.constructing = false;
+      // the models the layers came from give their memory back (only now: a refused construction leaves them as they were)
+      for (const [, [owner]] of previous) if (owner && owner !== this) owner.layerLeft();
     } catch (e) {
       // a model refused at construction takes none of its layers: they stay with the models they were in, as they were
       for (const [l, [owner, carried]] of previous) {
@@ -144,6 +157,8 @@ export class Sequential {
     layer.index = this.layers.length;
     layer.joinModel(this);
     this.layers.push(layer);
+    if (prev && prev !== this && !this.constructing) prev.layerLeft();
+    this.dataShape = this.inputShape ?? this.dataShape;
     this.inputShape = null;
     this.callShape = null;
   }
@@ -158,7 +173,8 @@ export class Sequential {
     if (this.layers.length === 0) throw new StateError(`sequential.pop: expected a model with layers, got ${this.name} with none.`);
     this.layOutAgain('sequential.pop');
     const layer = this.layers.pop()!;
-    layer.owner = null;
+    layer.leaveModel();
+    this.dataShape = this.inputShape ?? this.dataShape;
     this.inputShape = null;
     this.callShape = null;
     return layer;
@@ -183,6 +199,8 @@ export class Sequential {
     this.arena = null;
     this.plannedB = 0;
     this.stateCopy = null;
+    this.carriedAside = null;
+    this.projectionsLost = this.inputProjections;
     if (this.optimizer) { this.optimizer.release(); this.optimizer.owner = this; }
     this.weightsVersion++;
   }
@@ -216,7 +234,7 @@ export class Sequential {
       const l = this.layers[lateEmbedding];
       throw new ConfigError(`${this.name}: expected an embedding only as the first layer (it takes the token ids), got ${l.name} (Embedding) at position ${lateEmbedding + 1}, after ${this.layers[lateEmbedding - 1].name}. Put the embedding first.`);
     }
-    const s = (shape ?? this.declaredShape())?.slice();
+    const s = (shape ?? this.declaredShape() ?? this.dataShape)?.slice();
     if (!s || s.length === 0 || s.slice(1).some((d) => d === null)) {
       throw new StateError(`${this.name}: expected a known input shape, got ${s ? fmtShape(s) : 'none'}. Give the first layer inputLength (embedding) or inputShape, or call fit/predict first.`);
     }
@@ -360,7 +378,10 @@ export class Sequential {
       a.pool.dispose(); // its workers would otherwise keep the memory alive
       throw e;
     }
-    for (const l of this.layers) l.carried = null; // (this model holds them now; a file's load brings its own)
+    // this model holds them now (a file's load brings its own); kept aside until a call's checks pass, as a refused
+    // first call drops this memory again (refusable)
+    this.carriedAside = this.layers.filter((l) => l.carried).map((l) => [l, l.carried!]);
+    for (const l of this.layers) l.carried = null;
     this.persistentMark = this.stateMark = a.mark();
     this.arena = a;
     this.weightsVersion++;
@@ -565,7 +586,9 @@ export class Sequential {
   refusable<T>(checks: () => T): T {
     const fresh = !this.inputShape && !this.arena;
     try {
-      return checks();
+      const r = checks();
+      this.carriedAside = null;
+      return r;
     } catch (e) {
       if (fresh) {
         if (this.arena) {
@@ -573,7 +596,10 @@ export class Sequential {
           this.arena = null;
           this.plannedB = 0;
           if (this.optimizer) { this.optimizer.release(); this.optimizer.owner = this; } // (its state was in that memory)
+          // weights layers brought go back to them, for the next call to lay out
+          for (const [l, c] of this.carriedAside ?? []) l.carried = c;
         }
+        this.carriedAside = null;
         this.inputShape = null;
         this.callShape = null;
       }
@@ -932,6 +958,18 @@ export class Sequential {
       if (d.n > 0) this.planFor(d, Math.min(bs, d.n));
       return d;
     });
+    if (this.projectionsLost) {
+      // the tables cacheInputProjections asked for, made again after pop()/add() laid the model out anew (none when
+      // no LSTM follows an embedding any more)
+      this.projectionsLost = false;
+      try {
+        this.cacheInputProjections(true);
+      } catch (e) {
+        if (!(e instanceof ConfigError)) throw e;
+        this.inputProjections = false;
+      }
+      if (d.n > 0) this.planFor(d, Math.min(bs, d.n));
+    }
     const outSize = this.layers[this.layers.length - 1].outputSize();
     const B0 = Math.min(bs, d.n);
     const result = resultArray(d.n * outSize, `${where}: the predictions`);
@@ -1156,6 +1194,27 @@ export class Sequential {
     return layer.weights.map((w) => ({ data: a.f32(w.ptr, w.size).slice(), shape: w.shape.slice() }));
   }
 
+  /**
+   * One of its layers went to another model (which took that layer's weights): every call but dispose() is refused
+   * from now on, so the layers it still has take their weights along (for a model they may join next) and its memory
+   * and workers go back now rather than when it is collected. Not while a save reads the memory (it ends first).
+   * @internal
+   */
+  layerLeft(): void {
+    if (this.disposed || !this.arena || this.saving > 0) return;
+    for (const l of this.layers) {
+      if (l.owner !== this) continue;
+      const held = this.heldWeights(l);
+      if (held) l.carried = held;
+    }
+    this.arena.pool.dispose();
+    this.arena = null;
+    this.plannedB = 0;
+    this.stateCopy = null;
+    this.carriedAside = null;
+    if (this.optimizer) { this.optimizer.release(); this.optimizer.owner = this; }
+  }
+
   /** Copies of a layer's weights when this model holds them (laid out, not disposed), else null. @internal */
   heldWeights(layer: Layer): WeightValue[] | null {
     if (this.disposed || !this.arena || layer.weights.length === 0) return null;
@@ -1356,6 +1415,7 @@ export class Sequential {
     this.optimizer?.release(); // (it would hold the memory through its state's arena)
     this.arena = null;
     this.stateCopy = null;
+    this.carriedAside = null;
     this.plannedB = 0;
   }
 
@@ -1364,7 +1424,8 @@ export class Sequential {
 
   private alive(where: string): void {
     if (this.disposed) throw new StateError(`${where}: expected a model that is not disposed, got ${this.name}, whose memory and threads model.dispose() gave back. Build or load a new model.`);
-    const moved = this.layers.find((l) => l.owner !== this);
+    let moved: Layer | null = null;
+    for (const l of this.layers) if ((moved = l.movedFrom(this))) break;
     if (moved) {
       throw new StateError(`${where}: expected a model whose layers are its own, got ${this.name}, whose layer ${JSON.stringify(moved.name)} went to model ${JSON.stringify(moved.owner?.name)} (a layer's weights live in one model's memory: it took them along; Keras would share them). Build a new layer for each model, copying weights with getWeights/setWeights if you need them.`);
     }

@@ -181,6 +181,19 @@ describe('reduceLROnPlateau', () => {
     expect(callbacks.reduceLROnPlateau({ monitor: 'val_accuracy' }).maximize).toBe(true);
     expect(callbacks.reduceLROnPlateau({ monitor: 'acc_of_x' }).maximize).toBe(true);
     expect(callbacks.reduceLROnPlateau({ monitor: 'val_auc' }).maximize).toBe(false);
+  });
+
+  it("mode 'auto' reads this library's camelCase metric names as Keras's (binaryAccuracy as binary_accuracy, aucApprox as auc)", () => {
+    // a review: the case-sensitive checks minimized binaryAccuracy & co, so earlyStopping stopped while accuracy rose
+    const ck = (monitor: string) => (callbacks.modelCheckpoint({ path: 'x.bilstm', monitor }) as unknown as { maximize: boolean }).maximize;
+    for (const monitor of ['binaryAccuracy', 'val_categoricalAccuracy', 'sparseCategoricalAccuracy', 'val_binary_accuracy']) {
+      expect([callbacks.earlyStopping({ monitor }).maximize, ck(monitor), callbacks.reduceLROnPlateau({ monitor }).maximize], monitor).toEqual([true, true, true]);
+    }
+    // aucApprox is Keras's AUC: maximized by earlyStopping, minimized by the other two as Keras 2 does 'auc'
+    expect([callbacks.earlyStopping({ monitor: 'val_aucApprox' }).maximize, ck('val_aucApprox'), callbacks.reduceLROnPlateau({ monitor: 'val_aucApprox' }).maximize]).toEqual([true, false, false]);
+    for (const monitor of ['mse', 'val_meanAbsoluteError']) {
+      expect([callbacks.earlyStopping({ monitor }).maximize, ck(monitor), callbacks.reduceLROnPlateau({ monitor }).maximize], monitor).toEqual([false, false, false]);
+    }
     expect(() => callbacks.reduceLROnPlateau({ factor: 1 })).toThrow(
       new ConfigError('callbacks.reduceLROnPlateau: expected factor in (0, 1) (ReduceLROnPlateau does not support a factor >= 1.0), got 1.'));
   });

@@ -46,6 +46,21 @@ describe('layer ownership', () => {
   });
 });
 
+describe('a Bidirectional\'s direction moved alone', () => {
+  it('the model it came from refuses its next call (a review: it read the other model\'s memory out of bounds)', () => {
+    const T = 6, V = 14, N = 12;
+    const x = { data: Int32Array.from({ length: N * T }, (_, i) => 1 + ((i * 5 + (i >> 2)) % (V - 1))), shape: [N, T] };
+    const a = sequential({ seed: 1, layers: [layers.embedding({ inputDim: V, outputDim: 5, inputLength: T, name: 'emb' }),
+      layers.bidirectional({ layer: layers.lstm({ units: 4, returnSequences: true }), name: 'bi' }), layers.globalAveragePooling1D({ name: 'gap' }), layers.dense({ units: 1, name: 'head' })] });
+    a.predict(x);
+    const fwd = (a.getLayer('bi') as unknown as { forwardLayer: never }).forwardLayer;
+    const b = sequential({ seed: 2, layers: [layers.dense({ units: 5, inputShape: [T, 5], name: 'pre' }), fwd, layers.globalAveragePooling1D({ name: 'gap2' }), layers.dense({ units: 1, name: 'h2' })] });
+    b.predict({ data: new Float32Array(N * T * 5).fill(0.5), shape: [N, T, 5] });
+    expect(() => a.predict(x)).toThrow(StateError);
+    expect(() => a.predict(x)).toThrow(/^predict: expected a model whose layers are its own, got sequential(_\d+)?, whose layer "bi_forward_\w+|forward_\w+" went to model/);
+  });
+});
+
 describe('a layer joining a new model drops the old model\'s projection table', () => {
   it('stale-1: cacheInputProjections in the second model gives the same predictions as without (table made in the first)', () => {
     const mk = (emb: any, lstm: any, seed: number) => sequential({ seed, layers: [emb, lstm, layers.dense({ units: 1, name: 'o' })] });

@@ -3,7 +3,8 @@
 // shapes they had or a ShapeError naming the layer; a layer from a model that never laid its weights out, or whose
 // model was disposed, starts from the new model's initializers.
 import { describe, it, expect } from 'vitest';
-import { initSync, sequential, layers, losses, loadModel, ShapeError, StateError, type Layer } from '../../src/index.js';
+import { init, initSync, sequential, layers, losses, loadModel, MemoryError, ShapeError, StateError, type Layer } from '../../src/index.js';
+import { liveWorkers } from '../../src/core/threads.js';
 
 initSync();
 
@@ -142,3 +143,88 @@ describe('pop() and add() on a model in use', () => {
     expect(bits(a.predict(x).data)).not.toEqual(want); // (it trained)
   });
 });
+
+// From a review of the transfer and pop()/add() commits; each failed before its fix.
+describe('transfer and pop()/add(): the review\'s cases', () => {
+  // a single batch whose activations pass 4 GiB: a MemoryError while planning, after the weights were laid out
+  const HUGE = 3_000_000;
+  const big = { data: new Int32Array(HUGE * T).fill(1), shape: [HUGE, T] };
+
+  it('a first call refused with a MemoryError keeps the weights the layers brought (transfer, pop/add, fit)', async () => {
+    const a = base();
+    const trained = weightsOf(a.getLayer('bi'));
+    const b = sequential({ seed: 9, layers: [...a.layers.slice(0, 3), layers.dense({ units: 3, activation: 'softmax', name: 'nh' })] });
+    expect(() => b.predictOnBatch(big)).toThrow(MemoryError);
+    expect(weightsOf(b.getLayer('bi'))).toEqual(trained);
+    b.pop();
+    b.add(layers.dense({ units: 1, activation: 'sigmoid', name: 'nh2' }));
+    b.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy' });
+    await expect(b.fit(big, new Float32Array(HUGE), { epochs: 1, batchSize: HUGE, verbose: 0 })).rejects.toThrow(MemoryError);
+    expect(weightsOf(b.getLayer('bi'))).toEqual(trained);
+  });
+
+  it('pop() of a Bidirectional takes its directions out of the model too (their setWeights wrote into it)', () => {
+    const m = sequential({ seed: 1, layers: [layers.embedding({ inputDim: V, outputDim: 5, inputLength: T, name: 'emb' }), layers.bidirectional({ layer: layers.lstm({ units: 4 }), name: 'bi' })] });
+    m.predict(x);
+    const fw = (m.getLayer('bi') as unknown as { forwardLayer: Layer }).forwardLayer;
+    const shapes = fw.getWeights().map((w) => w.shape);
+    const bi = m.pop();
+    expect(fw.owner).toBeNull();
+    const emb = bits(m.getLayer('emb').getWeights()[0].data);
+    expect(() => fw.setWeights(shapes.map((sh) => ({ data: new Float32Array(sh.reduce((p, q) => p * q, 1)).fill(7), shape: sh })))).toThrow(ShapeError);
+    expect(bits(m.getLayer('emb').getWeights()[0].data)).toEqual(emb);
+    // the popped Bidirectional gives (and takes) the weights it carries, checked as a model's
+    const carried = bi.getWeights();
+    expect(carried.map((w) => w.shape)).toEqual([[5, 16], [4, 16], [16], [5, 16], [4, 16], [16]]);
+    expect(() => bi.setWeights(carried.slice(1))).toThrow(/^bi\.setWeights: expected an array of 6 weights/);
+    bi.setWeights(carried.map((w) => ({ data: w.data.map(() => 0.5), shape: w.shape })));
+    expect(bi.getWeights()[0].data[0]).toBe(0.5);
+  });
+
+  it('a model built from its data keeps that input shape through pop()/add(): summary, countParams, getWeights, save', async () => {
+    const xf = { data: Float32Array.from({ length: 4 * 5 * 3 }, (_, i) => Math.sin(i)), shape: [4, 5, 3] };
+    const m = sequential({ layers: [layers.lstm({ units: 4, name: 'l' }), layers.dense({ units: 2, name: 'd1' }), layers.dense({ units: 1, name: 'd2' })] });
+    m.predict(xf);
+    const kept = m.getWeights().slice(0, 5).map((w) => bits(w.data));
+    m.pop();
+    expect(m.countParams()).toBe(4 * 4 * (3 + 4 + 1) + 2 * (4 + 1));
+    expect(m.summary(undefined, undefined, () => {})).toContain('Total params');
+    m.add(layers.dense({ units: 3, name: 'd3' }));
+    expect(m.getWeights().slice(0, 5).map((w) => bits(w.data))).toEqual(kept);
+    await expect(m.save()).resolves.toBeInstanceOf(Uint8Array);
+  });
+
+  it('input-projection tables come back after pop()/add() (cacheInputProjections was undone silently)', () => {
+    const m = sequential({ seed: 1, layers: [layers.embedding({ inputDim: V, outputDim: 5, inputLength: T }), layers.lstm({ units: 4, name: 'l' }), layers.dense({ units: 1, activation: 'sigmoid' })] });
+    m.cacheInputProjections();
+    const want = bits(m.predict(x).data);
+    const lstm = m.getLayer('l') as unknown as { projectionVocab(): number };
+    expect(lstm.projectionVocab()).toBe(V);
+    m.add(m.pop());
+    expect(bits(m.predict(x).data)).toEqual(want);
+    expect(lstm.projectionVocab()).toBe(V);
+  });
+
+  it('the model the layers left gives its memory and workers back at once (2 threads)', async () => {
+    await init({ threads: 2 });
+    try {
+      const w0 = liveWorkers();
+      const a = base();
+      await a.ready();
+      expect(liveWorkers()).toBe(w0 + 1);
+      const head = weightsOf(a.getLayer('head'));
+      const b = sequential({ layers: [...a.layers.slice(0, -1), layers.dense({ units: 1, name: 'h2' })] });
+      expect(a.memoryBytes).toBe(0);
+      for (let i = 0; i < 500 && liveWorkers() > w0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(liveWorkers()).toBe(w0);
+      expect(() => a.predict(x)).toThrow(StateError);
+      // its head, left behind, took its weights along too (for a model it may join)
+      const c = sequential({ layers: [...b.layers.slice(0, -1), a.layers[3]] });
+      expect(weightsOf(c.getLayer('head'))).toEqual(head);
+      b.dispose(); c.dispose();
+    } finally {
+      await init({ threads: 1 });
+    }
+  });
+});
+

@@ -78,7 +78,15 @@ describe("Keras's explicit accuracies", () => {
     expect(c.metrics).toEqual(['binary_accuracy', 'accuracy']);
     expect(c.weightedMetrics).toEqual(['categorical_accuracy']);
     const notes = (m.metadata.userDefinedMetadata as { kerasImport: { notes: string[] } }).kerasImport.notes;
-    expect(notes).toContain('compile metrics "ba3 (threshold 0.3)" not imported (the accuracies, mse and mae are): pass metrics to compile yourself');
+    expect(notes).toContain('compile metrics "ba3 (BinaryAccuracy, threshold 0.3)" not imported (the accuracies, mse and mae are): pass metrics to compile yourself');
+    // a serialized metric is what its class computes (a review: the name alone decided): Keras's exact-match
+    // Accuracy() is not 'accuracy', a CategoricalAccuracy named 'acc' not the thresholded accuracy
+    for (const [cls, name] of [['Accuracy', 'accuracy'], ['CategoricalAccuracy', 'acc'], ['SparseCategoricalAccuracy', 'binary_accuracy']]) {
+      const json = `"metrics": [{"module": "keras.metrics", "class_name": "${cls}", "config": {"name": "${name}", "dtype": "float32"}, "registered_name": null}], "weighted_metrics": null`;
+      const mm = await loadKerasModel(zipSync({ ...zip, 'config.json': strToU8(config.replace(OLD, json)) }), { customObjects: { AttentionLayer: 'attention' } });
+      expect(mm.getCompileConfig()!.metrics, cls).toEqual([]);
+      expect((mm.metadata.userDefinedMetadata as { kerasImport: { notes: string[] } }).kerasImport.notes.join('\n'), cls).toContain(`"${name} (${cls})"`);
+    }
   });
 
   it('mse and mae: each row\'s mean over its units, then the (sample-weighted) mean over rows, from predict\'s output', () => {

@@ -394,12 +394,20 @@ function compileFrom(file: KerasFile, model: Sequential, notes: string[]): void 
   // carried over, the others said in notes (compile with this library's names yourself)
   // (a list, or per output a dict of lists: { dense: ['accuracy', 'mae'] })
   const listed = (v: unknown): unknown[] => (Array.isArray(v) ? v.flat(3) : isPlainObject(v) ? Object.values(v).flatMap(listed) : []);
+  // a serialized metric is what its class computes: a MeanMetricWrapper its fn (or name), one of Keras's metric classes
+  // under its default name (its history key) that class's metric; anything else keeps its class in the note
+  // (Keras's Accuracy() is an exact match, not 'accuracy')
+  const CLASSES: Record<string, string> = { BinaryAccuracy: 'binary_accuracy', CategoricalAccuracy: 'categorical_accuracy',
+    SparseCategoricalAccuracy: 'sparse_categorical_accuracy', MeanSquaredError: 'mean_squared_error', MeanAbsoluteError: 'mean_absolute_error' };
   const metricName = (m: unknown): string => {
     if (typeof m === 'string') return m;
     if (!isPlainObject(m)) return describeValue(m);
     const c = isPlainObject(m.config) ? m.config : {};
-    const n = String(c.name ?? m.class_name);
-    return c.threshold !== undefined && c.threshold !== null && c.threshold !== 0.5 ? `${n} (threshold ${describeValue(c.threshold)})` : n;
+    const cls = String(m.class_name);
+    const n = String(c.name ?? CLASSES[cls] ?? cls);
+    if (cls === 'MeanMetricWrapper') return typeof c.fn === 'string' && c.fn !== n ? `${n} (${c.fn})` : n;
+    if (c.threshold !== undefined && c.threshold !== null && c.threshold !== 0.5) return `${n} (${cls}, threshold ${describeValue(c.threshold)})`;
+    return CLASSES[cls] === n || n === cls ? n : `${n} (${cls})`;
   };
   const ours = (m: string) => (m === 'acc' ? 'accuracy' : m);
   const known = ['accuracy', 'binary_accuracy', 'categorical_accuracy', 'sparse_categorical_accuracy', 'mse', 'mae', 'mean_squared_error', 'mean_absolute_error'];

@@ -197,7 +197,7 @@ describe('training config', () => {
     const n = await loadKerasModel(zipSync(zip), { customObjects: CUSTOM });
     expect(n.getCompileConfig()).toEqual({ ...want, weightedMetrics: ['accuracy'] });
     const notes = (n.metadata.userDefinedMetadata as { kerasImport: { notes: string[] } }).kerasImport.notes;
-    expect(notes).toContain('compile metrics "msle", "auc" not imported (the accuracies, mse and mae are): pass metrics to compile yourself');
+    expect(notes).toContain('compile metrics "msle", "auc (AUC)" not imported (the accuracies, mse and mae are): pass metrics to compile yourself');
   });
 });
 
