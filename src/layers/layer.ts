@@ -270,6 +270,8 @@ export interface LayerOwner {
   heldWeights(layer: Layer): { data: Float32Array; shape: number[] }[] | null;
   /** One of its layers went to another model, which took its weights: this model gives its memory back. */
   layerLeft(): void;
+  /** A layer it had came back to it (a refused construction). */
+  layerReturned(): void;
 }
 
 /**

@@ -104,6 +104,8 @@ export class Sequential {
   private projectionsLost = false;
   /** The constructor is adding its layers (the models they leave give their memory back once it succeeds). */
   private constructing = false;
+  /** A layer left while a save read the memory: layerLeft runs when the save ends. */
+  private leftDuringSave = false;
   /** Moves on whenever any weight may have changed (initialization, a training step, setWeights, a load). */
   private weightsVersion = 0;
 
@@ -130,7 +132,7 @@ export class Sequential {
       // a model refused at construction takes none of its layers: they stay with the models they were in, as they were
       for (const [l, [owner, carried]] of previous) {
         if (l.owner !== this) continue;
-        if (owner) l.joinModel(owner); else l.owner = null;
+        if (owner) { l.joinModel(owner); owner.layerReturned(); } else l.owner = null;
         l.carried = carried;
       }
       throw e;
@@ -149,6 +151,12 @@ export class Sequential {
     // call (it predicted with the weights this one lays out; Keras shares a layer between models, not done here)
     // weight names start with the layer name: two layers of one name would give two weights of one name (Keras refuses too)
     if (this.layers.some((l) => l.name === layer.name)) throw new ConfigError(`sequential.add: expected a layer name not yet in the model, got a second layer named ${JSON.stringify(layer.name)}. Give it another name.`);
+    // a layer inside one of this model's layers (a Bidirectional's direction) would be built again for another input
+    if (layer.owner === this) throw new ConfigError(`sequential.add: layer ${layer.name} is already in the model, inside another layer (a Bidirectional's direction). Add a new layer.`);
+    // a layer moves whole: a part of it in another model (a Bidirectional's direction added to one alone) holds weights
+    // its own model no longer has
+    const part = layer.owner ? layer.movedFrom(layer.owner) : null;
+    if (part) throw new ConfigError(`sequential.add: expected layer ${layer.name} whole in one model, got its part ${part.name} in model ${JSON.stringify(part.owner?.name)}. Build a new layer, copying weights with getWeights/setWeights.`);
     this.layOutAgain('sequential.add');
     // it brings the weights a model it was in holds (or those it brought there, not laid out yet), as Keras's layers do
     const prev = layer.owner;
@@ -958,15 +966,15 @@ export class Sequential {
       if (d.n > 0) this.planFor(d, Math.min(bs, d.n));
       return d;
     });
-    if (this.projectionsLost) {
-      // the tables cacheInputProjections asked for, made again after pop()/add() laid the model out anew (none when
-      // no LSTM follows an embedding any more)
+    if (this.projectionsLost && this.saving === 0) {
+      // the tables cacheInputProjections asked for, made again after pop()/add() or a refused construction laid the
+      // model out anew or took them (not while a save reads the memory: the next prediction then); none when no LSTM
+      // follows an embedding any more or they do not fit (the same bytes without, as they are only a speed-up)
       this.projectionsLost = false;
       try {
         this.cacheInputProjections(true);
       } catch (e) {
-        if (!(e instanceof ConfigError)) throw e;
-        this.inputProjections = false;
+        if (!(e instanceof ConfigError) && !(e instanceof MemoryError)) throw e;
       }
       if (d.n > 0) this.planFor(d, Math.min(bs, d.n));
     }
@@ -1201,7 +1209,8 @@ export class Sequential {
    * @internal
    */
   layerLeft(): void {
-    if (this.disposed || !this.arena || this.saving > 0) return;
+    if (this.disposed || !this.arena) return;
+    if (this.saving > 0) { this.leftDuringSave = true; return; } // (save's end runs it)
     for (const l of this.layers) {
       if (l.owner !== this) continue;
       const held = this.heldWeights(l);
@@ -1212,8 +1221,11 @@ export class Sequential {
     this.plannedB = 0;
     this.stateCopy = null;
     this.carriedAside = null;
-    if (this.optimizer) { this.optimizer.release(); this.optimizer.owner = this; }
+    this.optimizer?.release(); // (free for the model the layers went to)
   }
+
+  /** A layer came back from a refused construction (joining again, it dropped its projection table). @internal */
+  layerReturned(): void { if (this.inputProjections) this.projectionsLost = true; }
 
   /** Copies of a layer's weights when this model holds them (laid out, not disposed), else null. @internal */
   heldWeights(layer: Layer): WeightValue[] | null {
@@ -1347,6 +1359,8 @@ export class Sequential {
       return await saveFile({ fields, weights, slots, weightsDtype: f16 ? 'float16' : 'float32', view: (p, n) => new Uint8Array(a.memory.buffer, p, n) }, target);
     } finally {
       this.saving--;
+      // a layer that left during the save: the memory goes back now that nothing reads it
+      if (this.saving === 0 && this.leftDuringSave) { this.leftDuringSave = false; this.layerLeft(); }
     }
   }
 

@@ -61,6 +61,35 @@ describe('a Bidirectional\'s direction moved alone', () => {
   });
 });
 
+describe('a Bidirectional and its directions move whole (a second review)', () => {
+  const T = 6, V = 14, N = 12;
+  const x = { data: Int32Array.from({ length: N * T }, (_, i) => 1 + ((i * 5 + (i >> 2)) % (V - 1))), shape: [N, T] };
+  const xf = { data: Float32Array.from({ length: N * T * 5 }, (_, i) => Math.sin(i)), shape: [N, T, 5] };
+  const withBi = () => {
+    const a = sequential({ seed: 1, layers: [layers.embedding({ inputDim: V, outputDim: 5, inputLength: T, name: 'emb' }), layers.bidirectional({ layer: layers.lstm({ units: 4, returnSequences: true }), name: 'bi' }), layers.globalAveragePooling1D({ name: 'g' }), layers.dense({ units: 1, name: 'h' })] });
+    a.predict(x);
+    return a;
+  };
+
+  it('a Bidirectional whose direction is in another model is refused, leaving that model as it was', () => {
+    const a = withBi();
+    const bi = a.getLayer('bi') as unknown as { forwardLayer: never; name: string };
+    const b = sequential({ layers: [bi.forwardLayer, layers.globalAveragePooling1D({ name: 'g2' }), layers.dense({ units: 1, name: 'hb' })] });
+    const want = Array.from(b.predict(xf).data);
+    expect(() => sequential({ layers: [a.layers[0], bi as never, layers.dense({ units: 1, name: 'hc' })] }))
+      .toThrow(/^sequential\.add: expected layer bi whole in one model, got its part \w+ in model "sequential(_\d+)?"\. Build a new layer, copying weights with getWeights\/setWeights\.$/);
+    expect(Array.from(b.predict(xf).data)).toEqual(want);
+  });
+
+  it('a Bidirectional\'s direction added to the Bidirectional\'s own model is refused', () => {
+    const a = withBi();
+    const fw = (a.getLayer('bi') as unknown as { forwardLayer: never }).forwardLayer;
+    const want = Array.from(a.predict(x).data);
+    expect(() => a.add(fw)).toThrow(/^sequential\.add: layer \w+ is already in the model, inside another layer \(a Bidirectional's direction\)\. Add a new layer\.$/);
+    expect(Array.from(a.predict(x).data)).toEqual(want);
+  });
+});
+
 describe('a layer joining a new model drops the old model\'s projection table', () => {
   it('stale-1: cacheInputProjections in the second model gives the same predictions as without (table made in the first)', () => {
     const mk = (emb: any, lstm: any, seed: number) => sequential({ seed, layers: [emb, lstm, layers.dense({ units: 1, name: 'o' })] });

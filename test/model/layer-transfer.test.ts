@@ -3,7 +3,7 @@
 // shapes they had or a ShapeError naming the layer; a layer from a model that never laid its weights out, or whose
 // model was disposed, starts from the new model's initializers.
 import { describe, it, expect } from 'vitest';
-import { init, initSync, sequential, layers, losses, loadModel, MemoryError, ShapeError, StateError, type Layer } from '../../src/index.js';
+import { init, initSync, sequential, layers, losses, optimizers, loadModel, ConfigError, MemoryError, ShapeError, StateError, type Layer } from '../../src/index.js';
 import { liveWorkers } from '../../src/core/threads.js';
 
 initSync();
@@ -225,6 +225,67 @@ describe('transfer and pop()/add(): the review\'s cases', () => {
     } finally {
       await init({ threads: 1 });
     }
+  });
+});
+
+// From a second review (of the first review's fixes); each failed before its fix.
+describe('transfer and pop()/add(): the second review\'s cases', () => {
+  /** A save whose writes wait for release(): the model is "saving" until then. */
+  function heldSave(m: { save(t: WritableStream<Uint8Array>): Promise<unknown> }) {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    const done = m.save(new WritableStream<Uint8Array>({ async write() { await gate; } }));
+    return { done, release };
+  }
+
+  it('layers taken during a save: the model they left gives its memory back when the save ends, its other layers keep their weights', async () => {
+    const a = base();
+    const head = weightsOf(a.getLayer('head'));
+    const s = heldSave(a);
+    await new Promise((r) => setTimeout(r, 10));
+    const b = sequential({ layers: [...a.layers.slice(0, 3), layers.dense({ units: 1, name: 'h2' })] });
+    expect(a.memoryBytes).toBeGreaterThan(0); // (the save still reads it)
+    s.release();
+    await s.done;
+    expect(a.memoryBytes).toBe(0);
+    a.dispose();
+    const c = sequential({ layers: [...b.layers.slice(0, 3), a.layers[3]] });
+    expect(weightsOf(c.getLayer('head'))).toEqual(head);
+  });
+
+  it('predict during a save after pop()/add() with input-projection tables works, and the tables come back after it', async () => {
+    const m = sequential({ seed: 1, layers: [layers.embedding({ inputDim: V, outputDim: 5, inputLength: T }), layers.lstm({ units: 4, name: 'l' }), layers.dense({ units: 1, activation: 'sigmoid', name: 'd' })] });
+    m.cacheInputProjections();
+    m.predict(x);
+    m.add(m.pop());
+    const s = heldSave(m);
+    await new Promise((r) => setTimeout(r, 10));
+    const during = bits(m.predict(x).data);
+    s.release();
+    await s.done;
+    expect(bits(m.predict(x).data)).toEqual(during);
+    expect((m.getLayer('l') as unknown as { projectionVocab(): number }).projectionVocab()).toBe(V);
+  });
+
+  it('a refused construction leaves the old model\'s input-projection tables in use', () => {
+    const a = sequential({ seed: 1, layers: [layers.embedding({ inputDim: V, outputDim: 5, inputLength: T, name: 'e' }), layers.lstm({ units: 4, name: 'l' }), layers.dense({ units: 1, name: 'd' })] });
+    a.cacheInputProjections();
+    const want = bits(a.predict(x).data);
+    const l = a.getLayer('l') as unknown as { projectionVocab(): number };
+    expect(() => sequential({ layers: [a.layers[0], a.layers[1], layers.dense({ units: 1, name: 'x' }), layers.dense({ units: 1, name: 'x' })] })).toThrow(ConfigError);
+    expect(bits(a.predict(x).data)).toEqual(want);
+    expect(l.projectionVocab()).toBe(V);
+  });
+
+  it('the optimizer of the model every layer left compiles into the model they went to', () => {
+    const opt = optimizers.adam();
+    const a = base();
+    a.compile({ optimizer: opt, loss: 'binaryCrossentropy' });
+    a.trainOnBatch(x, yBin);
+    const b = sequential({ layers: a.layers.slice() });
+    expect(a.memoryBytes).toBe(0);
+    b.compile({ optimizer: opt, loss: 'binaryCrossentropy' });
+    expect(Number.isFinite(b.trainOnBatch(x, yBin)[0])).toBe(true);
   });
 });
 

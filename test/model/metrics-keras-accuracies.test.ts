@@ -87,6 +87,12 @@ describe("Keras's explicit accuracies", () => {
       expect(mm.getCompileConfig()!.metrics, cls).toEqual([]);
       expect((mm.metadata.userDefinedMetadata as { kerasImport: { notes: string[] } }).kerasImport.notes.join('\n'), cls).toContain(`"${name} (${cls})"`);
     }
+    // a Keras 3 MeanMetricWrapper's fn is a serialized function: one of another name is not the metric its name says
+    const fn = '{"module": "keras.metrics", "class_name": "function", "config": "mean_squared_logarithmic_error", "registered_name": "function"}';
+    const wrapped = `"metrics": [{"module": "keras.metrics", "class_name": "MeanMetricWrapper", "config": {"name": "mse", "dtype": "float32", "fn": ${fn}}, "registered_name": null}], "weighted_metrics": null`;
+    const mw = await loadKerasModel(zipSync({ ...zip, 'config.json': strToU8(config.replace(OLD, wrapped)) }), { customObjects: { AttentionLayer: 'attention' } });
+    expect(mw.getCompileConfig()!.metrics).toEqual([]);
+    expect((mw.metadata.userDefinedMetadata as { kerasImport: { notes: string[] } }).kerasImport.notes.join('\n')).toContain('"mse (mean_squared_logarithmic_error)"');
   });
 
   it('mse and mae: each row\'s mean over its units, then the (sample-weighted) mean over rows, from predict\'s output', () => {

@@ -405,7 +405,13 @@ function compileFrom(file: KerasFile, model: Sequential, notes: string[]): void 
     const c = isPlainObject(m.config) ? m.config : {};
     const cls = String(m.class_name);
     const n = String(c.name ?? CLASSES[cls] ?? cls);
-    if (cls === 'MeanMetricWrapper') return typeof c.fn === 'string' && c.fn !== n ? `${n} (${c.fn})` : n;
+    if (cls === 'MeanMetricWrapper') {
+      // its fn: a name (tf.keras), or a serialized function (Keras 3: { class_name: 'function', config: name }); one
+      // of another name, or of no name we read, is not the metric its name says
+      const fn = c.fn === undefined || c.fn === null ? n : typeof c.fn === 'string' ? c.fn
+        : isPlainObject(c.fn) && typeof c.fn.config === 'string' ? c.fn.config : describeValue(c.fn);
+      return fn === n ? n : `${n} (${fn})`;
+    }
     if (c.threshold !== undefined && c.threshold !== null && c.threshold !== 0.5) return `${n} (${cls}, threshold ${describeValue(c.threshold)})`;
     return CLASSES[cls] === n || n === cls ? n : `${n} (${cls})`;
   };
