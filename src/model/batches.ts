@@ -10,9 +10,9 @@ import type { Flat } from '../tensor.js';
 export interface Batchable { x: Flat; y: Flat | null; n: number; w?: Float32Array | null }
 
 /** batchSize as fit/evaluate/predict take it: a positive integer, 32 when omitted (Keras's default). */
-export function checkBatchSize(v: unknown, where: string): number {
+export function checkBatchSize(v: unknown, where: string, what = 'batchSize'): number {
   if (v === undefined) return 32;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new ConfigError(`${where}: expected batchSize to be a positive integer, got ${describeValue(v)}.`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new ConfigError(`${where}: expected ${what} to be a positive integer, got ${describeValue(v)}.`);
   return v;
 }
 

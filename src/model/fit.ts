@@ -109,7 +109,7 @@ export async function fit(model: Trainable, x: Input, y: Input, args: FitArgs = 
   const epochs = args.epochs ?? 1;
   if (!Number.isInteger(epochs) || epochs < 0) throw new ConfigError(`fit: expected epochs to be a non-negative integer, got ${describeValue(args.epochs)}.`);
   const batchSize = checkBatchSize(args.batchSize, 'fit');
-  const valBatchSize = args.validationBatchSize === undefined ? batchSize : checkBatchSize(args.validationBatchSize, 'fit: validationBatchSize');
+  const valBatchSize = args.validationBatchSize === undefined ? batchSize : checkBatchSize(args.validationBatchSize, 'fit', 'validationBatchSize');
   const validateAt = checkValidationFreq(args.validationFreq);
   const initialEpoch = args.initialEpoch ?? 0;
   if (!Number.isInteger(initialEpoch) || initialEpoch < 0) throw new ConfigError(`fit: expected initialEpoch to be a non-negative integer, got ${describeValue(args.initialEpoch)}.`);

@@ -1031,6 +1031,7 @@ export class Sequential {
    */
   testOnBatch(x: Input, y: Input, args?: { sampleWeight?: Input; returnDict?: false }): number[];
   testOnBatch(x: Input, y: Input, args: { sampleWeight?: Input; returnDict: true }): EvaluateResult;
+  testOnBatch(x: Input, y: Input, args: { sampleWeight?: Input; returnDict?: boolean }): number[] | EvaluateResult;
   testOnBatch(x: Input, y: Input, args: { sampleWeight?: Input; returnDict?: boolean } = {}): number[] | EvaluateResult {
     this.alive('testOnBatch');
     checkOptionKeys(args, 'testOnBatch', ['sampleWeight', 'returnDict']);

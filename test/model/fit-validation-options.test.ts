@@ -54,7 +54,7 @@ describe('fit: validationFreq and validationBatchSize', () => {
       await expect(m.fit(x, y, { epochs: 1, verbose: 0, validationFreq: v as number })).rejects.toThrow(ConfigError);
       await expect(m.fit(x, y, { epochs: 1, verbose: 0, validationFreq: v as number })).rejects.toThrow(/^fit: expected validationFreq to be a positive integer \(validate every n-th epoch\) or an array of epochs counted from 1, got /);
     }
-    await expect(m.fit(x, y, { epochs: 1, verbose: 0, validationBatchSize: 0 })).rejects.toThrow(/^fit: validationBatchSize: expected batchSize to be a positive integer, got 0\.$/);
+    await expect(m.fit(x, y, { epochs: 1, verbose: 0, validationBatchSize: 0 })).rejects.toThrow(/^fit: expected validationBatchSize to be a positive integer, got 0\.$/);
     expect(m.state.iterations).toBe(0);
   });
 

@@ -41,6 +41,8 @@ describe('predictOnBatch and testOnBatch', () => {
     expect(r).toEqual(m.evaluate(x, y, { batchSize: N }));
     expect(r).toHaveLength(4);
     expect(m.testOnBatch(x, y, { returnDict: true })).toEqual(m.evaluate(x, y, { batchSize: N, returnDict: true }));
+    const flag: boolean = r.length > 0; // (a boolean returnDict types as evaluate's does)
+    expect(m.testOnBatch(x, y, { returnDict: flag })).toEqual(m.evaluate(x, y, { batchSize: N, returnDict: true }));
     const weighted = m.testOnBatch(x, y, { sampleWeight: sw });
     expect(weighted).toEqual(m.evaluate(x, y, { batchSize: N, sampleWeight: sw }));
     expect(weighted[0]).not.toBe(r[0]);
