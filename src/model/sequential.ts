@@ -198,19 +198,30 @@ export class Sequential {
     if (!this.arena) return;
     if (this.fitting) throw new StateError(`${where}: expected no fit running on this model, got one in progress. Change its layers after model.fit() returns.`);
     this.checkNotSaving(where);
+    this.carryWeights();
+    for (const l of this.layers) l.joinModel(this); // (drops what it kept in this memory, such as an input-projection table)
+    this.giveMemoryBack();
+    if (this.optimizer) this.optimizer.owner = this;
+    this.projectionsLost = this.inputProjections;
+    this.weightsVersion++;
+  }
+
+  /** Each layer this model holds takes copies of its weights along (Layer.carried), for the next lay-out. */
+  private carryWeights(): void {
     for (const l of this.layers) {
-      const held = this.heldWeights(l);
+      const held = l.owner === this ? this.heldWeights(l) : null;
       if (held) l.carried = held;
-      l.joinModel(this); // (drops what it kept in this memory, such as an input-projection table)
     }
-    this.arena.pool.dispose();
+  }
+
+  /** Ends the memory and its workers (the model lays it out again at its next call); the optimizer's state was in it. */
+  private giveMemoryBack(): void {
+    this.arena?.pool.dispose(); // (its workers would otherwise keep the memory alive)
     this.arena = null;
     this.plannedB = 0;
     this.stateCopy = null;
     this.carriedAside = null;
-    this.projectionsLost = this.inputProjections;
-    if (this.optimizer) { this.optimizer.release(); this.optimizer.owner = this; }
-    this.weightsVersion++;
+    this.optimizer?.release();
   }
 
   // ---------------------------------------------------------------- building
@@ -600,12 +611,10 @@ export class Sequential {
     } catch (e) {
       if (fresh) {
         if (this.arena) {
-          this.arena.pool.dispose();
-          this.arena = null;
-          this.plannedB = 0;
-          if (this.optimizer) { this.optimizer.release(); this.optimizer.owner = this; } // (its state was in that memory)
           // weights layers brought go back to them, for the next call to lay out
           for (const [l, c] of this.carriedAside ?? []) l.carried = c;
+          this.giveMemoryBack();
+          if (this.optimizer) this.optimizer.owner = this;
         }
         this.carriedAside = null;
         this.inputShape = null;
@@ -1212,17 +1221,8 @@ export class Sequential {
   layerLeft(): void {
     if (this.disposed || !this.arena) return;
     if (this.saving > 0) { this.leftDuringSave = true; return; } // (save's end runs it)
-    for (const l of this.layers) {
-      if (l.owner !== this) continue;
-      const held = this.heldWeights(l);
-      if (held) l.carried = held;
-    }
-    this.arena.pool.dispose();
-    this.arena = null;
-    this.plannedB = 0;
-    this.stateCopy = null;
-    this.carriedAside = null;
-    this.optimizer?.release(); // (free for the model the layers went to)
+    this.carryWeights();
+    this.giveMemoryBack(); // (the optimizer is free for the model the layers went to)
   }
 
   /** A layer came back from a refused construction (joining again, it dropped its projection table). @internal */
@@ -1426,12 +1426,7 @@ export class Sequential {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.arena?.pool.dispose();
-    this.optimizer?.release(); // (it would hold the memory through its state's arena)
-    this.arena = null;
-    this.stateCopy = null;
-    this.carriedAside = null;
-    this.plannedB = 0;
+    this.giveMemoryBack(); // (the optimizer would hold the memory through its state's arena)
   }
 
   /** Whether dispose() was called. */
