@@ -5,7 +5,7 @@ import type { Kernels } from '../core/kernels.js';
 import type { StreamSet } from '../core/rng.js';
 import type { InitializerSpec } from './initializers.js';
 import { ConfigError, ShapeError, StateError, fmtShape, describeValue, isPlainObject, didYouMean } from '../errors.js';
-import { toFlat, checkFinite, type Input } from '../tensor.js';
+import { toFlat, checkFinite, type Flat, type Input } from '../tensor.js';
 
 /** A per-sample shape (no batch axis); null is an unknown length. */
 export type Shape = (number | null)[];
@@ -247,7 +247,11 @@ export abstract class Layer {
   setWeights(weights: ({ data: ArrayLike<number>; shape: readonly number[] } | unknown[])[]): void {
     if (this.owner) { this.owner.setLayerWeights(this, weights); return; }
     const had = this.carried;
-    if (had) { this.carried = checkedWeights(had, weights, `${this.name}.setWeights`); return; }
+    if (had) {
+      const targets = had.map((w, i) => ({ name: this.weights[i]?.name ?? `${this.name}/${i}`, shape: w.shape }));
+      this.carried = checkWeightList(targets, weights, `${this.name}.setWeights`).map((f, i) => ({ data: Float32Array.from(f.data), shape: had[i].shape.slice() }));
+      return;
+    }
     if (!Array.isArray(weights) || weights.length > 0) {
       throw new ShapeError(`${this.name}.setWeights: expected no weights (the layer is in no model yet, so it has none), got ${Array.isArray(weights) ? weights.length : describeValue(weights)}. Add it to a model first.`);
     }
@@ -346,19 +350,21 @@ export function checkNumber(v: unknown, where: string, what: string, dflt: numbe
 }
 
 /**
- * `weights` as copies shaped as `like` (count, every shape, finite float32 values checked first: all or nothing), for
- * a layer in no model that carries weights.
+ * Checks a list of weights against `targets` (Keras order): the count, every shape and every value (finite float32),
+ * all before anything is written, so a bad list changes nothing; the weights as flat arrays. Shared by the model's
+ * setWeights, a layer's, and a layer's in no model that carries weights. @internal
  */
-function checkedWeights(like: { shape: number[] }[], weights: unknown, where: string): { data: Float32Array; shape: number[] }[] {
-  if (!Array.isArray(weights) || weights.length !== like.length) {
-    throw new ShapeError(`${where}: expected an array of ${like.length} weights (${like.map((w) => fmtShape(w.shape)).join(', ')}), got ${Array.isArray(weights) ? weights.length : describeValue(weights)}.`);
+export function checkWeightList(targets: readonly { name: string; shape: number[] }[], weights: unknown, where: string): Flat[] {
+  if (!Array.isArray(weights)) throw new ShapeError(`${where}: expected an array of ${targets.length} weights, got ${describeValue(weights)}.`);
+  if (weights.length !== targets.length) {
+    throw new ShapeError(`${where}: expected ${targets.length} weights (${targets.map((w) => `${w.name} ${fmtShape(w.shape)}`).join(', ')}), got ${weights.length}.`);
   }
   return weights.map((v, i) => {
-    const f = toFlat(v as Input, `${where}: weight ${i}`);
-    if (f.shape.length !== like[i].shape.length || f.shape.some((d, j) => d !== like[i].shape[j])) {
-      throw new ShapeError(`${where}: weight ${i} expected shape ${fmtShape(like[i].shape)}, got ${fmtShape(f.shape)}.`);
-    }
-    checkFinite(f, `${where}: weight ${i}`);
-    return { data: Float32Array.from(f.data), shape: like[i].shape.slice() };
+    const w = targets[i];
+    const f = toFlat(v as Input, `${where}: weight ${i} (${w.name})`);
+    const same = f.shape.length === w.shape.length && f.shape.every((d, j) => d === w.shape[j]);
+    if (!same) throw new ShapeError(`${where}: weight ${i} (${w.name}) expected shape ${fmtShape(w.shape)}, got ${fmtShape(f.shape)}.`);
+    checkFinite(f, `${where}: weight ${i} (${w.name})`);
+    return f;
   });
 }

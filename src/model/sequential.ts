@@ -2,7 +2,7 @@
 // evaluate, computeGradients, getWeights/setWeights, summary, save (the file is written in save.ts, read in load.ts).
 // The fit loop lives in fit.ts.
 import { Arena, SizeCounter, MAX_BYTES, fmtBytes } from '../core/arena.js';
-import { Layer, sizeOf, type Ctx, type TokenRows, type Shape, type Weight } from '../layers/layer.js';
+import { Layer, checkWeightList, sizeOf, type Ctx, type TokenRows, type Shape, type Weight } from '../layers/layer.js';
 import { Embedding } from '../layers/embedding.js';
 import { Attention } from '../layers/attention.js';
 import { LSTM } from '../layers/lstm.js';
@@ -1244,18 +1244,7 @@ export class Sequential {
 
   /** Writes `weights` into `targets` after checking the count, every shape and every value (all or nothing). */
   private writeWeights(targets: Weight[], weights: unknown, where: string): void {
-    if (!Array.isArray(weights)) throw new ShapeError(`${where}: expected an array of ${targets.length} weights, got ${describeValue(weights)}.`);
-    if (weights.length !== targets.length) {
-      throw new ShapeError(`${where}: expected ${targets.length} weights (${targets.map((w) => `${w.name} ${fmtShape(w.shape)}`).join(', ')}), got ${weights.length}.`);
-    }
-    const flats = weights.map((v, i) => {
-      const w = targets[i];
-      const f = toFlat(v, `${where}: weight ${i} (${w.name})`);
-      const same = f.shape.length === w.shape.length && f.shape.every((d, j) => d === w.shape[j]);
-      if (!same) throw new ShapeError(`${where}: weight ${i} (${w.name}) expected shape ${fmtShape(w.shape)}, got ${fmtShape(f.shape)}.`);
-      checkFinite(f, `${where}: weight ${i} (${w.name})`);
-      return f;
-    });
+    const flats = checkWeightList(targets, weights, where);
     this.checkNotSaving(where);
     const a = this.ensureAllocated();
     flats.forEach((f, i) => a.f32(targets[i].ptr, targets[i].size).set(f.data));
