@@ -51,7 +51,13 @@ export class Bidirectional extends Layer {
   /** Joins a model (@internal) with both directions (their weights live in its memory too). */
   joinModel(owner: LayerOwner): void { super.joinModel(owner); this.forwardLayer.joinModel(owner); this.backwardLayer.joinModel(owner); }
   /** Itself or a direction another model took (a direction added to a model alone), or null (@internal). */
-  override movedFrom(owner: LayerOwner): Layer | null {
+  override joinState(): unknown { return [this.forwardLayer.joinState(), this.backwardLayer.joinState()]; }
+  override restoreJoinState(s: unknown): void {
+    const [f, b] = s as [unknown, unknown];
+    this.forwardLayer.restoreJoinState(f);
+    this.backwardLayer.restoreJoinState(b);
+  }
+  override movedFrom(owner: LayerOwner | null): Layer | null {
     return super.movedFrom(owner) ?? this.forwardLayer.movedFrom(owner) ?? this.backwardLayer.movedFrom(owner);
   }
   /** Leaves its model with both directions (@internal). */

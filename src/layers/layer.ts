@@ -261,7 +261,15 @@ export abstract class Layer {
   leaveModel(): void { this.owner = null; }
 
   /** This layer, or one inside it (a Bidirectional's direction), that another model took, or null. @internal */
-  movedFrom(owner: LayerOwner): Layer | null { return this.owner === owner ? null : this; }
+  movedFrom(owner: LayerOwner | null): Layer | null { return this.owner === owner ? null : this; }
+
+  /**
+   * What joining a model drops of the one it is in (an LSTM's projection table), to give back when it returns to that
+   * model (a refused construction). @internal
+   */
+  joinState(): unknown { return undefined; }
+  /** Gives back what joinState() returned (@internal). */
+  restoreJoinState(_s: unknown): void {}
 }
 
 /** What a layer asks of its model (@internal): the model holds the layer's weights in its memory. */
@@ -274,8 +282,6 @@ export interface LayerOwner {
   heldWeights(layer: Layer): { data: Float32Array; shape: number[] }[] | null;
   /** One of its layers went to another model, which took its weights: this model gives its memory back. */
   layerLeft(): void;
-  /** A layer it had came back to it (a refused construction). */
-  layerReturned(): void;
 }
 
 /**

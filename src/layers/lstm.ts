@@ -170,6 +170,8 @@ export class LSTM extends Layer {
   /** Joins a model (@internal): a projection table of a model it was in lies in that model's memory, not this one's. */
   joinModel(owner: LayerOwner): void { super.joinModel(owner); this.vocab = null; }
   override leaveModel(): void { super.leaveModel(); this.vocab = null; }
+  override joinState(): unknown { return this.vocab; }
+  override restoreJoinState(s: unknown): void { this.vocab = s as LSTM['vocab']; }
 
   /** Whether this layer has a table for a vocabulary of V. */
   hasProjectionTable(V: number): boolean { return this.vocab !== null && this.vocab.V === V; }

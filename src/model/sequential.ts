@@ -118,11 +118,11 @@ export class Sequential {
     }
     this.seed = seed;
     this.streams = new StreamSet(seed);
-    const previous = new Map<Layer, [Layer['owner'], Layer['carried']]>();
+    const previous = new Map<Layer, [Layer['owner'], Layer['carried'], unknown]>();
     try {
       this.constructing = true;
       for (const l of args.layers ?? []) {
-        if (l instanceof Layer) previous.set(l, [l.owner, l.carried]);
+        if (l instanceof Layer) previous.set(l, [l.owner, l.carried, l.joinState()]);
         this.add(l);
       }
       this.constructing = false;
@@ -130,10 +130,11 @@ export class Sequential {
       for (const [, [owner]] of previous) if (owner && owner !== this) owner.layerLeft();
     } catch (e) {
       // a model refused at construction takes none of its layers: they stay with the models they were in, as they were
-      for (const [l, [owner, carried]] of previous) {
+      for (const [l, [owner, carried, state]] of previous) {
         if (l.owner !== this) continue;
-        if (owner) { l.joinModel(owner); owner.layerReturned(); } else l.owner = null;
+        if (owner) l.joinModel(owner); else l.owner = null;
         l.carried = carried;
+        l.restoreJoinState(state);
       }
       throw e;
     }
@@ -155,7 +156,7 @@ export class Sequential {
     if (layer.owner === this) throw new ConfigError(`sequential.add: layer ${layer.name} is already in the model, inside another layer (a Bidirectional's direction). Add a new layer.`);
     // a layer moves whole: a part of it in another model (a Bidirectional's direction added to one alone) holds weights
     // its own model no longer has
-    const part = layer.owner ? layer.movedFrom(layer.owner) : null;
+    const part = layer.movedFrom(layer.owner);
     if (part) throw new ConfigError(`sequential.add: expected layer ${layer.name} whole in one model, got its part ${part.name} in model ${JSON.stringify(part.owner?.name)}. Build a new layer, copying weights with getWeights/setWeights.`);
     this.layOutAgain('sequential.add');
     // it brings the weights a model it was in holds (or those it brought there, not laid out yet), as Keras's layers do
@@ -221,7 +222,7 @@ export class Sequential {
     this.plannedB = 0;
     this.stateCopy = null;
     this.carriedAside = null;
-    this.optimizer?.release();
+    if (this.optimizer?.owner === this) this.optimizer.release(); // (one the layers' new model took is its own now)
   }
 
   // ---------------------------------------------------------------- building
@@ -1225,9 +1226,6 @@ export class Sequential {
     this.giveMemoryBack(); // (the optimizer is free for the model the layers went to)
   }
 
-  /** A layer came back from a refused construction (joining again, it dropped its projection table). @internal */
-  layerReturned(): void { if (this.inputProjections) this.projectionsLost = true; }
-
   /** Copies of a layer's weights when this model holds them (laid out, not disposed), else null. @internal */
   heldWeights(layer: Layer): WeightValue[] | null {
     if (this.disposed || !this.arena || layer.weights.length === 0) return null;
@@ -1414,6 +1412,8 @@ export class Sequential {
    */
   dispose(): void {
     if (this.disposed) return;
+    // a layer left during a save: the others take their weights along now, as layerLeft would have at the save's end
+    if (this.leftDuringSave) { this.leftDuringSave = false; this.carryWeights(); }
     this.disposed = true;
     this.giveMemoryBack(); // (the optimizer would hold the memory through its state's arena)
   }

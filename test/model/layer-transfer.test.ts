@@ -289,3 +289,101 @@ describe('transfer and pop()/add(): the second review\'s cases', () => {
   });
 });
 
+// From a third review (of the second review's fixes); each failed before its fix.
+const xf3 = { data: Float32Array.from({ length: N * T * 5 }, (_, i) => Math.sin(i)), shape: [N, T, 5] };
+function trainedWith(opt: ReturnType<typeof optimizers.adam> | 'adam' = 'adam') {
+  const m = sequential({ seed: 1, layers: [
+    layers.embedding({ inputDim: V, outputDim: 5, inputLength: T, name: 'emb' }),
+    layers.bidirectional({ layer: layers.lstm({ units: 4, returnSequences: true }), name: 'bi' }),
+    layers.attention({ returnSequences: false, name: 'att' }),
+    layers.dense({ units: 1, activation: 'sigmoid', name: 'head' }),
+  ]});
+  m.compile({ optimizer: opt, loss: 'binaryCrossentropy' });
+  for (let s = 0; s < 3; s++) m.trainOnBatch(x, yBin);
+  return m;
+}
+
+describe('a third review: the optimizer the left model freed stays with the model that compiled it', () => {
+  it('disposing the left model does not take the optimizer from the model that compiled it since', () => {
+    const opt = optimizers.adam();
+    const a = trainedWith(opt);
+    const b = sequential({ layers: a.layers.slice() });
+    b.compile({ optimizer: opt, loss: 'binaryCrossentropy' });
+    b.trainOnBatch(x, yBin);
+    a.dispose(); // (it released the optimizer b took: b's Adam state was cleared)
+    const c = sequential({ layers: [layers.dense({ units: 1, inputShape: [3], name: 'c' })] });
+    // opt is b's (its state lives in b's memory): compiling it into c must be refused, as before a.dispose()
+    expect(() => c.compile({ optimizer: opt, loss: 'binaryCrossentropy' })).toThrow(ConfigError);
+  });
+
+  it('disposing the left model does not restart the moments of the model that took its optimizer', () => {
+    const run = (disposeA: boolean) => {
+      const opt = optimizers.adam();
+      const a = trainedWith(opt);
+      const b = sequential({ layers: a.layers.slice() });
+      b.compile({ optimizer: opt, loss: 'binaryCrossentropy' });
+      b.trainOnBatch(x, yBin);
+      if (disposeA) a.dispose();
+      b.trainOnBatch(x, yBin);
+      return weightsOf(b.getLayer('head'));
+    };
+    expect(run(true)).toEqual(run(false));
+  });
+});
+
+describe('a third review: a popped Bidirectional whose direction is in another model', () => {
+  const popped = () => {
+    const a = sequential({ seed: 1, layers: [layers.embedding({ inputDim: V, outputDim: 5, inputLength: T, name: 'emb' }), layers.bidirectional({ layer: layers.lstm({ units: 4, returnSequences: true }), name: 'bi' })] });
+    a.predict(x);
+    const bi = a.pop() as unknown as { forwardLayer: Layer; name: string };
+    const c = sequential({ layers: [bi.forwardLayer, layers.globalAveragePooling1D({ name: 'g2' }), layers.dense({ units: 1, name: 'hc' })] });
+    c.predict(xf3);
+    return { bi, c };
+  };
+
+  it('added whole to a third model: refused, leaving the model with the direction as it was', () => {
+    const { bi, c } = popped();
+    const want = bits(c.predict(xf3).data);
+    expect(() => sequential({ layers: [layers.embedding({ inputDim: V, outputDim: 5, inputLength: T, name: 'e2' }), bi as never, layers.globalAveragePooling1D({ name: 'g3' }), layers.dense({ units: 1, name: 'hd' })] })).toThrow(ConfigError);
+    expect(bits(c.predict(xf3).data)).toEqual(want);
+  });
+
+  it('added to the model that holds its direction: refused (the direction would be in it twice)', () => {
+    const { bi, c } = popped();
+    expect(() => c.add(bi as never)).toThrow(ConfigError);
+  });
+});
+
+describe('a third review: a layer left during a save, then the model disposed before the save ends', () => {
+  it('its other layers keep their weights, as when dispose() comes after the save', async () => {
+    const a = trainedWith();
+    const head = weightsOf(a.getLayer('head'));
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    const done = a.save(new WritableStream<Uint8Array>({ async write() { await gate; } }));
+    await new Promise((r) => setTimeout(r, 10));
+    const b = sequential({ layers: [...a.layers.slice(0, 3), layers.dense({ units: 1, name: 'h2' })] });
+    a.dispose(); // (the layerLeft deferred to the save's end never ran: the head's weights were lost)
+    release();
+    await done;
+    const c = sequential({ layers: [...b.layers.slice(0, 3), a.layers[3]] });
+    expect(weightsOf(c.getLayer('head'))).toEqual(head);
+  });
+});
+
+describe('a third review: a refused construction leaves the old model\'s projection tables where they were', () => {
+  it('the old tables\' memory is reused, not left behind on each refused construction', () => {
+    const VV = 20000;
+    const xx = { data: Int32Array.from({ length: N * T }, (_, i) => 1 + ((i * 7919) % (VV - 1))), shape: [N, T] };
+    const a = sequential({ seed: 1, layers: [layers.embedding({ inputDim: VV, outputDim: 8, inputLength: T, name: 'e' }), layers.lstm({ units: 32, name: 'l' }), layers.dense({ units: 1, name: 'd' })] });
+    a.cacheInputProjections();
+    a.predict(xx);
+    a.predict(xx);
+    const before = a.memoryBytes;
+    for (let i = 0; i < 3; i++) {
+      expect(() => sequential({ layers: [a.layers[0], a.layers[1], layers.dense({ units: 1, name: 'x' }), layers.dense({ units: 1, name: 'x' })] })).toThrow(ConfigError);
+      a.predict(xx);
+    }
+    expect(a.memoryBytes).toBe(before);
+  });
+});
