@@ -122,7 +122,7 @@ export class Sequential {
     try {
       this.constructing = true;
       for (const l of args.layers ?? []) {
-        if (l instanceof Layer) previous.set(l, [l.owner, l.carried, l.joinState()]);
+        if (l instanceof Layer && !previous.has(l)) previous.set(l, [l.owner, l.carried, l.joinState()]); // (its state before this model)
         this.add(l);
       }
       this.constructing = false;
@@ -132,7 +132,7 @@ export class Sequential {
       // a model refused at construction takes none of its layers: they stay with the models they were in, as they were
       for (const [l, [owner, carried, state]] of previous) {
         if (l.owner !== this) continue;
-        if (owner) l.joinModel(owner); else l.owner = null;
+        if (owner) l.joinModel(owner); else l.leaveModel(); // (a Bidirectional's directions too)
         l.carried = carried;
         l.restoreJoinState(state);
       }
@@ -1220,7 +1220,8 @@ export class Sequential {
    * @internal
    */
   layerLeft(): void {
-    if (this.disposed || !this.arena) return;
+    if (this.disposed) return;
+    if (!this.arena) { if (this.optimizer?.owner === this) this.optimizer.release(); return; } // (free for the new model)
     if (this.saving > 0) { this.leftDuringSave = true; return; } // (save's end runs it)
     this.carryWeights();
     this.giveMemoryBack(); // (the optimizer is free for the model the layers went to)

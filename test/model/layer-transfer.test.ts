@@ -387,3 +387,92 @@ describe('a third review: a refused construction leaves the old model\'s project
     expect(a.memoryBytes).toBe(before);
   });
 });
+
+// From a fourth review (of the third review's fixes); each failed before its fix.
+describe('a fourth review (fresh-bi)', () => {
+  const T = 6, V = 14, N = 4;
+  const x = { data: Int32Array.from({ length: N * T }, (_, i) => 1 + (i % (V - 1))), shape: [N, T] };
+
+  describe('a fresh Bidirectional after a refused construction', () => {
+    it('can be added to a new model (it was in no model before the refused construction)', () => {
+      const emb = layers.embedding({ inputDim: V, outputDim: 5, inputLength: T, name: 'emb' });
+      const bi = layers.bidirectional({ layer: layers.lstm({ units: 4 }), name: 'bi' });
+      // refused: two layers of one name
+      expect(() => sequential({ layers: [emb, bi, layers.dense({ units: 1, name: 'd' }), layers.dense({ units: 1, name: 'd' })] })).toThrow(ConfigError);
+      // the same layers, now a valid list: must be accepted (they are in no model)
+      const m = sequential({ layers: [emb, bi, layers.dense({ units: 1, name: 'd' })] });
+      expect(m.predict(x).shape).toEqual([N, 1]);
+    });
+
+    it('add() of it after the refused construction works too', () => {
+      const bi = layers.bidirectional({ layer: layers.lstm({ units: 4 }), name: 'bi' });
+      expect(() => sequential({ layers: [layers.embedding({ inputDim: V, outputDim: 5, inputLength: T, name: 'e' }), bi, layers.dense({ units: 1, name: 'd' }), layers.dense({ units: 1, name: 'd' })] })).toThrow(ConfigError);
+      const m = sequential({ layers: [layers.embedding({ inputDim: V, outputDim: 5, inputLength: T, name: 'e' })] });
+      expect(() => m.add(bi)).not.toThrow();
+    });
+  });
+});
+
+describe('a fourth review (twice)', () => {
+  const T = 6, V = 14, N = 4;
+  const x = { data: Int32Array.from({ length: N * T }, (_, i) => 1 + (i % (V - 1))), shape: [N, T] };
+
+  describe('a layer listed twice in a refused construction', () => {
+    it('stays with the model it was in, which keeps working', () => {
+      const a = sequential({ seed: 1, layers: [
+        layers.embedding({ inputDim: V, outputDim: 5, inputLength: T, name: 'emb' }),
+        layers.lstm({ units: 4, name: 'l' }),
+        layers.dense({ units: 1, name: 'd' }),
+      ] });
+      const want = a.predict(x).data.slice();
+      // refused: the layer is listed twice ("already in the model")
+      expect(() => sequential({ layers: [a.layers[0], a.layers[1], a.layers[1]] })).toThrow(ConfigError);
+      expect(a.predict(x).data).toEqual(want);
+    });
+
+    it('keeps its input-projection table (no new table left behind)', () => {
+      const a = sequential({ seed: 1, layers: [
+        layers.embedding({ inputDim: V, outputDim: 5, inputLength: T, name: 'emb' }),
+        layers.lstm({ units: 4, name: 'l' }),
+        layers.dense({ units: 1, name: 'd' }),
+      ] });
+      a.cacheInputProjections();
+      a.predict(x);
+      const lstm = a.layers[1] as unknown as { hasProjectionTable(V: number): boolean };
+      expect(lstm.hasProjectionTable(V)).toBe(true);
+      expect(() => sequential({ layers: [a.layers[1], a.layers[1]] })).toThrow(ConfigError);
+      expect(lstm.hasProjectionTable(V)).toBe(true);
+    });
+  });
+});
+
+describe('a fourth review (opt-noarena)', () => {
+  const T = 6, V = 14, N = 4;
+  const x = { data: Int32Array.from({ length: N * T }, (_, i) => 1 + (i % (V - 1))), shape: [N, T] };
+  const y = Float32Array.from({ length: N }, (_, i) => i % 2);
+  const mk = () => sequential({ seed: 1, layers: [
+    layers.embedding({ inputDim: V, outputDim: 5, inputLength: T, name: 'emb' }),
+    layers.bidirectional({ layer: layers.lstm({ units: 4 }), name: 'bi' }),
+    layers.dense({ units: 1, name: 'd' }),
+  ] });
+
+  describe('the optimizer of a model its layers left while it held no memory', () => {
+    it('after pop(): the new model can compile it (as when the old model held memory)', () => {
+      const opt = optimizers.adam();
+      const a = mk();
+      a.compile({ optimizer: opt, loss: 'binaryCrossentropy' });
+      a.trainOnBatch(x, y);
+      a.pop(); // (the memory goes back; laid out again at a's next call)
+      const b = sequential({ layers: [...a.layers, layers.dense({ units: 1, name: 'h' })] });
+      expect(() => b.compile({ optimizer: opt, loss: 'binaryCrossentropy' })).not.toThrow();
+    });
+
+    it('compiled, never used: the new model can compile it', () => {
+      const opt = optimizers.adam();
+      const a = mk();
+      a.compile({ optimizer: opt, loss: 'binaryCrossentropy' });
+      const b = sequential({ layers: [...a.layers] });
+      expect(() => b.compile({ optimizer: opt, loss: 'binaryCrossentropy' })).not.toThrow();
+    });
+  });
+});
