@@ -27,7 +27,7 @@ export { LearningRateSchedule, ExponentialDecay, PiecewiseConstantDecay } from '
 export type { SerializedSchedule, ExponentialDecayConfig, PiecewiseConstantDecayConfig } from './model/schedules.js';
 export { metrics, METRIC_NAMES } from './model/metrics.js';
 export { losses } from './model/losses.js';
-export type { LossConfig, LossName } from './model/losses.js';
+export type { LossConfig, LossName, LossString } from './model/losses.js';
 export type { MetricName, MetricLogName, MetricOptions } from './model/metrics.js';
 export type { Input, Tensor, TensorLike } from './tensor.js';
 export { DEFAULT_SEED } from './core/rng.js';

@@ -21,12 +21,15 @@ export interface LossConfig {
 /** A compiled loss: its name and both options (defaults filled in). */
 export interface Loss { name: LossName; fromLogits: boolean; labelSmoothing: number }
 
-const ALIASES: Record<string, LossName> = {
+const NAMES = {
   binaryCrossentropy: 'binaryCrossentropy', binary_crossentropy: 'binaryCrossentropy',
   categoricalCrossentropy: 'categoricalCrossentropy', categorical_crossentropy: 'categoricalCrossentropy',
   sparseCategoricalCrossentropy: 'sparseCategoricalCrossentropy', sparse_categorical_crossentropy: 'sparseCategoricalCrossentropy',
   meanSquaredError: 'meanSquaredError', mean_squared_error: 'meanSquaredError', mse: 'meanSquaredError',
-};
+} as const satisfies Record<string, LossName>;
+/** compile's loss names: this library's and Keras's snake_case ones. */
+export type LossString = keyof typeof NAMES;
+const ALIASES: Record<string, LossName | undefined> = NAMES;
 
 /** The options each loss takes (Keras's: sparse categorical cross-entropy has no label smoothing, MSE neither). */
 const OPTIONS: Record<LossName, readonly ('fromLogits' | 'labelSmoothing')[]> = {

@@ -14,7 +14,7 @@ import { checkOptionKeys, describeValue, isPlainObject, didYouMean } from '../er
 import { initialize } from '../layers/initializers.js';
 import { StreamSet, DEFAULT_SEED, type StreamSnapshot } from '../core/rng.js';
 import { getOptimizer, type Optimizer, type OptimizerSpec, type Slot } from './optimizers.js';
-import { getLoss, lossConfig, fusedActivation, type Loss, type LossConfig, type LossName } from './losses.js';
+import { getLoss, lossConfig, fusedActivation, type Loss, type LossConfig, type LossName, type LossString } from './losses.js';
 import { checkMetrics, CompiledMetrics, type MetricLogName, type MetricName } from './metrics.js';
 import { sampleWeights, type ClassWeight } from './weights.js';
 import { summaryLines, countParams } from './summary.js';
@@ -28,7 +28,7 @@ import { checkBatchSize, identity, type Batchable } from './batches.js';
 export interface SequentialArgs { layers?: Layer[]; seed?: number; name?: string }
 /** metrics ignore sampleWeight/classWeight; weightedMetrics (same names) are weighted by them, as Keras 2. */
 /** loss: a name, or a loss with options (losses.binaryCrossentropy({ fromLogits: true })). */
-export interface CompileArgs { optimizer: OptimizerSpec; loss: string | LossConfig; metrics?: MetricName[]; weightedMetrics?: MetricName[] }
+export interface CompileArgs { optimizer: OptimizerSpec; loss: LossString | LossConfig | (string & {}); metrics?: MetricName[]; weightedMetrics?: MetricName[] }
 export interface WeightValue { data: Float32Array; shape: number[] }
 /** predict(x, { returnAttention: true }): the predictions plus each attention layer's weights [N, T]. */
 export interface PredictionWithAttention extends Tensor { attention: { layer: string; data: Float32Array; shape: number[] }[] }
