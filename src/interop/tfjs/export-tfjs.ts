@@ -36,11 +36,13 @@ export async function exportTfjs(model: Sequential, target?: string): Promise<Tf
   const names = model.weightNames; // builds the model
   const weights = model.getWeights();
   const topology = tfjsTopology(model, where);
+  const trainingConfig = tfjsTrainingConfig(model);
   const json = {
     format: 'layers-model',
     generatedBy: `bilstm-attn ${VERSION}`,
     convertedBy: null,
     modelTopology: topology,
+    ...(trainingConfig ? { trainingConfig } : {}),
     weightsManifest: [{ paths: [TFJS_SHARD], weights: names.map((name, i) => ({ name, shape: weights[i].shape, dtype: 'float32' })) }],
   };
   const modelJson = new TextEncoder().encode(JSON.stringify(json));
@@ -69,6 +71,36 @@ export async function exportTfjs(model: Sequential, target?: string): Promise<Tf
   await write(dir + TFJS_SHARD, shard, size);
   await write(dir + 'model.json', [modelJson], modelJson.length); // last: a model.json means its shard is complete
   return undefined;
+}
+
+const TFJS_LOSSES: Record<string, string> = { binaryCrossentropy: 'binary_crossentropy', categoricalCrossentropy: 'categorical_crossentropy',
+  sparseCategoricalCrossentropy: 'sparse_categorical_crossentropy', meanSquaredError: 'mean_squared_error' };
+/** Our compile metrics TF.js has (by its snake_case name in a trainingConfig; loadLayersModel camelCases them back). */
+const TFJS_METRICS: Record<string, string> = { accuracy: 'accuracy', acc: 'acc', binaryAccuracy: 'binary_accuracy', binary_accuracy: 'binary_accuracy',
+  categoricalAccuracy: 'categorical_accuracy', categorical_accuracy: 'categorical_accuracy', precision: 'precision',
+  mse: 'mse', meanSquaredError: 'mse', mean_squared_error: 'mse', mae: 'mae', meanAbsoluteError: 'mae', mean_absolute_error: 'mae' };
+
+/**
+ * The model's compile as TF.js's trainingConfig (TF.js's LayersModel.getTrainingConfig layout: the loss and metrics by
+ * snake_case name, optimizer_config as TF.js's optimizer class and getConfig), which tf.loadLayersModel compiles the
+ * model from; null when the model is not compiled or TF.js cannot say it: a loss with options (TF.js's losses by name
+ * have no fromLogits or label smoothing), a learning-rate schedule, gradient clipping, amsgrad or lazy Adam (TF.js's
+ * optimizers have none), weighted metrics (its loader refuses them). Metrics TF.js lacks (recall, f1, auc, sparse
+ * categorical accuracy) are left out.
+ */
+function tfjsTrainingConfig(model: Sequential): Json | null {
+  const c = model.getCompileConfig();
+  if (!c || typeof c.loss !== 'string' || c.weightedMetrics?.length) return null;
+  const o = c.optimizer as unknown as Record<string, unknown>;
+  const lr = o.learningRate;
+  if (typeof lr !== 'number' || o.clipnorm !== undefined || o.globalClipnorm !== undefined || o.clipvalue !== undefined) return null;
+  let optimizer: Json;
+  if (o.name === 'adam' && !o.amsgrad && !o.lazy) optimizer = { class_name: 'Adam', config: { learningRate: lr, beta1: o.beta1, beta2: o.beta2, epsilon: o.epsilon } };
+  else if (o.name === 'sgd') optimizer = o.momentum ? { class_name: 'Momentum', config: { learningRate: lr, momentum: o.momentum, useNesterov: o.nesterov } } : { class_name: 'SGD', config: { learningRate: lr } };
+  else if (o.name === 'rmsprop') optimizer = { class_name: 'RMSProp', config: { learningRate: lr, decay: o.rho, momentum: o.momentum, epsilon: o.epsilon, centered: o.centered } };
+  else return null;
+  const metrics = [...new Set(c.metrics.map((m) => TFJS_METRICS[m]).filter((m) => m !== undefined))];
+  return { loss: TFJS_LOSSES[c.loss], metrics, optimizer_config: optimizer };
 }
 
 /** The Keras 2 style topology TF.js reads: { class_name: 'Sequential', config: { name, layers }, keras_version, backend }. */

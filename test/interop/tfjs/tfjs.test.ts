@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { exportTfjs, loadTfjsModel, sequential, layers, CheckpointError, ConfigError, type Sequential, type TfjsFiles } from '../../../src/index.js';
+import { exportTfjs, loadTfjsModel, sequential, layers, losses, optimizers, CheckpointError, ConfigError, type Sequential, type TfjsFiles } from '../../../src/index.js';
 import { registerAttention } from '../../../src/interop/tfjs/register-attention.js';
 import { smallModel, smallData, ids } from '../../helpers/models.js';
 import { tfSave } from '../../helpers/tfjs-files.js';
@@ -145,6 +145,50 @@ describe('exportTfjs -> tf.loadLayersModel', () => {
     ] });
     await expect(exportTfjs(bi(true))).rejects.toThrow(/layer bidirectional(_\d+)?: expected a Bidirectional TF.js runs as Keras under a mask, got one around an LSTM with goBackwards and returnSequences/);
     expect((await exportTfjs(bi(false)))!.files['model.json'].length).toBeGreaterThan(0);
+  });
+});
+
+describe('exportTfjs: the training config', () => {
+  it('a compiled model loads compiled in TF.js (loss, metrics TF.js has, optimizer and its options) and trains there; our import reads it back', async () => {
+    const m = smallModel(7);
+    m.compile({ optimizer: optimizers.sgd({ learningRate: 0.05, momentum: 0.8, nesterov: true }), loss: 'binaryCrossentropy', metrics: ['accuracy', 'f1', 'mse'] });
+    const d = smallData(32, 4);
+    await m.fit(d.x, d.y, { epochs: 1, batchSize: 16, verbose: 0 });
+    const out = (await exportTfjs(m))!;
+    const json = JSON.parse(new TextDecoder().decode(out.files['model.json']));
+    // TF.js's own layout (LayersModel.getTrainingConfig); f1 is not a TF.js metric: left out
+    expect(json.trainingConfig).toEqual({ loss: 'binary_crossentropy', metrics: ['accuracy', 'mse'], optimizer_config: { class_name: 'Momentum', config: { learningRate: 0.05, momentum: 0.8, useNesterov: true } } });
+    const shard = out.files[SHARD];
+    const t = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights,
+      weightData: shard.buffer.slice(shard.byteOffset, shard.byteOffset + shard.byteLength), trainingConfig: json.trainingConfig }));
+    expect(t.optimizer).toBeInstanceOf(tf.MomentumOptimizer);
+    expect(t.loss).toBe('binaryCrossentropy');
+    const h = await t.fit(tf.tensor(d.x.data, d.x.shape, 'int32'), tf.tensor(d.y, [32, 1]), { epochs: 1, batchSize: 16, verbose: 0 });
+    expect(Object.keys(h.history).sort()).toEqual(['acc', 'loss', 'mse']);
+    t.dispose();
+    // our own import compiles from it as from any TF.js file
+    const back = await loadTfjsModel(out);
+    expect(back.getCompileConfig()).toMatchObject({ optimizer: { name: 'sgd', learningRate: 0.05, momentum: 0.8, nesterov: true }, loss: 'binaryCrossentropy', metrics: ['accuracy', 'mse'] });
+  });
+
+  it('none when TF.js cannot say the compile (a loss fromLogits, amsgrad, clipping, weighted metrics) or the model is not compiled', async () => {
+    const cases: [string, (m: Sequential) => void][] = [
+      ['uncompiled', () => {}],
+      ['fromLogits', (m) => m.compile({ optimizer: 'adam', loss: losses.binaryCrossentropy({ fromLogits: true }) })],
+      ['amsgrad', (m) => m.compile({ optimizer: optimizers.adam({ amsgrad: true }), loss: 'binaryCrossentropy' })],
+      ['clipnorm', (m) => m.compile({ optimizer: optimizers.sgd({ clipnorm: 1 }), loss: 'binaryCrossentropy' })],
+      ['weighted', (m) => m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy', weightedMetrics: ['accuracy'] })],
+    ];
+    for (const [what, setup] of cases) {
+      const m = smallModel(3);
+      setup(m);
+      const json = JSON.parse(new TextDecoder().decode((await exportTfjs(m))!.files['model.json']));
+      expect(json.trainingConfig, what).toBeUndefined();
+    }
+    const rms = smallModel(3);
+    rms.compile({ optimizer: optimizers.rmsprop({ rho: 0.8, momentum: 0.1, centered: true }), loss: 'binaryCrossentropy' });
+    const j = JSON.parse(new TextDecoder().decode((await exportTfjs(rms))!.files['model.json']));
+    expect(j.trainingConfig.optimizer_config).toEqual({ class_name: 'RMSProp', config: { learningRate: 0.001, decay: 0.8, momentum: 0.1, epsilon: 1e-7, centered: true } });
   });
 });
 
