@@ -1,9 +1,11 @@
 // Keras-shaped files for the import tests: a Keras 2 / tf.keras legacy .h5 written with h5wasm (model_config and
 // model_weights as hdf5_format.py lays them out), a .keras archive with its config.json edited, a Sequential config
-// as a Functional straight chain, and seeded float32 values.
+// as a Functional straight chain, seeded float32 values, and the compiled Keras 3 fixture imported with its config
+// text edited (the training-config tests).
 /* eslint-disable @typescript-eslint/no-explicit-any */
+import { readFileSync } from 'node:fs';
 import { unzipSync, zipSync, strFromU8, strToU8 } from 'fflate';
-import type { Sequential } from '../../src/index.js';
+import { loadKerasModel, type Sequential } from '../../src/index.js';
 
 export type W = { name: string; data: Float32Array | Float64Array; shape: number[] };
 let serial = 0;
@@ -65,3 +67,19 @@ export function toFunctional(cfg: any, kwargs: Record<number, Record<string, unk
 
 /** The model's predictions as a plain array. */
 export const pred = (m: Sequential, x: unknown) => Array.from((m.predict(x as never) as { data: Float32Array }).data);
+
+/** k3_masked_attention.keras (compiled: adam, binary_crossentropy, metrics ["accuracy"]) and its config.json text. */
+const COMPILED = unzipSync(readFileSync(new URL('../fixtures/keras/k3_masked_attention.keras', import.meta.url)));
+export const COMPILED_CONFIG = strFromU8(COMPILED['config.json']);
+
+/**
+ * That fixture imported with its config.json text edited (the edit must change it): the model and the import's notes.
+ * Call init first.
+ */
+export async function importEditedConfig(edit: (configText: string) => string): Promise<{ m: Sequential; notes: string[] }> {
+  const edited = edit(COMPILED_CONFIG);
+  if (edited === COMPILED_CONFIG) throw new Error('importEditedConfig: the edit changed nothing (the fixture text moved?)');
+  const m = await loadKerasModel(zipSync({ ...COMPILED, 'config.json': strToU8(edited) }), { customObjects: { AttentionLayer: 'attention' } });
+  return { m, notes: (m.metadata.userDefinedMetadata as { kerasImport: { notes: string[] } }).kerasImport.notes };
+}
+

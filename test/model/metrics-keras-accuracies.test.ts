@@ -3,9 +3,8 @@
 // against values computed by hand from predict's output; logged under the name given; carried over by Keras import.
 // And the regression metrics mse and mae (Keras's mean_squared_error / mean_absolute_error metrics).
 import { describe, it, expect } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { unzipSync, zipSync, strFromU8, strToU8 } from 'fflate';
-import { sequential, layers, initSync, loadKerasModel, type MetricName } from '../../src/index.js';
+import { importEditedConfig } from '../helpers/keras-files.js';
+import { sequential, layers, initSync, type MetricName } from '../../src/index.js';
 
 initSync();
 
@@ -66,33 +65,27 @@ describe("Keras's explicit accuracies", () => {
   });
 
   it('Keras import carries them over (named or serialized with threshold 0.5); another threshold is named in the notes', async () => {
-    const DIR = new URL('../fixtures/keras/', import.meta.url);
-    const zip = unzipSync(readFileSync(new URL('k3_masked_attention.keras', DIR)));
-    const config = strFromU8(zip['config.json']);
     const OLD = '"metrics": ["accuracy"], "weighted_metrics": null';
-    expect(config).toContain(OLD);
+    const withMetrics = (json: string) => importEditedConfig((c) => c.replace(OLD, json));
     const metricsJson = '"metrics": ["binary_accuracy", "acc", {"module": "keras.metrics", "class_name": "BinaryAccuracy", "config": {"name": "binary_accuracy", "dtype": "float32", "threshold": 0.5}},' +
       ' {"module": "keras.metrics", "class_name": "BinaryAccuracy", "config": {"name": "ba3", "threshold": 0.3}}], "weighted_metrics": ["categorical_accuracy"]';
-    const m = await loadKerasModel(zipSync({ ...zip, 'config.json': strToU8(config.replace(OLD, metricsJson)) }), { customObjects: { AttentionLayer: 'attention' } });
+    const { m, notes } = await withMetrics(metricsJson);
     const c = m.getCompileConfig()!;
     expect(c.metrics).toEqual(['binary_accuracy', 'accuracy']);
     expect(c.weightedMetrics).toEqual(['categorical_accuracy']);
-    const notes = (m.metadata.userDefinedMetadata as { kerasImport: { notes: string[] } }).kerasImport.notes;
     expect(notes).toContain('compile metrics "ba3 (BinaryAccuracy, threshold 0.3)" not imported (the accuracies, mse and mae are): pass metrics to compile yourself');
     // a serialized metric is what its class computes (a review: the name alone decided): Keras's exact-match
     // Accuracy() is not 'accuracy', a CategoricalAccuracy named 'acc' not the thresholded accuracy
     for (const [cls, name] of [['Accuracy', 'accuracy'], ['CategoricalAccuracy', 'acc'], ['SparseCategoricalAccuracy', 'binary_accuracy']]) {
-      const json = `"metrics": [{"module": "keras.metrics", "class_name": "${cls}", "config": {"name": "${name}", "dtype": "float32"}, "registered_name": null}], "weighted_metrics": null`;
-      const mm = await loadKerasModel(zipSync({ ...zip, 'config.json': strToU8(config.replace(OLD, json)) }), { customObjects: { AttentionLayer: 'attention' } });
-      expect(mm.getCompileConfig()!.metrics, cls).toEqual([]);
-      expect((mm.metadata.userDefinedMetadata as { kerasImport: { notes: string[] } }).kerasImport.notes.join('\n'), cls).toContain(`"${name} (${cls})"`);
+      const r = await withMetrics(`"metrics": [{"module": "keras.metrics", "class_name": "${cls}", "config": {"name": "${name}", "dtype": "float32"}, "registered_name": null}], "weighted_metrics": null`);
+      expect(r.m.getCompileConfig()!.metrics, cls).toEqual([]);
+      expect(r.notes.join('\n'), cls).toContain(`"${name} (${cls})"`);
     }
     // a Keras 3 MeanMetricWrapper's fn is a serialized function: one of another name is not the metric its name says
     const fn = '{"module": "keras.metrics", "class_name": "function", "config": "mean_squared_logarithmic_error", "registered_name": "function"}';
-    const wrapped = `"metrics": [{"module": "keras.metrics", "class_name": "MeanMetricWrapper", "config": {"name": "mse", "dtype": "float32", "fn": ${fn}}, "registered_name": null}], "weighted_metrics": null`;
-    const mw = await loadKerasModel(zipSync({ ...zip, 'config.json': strToU8(config.replace(OLD, wrapped)) }), { customObjects: { AttentionLayer: 'attention' } });
-    expect(mw.getCompileConfig()!.metrics).toEqual([]);
-    expect((mw.metadata.userDefinedMetadata as { kerasImport: { notes: string[] } }).kerasImport.notes.join('\n')).toContain('"mse (mean_squared_logarithmic_error)"');
+    const mw = await withMetrics(`"metrics": [{"module": "keras.metrics", "class_name": "MeanMetricWrapper", "config": {"name": "mse", "dtype": "float32", "fn": ${fn}}, "registered_name": null}], "weighted_metrics": null`);
+    expect(mw.m.getCompileConfig()!.metrics).toEqual([]);
+    expect(mw.notes.join('\n')).toContain('"mse (mean_squared_logarithmic_error)"');
   });
 
   it('mse and mae: each row\'s mean over its units, then the (sample-weighted) mean over rows, from predict\'s output', () => {

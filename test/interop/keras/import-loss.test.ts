@@ -3,22 +3,15 @@
 // or loss we do not have, a user's loss under a built-in's name or loss_weights other than 1 leave the model uncompiled with a note
 // instead of training it on another loss.
 import { describe, it, expect } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { unzipSync, zipSync, strFromU8, strToU8 } from 'fflate';
-import { initSync, loadKerasModel } from '../../../src/index.js';
+import { initSync } from '../../../src/index.js';
+import { importEditedConfig } from '../../helpers/keras-files.js';
 
 initSync();
-const DIR = new URL('../../fixtures/keras/', import.meta.url);
-const CUSTOM = { AttentionLayer: 'attention' as const };
-const zip = unzipSync(readFileSync(new URL('k3_masked_attention.keras', DIR)));
-const config = strFromU8(zip['config.json']);
 const OLD = '"loss": "binary_crossentropy"';
 
 async function loadEdited(edit: (c: string) => string) {
-  const edited = edit(config);
-  expect(edited).not.toBe(config);
-  const m = await loadKerasModel(zipSync({ ...zip, 'config.json': strToU8(edited) }), { customObjects: CUSTOM });
-  return { loss: m.getCompileConfig()?.loss ?? null, notes: (m.metadata.userDefinedMetadata as { kerasImport: { notes: string[] } }).kerasImport.notes };
+  const { m, notes } = await importEditedConfig(edit);
+  return { loss: m.getCompileConfig()?.loss ?? null, notes };
 }
 const load = (loss: string) => loadEdited((c) => c.replace(OLD, `"loss": ${loss}`));
 

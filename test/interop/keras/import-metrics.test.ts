@@ -1,22 +1,13 @@
 // Keras import of a training config's metrics: accuracy carried over, the others named in kerasImport.notes, from
 // lists, nested per-output lists or per-output dicts; no such note when compile is refused after all (a review).
 import { describe, it, expect } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { unzipSync, zipSync, strFromU8, strToU8 } from 'fflate';
-import { initSync, loadKerasModel } from '../../../src/index.js';
+import { initSync } from '../../../src/index.js';
+import { importEditedConfig } from '../../helpers/keras-files.js';
 
 initSync();
-const DIR = new URL('../../fixtures/keras/', import.meta.url);
-const CUSTOM = { AttentionLayer: 'attention' as const };
-const zip = unzipSync(readFileSync(new URL('k3_masked_attention.keras', DIR)));
-const config = strFromU8(zip['config.json']);
 const OLD = '"metrics": ["accuracy"], "weighted_metrics": null';
 
-async function load(metrics: string, extra: (s: string) => string = (s) => s) {
-  const z = { ...zip, 'config.json': strToU8(extra(config.replace(OLD, metrics))) };
-  const m = await loadKerasModel(zipSync(z), { customObjects: CUSTOM });
-  return { m, notes: (m.metadata.userDefinedMetadata as { kerasImport: { notes: string[] } }).kerasImport.notes };
-}
+const load = (metrics: string, extra: (s: string) => string = (s) => s) => importEditedConfig((c) => extra(c.replace(OLD, metrics)));
 
 describe('Keras import: metric notes', () => {
   it('km-0: nested per-output lists, null, numbers, serialized without config', async () => {
