@@ -16,7 +16,7 @@ export interface KerasPlanOptions {
 }
 
 /** A layer of ours made from a Keras layer: which Keras layer's weights it takes. */
-export interface PlannedLayer { kerasName: string; kerasClass: string; className: string; config: Record<string, unknown> }
+export interface PlannedLayer { kerasName: string; kerasClass: string; className: string; config: Record<string, unknown>; cudnn?: boolean }
 
 export interface KerasPlan {
   /** Our Sequential config ({ className: 'Sequential', config: { name, layers } }). */
@@ -99,6 +99,7 @@ export function planKerasModel(modelConfig: unknown, opts: KerasPlanOptions): Ke
     rank = rankAfter(p, rank);
   });
   if (planned.length === 0) throw new ConfigError(`${where}: expected at least one layer besides the input, got none.`);
+  refuseMaskedCudnn(planned, where);
   // the model's own trainable false (Keras's from_config passes it to the constructor, whose setter sets every
   // layer's, after the layers were built from their configs): every layer frozen, whatever its own config says
   if (isPlainObject(inner) && inner.trainable === false) for (const p of planned) p.config.trainable = false;
@@ -206,7 +207,7 @@ function straightChain(c: Json, where: string): KerasLayer[] {
 
 // ---------------------------------------------------------------- layers
 
-const SUPPORTED = ['InputLayer', 'Embedding', 'LSTM', 'Bidirectional', 'Dense', 'BatchNormalization', 'Dropout', 'SpatialDropout1D',
+const SUPPORTED = ['InputLayer', 'Embedding', 'LSTM', 'CuDNNLSTM', 'Bidirectional', 'Dense', 'BatchNormalization', 'Dropout', 'SpatialDropout1D',
   'Activation', 'Masking', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D', 'your attention class via customObjects'];
 
 /** The Keras activation name -> ours (hard_sigmoid by the Keras version that wrote the file). */
@@ -261,10 +262,12 @@ function convertLayer(l: KerasLayer, next: KerasLayer | undefined, major: 2 | 3,
     case 'LSTM':
       return out('LSTM', lstmConfig(l, major, where, notes));
     case 'CuDNNLSTM':
-      throw new ConfigError(`${where}: layer ${l.name} (CuDNNLSTM): expected LSTM, got CuDNNLSTM, whose weights use cuDNN's layout; not supported yet. In Keras, rebuild the model with LSTM(..., recurrent_activation='sigmoid'), load_weights (Keras converts them) and save again.`);
+      // Keras 2's GPU-only LSTM: an LSTM with tanh and sigmoid; its weights come in cuDNN's layout and become an
+      // LSTM's when they are read (matchWeights), as Keras's load_weights converts them
+      return out('LSTM', lstmConfig(l, major, where, notes));
     case 'Bidirectional': {
       const inner = kerasLayer(c.layer, `the layer wrapped by ${l.name}`, where);
-      if (inner.className !== 'LSTM') refuse(l, 'to wrap an LSTM (CuDNNLSTM weights use cuDNN\'s layout: not supported yet)', inner.className, where);
+      if (inner.className !== 'LSTM' && inner.className !== 'CuDNNLSTM') refuse(l, 'to wrap an LSTM or a CuDNNLSTM', inner.className, where);
       const mode = c.merge_mode === undefined ? 'concat' : c.merge_mode;
       if (!['concat', 'sum', 'mul', 'ave'].includes(mode as string)) refuse(l, "merge_mode 'concat', 'sum', 'mul' or 'ave'", mode, where);
       const fwd = lstmConfig(inner, major, where, notes);
@@ -285,7 +288,7 @@ function convertLayer(l: KerasLayer, next: KerasLayer | undefined, major: 2 | 3,
       // Keras: the forward layer runs as the wrapped one (go_backwards either way), the backward one the other way; and
       // both zero masked steps exactly when they return sequences (zero_output_for_mask, set by the wrapper)
       const { zeroOutputForMask: _z, ...layer } = fwd;
-      return out('Bidirectional', { mergeMode: mode, layer: { className: 'LSTM', config: layer }, ...(innerTrainable === false ? { trainable: false } : {}) });
+      return { ...out('Bidirectional', { mergeMode: mode, layer: { className: 'LSTM', config: layer }, ...(innerTrainable === false ? { trainable: false } : {}) }), ...(inner.className === 'CuDNNLSTM' ? { cudnn: true } : {}) };
     }
     case 'Dense':
       return out('Dense', { units: c.units, activation: activation(c.activation, l.name, 'activation', major, where), useBias: c.use_bias ?? true });
@@ -326,8 +329,24 @@ function convertLayer(l: KerasLayer, next: KerasLayer | undefined, major: 2 | 3,
   }
 }
 
+/** Keras refuses a mask reaching a CuDNNLSTM ('Masking is not supported for CuDNN RNNs'), so no Keras model has one;
+ *  a file that says otherwise is refused rather than imported as an LSTM that would honour the mask. */
+function refuseMaskedCudnn(planned: PlannedLayer[], where: string): void {
+  let masked = false;
+  for (const p of planned) {
+    const c = p.config as Record<string, any>;
+    const cudnn = p.kerasClass === 'CuDNNLSTM' || (p.className === 'Bidirectional' && p.cudnn === true);
+    if (masked && cudnn) throw new ConfigError(`${where}: layer ${p.kerasName} (${p.kerasClass}): expected no mask reaching a CuDNNLSTM (Keras refuses one: 'Masking is not supported for CuDNN RNNs'), got the mask of an Embedding with mask_zero or a Masking layer before it.`);
+    if ((p.className === 'Embedding' && c.maskZero) || p.className === 'Masking') masked = true;
+    if (rankAfter(p, 3) === 2) masked = false;
+  }
+}
+
 function lstmConfig(l: KerasLayer, major: 2 | 3, where: string, notes: string[]): Json {
   const c = l.config;
+  // CuDNNLSTM (Keras 2, tf.keras 1.x, tf.compat.v1.keras) has no activation options: cuDNN computes tanh and sigmoid
+  const cudnn = l.className === 'CuDNNLSTM';
+  if (cudnn) for (const k of ['activation', 'recurrent_activation', 'use_bias']) if (c[k] !== undefined) refuse(l, `no ${k} option (cuDNN fixes them)`, c[k], where);
   if (c.return_state === true) refuse(l, 'return_state false', true, where);
   if (c.stateful === true) refuse(l, 'stateful false', true, where);
   if (c.time_major === true) refuse(l, 'time_major false', true, where);
@@ -338,9 +357,9 @@ function lstmConfig(l: KerasLayer, major: 2 | 3, where: string, notes: string[])
     name: l.name,
     units: c.units,
     // absent: the defaults; null: linear (Keras's activations.get(None)), as activation() reads it
-    activation: activation(c.activation === undefined ? 'tanh' : c.activation, l.name, 'activation', major, where),
-    recurrentActivation: activation(c.recurrent_activation === undefined ? 'sigmoid' : c.recurrent_activation, l.name, 'recurrent_activation', major, where),
-    useBias: c.use_bias ?? true,
+    activation: cudnn ? 'tanh' : activation(c.activation === undefined ? 'tanh' : c.activation, l.name, 'activation', major, where),
+    recurrentActivation: cudnn ? 'sigmoid' : activation(c.recurrent_activation === undefined ? 'sigmoid' : c.recurrent_activation, l.name, 'recurrent_activation', major, where),
+    useBias: cudnn ? true : c.use_bias ?? true,
     unitForgetBias: c.unit_forget_bias ?? true,
     returnSequences: c.return_sequences ?? false,
     goBackwards: c.go_backwards ?? false,

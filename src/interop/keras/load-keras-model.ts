@@ -253,9 +253,9 @@ function layerWeights(plan: KerasPlan, file: KerasFile, where: string): Hdf5Data
  * Matches each layer's file datasets with our weights: same count, same shapes, floats, in order (attention W and b
  * by shape). Returns each dataset with the index of its weight in the model's weight order; copies nothing.
  */
-function match(plan: KerasPlan, file: KerasFile, model: Sequential, where: string): { ds: Hdf5Dataset; r: number }[] {
+function match(plan: KerasPlan, file: KerasFile, model: Sequential, where: string): WeightJob[] {
   const per = layerWeights(plan, file, where);
-  const jobs: { ds: Hdf5Dataset; r: number }[] = [];
+  const jobs: WeightJob[] = [];
   let r = 0;
   plan.layers.forEach((l, i) => {
     const ours = model.layers[i].weights.map((w) => ({ name: w.name, shape: w.shape, r: r++ }));
@@ -270,28 +270,67 @@ function match(plan: KerasPlan, file: KerasFile, model: Sequential, where: strin
     const flat = (d: Hdf5Dataset, t: { shape: number[] }) => attention && d.shape.length === 1 && t.shape.length === 2 && t.shape[1] === 1 && d.shape[0] === t.shape[0];
     const fits = (d: Hdf5Dataset, t: { shape: number[] }) => sameShape(d.shape, t.shape) || flat(d, t);
     if (attention) ds = attentionOrder(ds) ?? (!fits(ds[0], ours[0]) && fits(ds[1], ours[0]) ? [ds[1], ds[0]] : ds);
+    // a CuDNNLSTM's weights (also a save_weights file of one, loaded into our LSTM): told by its bias of 8H, two
+    // biases of 4H, as Keras's load_weights tells them, and converted as it converts them
+    const recurrent = l.className === 'LSTM' || l.className === 'Bidirectional';
+    const cudnnAt = (j: number) => recurrent && j % 3 === 2 && ds.length % 3 === 0 && ours[j].shape.length === 1 && sameShape(ds[j].shape, [2 * ours[j].shape[0]]);
+    const cudnn = ds.some((_, j) => cudnnAt(j));
+    if (cudnn && !ds.every((_, j) => j % 3 !== 2 || cudnnAt(j))) throw new CheckpointError(`${where}: ${label}: expected every direction's bias in one layout, got ${ds.filter((_, j) => j % 3 === 2).map((d) => `${d.path} [${d.shape.join(', ')}]`).join(' and ')}.`);
     ds.forEach((d, j) => {
       const t = ours[j];
-      if (!fits(d, t)) {
+      const convert = cudnn ? (['cudnnKernel', 'cudnnRecurrent', 'cudnnBias'] as const)[j % 3] : undefined;
+      if (!fits(d, t) && !(convert === 'cudnnBias' && cudnnAt(j))) {
         throw new CheckpointError(`${where}: ${label}: expected weight ${j} (${t.name}) of shape [${t.shape.join(', ')}], got ${d.path} of shape [${d.shape.join(', ')}].`);
       }
       if (d.dtype !== 'float32' && d.dtype !== 'float64' && d.dtype !== 'float16') {
         throw new CheckpointError(`${where}: ${label}: expected ${d.path} to hold floats, got ${d.dtype}.`);
       }
-      jobs.push({ ds: d, r: t.r });
+      jobs.push({ ds: d, r: t.r, n: t.shape.reduce((p, k) => p * k, 1), ...(convert ? { convert } : {}) });
     });
   });
   return jobs;
 }
 
+/** A weight read from the file as it is, or from a CuDNNLSTM's layout into an LSTM's (fromCudnn). */
+interface WeightJob { ds: Hdf5Dataset; r: number; n: number; convert?: CudnnPart }
+
 /** Reads each matched dataset into its weight (`into`: the weight's floats by index and length); a NaN or an
  *  Infinity in the file is a CheckpointError naming the dataset. */
-function copyWeights(jobs: { ds: Hdf5Dataset; r: number }[], where: string, into: (r: number, n: number) => Float32Array): void {
-  for (const { ds, r } of jobs) {
-    const a = into(r, ds.shape.reduce((p, d) => p * d, 1));
-    ds.readFloat32Into(a);
-    for (let i = 0; i < a.length; i++) {
-      if (!Number.isFinite(a[i])) throw new CheckpointError(`${where}: expected finite weights, got ${a[i]} in ${ds.path} at flat index ${i}.`);
+function copyWeights(jobs: WeightJob[], where: string, into: (r: number, n: number) => Float32Array): void {
+  for (const { ds, r, n, convert } of jobs) {
+    const a = into(r, n);
+    const file = convert ? new Float32Array(ds.size) : a;
+    ds.readFloat32Into(file);
+    for (let i = 0; i < file.length; i++) {
+      if (!Number.isFinite(file[i])) throw new CheckpointError(`${where}: expected finite weights, got ${file[i]} in ${ds.path} at flat index ${i}.`);
+    }
+    if (convert) fromCudnn(convert, file, ds.shape, a);
+  }
+}
+
+type CudnnPart = 'cudnnKernel' | 'cudnnRecurrent' | 'cudnnBias';
+
+/**
+ * A CuDNNLSTM weight in an LSTM's layout, as Keras's load_weights converts it (_convert_rnn_weights). cuDNN reads
+ * each gate's slice g of the kernel [I, 4H] (gates i, f, c, o), flattened row by row, as its matrix [H, I]: the LSTM's
+ * kernel block is that matrix transposed; a recurrent block [H, H] is read as it is, so the LSTM's is its transpose;
+ * the bias [8H] holds the input and the recurrent biases, which an LSTM adds (float32 sums, as numpy's).
+ */
+function fromCudnn(part: CudnnPart, src: Float32Array, shape: number[], dst: Float32Array): void {
+  if (part === 'cudnnBias') {
+    const n = dst.length;
+    for (let k = 0; k < n; k++) dst[k] = src[k] + src[n + k];
+    return;
+  }
+  const [rows, cols] = shape;
+  const H = cols / 4;
+  for (let g = 0; g < 4; g++) {
+    for (let i = 0; i < rows; i++) {
+      for (let h = 0; h < H; h++) {
+        // kernel: element m = h * rows + i of the slice flattened is its [m / H, m % H]; recurrent: [h, i]
+        const m = h * rows + i;
+        dst[i * cols + g * H + h] = part === 'cudnnKernel' ? src[Math.floor(m / H) * cols + g * H + (m % H)] : src[h * cols + g * H + i];
+      }
     }
   }
 }

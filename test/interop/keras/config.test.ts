@@ -34,6 +34,19 @@ describe('planKerasModel', () => {
       'bidirectional/backward_lstm/kernel', 'bidirectional/backward_lstm/recurrent_kernel', 'bidirectional/backward_lstm/bias', 'attention_layer/W', 'attention_layer/b', 'dense/kernel', 'dense/bias']);
   });
 
+  it('turns a CuDNNLSTM (alone or in a Bidirectional) into an LSTM with tanh and sigmoid, keeping its options', () => {
+    const plan = planKerasModel({ class_name: 'Sequential', config: { name: 'k', layers: [
+      k2('Embedding', { name: 'e', batch_input_shape: [null, 6], input_dim: 9, output_dim: 4, mask_zero: false }),
+      k2('CuDNNLSTM', { name: 'cu_dnnlstm_1', units: 3, return_sequences: true, return_state: false, go_backwards: true, stateful: false, unit_forget_bias: true, kernel_regularizer: { class_name: 'L2', config: { l2: 0.1 } } }),
+      k2('Bidirectional', { name: 'bi', merge_mode: 'sum', layer: k2('CuDNNLSTM', { name: 'cu_dnnlstm_2', units: 2, return_sequences: false }) }),
+    ] } }, K2);
+    const [, one, bi] = plan.model.config.layers;
+    expect(one).toEqual({ className: 'LSTM', config: { name: 'cu_dnnlstm_1', trainable: true, units: 3, activation: 'tanh', recurrentActivation: 'sigmoid', useBias: true, unitForgetBias: true, returnSequences: true, goBackwards: true, zeroOutputForMask: false } });
+    expect(bi.config.layer).toEqual({ className: 'LSTM', config: { name: 'cu_dnnlstm_2', units: 2, activation: 'tanh', recurrentActivation: 'sigmoid', useBias: true, unitForgetBias: true, returnSequences: false, goBackwards: false } });
+    expect(plan.layers.map((l) => l.kerasClass)).toEqual(['Embedding', 'CuDNNLSTM', 'Bidirectional']);
+    expect(plan.notes).toEqual(['cu_dnnlstm_1: kernel_regularizer not imported (fit here trains without it)']);
+  });
+
   it('reads Keras 3: InputLayer batch_shape, hard_sigmoid as relu6(x + 3) / 6, pooling inferred from the next layer\'s build shape', () => {
     const cfg = { module: 'keras', class_name: 'Sequential', config: { name: 'sequential', layers: [
       k3('InputLayer', { batch_shape: [null, 7], dtype: 'int32', sparse: false, name: 'input_layer' }),
@@ -88,8 +101,12 @@ describe('planKerasModel', () => {
       [{ class_name: 'Sequential', config: { layers: [{ class_name: 'MyAttention', config: { name: 'my' } }] } }, /customObjects: \{ "MyAttention": 'attention' \}/],
       [{ class_name: 'Sequential', config: { layers: [{ class_name: 'Custom>AttentionLayer', config: { name: 'att' } }, k2('Dense', { name: 'd', units: 1 })] } }, /layer att \(Custom>AttentionLayer\): expected to know whether it returns sequences .* returnSequences: false/],
       [{ class_name: 'MyModel', config: {} }, /expected a Sequential or Functional model, got class "MyModel"/],
-      [{ class_name: 'Sequential', config: { layers: [k2('CuDNNLSTM', { name: 'cu', units: 3 })] } }, /layer cu \(CuDNNLSTM\): expected LSTM, got CuDNNLSTM, whose weights use cuDNN's layout; not supported yet\. In Keras, rebuild the model with LSTM/],
-      [{ class_name: 'Sequential', config: { layers: [k2('Bidirectional', { name: 'bi', layer: k2('CuDNNLSTM', { name: 'cu', units: 3 }) })] } }, /layer bi \(Bidirectional\): expected to wrap an LSTM \(CuDNNLSTM weights use cuDNN's layout: not supported yet\), got "CuDNNLSTM"/],
+      // CuDNNLSTM: no activation options (cuDNN fixes tanh and sigmoid), no mask (Keras refuses one), no GRU in a Bidirectional
+      [{ class_name: 'Sequential', config: { layers: [k2('CuDNNLSTM', { name: 'cu', units: 3, activation: 'relu' })] } }, /layer cu \(CuDNNLSTM\): expected no activation option \(cuDNN fixes them\), got "relu"/],
+      [{ class_name: 'Sequential', config: { layers: [k2('CuDNNLSTM', { name: 'cu', units: 3, stateful: true })] } }, /layer cu \(CuDNNLSTM\): expected stateful false, got true/],
+      [{ class_name: 'Sequential', config: { layers: [k2('Embedding', { name: 'e', input_dim: 5, output_dim: 2, mask_zero: true }), k2('Bidirectional', { name: 'bi', layer: k2('CuDNNLSTM', { name: 'cu', units: 3, return_sequences: true }) })] } }, /layer bi \(Bidirectional\): expected no mask reaching a CuDNNLSTM \(Keras refuses one/],
+      [{ class_name: 'Sequential', config: { layers: [k2('Masking', { name: 'm', batch_input_shape: [null, 4, 2] }), k2('Dropout', { name: 'd', rate: 0.1 }), k2('CuDNNLSTM', { name: 'cu', units: 3 })] } }, /layer cu \(CuDNNLSTM\): expected no mask reaching a CuDNNLSTM/],
+      [{ class_name: 'Sequential', config: { layers: [k2('Bidirectional', { name: 'bi', layer: k2('GRU', { name: 'g', units: 3 }) })] } }, /layer bi \(Bidirectional\): expected to wrap an LSTM or a CuDNNLSTM, got "GRU"/],
     ];
     for (const [cfg, re] of cases) {
       let err: unknown = null;
