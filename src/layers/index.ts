@@ -12,6 +12,7 @@ import { SpatialDropout1D, type SpatialDropout1DArgs } from './spatial-dropout1d
 import { GlobalAveragePooling1D, type GlobalAveragePooling1DArgs } from './global-average-pooling1d.js';
 import { GlobalMaxPooling1D, type GlobalMaxPooling1DArgs } from './global-max-pooling1d.js';
 import { Masking, type MaskingArgs } from './masking.js';
+import { Flatten, type FlattenArgs } from './flatten.js';
 import { serializeLayer, deserializeLayer } from './serialization.js';
 import { BASE_KEYS } from './layer.js';
 import { GLOBAL_POOLING_KEYS } from './global-pooling1d.js';
@@ -33,6 +34,7 @@ const KEYS: Record<string, readonly string[]> = {
   globalAveragePooling1D: GLOBAL_POOLING_KEYS,
   globalMaxPooling1D: GLOBAL_POOLING_KEYS,
   masking: ['maskValue'],
+  flatten: ['dataFormat'],
 };
 
 function checked<A>(factory: string, args: A): A {
@@ -53,6 +55,7 @@ export const layers = {
   globalAveragePooling1D: (args?: GlobalAveragePooling1DArgs) => new GlobalAveragePooling1D(checked('globalAveragePooling1D', args)),
   globalMaxPooling1D: (args?: GlobalMaxPooling1DArgs) => new GlobalMaxPooling1D(checked('globalMaxPooling1D', args)),
   masking: (args?: MaskingArgs) => new Masking(checked('masking', args)),
+  flatten: (args?: FlattenArgs) => new Flatten(checked('flatten', args)),
   /** { className, config } of a layer, as in a model config (Keras `layers.serialize`). */
   serialize: serializeLayer,
   /** The layer a { className, config } describes, with its saved name (Keras `layers.deserialize`). */
@@ -60,6 +63,6 @@ export const layers = {
 };
 
 export { Embedding, LSTM, Bidirectional, Attention, Dense, ActivationLayer, BatchNormalization, Dropout, SpatialDropout1D,
-  GlobalAveragePooling1D, GlobalMaxPooling1D, Masking };
+  GlobalAveragePooling1D, GlobalMaxPooling1D, Masking, Flatten };
 export type { EmbeddingArgs, LSTMArgs, BidirectionalArgs, AttentionArgs, DenseArgs, ActivationArgs, BatchNormalizationArgs, DropoutArgs, SpatialDropout1DArgs,
-  GlobalAveragePooling1DArgs, GlobalMaxPooling1DArgs, MaskingArgs };
+  GlobalAveragePooling1DArgs, GlobalMaxPooling1DArgs, MaskingArgs, FlattenArgs };

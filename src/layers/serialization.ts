@@ -13,6 +13,7 @@ import { Dropout } from './dropout.js';
 import { SpatialDropout1D } from './spatial-dropout1d.js';
 import { GlobalAveragePooling1D } from './global-average-pooling1d.js';
 import { GlobalMaxPooling1D } from './global-max-pooling1d.js';
+import { Flatten } from './flatten.js';
 import { ConfigError, describeValue, isPlainObject, didYouMean } from '../errors.js';
 
 /** className -> fromConfig, in the order error messages list them. */
@@ -29,6 +30,7 @@ const CLASSES: Record<string, (config: unknown) => Layer> = {
   SpatialDropout1D: SpatialDropout1D.fromConfig,
   GlobalAveragePooling1D: GlobalAveragePooling1D.fromConfig,
   GlobalMaxPooling1D: GlobalMaxPooling1D.fromConfig,
+  Flatten: Flatten.fromConfig,
 };
 
 /** The class names deserializeLayer knows. */

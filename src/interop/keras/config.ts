@@ -208,7 +208,7 @@ function straightChain(c: Json, where: string): KerasLayer[] {
 // ---------------------------------------------------------------- layers
 
 const SUPPORTED = ['InputLayer', 'Embedding', 'LSTM', 'CuDNNLSTM', 'Bidirectional', 'Dense', 'BatchNormalization', 'Dropout', 'SpatialDropout1D',
-  'Activation', 'Masking', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D', 'your attention class via customObjects'];
+  'Activation', 'Masking', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D', 'Flatten', 'your attention class via customObjects'];
 
 /** The Keras activation name -> ours (hard_sigmoid by the Keras version that wrote the file). */
 function activation(v: unknown, layer: string, option: string, major: 2 | 3, where: string): string {
@@ -240,6 +240,7 @@ function rankAfter(p: PlannedLayer, rank: number | null): number | null {
     case 'Bidirectional': return c.layer.config.returnSequences ? 3 : 2;
     case 'Attention': return c.returnSequences ? 3 : 2;
     case 'GlobalAveragePooling1D': case 'GlobalMaxPooling1D': return c.keepdims ? 3 : 2;
+    case 'Flatten': return 2;
     default: return rank;
   }
 }
@@ -320,6 +321,10 @@ function convertLayer(l: KerasLayer, next: KerasLayer | undefined, major: 2 | 3,
       if (c.keepdims !== undefined && typeof c.keepdims !== 'boolean') refuse(l, 'keepdims true or false', c.keepdims, where);
       return out(l.className.includes('Max') ? 'GlobalMaxPooling1D' : 'GlobalAveragePooling1D', { keepdims: c.keepdims ?? false });
     }
+    case 'Flatten':
+      // channels_first moves the second axis last before flattening (Keras's Flatten)
+      if (c.data_format !== undefined && c.data_format !== null && c.data_format !== 'channels_last') refuse(l, "data_format 'channels_last'", c.data_format, where);
+      return out('Flatten', {});
     case 'Attention': case 'AdditiveAttention': case 'MultiHeadAttention':
       throw new ConfigError(`${where}: layer ${l.name} (${l.className}): Keras's built-in ${l.className} is not this package's attention layer (e = tanh(x.W + b), softmax over time); only a custom attention class maps to it, through customObjects.`);
     default:

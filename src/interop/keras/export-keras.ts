@@ -152,6 +152,8 @@ function kerasLayer(className: string, c: Cfg, inShape: (number | null)[], where
     case 'GlobalAveragePooling1D':
     case 'GlobalMaxPooling1D':
       return out(className, { data_format: 'channels_last', keepdims: c.keepdims ?? false });
+    case 'Flatten':
+      return out('Flatten', { data_format: 'channels_last' });
     default:
       throw new ConfigError(`${where}: layer ${c.name}: expected a layer Keras 3 has, got class ${JSON.stringify(className)}.`);
   }

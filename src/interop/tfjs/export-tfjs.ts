@@ -177,6 +177,8 @@ function tfjsLayer(className: string, c: Record<string, any>, where: string): { 
     case 'GlobalMaxPooling1D':
       if (c.keepdims) throw new ConfigError(`${where}: layer ${c.name}: expected keepdims false (TF.js's ${className} has no keepdims), got true. Export it with exportKeras instead.`);
       return out(className, {});
+    case 'Flatten':
+      return out('Flatten', { data_format: 'channels_last' });
     default:
       throw new ConfigError(`${where}: layer ${c.name}: expected a layer TF.js can load, got class ${JSON.stringify(className)}.`);
   }

@@ -145,6 +145,24 @@ describe('exportKeras -> loadKerasModel: identical weights and predictions', () 
   });
 });
 
+describe('exportKeras: flatten', () => {
+  it('embedding(maskZero) -> flatten -> dense, and attention(seq) -> flatten: Keras 3 Flatten entries, identical round trips', async () => {
+    const a = withWeights(sequential({ seed: 4, layers: [
+      layers.embedding({ inputDim: 10, outputDim: 3, inputLength: 6, maskZero: true }), layers.flatten({ name: 'flat' }),
+      layers.dense({ units: 4, activation: 'relu' }), layers.dense({ units: 1, activation: 'sigmoid' }),
+    ]}), 7);
+    const { bytes } = await roundTrip(a, paddedIds(8, 6, 10, 3));
+    expect(configOf(bytes).config.layers[2]).toEqual({ module: 'keras.layers', class_name: 'Flatten', registered_name: null,
+      config: { name: 'flat', trainable: true, dtype: configOf(bytes).config.layers[2].config.dtype, data_format: 'channels_last' } });
+    const b = withWeights(sequential({ seed: 6, layers: [
+      layers.embedding({ inputDim: 10, outputDim: 3, inputLength: 6 }),
+      layers.bidirectional({ layer: layers.lstm({ units: 2, returnSequences: true }) }),
+      layers.attention({ returnSequences: true }), layers.flatten(), layers.dense({ units: 2, activation: 'softmax' }),
+    ]}), 8);
+    await roundTrip(b, paddedIds(8, 6, 10, 5));
+  });
+});
+
 describe('exportKeras: the archive', () => {
   it('entries metadata.json, config.json, model.weights.h5, stored, fixed dates; the same model gives the same bytes', async () => {
     const m = fixtureModel();

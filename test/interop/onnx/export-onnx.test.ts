@@ -79,6 +79,10 @@ const CASES: { name: string; layers: () => Layer[]; maskable: boolean }[] = [
     layers: () => [emb(), bi('ave'), layers.globalAveragePooling1D({ keepdims: true }), layers.dense({ units: 2 })] },
   { name: 'embedding -> LSTM(goBackwards, last state) -> dense', maskable: true,
     layers: () => [emb(), layers.lstm({ units: 4, goBackwards: true }), layers.dense({ units: 2 })] },
+  { name: 'embedding -> flatten -> dense(relu) -> dense(sigmoid) (the mask dropped: pads flatten as id 0\'s row)', maskable: true,
+    layers: () => [emb(), layers.flatten(), layers.dense({ units: 4, activation: 'relu' }), layers.dense({ units: 1, activation: 'sigmoid' })] },
+  { name: 'embedding -> Bi-LSTM(concat) -> attention(seq) -> flatten -> dense(sigmoid)', maskable: true,
+    layers: () => [emb(), bi(), layers.attention(), layers.flatten(), layers.dense({ units: 1, activation: 'sigmoid' })] },
 ];
 
 const worst: number[] = [];

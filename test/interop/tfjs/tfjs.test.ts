@@ -97,6 +97,29 @@ describe('exportTfjs -> tf.loadLayersModel', () => {
     t.dispose();
   });
 
+  it('flatten (after a masked embedding, and after attention returning sequences): TF.js predicts within 1e-5 and loadTfjsModel reads it back', async () => {
+    const models = [
+      sequential({ seed: 6, layers: [layers.embedding({ inputDim: 11, outputDim: 4, inputLength: 7, maskZero: true }), layers.flatten(),
+        layers.dense({ units: 3, activation: 'relu' }), layers.dense({ units: 1, activation: 'sigmoid' })] }),
+      sequential({ seed: 7, layers: [layers.embedding({ inputDim: 11, outputDim: 4, inputLength: 7 }),
+        layers.bidirectional({ layer: layers.lstm({ units: 3, returnSequences: true }) }), layers.attention(), layers.flatten(),
+        layers.dense({ units: 1, activation: 'sigmoid' })] }),
+    ];
+    const x = smallData(12, 6).x;
+    for (let i = 0; i < 12; i += 3) x.data.fill(0, i * 7 + 4, i * 7 + 7); // padded tails
+    for (const m0 of models) {
+      const m = await trained(m0, 2);
+      const out = (await exportTfjs(m))!;
+      const json = JSON.parse(new TextDecoder().decode(out.files['model.json']));
+      expect(json.modelTopology.config.layers.map((l: { class_name: string }) => l.class_name)).toContain('Flatten');
+      const t = await tfLoad(out);
+      within(tfPredict(t, x), ours(m, x), 'TF.js vs ours (flatten)');
+      t.dispose();
+      const back = await loadTfjsModel(out);
+      expect(Array.from(ours(back, x))).toEqual(Array.from(ours(m, x)));
+    }
+  });
+
   it('under a mask: pooled attention gives masked steps weight 0 in both, so predictions agree; returned sequences differ', async () => {
     const m = await trained(sequential({ seed: 4, layers: [
       layers.embedding({ inputDim: 11, outputDim: 5, inputLength: 7, maskZero: true }),
