@@ -20,6 +20,7 @@ export type { SaveOptions, ModelMetadata } from './model/save.js';
 export { optimizers, Adam, SGD, RMSprop, Optimizer } from './model/optimizers.js';
 export type { OptimizerConfig, AdamConfig, SGDConfig, RMSpropConfig, ClipConfig, LearningRateSpec } from './model/optimizers.js';
 export type { FitArgs } from './model/fit.js';
+export type { Dataset, DatasetBatch, TfjsTensor, FitDatasetArgs, EvaluateDatasetArgs } from './model/fit-dataset.js';
 export type { ClassWeight } from './model/weights.js';
 export type { History, Callbacks, Logs, CallbackModel, CallbackParams, EarlyStoppingArgs, ModelCheckpointArgs, ReduceLROnPlateauArgs } from './model/callbacks.js';
 export { callbacks, Callback, EarlyStopping, ModelCheckpoint, ReduceLROnPlateau, LearningRateScheduler } from './model/callbacks.js';

@@ -147,7 +147,7 @@ export async function runTrain(o: TrainOptions, out: Output): Promise<TrainResul
     options: { ...o, data: o.data.data, textColumn: o.data.textColumn, labelColumn: o.data.labelColumn, maxlen },
     data: {
       source: o.data.data, kind: o.data.kind, classNames, texts: split.texts.length,
-      train: train.texts.length, validation: history.params.samples === train.texts.length ? 0 : train.texts.length - history.params.samples,
+      train: train.texts.length, validation: train.texts.length - (history.params.samples ?? train.texts.length),
       test: test.texts.length, tokensSeen: tok.wordIndex.size, vocabSize, maxlen,
     },
     model: { params: model.countParams(), layers: model.getConfig().config.layers.map((l) => l.className) },

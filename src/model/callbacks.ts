@@ -18,7 +18,9 @@ export interface CallbackModel {
 /** fit's params, given to setParams before training (Keras `self.params`). */
 /** What fit passes to setParams and keeps in history.params: Keras 2's { verbose, epochs, steps }, and TF.js's
  *  batchSize and samples. */
-export interface CallbackParams { verbose: 0 | 1 | 2; epochs: number; batchSize: number; samples: number; steps: number }
+/** fit's params (Keras's callback.params); fitDataset gives null for what its data decides (batch size, samples) or
+ *  does not say ahead (steps, without batchesPerEpoch or a dataset size). */
+export interface CallbackParams { verbose: 0 | 1 | 2; epochs: number; batchSize: number | null; samples: number | null; steps: number | null }
 
 export interface Callbacks {
   /** Called by fit before training with the model it trains (Keras `set_model`). */

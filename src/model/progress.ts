@@ -22,8 +22,8 @@ export interface ProgressOutput {
 export interface ProgressOptions extends ProgressOutput {
   verbose: unknown;
   epochs: number;
-  /** Batches per epoch. */
-  steps: number;
+  /** Batches per epoch (null: unknown until the first epoch ends, shown as Keras shows it: `12/Unknown`). */
+  steps: number | null;
   /** Names of the running values passed to update(), e.g. ['loss', 'accuracy']. */
   names: string[];
 }
@@ -86,7 +86,7 @@ export class Progress {
   private readonly clock: () => number;
   private readonly tty: boolean;
   private readonly epochs: number;
-  private readonly steps: number;
+  private steps: number | null;
   private readonly names: string[];
   private readonly values: Float64Array;
   private epoch = 0;
@@ -110,6 +110,9 @@ export class Progress {
     this.values = new Float64Array(this.names.length);
   }
 
+  /** The batches per epoch, once the first epoch of data of unknown length has told them. */
+  setSteps(steps: number): void { this.steps = steps; }
+
   epochBegin(epoch: number): void {
     this.epoch = epoch;
     this.current = 0;
@@ -129,7 +132,7 @@ export class Progress {
     for (let i = 0; i < this.values.length; i++) this.values[i] = values[i];
     if (!this.tty) return;
     const now = this.clock();
-    if (current < this.steps && now - this.lastDraw < REDRAW_MS) return;
+    if ((this.steps === null || current < this.steps) && now - this.lastDraw < REDRAW_MS) return;
     this.lastDraw = now;
     this.redraw(this.barLine(now, null), false);
   }
@@ -141,6 +144,8 @@ export class Progress {
   epochEnd(logs: Logs): void {
     if (this.verbose === 0) return;
     const now = this.clock();
+    // an epoch of unknown length ends at the batches it ran
+    if (this.steps === null) this.steps = this.current;
     this.current = this.steps;
     if (this.verbose === 2) {
       // Keras 2's Progbar at verbose 2 (tf_keras/utils/generic_utils.py): `steps/steps - 3s - loss: ... - val_...: ...
@@ -164,12 +169,21 @@ export class Progress {
 
   /** `12/94 [==>....] - ETA: 3s - 512 samples/s - loss: 0.4213` while running; `94/94 [====] - 3s 32ms/step - ...` at the end. */
   private barLine(now: number, logs: Logs | null): string {
-    const { current, steps } = this;
+    const { current } = this;
+    const sec = (now - this.start) / 1000;
+    if (this.steps === null) {
+      // Keras's Progbar without a target: `12/Unknown - 3s 250ms/step - loss: ...`
+      let u = `${String(current).padStart(7)}/Unknown - ${pyFixed(sec, 0)}s`;
+      if (current > 0) u += ` ${formatPerStep(sec / current)}`;
+      if (sec > 0) u += ` - ${Math.round(this.samples / sec)} samples/s`;
+      for (let i = 0; i < this.names.length; i++) if (!Number.isNaN(this.values[i])) u += ` - ${this.names[i]}: ${formatValue(this.values[i]!)}`;
+      return u;
+    }
+    const steps = this.steps;
     let s = `${String(current).padStart(String(steps).length)}/${steps} [`;
     const width = steps > 0 ? Math.floor((BAR_WIDTH * Math.min(current, steps)) / steps) : BAR_WIDTH;
     if (width > 0) s += '='.repeat(width - 1) + (current < steps ? '>' : '=');
     s += '.'.repeat(BAR_WIDTH - width) + ']';
-    const sec = (now - this.start) / 1000;
     if (logs === null && current < steps) {
       if (current > 0) s += ` - ETA: ${formatEta((sec / current) * (steps - current))}`;
     } else {

@@ -21,6 +21,7 @@ import { summaryLines, countParams } from './summary.js';
 import { toFlat, checkFinite, checkIds, type Flat, type Input, type Tensor } from '../tensor.js';
 import { ConfigError, MemoryError, ShapeError, StateError, ValueError, fmtShape } from '../errors.js';
 import { fit as fitLoop, type FitArgs } from './fit.js';
+import { fitDataset as fitDatasetLoop, evaluateDataset as evaluateDatasetLoop, type Dataset, type FitDatasetArgs, type EvaluateDatasetArgs } from './fit-dataset.js';
 import { saveFile, checkSaveOptions, checkMetadata, CREATED_BY, type SaveOptions, type ModelMetadata } from './save.js';
 import type { History } from './callbacks.js';
 import { checkBatchSize, identity, type Batchable } from './batches.js';
@@ -927,25 +928,39 @@ export class Sequential {
 
   /** Mean loss and metric values over rows of d, in inference mode, in batches. @internal */
   evaluateData(d: Batchable, rows: ArrayLike<number>, batchSize: number): number[] {
-    this.alive('evaluate');
-    if (!this.loss) throw new StateError(`evaluate: expected a compiled model, got none. Call model.compile({ optimizer, loss }) first.`);
     const B0 = Math.min(batchSize, rows.length);
     this.planFor(d, Math.max(1, B0));
-    const c = this.ctx(false, false);
-    let lossSum = 0, rowSum = 0, meanSum = 0, masked = false;
+    const ev = this.evaluation();
+    for (let s = 0; s < rows.length; s += B0) ev.rows(d, rows, s, Math.min(B0, rows.length - s));
+    return ev.results();
+  }
+
+  /** evaluateData over batches that come one at a time (evaluateDataset, fitDataset's validation). @internal */
+  evaluator(): { add(d: Batchable): void; results(): number[] } {
+    const ev = this.evaluation();
+    return { add: (d) => { this.planFor(d, d.n); ev.rows(d, identity(d.n), 0, d.n); }, results: ev.results };
+  }
+
+  /** The loss and metrics of an evaluation, batch by batch (each planned for before it is added). */
+  private evaluation(): { rows(d: Batchable, rows: ArrayLike<number>, s: number, B: number): void; results(): number[] } {
+    this.alive('evaluate');
+    if (!this.loss) throw new StateError(`evaluate: expected a compiled model, got none. Call model.compile({ optimizer, loss }) first.`);
+    let lossSum = 0, rowSum = 0, meanSum = 0, masked = false, n = 0;
     const acc = this.evalMetrics;
     acc.reset();
-    for (let s = 0; s < rows.length; s += B0) {
-      const B = Math.min(B0, rows.length - s);
-      this.writeBatch(d, rows, s, B);
-      const out = this.forwardPass(c, B);
-      const r = this.lossAndGrad(c, out, B);
-      lossSum += r.sum; rowSum += r.rows; meanSum += r.loss * B; masked ||= r.masked;
-      this.updateMetrics(acc, c, out, B, r.rows, r.masked);
-    }
-    // the loss is sum w l over all rows / rows (sum_over_batch_size); weightedMetrics take the same row weights. Under
-    // an output mask, Keras's: each batch's mean over its unmasked rows, averaged weighted by the batch's samples
-    return [Math.fround(masked ? meanSum / rows.length : lossSum / rowSum), ...acc.results()];
+    return {
+      rows: (d, rows, s, B) => {
+        const c = this.ctx(false, false);
+        this.writeBatch(d, rows, s, B);
+        const out = this.forwardPass(c, B);
+        const r = this.lossAndGrad(c, out, B);
+        lossSum += r.sum; rowSum += r.rows; meanSum += r.loss * B; masked ||= r.masked; n += B;
+        this.updateMetrics(acc, c, out, B, r.rows, r.masked);
+      },
+      // the loss is sum w l over all rows / rows (sum_over_batch_size); weightedMetrics take the same row weights.
+      // Under an output mask, Keras's: each batch's mean over its unmasked rows, averaged weighted by the batch's samples
+      results: () => [Math.fround(masked ? meanSum / n : lossSum / rowSum), ...acc.results()],
+    };
   }
 
   /**
@@ -1140,6 +1155,30 @@ export class Sequential {
     } finally {
       this.fitting = false;
     }
+  }
+
+  /**
+   * Trains on the batches a dataset yields, one at a time (TF.js's fitDataset; Keras's fit on a generator): a
+   * tf.data.Dataset, a function returning an iterable or iterator (called each epoch), or an iterable; each batch
+   * { xs, ys }, [x, y] or [x, y, sampleWeight]. See FitDatasetArgs.
+   */
+  async fitDataset(dataset: Dataset, args: FitDatasetArgs = {}): Promise<History> {
+    this.alive('fitDataset');
+    if (this.fitting) throw new StateError(`fitDataset: expected no other fit running on this model, got one in progress. Await the first model.fit() or fitDataset() before starting another.`);
+    this.checkTrainable('fitDataset');
+    this.checkNotSaving('fitDataset');
+    this.fitting = true;
+    try {
+      return await fitDatasetLoop(this, dataset, args);
+    } finally {
+      this.fitting = false;
+    }
+  }
+
+  /** The loss and metrics over a dataset's batches ([loss, ...metrics], metricsNames order), as TF.js's evaluateDataset. */
+  async evaluateDataset(dataset: Dataset, args: EvaluateDatasetArgs = {}): Promise<number[]> {
+    this.alive('evaluateDataset');
+    return evaluateDatasetLoop(this, dataset, args);
   }
 
   private checkTrainable(where: string): void {
