@@ -24,6 +24,18 @@ describe('computeGradients', () => {
     expect(bi.forwardLayer.idRows()).toBe(new Set(x.data).size);
   });
 
+  it('matches central differences through flatten (masked embedding -> Bi-LSTM(seq) -> flatten -> dense, MSE)', () => {
+    const m = sequential({ seed: 9, layers: [
+      layers.embedding({ inputDim: 11, outputDim: 4, inputLength: 7, maskZero: true }),
+      layers.bidirectional({ layer: layers.lstm({ units: 2, returnSequences: true }), mergeMode: 'ave' }),
+      layers.flatten(),
+      layers.dense({ units: 2, activation: 'tanh' }),
+    ]});
+    m.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+    const { x } = smallData(6, 13);
+    fdCheck(m, x, { data: Float32Array.from({ length: 12 }, (_, i) => Math.sin(i)), shape: [6, 2] });
+  });
+
   it('matches central differences with batch norm, tanh and dropout (masks fixed: the stream does not move)', () => {
     const m = smallModel(4, { batchNorm: true, dropout: true });
     m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
