@@ -208,7 +208,8 @@ function straightChain(c: Json, where: string): KerasLayer[] {
 // ---------------------------------------------------------------- layers
 
 const SUPPORTED = ['InputLayer', 'Embedding', 'LSTM', 'CuDNNLSTM', 'Bidirectional', 'Dense', 'BatchNormalization', 'Dropout', 'SpatialDropout1D',
-  'Activation', 'Masking', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D', 'Flatten', 'your attention class via customObjects'];
+  'Activation', 'Masking', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D', 'Flatten', 'TimeDistributed (of Dense, Activation or Dropout)',
+  'your attention class via customObjects'];
 
 /** The Keras activation name -> ours (hard_sigmoid by the Keras version that wrote the file). */
 function activation(v: unknown, layer: string, option: string, major: 2 | 3, where: string): string {
@@ -320,6 +321,16 @@ function convertLayer(l: KerasLayer, next: KerasLayer | undefined, major: 2 | 3,
       if (c.data_format !== undefined && c.data_format !== 'channels_last') refuse(l, "data_format 'channels_last'", c.data_format, where);
       if (c.keepdims !== undefined && typeof c.keepdims !== 'boolean') refuse(l, 'keepdims true or false', c.keepdims, where);
       return out(l.className.includes('Max') ? 'GlobalMaxPooling1D' : 'GlobalAveragePooling1D', { keepdims: c.keepdims ?? false });
+    }
+    case 'TimeDistributed': {
+      // Keras applies the wrapped layer to each step; our Dense, Activation and Dropout on [batch, time, features]
+      // act on the last axis, step by step, so the wrapped layer is imported as it is (its weights are the wrapper's)
+      const inner = kerasLayer(c.layer, `the layer wrapped by ${l.name}`, where);
+      if (!['Dense', 'Activation', 'Dropout'].includes(inner.className)) refuse(l, 'to wrap a Dense, Activation or Dropout', inner.className, where);
+      if (inRank !== null && inRank !== 3) refuse(l, `input [batch, time, features] (rank 3)`, `rank ${inRank}`, where);
+      const trainable = (c.trainable ?? true) !== false && (inner.config.trainable ?? true) !== false;
+      const p = convertLayer({ ...inner, name: l.name, config: { ...inner.config, name: l.name, trainable } }, next, major, opts, notes, inRank);
+      return { ...p, kerasName: l.name, kerasClass: 'TimeDistributed' };
     }
     case 'Flatten':
       // channels_first moves the second axis last before flattening (Keras's Flatten)

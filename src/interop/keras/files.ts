@@ -112,9 +112,11 @@ function attrStrings(g: Hdf5Group, name: string): string[] {
 }
 
 /** Sub-objects whose variables a layer's store holds, in our weight order (forward before backward). */
-const STORE_ORDER = ['vars', 'cell', 'forward_layer', 'backward_layer'];
+const STORE_ORDER = ['vars', 'layer', 'cell', 'forward_layer', 'backward_layer'];
 
-/** The weight store: layers/<key>/[cell|forward_layer|backward_layer/...]vars/<i> (keys sort by name, not model order). */
+/** The weight store: layers/<key>/[layer|cell|forward_layer|backward_layer/...]vars/<i> (keys sort by name, not model
+ *  order); `layer` is a TimeDistributed's wrapped layer (in tf.keras 2.15 also a Bidirectional's unbuilt original,
+ *  saved empty). */
 function storeLayers(layers: Hdf5Group, where: string): KerasFile['layers'] {
   return new Map(layers.keys.map((key) => [key, storeVars(layers.group(key), where)]));
 }

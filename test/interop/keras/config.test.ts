@@ -107,6 +107,9 @@ describe('planKerasModel', () => {
       [{ class_name: 'Sequential', config: { layers: [k2('Embedding', { name: 'e', input_dim: 5, output_dim: 2, mask_zero: true }), k2('Bidirectional', { name: 'bi', layer: k2('CuDNNLSTM', { name: 'cu', units: 3, return_sequences: true }) })] } }, /layer bi \(Bidirectional\): expected no mask reaching a CuDNNLSTM \(Keras refuses one/],
       [{ class_name: 'Sequential', config: { layers: [k2('Masking', { name: 'm', batch_input_shape: [null, 4, 2] }), k2('Dropout', { name: 'd', rate: 0.1 }), k2('CuDNNLSTM', { name: 'cu', units: 3 })] } }, /layer cu \(CuDNNLSTM\): expected no mask reaching a CuDNNLSTM/],
       [{ class_name: 'Sequential', config: { layers: [k2('Bidirectional', { name: 'bi', layer: k2('GRU', { name: 'g', units: 3 }) })] } }, /layer bi \(Bidirectional\): expected to wrap an LSTM or a CuDNNLSTM, got "GRU"/],
+      // TimeDistributed: of a layer that acts on each step's features alone, on [batch, time, features]
+      [{ class_name: 'Sequential', config: { layers: [k2('TimeDistributed', { name: 'td', layer: k2('LSTM', { name: 'l', units: 3 }) })] } }, /layer td \(TimeDistributed\): expected to wrap a Dense, Activation or Dropout, got "LSTM"/],
+      [{ class_name: 'Sequential', config: { layers: [k2('Dense', { name: 'd', units: 3, batch_input_shape: [null, 4] }), k2('TimeDistributed', { name: 'td', layer: k2('Dense', { name: 'e', units: 2 }) })] } }, /layer td \(TimeDistributed\): expected input \[batch, time, features\] \(rank 3\), got "rank 2"/],
     ];
     for (const [cfg, re] of cases) {
       let err: unknown = null;
