@@ -99,3 +99,25 @@ describe("loadTfjsModel: TF.js optimizers' configs", () => {
     for (const x of [m, rms, mom]) x.dispose();
   });
 });
+
+describe('loadTfjsModel: layers TF.js saved that this package maps to its own', () => {
+  it('a sequence tagger with timeDistributed(dense) and a flatten: predicts as TF.js', async () => {
+    const t = tf.sequential({ layers: [
+      tf.layers.embedding({ inputDim: 5, outputDim: 3, inputLength: 5 }),
+      tf.layers.lstm({ units: 4, returnSequences: true }),
+      tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 3, activation: 'relu' }) }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 2, activation: 'softmax' }),
+    ] });
+    let art!: tf.io.ModelArtifacts;
+    await t.save(tf.io.withSaveHandler(async (a) => { art = a; return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }; }));
+    const data = Array.isArray(art.weightData) ? tf.io.concatenateArrayBuffers(art.weightData) : art.weightData!;
+    const want = tf.tidy(() => (t.predict(tf.tensor(ids, [2, 5], 'int32')) as tf.Tensor).dataSync() as Float32Array);
+    const m = await loadTfjsModel(files(art, art.weightSpecs!, data));
+    expect(m.layers.map((l) => l.className)).toEqual(['Embedding', 'LSTM', 'Dense', 'Flatten', 'Dense']);
+    const got = (m.predict({ data: ids, shape: [2, 5] }) as { data: Float32Array }).data;
+    expect(got.length).toBe(4);
+    want.forEach((w, i) => expect(Math.abs(got[i] - w)).toBeLessThanOrEqual(1e-5));
+    t.dispose();
+  });
+});
