@@ -11,18 +11,19 @@ import type { History } from './callbacks.js';
 import type { ClassWeight } from './weights.js';
 import { checkEpochs, checkLoopArgs, checkValidationArrays, trainEpochs, type FitArgs, type Trainable, type TrainBatch } from './fit.js';
 
-/** What a dataset yields: { xs, ys } as TF.js's datasets, or [x, y] / [x, y, sampleWeight] as Keras's generators. */
-export type DatasetBatch = { xs: Input | TfjsTensor; ys: Input | TfjsTensor } | [Input | TfjsTensor, Input | TfjsTensor] | [Input | TfjsTensor, Input | TfjsTensor, Input | TfjsTensor];
+/** What a dataset yields: { xs, ys } as TF.js's datasets, or [x, y] / [x, y, sampleWeight] as Keras's generators (an
+ *  array, so that `yield [x, y]` type-checks; its length is checked when it comes). */
+export type DatasetBatch = { xs: Input | TfjsTensor; ys: Input | TfjsTensor } | readonly (Input | TfjsTensor)[];
 
 /** A TF.js tensor, read through dataSync(). */
 export interface TfjsTensor { shape: number[]; dataSync(): ArrayLike<number> }
 
-/** A tf.data.Dataset (iterator() gives a fresh iterator), a function returning an iterable or iterator (called each
- *  epoch), or an iterable (an array of batches, an async generator). */
+/** A tf.data.Dataset (iterator() gives a fresh iterator), a function returning an iterable or iterator of batches
+ *  (called each epoch), or an iterable of batches (an array of batches, an async generator). */
 export type Dataset =
   | { iterator(): Promise<{ next(): Promise<IteratorResult<unknown>> }>; size?: number }
-  | (() => Iterable<unknown> | AsyncIterable<unknown> | Iterator<unknown> | AsyncIterator<unknown>)
-  | Iterable<unknown> | AsyncIterable<unknown>;
+  | (() => Iterable<DatasetBatch> | AsyncIterable<DatasetBatch> | Iterator<DatasetBatch> | AsyncIterator<DatasetBatch>)
+  | Iterable<DatasetBatch> | AsyncIterable<DatasetBatch>;
 
 export interface FitDatasetArgs extends Pick<FitArgs, 'epochs' | 'initialEpoch' | 'callbacks' | 'verbose' | 'signal' | 'validationFreq' | 'progressOutput'> {
   /**
@@ -30,8 +31,11 @@ export interface FitDatasetArgs extends Pick<FitArgs, 'epochs' | 'initialEpoch' 
    * Without it each epoch takes a fresh iterator to its end.
    */
   batchesPerEpoch?: number;
-  /** A dataset of validation batches, or [xVal, yVal] / [xVal, yVal, sampleWeightVal] arrays (as fit's). */
-  validationData?: Dataset | [Input, Input] | [Input, Input, Input];
+  /**
+   * A dataset of validation batches, or [xVal, yVal] / [xVal, yVal, sampleWeightVal] (as fit's; TF.js tensors too).
+   * An array is always the latter: pass an array of batches as a function returning it (() => batches).
+   */
+  validationData?: Dataset | [Input | TfjsTensor, Input | TfjsTensor] | [Input | TfjsTensor, Input | TfjsTensor, Input | TfjsTensor];
   /** Batches of a validation dataset per evaluation (default: all it yields). */
   validationBatches?: number;
   /** The batch size for validation arrays (default 32). */
@@ -131,7 +135,11 @@ export async function fitDataset(model: Trainable, dataset: unknown, args: FitDa
   let validate: (() => Promise<number[]>) | null = null;
   if (vd !== undefined && vd !== null) {
     if (Array.isArray(vd)) {
-      const { val, valRows } = model.refusable(() => checkValidationArrays(model, vd, where));
+      // (an array of batches read as [xVal, yVal] would fail with a message about values: say what an array means)
+      if (vd.length > 0 && (isPlainObject(vd[0]) && 'xs' in vd[0] && 'ys' in vd[0] || vd.length > 3)) {
+        throw new ConfigError(`${where}: expected validationData to be a dataset or [xVal, yVal] / [xVal, yVal, sampleWeightVal], got an array of ${vd.length} ${isPlainObject(vd[0]) && 'xs' in vd[0] ? 'batches' : 'items'} (an array is read as [xVal, yVal]: pass an array of batches as a function returning it, () => batches).`);
+      }
+      const { val, valRows } = model.refusable(() => checkValidationArrays(model, (vd as unknown[]).map(tensorInput), where));
       validate = async () => model.evaluateData(val, valRows, Math.min(valBatchSize, valRows.length));
     } else if (isDataset(vd)) {
       validate = () => evaluateBatches(model, vd, valBatches, `${where}: validationData`);

@@ -103,6 +103,11 @@ describe('fitDataset', () => {
     const m2 = compiled();
     const h2 = await m2.fitDataset(batches(), { epochs: 1, verbose: 0, validationData: [val.x, val.y], validationBatchSize: 5 });
     expect(h2.history.val_loss[0]).toBe(m2.evaluate(val.x, val.y, { batchSize: 5 })[0]);
+    // TF.js tensors as the validation arrays; an array of batches is refused saying what an array means
+    const m3 = compiled();
+    const h3 = await m3.fitDataset(batches(), { epochs: 1, verbose: 0, validationData: [tf.tensor(val.x.data, val.x.shape, 'int32'), tf.tensor(val.y)] });
+    expect(h3.history.val_loss[0]).toBe(m3.evaluate(val.x, val.y, { batchSize: 32 })[0]);
+    await expect(compiled().fitDataset(batches(), { verbose: 0, validationData: batches(val, 4) as never })).rejects.toThrow(/got an array of 4 items \(an array is read as \[xVal, yVal\]: pass an array of batches as a function returning it, \(\) => batches\)/);
   });
 
   it('evaluateDataset equals evaluate over the same batches (loss weighted by batch size, metrics over all rows)', async () => {
@@ -118,12 +123,12 @@ describe('fitDataset', () => {
     const m = compiled();
     const good = batches();
     const bad: unknown[] = [...good, [{ data: new Int32Array(2 * 5), shape: [2, 5] }, new Float32Array(2)]];
-    const e = await m.fitDataset(() => bad, { epochs: 2, verbose: 0 }).catch((x) => x);
+    const e = await m.fitDataset((() => bad) as never, { epochs: 2, verbose: 0 }).catch((x) => x);
     expect(e).toBeInstanceOf(ShapeError);
     expect((e as Error).message).toMatch(/^fitDataset: epoch 1, batch 3: /);
     expect(weightBytes(m)).toEqual(weightBytes(ref));
     const m2 = compiled();
-    await expect(m2.fitDataset([{ x: 1 }], { verbose: 0 })).rejects.toThrow(/fitDataset: epoch 1, batch 0: expected a batch \{ xs, ys \} or \[x, y\] or \[x, y, sampleWeight\], got/);
+    await expect(m2.fitDataset([{ x: 1 }] as never, { verbose: 0 })).rejects.toThrow(/fitDataset: epoch 1, batch 0: expected a batch \{ xs, ys \} or \[x, y\] or \[x, y, sampleWeight\], got/);
     await expect(m2.fitDataset(42 as never)).rejects.toThrow(ConfigError);
     await expect(m2.fitDataset(batches(), { batchesPerEpoch: 0 })).rejects.toThrow(/fitDataset: expected batchesPerEpoch to be a positive integer, got 0/);
     await expect(m2.fitDataset(batches(), { epoch: 2 } as never)).rejects.toThrow(/epoch/);
