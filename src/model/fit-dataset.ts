@@ -174,12 +174,15 @@ export async function fitDataset(model: Trainable, dataset: unknown, args: FitDa
 export interface EvaluateDatasetArgs {
   /** Batches to evaluate (default: all the dataset yields). */
   batches?: number;
+  /** TF.js's option: 0 or false only (evaluateDataset prints no progress). */
+  verbose?: 0 | false;
 }
 
 /** [loss, ...metrics, ...weightedMetrics] over the batches of a dataset (metricsNames order), as TF.js's evaluateDataset. */
 export async function evaluateDataset(model: Trainable, dataset: unknown, args: EvaluateDatasetArgs = {}): Promise<number[]> {
   const where = 'evaluateDataset';
-  checkOptionKeys(args, where, ['batches']);
+  checkOptionKeys(args, where, ['batches', 'verbose']);
+  if (args.verbose !== undefined && args.verbose !== 0 && args.verbose !== false) throw new ConfigError(`${where}: expected verbose 0 or false (${where} prints no progress bar), got ${describeValue(args.verbose)}. Leave verbose out.`);
   if (!isDataset(dataset)) throw new ConfigError(`${where}: expected a dataset (a tf.data.Dataset, a function returning an iterable or iterator, or an iterable of batches), got ${describeValue(dataset)}.`);
   const batches = checkPositiveInt(args.batches, where, 'batches');
   if (!model.loss) throw new StateError(`${where}: expected a compiled model, got none. Call model.compile({ optimizer, loss }) first.`);

@@ -246,7 +246,8 @@ export async function trainEpochs(model: Trainable, source: BatchSource, o: Loop
       const next = await source.open(epoch);
       while (!aborted()) {
         const b = await next();
-        if (b === null) break;
+        // (a signal aborted while the batch was fetched: no further batch)
+        if (b === null || aborted()) break;
         const { B } = b;
         for (const cb of cbs) await cb.onBatchBegin?.(step);
         const r = model.trainStep(b.d, b.rows, b.start, B);

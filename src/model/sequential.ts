@@ -937,16 +937,16 @@ export class Sequential {
 
   /** evaluateData over batches that come one at a time (evaluateDataset, fitDataset's validation). @internal */
   evaluator(): { add(d: Batchable): void; results(): number[] } {
-    const ev = this.evaluation();
+    // metrics of its own: another evaluation may run while this one awaits its next batch
+    const ev = this.evaluation(new CompiledMetrics(this.metrics, this.weightedMetrics));
     return { add: (d) => { this.planFor(d, d.n); ev.rows(d, identity(d.n), 0, d.n); }, results: ev.results };
   }
 
   /** The loss and metrics of an evaluation, batch by batch (each planned for before it is added). */
-  private evaluation(): { rows(d: Batchable, rows: ArrayLike<number>, s: number, B: number): void; results(): number[] } {
+  private evaluation(acc = this.evalMetrics): { rows(d: Batchable, rows: ArrayLike<number>, s: number, B: number): void; results(): number[] } {
     this.alive('evaluate');
     if (!this.loss) throw new StateError(`evaluate: expected a compiled model, got none. Call model.compile({ optimizer, loss }) first.`);
     let lossSum = 0, rowSum = 0, meanSum = 0, masked = false, n = 0;
-    const acc = this.evalMetrics;
     acc.reset();
     return {
       rows: (d, rows, s, B) => {

@@ -138,6 +138,42 @@ describe('fitDataset', () => {
     await expect(plain.fitDataset(batches())).rejects.toThrow(StateError);
   });
 
+  it('two evaluations at once (evaluateDataset awaiting batches, evaluate between them) each give what they give alone (a review)', async () => {
+    const m = compiled(3);
+    const a = batches(smallData(N, 5)), b = batches(smallData(N, 11));
+    async function* slow(bs: ReturnType<typeof batches>) { for (const x of bs) { await new Promise((r) => setTimeout(r, 1)); yield x; } }
+    const aloneA = await m.evaluateDataset(() => slow(a));
+    const aloneB = await m.evaluateDataset(() => slow(b));
+    expect(aloneA[1]).not.toBe(aloneB[1]);
+    const [ra, rb] = await Promise.all([m.evaluateDataset(() => slow(a)), m.evaluateDataset(() => slow(b))]);
+    expect(ra).toEqual(aloneA);
+    expect(rb).toEqual(aloneB);
+    const other = smallData(16, 99);
+    async function* interleaved() { let i = 0; for (const x of a) { if (i++ === 1) m.evaluate(other.x, other.y); yield x; } }
+    expect(await m.evaluateDataset(() => interleaved())).toEqual(aloneA);
+    // TF.js's { batches, verbose } (verbose 0 or false)
+    expect(await m.evaluateDataset(a, { batches: 1, verbose: 0 })).toEqual(m.evaluate(a[0][0], a[0][1], { verbose: 0 }));
+    await expect(m.evaluateDataset(a, { verbose: 1 as never })).rejects.toThrow(/evaluateDataset: expected verbose 0 or false/);
+  });
+
+  it('a signal aborted while the dataset fetches the next batch trains on no further batch (a review)', async () => {
+    const m = compiled();
+    const ac = new AbortController();
+    let trained = 0;
+    async function* gen() {
+      let i = 0;
+      for (const x of batches()) {
+        // the abort comes (a timer, a UI event) while the second batch is being read
+        if (i++ === 1) { await new Promise((r) => setTimeout(r, 5)); ac.abort(); }
+        yield x;
+      }
+    }
+    const h = await m.fitDataset(() => gen(), { epochs: 1, verbose: 0, signal: ac.signal, callbacks: { onBatchEnd: () => { trained++; } } });
+    expect(trained).toBe(1);
+    expect(m.optimizer!.iterations).toBe(1);
+    expect(h.epoch).toEqual([0]);
+  });
+
   it('class weights and per-batch sample weights weigh the loss as fit\'s do', async () => {
     const d = smallData(N, 5);
     const w = Float32Array.from({ length: N }, (_, i) => (i % 3) / 2);

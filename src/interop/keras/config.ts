@@ -354,7 +354,8 @@ function refuseMaskedCudnn(planned: PlannedLayer[], where: string): void {
     const cudnn = p.kerasClass === 'CuDNNLSTM' || (p.className === 'Bidirectional' && p.cudnn === true);
     if (masked && cudnn) throw new ConfigError(`${where}: layer ${p.kerasName} (${p.kerasClass}): expected no mask reaching a CuDNNLSTM (Keras refuses one: 'Masking is not supported for CuDNN RNNs'), got the mask of an Embedding with mask_zero or a Masking layer before it.`);
     if ((p.className === 'Embedding' && c.maskZero) || p.className === 'Masking') masked = true;
-    if (rankAfter(p, 3) === 2) masked = false;
+    // the global poolings consume it also with keepdims (Keras's compute_mask returns None)
+    if (rankAfter(p, 3) === 2 || p.className.startsWith('Global')) masked = false;
   }
 }
 

@@ -107,7 +107,11 @@ function tfjsTrainingConfig(model: Sequential): Json | null {
 function tfjsTopology(model: Sequential, where: string): Json {
   const first = model.layers[0].inputShape;
   let masked = false;
-  const layers = model.layers.map((l, i) => {
+  // TF.js's Flatten takes input of 3 dimensions or more (inputSpec minNDim 3): on [batch, features] it is the
+  // identity, so it is left out there
+  const kept = model.layers.filter((l) => !(l.className === 'Flatten' && l.inputShape.length === 1));
+  if (kept.length === 0) throw new ConfigError(`${where}: expected a layer TF.js runs besides a flatten of [batch, features] (the identity, which TF.js's Flatten refuses), got none.`);
+  const layers = kept.map((l, i) => {
     const c = l.getConfig() as Record<string, any>;
     // TF.js repeats the previous output at masked steps where Keras's Bidirectional(returnSequences) writes 0; with a
     // goBackwards LSTM inside, its outputs come in reversed time order and those steps land on real ones

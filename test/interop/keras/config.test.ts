@@ -45,6 +45,13 @@ describe('planKerasModel', () => {
     expect(bi.config.layer).toEqual({ className: 'LSTM', config: { name: 'cu_dnnlstm_2', units: 2, activation: 'tanh', recurrentActivation: 'sigmoid', useBias: true, unitForgetBias: true, returnSequences: false, goBackwards: false } });
     expect(plan.layers.map((l) => l.kerasClass)).toEqual(['Embedding', 'CuDNNLSTM', 'Bidirectional']);
     expect(plan.notes).toEqual(['cu_dnnlstm_1: kernel_regularizer not imported (fit here trains without it)']);
+    // a mask a global pooling consumed (keepdims too: Keras's compute_mask returns None) does not reach it (a review)
+    const pooled = planKerasModel({ class_name: 'Sequential', config: { name: 'k', layers: [
+      k2('Embedding', { name: 'e', batch_input_shape: [null, 6], input_dim: 9, output_dim: 4, mask_zero: true }),
+      k2('GlobalAveragePooling1D', { name: 'p', data_format: 'channels_last', keepdims: true }),
+      k2('CuDNNLSTM', { name: 'cu', units: 3 }),
+    ] } }, K2);
+    expect(pooled.model.config.layers[2].className).toBe('LSTM');
   });
 
   it('reads Keras 3: InputLayer batch_shape, hard_sigmoid as relu6(x + 3) / 6, pooling inferred from the next layer\'s build shape', () => {

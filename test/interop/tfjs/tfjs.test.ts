@@ -120,6 +120,20 @@ describe('exportTfjs -> tf.loadLayersModel', () => {
     }
   });
 
+  it('a flatten of [batch, features] (the identity; TF.js\'s Flatten wants 3 dimensions or more) is left out: TF.js loads and predicts within 1e-5', async () => {
+    const m = sequential({ seed: 6, layers: [layers.embedding({ inputDim: 11, outputDim: 4, inputLength: 7 }),
+      layers.lstm({ units: 3 }), layers.flatten(), layers.dense({ units: 1, activation: 'sigmoid' })] });
+    const out = (await exportTfjs(m))!;
+    const json = JSON.parse(new TextDecoder().decode(out.files['model.json']));
+    expect(json.modelTopology.config.layers.map((l: { class_name: string }) => l.class_name)).toEqual(['Embedding', 'LSTM', 'Dense']);
+    const t = await tfLoad(out);
+    const x = smallData(6, 6).x;
+    within(tfPredict(t, x), ours(m, x), 'TF.js vs ours (flatten of 2-D)');
+    t.dispose();
+    const alone = sequential({ layers: [layers.flatten({ inputShape: [3] })] });
+    await expect(exportTfjs(alone)).rejects.toThrow(/expected a layer TF.js runs besides a flatten of \[batch, features\]/);
+  });
+
   it('under a mask: pooled attention gives masked steps weight 0 in both, so predictions agree; returned sequences differ', async () => {
     const m = await trained(sequential({ seed: 4, layers: [
       layers.embedding({ inputDim: 11, outputDim: 5, inputLength: 7, maskZero: true }),
