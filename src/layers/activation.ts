@@ -36,7 +36,7 @@ export class ActivationLayer extends Layer {
 
   backward(c: Ctx, dy: number, B: number): number {
     c.a.zero(this.dx, B * this.inputSize());
-    activationBackward(c, this.activation, this.dx, dy, this.y, this.rows(B), this.n);
+    activationBackward(c, this.activation, this.dx, dy, this.y, this.x, this.rows(B), this.n);
     return this.dx;
   }
 

@@ -1,6 +1,6 @@
 // Dense: y = act(x . K + b) on the last axis (K [I,U], b [U]); activations linear, sigmoid, tanh, relu, hardSigmoid,
 // hardSigmoidKeras3, softmax.
-import { Layer, ACTIVATIONS, checkActivation, checkBool, checkConfig, checkPositiveInt, type Activation, type ConfigDict, type Ctx, type LayerArgs, type Shape, type Weight } from './layer.js';
+import { Layer, ACTIVATIONS, EXTENDED_ACTIVATIONS, checkActivation, checkBool, checkConfig, checkPositiveInt, type Activation, type ConfigDict, type Ctx, type LayerArgs, type Shape, type Weight } from './layer.js';
 import type { Arena, Allocator } from '../core/arena.js';
 import { checkInitializer, initializerConfig, type InitializerSpec } from './initializers.js';
 import { ShapeError, fmtShape } from '../errors.js';
@@ -13,14 +13,17 @@ export interface DenseArgs extends LayerArgs {
   biasInitializer?: InitializerSpec;
 }
 
-/** Forward and backward of an elementwise or softmax activation over rows x n (shared with the activation layer). */
+/** Forward and backward of an elementwise or softmax activation over rows x n (shared with the activation layer):
+ *  y = act(z); backward adds dy * act' into dz, from the output y or (the extended ones) the input z. */
 export function activationForward(c: Ctx, act: Activation, y: number, z: number, rows: number, n: number): void {
   if (act === 'softmax') c.k.softmax_forward(y, z, rows, n);
-  else c.k.activation_forward(y, z, rows * n, ACTIVATIONS[act]);
+  else if (act in EXTENDED_ACTIVATIONS) c.k.activation_ext_forward(y, z, rows * n, EXTENDED_ACTIVATIONS[act as keyof typeof EXTENDED_ACTIVATIONS]);
+  else c.k.activation_forward(y, z, rows * n, ACTIVATIONS[act as keyof typeof ACTIVATIONS]);
 }
-export function activationBackward(c: Ctx, act: Activation, dz: number, dy: number, y: number, rows: number, n: number): void {
+export function activationBackward(c: Ctx, act: Activation, dz: number, dy: number, y: number, z: number, rows: number, n: number): void {
   if (act === 'softmax') c.k.softmax_backward(dz, dy, y, rows, n);
-  else c.k.activation_backward(dz, dy, y, rows * n, ACTIVATIONS[act]);
+  else if (act in EXTENDED_ACTIVATIONS) c.k.activation_ext_backward(dz, dy, z, rows * n, EXTENDED_ACTIVATIONS[act as keyof typeof EXTENDED_ACTIVATIONS]);
+  else c.k.activation_backward(dz, dy, y, rows * n, ACTIVATIONS[act as keyof typeof ACTIVATIONS]);
 }
 
 export class Dense extends Layer {
@@ -85,7 +88,7 @@ export class Dense extends Layer {
     const R = B * this.rowsPerSample, U = this.units;
     if (this.activation === 'linear') return this.backwardFromLogits(c, dy, B);
     c.a.zero(this.dz, R * U);
-    activationBackward(c, this.activation, this.dz, dy, this.y, R, U);
+    activationBackward(c, this.activation, this.dz, dy, this.y, this.z, R, U);
     return this.backwardFromLogits(c, this.dz, B);
   }
 

@@ -333,11 +333,15 @@ export function checkPositiveInt(v: unknown, where: string, what: string): numbe
  * and TF.js's clip(0.2x + 0.5, 0, 1); `hardSigmoidKeras3` is Keras 3's (and PyTorch's Hardsigmoid) relu6(x + 3) / 6.
  */
 export const ACTIVATIONS = { linear: 0, sigmoid: 1, tanh: 2, relu: 3, hardSigmoid: 4, hardSigmoidKeras3: 5 } as const;
+/** Activations of Dense and Activation layers only (not an LSTM's gates or cell): assembly/activation.ts. */
+export const EXTENDED_ACTIVATIONS = { elu: 6, selu: 7, relu6: 8, softplus: 9, softsign: 10, swish: 11, gelu: 12, mish: 13 } as const;
 export type ElementwiseActivation = keyof typeof ACTIVATIONS;
-export type Activation = ElementwiseActivation | 'softmax';
+export type ExtendedActivation = keyof typeof EXTENDED_ACTIVATIONS;
+export type Activation = ElementwiseActivation | ExtendedActivation | 'softmax';
 
 export function checkActivation(v: unknown, where: string, allowSoftmax: boolean, what = 'activation'): Activation {
-  const ok = Object.keys(ACTIVATIONS).concat(allowSoftmax ? ['softmax'] : []);
+  // (a layer's activation: softmax and the extended ones too; an LSTM's: those its kernels compute)
+  const ok = Object.keys(ACTIVATIONS).concat(allowSoftmax ? ['softmax', ...Object.keys(EXTENDED_ACTIVATIONS)] : []);
   if (v === null || v === undefined) return 'linear';
   if (typeof v !== 'string' || !ok.includes(v)) {
     throw new ConfigError(`${where}: expected ${what} to be one of ${ok.join(', ')}, got ${describeValue(v)}.${didYouMean(v, ok)}`);

@@ -215,7 +215,9 @@ const SUPPORTED = ['InputLayer', 'Embedding', 'LSTM', 'CuDNNLSTM', 'Bidirectiona
 function activation(v: unknown, layer: string, option: string, major: 2 | 3, where: string): string {
   const n = typeof v === 'string' ? v : isPlainObject(v) && typeof v.class_name === 'string' ? v.class_name : isPlainObject(v) && isPlainObject(v.config) ? String(v.config.name) : v === null || v === undefined ? 'linear' : '';
   const map: Record<string, string> = { linear: 'linear', sigmoid: 'sigmoid', tanh: 'tanh', relu: 'relu', softmax: 'softmax',
-    hard_sigmoid: major === 3 ? 'hardSigmoidKeras3' : 'hardSigmoid' };
+    hard_sigmoid: major === 3 ? 'hardSigmoidKeras3' : 'hardSigmoid',
+    // (a Dense's or an Activation's only: an LSTM given one is refused when it is built); TF.js names them the same
+    elu: 'elu', selu: 'selu', relu6: 'relu6', softplus: 'softplus', softsign: 'softsign', swish: 'swish', silu: 'swish', gelu: 'gelu', mish: 'mish' };
   const ours = map[n];
   if (!ours) throw new ConfigError(`${where}: layer ${layer}: expected ${option} to be one of ${Object.keys(map).join(', ')}, got ${describeValue(v)}.`);
   return ours;

@@ -23,7 +23,8 @@ const DATE_SAVED = '1980-01-01@00:00:00';
 type Json = Record<string, unknown>;
 type Cfg = Record<string, any>;
 
-const ACTIVATIONS: Record<string, string> = { linear: 'linear', sigmoid: 'sigmoid', tanh: 'tanh', relu: 'relu', softmax: 'softmax', hardSigmoidKeras3: 'hard_sigmoid' };
+const ACTIVATIONS: Record<string, string> = { linear: 'linear', sigmoid: 'sigmoid', tanh: 'tanh', relu: 'relu', softmax: 'softmax', hardSigmoidKeras3: 'hard_sigmoid',
+  elu: 'elu', selu: 'selu', relu6: 'relu6', softplus: 'softplus', softsign: 'softsign', swish: 'swish', gelu: 'gelu', mish: 'mish' };
 const POLICY = () => ({ module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' }, registered_name: null });
 const init = (class_name: string, config: Json = {}) => ({ module: 'keras.initializers', class_name, config, registered_name: null });
 

@@ -146,6 +146,15 @@ function activate(g: GraphBuilder, x: string, a: Activation): string {
     case 'hardSigmoid': return g.op('HardSigmoid', [x], { alpha: { float: 0.2 }, beta: { float: 0.5 } });
     case 'hardSigmoidKeras3': return g.op('HardSigmoid', [x], { alpha: { float: 1 / 6 }, beta: { float: 0.5 } });
     case 'softmax': return g.op('Softmax', [x], { axis: -1 });
+    case 'elu': return g.op('Elu', [x], { alpha: { float: 1 } });
+    case 'selu': return g.op('Selu', [x], { alpha: { float: 1.6732632423543772 }, gamma: { float: 1.0507009873554805 } });
+    case 'relu6': return g.op('Clip', [x, g.floats('zero_f', [], [0]), g.floats('six_f', [], [6])]);
+    case 'softplus': return g.op('Softplus', [x]);
+    case 'softsign': return g.op('Softsign', [x]);
+    case 'swish': return g.op('Mul', [x, g.op('Sigmoid', [x])]);
+    // opset 17 has no Gelu: x * (1 + erf(x / sqrt 2)) / 2; nor Mish: x * tanh(softplus(x))
+    case 'gelu': return g.op('Mul', [g.op('Mul', [x, g.op('Add', [g.op('Erf', [g.op('Mul', [x, g.floats('inv_sqrt2_f', [], [Math.SQRT1_2])])]), g.floats('one_f', [], [1])])]), g.floats('half_f', [], [0.5])]);
+    case 'mish': return g.op('Mul', [x, g.op('Tanh', [g.op('Softplus', [x])])]);
   }
 }
 

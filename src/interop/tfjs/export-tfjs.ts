@@ -18,7 +18,8 @@ export interface TfjsFiles { files: Record<string, Uint8Array> }
 
 type Json = Record<string, unknown>;
 
-const ACTIVATIONS: Record<string, string> = { linear: 'linear', sigmoid: 'sigmoid', tanh: 'tanh', relu: 'relu', softmax: 'softmax', hardSigmoid: 'hard_sigmoid' };
+const ACTIVATIONS: Record<string, string> = { linear: 'linear', sigmoid: 'sigmoid', tanh: 'tanh', relu: 'relu', softmax: 'softmax', hardSigmoid: 'hard_sigmoid',
+  elu: 'elu', selu: 'selu', relu6: 'relu6', softplus: 'softplus', softsign: 'softsign', swish: 'swish', gelu: 'gelu', mish: 'mish' };
 const init = (class_name: string, config: Json = {}) => ({ class_name, config });
 const GLOROT = init('VarianceScaling', { scale: 1, mode: 'fan_avg', distribution: 'uniform', seed: null });
 

@@ -83,6 +83,10 @@ const CASES: { name: string; layers: () => Layer[]; maskable: boolean }[] = [
     layers: () => [emb(), layers.flatten(), layers.dense({ units: 4, activation: 'relu' }), layers.dense({ units: 1, activation: 'sigmoid' })] },
   { name: 'embedding -> Bi-LSTM(concat) -> attention(seq) -> flatten -> dense(sigmoid)', maskable: true,
     layers: () => [emb(), bi(), layers.attention(), layers.flatten(), layers.dense({ units: 1, activation: 'sigmoid' })] },
+  { name: 'embedding -> Bi-LSTM(last) -> dense(elu) -> activation(selu) -> dense(relu6) -> dense(softplus) -> activation(softsign) -> dense(swish) -> dense(gelu) -> dense(mish)', maskable: true,
+    layers: () => [emb(), bi('concat', false), layers.dense({ units: 6, activation: 'elu' }), layers.activation({ activation: 'selu' }),
+      layers.dense({ units: 6, activation: 'relu6' }), layers.dense({ units: 6, activation: 'softplus' }), layers.activation({ activation: 'softsign' }),
+      layers.dense({ units: 6, activation: 'swish' }), layers.dense({ units: 6, activation: 'gelu' }), layers.dense({ units: 3, activation: 'mish' })] },
 ];
 
 const worst: number[] = [];

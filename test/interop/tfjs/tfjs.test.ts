@@ -120,6 +120,20 @@ describe('exportTfjs -> tf.loadLayersModel', () => {
     }
   });
 
+  it('the extended activations (elu, selu, relu6, softplus, softsign, swish, gelu, mish): TF.js predicts within 1e-5, loadTfjsModel reads them back', async () => {
+    const acts = ['elu', 'selu', 'relu6', 'softplus', 'softsign', 'swish', 'gelu', 'mish'] as const;
+    const m = sequential({ seed: 12, layers: [layers.embedding({ inputDim: 11, outputDim: 4, inputLength: 7 }), layers.lstm({ units: 5 }),
+      ...acts.map((a, i) => (i % 2 ? layers.activation({ activation: a }) : layers.dense({ units: 5, activation: a }))), layers.dense({ units: 2, activation: 'softmax' })] });
+    m.setWeights(m.getWeights().map((w, i) => ({ data: w.data.map((v, j) => v * 3 + 0.1 * Math.sin(i + j)), shape: w.shape })));
+    const out = (await exportTfjs(m))!;
+    const t = await tfLoad(out);
+    const x = smallData(16, 8).x;
+    within(tfPredict(t, x), ours(m, x), 'TF.js vs ours (extended activations)');
+    t.dispose();
+    const back = await loadTfjsModel(out);
+    expect(Array.from(ours(back, x))).toEqual(Array.from(ours(m, x)));
+  });
+
   it('a flatten of [batch, features] (the identity; TF.js\'s Flatten wants 3 dimensions or more) is left out: TF.js loads and predicts within 1e-5', async () => {
     const m = sequential({ seed: 6, layers: [layers.embedding({ inputDim: 11, outputDim: 4, inputLength: 7 }),
       layers.lstm({ units: 3 }), layers.flatten(), layers.dense({ units: 1, activation: 'sigmoid' })] });
