@@ -5,8 +5,10 @@ import { describe, it, expect } from 'vitest';
 import { kernelArena, buf, read } from '../helpers/kernels.js';
 import { actExt, actExtGrad, EXT_KINDS, EXT_NAMES } from '../ref/activation.js';
 import { f32of, scoped } from './common.js';
+import { fixture, type Arr } from '../helpers/layer.js';
 
 const a = kernelArena();
+const NAMES = EXT_KINDS.map((kind) => EXT_NAMES[kind]);
 const k = a.k;
 
 // a fine grid over [-20, 20], the region near 0 in small steps, and extremes
@@ -49,6 +51,20 @@ describe('extended activations (kernels vs float64)', () => {
       expect(err, `${EXT_NAMES[kind]} backward at x = ${X[at]}`).toBeLessThan(4e-6);
     });
   }
+
+  it('match PyTorch (test/fixtures/activations.json: F.elu, selu, relu6, softplus, softsign, silu, gelu exact, mish, float64 autograd)', () => {
+    const f = fixture<{ x: Arr; dy: Arr; cases: Record<string, { y: Arr; dx: Arr }> }>('activations');
+    const x = f32of(f.x.data), dy = f32of(f.dy.data);
+    expect(Object.keys(f.cases).sort()).toEqual([...NAMES].sort());
+    for (const kind of EXT_KINDS) {
+      const c = f.cases[EXT_NAMES[kind]];
+      const fw = worstRelative(forward(x, kind), c.y.data);
+      expect(fw.err, `${EXT_NAMES[kind]} vs torch at x = ${x[fw.at]}`).toBeLessThan(2e-6);
+      const got = backward(x, dy, new Float64Array(x.length), kind);
+      const gmax = Math.max(...c.dx.data.map(Math.abs));
+      c.dx.data.forEach((w, i) => expect(Math.abs(got[i] - w), `${EXT_NAMES[kind]} dx vs torch at x = ${x[i]}`).toBeLessThanOrEqual(4e-6 * Math.max(Math.abs(w), 0.01 * gmax)));
+    }
+  });
 
   it('NaN in gives NaN out (forward and backward), and y may alias x', () => {
     for (const kind of EXT_KINDS) {
