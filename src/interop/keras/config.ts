@@ -93,6 +93,13 @@ export function planKerasModel(modelConfig: unknown, opts: KerasPlanOptions): Ke
       const declared = c.batch_input_shape !== undefined || c.batch_shape !== undefined ? batchShape(c, l.name, where) : null;
       if (declared) { inputShape = declared; rank = declared.length + 1; }
     }
+    // layers that act in training only and are the identity at inference (noise, activity regularization): left out,
+    // said in the notes, as regularizers are
+    if (TRAINING_ONLY_LAYERS.includes(l.className)) {
+      const opt = ['stddev', 'rate', 'l1', 'l2'].filter((k) => typeof c[k] === 'number').map((k) => `${k} ${c[k]}`).join(', ');
+      notes.push(`${l.name}: ${l.className}${opt ? `(${opt})` : ''} not imported (inference is the same: it acts in training only; fit here trains without it)`);
+      return;
+    }
     const next = chain[i + 1];
     const p = convertLayer(l, next, major, opts, notes, rank);
     planned.push(p);
@@ -207,9 +214,12 @@ function straightChain(c: Json, where: string): KerasLayer[] {
 
 // ---------------------------------------------------------------- layers
 
+/** Keras layers that are the identity at inference and act in training only: imported as nothing, with a note. */
+const TRAINING_ONLY_LAYERS = ['GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'ActivityRegularization'];
+
 const SUPPORTED = ['InputLayer', 'Embedding', 'LSTM', 'CuDNNLSTM', 'Bidirectional', 'Dense', 'BatchNormalization', 'Dropout', 'SpatialDropout1D',
   'Activation', 'Masking', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D', 'Flatten', 'TimeDistributed (of Dense, Activation or Dropout)',
-  'your attention class via customObjects'];
+  ...TRAINING_ONLY_LAYERS.map((c) => `${c} (left out)`), 'your attention class via customObjects'];
 
 /** The Keras activation name -> ours (hard_sigmoid by the Keras version that wrote the file). */
 function activation(v: unknown, layer: string, option: string, major: 2 | 3, where: string): string {

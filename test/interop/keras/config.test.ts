@@ -54,6 +54,28 @@ describe('planKerasModel', () => {
     expect(pooled.model.config.layers[2].className).toBe('LSTM');
   });
 
+  it('leaves out layers that act in training only (GaussianNoise, GaussianDropout, AlphaDropout, ActivityRegularization), with notes', () => {
+    const plan = planKerasModel({ class_name: 'Sequential', config: { name: 'k', layers: [
+      k2('GaussianNoise', { name: 'noise', stddev: 0.1, batch_input_shape: [null, 5, 3] }),
+      k2('LSTM', { name: 'l', units: 2, return_sequences: true }),
+      k2('GaussianDropout', { name: 'gd', rate: 0.2 }), k2('AlphaDropout', { name: 'ad', rate: 0.1 }),
+      k2('GlobalMaxPooling1D', { name: 'p' }), k2('ActivityRegularization', { name: 'ar', l1: 0.01, l2: 0 }),
+      k2('Dense', { name: 'd', units: 1, activation: 'sigmoid' }),
+    ] } }, K2);
+    expect(plan.model.config.layers.map((l) => l.className)).toEqual(['LSTM', 'GlobalMaxPooling1D', 'Dense']);
+    expect(plan.model.config.layers[0].config.inputShape).toEqual([5, 3]); // the declared shape of the layer left out
+    expect(plan.notes).toEqual([
+      'noise: GaussianNoise(stddev 0.1) not imported (inference is the same: it acts in training only; fit here trains without it)',
+      'gd: GaussianDropout(rate 0.2) not imported (inference is the same: it acts in training only; fit here trains without it)',
+      'ad: AlphaDropout(rate 0.1) not imported (inference is the same: it acts in training only; fit here trains without it)',
+      'ar: ActivityRegularization(l1 0.01, l2 0) not imported (inference is the same: it acts in training only; fit here trains without it)',
+    ]);
+    expect(() => Sequential.fromConfig(plan.model)).not.toThrow();
+    // an LSTM given one of the activations only Dense has: refused when the model is built, naming it
+    const lstmGelu = planKerasModel({ class_name: 'Sequential', config: { layers: [k2('LSTM', { name: 'l', units: 2, activation: 'gelu', batch_input_shape: [null, 3, 2] })] } }, K2);
+    expect(() => Sequential.fromConfig(lstmGelu.model)).toThrow(/layers.lstm\(l\): expected activation to be one of linear, sigmoid, tanh, relu, hardSigmoid, hardSigmoidKeras3, got "gelu"/);
+  });
+
   it('reads Keras 3: InputLayer batch_shape, hard_sigmoid as relu6(x + 3) / 6, pooling inferred from the next layer\'s build shape', () => {
     const cfg = { module: 'keras', class_name: 'Sequential', config: { name: 'sequential', layers: [
       k3('InputLayer', { batch_shape: [null, 7], dtype: 'int32', sparse: false, name: 'input_layer' }),
@@ -103,7 +125,7 @@ describe('planKerasModel', () => {
       [{ class_name: 'Sequential', config: { layers: [k2('GRU', { name: 'gru', units: 3 })] } }, /layer gru: expected one of InputLayer, Embedding, .*got class "GRU"\.$/],
       [{ class_name: 'Sequential', config: { layers: [k2('MyAtt', { name: 'my' })] } }, /got class "MyAtt"\. A custom attention layer with weights W \[F, 1\] and b \[T, 1\] maps to ours with customObjects: \{ "MyAtt": 'attention' \}\.$/],
       [{ class_name: 'Sequential', config: { layers: [k2('LSTM', { name: 'l', units: 3, return_state: true })] } }, /layer l \(LSTM\): expected return_state false, got true/],
-      [{ class_name: 'Sequential', config: { layers: [k2('Dense', { name: 'd', units: 3, activation: 'swish' })] } }, /layer d: expected activation to be one of linear, sigmoid, tanh, relu, softmax, hard_sigmoid, got "swish"/],
+      [{ class_name: 'Sequential', config: { layers: [k2('Dense', { name: 'd', units: 3, activation: 'hard_silu' })] } }, /layer d: expected activation to be one of linear, sigmoid, tanh, relu, softmax, hard_sigmoid, elu, selu, relu6, softplus, softsign, swish, silu, gelu, mish, got "hard_silu"/],
       [{ class_name: 'Sequential', config: { layers: [k2('BatchNormalization', { name: 'bn', axis: 1, center: true, scale: true })] } }, /layer bn \(BatchNormalization\): expected axis -1 \(the last\), got 1/],
       [{ class_name: 'Sequential', config: { layers: [{ class_name: 'MyAttention', config: { name: 'my' } }] } }, /customObjects: \{ "MyAttention": 'attention' \}/],
       [{ class_name: 'Sequential', config: { layers: [{ class_name: 'Custom>AttentionLayer', config: { name: 'att' } }, k2('Dense', { name: 'd', units: 1 })] } }, /layer att \(Custom>AttentionLayer\): expected to know whether it returns sequences .* returnSequences: false/],
