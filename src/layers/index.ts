@@ -13,6 +13,7 @@ import { GlobalAveragePooling1D, type GlobalAveragePooling1DArgs } from './globa
 import { GlobalMaxPooling1D, type GlobalMaxPooling1DArgs } from './global-max-pooling1d.js';
 import { Masking, type MaskingArgs } from './masking.js';
 import { Flatten, type FlattenArgs } from './flatten.js';
+import { LeakyReLU, type LeakyReLUArgs } from './leaky-relu.js';
 import { serializeLayer, deserializeLayer } from './serialization.js';
 import { BASE_KEYS } from './layer.js';
 import { GLOBAL_POOLING_KEYS } from './global-pooling1d.js';
@@ -35,6 +36,7 @@ const KEYS: Record<string, readonly string[]> = {
   globalMaxPooling1D: GLOBAL_POOLING_KEYS,
   masking: ['maskValue'],
   flatten: ['dataFormat'],
+  leakyReLU: ['alpha'],
 };
 
 function checked<A>(factory: string, args: A): A {
@@ -56,6 +58,7 @@ export const layers = {
   globalMaxPooling1D: (args?: GlobalMaxPooling1DArgs) => new GlobalMaxPooling1D(checked('globalMaxPooling1D', args)),
   masking: (args?: MaskingArgs) => new Masking(checked('masking', args)),
   flatten: (args?: FlattenArgs) => new Flatten(checked('flatten', args)),
+  leakyReLU: (args?: LeakyReLUArgs) => new LeakyReLU(checked('leakyReLU', args)),
   /** { className, config } of a layer, as in a model config (Keras `layers.serialize`). */
   serialize: serializeLayer,
   /** The layer a { className, config } describes, with its saved name (Keras `layers.deserialize`). */
@@ -63,6 +66,6 @@ export const layers = {
 };
 
 export { Embedding, LSTM, Bidirectional, Attention, Dense, ActivationLayer, BatchNormalization, Dropout, SpatialDropout1D,
-  GlobalAveragePooling1D, GlobalMaxPooling1D, Masking, Flatten };
+  GlobalAveragePooling1D, GlobalMaxPooling1D, Masking, Flatten, LeakyReLU };
 export type { EmbeddingArgs, LSTMArgs, BidirectionalArgs, AttentionArgs, DenseArgs, ActivationArgs, BatchNormalizationArgs, DropoutArgs, SpatialDropout1DArgs,
-  GlobalAveragePooling1DArgs, GlobalMaxPooling1DArgs, MaskingArgs, FlattenArgs };
+  GlobalAveragePooling1DArgs, GlobalMaxPooling1DArgs, MaskingArgs, FlattenArgs, LeakyReLUArgs };

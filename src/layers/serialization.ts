@@ -14,6 +14,7 @@ import { SpatialDropout1D } from './spatial-dropout1d.js';
 import { GlobalAveragePooling1D } from './global-average-pooling1d.js';
 import { GlobalMaxPooling1D } from './global-max-pooling1d.js';
 import { Flatten } from './flatten.js';
+import { LeakyReLU } from './leaky-relu.js';
 import { ConfigError, describeValue, isPlainObject, didYouMean } from '../errors.js';
 
 /** className -> fromConfig, in the order error messages list them. */
@@ -31,6 +32,7 @@ const CLASSES: Record<string, (config: unknown) => Layer> = {
   GlobalAveragePooling1D: GlobalAveragePooling1D.fromConfig,
   GlobalMaxPooling1D: GlobalMaxPooling1D.fromConfig,
   Flatten: Flatten.fromConfig,
+  LeakyReLU: LeakyReLU.fromConfig,
 };
 
 /** The class names deserializeLayer knows. */

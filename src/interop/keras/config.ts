@@ -218,7 +218,8 @@ function straightChain(c: Json, where: string): KerasLayer[] {
 const TRAINING_ONLY_LAYERS = ['GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'ActivityRegularization'];
 
 const SUPPORTED = ['InputLayer', 'Embedding', 'LSTM', 'CuDNNLSTM', 'Bidirectional', 'Dense', 'BatchNormalization', 'Dropout', 'SpatialDropout1D',
-  'Activation', 'Masking', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D', 'Flatten', 'TimeDistributed (of Dense, Activation or Dropout)',
+  'Activation', 'LeakyReLU', 'ReLU', 'ELU', 'Softmax', 'Masking', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D', 'Flatten',
+  'TimeDistributed (of Dense, Activation or Dropout)',
   ...TRAINING_ONLY_LAYERS.map((c) => `${c} (left out)`), 'your attention class via customObjects'];
 
 /** The Keras activation name -> ours (hard_sigmoid by the Keras version that wrote the file). */
@@ -333,6 +334,28 @@ function convertLayer(l: KerasLayer, next: KerasLayer | undefined, major: 2 | 3,
       if (c.data_format !== undefined && c.data_format !== 'channels_last') refuse(l, "data_format 'channels_last'", c.data_format, where);
       if (c.keepdims !== undefined && typeof c.keepdims !== 'boolean') refuse(l, 'keepdims true or false', c.keepdims, where);
       return out(l.className.includes('Max') ? 'GlobalMaxPooling1D' : 'GlobalAveragePooling1D', { keepdims: c.keepdims ?? false });
+    }
+    // Keras's activation layers: LeakyReLU (alpha; Keras 3's negative_slope), and ReLU, ELU, Softmax where one of
+    // our activations computes them
+    case 'LeakyReLU': {
+      const a = c.negative_slope ?? c.alpha ?? 0.3;
+      if (typeof a !== 'number' || !(a >= 0)) refuse(l, 'a negative_slope (alpha) >= 0', a, where);
+      return out('LeakyReLU', { alpha: a });
+    }
+    case 'ReLU': {
+      const max = c.max_value ?? null, slope = c.negative_slope ?? 0, threshold = c.threshold ?? 0;
+      if (threshold === 0 && slope === 0 && max === null) return out('Activation', { activation: 'relu' });
+      if (threshold === 0 && slope === 0 && max === 6) return out('Activation', { activation: 'relu6' });
+      if (threshold === 0 && max === null && typeof slope === 'number' && slope > 0) return out('LeakyReLU', { alpha: slope });
+      return refuse(l, 'a plain ReLU, one with max_value 6 (relu6) or one with a negative_slope alone (a LeakyReLU)', { max_value: max, negative_slope: slope, threshold }, where);
+    }
+    case 'ELU':
+      if ((c.alpha ?? 1) !== 1) refuse(l, 'alpha 1 (elu)', c.alpha, where);
+      return out('Activation', { activation: 'elu' });
+    case 'Softmax': {
+      const axis = Array.isArray(c.axis) && c.axis.length === 1 ? c.axis[0] : c.axis ?? -1;
+      if (axis !== -1 && !(inRank !== null && axis === inRank - 1)) refuse(l, 'axis -1 (the last)', c.axis, where);
+      return out('Activation', { activation: 'softmax' });
     }
     case 'TimeDistributed': {
       // Keras applies the wrapped layer to each step; our Dense, Activation and Dropout on [batch, time, features]

@@ -155,6 +155,8 @@ function kerasLayer(className: string, c: Cfg, inShape: (number | null)[], where
       return out(className, { data_format: 'channels_last', keepdims: c.keepdims ?? false });
     case 'Flatten':
       return out('Flatten', { data_format: 'channels_last' });
+    case 'LeakyReLU': // Keras 3 names alpha negative_slope
+      return out('LeakyReLU', { negative_slope: c.alpha });
     default:
       throw new ConfigError(`${where}: layer ${c.name}: expected a layer Keras 3 has, got class ${JSON.stringify(className)}.`);
   }

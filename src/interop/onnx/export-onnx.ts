@@ -17,6 +17,7 @@ import { SpatialDropout1D } from '../../layers/spatial-dropout1d.js';
 import { GlobalAveragePooling1D } from '../../layers/global-average-pooling1d.js';
 import { GlobalMaxPooling1D } from '../../layers/global-max-pooling1d.js';
 import { Flatten } from '../../layers/flatten.js';
+import { LeakyReLU } from '../../layers/leaky-relu.js';
 import { openSink } from '../../io/sinks.js';
 import { ConfigError, describeValue } from '../../errors.js';
 import { ONNX_SCHEMA } from './onnx-schema.js';
@@ -290,6 +291,8 @@ function buildGraph(model: Sequential): object {
         flow.x = g.op('Div', [sum, count]);
       }
       flow = { x: flow.x, rank: keep ? 3 : 2, mask: null };
+    } else if (l instanceof LeakyReLU) {
+      flow.x = g.op('LeakyRelu', [flow.x], { alpha: { float: l.alpha } });
     } else if (l instanceof Flatten) {
       // [batch, ...] -> [batch, rest]: ONNX's Flatten at axis 1; the mask stops here, as ours
       flow = { x: g.op('Flatten', [flow.x], { axis: 1 }), rank: 2, mask: null };

@@ -184,6 +184,8 @@ function tfjsLayer(className: string, c: Record<string, any>, where: string): { 
       return out(className, {});
     case 'Flatten':
       return out('Flatten', { data_format: 'channels_last' });
+    case 'LeakyReLU':
+      return out('LeakyReLU', { alpha: c.alpha });
     default:
       throw new ConfigError(`${where}: layer ${c.name}: expected a layer TF.js can load, got class ${JSON.stringify(className)}.`);
   }

@@ -76,6 +76,25 @@ describe('planKerasModel', () => {
     expect(() => Sequential.fromConfig(lstmGelu.model)).toThrow(/layers.lstm\(l\): expected activation to be one of linear, sigmoid, tanh, relu, hardSigmoid, hardSigmoidKeras3, got "gelu"/);
   });
 
+  it("maps Keras's activation layers: LeakyReLU (alpha, Keras 3's negative_slope), ReLU (plain, relu6, leaky), ELU(1), Softmax(-1)", () => {
+    const plan = planKerasModel({ class_name: 'Sequential', config: { name: 'k', layers: [
+      k2('Dense', { name: 'd', units: 3, batch_input_shape: [null, 2] }),
+      k2('LeakyReLU', { name: 'a', alpha: 0.1 }), k2('LeakyReLU', { name: 'b', negative_slope: 0.2 }), k2('LeakyReLU', { name: 'c' }),
+      k2('ReLU', { name: 'r', max_value: null, negative_slope: 0, threshold: 0 }), k2('ReLU', { name: 'r6', max_value: 6 }),
+      k2('ReLU', { name: 'rl', negative_slope: 0.05 }), k2('ELU', { name: 'e', alpha: 1 }), k2('Softmax', { name: 's', axis: -1 }),
+    ] } }, K2);
+    expect(plan.model.config.layers.slice(1).map((l) => [l.className, l.config.alpha ?? l.config.activation])).toEqual([
+      ['LeakyReLU', 0.1], ['LeakyReLU', 0.2], ['LeakyReLU', 0.3], ['Activation', 'relu'], ['Activation', 'relu6'], ['LeakyReLU', 0.05], ['Activation', 'elu'], ['Activation', 'softmax']]);
+    expect(() => Sequential.fromConfig(plan.model)).not.toThrow();
+    for (const [cfg, re] of [
+      [k2('ReLU', { name: 'r', max_value: 4 }), /layer r \(ReLU\): expected a plain ReLU, one with max_value 6 \(relu6\) or one with a negative_slope alone \(a LeakyReLU\)/],
+      [k2('ELU', { name: 'e', alpha: 0.5 }), /layer e \(ELU\): expected alpha 1 \(elu\), got 0.5/],
+      [k2('Softmax', { name: 's', axis: 1 }), /layer s \(Softmax\): expected axis -1 \(the last\), got 1/],
+    ] as [Record<string, unknown>, RegExp][]) {
+      expect(() => planKerasModel({ class_name: 'Sequential', config: { layers: [k2('Dense', { name: 'd', units: 3, batch_input_shape: [null, 4, 2] }), cfg] } }, K2)).toThrow(re);
+    }
+  });
+
   it('reads Keras 3: InputLayer batch_shape, hard_sigmoid as relu6(x + 3) / 6, pooling inferred from the next layer\'s build shape', () => {
     const cfg = { module: 'keras', class_name: 'Sequential', config: { name: 'sequential', layers: [
       k3('InputLayer', { batch_shape: [null, 7], dtype: 'int32', sparse: false, name: 'input_layer' }),
