@@ -254,7 +254,7 @@ describe('bad configs', () => {
   it('an unknown className lists the known classes', () => {
     expect(() => layers.deserialize({ className: 'GRU', config: { units: 2 } })).toThrow(ConfigError);
     expect(() => layers.deserialize({ className: 'GRU', config: { units: 2 } })).toThrow(
-      'layers.deserialize: expected className to be one of Embedding, Masking, LSTM, Bidirectional, Attention, Dense, Activation, BatchNormalization, Dropout, SpatialDropout1D, GlobalAveragePooling1D, GlobalMaxPooling1D, Flatten, got "GRU".');
+      'layers.deserialize: expected className to be one of Embedding, Masking, LSTM, Bidirectional, Attention, Dense, Activation, BatchNormalization, Dropout, SpatialDropout1D, GlobalAveragePooling1D, GlobalMaxPooling1D, Flatten, LeakyReLU, got "GRU".');
     expect(() => layers.deserialize({ className: 'toString', config: {} })).toThrow(/expected className to be one of .*, got "toString"\./);
     expect(() => layers.deserialize({ config: {} })).toThrow(/expected className to be one of .*, got undefined\./);
     expect(() => layers.deserialize({ className: 'Dense', config: { units: 1 }, weights: [] })).toThrow('layers.deserialize: expected only the keys className and config, got "weights".');
@@ -287,7 +287,7 @@ describe('bad configs', () => {
       [() => Bidirectional.fromConfig({ name: 'b1', layer: { className: 'LSTM', config: { name: 'i1', units: 0 } } }), 'layers.lstm(i1): expected units to be a positive integer, got 0.'],
       [() => Attention.fromConfig({ name: 'a1', bInitializer: 'glorot_uniform' }), /^layers\.attention\(a1\): expected bInitializer to be one of .*, got "glorot_uniform"\. Did you mean "glorotUniform"\?$/],
       [() => Dense.fromConfig({ name: 'd1', units: 2, useBias: 'false' }), 'layers.dense(d1): expected useBias to be true or false, got "false".'],
-      [() => Dense.fromConfig({ name: 'd1', units: 2, activation: 'swish' }), 'layers.dense(d1): expected activation to be one of linear, sigmoid, tanh, relu, hardSigmoid, hardSigmoidKeras3, softmax, got "swish".'],
+      [() => Dense.fromConfig({ name: 'd1', units: 2, activation: 'hardSwish' }), 'layers.dense(d1): expected activation to be one of linear, sigmoid, tanh, relu, hardSigmoid, hardSigmoidKeras3, softmax, elu, selu, relu6, softplus, softsign, swish, gelu, mish, got "hardSwish".'],
       [() => ActivationLayer.fromConfig({ name: 'a2', activation: 3 }), /^layers\.activation\(a2\): expected activation to be one of .*, got 3\.$/],
       [() => BatchNormalization.fromConfig({ name: 'n1', momentum: '0.9' }), 'layers.batchNormalization(n1): expected momentum to be a number in [0, 1], got "0.9".'],
       [() => BatchNormalization.fromConfig({ name: 'n1', epsilon: 0 }), 'layers.batchNormalization(n1): expected epsilon to be a finite number > 0, got 0.'],
