@@ -214,12 +214,15 @@ function straightChain(c: Json, where: string): KerasLayer[] {
 
 // ---------------------------------------------------------------- layers
 
+/** Layers that act on each step's features alone, so that TimeDistributed of them is the layer itself on [B, T, F]. */
+const TIME_DISTRIBUTABLE = ['Dense', 'Activation', 'Dropout', 'LeakyReLU', 'ReLU', 'ELU', 'Softmax'];
+
 /** Keras layers that are the identity at inference and act in training only: imported as nothing, with a note. */
 const TRAINING_ONLY_LAYERS = ['GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'ActivityRegularization'];
 
 const SUPPORTED = ['InputLayer', 'Embedding', 'LSTM', 'CuDNNLSTM', 'Bidirectional', 'Dense', 'BatchNormalization', 'Dropout', 'SpatialDropout1D',
   'Activation', 'LeakyReLU', 'ReLU', 'ELU', 'Softmax', 'Masking', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D', 'Flatten',
-  'TimeDistributed (of Dense, Activation or Dropout)',
+  'TimeDistributed (of Dense, Activation, Dropout or an activation layer)',
   ...TRAINING_ONLY_LAYERS.map((c) => `${c} (left out)`), 'your attention class via customObjects'];
 
 /** The Keras activation name -> ours (hard_sigmoid by the Keras version that wrote the file). */
@@ -361,7 +364,7 @@ function convertLayer(l: KerasLayer, next: KerasLayer | undefined, major: 2 | 3,
       // Keras applies the wrapped layer to each step; our Dense, Activation and Dropout on [batch, time, features]
       // act on the last axis, step by step, so the wrapped layer is imported as it is (its weights are the wrapper's)
       const inner = kerasLayer(c.layer, `the layer wrapped by ${l.name}`, where);
-      if (!['Dense', 'Activation', 'Dropout'].includes(inner.className)) refuse(l, 'to wrap a Dense, Activation or Dropout', inner.className, where);
+      if (!TIME_DISTRIBUTABLE.includes(inner.className)) refuse(l, `to wrap a ${TIME_DISTRIBUTABLE.join(', ')}`, inner.className, where);
       if (inRank !== null && inRank !== 3) refuse(l, `input [batch, time, features] (rank 3)`, `rank ${inRank}`, where);
       const trainable = (c.trainable ?? true) !== false && (inner.config.trainable ?? true) !== false;
       const p = convertLayer({ ...inner, name: l.name, config: { ...inner.config, name: l.name, trainable } }, next, major, opts, notes, inRank);

@@ -86,6 +86,10 @@ describe('planKerasModel', () => {
     expect(plan.model.config.layers.slice(1).map((l) => [l.className, l.config.alpha ?? l.config.activation])).toEqual([
       ['LeakyReLU', 0.1], ['LeakyReLU', 0.2], ['LeakyReLU', 0.3], ['Activation', 'relu'], ['Activation', 'relu6'], ['LeakyReLU', 0.05], ['Activation', 'elu'], ['Activation', 'softmax']]);
     expect(() => Sequential.fromConfig(plan.model)).not.toThrow();
+    // and under TimeDistributed (on [batch, time, features]: the layer itself, named as the wrapper)
+    const td = planKerasModel({ class_name: 'Sequential', config: { layers: [k2('LSTM', { name: 'l', units: 2, return_sequences: true, batch_input_shape: [null, 4, 3] }),
+      k2('TimeDistributed', { name: 'tdl', layer: k2('LeakyReLU', { name: 'x', alpha: 0.1 }) })] } }, K2);
+    expect(td.model.config.layers[1]).toEqual({ className: 'LeakyReLU', config: { name: 'tdl', trainable: true, alpha: 0.1 } });
     for (const [cfg, re] of [
       [k2('ReLU', { name: 'r', max_value: 4 }), /layer r \(ReLU\): expected a plain ReLU, one with max_value 6 \(relu6\) or one with a negative_slope alone \(a LeakyReLU\)/],
       [k2('ELU', { name: 'e', alpha: 0.5 }), /layer e \(ELU\): expected alpha 1 \(elu\), got 0.5/],
@@ -156,7 +160,7 @@ describe('planKerasModel', () => {
       [{ class_name: 'Sequential', config: { layers: [k2('Masking', { name: 'm', batch_input_shape: [null, 4, 2] }), k2('Dropout', { name: 'd', rate: 0.1 }), k2('CuDNNLSTM', { name: 'cu', units: 3 })] } }, /layer cu \(CuDNNLSTM\): expected no mask reaching a CuDNNLSTM/],
       [{ class_name: 'Sequential', config: { layers: [k2('Bidirectional', { name: 'bi', layer: k2('GRU', { name: 'g', units: 3 }) })] } }, /layer bi \(Bidirectional\): expected to wrap an LSTM or a CuDNNLSTM, got "GRU"/],
       // TimeDistributed: of a layer that acts on each step's features alone, on [batch, time, features]
-      [{ class_name: 'Sequential', config: { layers: [k2('TimeDistributed', { name: 'td', layer: k2('LSTM', { name: 'l', units: 3 }) })] } }, /layer td \(TimeDistributed\): expected to wrap a Dense, Activation or Dropout, got "LSTM"/],
+      [{ class_name: 'Sequential', config: { layers: [k2('TimeDistributed', { name: 'td', layer: k2('LSTM', { name: 'l', units: 3 }) })] } }, /layer td \(TimeDistributed\): expected to wrap a Dense, Activation, Dropout, LeakyReLU, ReLU, ELU, Softmax, got "LSTM"/],
       [{ class_name: 'Sequential', config: { layers: [k2('Dense', { name: 'd', units: 3, batch_input_shape: [null, 4] }), k2('TimeDistributed', { name: 'td', layer: k2('Dense', { name: 'e', units: 2 }) })] } }, /layer td \(TimeDistributed\): expected input \[batch, time, features\] \(rank 3\), got "rank 2"/],
     ];
     for (const [cfg, re] of cases) {
