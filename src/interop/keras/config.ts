@@ -444,7 +444,7 @@ function convertCustom(l: KerasLayer, next: KerasLayer | undefined, custom: { la
   let rs = custom.returnSequences;
   if (rs === undefined && typeof l.config.return_sequences === 'boolean') rs = l.config.return_sequences;
   if (rs === undefined && next?.buildInputShape) rs = next.buildInputShape.length === 3;
-  if (rs === undefined && next && ['LSTM', 'Bidirectional', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D', 'GlobalAvgPool1D', 'GlobalMaxPool1D', 'SpatialDropout1D'].includes(next.className)) rs = true;
+  if (rs === undefined && next && ['LSTM', 'CuDNNLSTM', 'Bidirectional', 'TimeDistributed', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D', 'GlobalAvgPool1D', 'GlobalMaxPool1D', 'SpatialDropout1D'].includes(next.className)) rs = true;
   if (rs === undefined) {
     throw new ConfigError(`${where}: layer ${l.name} (${l.className}): expected to know whether it returns sequences (x * a, [batch, T, F]) or pools (sum over time, [batch, F]), got nothing in the file that tells. Say it in customObjects: { ${JSON.stringify(baseName(l.className))}: { layer: 'attention', returnSequences: false } }.`);
   }

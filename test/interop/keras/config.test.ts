@@ -90,6 +90,14 @@ describe('planKerasModel', () => {
     const td = planKerasModel({ class_name: 'Sequential', config: { layers: [k2('LSTM', { name: 'l', units: 2, return_sequences: true, batch_input_shape: [null, 4, 3] }),
       k2('TimeDistributed', { name: 'tdl', layer: k2('LeakyReLU', { name: 'x', alpha: 0.1 }) })] } }, K2);
     expect(td.model.config.layers[1]).toEqual({ className: 'LeakyReLU', config: { name: 'tdl', trainable: true, alpha: 0.1 } });
+    // a custom attention before a TimeDistributed or a CuDNNLSTM returns sequences (they need [batch, time, features]; a review)
+    for (const after of [k2('TimeDistributed', { name: 'td', layer: k2('Dense', { name: 'd', units: 2, activation: 'softmax' }) }), k2('CuDNNLSTM', { name: 'cu', units: 2 })]) {
+      const p = planKerasModel({ class_name: 'Sequential', config: { name: 's', layers: [
+        k2('Embedding', { name: 'e', batch_input_shape: [null, 6], input_dim: 9, output_dim: 4 }),
+        k2('Bidirectional', { name: 'b', layer: k2('LSTM', { name: 'l', units: 3, return_sequences: true }) }),
+        { class_name: 'AttentionLayer', config: { name: 'att' } }, after] } }, K2);
+      expect(p.model.config.layers[2].config.returnSequences, after.class_name).toBe(true);
+    }
     for (const [cfg, re] of [
       [k2('ReLU', { name: 'r', max_value: 4 }), /layer r \(ReLU\): expected a plain ReLU, one with max_value 6 \(relu6\) or one with a negative_slope alone \(a LeakyReLU\)/],
       [k2('ELU', { name: 'e', alpha: 0.5 }), /layer e \(ELU\): expected alpha 1 \(elu\), got 0.5/],
