@@ -14,6 +14,7 @@ import { GlobalMaxPooling1D, type GlobalMaxPooling1DArgs } from './global-max-po
 import { Masking, type MaskingArgs } from './masking.js';
 import { Flatten, type FlattenArgs } from './flatten.js';
 import { LeakyReLU, type LeakyReLUArgs } from './leaky-relu.js';
+import { RepeatVector, type RepeatVectorArgs } from './repeat-vector.js';
 import { serializeLayer, deserializeLayer } from './serialization.js';
 import { BASE_KEYS } from './layer.js';
 import { GLOBAL_POOLING_KEYS } from './global-pooling1d.js';
@@ -37,6 +38,7 @@ const KEYS: Record<string, readonly string[]> = {
   masking: ['maskValue'],
   flatten: ['dataFormat'],
   leakyReLU: ['alpha'],
+  repeatVector: ['n'],
 };
 
 function checked<A>(factory: string, args: A): A {
@@ -59,6 +61,7 @@ export const layers = {
   masking: (args?: MaskingArgs) => new Masking(checked('masking', args)),
   flatten: (args?: FlattenArgs) => new Flatten(checked('flatten', args)),
   leakyReLU: (args?: LeakyReLUArgs) => new LeakyReLU(checked('leakyReLU', args)),
+  repeatVector: (args: RepeatVectorArgs) => new RepeatVector(checked('repeatVector', args)),
   /** { className, config } of a layer, as in a model config (Keras `layers.serialize`). */
   serialize: serializeLayer,
   /** The layer a { className, config } describes, with its saved name (Keras `layers.deserialize`). */
@@ -66,6 +69,6 @@ export const layers = {
 };
 
 export { Embedding, LSTM, Bidirectional, Attention, Dense, ActivationLayer, BatchNormalization, Dropout, SpatialDropout1D,
-  GlobalAveragePooling1D, GlobalMaxPooling1D, Masking, Flatten, LeakyReLU };
+  GlobalAveragePooling1D, GlobalMaxPooling1D, Masking, Flatten, LeakyReLU, RepeatVector };
 export type { EmbeddingArgs, LSTMArgs, BidirectionalArgs, AttentionArgs, DenseArgs, ActivationArgs, BatchNormalizationArgs, DropoutArgs, SpatialDropout1DArgs,
-  GlobalAveragePooling1DArgs, GlobalMaxPooling1DArgs, MaskingArgs, FlattenArgs, LeakyReLUArgs };
+  GlobalAveragePooling1DArgs, GlobalMaxPooling1DArgs, MaskingArgs, FlattenArgs, LeakyReLUArgs, RepeatVectorArgs };

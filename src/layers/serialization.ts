@@ -15,6 +15,7 @@ import { GlobalAveragePooling1D } from './global-average-pooling1d.js';
 import { GlobalMaxPooling1D } from './global-max-pooling1d.js';
 import { Flatten } from './flatten.js';
 import { LeakyReLU } from './leaky-relu.js';
+import { RepeatVector } from './repeat-vector.js';
 import { ConfigError, describeValue, isPlainObject, didYouMean } from '../errors.js';
 
 /** className -> fromConfig, in the order error messages list them. */
@@ -33,6 +34,7 @@ const CLASSES: Record<string, (config: unknown) => Layer> = {
   GlobalMaxPooling1D: GlobalMaxPooling1D.fromConfig,
   Flatten: Flatten.fromConfig,
   LeakyReLU: LeakyReLU.fromConfig,
+  RepeatVector: RepeatVector.fromConfig,
 };
 
 /** The class names deserializeLayer knows. */

@@ -221,7 +221,7 @@ const TIME_DISTRIBUTABLE = ['Dense', 'Activation', 'Dropout', 'LeakyReLU', 'ReLU
 const TRAINING_ONLY_LAYERS = ['GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'ActivityRegularization'];
 
 const SUPPORTED = ['InputLayer', 'Embedding', 'LSTM', 'CuDNNLSTM', 'Bidirectional', 'Dense', 'BatchNormalization', 'Dropout', 'SpatialDropout1D',
-  'Activation', 'LeakyReLU', 'ReLU', 'ELU', 'Softmax', 'Masking', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D', 'Flatten',
+  'Activation', 'LeakyReLU', 'ReLU', 'ELU', 'Softmax', 'RepeatVector', 'Masking', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D', 'Flatten',
   'TimeDistributed (of Dense, Activation, Dropout or an activation layer)',
   ...TRAINING_ONLY_LAYERS.map((c) => `${c} (left out)`), 'your attention class via customObjects'];
 
@@ -258,6 +258,7 @@ function rankAfter(p: PlannedLayer, rank: number | null): number | null {
     case 'Attention': return c.returnSequences ? 3 : 2;
     case 'GlobalAveragePooling1D': case 'GlobalMaxPooling1D': return c.keepdims ? 3 : 2;
     case 'Flatten': return 2;
+    case 'RepeatVector': return 3;
     default: return rank;
   }
 }
@@ -360,6 +361,9 @@ function convertLayer(l: KerasLayer, next: KerasLayer | undefined, major: 2 | 3,
       if (axis !== -1 && !(inRank !== null && axis === inRank - 1)) refuse(l, 'axis -1 (the last)', c.axis, where);
       return out('Activation', { activation: 'softmax' });
     }
+    case 'RepeatVector':
+      if (!Number.isInteger(c.n) || (c.n as number) < 1) refuse(l, 'n a positive integer', c.n, where);
+      return out('RepeatVector', { n: c.n });
     case 'TimeDistributed': {
       // Keras applies the wrapped layer to each step; our Dense, Activation and Dropout on [batch, time, features]
       // act on the last axis, step by step, so the wrapped layer is imported as it is (its weights are the wrapper's)
@@ -444,6 +448,7 @@ function convertCustom(l: KerasLayer, next: KerasLayer | undefined, custom: { la
   let rs = custom.returnSequences;
   if (rs === undefined && typeof l.config.return_sequences === 'boolean') rs = l.config.return_sequences;
   if (rs === undefined && next?.buildInputShape) rs = next.buildInputShape.length === 3;
+  if (rs === undefined && next?.className === 'RepeatVector') rs = false; // (it takes [batch, features])
   if (rs === undefined && next && ['LSTM', 'CuDNNLSTM', 'Bidirectional', 'TimeDistributed', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D', 'GlobalAvgPool1D', 'GlobalMaxPool1D', 'SpatialDropout1D'].includes(next.className)) rs = true;
   if (rs === undefined) {
     throw new ConfigError(`${where}: layer ${l.name} (${l.className}): expected to know whether it returns sequences (x * a, [batch, T, F]) or pools (sum over time, [batch, F]), got nothing in the file that tells. Say it in customObjects: { ${JSON.stringify(baseName(l.className))}: { layer: 'attention', returnSequences: false } }.`);

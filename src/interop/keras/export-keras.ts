@@ -157,6 +157,8 @@ function kerasLayer(className: string, c: Cfg, inShape: (number | null)[], where
       return out('Flatten', { data_format: 'channels_last' });
     case 'LeakyReLU': // Keras 3 names alpha negative_slope
       return out('LeakyReLU', { negative_slope: c.alpha });
+    case 'RepeatVector':
+      return out('RepeatVector', { n: c.n });
     default:
       throw new ConfigError(`${where}: layer ${c.name}: expected a layer Keras 3 has, got class ${JSON.stringify(className)}.`);
   }

@@ -18,6 +18,7 @@ import { GlobalAveragePooling1D } from '../../layers/global-average-pooling1d.js
 import { GlobalMaxPooling1D } from '../../layers/global-max-pooling1d.js';
 import { Flatten } from '../../layers/flatten.js';
 import { LeakyReLU } from '../../layers/leaky-relu.js';
+import { RepeatVector } from '../../layers/repeat-vector.js';
 import { openSink } from '../../io/sinks.js';
 import { ConfigError, describeValue } from '../../errors.js';
 import { ONNX_SCHEMA } from './onnx-schema.js';
@@ -291,6 +292,9 @@ function buildGraph(model: Sequential): object {
         flow.x = g.op('Div', [sum, count]);
       }
       flow = { x: flow.x, rank: keep ? 3 : 2, mask: null };
+    } else if (l instanceof RepeatVector) {
+      // [batch, F] -> [batch, 1, F] -> broadcast to [batch, n, F]
+      flow = { x: g.op('Expand', [g.op('Unsqueeze', [flow.x, g.ints([1])]), g.ints([1, l.n, 1])]), rank: 3, mask: null };
     } else if (l instanceof LeakyReLU) {
       flow.x = g.op('LeakyRelu', [flow.x], { alpha: { float: l.alpha } });
     } else if (l instanceof Flatten) {

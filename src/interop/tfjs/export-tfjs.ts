@@ -186,6 +186,8 @@ function tfjsLayer(className: string, c: Record<string, any>, where: string): { 
       return out('Flatten', { data_format: 'channels_last' });
     case 'LeakyReLU':
       return out('LeakyReLU', { alpha: c.alpha });
+    case 'RepeatVector':
+      return out('RepeatVector', { n: c.n });
     default:
       throw new ConfigError(`${where}: layer ${c.name}: expected a layer TF.js can load, got class ${JSON.stringify(className)}.`);
   }

@@ -163,6 +163,15 @@ describe('exportKeras: flatten', () => {
   });
 });
 
+describe('exportKeras: an LSTM autoencoder', () => {
+  it('LSTM -> RepeatVector -> LSTM(seq) -> Dense: Keras 3 RepeatVector entry, identical round trip', async () => {
+    const m = withWeights(sequential({ seed: 15, layers: [layers.lstm({ units: 3, inputShape: [4, 2] }), layers.repeatVector({ n: 4 }),
+      layers.lstm({ units: 3, returnSequences: true }), layers.dense({ units: 2 })] }), 4);
+    const { bytes } = await roundTrip(m, { data: Float32Array.from({ length: 5 * 4 * 2 }, (_, i) => Math.cos(i * 0.3)), shape: [5, 4, 2] });
+    expect(configOf(bytes).config.layers[2]).toMatchObject({ class_name: 'RepeatVector', config: { n: 4 } });
+  });
+});
+
 describe('exportKeras: the extended activations', () => {
   it('elu, selu, relu6, softplus, softsign, swish, gelu, mish: Keras 3 names, identical round trip', async () => {
     const acts = ['elu', 'selu', 'relu6', 'softplus', 'softsign', 'swish', 'gelu', 'mish'] as const;

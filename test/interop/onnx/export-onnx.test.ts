@@ -87,6 +87,8 @@ const CASES: { name: string; layers: () => Layer[]; maskable: boolean }[] = [
     layers: () => [emb(), bi('concat', false), layers.dense({ units: 6, activation: 'elu' }), layers.activation({ activation: 'selu' }),
       layers.dense({ units: 6, activation: 'relu6' }), layers.dense({ units: 6, activation: 'softplus' }), layers.activation({ activation: 'softsign' }),
       layers.dense({ units: 6, activation: 'swish' }), layers.dense({ units: 6, activation: 'gelu' }), layers.dense({ units: 3, activation: 'mish' })] },
+  { name: 'embedding -> LSTM(last) -> repeatVector(3) -> LSTM(seq) -> dense per step (an autoencoder\'s shape)', maskable: true,
+    layers: () => [emb(), layers.lstm({ units: 4 }), layers.repeatVector({ n: 3 }), layers.lstm({ units: 3, returnSequences: true }), layers.dense({ units: 2 })] },
   { name: 'embedding -> Bi-LSTM(seq) -> leakyReLU(0.2) -> attention(pooled) -> dense -> leakyReLU(0.01)', maskable: true,
     layers: () => [emb(), bi(), layers.leakyReLU({ alpha: 0.2 }), layers.attention({ returnSequences: false }), layers.dense({ units: 3 }), layers.leakyReLU({ alpha: 0.01 })] },
 ];

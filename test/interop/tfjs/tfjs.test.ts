@@ -135,6 +135,19 @@ describe('exportTfjs -> tf.loadLayersModel', () => {
     expect(Array.from(ours(back, x))).toEqual(Array.from(ours(m, x)));
   });
 
+  it('an LSTM autoencoder (LSTM -> repeatVector -> LSTM(seq) -> dense per step): TF.js predicts within 1e-5, loadTfjsModel reads it back', async () => {
+    const m = sequential({ seed: 14, layers: [layers.lstm({ units: 4, inputShape: [5, 2] }), layers.repeatVector({ n: 5 }),
+      layers.lstm({ units: 4, returnSequences: true }), layers.dense({ units: 2 })] });
+    const x = { data: Float32Array.from({ length: 6 * 5 * 2 }, (_, i) => Math.sin(i * 0.37)), shape: [6, 5, 2] };
+    m.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+    await m.fit(x, x, { epochs: 2, batchSize: 3, verbose: 0 });
+    const out = (await exportTfjs(m))!;
+    const t = await tfLoad(out);
+    within(tfPredict(t, x), ours(m, x), 'TF.js vs ours (autoencoder)');
+    t.dispose();
+    expect(Array.from(ours(await loadTfjsModel(out), x))).toEqual(Array.from(ours(m, x)));
+  });
+
   it('a flatten of [batch, features] (the identity; TF.js\'s Flatten wants 3 dimensions or more) is left out: TF.js loads and predicts within 1e-5', async () => {
     const m = sequential({ seed: 6, layers: [layers.embedding({ inputDim: 11, outputDim: 4, inputLength: 7 }),
       layers.lstm({ units: 3 }), layers.flatten(), layers.dense({ units: 1, activation: 'sigmoid' })] });
