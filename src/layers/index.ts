@@ -15,6 +15,8 @@ import { Masking, type MaskingArgs } from './masking.js';
 import { Flatten, type FlattenArgs } from './flatten.js';
 import { LeakyReLU, type LeakyReLUArgs } from './leaky-relu.js';
 import { RepeatVector, type RepeatVectorArgs } from './repeat-vector.js';
+import { Conv1D, type Conv1DArgs } from './conv1d.js';
+import { MaxPooling1D, type MaxPooling1DArgs } from './max-pooling1d.js';
 import { serializeLayer, deserializeLayer } from './serialization.js';
 import { BASE_KEYS } from './layer.js';
 import { GLOBAL_POOLING_KEYS } from './global-pooling1d.js';
@@ -39,6 +41,8 @@ const KEYS: Record<string, readonly string[]> = {
   flatten: ['dataFormat'],
   leakyReLU: ['alpha'],
   repeatVector: ['n'],
+  conv1d: ['filters', 'kernelSize', 'strides', 'padding', 'dilationRate', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'dataFormat'],
+  maxPooling1D: ['poolSize', 'strides', 'padding', 'dataFormat'],
 };
 
 function checked<A>(factory: string, args: A): A {
@@ -62,6 +66,8 @@ export const layers = {
   flatten: (args?: FlattenArgs) => new Flatten(checked('flatten', args)),
   leakyReLU: (args?: LeakyReLUArgs) => new LeakyReLU(checked('leakyReLU', args)),
   repeatVector: (args: RepeatVectorArgs) => new RepeatVector(checked('repeatVector', args)),
+  conv1d: (args: Conv1DArgs) => new Conv1D(checked('conv1d', args)),
+  maxPooling1D: (args?: MaxPooling1DArgs) => new MaxPooling1D(checked('maxPooling1D', args)),
   /** { className, config } of a layer, as in a model config (Keras `layers.serialize`). */
   serialize: serializeLayer,
   /** The layer a { className, config } describes, with its saved name (Keras `layers.deserialize`). */
@@ -69,6 +75,6 @@ export const layers = {
 };
 
 export { Embedding, LSTM, Bidirectional, Attention, Dense, ActivationLayer, BatchNormalization, Dropout, SpatialDropout1D,
-  GlobalAveragePooling1D, GlobalMaxPooling1D, Masking, Flatten, LeakyReLU, RepeatVector };
+  GlobalAveragePooling1D, GlobalMaxPooling1D, Masking, Flatten, LeakyReLU, RepeatVector, Conv1D, MaxPooling1D };
 export type { EmbeddingArgs, LSTMArgs, BidirectionalArgs, AttentionArgs, DenseArgs, ActivationArgs, BatchNormalizationArgs, DropoutArgs, SpatialDropout1DArgs,
-  GlobalAveragePooling1DArgs, GlobalMaxPooling1DArgs, MaskingArgs, FlattenArgs, LeakyReLUArgs, RepeatVectorArgs };
+  GlobalAveragePooling1DArgs, GlobalMaxPooling1DArgs, MaskingArgs, FlattenArgs, LeakyReLUArgs, RepeatVectorArgs, Conv1DArgs, MaxPooling1DArgs };

@@ -16,6 +16,8 @@ import { GlobalMaxPooling1D } from './global-max-pooling1d.js';
 import { Flatten } from './flatten.js';
 import { LeakyReLU } from './leaky-relu.js';
 import { RepeatVector } from './repeat-vector.js';
+import { Conv1D } from './conv1d.js';
+import { MaxPooling1D } from './max-pooling1d.js';
 import { ConfigError, describeValue, isPlainObject, didYouMean } from '../errors.js';
 
 /** className -> fromConfig, in the order error messages list them. */
@@ -35,6 +37,8 @@ const CLASSES: Record<string, (config: unknown) => Layer> = {
   Flatten: Flatten.fromConfig,
   LeakyReLU: LeakyReLU.fromConfig,
   RepeatVector: RepeatVector.fromConfig,
+  Conv1D: Conv1D.fromConfig,
+  MaxPooling1D: MaxPooling1D.fromConfig,
 };
 
 /** The class names deserializeLayer knows. */
