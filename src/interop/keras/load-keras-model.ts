@@ -195,6 +195,7 @@ function featuresInto(plan: KerasPlan, i: number): number | null {
     switch (plan.layers[j].className) {
       case 'Embedding': return c.outputDim;
       case 'Dense': case 'LSTM': return c.units;
+      case 'Conv1D': return c.filters;
       case 'Bidirectional': return c.mergeMode === 'concat' ? 2 * c.layer.config.units : c.layer.config.units;
     }
   }
@@ -208,7 +209,7 @@ function weightCount(l: KerasPlan['layers'][number]): number {
     case 'Embedding': return 1;
     case 'LSTM': return c.useBias === false ? 2 : 3;
     case 'Bidirectional': return 2 * (c.layer.config.useBias === false ? 2 : 3);
-    case 'Dense': return c.useBias === false ? 1 : 2;
+    case 'Dense': case 'Conv1D': return c.useBias === false ? 1 : 2;
     case 'BatchNormalization': return 4;
     case 'Attention': return 2;
     default: return 0;

@@ -19,6 +19,8 @@ import { GlobalMaxPooling1D } from '../../layers/global-max-pooling1d.js';
 import { Flatten } from '../../layers/flatten.js';
 import { LeakyReLU } from '../../layers/leaky-relu.js';
 import { RepeatVector } from '../../layers/repeat-vector.js';
+import { Conv1D, windowLayout } from '../../layers/conv1d.js';
+import { MaxPooling1D } from '../../layers/max-pooling1d.js';
 import { openSink } from '../../io/sinks.js';
 import { ConfigError, describeValue } from '../../errors.js';
 import { ONNX_SCHEMA } from './onnx-schema.js';
@@ -292,6 +294,33 @@ function buildGraph(model: Sequential): object {
         flow.x = g.op('Div', [sum, count]);
       }
       flow = { x: flow.x, rank: keep ? 3 : 2, mask: null };
+    } else if (l instanceof Conv1D || l instanceof MaxPooling1D) {
+      // ONNX's Conv and MaxPool take [batch, channels, time]: transposed there and back; TF's padding as explicit pads
+      // (same: the odd one on the right; causal: all on the left), which the length of a free-length model fixes
+      const T = l.inputShape[0];
+      if (T === null && l.padding !== 'valid') refuse(l, `has padding '${l.padding}' on a free length: ONNX's explicit pads need the length (give the first layer inputLength).`);
+      const conv = l instanceof Conv1D;
+      const span = conv ? l.span : l.poolSize, stride = l.strides;
+      let pads = [0, 0];
+      if (T !== null && l.padding !== 'valid') {
+        const { out, left } = windowLayout(T, span, stride, l.padding);
+        pads = [left, Math.max((out - 1) * stride + span - T - left, 0)];
+      }
+      const ncw = g.op('Transpose', [flow.x], { perm: [0, 2, 1] });
+      let y: string;
+      if (conv) {
+        const K = l.kernelSize, C = l.inputShape[1] as number, F = l.filters;
+        // Keras's kernel [K, C, F] -> ONNX's W [F, C, K]
+        const Wo = new Float32Array(F * C * K);
+        for (let k = 0; k < K; k++) for (let c = 0; c < C; c++) for (let f = 0; f < F; f++) Wo[(f * C + c) * K + k] = w[0][(k * C + c) * F + f];
+        const inputs = [ncw, g.floats(`${l.name}_W`, [F, C, K], Wo)];
+        if (w[1]) inputs.push(g.floats(`${l.name}_B`, [F], w[1]));
+        y = g.op('Conv', inputs, { kernel_shape: [K], strides: [stride], dilations: [l.dilationRate], pads });
+      } else {
+        y = g.op('MaxPool', [ncw], { kernel_shape: [span], strides: [stride], pads });
+      }
+      flow = { x: g.op('Transpose', [y], { perm: [0, 2, 1] }), rank: 3, mask: null };
+      if (conv) flow.x = activate(g, flow.x, l.activation);
     } else if (l instanceof RepeatVector) {
       // [batch, F] -> [batch, 1, F] -> broadcast to [batch, n, F]
       flow = { x: g.op('Expand', [g.op('Unsqueeze', [flow.x, g.ints([1])]), g.ints([1, l.n, 1])]), rank: 3, mask: null };

@@ -163,6 +163,20 @@ describe('exportKeras: flatten', () => {
   });
 });
 
+describe('exportKeras: conv1d and maxPooling1D', () => {
+  it("Keras's imdb_cnn_lstm and a same / causal / strided stack: Keras 3 Conv1D and MaxPooling1D entries, identical round trips", async () => {
+    const a = withWeights(sequential({ seed: 18, layers: [layers.embedding({ inputDim: 10, outputDim: 4, inputLength: 8 }), layers.conv1d({ filters: 4, kernelSize: 3, activation: 'relu' }),
+      layers.maxPooling1D({ poolSize: 2 }), layers.lstm({ units: 3 }), layers.dense({ units: 1, activation: 'sigmoid' })] }), 5);
+    const { bytes } = await roundTrip(a, paddedIds(6, 8, 10, 3));
+    expect(configOf(bytes).config.layers[2]).toMatchObject({ class_name: 'Conv1D', config: { filters: 4, kernel_size: [3], strides: [1], padding: 'valid', dilation_rate: [1], activation: 'relu' } });
+    expect(configOf(bytes).config.layers[3]).toMatchObject({ class_name: 'MaxPooling1D', config: { pool_size: [2], strides: [2], padding: 'valid' } });
+    const b = withWeights(sequential({ seed: 19, layers: [layers.embedding({ inputDim: 10, outputDim: 4, inputLength: 8 }), layers.conv1d({ filters: 5, kernelSize: 4, strides: 2, padding: 'same', useBias: false }),
+      layers.conv1d({ filters: 3, kernelSize: 2, dilationRate: 2, padding: 'causal', activation: 'elu' }), layers.maxPooling1D({ poolSize: 3, strides: 2, padding: 'same' }),
+      layers.flatten(), layers.dense({ units: 2 })] }), 6);
+    await roundTrip(b, paddedIds(6, 8, 10, 4));
+  });
+});
+
 describe('exportKeras: an LSTM autoencoder', () => {
   it('LSTM -> RepeatVector -> LSTM(seq) -> Dense: Keras 3 RepeatVector entry, identical round trip', async () => {
     const m = withWeights(sequential({ seed: 15, layers: [layers.lstm({ units: 3, inputShape: [4, 2] }), layers.repeatVector({ n: 4 }),
