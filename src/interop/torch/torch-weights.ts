@@ -35,10 +35,10 @@ interface TorchTensor {
   /** Our weight's shape ([] for num_batches_tracked). */
   ours: number[];
   /** copy: same layout; transpose: torch [b, a] = ours [a, b]; biasIh / biasHh: the two halves of an LSTM bias. */
-  how: 'copy' | 'transpose' | 'biasIh' | 'biasHh' | 'counter';
+  how: 'copy' | 'transpose' | 'biasIh' | 'biasHh' | 'counter' | 'conv';
 }
 
-const MODULE: Record<string, string> = { Embedding: 'embedding', BatchNormalization: 'bn', LSTM: 'lstm', Bidirectional: 'lstm', Attention: 'attention', Dense: 'fc' };
+const MODULE: Record<string, string> = { Embedding: 'embedding', BatchNormalization: 'bn', LSTM: 'lstm', Bidirectional: 'lstm', Attention: 'attention', Dense: 'fc', Conv1D: 'conv' };
 
 /** The default state_dict of the reference module for this model, in weight order. */
 export function defaultTorchKeys(model: Sequential): TorchTensor[] {
@@ -56,7 +56,9 @@ export function defaultTorchKeys(model: Sequential): TorchTensor[] {
     const mod = n === 0 ? base : `${base}_${n}`;
     const add = (w: string, key: string, how: TorchTensor['how']) => {
       const s = shapes.get(w)!;
-      out.push({ key: `${mod}.${key}`, weight: index.get(w)!, shape: how === 'transpose' ? [s[1], s[0]] : s, ours: s, how });
+      // (nn.Conv1d's weight [F, C, K] for Keras's kernel [K, C, F])
+      const shape = how === 'transpose' ? [s[1], s[0]] : how === 'conv' ? [s[2], s[1], s[0]] : s;
+      out.push({ key: `${mod}.${key}`, weight: index.get(w)!, shape, ours: s, how });
     };
     for (const w of layer.weights) {
       const parts = w.name.split('/');
@@ -77,6 +79,8 @@ export function defaultTorchKeys(model: Sequential): TorchTensor[] {
         case 'Attention/W': add(w.name, 'W', 'copy'); break;
         case 'Attention/b': add(w.name, 'b', 'copy'); break;
         case 'Dense/kernel': add(w.name, 'weight', 'transpose'); break;
+        case 'Conv1D/kernel': add(w.name, 'weight', 'conv'); break;
+        case 'Conv1D/bias': add(w.name, 'bias', 'copy'); break;
         case 'Dense/bias': add(w.name, 'bias', 'copy'); break;
         default: throw new ConfigError(`torch weights: expected a weight we know how to map, got ${w.name} of ${layer.className}.`);
       }
@@ -188,6 +192,9 @@ export async function loadTorchWeights(model: Sequential, source: unknown, optio
     if (t.how === 'transpose') {
       const [a, b] = w.shape; // ours [a, b] <- torch [b, a]
       for (let i = 0; i < a; i++) for (let j = 0; j < b; j++) w.data[i * b + j] = v[j * a + i];
+    } else if (t.how === 'conv') {
+      const [K, C, F] = w.shape; // ours [K, C, F] <- torch [F, C, K]
+      for (let k = 0; k < K; k++) for (let c = 0; c < C; c++) for (let f = 0; f < F; f++) w.data[(k * C + c) * F + f] = v[(f * C + c) * K + k];
     } else if (t.how === 'biasHh') {
       for (let i = 0; i < v.length; i++) w.data[i] += v[i]; // after biasIh: tensors are in weight order, ih first
       const sum = w.data.findIndex((f) => !Number.isFinite(f));
@@ -228,6 +235,12 @@ export async function exportTorchWeights(model: Sequential, target?: unknown, op
       if (t.how === 'counter') return new Uint8Array(8);
       const w = weights[t.weight];
       if (t.how === 'biasHh') return new Uint8Array(4 * w.data.length);
+      if (t.how === 'conv') {
+        const [K, C, F] = w.shape;
+        const x = new Float32Array(K * C * F);
+        for (let k = 0; k < K; k++) for (let c = 0; c < C; c++) for (let f = 0; f < F; f++) x[(f * C + c) * K + k] = w.data[(k * C + c) * F + f];
+        return le(x);
+      }
       if (t.how !== 'transpose') return le(w.data);
       const [a, b] = w.shape;
       const x = new Float32Array(a * b);

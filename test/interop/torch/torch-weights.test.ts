@@ -215,3 +215,29 @@ describe('exportTorchWeights and LSTMs nn.LSTM cannot compute', () => {
     m.dispose();
   });
 });
+
+describe('PyTorch safetensors: Conv1D (nn.Conv1d, weight [F, C, K])', () => {
+  const cref = JSON.parse(readFileSync(new URL('conv_model.json', DIR), 'utf8')) as { ids: Arr; p: Arr; state_dict: Record<string, number[]> };
+  const CONV = new Uint8Array(readFileSync(new URL('conv_model.safetensors', DIR)));
+  // the generator's ConvModel: Conv1d(4, 6, 3) -> relu -> Conv1d(6, 5, 3, padding 1, no bias) -> MaxPool1d(2) -> LSTM -> Linear
+  const convModel = () => sequential({ seed: 4, layers: [
+    layers.embedding({ inputDim: 11, outputDim: 4, inputLength: 7 }), layers.conv1d({ filters: 6, kernelSize: 3, activation: 'relu' }),
+    layers.conv1d({ filters: 5, kernelSize: 3, padding: 'same', useBias: false }), layers.maxPooling1D({ poolSize: 2 }),
+    layers.lstm({ units: 3 }), layers.dense({ units: 1, activation: 'sigmoid' }),
+  ] });
+
+  it("imports torch's weights and predicts its float64 outputs; export writes torch's keys and shapes and imports back bit for bit", async () => {
+    const m = convModel();
+    await loadTorchWeights(m, CONV);
+    const cx = { data: Int32Array.from(cref.ids.data), shape: cref.ids.shape };
+    within(m.predict(cx).data, cref.p.data, 'conv model vs torch');
+    const bytes = (await exportTorchWeights(m))!;
+    const n = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n))) as Record<string, { shape: number[] }>;
+    const shapes = Object.fromEntries(Object.entries(header).filter(([k]) => k !== '__metadata__' && !k.startsWith('lstm.bias_hh')).map(([k, v]) => [k, v.shape]));
+    expect(shapes).toEqual(Object.fromEntries(Object.entries(cref.state_dict).filter(([k]) => !k.startsWith('lstm.bias_hh'))));
+    const back = convModel();
+    await loadTorchWeights(back, bytes);
+    expect(weightBytes(back)).toEqual(weightBytes(m));
+  });
+});
