@@ -281,7 +281,10 @@ export class Sequential {
   private useShape(shape: number[]): void {
     const cur = this.callShape;
     if (cur && cur.length === shape.length && cur.every((d, i) => d === shape[i])) return;
+    // every layer's shape checked first (a Conv1D refuses a T shorter than its kernel): a refused T resizes nothing
     let s: Shape = shape.slice();
+    for (const l of this.layers) s = l.shapeFor(s);
+    s = shape.slice();
     for (const l of this.layers) s = l.resize(s);
     this.callShape = shape.slice();
     this.plannedB = 0;

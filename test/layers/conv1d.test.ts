@@ -77,6 +77,20 @@ describe('conv1d', () => {
   });
 });
 
+describe('conv1d and maxPooling1D on a free length', () => {
+  it('a T shorter than the kernel (or the pool) is refused and leaves the model as it was (a review: its outputs were 0 after)', () => {
+    const mk = () => sequential({ seed: 3, layers: [layers.embedding({ inputDim: 9, outputDim: 3 }), layers.conv1d({ filters: 2, kernelSize: 5 }),
+      layers.maxPooling1D({ poolSize: 2 }), layers.globalMaxPooling1D(), layers.dense({ units: 1 })] });
+    const m = mk(), ref = mk();
+    const x8b = [[1, 2, 3, 4, 5, 6, 7, 8], [8, 7, 6, 5, 4, 3, 2, 1]];
+    const want = Array.from(ref.predict(x8b).data);
+    m.predict([[1, 2, 3, 4, 5, 6, 7, 8]]);
+    expect(() => m.predict([[1, 2, 3]])).toThrow(/at least 5 steps/);
+    expect(() => m.predict([[1, 2, 3, 4, 5]])).toThrow(/at least 2 steps/);
+    expect(Array.from(m.predict(x8b).data)).toEqual(want);
+  });
+});
+
 describe('maxPooling1D', () => {
   for (const [p, s, padding] of [[2, 2, 'valid'], [3, 1, 'valid'], [3, 2, 'same'], [2, 3, 'same'], [4, 4, 'same']] as [number, number, 'valid' | 'same'][]) {
     it(`pool ${p}, strides ${s}, padding ${padding}: the window maxima, the gradient to each window's first maximum`, () => {
