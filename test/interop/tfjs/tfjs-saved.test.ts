@@ -101,9 +101,12 @@ describe("loadTfjsModel: TF.js optimizers' configs", () => {
 });
 
 describe('loadTfjsModel: layers TF.js saved that this package maps to its own', () => {
-  it('a sequence tagger with timeDistributed(dense) and a flatten: predicts as TF.js', async () => {
+  it('a sequence tagger with conv1d, maxPooling1d, timeDistributed(dense), leakyReLU and a flatten: predicts as TF.js', async () => {
     const t = tf.sequential({ layers: [
       tf.layers.embedding({ inputDim: 5, outputDim: 3, inputLength: 5 }),
+      tf.layers.conv1d({ filters: 4, kernelSize: 2, padding: 'same', activation: 'elu' }),
+      tf.layers.maxPooling1d({ poolSize: 2, strides: 1 }),
+      tf.layers.leakyReLU({ alpha: 0.2 }),
       tf.layers.lstm({ units: 4, returnSequences: true }),
       tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 3, activation: 'relu' }) }),
       tf.layers.flatten(),
@@ -114,7 +117,7 @@ describe('loadTfjsModel: layers TF.js saved that this package maps to its own', 
     const data = Array.isArray(art.weightData) ? tf.io.concatenateArrayBuffers(art.weightData) : art.weightData!;
     const want = tf.tidy(() => (t.predict(tf.tensor(ids, [2, 5], 'int32')) as tf.Tensor).dataSync() as Float32Array);
     const m = await loadTfjsModel(files(art, art.weightSpecs!, data));
-    expect(m.layers.map((l) => l.className)).toEqual(['Embedding', 'LSTM', 'Dense', 'Flatten', 'Dense']);
+    expect(m.layers.map((l) => l.className)).toEqual(['Embedding', 'Conv1D', 'MaxPooling1D', 'LeakyReLU', 'LSTM', 'Dense', 'Flatten', 'Dense']);
     const got = (m.predict({ data: ids, shape: [2, 5] }) as { data: Float32Array }).data;
     expect(got.length).toBe(4);
     want.forEach((w, i) => expect(Math.abs(got[i] - w)).toBeLessThanOrEqual(1e-5));
