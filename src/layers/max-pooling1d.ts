@@ -1,7 +1,8 @@
 // MaxPooling1D (Keras, channels_last): the maximum of each window of poolSize steps, every strides steps (default
 // poolSize), per channel: [batch, time, channels] -> [batch, time', channels]; padding 'valid' or 'same' (TF's: the
 // padded places never win). The gradient goes to the window's first maximum; a NaN wins, as in the global pooling.
-// Comparisons and copies only, from JS (exact). The mask stops here (Keras's pooling does not support one).
+// Comparisons and copies only, from JS (exact). The mask stops here (Keras's pooling does not support one). Pooling1D,
+// the windows' layout and options, is shared with AveragePooling1D.
 import { Layer, checkConfig, sizeOf, type ConfigDict, type Ctx, type LayerArgs, type Shape } from './layer.js';
 import type { Allocator } from '../core/arena.js';
 import { ConfigError, ShapeError, describeValue, fmtShape } from '../errors.js';
@@ -15,17 +16,19 @@ export interface MaxPooling1DArgs extends LayerArgs {
   dataFormat?: 'channels_last';
 }
 
-export class MaxPooling1D extends Layer {
-  readonly className = 'MaxPooling1D';
+export const POOLING1D_KEYS = ['poolSize', 'strides', 'padding', 'dataFormat'];
+
+/** The windows of Keras's 1-D poolings (Pooling1D): options, output shape, and each window's [lo, hi) input steps. */
+export abstract class Pooling1D extends Layer {
   readonly poolSize: number;
   readonly strides: number;
   readonly padding: 'valid' | 'same';
-  private T = 0; private To = 0; private C = 0; private left = 0;
-  private y = 0; private arg: Int32Array = new Int32Array(0); private dx = 0;
+  protected T = 0; protected To = 0; protected C = 0; protected left = 0;
+  protected y = 0; protected dx = 0;
 
-  constructor(args: MaxPooling1DArgs = {}) {
-    super(args, 'max_pooling1d', 'maxPooling1D');
-    const where = `layers.maxPooling1D(${this.name})`;
+  constructor(args: MaxPooling1DArgs, defaultName: string, factoryName: string) {
+    super(args, defaultName, factoryName);
+    const where = `layers.${factoryName}(${this.name})`;
     this.poolSize = oneInt(args.poolSize, where, 'poolSize', 2);
     this.strides = args.strides === null || args.strides === undefined ? this.poolSize : oneInt(args.strides, where, 'strides');
     const p: unknown = args.padding ?? 'valid';
@@ -50,17 +53,40 @@ export class MaxPooling1D extends Layer {
     this.To = out; this.left = left;
     this.y = a.alloc(B * out * this.C * 4);
     this.dx = a.alloc(B * this.T * this.C * 4);
-    this.arg = new Int32Array(B * out * this.C);
   }
 
   override outputMask(): number { return 0; }
 
+  /** Window t's input steps [lo, hi): the padded places left out. */
+  protected window(t: number): [number, number] {
+    const start = t * this.strides - this.left;
+    return [Math.max(start, 0), Math.min(start + this.poolSize, this.T)];
+  }
+
+  override getConfig(): ConfigDict {
+    return { ...super.getConfig(), poolSize: this.poolSize, strides: this.strides, padding: this.padding };
+  }
+}
+
+export class MaxPooling1D extends Pooling1D {
+  readonly className = 'MaxPooling1D';
+  private arg: Int32Array = new Int32Array(0);
+
+  constructor(args: MaxPooling1DArgs = {}) {
+    super(args, 'max_pooling1d', 'maxPooling1D');
+  }
+
+  override plan(a: Allocator, B: number): void {
+    super.plan(a, B);
+    this.arg = new Int32Array(B * this.To * this.C);
+  }
+
   forward(c: Ctx, x: number, B: number): number {
-    const { T, To, C, left, poolSize: p, strides: s } = this;
+    const { T, To, C } = this;
     const xs = c.a.f32(x, B * T * C), ys = c.a.f32(this.y, B * To * C), arg = this.arg;
     for (let b = 0; b < B; b++) {
       for (let t = 0; t < To; t++) {
-        const lo = Math.max(t * s - left, 0), hi = Math.min(t * s - left + p, T);
+        const [lo, hi] = this.window(t);
         for (let j = 0; j < C; j++) {
           let best = lo, v = xs[(b * T + lo) * C + j];
           for (let u = lo + 1; u < hi && v === v; u++) {
@@ -90,11 +116,7 @@ export class MaxPooling1D extends Layer {
     return this.dx;
   }
 
-  override getConfig(): ConfigDict {
-    return { ...super.getConfig(), poolSize: this.poolSize, strides: this.strides, padding: this.padding };
-  }
-
   static fromConfig(config: unknown): MaxPooling1D {
-    return new MaxPooling1D(checkConfig(config, 'MaxPooling1D.fromConfig', ['poolSize', 'strides', 'padding', 'dataFormat']) as MaxPooling1DArgs);
+    return new MaxPooling1D(checkConfig(config, 'MaxPooling1D.fromConfig', POOLING1D_KEYS) as MaxPooling1DArgs);
   }
 }

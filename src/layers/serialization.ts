@@ -18,6 +18,7 @@ import { LeakyReLU } from './leaky-relu.js';
 import { RepeatVector } from './repeat-vector.js';
 import { Conv1D } from './conv1d.js';
 import { MaxPooling1D } from './max-pooling1d.js';
+import { AveragePooling1D } from './average-pooling1d.js';
 import { ConfigError, describeValue, isPlainObject, didYouMean } from '../errors.js';
 
 /** className -> fromConfig, in the order error messages list them. */
@@ -39,6 +40,7 @@ const CLASSES: Record<string, (config: unknown) => Layer> = {
   RepeatVector: RepeatVector.fromConfig,
   Conv1D: Conv1D.fromConfig,
   MaxPooling1D: MaxPooling1D.fromConfig,
+  AveragePooling1D: AveragePooling1D.fromConfig,
 };
 
 /** The class names deserializeLayer knows. */

@@ -5,7 +5,7 @@ import { describe, it, expect } from 'vitest';
 import { initSync, layers, sequential, loadModel, ShapeError, ConfigError } from '../../src/index.js';
 import { runLayer } from '../helpers/layer.js';
 import { fdCheck } from '../helpers/models.js';
-import { conv1dRef, maxPool1dRef, type Padding } from '../ref/conv.js';
+import { conv1dRef, maxPool1dRef, avgPool1dRef, type Padding } from '../ref/conv.js';
 
 initSync();
 const close = (got: ArrayLike<number>, want: ArrayLike<number>, what: string, tol = 2e-6) => {
@@ -105,4 +105,29 @@ describe('maxPooling1D', () => {
       expect(Array.from(r.dx!)).toEqual(Array.from(want));
     });
   }
+});
+
+describe('averagePooling1D', () => {
+  for (const [p, s, padding] of [[2, 2, 'valid'], [3, 1, 'valid'], [3, 2, 'same'], [2, 3, 'same'], [4, 4, 'same']] as [number, number, 'valid' | 'same'][]) {
+    it(`pool ${p}, strides ${s}, padding ${padding}: window means over real steps (padding out of the count), the gradient shared`, () => {
+      const B = 2, T = 9, C = 3;
+      const x = Float64Array.from({ length: B * T * C }, (_, i) => Math.fround(Math.sin(i * 1.3) * 2));
+      const ref = avgPool1dRef(x, B, T, C, p, s, padding);
+      const dy = Float64Array.from({ length: B * ref.out * C }, (_, i) => Math.fround(Math.cos(i)));
+      const r = runLayer(layers.averagePooling1D({ poolSize: p, strides: s, padding }), [T, C], B, x, dy);
+      close(r.y, ref.y, 'y', 1e-6);
+      close(r.dx!, ref.backward(dy), 'dx', 1e-6);
+    });
+  }
+
+  it('in a model (embedding -> conv1d(same) -> averagePooling1D(same) -> flatten -> dense): gradients match central differences; configs and files', async () => {
+    const m = sequential({ seed: 8, layers: [layers.embedding({ inputDim: 10, outputDim: 3, inputLength: 7 }), layers.conv1d({ filters: 4, kernelSize: 2, padding: 'same', activation: 'tanh' }),
+      layers.averagePooling1D({ poolSize: 3, strides: 2, padding: 'same' }), layers.flatten(), layers.dense({ units: 1, activation: 'sigmoid' })] });
+    m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+    const x = Array.from({ length: 4 }, (_, r) => Array.from({ length: 7 }, (_, t) => (r * 3 + t * 5) % 10));
+    fdCheck(m, x, [1, 0, 1, 0]);
+    expect(m.getConfig().config.layers[2]).toMatchObject({ className: 'AveragePooling1D', config: { poolSize: 3, strides: 2, padding: 'same' } });
+    const back = await loadModel(await m.save());
+    expect(Array.from(back.predict(x).data)).toEqual(Array.from(m.predict(x).data));
+  });
 });

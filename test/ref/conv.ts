@@ -43,3 +43,24 @@ export function maxPool1dRef(x: ArrayLike<number>, B: number, T: number, C: numb
   }
   return { y, arg, out };
 }
+
+/** Mean over each window's real steps (TF's SAME average pooling leaves the padded places out of the count). */
+export function avgPool1dRef(x: ArrayLike<number>, B: number, T: number, C: number, p: number, s: number, padding: 'valid' | 'same'): { y: Float64Array; out: number; backward(dy: ArrayLike<number>): Float64Array } {
+  const { out, left } = layout(T, p, s, padding);
+  const win = (t: number) => [Math.max(t * s - left, 0), Math.min(t * s - left + p, T)];
+  const y = new Float64Array(B * out * C);
+  for (let b = 0; b < B; b++) for (let t = 0; t < out; t++) for (let c = 0; c < C; c++) {
+    const [lo, hi] = win(t);
+    let sum = 0;
+    for (let u = lo; u < hi; u++) sum += x[(b * T + u) * C + c];
+    y[(b * out + t) * C + c] = sum / (hi - lo);
+  }
+  return { y, out, backward(dy) {
+    const dx = new Float64Array(B * T * C);
+    for (let b = 0; b < B; b++) for (let t = 0; t < out; t++) for (let c = 0; c < C; c++) {
+      const [lo, hi] = win(t);
+      for (let u = lo; u < hi; u++) dx[(b * T + u) * C + c] += dy[(b * out + t) * C + c] / (hi - lo);
+    }
+    return dx;
+  } };
+}

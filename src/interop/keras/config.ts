@@ -221,7 +221,7 @@ const TIME_DISTRIBUTABLE = ['Dense', 'Activation', 'Dropout', 'LeakyReLU', 'ReLU
 const TRAINING_ONLY_LAYERS = ['GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'ActivityRegularization'];
 
 const SUPPORTED = ['InputLayer', 'Embedding', 'LSTM', 'CuDNNLSTM', 'Bidirectional', 'Dense', 'BatchNormalization', 'Dropout', 'SpatialDropout1D',
-  'Activation', 'LeakyReLU', 'ReLU', 'ELU', 'Softmax', 'RepeatVector', 'Conv1D', 'MaxPooling1D', 'Masking', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D', 'Flatten',
+  'Activation', 'LeakyReLU', 'ReLU', 'ELU', 'Softmax', 'RepeatVector', 'Conv1D', 'MaxPooling1D', 'AveragePooling1D', 'Masking', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D', 'Flatten',
   'TimeDistributed (of Dense, Activation, Dropout or an activation layer)',
   ...TRAINING_ONLY_LAYERS.map((c) => `${c} (left out)`), 'your attention class via customObjects'];
 
@@ -258,7 +258,7 @@ function rankAfter(p: PlannedLayer, rank: number | null): number | null {
     case 'Attention': return c.returnSequences ? 3 : 2;
     case 'GlobalAveragePooling1D': case 'GlobalMaxPooling1D': return c.keepdims ? 3 : 2;
     case 'Flatten': return 2;
-    case 'RepeatVector': case 'Conv1D': case 'MaxPooling1D': return 3;
+    case 'RepeatVector': case 'Conv1D': case 'MaxPooling1D': case 'AveragePooling1D': return 3;
     default: return rank;
   }
 }
@@ -368,10 +368,10 @@ function convertLayer(l: KerasLayer, next: KerasLayer | undefined, major: 2 | 3,
       return out('Conv1D', { filters: c.filters, kernelSize: one(c.kernel_size, NaN), strides: one(c.strides, 1), padding: c.padding ?? 'valid',
         dilationRate: one(c.dilation_rate, 1), activation: activation(c.activation, l.name, 'activation', major, where), useBias: c.use_bias ?? true });
     }
-    case 'MaxPooling1D': case 'MaxPool1D': {
+    case 'MaxPooling1D': case 'MaxPool1D': case 'AveragePooling1D': case 'AvgPool1D': {
       if (c.data_format !== undefined && c.data_format !== null && c.data_format !== 'channels_last') refuse(l, "data_format 'channels_last'", c.data_format, where);
       const one = (v: unknown) => (Array.isArray(v) && v.length === 1 ? v[0] : v);
-      return out('MaxPooling1D', { poolSize: one(c.pool_size) ?? 2, strides: one(c.strides) ?? null, padding: c.padding ?? 'valid' });
+      return out(l.className.startsWith('Max') ? 'MaxPooling1D' : 'AveragePooling1D', { poolSize: one(c.pool_size) ?? 2, strides: one(c.strides) ?? null, padding: c.padding ?? 'valid' });
     }
     case 'RepeatVector':
       if (!Number.isInteger(c.n) || (c.n as number) < 1) refuse(l, 'n a positive integer', c.n, where);
@@ -409,7 +409,7 @@ function refuseMaskedCudnn(planned: PlannedLayer[], where: string): void {
     if (masked && cudnn) throw new ConfigError(`${where}: layer ${p.kerasName} (${p.kerasClass}): expected no mask reaching a CuDNNLSTM (Keras refuses one: 'Masking is not supported for CuDNN RNNs'), got the mask of an Embedding with mask_zero or a Masking layer before it.`);
     if ((p.className === 'Embedding' && c.maskZero) || p.className === 'Masking') masked = true;
     // the global poolings consume it also with keepdims (Keras's compute_mask returns None)
-    if (rankAfter(p, 3) === 2 || p.className.startsWith('Global') || p.className === 'Conv1D' || p.className === 'MaxPooling1D') masked = false;
+    if (rankAfter(p, 3) === 2 || p.className.startsWith('Global') || p.className === 'Conv1D' || p.className.endsWith('Pooling1D')) masked = false;
   }
 }
 
@@ -461,7 +461,7 @@ function convertCustom(l: KerasLayer, next: KerasLayer | undefined, custom: { la
   if (rs === undefined && typeof l.config.return_sequences === 'boolean') rs = l.config.return_sequences;
   if (rs === undefined && next?.buildInputShape) rs = next.buildInputShape.length === 3;
   if (rs === undefined && next?.className === 'RepeatVector') rs = false; // (it takes [batch, features])
-  if (rs === undefined && next && ['LSTM', 'CuDNNLSTM', 'Bidirectional', 'TimeDistributed', 'Conv1D', 'MaxPooling1D', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D', 'GlobalAvgPool1D', 'GlobalMaxPool1D', 'SpatialDropout1D'].includes(next.className)) rs = true;
+  if (rs === undefined && next && ['LSTM', 'CuDNNLSTM', 'Bidirectional', 'TimeDistributed', 'Conv1D', 'MaxPooling1D', 'AveragePooling1D', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D', 'GlobalAvgPool1D', 'GlobalMaxPool1D', 'SpatialDropout1D'].includes(next.className)) rs = true;
   if (rs === undefined) {
     throw new ConfigError(`${where}: layer ${l.name} (${l.className}): expected to know whether it returns sequences (x * a, [batch, T, F]) or pools (sum over time, [batch, F]), got nothing in the file that tells. Say it in customObjects: { ${JSON.stringify(baseName(l.className))}: { layer: 'attention', returnSequences: false } }.`);
   }

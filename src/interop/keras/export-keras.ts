@@ -163,8 +163,8 @@ function kerasLayer(className: string, c: Cfg, inShape: (number | null)[], where
       return out('Conv1D', { filters: c.filters, kernel_size: [c.kernelSize], strides: [c.strides], padding: c.padding, data_format: 'channels_last',
         dilation_rate: [c.dilationRate], groups: 1, activation: act(c.activation, c.name, where), use_bias: c.useBias, kernel_initializer: init('GlorotUniform', { seed: null }),
         bias_initializer: init('Zeros'), kernel_regularizer: null, bias_regularizer: null, activity_regularizer: null, kernel_constraint: null, bias_constraint: null }, true);
-    case 'MaxPooling1D':
-      return out('MaxPooling1D', { pool_size: [c.poolSize], padding: c.padding, strides: [c.strides], data_format: 'channels_last' });
+    case 'MaxPooling1D': case 'AveragePooling1D':
+      return out(className, { pool_size: [c.poolSize], padding: c.padding, strides: [c.strides], data_format: 'channels_last' });
     default:
       throw new ConfigError(`${where}: layer ${c.name}: expected a layer Keras 3 has, got class ${JSON.stringify(className)}.`);
   }

@@ -20,7 +20,7 @@ import { Flatten } from '../../layers/flatten.js';
 import { LeakyReLU } from '../../layers/leaky-relu.js';
 import { RepeatVector } from '../../layers/repeat-vector.js';
 import { Conv1D, windowLayout } from '../../layers/conv1d.js';
-import { MaxPooling1D } from '../../layers/max-pooling1d.js';
+import { Pooling1D, MaxPooling1D } from '../../layers/max-pooling1d.js';
 import { openSink } from '../../io/sinks.js';
 import { ConfigError, describeValue } from '../../errors.js';
 import { ONNX_SCHEMA } from './onnx-schema.js';
@@ -294,7 +294,7 @@ function buildGraph(model: Sequential): object {
         flow.x = g.op('Div', [sum, count]);
       }
       flow = { x: flow.x, rank: keep ? 3 : 2, mask: null };
-    } else if (l instanceof Conv1D || l instanceof MaxPooling1D) {
+    } else if (l instanceof Conv1D || l instanceof Pooling1D) {
       // ONNX's Conv and MaxPool take [batch, channels, time]: transposed there and back; TF's padding as explicit pads
       // (same: the odd one on the right; causal: all on the left), which the length of a free-length model fixes
       const T = l.inputShape[0];
@@ -317,7 +317,8 @@ function buildGraph(model: Sequential): object {
         if (w[1]) inputs.push(g.floats(`${l.name}_B`, [F], w[1]));
         y = g.op('Conv', inputs, { kernel_shape: [K], strides: [stride], dilations: [l.dilationRate], pads });
       } else {
-        y = g.op('MaxPool', [ncw], { kernel_shape: [span], strides: [stride], pads });
+        // (AveragePool's count_include_pad 0, its default: the padded places out of the count, as TF's)
+        y = g.op(l instanceof MaxPooling1D ? 'MaxPool' : 'AveragePool', [ncw], { kernel_shape: [span], strides: [stride], pads });
       }
       flow = { x: g.op('Transpose', [y], { perm: [0, 2, 1] }), rank: 3, mask: null };
       if (conv) flow.x = activate(g, flow.x, l.activation);

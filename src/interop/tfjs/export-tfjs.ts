@@ -193,8 +193,8 @@ function tfjsLayer(className: string, c: Record<string, any>, where: string): { 
       return out('Conv1D', { filters: c.filters, kernel_size: [c.kernelSize], strides: [c.strides], padding: c.padding, data_format: 'channels_last',
         dilation_rate: [c.dilationRate], activation: act(c.activation, c.name, where), use_bias: c.useBias, kernel_initializer: GLOROT, bias_initializer: init('Zeros'),
         kernel_regularizer: null, bias_regularizer: null, activity_regularizer: null, kernel_constraint: null, bias_constraint: null });
-    case 'MaxPooling1D':
-      return out('MaxPooling1D', { pool_size: [c.poolSize], padding: c.padding, strides: [c.strides] });
+    case 'MaxPooling1D': case 'AveragePooling1D':
+      return out(className, { pool_size: [c.poolSize], padding: c.padding, strides: [c.strides] });
     default:
       throw new ConfigError(`${where}: layer ${c.name}: expected a layer TF.js can load, got class ${JSON.stringify(className)}.`);
   }

@@ -172,7 +172,7 @@ describe('exportKeras: conv1d and maxPooling1D', () => {
     expect(configOf(bytes).config.layers[3]).toMatchObject({ class_name: 'MaxPooling1D', config: { pool_size: [2], strides: [2], padding: 'valid' } });
     const b = withWeights(sequential({ seed: 19, layers: [layers.embedding({ inputDim: 10, outputDim: 4, inputLength: 8 }), layers.conv1d({ filters: 5, kernelSize: 4, strides: 2, padding: 'same', useBias: false }),
       layers.conv1d({ filters: 3, kernelSize: 2, dilationRate: 2, padding: 'causal', activation: 'elu' }), layers.maxPooling1D({ poolSize: 3, strides: 2, padding: 'same' }),
-      layers.flatten(), layers.dense({ units: 2 })] }), 6);
+      layers.averagePooling1D({ poolSize: 2, padding: 'same' }), layers.flatten(), layers.dense({ units: 2 })] }), 6);
     await roundTrip(b, paddedIds(6, 8, 10, 4));
   });
 });

@@ -142,6 +142,8 @@ describe('exportTfjs -> tf.loadLayersModel', () => {
       sequential({ seed: 17, layers: [layers.embedding({ inputDim: 11, outputDim: 4, inputLength: 7 }), layers.conv1d({ filters: 5, kernelSize: 4, strides: 2, padding: 'same', useBias: false }),
         layers.conv1d({ filters: 3, kernelSize: 2, dilationRate: 2, padding: 'same', activation: 'tanh' }), layers.maxPooling1D({ poolSize: 3, strides: 2, padding: 'same' }),
         layers.flatten(), layers.dense({ units: 1, activation: 'sigmoid' })] }),
+      sequential({ seed: 18, layers: [layers.embedding({ inputDim: 11, outputDim: 4, inputLength: 7 }), layers.conv1d({ filters: 3, kernelSize: 3, padding: 'same' }),
+        layers.averagePooling1D({ poolSize: 3, strides: 2, padding: 'same' }), layers.flatten(), layers.dense({ units: 1, activation: 'sigmoid' })] }),
     ];
     // TF.js 4 has no causal Conv1D ("not implemented yet"): refused, naming it
     const causal = sequential({ layers: [layers.conv1d({ filters: 2, kernelSize: 3, padding: 'causal', inputShape: [5, 2], name: 'cc' })] });
