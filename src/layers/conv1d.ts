@@ -1,8 +1,8 @@
 // Conv1D (Keras, channels_last): y[b, t] = act(bias + sum_k x[b, t * s + k * d - pad] . K[k]) over [batch, time,
 // channels] -> [batch, time', filters], padding 'valid', 'same' (TF's split: the odd one on the right) or 'causal'
-// (all on the left). Runs as one product: each output step's K input rows laid end to end (im2col, copies from JS) times
-// the kernel [K * C, F] (Keras's [K, C, F] as it is stored); backward adds each copy's gradient back to its input row in
-// a fixed order (float32 additions from JS: Wasm's bits). The mask stops here (Keras's Conv1D does not support one).
+// (all on the left). Runs as one product: each output step's K input rows laid end to end (im2col, assembly/conv.ts)
+// times the kernel [K * C, F] (Keras's [K, C, F] as it is stored); backward adds each copy's gradient back to its input
+// row in a fixed order (col2im). The mask stops here (Keras's Conv1D does not support one).
 import { Layer, checkActivation, checkBool, checkConfig, checkPositiveInt, sizeOf, type Activation, type ConfigDict, type Ctx, type LayerArgs, type Shape, type Weight } from './layer.js';
 import type { Allocator } from '../core/arena.js';
 import { checkInitializer, initializerConfig, type InitializerSpec } from './initializers.js';
@@ -115,18 +115,8 @@ export class Conv1D extends Layer {
   forward(c: Ctx, x: number, B: number): number {
     const { T, To, C, left, strides: s, dilationRate: d, kernelSize: Kn } = this;
     const KC = Kn * C, F = this.filters, R = B * To;
-    const xs = c.a.f32(x, B * T * C), cols = c.a.f32(this.cols, R * KC);
     // each output step's window, its K input rows end to end; zeros where the window reaches past the input
-    for (let b = 0; b < B; b++) {
-      for (let t = 0; t < To; t++) {
-        const row = (b * To + t) * KC;
-        for (let k = 0; k < Kn; k++) {
-          const src = t * s + k * d - left;
-          if (src < 0 || src >= T) cols.fill(0, row + k * C, row + k * C + C);
-          else cols.set(xs.subarray((b * T + src) * C, (b * T + src) * C + C), row + k * C);
-        }
-      }
-    }
+    c.k.conv1d_im2col(this.cols, x, B, T, C, To, Kn, s, d, left);
     c.k.rows_set(this.z, this.b ? this.b.ptr : this.zeroBias, R, F);
     c.k.gemm_nn(this.z, this.cols, this.K.ptr, R, F, KC, KC, F, F, 1);
     if (this.activation !== 'linear') activationForward(c, this.activation, this.y, this.z, R, F);
@@ -153,19 +143,7 @@ export class Conv1D extends Layer {
     c.k.transpose(this.WT, this.K.ptr, KC, F);
     c.k.gemm_nn(this.dcols, dz, this.WT, R, KC, F, F, KC, KC, 0);
     // each window's gradient back onto its input rows: output steps in order, then the kernel's taps in order
-    const dcols = c.a.f32(this.dcols, R * KC), dxs = c.a.f32(this.dx, B * T * C);
-    dxs.fill(0);
-    for (let b = 0; b < B; b++) {
-      for (let t = 0; t < To; t++) {
-        const row = (b * To + t) * KC;
-        for (let k = 0; k < Kn; k++) {
-          const src = t * s + k * d - left;
-          if (src < 0 || src >= T) continue;
-          const o = (b * T + src) * C, g = row + k * C;
-          for (let j = 0; j < C; j++) dxs[o + j] = dxs[o + j] + dcols[g + j];
-        }
-      }
-    }
+    c.k.conv1d_col2im(this.dx, this.dcols, B, T, C, To, Kn, s, d, left);
     return this.dx;
   }
 
