@@ -18,6 +18,7 @@ import { RepeatVector, type RepeatVectorArgs } from './repeat-vector.js';
 import { Conv1D, type Conv1DArgs } from './conv1d.js';
 import { MaxPooling1D, type MaxPooling1DArgs } from './max-pooling1d.js';
 import { AveragePooling1D, type AveragePooling1DArgs } from './average-pooling1d.js';
+import { GaussianNoise, GaussianDropout, type GaussianNoiseArgs, type GaussianDropoutArgs } from './gaussian-noise.js';
 import { serializeLayer, deserializeLayer } from './serialization.js';
 import { BASE_KEYS } from './layer.js';
 import { GLOBAL_POOLING_KEYS } from './global-pooling1d.js';
@@ -45,6 +46,8 @@ const KEYS: Record<string, readonly string[]> = {
   conv1d: ['filters', 'kernelSize', 'strides', 'padding', 'dilationRate', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'dataFormat'],
   maxPooling1D: ['poolSize', 'strides', 'padding', 'dataFormat'],
   averagePooling1D: ['poolSize', 'strides', 'padding', 'dataFormat'],
+  gaussianNoise: ['stddev', 'seed'],
+  gaussianDropout: ['rate', 'seed'],
 };
 
 function checked<A>(factory: string, args: A): A {
@@ -71,6 +74,8 @@ export const layers = {
   conv1d: (args: Conv1DArgs) => new Conv1D(checked('conv1d', args)),
   maxPooling1D: (args?: MaxPooling1DArgs) => new MaxPooling1D(checked('maxPooling1D', args)),
   averagePooling1D: (args?: AveragePooling1DArgs) => new AveragePooling1D(checked('averagePooling1D', args)),
+  gaussianNoise: (args: GaussianNoiseArgs) => new GaussianNoise(checked('gaussianNoise', args)),
+  gaussianDropout: (args: GaussianDropoutArgs) => new GaussianDropout(checked('gaussianDropout', args)),
   /** { className, config } of a layer, as in a model config (Keras `layers.serialize`). */
   serialize: serializeLayer,
   /** The layer a { className, config } describes, with its saved name (Keras `layers.deserialize`). */
@@ -78,6 +83,6 @@ export const layers = {
 };
 
 export { Embedding, LSTM, Bidirectional, Attention, Dense, ActivationLayer, BatchNormalization, Dropout, SpatialDropout1D,
-  GlobalAveragePooling1D, GlobalMaxPooling1D, Masking, Flatten, LeakyReLU, RepeatVector, Conv1D, MaxPooling1D, AveragePooling1D };
+  GlobalAveragePooling1D, GlobalMaxPooling1D, Masking, Flatten, LeakyReLU, RepeatVector, Conv1D, MaxPooling1D, AveragePooling1D, GaussianNoise, GaussianDropout };
 export type { EmbeddingArgs, LSTMArgs, BidirectionalArgs, AttentionArgs, DenseArgs, ActivationArgs, BatchNormalizationArgs, DropoutArgs, SpatialDropout1DArgs,
-  GlobalAveragePooling1DArgs, GlobalMaxPooling1DArgs, MaskingArgs, FlattenArgs, LeakyReLUArgs, RepeatVectorArgs, Conv1DArgs, MaxPooling1DArgs, AveragePooling1DArgs };
+  GlobalAveragePooling1DArgs, GlobalMaxPooling1DArgs, MaskingArgs, FlattenArgs, LeakyReLUArgs, RepeatVectorArgs, Conv1DArgs, MaxPooling1DArgs, AveragePooling1DArgs, GaussianNoiseArgs, GaussianDropoutArgs };

@@ -19,6 +19,7 @@ import { RepeatVector } from './repeat-vector.js';
 import { Conv1D } from './conv1d.js';
 import { MaxPooling1D } from './max-pooling1d.js';
 import { AveragePooling1D } from './average-pooling1d.js';
+import { GaussianNoise, GaussianDropout } from './gaussian-noise.js';
 import { ConfigError, describeValue, isPlainObject, didYouMean } from '../errors.js';
 
 /** className -> fromConfig, in the order error messages list them. */
@@ -41,6 +42,8 @@ const CLASSES: Record<string, (config: unknown) => Layer> = {
   Conv1D: Conv1D.fromConfig,
   MaxPooling1D: MaxPooling1D.fromConfig,
   AveragePooling1D: AveragePooling1D.fromConfig,
+  GaussianNoise: GaussianNoise.fromConfig,
+  GaussianDropout: GaussianDropout.fromConfig,
 };
 
 /** The class names deserializeLayer knows. */

@@ -254,7 +254,7 @@ describe('bad configs', () => {
   it('an unknown className lists the known classes', () => {
     expect(() => layers.deserialize({ className: 'GRU', config: { units: 2 } })).toThrow(ConfigError);
     expect(() => layers.deserialize({ className: 'GRU', config: { units: 2 } })).toThrow(
-      'layers.deserialize: expected className to be one of Embedding, Masking, LSTM, Bidirectional, Attention, Dense, Activation, BatchNormalization, Dropout, SpatialDropout1D, GlobalAveragePooling1D, GlobalMaxPooling1D, Flatten, LeakyReLU, RepeatVector, Conv1D, MaxPooling1D, AveragePooling1D, got "GRU".');
+      'layers.deserialize: expected className to be one of Embedding, Masking, LSTM, Bidirectional, Attention, Dense, Activation, BatchNormalization, Dropout, SpatialDropout1D, GlobalAveragePooling1D, GlobalMaxPooling1D, Flatten, LeakyReLU, RepeatVector, Conv1D, MaxPooling1D, AveragePooling1D, GaussianNoise, GaussianDropout, got "GRU".');
     expect(() => layers.deserialize({ className: 'toString', config: {} })).toThrow(/expected className to be one of .*, got "toString"\./);
     expect(() => layers.deserialize({ config: {} })).toThrow(/expected className to be one of .*, got undefined\./);
     expect(() => layers.deserialize({ className: 'Dense', config: { units: 1 }, weights: [] })).toThrow('layers.deserialize: expected only the keys className and config, got "weights".');

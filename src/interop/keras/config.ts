@@ -218,10 +218,10 @@ function straightChain(c: Json, where: string): KerasLayer[] {
 const TIME_DISTRIBUTABLE = ['Dense', 'Activation', 'Dropout', 'LeakyReLU', 'ReLU', 'ELU', 'Softmax'];
 
 /** Keras layers that are the identity at inference and act in training only: imported as nothing, with a note. */
-const TRAINING_ONLY_LAYERS = ['GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'ActivityRegularization'];
+const TRAINING_ONLY_LAYERS = ['AlphaDropout', 'ActivityRegularization'];
 
 const SUPPORTED = ['InputLayer', 'Embedding', 'LSTM', 'CuDNNLSTM', 'Bidirectional', 'Dense', 'BatchNormalization', 'Dropout', 'SpatialDropout1D',
-  'Activation', 'LeakyReLU', 'ReLU', 'ELU', 'Softmax', 'RepeatVector', 'Conv1D', 'MaxPooling1D', 'AveragePooling1D', 'Masking', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D', 'Flatten',
+  'Activation', 'LeakyReLU', 'ReLU', 'ELU', 'Softmax', 'RepeatVector', 'Conv1D', 'MaxPooling1D', 'AveragePooling1D', 'GaussianNoise', 'GaussianDropout', 'Masking', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D', 'Flatten',
   'TimeDistributed (of Dense, Activation, Dropout or an activation layer)',
   ...TRAINING_ONLY_LAYERS.map((c) => `${c} (left out)`), 'your attention class via customObjects'];
 
@@ -373,6 +373,10 @@ function convertLayer(l: KerasLayer, next: KerasLayer | undefined, major: 2 | 3,
       const one = (v: unknown) => (Array.isArray(v) && v.length === 1 ? v[0] : v);
       return out(l.className.startsWith('Max') ? 'MaxPooling1D' : 'AveragePooling1D', { poolSize: one(c.pool_size) ?? 2, strides: one(c.strides) ?? null, padding: c.padding ?? 'valid' });
     }
+    case 'GaussianNoise':
+      return out('GaussianNoise', { stddev: c.stddev });
+    case 'GaussianDropout':
+      return out('GaussianDropout', { rate: c.rate });
     case 'RepeatVector':
       if (!Number.isInteger(c.n) || (c.n as number) < 1) refuse(l, 'n a positive integer', c.n, where);
       return out('RepeatVector', { n: c.n });

@@ -159,6 +159,10 @@ function kerasLayer(className: string, c: Cfg, inShape: (number | null)[], where
       return out('LeakyReLU', { negative_slope: c.alpha });
     case 'RepeatVector':
       return out('RepeatVector', { n: c.n });
+    case 'GaussianNoise':
+      return out('GaussianNoise', { stddev: c.stddev, seed: c.seed ?? null });
+    case 'GaussianDropout':
+      return out('GaussianDropout', { rate: c.rate, seed: c.seed ?? null });
     case 'Conv1D':
       return out('Conv1D', { filters: c.filters, kernel_size: [c.kernelSize], strides: [c.strides], padding: c.padding, data_format: 'channels_last',
         dilation_rate: [c.dilationRate], groups: 1, activation: act(c.activation, c.name, where), use_bias: c.useBias, kernel_initializer: init('GlorotUniform', { seed: null }),

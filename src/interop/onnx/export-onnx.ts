@@ -21,6 +21,7 @@ import { LeakyReLU } from '../../layers/leaky-relu.js';
 import { RepeatVector } from '../../layers/repeat-vector.js';
 import { Conv1D, windowLayout } from '../../layers/conv1d.js';
 import { Pooling1D, MaxPooling1D } from '../../layers/max-pooling1d.js';
+import { GaussianNoise, GaussianDropout } from '../../layers/gaussian-noise.js';
 import { openSink } from '../../io/sinks.js';
 import { ConfigError, describeValue } from '../../errors.js';
 import { ONNX_SCHEMA } from './onnx-schema.js';
@@ -228,7 +229,7 @@ function buildGraph(model: Sequential): object {
       const ids = flow.x;
       flow = { x: g.op('Gather', [g.floats(`${l.name}_embeddings`, [l.inputDim, l.outputDim], w[0]), ids], { axis: 0 }), rank: 3, mask: null };
       if (l.maskZero) flow.mask = g.op('Not', [g.op('Equal', [ids, g.ints([0])])], {}, 'mask');
-    } else if (l instanceof Dropout || l instanceof SpatialDropout1D) {
+    } else if (l instanceof Dropout || l instanceof SpatialDropout1D || l instanceof GaussianNoise || l instanceof GaussianDropout) {
       // identity at inference
     } else if (l instanceof BatchNormalization) {
       const C = w[0].length, scale = new Float32Array(C), shift = new Float32Array(C);

@@ -188,6 +188,10 @@ function tfjsLayer(className: string, c: Record<string, any>, where: string): { 
       return out('LeakyReLU', { alpha: c.alpha });
     case 'RepeatVector':
       return out('RepeatVector', { n: c.n });
+    case 'GaussianNoise':
+      return out('GaussianNoise', { stddev: c.stddev });
+    case 'GaussianDropout':
+      return out('GaussianDropout', { rate: c.rate });
     case 'Conv1D':
       if (c.padding === 'causal') throw new ConfigError(`${where}: layer ${c.name}: expected a Conv1D TF.js can run, got padding 'causal' (TF.js 4 throws "CAUSAL padding mode in conv1dWithBias is not implemented yet"). Export it with exportKeras or exportOnnx instead.`);
       return out('Conv1D', { filters: c.filters, kernel_size: [c.kernelSize], strides: [c.strides], padding: c.padding, data_format: 'channels_last',

@@ -54,7 +54,7 @@ describe('planKerasModel', () => {
     expect(pooled.model.config.layers[2].className).toBe('LSTM');
   });
 
-  it('leaves out layers that act in training only (GaussianNoise, GaussianDropout, AlphaDropout, ActivityRegularization), with notes', () => {
+  it('imports GaussianNoise and GaussianDropout; leaves out AlphaDropout and ActivityRegularization (training only), with notes', () => {
     const plan = planKerasModel({ class_name: 'Sequential', config: { name: 'k', layers: [
       k2('GaussianNoise', { name: 'noise', stddev: 0.1, batch_input_shape: [null, 5, 3] }),
       k2('LSTM', { name: 'l', units: 2, return_sequences: true }),
@@ -62,15 +62,15 @@ describe('planKerasModel', () => {
       k2('GlobalMaxPooling1D', { name: 'p' }), k2('ActivityRegularization', { name: 'ar', l1: 0.01, l2: 0 }),
       k2('Dense', { name: 'd', units: 1, activation: 'sigmoid' }),
     ] } }, K2);
-    expect(plan.model.config.layers.map((l) => l.className)).toEqual(['LSTM', 'GlobalMaxPooling1D', 'Dense']);
-    expect(plan.model.config.layers[0].config.inputShape).toEqual([5, 3]); // the declared shape of the layer left out
+    expect(plan.model.config.layers.map((l) => l.className)).toEqual(['GaussianNoise', 'LSTM', 'GaussianDropout', 'GlobalMaxPooling1D', 'Dense']);
+    expect(plan.model.config.layers[0].config).toMatchObject({ stddev: 0.1, inputShape: [5, 3] });
     expect(plan.notes).toEqual([
-      'noise: GaussianNoise(stddev 0.1) not imported (inference is the same: it acts in training only; fit here trains without it)',
-      'gd: GaussianDropout(rate 0.2) not imported (inference is the same: it acts in training only; fit here trains without it)',
       'ad: AlphaDropout(rate 0.1) not imported (inference is the same: it acts in training only; fit here trains without it)',
       'ar: ActivityRegularization(l1 0.01, l2 0) not imported (inference is the same: it acts in training only; fit here trains without it)',
     ]);
     expect(() => Sequential.fromConfig(plan.model)).not.toThrow();
+    const first = planKerasModel({ class_name: 'Sequential', config: { layers: [k2('AlphaDropout', { name: 'a', rate: 0.1, batch_input_shape: [null, 4, 2] }), k2('LSTM', { name: 'l', units: 2 })] } }, K2);
+    expect(first.model.config.layers[0].config.inputShape).toEqual([4, 2]); // the declared shape of the layer left out
     // an LSTM given one of the activations only Dense has: refused when the model is built, naming it
     const lstmGelu = planKerasModel({ class_name: 'Sequential', config: { layers: [k2('LSTM', { name: 'l', units: 2, activation: 'gelu', batch_input_shape: [null, 3, 2] })] } }, K2);
     expect(() => Sequential.fromConfig(lstmGelu.model)).toThrow(/layers.lstm\(l\): expected activation to be one of linear, sigmoid, tanh, relu, hardSigmoid, hardSigmoidKeras3, got "gelu"/);

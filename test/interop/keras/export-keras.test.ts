@@ -190,10 +190,12 @@ describe('exportKeras: the extended activations', () => {
   it('elu, selu, relu6, softplus, softsign, swish, gelu, mish: Keras 3 names, identical round trip', async () => {
     const acts = ['elu', 'selu', 'relu6', 'softplus', 'softsign', 'swish', 'gelu', 'mish'] as const;
     const m = withWeights(sequential({ seed: 13, layers: [layers.embedding({ inputDim: 10, outputDim: 3, inputLength: 6 }), layers.lstm({ units: 4 }),
-      ...acts.map((a, i) => (i % 2 ? layers.activation({ activation: a }) : layers.dense({ units: 4, activation: a }))), layers.leakyReLU({ alpha: 0.1 }), layers.dense({ units: 1 })] }), 9);
+      ...acts.map((a, i) => (i % 2 ? layers.activation({ activation: a }) : layers.dense({ units: 4, activation: a }))), layers.leakyReLU({ alpha: 0.1 }),
+      layers.gaussianNoise({ stddev: 0.1 }), layers.gaussianDropout({ rate: 0.2 }), layers.dense({ units: 1 })] }), 9);
     const { bytes } = await roundTrip(m, paddedIds(8, 6, 10, 2));
     expect(configOf(bytes).config.layers.slice(3, 11).map((l: { config: { activation: string } }) => l.config.activation)).toEqual([...acts]);
     expect(configOf(bytes).config.layers[11]).toMatchObject({ class_name: 'LeakyReLU', config: { negative_slope: 0.1 } });
+    expect(configOf(bytes).config.layers.slice(12, 14).map((l: { class_name: string }) => l.class_name)).toEqual(['GaussianNoise', 'GaussianDropout']);
   });
 });
 

@@ -98,8 +98,8 @@ const CASES: { name: string; layers: () => Layer[]; maskable: boolean }[] = [
       layers.flatten(), layers.dense({ units: 2 })] },
   { name: 'embedding -> LSTM(last) -> repeatVector(3) -> LSTM(seq) -> dense per step (an autoencoder\'s shape)', maskable: true,
     layers: () => [emb(), layers.lstm({ units: 4 }), layers.repeatVector({ n: 3 }), layers.lstm({ units: 3, returnSequences: true }), layers.dense({ units: 2 })] },
-  { name: 'embedding -> Bi-LSTM(seq) -> leakyReLU(0.2) -> attention(pooled) -> dense -> leakyReLU(0.01)', maskable: true,
-    layers: () => [emb(), bi(), layers.leakyReLU({ alpha: 0.2 }), layers.attention({ returnSequences: false }), layers.dense({ units: 3 }), layers.leakyReLU({ alpha: 0.01 })] },
+  { name: 'embedding -> gaussianNoise -> Bi-LSTM(seq) -> leakyReLU(0.2) -> attention(pooled) -> gaussianDropout -> dense -> leakyReLU(0.01) (the noise: inference identities)', maskable: true,
+    layers: () => [emb(), layers.gaussianNoise({ stddev: 0.5 }), bi(), layers.leakyReLU({ alpha: 0.2 }), layers.attention({ returnSequences: false }), layers.gaussianDropout({ rate: 0.4 }), layers.dense({ units: 3 }), layers.leakyReLU({ alpha: 0.01 })] },
 ];
 
 const worst: number[] = [];

@@ -124,6 +124,7 @@ describe('exportTfjs -> tf.loadLayersModel', () => {
     const acts = ['elu', 'selu', 'relu6', 'softplus', 'softsign', 'swish', 'gelu', 'mish'] as const;
     const m = sequential({ seed: 12, layers: [layers.embedding({ inputDim: 11, outputDim: 4, inputLength: 7 }), layers.lstm({ units: 5 }),
       ...acts.map((a, i) => (i % 2 ? layers.activation({ activation: a }) : layers.dense({ units: 5, activation: a }))), layers.leakyReLU({ alpha: 0.15 }),
+      layers.gaussianNoise({ stddev: 0.1 }), layers.gaussianDropout({ rate: 0.2 }),
       layers.dense({ units: 2, activation: 'softmax' })] });
     m.setWeights(m.getWeights().map((w, i) => ({ data: w.data.map((v, j) => v * 3 + 0.1 * Math.sin(i + j)), shape: w.shape })));
     const out = (await exportTfjs(m))!;
