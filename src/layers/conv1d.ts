@@ -6,7 +6,7 @@
 import { Layer, checkActivation, checkBool, checkConfig, checkPositiveInt, sizeOf, type Activation, type ConfigDict, type Ctx, type LayerArgs, type Shape, type Weight } from './layer.js';
 import type { Allocator } from '../core/arena.js';
 import { checkInitializer, initializerConfig, type InitializerSpec } from './initializers.js';
-import { activationForward, activationBackward } from './dense.js';
+import { affineForward, affineOutputGrad } from './dense.js';
 import { ConfigError, ShapeError, describeValue, fmtShape } from '../errors.js';
 
 export type ConvPadding = 'valid' | 'same' | 'causal';
@@ -117,20 +117,14 @@ export class Conv1D extends Layer {
     const KC = Kn * C, F = this.filters, R = B * To;
     // each output step's window, its K input rows end to end; zeros where the window reaches past the input
     c.k.conv1d_im2col(this.cols, x, B, T, C, To, Kn, s, d, left);
-    c.k.rows_set(this.z, this.b ? this.b.ptr : this.zeroBias, R, F);
-    c.k.gemm_nn(this.z, this.cols, this.K.ptr, R, F, KC, KC, F, F, 1);
-    if (this.activation !== 'linear') activationForward(c, this.activation, this.y, this.z, R, F);
+    affineForward(c, this.activation, this.y, this.z, this.cols, this.K.ptr, this.b ? this.b.ptr : this.zeroBias, R, KC, F);
     return this.y;
   }
 
   override logits(activation: string): number { return this.activation === activation ? this.z : 0; }
 
   backward(c: Ctx, dy: number, B: number): number {
-    const R = B * this.To, F = this.filters;
-    if (this.activation === 'linear') return this.backwardFromLogits(c, dy, B);
-    c.a.zero(this.dz, R * F);
-    activationBackward(c, this.activation, this.dz, dy, this.y, this.z, R, F);
-    return this.backwardFromLogits(c, this.dz, B);
+    return this.backwardFromLogits(c, affineOutputGrad(c, this.activation, this.dz, dy, this.y, this.z, B * this.To, this.filters), B);
   }
 
   override backwardFromLogits(c: Ctx, dz: number, B: number): number {

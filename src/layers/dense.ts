@@ -26,6 +26,22 @@ export function activationBackward(c: Ctx, act: Activation, dz: number, dy: numb
   else c.k.activation_backward(dz, dy, y, rows * n, ACTIVATIONS[act as keyof typeof ACTIVATIONS]);
 }
 
+/** z = bias + x . K over R rows of I (x with row stride lda), then y = act(z) (y may be z for linear): Dense's forward,
+ *  and Conv1D's over its windows. */
+export function affineForward(c: Ctx, act: Activation, y: number, z: number, x: number, K: number, bias: number, R: number, I: number, U: number, lda = I): void {
+  c.k.rows_set(z, bias, R, U);
+  c.k.gemm_nn(z, x, K, R, U, I, lda, U, U, 1);
+  if (act !== 'linear') activationForward(c, act, y, z, R, U);
+}
+
+/** dz = dy * act' (into dz, zeroed first), or dy itself for linear: the gradient at the product's output. */
+export function affineOutputGrad(c: Ctx, act: Activation, dz: number, dy: number, y: number, z: number, R: number, U: number): number {
+  if (act === 'linear') return dy;
+  c.a.zero(dz, R * U);
+  activationBackward(c, act, dz, dy, y, z, R, U);
+  return dz;
+}
+
 export class Dense extends Layer {
   readonly className = 'Dense';
   readonly units: number;
@@ -76,20 +92,14 @@ export class Dense extends Layer {
     this.x = x;
     const R = B * this.rowsPerSample, U = this.units;
     // forward: z = b + x . K
-    c.k.rows_set(this.z, this.b ? this.b.ptr : this.zeroBias, R, U);
-    c.k.gemm_nn(this.z, x, this.K.ptr, R, U, this.I, this.I, U, U, 1);
-    if (this.activation !== 'linear') activationForward(c, this.activation, this.y, this.z, R, U);
+    affineForward(c, this.activation, this.y, this.z, x, this.K.ptr, this.b ? this.b.ptr : this.zeroBias, R, this.I, U);
     return this.y;
   }
 
   override logits(activation: string): number { return this.activation === activation ? this.z : 0; }
 
   backward(c: Ctx, dy: number, B: number): number {
-    const R = B * this.rowsPerSample, U = this.units;
-    if (this.activation === 'linear') return this.backwardFromLogits(c, dy, B);
-    c.a.zero(this.dz, R * U);
-    activationBackward(c, this.activation, this.dz, dy, this.y, this.z, R, U);
-    return this.backwardFromLogits(c, this.dz, B);
+    return this.backwardFromLogits(c, affineOutputGrad(c, this.activation, this.dz, dy, this.y, this.z, B * this.rowsPerSample, this.units), B);
   }
 
   override backwardFromLogits(c: Ctx, dz: number, B: number): number {

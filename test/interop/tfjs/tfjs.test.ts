@@ -48,6 +48,16 @@ function within(actual: Float32Array, expected: Float32Array, what: string, tol 
   return worst;
 }
 
+/** exportTfjs -> TF.js predicts within 1e-5 -> loadTfjsModel predicts our exact bytes; returns the exported files. */
+async function tfjsBothWays(m: Sequential, x: { data: Int32Array | Float32Array; shape: number[] }, what: string): Promise<TfjsFiles> {
+  const out = (await exportTfjs(m))!;
+  const t = await tfLoad(out);
+  within(tfPredict(t, x), ours(m, x), `TF.js vs ours (${what})`);
+  t.dispose();
+  expect(Array.from(ours(await loadTfjsModel(out), x))).toEqual(Array.from(ours(m, x)));
+  return out;
+}
+
 async function trained(m: Sequential, epochs = 3): Promise<Sequential> {
   const d = smallData(64, 11);
   m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
@@ -127,13 +137,7 @@ describe('exportTfjs -> tf.loadLayersModel', () => {
       layers.gaussianNoise({ stddev: 0.1 }), layers.gaussianDropout({ rate: 0.2 }),
       layers.dense({ units: 2, activation: 'softmax' })] });
     m.setWeights(m.getWeights().map((w, i) => ({ data: w.data.map((v, j) => v * 3 + 0.1 * Math.sin(i + j)), shape: w.shape })));
-    const out = (await exportTfjs(m))!;
-    const t = await tfLoad(out);
-    const x = smallData(16, 8).x;
-    within(tfPredict(t, x), ours(m, x), 'TF.js vs ours (extended activations)');
-    t.dispose();
-    const back = await loadTfjsModel(out);
-    expect(Array.from(ours(back, x))).toEqual(Array.from(ours(m, x)));
+    await tfjsBothWays(m, smallData(16, 8).x, 'extended activations');
   });
 
   it("conv1d and maxPooling1D (Keras's imdb_cnn_lstm, and same / causal / strided ones): TF.js predicts within 1e-5, loadTfjsModel reads them back", async () => {
@@ -150,14 +154,7 @@ describe('exportTfjs -> tf.loadLayersModel', () => {
     const causal = sequential({ layers: [layers.conv1d({ filters: 2, kernelSize: 3, padding: 'causal', inputShape: [5, 2], name: 'cc' })] });
     await expect(exportTfjs(causal)).rejects.toThrow(/layer cc: expected a Conv1D TF.js can run, got padding 'causal'/);
     const x = smallData(12, 9).x;
-    for (const m0 of models) {
-      const m = await trained(m0, 2);
-      const out = (await exportTfjs(m))!;
-      const t = await tfLoad(out);
-      within(tfPredict(t, x), ours(m, x), 'TF.js vs ours (conv1d)');
-      t.dispose();
-      expect(Array.from(ours(await loadTfjsModel(out), x))).toEqual(Array.from(ours(m, x)));
-    }
+    for (const m0 of models) await tfjsBothWays(await trained(m0, 2), x, 'conv1d');
   });
 
   it('an LSTM autoencoder (LSTM -> repeatVector -> LSTM(seq) -> dense per step): TF.js predicts within 1e-5, loadTfjsModel reads it back', async () => {
@@ -166,11 +163,7 @@ describe('exportTfjs -> tf.loadLayersModel', () => {
     const x = { data: Float32Array.from({ length: 6 * 5 * 2 }, (_, i) => Math.sin(i * 0.37)), shape: [6, 5, 2] };
     m.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
     await m.fit(x, x, { epochs: 2, batchSize: 3, verbose: 0 });
-    const out = (await exportTfjs(m))!;
-    const t = await tfLoad(out);
-    within(tfPredict(t, x), ours(m, x), 'TF.js vs ours (autoencoder)');
-    t.dispose();
-    expect(Array.from(ours(await loadTfjsModel(out), x))).toEqual(Array.from(ours(m, x)));
+    await tfjsBothWays(m, x, 'autoencoder');
   });
 
   it('a flatten of [batch, features] (the identity; TF.js\'s Flatten wants 3 dimensions or more) is left out: TF.js loads and predicts within 1e-5', async () => {
