@@ -6,6 +6,8 @@ import { Layer, checkConfig, type ConfigDict, type Ctx, type LayerArgs, type Sha
 import type { Allocator } from '../core/arena.js';
 import { ConfigError, describeValue } from '../errors.js';
 
+/** `seed` is accepted and saved for Keras and TF.js configs (as Dropout's): the noise comes from the model's seed and
+ *  this layer's position. */
 export interface GaussianNoiseArgs extends LayerArgs { stddev: number; seed?: number | null }
 export interface GaussianDropoutArgs extends LayerArgs { rate: number; seed?: number | null }
 

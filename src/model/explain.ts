@@ -98,6 +98,10 @@ export function explain(model: Sequential, tokenizer: Tokenizer | string | null,
   if (maxlen !== inputLength) {
     throw new ConfigError(`explain: expected maxlen to equal the model's input length ${inputLength}, got ${describeValue(maxlen)}${options.maxlen === undefined ? ' (model.metadata.preprocessing.maxlen)' : ''}.`);
   }
+  // the weights are read per token: an attention over another length (a conv1d, pooling or repeatVector before it)
+  // has no step per token
+  const off = model.layers.find((l): l is Attention => l instanceof Attention && l.inputShape[0] !== inputLength);
+  if (off) throw new ConfigError(`explain: expected each attention layer to weigh the input's ${inputLength} steps (one per token), got ${off.name} over ${off.inputShape[0]} steps (a layer before it changes the length).`);
   const padding = checkMode(options.padding, 'padding') ?? checkMode(pre.padding, 'preprocessing.padding') ?? 'pre';
   const truncating = checkMode(options.truncating, 'truncating') ?? checkMode(pre.truncating, 'preprocessing.truncating') ?? 'pre';
 

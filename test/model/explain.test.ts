@@ -180,3 +180,20 @@ describe('explain, word level, unmasked, two attention layers, softmax', () => {
     expect(() => explain(perStep, tok, ['x'])).toThrow(/explain: expected a model whose output is \[batch, classes\], got \[batch, 10, 1\]/);
   });
 });
+
+describe('explain refuses an attention over another length than the tokens (a review)', () => {
+  it('a conv1d (valid) or a pooling before the attention: a ConfigError naming the layer, not rows read across texts', () => {
+    const tok = tokenizer({ charLevel: true }).fitOnTexts(['abcdefgh']);
+    for (const mid of [layers.conv1d({ filters: 4, kernelSize: 3 }), layers.maxPooling1D({ poolSize: 2 })]) {
+      const model = sequential({ seed: 3, layers: [layers.embedding({ inputDim: 9, outputDim: 4, inputLength: 8 }), mid,
+        layers.bidirectional({ layer: layers.lstm({ units: 3, returnSequences: true }) }), layers.attention({ returnSequences: false, name: 'att' }),
+        layers.dense({ units: 1, activation: 'sigmoid' })] });
+      expect(() => explain(model, tok, ['abcdefgh'])).toThrow(ConfigError);
+      expect(() => explain(model, tok, ['abcdefgh'])).toThrow(/explain: expected each attention layer to weigh the input's 8 steps \(one per token\), got att over [46] steps/);
+    }
+    // a conv1d with padding 'same' keeps one step per token: explained
+    const same = sequential({ seed: 3, layers: [layers.embedding({ inputDim: 9, outputDim: 4, inputLength: 8 }), layers.conv1d({ filters: 4, kernelSize: 3, padding: 'same' }),
+      layers.bidirectional({ layer: layers.lstm({ units: 3, returnSequences: true }) }), layers.attention({ returnSequences: false }), layers.dense({ units: 1, activation: 'sigmoid' })] });
+    expect(explain(same, tok, ['abcdefgh'])[0].weights).toHaveLength(8);
+  });
+});

@@ -104,8 +104,34 @@ function tfjsTrainingConfig(model: Sequential): Json | null {
   return { loss: TFJS_LOSSES[c.loss], metrics, optimizer_config: optimizer };
 }
 
+const MASK_READERS = ['LSTM', 'Bidirectional', 'Attention', 'GlobalAveragePooling1D'];
+const MASK_DROPPERS = ['Conv1D', 'MaxPooling1D', 'AveragePooling1D', 'RepeatVector'];
+
+/**
+ * Whether an embedding's mask_zero can go to TF.js as it is. TF.js passes a mask on past the layers where ours ends
+ * (a conv1d, a 1-D pooling, repeatVector, an LSTM's last state) and applies it in the LSTMs and attention after them:
+ * such a model is written without the mask when no layer read it before it ended (the same outputs), and refused
+ * otherwise (a review found TF.js's outputs up to 0.17 off, or a broadcast error).
+ */
+function tfjsMask(model: Sequential, where: string): boolean {
+  let live = false, stale = false, read = false;
+  for (const l of model.layers) {
+    const c = l.getConfig() as Record<string, unknown>;
+    if ((l.className === 'Embedding' && c.maskZero) || l.className === 'Masking') { live = true; stale = false; read = false; continue; }
+    if (live) {
+      if (MASK_READERS.includes(l.className)) read = true;
+      if (MASK_DROPPERS.includes(l.className) || l.outputShape.length === 1) { live = false; stale = true; }
+    } else if (stale && MASK_READERS.includes(l.className)) {
+      if (!read && model.layers[0].className === 'Embedding') return false;
+      throw new ConfigError(`${where}: layer ${l.name}: expected a model TF.js masks as we do, got ${l.className} after the mask ended (TF.js passes the embedding's mask on past a conv1d, a pooling, repeatVector or an LSTM's last state, and applies it here: other outputs). Export it with exportKeras or exportOnnx, or drop maskZero.`);
+    }
+  }
+  return true;
+}
+
 /** The Keras 2 style topology TF.js reads: { class_name: 'Sequential', config: { name, layers }, keras_version, backend }. */
 function tfjsTopology(model: Sequential, where: string): Json {
+  const writeMask = tfjsMask(model, where);
   const first = model.layers[0].inputShape;
   let masked = false;
   // TF.js's Flatten takes input of 3 dimensions or more (inputSpec minNDim 3): on [batch, features] it is the
@@ -119,8 +145,10 @@ function tfjsTopology(model: Sequential, where: string): Json {
     if (masked && l.className === 'Bidirectional' && c.layer.config.goBackwards && c.layer.config.returnSequences) {
       throw new ConfigError(`${where}: layer ${c.name}: expected a Bidirectional TF.js runs as Keras under a mask, got one around an LSTM with goBackwards and returnSequences (TF.js repeats outputs at padded steps where Keras writes 0, and here they land on real steps). Export it with exportKeras, or drop goBackwards.`);
     }
-    if ((l.className === 'Embedding' && c.maskZero) || l.className === 'Masking') masked = true;
+    if ((l.className === 'Embedding' && c.maskZero) || l.className === 'Masking') masked = writeMask;
+    else if (MASK_DROPPERS.includes(l.className) || l.outputShape.length === 1) masked = false;
     const entry = tfjsLayer(l.className, c, where);
+    if (l.className === 'Embedding' && !writeMask) (entry.config as Json).mask_zero = false;
     if (i === 0) (entry.config as Json).batch_input_shape = [null, ...first];
     return entry;
   });

@@ -157,6 +157,24 @@ describe('exportTfjs -> tf.loadLayersModel', () => {
     for (const m0 of models) await tfjsBothWays(await trained(m0, 2), x, 'conv1d');
   });
 
+  it('a mask that ends at a conv1d or a pooling (TF.js would pass it on): written without it when nothing read it before, else refused (a review)', async () => {
+    const T = 8, lens = [8, 0, 3, 5, 1, 7];
+    const xs = { data: Int32Array.from({ length: 6 * T }, (_, i) => { const n = Math.floor(i / T), t = i % T; return t < lens[n] ? 1 + ((i * 7) % 10) : 0; }), shape: [6, T] };
+    const emb = () => layers.embedding({ inputDim: 11, outputDim: 5, inputLength: T, maskZero: true });
+    for (const rest of [
+      () => [layers.conv1d({ filters: 4, kernelSize: 3, padding: 'same' }), layers.lstm({ units: 3 }), layers.dense({ units: 1 })],
+      () => [layers.conv1d({ filters: 4, kernelSize: 3 }), layers.bidirectional({ layer: layers.lstm({ units: 3, returnSequences: true, goBackwards: true }) }), layers.attention({ returnSequences: false }), layers.dense({ units: 1 })],
+      () => [layers.maxPooling1D({ poolSize: 2 }), layers.lstm({ units: 3 }), layers.dense({ units: 1 })],
+    ]) {
+      const m = sequential({ seed: 3, layers: [emb(), ...rest()] });
+      m.setWeights(m.getWeights().map((w, i) => ({ data: w.data.map((v, j) => v * 4 + 0.2 * Math.sin(i + j)), shape: w.shape })));
+      const out = await tfjsBothWays(m, xs, 'mask ended by a conv or pooling');
+      expect(JSON.parse(new TextDecoder().decode(out.files['model.json'])).modelTopology.config.layers[0].config.mask_zero).toBe(false);
+    }
+    const ae = sequential({ layers: [emb(), layers.lstm({ units: 3, name: 'enc' }), layers.repeatVector({ n: 4 }), layers.lstm({ units: 3, returnSequences: true, name: 'dec' })] });
+    await expect(exportTfjs(ae)).rejects.toThrow(/layer dec: expected a model TF.js masks as we do, got LSTM after the mask ended/);
+  });
+
   it('an LSTM autoencoder (LSTM -> repeatVector -> LSTM(seq) -> dense per step): TF.js predicts within 1e-5, loadTfjsModel reads it back', async () => {
     const m = sequential({ seed: 14, layers: [layers.lstm({ units: 4, inputShape: [5, 2] }), layers.repeatVector({ n: 5 }),
       layers.lstm({ units: 4, returnSequences: true }), layers.dense({ units: 2 })] });
