@@ -305,7 +305,12 @@ function copyWeights(jobs: WeightJob[], where: string, into: (r: number, n: numb
     for (let i = 0; i < file.length; i++) {
       if (!Number.isFinite(file[i])) throw new CheckpointError(`${where}: expected finite weights, got ${file[i]} in ${ds.path} at flat index ${i}.`);
     }
-    if (convert) fromCudnn(convert, file, ds.shape, a);
+    if (convert) {
+      fromCudnn(convert, file, ds.shape, a);
+      // (two finite float32 biases may sum past float32's range)
+      const bad = a.findIndex((v) => !Number.isFinite(v));
+      if (bad >= 0) throw new CheckpointError(`${where}: expected the input and recurrent biases of ${ds.path} to sum to finite float32 values, got ${a[bad]} at index ${bad}.`);
+    }
   }
 }
 

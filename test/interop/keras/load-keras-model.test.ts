@@ -248,3 +248,20 @@ describe('loadKerasModel: fuzz findings (bench/fuzz.ts)', () => {
     expect((e as Error).message).toMatch(/^loadKerasModel: the file's model cannot be built here: lstm\w*: expected input of shape \[batch, time, features\], got per-sample shape \[9, 9, 4\]/);
   });
 });
+
+describe('CuDNNLSTM biases', () => {
+  it('two finite biases whose float32 sum overflows: a CheckpointError naming the dataset, no model', async () => {
+    const f = JSON.parse(readFileSync(new URL('k2_3_1_cudnn_backwards.h5.json', DIR), 'utf8')) as { weights: { path: string; data: number[] }[] };
+    const bias = f.weights.find((w) => w.path.endsWith('cu_dnnlstm_1/bias:0'))!.data;
+    const bytes = new Uint8Array(readFileSync(new URL('k2_3_1_cudnn_backwards.h5', DIR)));
+    const want = new Uint8Array(Float32Array.from(bias).buffer);
+    let at = -1;
+    for (let i = 0; i + want.length <= bytes.length && at < 0; i++) if (want.every((b, j) => bytes[i + j] === b)) at = i;
+    expect(at).toBeGreaterThan(0); // the dataset's raw little-endian floats
+    const big = new Uint8Array(Float32Array.of(3e38).buffer);
+    bytes.set(big, at + 4 * 2); bytes.set(big, at + 4 * 22); // index 2 of the input half and of the recurrent half
+    const e = await loadKerasModel(bytes).catch((x) => x);
+    expect(e).toBeInstanceOf(CheckpointError);
+    expect((e as Error).message).toMatch(/expected the input and recurrent biases of .*cu_dnnlstm_1\/bias:0 to sum to finite float32 values, got Infinity at index 2/);
+  });
+});
