@@ -327,7 +327,12 @@ function backwardSteps(dhseq: usize, dz: usize, dhrec: usize, dcrec: usize, hpre
     if (UTp != 0) gemm_nn_packed(dhrec, dz + <usize>t * <usize>G * 4, UT, UTp, B, H, G, T * G, H, H, 1);
     else gemm_nn(dhrec, dz + <usize>t * <usize>G * 4, UT, B, H, G, T * G, H, H, 1);
   }
-  // hprev[b, t] = state before reading x[b, t] (zero at the first processed step)
+  fill_hprev(hprev, hseq, B, T, H, reverse);
+}
+
+// hprev[b, t] = the state before reading x[b, t] (zero at the first processed step), from hseq [B,T,H] (also gru.ts).
+export function fill_hprev(hprev: usize, hseq: usize, B: i32, T: i32, H: i32, reverse: i32): void {
+  const Hb = <usize>H * 4;
   for (let b = 0; b < B; b++) {
     for (let s = 0; s < T; s++) {
       const dst = hprev + (<usize>b * <usize>T + <usize>pos(s, T, reverse)) * Hb;

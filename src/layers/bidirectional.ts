@@ -1,6 +1,7 @@
-// Bidirectional wrapper: a forward copy and a goBackwards copy of an LSTM, merged (concat, sum, mul, ave).
+// Bidirectional wrapper: a forward copy and a goBackwards copy of an LSTM or a GRU, merged (concat, sum, mul, ave).
 import { Layer, checkConfig, sizeOf, type ConfigDict, type Ctx, type LayerArgs, type Shape, type LayerOwner } from './layer.js';
 import { LSTM, MAX_PARTS, type LSTMArgs } from './lstm.js';
+import { GRU, type GRUArgs } from './gru.js';
 import type { Arena, Allocator } from '../core/arena.js';
 import { ConfigError, describeValue, isPlainObject } from '../errors.js';
 import { recorder, runRows, type Call } from '../core/threads.js';
@@ -8,17 +9,20 @@ import { recorder, runRows, type Call } from '../core/threads.js';
 export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave';
 const MODES: Record<MergeMode, number> = { concat: 0, sum: 1, mul: 2, ave: 3 };
 
+/** The layers a Bidirectional wraps. */
+export type RecurrentLayer = LSTM | GRU;
+
 export interface BidirectionalArgs extends LayerArgs {
-  layer: LSTM;
+  layer: RecurrentLayer;
   mergeMode?: MergeMode;
 }
 
 export class Bidirectional extends Layer {
   readonly className = 'Bidirectional';
   /** The wrapped layer as given (its own name and options): what getConfig saves, so a rebuild is the same. */
-  readonly layer: LSTM;
-  readonly forwardLayer: LSTM;
-  readonly backwardLayer: LSTM;
+  readonly layer: RecurrentLayer;
+  readonly forwardLayer: RecurrentLayer;
+  readonly backwardLayer: RecurrentLayer;
   readonly mergeMode: MergeMode;
   readonly returnSequences: boolean;
   private y = 0; private df = 0; private dg = 0; private f = 0; private g = 0;
@@ -27,8 +31,8 @@ export class Bidirectional extends Layer {
   constructor(args: BidirectionalArgs) {
     super(args, 'bidirectional');
     const where = `layers.bidirectional(${this.name})`;
-    if (!(args.layer instanceof LSTM)) {
-      throw new ConfigError(`${where}: expected layer to be an lstm layer, got ${(args.layer as { className?: string })?.className ?? typeof args.layer}.`);
+    if (!(args.layer instanceof LSTM) && !(args.layer instanceof GRU)) {
+      throw new ConfigError(`${where}: expected layer to be an lstm or a gru layer, got ${(args.layer as { className?: string })?.className ?? typeof args.layer}.`);
     }
     const mode = args.mergeMode === undefined ? 'concat' : args.mergeMode;
     if (typeof mode !== 'string' || !Object.hasOwn(MODES, mode)) {
@@ -37,14 +41,17 @@ export class Bidirectional extends Layer {
     this.mergeMode = mode as MergeMode;
     const inner = this.layer = args.layer;
     // Keras: the backward layer is a config copy with goBackwards flipped; names get forward_/backward_ prefixes.
-    const { name: _n, ...cfg } = inner.getConfig() as unknown as LSTMArgs;
+    const { name: _n, ...cfg } = inner.getConfig() as unknown as LSTMArgs & GRUArgs;
     // Keras: Bidirectional sets zero_output_for_mask = return_sequences on both inner layers
     const zero = inner.returnSequences;
-    this.forwardLayer = new LSTM({ ...cfg, name: `forward_${inner.name}`, zeroOutputForMask: zero });
-    this.backwardLayer = new LSTM({ ...cfg, name: `backward_${inner.name}`, goBackwards: !inner.goBackwards, zeroOutputForMask: zero });
+    const copy = (args: LSTMArgs & GRUArgs): RecurrentLayer => (inner instanceof GRU ? new GRU(args) : new LSTM(args));
+    this.forwardLayer = copy({ ...cfg, name: `forward_${inner.name}`, zeroOutputForMask: zero });
+    this.backwardLayer = copy({ ...cfg, name: `backward_${inner.name}`, goBackwards: !inner.goBackwards, zeroOutputForMask: zero });
     this.returnSequences = inner.returnSequences;
-    this.forwardLayer.twin = this.backwardLayer;
-    this.backwardLayer.twin = this.forwardLayer;
+    if (this.forwardLayer instanceof LSTM && this.backwardLayer instanceof LSTM) {
+      this.forwardLayer.twin = this.backwardLayer;
+      this.backwardLayer.twin = this.forwardLayer;
+    }
     if (this.trainable === false) { this.forwardLayer.trainable = false; this.backwardLayer.trainable = false; }
   }
 
@@ -98,10 +105,10 @@ export class Bidirectional extends Layer {
 
   /**
    * How many parts each direction's rows go in (0: none, the two directions as two lists): with 2 threads, concat
-   * over sequences, 2-4 parts of 16 rows or more in inference, of 8 or more in training.
+   * over sequences, 2-4 parts of 16 rows or more in inference, of 8 or more in training (LSTMs only).
    */
   private parts(c: Ctx, B: number): number {
-    if (c.a.pool.size !== 2 || !this.returnSequences || this.mergeMode !== 'concat') return 0;
+    if (c.a.pool.size !== 2 || !this.returnSequences || this.mergeMode !== 'concat' || !(this.layer instanceof LSTM)) return 0;
     const n = Math.min(MAX_PARTS, Math.floor(B / (c.training ? 8 : 16)));
     return n >= 2 ? n : 0;
   }
@@ -109,7 +116,7 @@ export class Bidirectional extends Layer {
   /** Multiply-adds of both directions' forward, the work size the pool weighs before handing it to a thread. */
   private flops(B: number): number {
     const I = this.inputShape[1] as number;
-    return 2 * 2 * B * this.T * (I + this.H) * 4 * this.H;
+    return 2 * 2 * B * this.T * (I + this.H) * (this.layer instanceof GRU ? 3 : 4) * this.H;
   }
 
   private rows(B: number): number { return B * (this.returnSequences ? this.T : 1); }
@@ -139,7 +146,7 @@ export class Bidirectional extends Layer {
     // 1.3x and 256 1.07x, smaller parts lost (A batch 32 in parts of 8 rows: 0.97x); training (with backward in
     // parts) B 1.07-1.12x.
     const parts = this.parts(c, B);
-    if (parts >= 2) {
+    if (parts >= 2 && fw instanceof LSTM && bw instanceof LSTM) {
       const pf = recorder(), pb = recorder();
       const work = fw.prepareParts({ ...c, k: pf.k }, x, B) + bw.prepareParts({ ...c, k: pb.k }, x, B);
       // (below 1e6 multiply-adds, ~50 us, the preparation stays on this thread: a hand-off would cost more than it saves)
@@ -188,7 +195,7 @@ export class Bidirectional extends Layer {
   }
 
   /** One direction's sequence into its half of y (see forward), recorded into cl.k: in time order unless `flip`. */
-  private half(l: LSTM, cl: Ctx, x: number, B: number, half: number, flip: boolean, here: boolean): void {
+  private half(l: RecurrentLayer, cl: Ctx, x: number, B: number, half: number, flip: boolean, here: boolean): void {
     const H = this.H, y = this.y + half * H * 4;
     if (here && !flip && l.sequenceInto(cl, x, B, y, 2 * H)) return;
     cl.k.copy_steps(y, 2 * H, l.sequence(cl, x, B, false), H, B, this.T, H, flip ? 1 : 0, 0);
@@ -202,7 +209,7 @@ export class Bidirectional extends Layer {
     const rf = recorder(), rb = recorder();
     const cf: Ctx = { ...c, k: rf.k }, cb: Ctx = { ...c, k: rb.k };
     const parts = this.parts(c, B);
-    if (parts >= 2) {
+    if (parts >= 2 && fw instanceof LSTM && bw instanceof LSTM) {
       // in parts (see forward): U and W transposed, then the parts' recurrences from one queue (each part splitting its
       // rows of dy first), then the weight gradients and dx of both directions from another; buffers as below
       const df = this.y, dg = this.y + R * H * 4;
@@ -284,9 +291,9 @@ export class Bidirectional extends Layer {
     const where = 'Bidirectional.fromConfig';
     const c = checkConfig(config, where, ['mergeMode', 'layer']);
     const l = c.layer;
-    if (!isPlainObject(l) || l.className !== 'LSTM' || Object.keys(l).some((k) => k !== 'className' && k !== 'config')) {
-      throw new ConfigError(`${where}: expected layer to be { className: 'LSTM', config: {...} } (only LSTM can be wrapped), got ${describeValue(l)}.`);
+    if (!isPlainObject(l) || (l.className !== 'LSTM' && l.className !== 'GRU') || Object.keys(l).some((k) => k !== 'className' && k !== 'config')) {
+      throw new ConfigError(`${where}: expected layer to be { className: 'LSTM' or 'GRU', config: {...} } (only LSTM and GRU can be wrapped), got ${describeValue(l)}.`);
     }
-    return new Bidirectional({ ...c, layer: LSTM.fromConfig(l.config) } as BidirectionalArgs);
+    return new Bidirectional({ ...c, layer: l.className === 'GRU' ? GRU.fromConfig(l.config) : LSTM.fromConfig(l.config) } as BidirectionalArgs);
   }
 }

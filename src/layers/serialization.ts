@@ -4,6 +4,7 @@ import { Layer, type SerializedLayer } from './layer.js';
 import { Embedding } from './embedding.js';
 import { Masking } from './masking.js';
 import { LSTM } from './lstm.js';
+import { GRU } from './gru.js';
 import { Bidirectional } from './bidirectional.js';
 import { Attention } from './attention.js';
 import { Dense } from './dense.js';
@@ -27,6 +28,7 @@ const CLASSES: Record<string, (config: unknown) => Layer> = {
   Embedding: Embedding.fromConfig,
   Masking: Masking.fromConfig,
   LSTM: LSTM.fromConfig,
+  GRU: GRU.fromConfig,
   Bidirectional: Bidirectional.fromConfig,
   Attention: Attention.fromConfig,
   Dense: Dense.fromConfig,

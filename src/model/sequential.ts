@@ -445,7 +445,7 @@ export class Sequential {
   /** The LSTMs (a Bidirectional's two) holding input-projection tables (cacheInputProjections). */
   private projectionTables(): LSTM[] {
     return this.layers.flatMap((l) => (l instanceof LSTM ? [l] : l instanceof Bidirectional ? [l.forwardLayer, l.backwardLayer] : []))
-      .filter((l) => l.projectionVocab() > 0);
+      .filter((l): l is LSTM => l instanceof LSTM && l.projectionVocab() > 0);
   }
 
   /** Plans activations for batches of up to B samples of the current call's shape (useShape re-plans on a new T). */
@@ -1315,7 +1315,7 @@ export class Sequential {
       const next = this.layers[j];
       if (!(l instanceof Embedding) || !next) return;
       const lstms = next instanceof LSTM ? [next] : next instanceof Bidirectional ? [next.forwardLayer, next.backwardLayer] : [];
-      for (const lstm of lstms) targets.push({ lstm, V: l.inputDim });
+      for (const lstm of lstms) if (lstm instanceof LSTM) targets.push({ lstm, V: l.inputDim });
     });
     if (targets.length === 0) {
       throw new ConfigError(`cacheInputProjections: expected an lstm or bidirectional layer right after an embedding (or after dropouts following it), got the layers ${this.layers.map((l) => l.className).join(' -> ')}.`);

@@ -7,6 +7,7 @@ import { Sequential } from '../../model/sequential.js';
 import { Layer, type Activation } from '../../layers/layer.js';
 import { Embedding } from '../../layers/embedding.js';
 import { LSTM } from '../../layers/lstm.js';
+import { GRU } from '../../layers/gru.js';
 import { Bidirectional } from '../../layers/bidirectional.js';
 import { Attention } from '../../layers/attention.js';
 import { Dense } from '../../layers/dense.js';
@@ -103,25 +104,33 @@ function littleEndian(a: Float32Array | Int32Array | BigInt64Array): Uint8Array 
 /** Keras gate blocks i, f, c, o -> ONNX i, o, f, c: ONNX block g comes from Keras block KERAS_BLOCK[g]. */
 const KERAS_BLOCK = [0, 3, 1, 2];
 
-/** A Keras kernel [K, 4H] (rows = inputs) as ONNX [4H, K] in gate order i, o, f, c. */
-function onnxGates(kernel: Float32Array, K: number, H: number): Float32Array {
-  const out = new Float32Array(4 * H * K);
-  for (let g = 0; g < 4; g++) {
-    const src = KERAS_BLOCK[g] * H;
-    for (let j = 0; j < H; j++) for (let k = 0; k < K; k++) out[(g * H + j) * K + k] = kernel[k * 4 * H + src + j];
+/** Keras GRU gate blocks z, r, h are ONNX GRU's z, r, h. */
+const GRU_BLOCK = [0, 1, 2];
+
+/** A Keras kernel [K, nH] (rows = inputs) as ONNX [nH, K] in ONNX's gate order (blocks: KERAS_BLOCK or GRU_BLOCK). */
+function onnxGates(kernel: Float32Array, K: number, H: number, blocks = KERAS_BLOCK): Float32Array {
+  const n = blocks.length;
+  const out = new Float32Array(n * H * K);
+  for (let g = 0; g < n; g++) {
+    const src = blocks[g] * H;
+    for (let j = 0; j < H; j++) for (let k = 0; k < K; k++) out[(g * H + j) * K + k] = kernel[k * n * H + src + j];
   }
   return out;
 }
 
-function onnxBias(bias: Float32Array | null, H: number): Float32Array {
-  // [Wb, Rb]: the Keras bias in Wb (reordered), zeros in Rb
-  const out = new Float32Array(8 * H);
-  if (bias) for (let g = 0; g < 4; g++) out.set(bias.subarray(KERAS_BLOCK[g] * H, KERAS_BLOCK[g] * H + H), g * H);
+/** ONNX's B [Wb, Rb] from a Keras bias: [nH] (in Wb, zeros in Rb) or a GRU's [2, 3H] (input bias, recurrent bias). */
+function onnxBias(bias: Float32Array | null, H: number, blocks = KERAS_BLOCK): Float32Array {
+  const n = blocks.length;
+  const out = new Float32Array(2 * n * H);
+  if (!bias) return out;
+  for (let half = 0; half < bias.length / (n * H); half++) {
+    for (let g = 0; g < n; g++) out.set(bias.subarray(half * n * H + blocks[g] * H, half * n * H + blocks[g] * H + H), half * n * H + g * H);
+  }
   return out;
 }
 
-/** ONNX LSTM activations [f, g, h] (+ alpha/beta for HardSigmoid) for our gate and cell activations. */
-function lstmActivations(l: LSTM, where: string): { names: string[]; alpha: number[]; beta: number[] } {
+/** ONNX LSTM activations [f, g, h] or GRU activations [f, g] (+ alpha/beta for HardSigmoid) for our gates' and state's. */
+function lstmActivations(l: LSTM | GRU, where: string): { names: string[]; alpha: number[]; beta: number[] } {
   const one = (a: Activation, role: string): { name: string; alpha: number; beta: number; params: boolean } => {
     switch (a) {
       case 'sigmoid': return { name: 'Sigmoid', alpha: 0, beta: 0, params: false };
@@ -129,11 +138,11 @@ function lstmActivations(l: LSTM, where: string): { names: string[]; alpha: numb
       case 'relu': return { name: 'Relu', alpha: 0, beta: 0, params: false };
       case 'hardSigmoid': return { name: 'HardSigmoid', alpha: 0.2, beta: 0.5, params: true };
       case 'hardSigmoidKeras3': return { name: 'HardSigmoid', alpha: 1 / 6, beta: 0.5, params: true };
-      default: throw new ConfigError(`${where}: layer ${l.name} has ${role} ${describeValue(a)}, which ONNX's LSTM cannot express.`);
+      default: throw new ConfigError(`${where}: layer ${l.name} has ${role} ${describeValue(a)}, which ONNX's ${l.className} cannot express.`);
     }
   };
   const f = one(l.recurrentActivation, 'recurrentActivation'), g = one(l.activation, 'activation');
-  const list = [f, g, g];
+  const list = l instanceof GRU ? [f, g] : [f, g, g];
   // alpha/beta are consumed in order by the activations that take them (onnxruntime's reading of the spec)
   const withParams = list.filter((a) => a.params);
   return { names: list.map((a) => a.name), alpha: withParams.map((a) => a.alpha), beta: withParams.map((a) => a.beta) };
@@ -163,20 +172,25 @@ function activate(g: GraphBuilder, x: string, a: Activation): string {
   }
 }
 
-/** The graph for one LSTM run: X [B,T,I] -> ONNX Y [T,D,B,H] and Y_h [D,B,H]. */
-function lstmNode(g: GraphBuilder, flow: Flow, cells: LSTM[], weights: Float32Array[][], direction: string, lens: string | null, where: string): [string, string] {
+/**
+ * The graph for one LSTM or GRU run: X [B,T,I] -> ONNX Y [T,D,B,H] and Y_h [D,B,H]. A GRU is ONNX's GRU with
+ * linear_before_reset = resetAfter (r * (h . R_h + Rb_h), Keras's reset_after; else (r * h) . R_h + Rb_h, with Rb 0).
+ */
+function lstmNode(g: GraphBuilder, flow: Flow, cells: (LSTM | GRU)[], weights: Float32Array[][], direction: string, lens: string | null, where: string): [string, string] {
   const l = cells[0];
+  const gru = l instanceof GRU;
+  const blocks = gru ? GRU_BLOCK : KERAS_BLOCK, n = blocks.length;
   const H = l.units, I = l.inputShape[1] as number;
   const W: Float32Array[] = [], R: Float32Array[] = [], Bs: Float32Array[] = [];
   cells.forEach((_, d) => {
     const [k, u, b] = weights[d];
-    W.push(onnxGates(k, I, H)); R.push(onnxGates(u, H, H)); Bs.push(onnxBias(b ?? null, H));
+    W.push(onnxGates(k, I, H, blocks)); R.push(onnxGates(u, H, H, blocks)); Bs.push(onnxBias(b ?? null, H, blocks));
   });
   const cat = (parts: Float32Array[]) => { const o = new Float32Array(parts.reduce((s, p) => s + p.length, 0)); let at = 0; for (const p of parts) { o.set(p, at); at += p.length; } return o; };
   const D = cells.length;
-  const wn = g.floats(g.fresh(`${l.name}_W`), [D, 4 * H, I], cat(W));
-  const rn = g.floats(g.fresh(`${l.name}_R`), [D, 4 * H, H], cat(R));
-  const bn = g.floats(g.fresh(`${l.name}_B`), [D, 8 * H], cat(Bs));
+  const wn = g.floats(g.fresh(`${l.name}_W`), [D, n * H, I], cat(W));
+  const rn = g.floats(g.fresh(`${l.name}_R`), [D, n * H, H], cat(R));
+  const bn = g.floats(g.fresh(`${l.name}_B`), [D, 2 * n * H], cat(Bs));
   const xt = g.op('Transpose', [flow.x], { perm: [1, 0, 2] });
   const acts = lstmActivations(l, where);
   const attrs: Record<string, AttrValue> = { hidden_size: H, direction, activations: Array(D).fill(acts.names).flat() };
@@ -184,7 +198,8 @@ function lstmNode(g: GraphBuilder, flow: Flow, cells: LSTM[], weights: Float32Ar
     attrs.activation_alpha = { floats: Array(D).fill(acts.alpha).flat() };
     attrs.activation_beta = { floats: Array(D).fill(acts.beta).flat() };
   }
-  const [y, yh] = g.node('LSTM', [xt, wn, rn, bn, lens ?? ''], attrs, 2, 'lstm');
+  if (l instanceof GRU) attrs.linear_before_reset = l.resetAfter ? 1 : 0;
+  const [y, yh] = g.node(gru ? 'GRU' : 'LSTM', [xt, wn, rn, bn, lens ?? ''], attrs, 2, gru ? 'gru' : 'lstm');
   return [y, yh];
 }
 
@@ -245,14 +260,14 @@ function buildGraph(model: Sequential): object {
       let z = g.op('MatMul', [flow.x, g.floats(`${l.name}_kernel`, [I, l.units], w[0])]);
       if (w[1]) z = g.op('Add', [z, g.floats(`${l.name}_bias`, [l.units], w[1])]);
       flow.x = activate(g, z, l.activation);
-    } else if (l instanceof LSTM) {
-      if (flow.mask && l.returnSequences) refuse(l, "returns sequences under a mask: Keras repeats the previous output at padded steps, ONNX's LSTM writes 0 there. Wrap it in a bidirectional layer or drop returnSequences to export it.");
+    } else if (l instanceof LSTM || l instanceof GRU) {
+      if (flow.mask && l.returnSequences) refuse(l, `returns sequences under a mask: Keras repeats the previous output at padded steps, ONNX's ${l.className} writes 0 there. Wrap it in a bidirectional layer or drop returnSequences to export it.`);
       if (l.goBackwards && l.returnSequences) refuse(l, 'has goBackwards with returnSequences (outputs in reversed time order), which the ONNX export does not cover.');
       const [y, yh] = lstmNode(g, flow, [l], [w], l.goBackwards ? 'reverse' : 'forward', flow.mask ? lengths() : null, where);
       if (l.returnSequences) flow = { x: g.op('Squeeze', [g.op('Transpose', [y], { perm: [2, 0, 1, 3] }), g.ints([2])]), rank: 3, mask: null };
       else flow = { x: g.op('Squeeze', [yh, g.ints([0])]), rank: 2, mask: null };
     } else if (l instanceof Bidirectional) {
-      if (l.layer.goBackwards) refuse(l, 'wraps an LSTM with goBackwards (its directions swapped), which the ONNX export does not cover.');
+      if (l.layer.goBackwards) refuse(l, `wraps an ${l.layer.className} with goBackwards (its directions swapped), which the ONNX export does not cover.`);
       const H = l.forwardLayer.units;
       const half = w.length / 2;
       const [y, yh] = lstmNode(g, flow, [l.forwardLayer, l.backwardLayer], [w.slice(0, half), w.slice(half)], 'bidirectional', flow.mask ? lengths() : null, where);

@@ -1,0 +1,188 @@
+// GRU over whole sequences (Keras semantics: gates z, r, h; resetAfter; zero initial state; goBackwards; returnSequences).
+import { Layer, ACTIVATIONS, checkActivation, checkBool, checkConfig, checkPositiveInt, sizeOf, type ConfigDict, type Ctx, type LayerArgs, type Shape, type Weight, type ElementwiseActivation } from './layer.js';
+import type { Allocator } from '../core/arena.js';
+import { checkInitializer, initializerConfig, type InitializerSpec } from './initializers.js';
+import { ConfigError, ShapeError, fmtShape, describeValue } from '../errors.js';
+
+export interface GRUArgs extends LayerArgs {
+  units: number;
+  activation?: ElementwiseActivation;
+  recurrentActivation?: ElementwiseActivation;
+  useBias?: boolean;
+  kernelInitializer?: InitializerSpec;
+  recurrentInitializer?: InitializerSpec;
+  biasInitializer?: InitializerSpec;
+  returnSequences?: boolean;
+  goBackwards?: boolean;
+  /**
+   * Where the reset gate acts: true (Keras 3's and tf.keras 2's default, PyTorch's and cuDNN's GRU) r * (h . U_h + b),
+   * with a bias [2, 3 * units] (input bias, recurrent bias); false (Keras 2.3.1's default, TF.js's only form)
+   * (r * h) . U_h, with a bias [3 * units].
+   */
+  resetAfter?: boolean;
+  /** At masked steps output 0 instead of the carried output (Bidirectional sets it to returnSequences, as Keras). */
+  zeroOutputForMask?: boolean;
+  /** Only 0 (the default) for now. */
+  dropout?: number;
+  recurrentDropout?: number;
+}
+
+const CONFIG_KEYS = ['units', 'activation', 'recurrentActivation', 'useBias', 'kernelInitializer', 'recurrentInitializer',
+  'biasInitializer', 'returnSequences', 'goBackwards', 'resetAfter', 'zeroOutputForMask', 'dropout', 'recurrentDropout'];
+
+export class GRU extends Layer {
+  readonly className = 'GRU';
+  readonly units: number;
+  readonly activation: ElementwiseActivation;
+  readonly recurrentActivation: ElementwiseActivation;
+  readonly useBias: boolean;
+  readonly kernelInitializer: InitializerSpec;
+  readonly recurrentInitializer: InitializerSpec;
+  readonly biasInitializer: InitializerSpec;
+  readonly returnSequences: boolean;
+  readonly goBackwards: boolean;
+  readonly resetAfter: boolean;
+  readonly zeroOutputForMask: boolean;
+  W!: Weight; U!: Weight; b: Weight | null = null;
+  private T = 0; private I = 0;
+  private hseq = 0; private gates = 0; private rcache = 0; private rec = 0; private out = 0; private masked = 0;
+  private dx = 0; private dhseq = 0; private dR = 0; private dhrec = 0; private hprev = 0;
+  private UT = 0; private WT = 0; private pack = 0; private zeroBias = 0; private dBiasScratch = 0;
+  private x = 0;
+
+  constructor(args: GRUArgs) {
+    super(args, 'gru');
+    const where = `layers.gru(${this.name})`;
+    this.units = checkPositiveInt(args.units, where, 'units');
+    this.activation = checkActivation(args.activation ?? 'tanh', where, false) as ElementwiseActivation;
+    this.recurrentActivation = checkActivation(args.recurrentActivation ?? 'sigmoid', where, false, 'recurrentActivation') as ElementwiseActivation;
+    this.useBias = checkBool(args.useBias, where, 'useBias', true);
+    this.kernelInitializer = checkInitializer(args.kernelInitializer ?? 'glorotUniform', where, 'kernelInitializer');
+    this.recurrentInitializer = checkInitializer(args.recurrentInitializer ?? 'orthogonal', where, 'recurrentInitializer');
+    this.biasInitializer = checkInitializer(args.biasInitializer ?? 'zeros', where, 'biasInitializer');
+    this.returnSequences = checkBool(args.returnSequences, where, 'returnSequences', false);
+    this.goBackwards = checkBool(args.goBackwards, where, 'goBackwards', false);
+    this.resetAfter = checkBool(args.resetAfter, where, 'resetAfter', true);
+    this.zeroOutputForMask = checkBool(args.zeroOutputForMask, where, 'zeroOutputForMask', false);
+    const off = (v: unknown) => v === undefined || v === null || v === 0;
+    if (!off(args.dropout) || !off(args.recurrentDropout)) {
+      throw new ConfigError(`${where}: dropout and recurrentDropout inside the GRU are not supported yet, got dropout ${describeValue(args.dropout ?? 0)}, recurrentDropout ${describeValue(args.recurrentDropout ?? 0)}. Use a dropout layer before it.`);
+    }
+  }
+
+  protected computeOutputShape(s: Shape): Shape {
+    if (s.length !== 2) throw new ShapeError(`${this.name}: expected input of shape [batch, time, features], got per-sample shape ${fmtShape(s)}.`);
+    return this.returnSequences ? [s[0], this.units] : [this.units];
+  }
+
+  override build(inputShape: Shape): Shape {
+    const out = super.build(inputShape);
+    const H = this.units;
+    const I = inputShape[1];
+    if (I === null) throw new ShapeError(`${this.name}: expected a known feature size, got ${fmtShape(inputShape)}.`);
+    this.W = this.addWeight('kernel', [I, 3 * H], this.kernelInitializer);
+    this.U = this.addWeight('recurrent_kernel', [H, 3 * H], this.recurrentInitializer);
+    if (this.useBias) this.b = this.addWeight('bias', this.resetAfter ? [2, 3 * H] : [3 * H], this.biasInitializer);
+    return out;
+  }
+
+  plan(a: Allocator, B: number): void {
+    const T = this.T = sizeOf([this.inputShape[0]]);
+    const I = this.I = sizeOf([this.inputShape[1]]);
+    const H = this.units, G = 3 * H, f = 4;
+    this.hseq = a.alloc(B * T * H * f);
+    this.gates = a.alloc(B * T * G * f);
+    this.rcache = a.alloc(B * T * H * f);
+    this.rec = a.alloc(B * G * f);
+    this.out = a.alloc(B * (this.returnSequences ? T : 1) * H * f);
+    if (this.zeroOutputForMask) this.masked = a.alloc(B * T * H * f);
+    this.dx = a.alloc(B * T * I * f);
+    this.dhseq = a.alloc(B * T * H * f);
+    this.dR = a.alloc(B * T * G * f);
+    this.dhrec = a.alloc(B * H * f);
+    this.hprev = a.alloc(B * T * H * f);
+    this.UT = a.alloc(G * H * f);
+    this.WT = a.alloc(G * I * f);
+    this.pack = a.alloc(Math.min(B * T, 256) * G * f);
+    if (!this.b) { this.zeroBias = a.alloc(2 * G * f); this.dBiasScratch = a.alloc(2 * G * f); }
+  }
+
+  /** Training per distinct id is the LSTM's alone: always 0 (dx per position). */
+  idRows(): number { return 0; }
+  /** An embedding's output is read as rows (the LSTM's per-id paths are its own). */
+  override takesTokenRows(): boolean { return false; }
+
+  private args(): [number, number, number] {
+    return [this.goBackwards ? 1 : 0, ACTIVATIONS[this.activation], ACTIVATIONS[this.recurrentActivation]];
+  }
+
+  /** Runs the recurrence; returns hseq [B,T,H] aligned to input positions, or flipped in time when `reversed`. */
+  sequence(c: Ctx, x: number, B: number, reversed: boolean): number {
+    this.x = x;
+    const [rev, act, recAct] = this.args();
+    c.k.gru_forward(this.hseq, this.gates, this.rcache, this.rec, x, this.W.ptr, this.U.ptr, this.b ? this.b.ptr : this.zeroBias,
+      B, this.T, this.I, this.units, rev, act, recAct, this.inMask, this.resetAfter ? 1 : 0, c.training ? 0 : 1);
+    let h = this.hseq;
+    if (this.zeroOutputForMask && this.inMask) {
+      c.k.mask_rows(this.masked, this.hseq, this.inMask, B * this.T, this.units, 0);
+      h = this.masked;
+    }
+    if (!reversed) return h;
+    c.k.flip_time(this.out, h, B, this.T, this.units, 0);
+    return this.out;
+  }
+
+  /** The LSTM writes straight into a Bidirectional's output; a GRU never does (false: nothing recorded). */
+  sequenceInto(): boolean { return false; }
+
+  /**
+   * Backward of sequence(): dy has the layout sequence() returned. Returns dx [B,T,I] (0 when no input gradient is
+   * needed, Ctx.inputGrad). `scratch`: dead memory of at least [B,T,H] floats for h_{t-1} (may be dy itself), or 0.
+   */
+  sequenceBackward(c: Ctx, dy: number, B: number, reversed: boolean, scratch = 0): number {
+    let dh = dy;
+    if (reversed) { c.k.flip_time(this.dhseq, dy, B, this.T, this.units, 0); dh = this.dhseq; }
+    if (this.zeroOutputForMask && this.inMask) { c.k.mask_rows(this.dhseq, dh, this.inMask, B * this.T, this.units, 0); dh = this.dhseq; }
+    return this.runBackward(c, dh, B, scratch);
+  }
+
+  private runBackward(c: Ctx, dhseq: number, B: number, scratch = 0): number {
+    const [rev, act, recAct] = this.args();
+    const dx = c.inputGrad === false ? 0 : this.dx;
+    // (dX overwrites the gate cache in place: backward is its last use)
+    c.k.gru_backward(dx, this.W.grad, this.U.grad, this.b ? this.b.grad : this.dBiasScratch, dhseq, this.dR, this.dhrec,
+      scratch || this.hprev, this.UT, this.WT, this.x, this.hseq, this.gates, this.rcache, this.W.ptr, this.U.ptr,
+      B, this.T, this.I, this.units, rev, act, recAct, this.inMask, this.resetAfter ? 1 : 0, this.pack, 1);
+    return dx;
+  }
+
+  forward(c: Ctx, x: number, B: number): number {
+    if (this.returnSequences) return this.sequence(c, x, B, this.goBackwards);
+    this.sequence(c, x, B, false);
+    // Keras: the last output is the state after the final processed step
+    c.k.take_step(this.out, this.hseq, B, this.T, this.units, this.goBackwards ? 0 : this.T - 1, 0);
+    return this.out;
+  }
+
+  backward(c: Ctx, dy: number, B: number): number {
+    if (this.returnSequences) return this.sequenceBackward(c, dy, B, this.goBackwards);
+    c.k.zero_fill(this.dhseq, B * this.T * this.units);
+    c.k.take_step(dy, this.dhseq, B, this.T, this.units, this.goBackwards ? 0 : this.T - 1, 1);
+    return this.runBackward(c, this.dhseq, B);
+  }
+
+  /** With returnSequences the mask passes on; the last output consumes it. */
+  override outputMask(): number { return this.returnSequences ? this.inMask : 0; }
+
+  override getConfig(): ConfigDict {
+    return { ...super.getConfig(), units: this.units, activation: this.activation, recurrentActivation: this.recurrentActivation,
+      useBias: this.useBias, kernelInitializer: initializerConfig(this.kernelInitializer),
+      recurrentInitializer: initializerConfig(this.recurrentInitializer), biasInitializer: initializerConfig(this.biasInitializer),
+      returnSequences: this.returnSequences, goBackwards: this.goBackwards, resetAfter: this.resetAfter,
+      zeroOutputForMask: this.zeroOutputForMask, dropout: 0, recurrentDropout: 0 };
+  }
+
+  static fromConfig(config: unknown): GRU {
+    return new GRU(checkConfig(config, 'GRU.fromConfig', CONFIG_KEYS) as unknown as GRUArgs);
+  }
+}

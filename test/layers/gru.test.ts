@@ -1,0 +1,124 @@
+// GRU and Bidirectional(GRU) layers against PyTorch float64 fixtures (test/fixtures/gru.json) and the float64
+// reference (itself checked against them), with masks, goBackwards, every merge mode, and training in a model.
+import { describe, it, expect } from 'vitest';
+import { layers, sequential, init, initSync, loadModel, optimizers, ConfigError } from '../../src/index.js';
+import { fixture, runLayer, type Arr } from '../helpers/layer.js';
+import { expectClose, rand } from '../helpers/kernels.js';
+import { gruForward, gruBackward, type GruDims } from '../ref/gru.js';
+import { flipTime, TANH, SIGMOID } from '../ref/dense.js';
+
+interface GruCase {
+  name: string; resetAfter: boolean; goBackwards: boolean; returnSequences: boolean; dims: { B: number; T: number; I: number; H: number };
+  x: Arr; mask: Arr | null; kernel: Arr; recurrent_kernel: Arr; bias: Arr; y: Arr; r: Arr; dx: Arr; dkernel: Arr; drecurrent_kernel: Arr; dbias: Arr;
+}
+
+describe('gru vs PyTorch', () => {
+  const f = fixture<{ cases: GruCase[] }>('gru');
+  for (const c of f.cases) {
+    it(`${c.name}: resetAfter ${c.resetAfter}, goBackwards ${c.goBackwards}, returnSequences ${c.returnSequences}${c.mask ? ', masked' : ''}`, () => {
+      const { B, T, I, H } = c.dims;
+      const l = layers.gru({ units: H, returnSequences: c.returnSequences, goBackwards: c.goBackwards, resetAfter: c.resetAfter });
+      // the fixture's sequences sit at input positions; Keras returns a goBackwards sequence in processing order
+      const order = (v: number[]) => (c.returnSequences && c.goBackwards ? flipTime(v, B, T, H) : v);
+      const r = runLayer(l, [T, I], B, c.x.data, order(c.r.data),
+        { weights: [c.kernel.data, c.recurrent_kernel.data, c.bias.data], ...(c.mask ? { mask: c.mask.data } : {}) });
+      expectClose(r.y, order(c.y.data), 1e-5, 1e-4, 'y');
+      expectClose(r.dx!, c.dx.data, 5e-5, 5e-4, 'dx');
+      expectClose(r.grads[0], c.dkernel.data, 5e-5, 5e-4, 'dkernel');
+      expectClose(r.grads[1], c.drecurrent_kernel.data, 5e-5, 5e-4, 'drecurrent_kernel');
+      expectClose(r.grads[2], c.dbias.data, 5e-5, 5e-4, 'dbias');
+    });
+  }
+});
+
+/** Bidirectional's expected output and gradients from the float64 reference (Keras: the backward direction's sequence
+ *  flipped back to input positions, zeros at masked steps when returning sequences). */
+function biReference(x: Float64Array, w: Float64Array[], d: Omit<GruDims, 'reverse'>, mode: string, seqs: boolean, dy: Float64Array, mask?: number[]) {
+  const { B, T, H } = d;
+  const run = (k: number, reverse: boolean) => gruForward(x, w[k], w[k + 1], w[k + 2], { ...d, reverse }, mask).hseq;
+  const hf = run(0, false), hb = run(3, true);
+  const last = (h: Float64Array, t: number) => Float64Array.from({ length: B * H }, (_, i) => h[(Math.floor(i / H) * T + t) * H + (i % H)]);
+  const zeroMasked = (h: Float64Array) => (mask ? h.map((v, i) => (mask[Math.floor(i / H)] ? v : 0)) : h);
+  const f = seqs ? zeroMasked(hf) : last(hf, T - 1), g = seqs ? zeroMasked(hb) : last(hb, 0);
+  const R = f.length / H;
+  const out = mode === 'concat' ? new Float64Array(2 * f.length) : new Float64Array(f.length);
+  const df = new Float64Array(f.length), dg = new Float64Array(f.length);
+  for (let r = 0; r < R; r++) for (let j = 0; j < H; j++) {
+    const i = r * H + j, a = f[i], b = g[i];
+    if (mode === 'concat') { out[r * 2 * H + j] = a; out[r * 2 * H + H + j] = b; df[i] = dy[r * 2 * H + j]; dg[i] = dy[r * 2 * H + H + j]; }
+    else if (mode === 'sum') { out[i] = a + b; df[i] = dy[i]; dg[i] = dy[i]; }
+    else if (mode === 'mul') { out[i] = a * b; df[i] = dy[i] * b; dg[i] = dy[i] * a; }
+    else { out[i] = (a + b) / 2; df[i] = dy[i] / 2; dg[i] = dy[i] / 2; }
+  }
+  // back to per-position gradients of each direction's hseq
+  const spread = (dv: Float64Array, t: number) => {
+    if (seqs) return mask ? dv.map((v, i) => (mask[Math.floor(i / H)] ? v : 0)) : dv;
+    const full = new Float64Array(B * T * H);
+    for (let b = 0; b < B; b++) for (let j = 0; j < H; j++) full[(b * T + t) * H + j] = dv[b * H + j];
+    return full;
+  };
+  const gf = gruBackward(spread(df, T - 1), x, w[0], w[1], w[2], { ...d, reverse: false }, mask);
+  const gb = gruBackward(spread(dg, 0), x, w[3], w[4], w[5], { ...d, reverse: true }, mask);
+  return { y: out, dx: gf.dx.map((v, i) => v + gb.dx[i]), grads: [gf.dW, gf.dU, gf.dbias, gb.dW, gb.dU, gb.dbias] };
+}
+
+describe('bidirectional gru', () => {
+  const B = 3, T = 5, I = 4, H = 6;
+  for (const resetAfter of [true, false]) for (const mode of ['concat', 'sum', 'mul', 'ave'] as const) for (const seqs of [true, false]) {
+    it(`matches the reference: resetAfter ${resetAfter}, mergeMode ${mode}, returnSequences ${seqs}, masked`, () => {
+      const G = 3 * H, nb = resetAfter ? 2 * G : G;
+      const x = Float64Array.from(Float32Array.from(rand(B * T * I, 1)));
+      const w = [I * G, H * G, nb, I * G, H * G, nb].map((n, k) => Float64Array.from(Float32Array.from(rand(n, 10 + k, -0.5, 0.5))));
+      const mask = [1, 1, 1, 0, 0, /**/ 0, 1, 1, 1, 1, /**/ 1, 0, 1, 0, 1];
+      const outW = mode === 'concat' ? 2 * H : H;
+      const dy = Float64Array.from(Float32Array.from(rand(B * (seqs ? T : 1) * outW, 30)));
+      const l = layers.bidirectional({ layer: layers.gru({ units: H, returnSequences: seqs, resetAfter }), mergeMode: mode });
+      const got = runLayer(l, [T, I], B, x, dy, { weights: w, mask });
+      const want = biReference(x, w, { B, T, I, H, act: TANH, recAct: SIGMOID, resetAfter }, mode, seqs, dy, mask);
+      expectClose(got.y, want.y, 1e-5, 1e-4, 'y');
+      expectClose(got.dx!, want.dx, 5e-5, 5e-4, 'dx');
+      want.grads.forEach((g, i) => expectClose(got.grads[i], g, 5e-5, 5e-4, `grad ${i}`));
+    });
+  }
+});
+
+describe('gru in a model', () => {
+  it('trains: the loss falls, the same seed gives the same weight bytes on 1 and 2 threads, and config round trips', async () => {
+    const build = () => sequential({ seed: 7, layers: [
+      layers.embedding({ inputDim: 12, outputDim: 8, inputLength: 9, maskZero: true }),
+      layers.bidirectional({ layer: layers.gru({ units: 10, returnSequences: true }) }),
+      layers.gru({ units: 6, resetAfter: false, goBackwards: true }),
+      layers.dense({ units: 1, activation: 'sigmoid' }),
+    ] });
+    const n = 48;
+    const ids = Int32Array.from({ length: n * 9 }, (_, i) => (i % 9 < 2 + (Math.floor(i / 9) % 4) ? 0 : 1 + ((i * 7 + (i >> 2)) % 11)));
+    const y = Float32Array.from({ length: n }, (_, r) => (ids[r * 9 + 8] % 2));
+    const x = { data: ids, shape: [n, 9] };
+    const bytes: Buffer[] = [];
+    for (const threads of [1, 2]) {
+      await init({ threads });
+      const m = build();
+      m.compile({ optimizer: optimizers.adam({ learningRate: 0.02 }), loss: 'binaryCrossentropy' });
+      const h = await m.fit(x, y, { epochs: 15, batchSize: 16, shuffle: false, verbose: 0 });
+      const loss = h.history.loss as number[];
+      expect(loss[loss.length - 1]).toBeLessThan(loss[0] * 0.5);
+      bytes.push(Buffer.concat(m.getWeights().map((w) => Buffer.from(w.data.buffer, w.data.byteOffset, w.data.byteLength))));
+      // the model file keeps the layer's options and weights: the same predictions, bit for bit
+      expect(m.getConfig().config.layers[2]).toMatchObject({ className: 'GRU', config: { units: 6, resetAfter: false, goBackwards: true } });
+      expect(m.getConfig().config.layers[1]).toMatchObject({ className: 'Bidirectional', config: { layer: { className: 'GRU', config: { resetAfter: true } } } });
+      const back = await loadModel(await m.save());
+      expect(Buffer.from(back.predict(x).data.buffer).equals(Buffer.from(m.predict(x).data.buffer))).toBe(true);
+      back.dispose();
+      m.dispose();
+    }
+    expect(bytes[0].equals(bytes[1])).toBe(true);
+  });
+
+  it('refuses dropout inside the GRU and wrong option types, naming them', () => {
+    initSync();
+    expect(() => layers.gru({ units: 4, dropout: 0.2 })).toThrow(ConfigError);
+    expect(() => layers.gru({ units: 4, dropout: 0.2 })).toThrow(/dropout and recurrentDropout inside the GRU/);
+    expect(() => layers.gru({ units: 4, resetAfter: 'yes' as unknown as boolean })).toThrow(/resetAfter/);
+    expect(() => layers.gru({ units: 0 })).toThrow(/units/);
+  });
+});
