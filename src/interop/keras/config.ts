@@ -220,7 +220,7 @@ const TIME_DISTRIBUTABLE = ['Dense', 'Activation', 'Dropout', 'LeakyReLU', 'ReLU
 /** Keras layers that are the identity at inference and act in training only: imported as nothing, with a note. */
 const TRAINING_ONLY_LAYERS = ['AlphaDropout', 'ActivityRegularization'];
 
-const SUPPORTED = ['InputLayer', 'Embedding', 'LSTM', 'CuDNNLSTM', 'Bidirectional', 'Dense', 'BatchNormalization', 'Dropout', 'SpatialDropout1D',
+const SUPPORTED = ['InputLayer', 'Embedding', 'LSTM', 'CuDNNLSTM', 'GRU', 'CuDNNGRU', 'Bidirectional', 'Dense', 'BatchNormalization', 'Dropout', 'SpatialDropout1D',
   'Activation', 'LeakyReLU', 'ReLU', 'ELU', 'Softmax', 'RepeatVector', 'Conv1D', 'MaxPooling1D', 'AveragePooling1D', 'GaussianNoise', 'GaussianDropout', 'Masking', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D', 'Flatten',
   'TimeDistributed (of Dense, Activation, Dropout or an activation layer)',
   ...TRAINING_ONLY_LAYERS.map((c) => `${c} (left out)`), 'your attention class via customObjects'];
@@ -253,7 +253,7 @@ function rankAfter(p: PlannedLayer, rank: number | null): number | null {
   const c = p.config as Record<string, any>;
   switch (p.className) {
     case 'Embedding': return 3;
-    case 'LSTM': return c.returnSequences ? 3 : 2;
+    case 'LSTM': case 'GRU': return c.returnSequences ? 3 : 2;
     case 'Bidirectional': return c.layer.config.returnSequences ? 3 : 2;
     case 'Attention': return c.returnSequences ? 3 : 2;
     case 'GlobalAveragePooling1D': case 'GlobalMaxPooling1D': return c.keepdims ? 3 : 2;
@@ -284,12 +284,18 @@ function convertLayer(l: KerasLayer, next: KerasLayer | undefined, major: 2 | 3,
       // Keras 2's GPU-only LSTM: an LSTM with tanh and sigmoid; its weights come in cuDNN's layout and become an
       // LSTM's when they are read (matchWeights), as Keras's load_weights converts them
       return out('LSTM', lstmConfig(l, major, where, notes));
+    case 'GRU':
+    case 'CuDNNGRU':
+      // (Keras 2's GPU-only GRU: a GRU with reset_after, tanh and sigmoid; its weights converted when read, as CuDNNLSTM's)
+      return out('GRU', gruConfig(l, major, opts.kerasVersion, where, notes));
     case 'Bidirectional': {
       const inner = kerasLayer(c.layer, `the layer wrapped by ${l.name}`, where);
-      if (inner.className !== 'LSTM' && inner.className !== 'CuDNNLSTM') refuse(l, 'to wrap an LSTM or a CuDNNLSTM', inner.className, where);
+      if (!RECURRENT.includes(inner.className)) refuse(l, 'to wrap an LSTM, a GRU, a CuDNNLSTM or a CuDNNGRU', inner.className, where);
+      const gru = inner.className.endsWith('GRU');
       const mode = c.merge_mode === undefined ? 'concat' : c.merge_mode;
       if (!['concat', 'sum', 'mul', 'ave'].includes(mode as string)) refuse(l, "merge_mode 'concat', 'sum', 'mul' or 'ave'", mode, where);
-      const fwd = lstmConfig(inner, major, where, notes);
+      const rnnConfig = (k: KerasLayer) => (gru ? gruConfig(k, major, opts.kerasVersion, where, notes) : lstmConfig(k, major, where, notes));
+      const fwd = rnnConfig(inner);
       // the wrapped layer's trainable (Keras rebuilds it from its config; its weights then stay out of the wrapper's
       // trainable_weights): ours is the wrapper's, frozen when the wrapped layer is
       const innerTrainable = inner.config.trainable ?? true;
@@ -297,7 +303,7 @@ function convertLayer(l: KerasLayer, next: KerasLayer | undefined, major: 2 | 3,
         const back = kerasLayer(c.backward_layer, `the backward layer of ${l.name}`, where);
         if ((back.config.trainable ?? true) !== innerTrainable) refuse(l, `a backward layer as trainable as the forward one (${innerTrainable})`, back.config.trainable, where);
         if (back.className !== inner.className) refuse(l, `a backward layer of class ${inner.className}`, back.className, where);
-        const bwd = lstmConfig(back, major, where, notes);
+        const bwd = rnnConfig(back);
         if (bwd.goBackwards === fwd.goBackwards) refuse(l, `a backward layer with go_backwards ${!fwd.goBackwards} (the forward one's opposite)`, bwd.goBackwards, where);
         for (const k of Object.keys(fwd)) {
           if (k === 'name' || k === 'goBackwards' || k === 'zeroOutputForMask') continue;
@@ -307,7 +313,7 @@ function convertLayer(l: KerasLayer, next: KerasLayer | undefined, major: 2 | 3,
       // Keras: the forward layer runs as the wrapped one (go_backwards either way), the backward one the other way; and
       // both zero masked steps exactly when they return sequences (zero_output_for_mask, set by the wrapper)
       const { zeroOutputForMask: _z, ...layer } = fwd;
-      return { ...out('Bidirectional', { mergeMode: mode, layer: { className: 'LSTM', config: layer }, ...(innerTrainable === false ? { trainable: false } : {}) }), ...(inner.className === 'CuDNNLSTM' ? { cudnn: true } : {}) };
+      return { ...out('Bidirectional', { mergeMode: mode, layer: { className: gru ? 'GRU' : 'LSTM', config: layer }, ...(innerTrainable === false ? { trainable: false } : {}) }), ...(inner.className.startsWith('CuDNN') ? { cudnn: true } : {}) };
     }
     case 'Dense':
       return out('Dense', { units: c.units, activation: activation(c.activation, l.name, 'activation', major, where), useBias: c.use_bias ?? true });
@@ -403,18 +409,38 @@ function convertLayer(l: KerasLayer, next: KerasLayer | undefined, major: 2 | 3,
   }
 }
 
-/** Keras refuses a mask reaching a CuDNNLSTM ('Masking is not supported for CuDNN RNNs'), so no Keras model has one;
- *  a file that says otherwise is refused rather than imported as an LSTM that would honour the mask. */
+/** Keras refuses a mask reaching a CuDNNLSTM or CuDNNGRU ('Masking is not supported for CuDNN RNNs'), so no Keras
+ *  model has one; a file that says otherwise is refused rather than imported as a layer that would honour the mask. */
 function refuseMaskedCudnn(planned: PlannedLayer[], where: string): void {
   let masked = false;
   for (const p of planned) {
     const c = p.config as Record<string, any>;
-    const cudnn = p.kerasClass === 'CuDNNLSTM' || (p.className === 'Bidirectional' && p.cudnn === true);
-    if (masked && cudnn) throw new ConfigError(`${where}: layer ${p.kerasName} (${p.kerasClass}): expected no mask reaching a CuDNNLSTM (Keras refuses one: 'Masking is not supported for CuDNN RNNs'), got the mask of an Embedding with mask_zero or a Masking layer before it.`);
+    const cudnn = p.kerasClass.startsWith('CuDNN') || (p.className === 'Bidirectional' && p.cudnn === true);
+    if (masked && cudnn) throw new ConfigError(`${where}: layer ${p.kerasName} (${p.kerasClass}): expected no mask reaching a cuDNN layer (Keras refuses one: 'Masking is not supported for CuDNN RNNs'), got the mask of an Embedding with mask_zero or a Masking layer before it.`);
     if ((p.className === 'Embedding' && c.maskZero) || p.className === 'Masking') masked = true;
     // the global poolings consume it also with keepdims (Keras's compute_mask returns None)
     if (rankAfter(p, 3) === 2 || p.className.startsWith('Global') || p.className === 'Conv1D' || p.className.endsWith('Pooling1D')) masked = false;
   }
+}
+
+/** The recurrent layers a Bidirectional may wrap. */
+const RECURRENT = ['LSTM', 'CuDNNLSTM', 'GRU', 'CuDNNGRU'];
+
+/**
+ * A Keras GRU's (or CuDNNGRU's) config as ours. reset_after, when a config leaves it out, is the default of the Keras
+ * that wrote it: false in Keras up to 2.3 (GRU(reset_after=False)) and in TF.js (which has only that form), true in
+ * tf.keras 2 and Keras 3; every Keras writes it in get_config. A CuDNNGRU is cuDNN's GRU: reset after, tanh, sigmoid.
+ */
+function gruConfig(l: KerasLayer, major: 2 | 3, version: string, where: string, notes: string[]): Json {
+  const c = l.config;
+  const cudnn = l.className === 'CuDNNGRU';
+  if (cudnn) for (const k of ['activation', 'recurrent_activation', 'use_bias', 'reset_after']) if (c[k] !== undefined) refuse(l, `no ${k} option (cuDNN fixes it)`, c[k], where);
+  const m = /^(\d+)\.(\d+)/.exec(version);
+  const oldDefault = version.startsWith('tfjs') || (m !== null && (Number(m[1]) < 2 || (Number(m[1]) === 2 && Number(m[2]) < 4)));
+  const { unitForgetBias: _u, ...rest } = lstmConfig({ ...l, className: cudnn ? 'CuDNNLSTM' : 'GRU' }, major, where, notes);
+  const resetAfter = cudnn ? true : c.reset_after ?? !oldDefault;
+  if (typeof resetAfter !== 'boolean') refuse(l, 'reset_after true or false', resetAfter, where);
+  return { ...rest, resetAfter };
 }
 
 function lstmConfig(l: KerasLayer, major: 2 | 3, where: string, notes: string[]): Json {
@@ -465,7 +491,7 @@ function convertCustom(l: KerasLayer, next: KerasLayer | undefined, custom: { la
   if (rs === undefined && typeof l.config.return_sequences === 'boolean') rs = l.config.return_sequences;
   if (rs === undefined && next?.buildInputShape) rs = next.buildInputShape.length === 3;
   if (rs === undefined && next?.className === 'RepeatVector') rs = false; // (it takes [batch, features])
-  if (rs === undefined && next && ['LSTM', 'CuDNNLSTM', 'Bidirectional', 'TimeDistributed', 'Conv1D', 'MaxPooling1D', 'AveragePooling1D', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D', 'GlobalAvgPool1D', 'GlobalMaxPool1D', 'SpatialDropout1D'].includes(next.className)) rs = true;
+  if (rs === undefined && next && ['LSTM', 'CuDNNLSTM', 'GRU', 'CuDNNGRU', 'Bidirectional', 'TimeDistributed', 'Conv1D', 'MaxPooling1D', 'AveragePooling1D', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D', 'GlobalAvgPool1D', 'GlobalMaxPool1D', 'SpatialDropout1D'].includes(next.className)) rs = true;
   if (rs === undefined) {
     throw new ConfigError(`${where}: layer ${l.name} (${l.className}): expected to know whether it returns sequences (x * a, [batch, T, F]) or pools (sum over time, [batch, F]), got nothing in the file that tells. Say it in customObjects: { ${JSON.stringify(baseName(l.className))}: { layer: 'attention', returnSequences: false } }.`);
   }

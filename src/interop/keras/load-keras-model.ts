@@ -194,7 +194,7 @@ function featuresInto(plan: KerasPlan, i: number): number | null {
     const c = plan.layers[j].config as Record<string, any>;
     switch (plan.layers[j].className) {
       case 'Embedding': return c.outputDim;
-      case 'Dense': case 'LSTM': return c.units;
+      case 'Dense': case 'LSTM': case 'GRU': return c.units;
       case 'Conv1D': return c.filters;
       case 'Bidirectional': return c.mergeMode === 'concat' ? 2 * c.layer.config.units : c.layer.config.units;
     }
@@ -207,7 +207,7 @@ function weightCount(l: KerasPlan['layers'][number]): number {
   const c = l.config as Record<string, any>;
   switch (l.className) {
     case 'Embedding': return 1;
-    case 'LSTM': return c.useBias === false ? 2 : 3;
+    case 'LSTM': case 'GRU': return c.useBias === false ? 2 : 3;
     case 'Bidirectional': return 2 * (c.layer.config.useBias === false ? 2 : 3);
     case 'Dense': case 'Conv1D': return c.useBias === false ? 1 : 2;
     case 'BatchNormalization': return 4;
@@ -271,10 +271,16 @@ function match(plan: KerasPlan, file: KerasFile, model: Sequential, where: strin
     const flat = (d: Hdf5Dataset, t: { shape: number[] }) => attention && d.shape.length === 1 && t.shape.length === 2 && t.shape[1] === 1 && d.shape[0] === t.shape[0];
     const fits = (d: Hdf5Dataset, t: { shape: number[] }) => sameShape(d.shape, t.shape) || flat(d, t);
     if (attention) ds = attentionOrder(ds) ?? (!fits(ds[0], ours[0]) && fits(ds[1], ours[0]) ? [ds[1], ds[0]] : ds);
-    // a CuDNNLSTM's weights (also a save_weights file of one, loaded into our LSTM): told by its bias of 8H, two
-    // biases of 4H, as Keras's load_weights tells them, and converted as it converts them
-    const recurrent = l.className === 'LSTM' || l.className === 'Bidirectional';
-    const cudnnAt = (j: number) => recurrent && j % 3 === 2 && ds.length % 3 === 0 && ours[j].shape.length === 1 && sameShape(ds[j].shape, [2 * ours[j].shape[0]]);
+    // a CuDNNLSTM's or CuDNNGRU's weights (also a save_weights file of one, loaded into our LSTM or GRU): told by
+    // its flat bias of 8H (two biases of 4H) or 6H (a GRU's [2, 3H] flat), as Keras's load_weights tells them, and
+    // converted as it converts them
+    const inner = l.className === 'Bidirectional' ? (l.config as Record<string, any>).layer.className : l.className;
+    const recurrent = inner === 'LSTM' || inner === 'GRU';
+    const gates = inner === 'GRU' ? 3 : 4;
+    const cudnnBias = (d: Hdf5Dataset, t: { shape: number[] }) => (gates === 4
+      ? t.shape.length === 1 && sameShape(d.shape, [2 * t.shape[0]])
+      : t.shape.length === 2 && t.shape[0] === 2 && sameShape(d.shape, [2 * t.shape[1]]));
+    const cudnnAt = (j: number) => recurrent && j % 3 === 2 && ds.length % 3 === 0 && cudnnBias(ds[j], ours[j]);
     const cudnn = ds.some((_, j) => cudnnAt(j));
     if (cudnn && !ds.every((_, j) => j % 3 !== 2 || cudnnAt(j))) throw new CheckpointError(`${where}: ${label}: expected every direction's bias in one layout, got ${ds.filter((_, j) => j % 3 === 2).map((d) => `${d.path} [${d.shape.join(', ')}]`).join(' and ')}.`);
     ds.forEach((d, j) => {
@@ -286,19 +292,19 @@ function match(plan: KerasPlan, file: KerasFile, model: Sequential, where: strin
       if (d.dtype !== 'float32' && d.dtype !== 'float64' && d.dtype !== 'float16') {
         throw new CheckpointError(`${where}: ${label}: expected ${d.path} to hold floats, got ${d.dtype}.`);
       }
-      jobs.push({ ds: d, r: t.r, n: t.shape.reduce((p, k) => p * k, 1), ...(convert ? { convert } : {}) });
+      jobs.push({ ds: d, r: t.r, n: t.shape.reduce((p, k) => p * k, 1), ...(convert ? { convert, gates } : {}) });
     });
   });
   return jobs;
 }
 
-/** A weight read from the file as it is, or from a CuDNNLSTM's layout into an LSTM's (fromCudnn). */
-interface WeightJob { ds: Hdf5Dataset; r: number; n: number; convert?: CudnnPart }
+/** A weight read from the file as it is, or from a CuDNNLSTM's or CuDNNGRU's layout into ours (fromCudnn, gates 4 or 3). */
+interface WeightJob { ds: Hdf5Dataset; r: number; n: number; convert?: CudnnPart; gates?: number }
 
 /** Reads each matched dataset into its weight (`into`: the weight's floats by index and length); a NaN or an
  *  Infinity in the file is a CheckpointError naming the dataset. */
 function copyWeights(jobs: WeightJob[], where: string, into: (r: number, n: number) => Float32Array): void {
-  for (const { ds, r, n, convert } of jobs) {
+  for (const { ds, r, n, convert, gates } of jobs) {
     const a = into(r, n);
     const file = convert ? new Float32Array(ds.size) : a;
     ds.readFloat32Into(file);
@@ -306,7 +312,7 @@ function copyWeights(jobs: WeightJob[], where: string, into: (r: number, n: numb
       if (!Number.isFinite(file[i])) throw new CheckpointError(`${where}: expected finite weights, got ${file[i]} in ${ds.path} at flat index ${i}.`);
     }
     if (convert) {
-      fromCudnn(convert, file, ds.shape, a);
+      fromCudnn(convert, file, ds.shape, a, gates ?? 4);
       // (two finite float32 biases may sum past float32's range)
       const bad = a.findIndex((v) => !Number.isFinite(v));
       if (bad >= 0) throw new CheckpointError(`${where}: expected the input and recurrent biases of ${ds.path} to sum to finite float32 values, got ${a[bad]} at index ${bad}.`);
@@ -317,20 +323,22 @@ function copyWeights(jobs: WeightJob[], where: string, into: (r: number, n: numb
 type CudnnPart = 'cudnnKernel' | 'cudnnRecurrent' | 'cudnnBias';
 
 /**
- * A CuDNNLSTM weight in an LSTM's layout, as Keras's load_weights converts it (_convert_rnn_weights). cuDNN reads
- * each gate's slice g of the kernel [I, 4H] (gates i, f, c, o), flattened row by row, as its matrix [H, I]: the LSTM's
- * kernel block is that matrix transposed; a recurrent block [H, H] is read as it is, so the LSTM's is its transpose;
- * the bias [8H] holds the input and the recurrent biases, which an LSTM adds (float32 sums, as numpy's).
+ * A CuDNNLSTM (gates 4) or CuDNNGRU (gates 3) weight in our LSTM's or GRU's layout, as Keras's load_weights converts
+ * it (_convert_rnn_weights). cuDNN reads each gate's slice g of the kernel [I, gates * H] (Keras's gate order),
+ * flattened row by row, as its matrix [H, I]: our kernel block is that matrix transposed; a recurrent block [H, H] is
+ * read as it is, so ours is its transpose. The LSTM's bias [8H] holds the input and the recurrent biases, which an
+ * LSTM adds (float32 sums, as numpy's); the GRU's [6H] is our GRU's [2, 3H] (input row, recurrent row) as it is.
  */
-function fromCudnn(part: CudnnPart, src: Float32Array, shape: number[], dst: Float32Array): void {
+function fromCudnn(part: CudnnPart, src: Float32Array, shape: number[], dst: Float32Array, gates: number): void {
   if (part === 'cudnnBias') {
     const n = dst.length;
-    for (let k = 0; k < n; k++) dst[k] = src[k] + src[n + k];
+    if (gates === 3) dst.set(src);
+    else for (let k = 0; k < n; k++) dst[k] = src[k] + src[n + k];
     return;
   }
   const [rows, cols] = shape;
-  const H = cols / 4;
-  for (let g = 0; g < 4; g++) {
+  const H = cols / gates;
+  for (let g = 0; g < gates; g++) {
     for (let i = 0; i < rows; i++) {
       for (let h = 0; h < H; h++) {
         // kernel: element m = h * rows + i of the slice flattened is its [m / H, m % H]; recurrent: [h, i]

@@ -2,7 +2,7 @@
 // over, what is refused and how the messages read.
 import { describe, it, expect } from 'vitest';
 import { planKerasModel, type KerasPlanOptions } from '../../../src/interop/keras/config.js';
-import { ConfigError, Sequential } from '../../../src/index.js';
+import { ConfigError, Sequential, initSync } from '../../../src/index.js';
 
 const K2: KerasPlanOptions = { kerasVersion: '2.15.0', where: 'loadKerasModel', customObjects: { AttentionLayer: 'attention' } };
 const K3: KerasPlanOptions = { ...K2, kerasVersion: '3.3.3' };
@@ -32,6 +32,29 @@ describe('planKerasModel', () => {
     const m = Sequential.fromConfig(plan.model);
     expect(m.weightNames).toEqual(['embedding/embeddings', 'bidirectional/forward_lstm/kernel', 'bidirectional/forward_lstm/recurrent_kernel', 'bidirectional/forward_lstm/bias',
       'bidirectional/backward_lstm/kernel', 'bidirectional/backward_lstm/recurrent_kernel', 'bidirectional/backward_lstm/bias', 'attention_layer/W', 'attention_layer/b', 'dense/kernel', 'dense/bias']);
+  });
+
+  it('turns a GRU into ours: reset_after as written, else the default of the Keras that wrote it; a CuDNNGRU into a GRU with reset_after', () => {
+    const layersOf = (resetAfter?: boolean) => [
+      k2('Embedding', { name: 'e', batch_input_shape: [null, 6], input_dim: 9, output_dim: 4 }),
+      k2('GRU', { name: 'g', units: 3, return_sequences: true, recurrent_activation: 'hard_sigmoid', ...(resetAfter === undefined ? {} : { reset_after: resetAfter }) }),
+      k2('Bidirectional', { name: 'bi', merge_mode: 'ave', layer: k2('CuDNNGRU', { name: 'cg', units: 2, return_sequences: false }) }),
+    ];
+    const plan = (version: string, resetAfter?: boolean) => planKerasModel({ class_name: 'Sequential', config: { name: 'k', layers: layersOf(resetAfter) } }, { ...K2, kerasVersion: version });
+    for (const [version, want] of [['2.3.1', false], ['2.2.4', false], ['tfjs-layers 4.22.0', false], ['2.15.0', true], ['2.4.0', true], ['3.3.3', true]] as const) {
+      expect(plan(version).model.config.layers[1].config.resetAfter, version).toBe(want);
+      expect(plan(version, !want).model.config.layers[1].config.resetAfter, version).toBe(!want);
+    }
+    const p = plan('2.3.1');
+    expect(p.model.config.layers.map((l) => l.className)).toEqual(['Embedding', 'GRU', 'Bidirectional']);
+    expect(p.model.config.layers[1].config).toMatchObject({ units: 3, recurrentActivation: 'hardSigmoid', activation: 'tanh', returnSequences: true, goBackwards: false });
+    expect(p.model.config.layers[1].config).not.toHaveProperty('unitForgetBias');
+    expect(p.model.config.layers[2].config).toMatchObject({ mergeMode: 'ave', layer: { className: 'GRU', config: { units: 2, resetAfter: true, activation: 'tanh', recurrentActivation: 'sigmoid', useBias: true } } });
+    initSync();
+    const m = Sequential.fromConfig(p.model);
+    expect(m.weightNames).toEqual(['e/embeddings', 'g/kernel', 'g/recurrent_kernel', 'g/bias', 'bi/forward_cg/kernel', 'bi/forward_cg/recurrent_kernel', 'bi/forward_cg/bias',
+      'bi/backward_cg/kernel', 'bi/backward_cg/recurrent_kernel', 'bi/backward_cg/bias']);
+    expect(m.getWeights().map((w) => w.shape)).toEqual([[9, 4], [4, 9], [3, 9], [9], [3, 6], [2, 6], [2, 6], [3, 6], [2, 6], [2, 6]]);
   });
 
   it('turns a CuDNNLSTM (alone or in a Bidirectional) into an LSTM with tanh and sigmoid, keeping its options', () => {
@@ -153,7 +176,7 @@ describe('planKerasModel', () => {
       [{ class_name: 'Sequential', config: { layers: [k2('Attention', { name: 'att' })] } }, /layer att \(Attention\): Keras's built-in Attention is not this package's attention layer/],
       // (no customObjects hint for Keras's own GRU: a review found it suggested { "GRU": 'attention' }); a class that
       // may be a custom attention layer gets it
-      [{ class_name: 'Sequential', config: { layers: [k2('GRU', { name: 'gru', units: 3 })] } }, /layer gru: expected one of InputLayer, Embedding, .*got class "GRU"\.$/],
+      [{ class_name: 'Sequential', config: { layers: [k2('SimpleRNN', { name: 'rnn', units: 3 })] } }, /layer rnn: expected one of InputLayer, Embedding, .*got class "SimpleRNN"\.$/],
       [{ class_name: 'Sequential', config: { layers: [k2('MyAtt', { name: 'my' })] } }, /got class "MyAtt"\. A custom attention layer with weights W \[F, 1\] and b \[T, 1\] maps to ours with customObjects: \{ "MyAtt": 'attention' \}\.$/],
       [{ class_name: 'Sequential', config: { layers: [k2('LSTM', { name: 'l', units: 3, return_state: true })] } }, /layer l \(LSTM\): expected return_state false, got true/],
       [{ class_name: 'Sequential', config: { layers: [k2('Dense', { name: 'd', units: 3, activation: 'hard_silu' })] } }, /layer d: expected activation to be one of linear, sigmoid, tanh, relu, softmax, hard_sigmoid, elu, selu, relu6, softplus, softsign, swish, silu, gelu, mish, got "hard_silu"/],
@@ -164,9 +187,15 @@ describe('planKerasModel', () => {
       // CuDNNLSTM: no activation options (cuDNN fixes tanh and sigmoid), no mask (Keras refuses one), no GRU in a Bidirectional
       [{ class_name: 'Sequential', config: { layers: [k2('CuDNNLSTM', { name: 'cu', units: 3, activation: 'relu' })] } }, /layer cu \(CuDNNLSTM\): expected no activation option \(cuDNN fixes them\), got "relu"/],
       [{ class_name: 'Sequential', config: { layers: [k2('CuDNNLSTM', { name: 'cu', units: 3, stateful: true })] } }, /layer cu \(CuDNNLSTM\): expected stateful false, got true/],
-      [{ class_name: 'Sequential', config: { layers: [k2('Embedding', { name: 'e', input_dim: 5, output_dim: 2, mask_zero: true }), k2('Bidirectional', { name: 'bi', layer: k2('CuDNNLSTM', { name: 'cu', units: 3, return_sequences: true }) })] } }, /layer bi \(Bidirectional\): expected no mask reaching a CuDNNLSTM \(Keras refuses one/],
-      [{ class_name: 'Sequential', config: { layers: [k2('Masking', { name: 'm', batch_input_shape: [null, 4, 2] }), k2('Dropout', { name: 'd', rate: 0.1 }), k2('CuDNNLSTM', { name: 'cu', units: 3 })] } }, /layer cu \(CuDNNLSTM\): expected no mask reaching a CuDNNLSTM/],
-      [{ class_name: 'Sequential', config: { layers: [k2('Bidirectional', { name: 'bi', layer: k2('GRU', { name: 'g', units: 3 }) })] } }, /layer bi \(Bidirectional\): expected to wrap an LSTM or a CuDNNLSTM, got "GRU"/],
+      [{ class_name: 'Sequential', config: { layers: [k2('Embedding', { name: 'e', input_dim: 5, output_dim: 2, mask_zero: true }), k2('Bidirectional', { name: 'bi', layer: k2('CuDNNLSTM', { name: 'cu', units: 3, return_sequences: true }) })] } }, /layer bi \(Bidirectional\): expected no mask reaching a cuDNN layer \(Keras refuses one/],
+      [{ class_name: 'Sequential', config: { layers: [k2('Masking', { name: 'm', batch_input_shape: [null, 4, 2] }), k2('Dropout', { name: 'd', rate: 0.1 }), k2('CuDNNLSTM', { name: 'cu', units: 3 })] } }, /layer cu \(CuDNNLSTM\): expected no mask reaching a cuDNN layer/],
+      [{ class_name: 'Sequential', config: { layers: [k2('Bidirectional', { name: 'bi', layer: k2('SimpleRNN', { name: 'g', units: 3 }) })] } }, /layer bi \(Bidirectional\): expected to wrap an LSTM, a GRU, a CuDNNLSTM or a CuDNNGRU, got "SimpleRNN"/],
+      // GRU: CuDNNGRU fixes its activations and reset_after; a mask reaching one is refused; both directions alike
+      [{ class_name: 'Sequential', config: { layers: [k2('CuDNNGRU', { name: 'cg', units: 3, reset_after: false })] } }, /layer cg \(CuDNNGRU\): expected no reset_after option \(cuDNN fixes it\), got false/],
+      [{ class_name: 'Sequential', config: { layers: [k2('Embedding', { name: 'e', input_dim: 5, output_dim: 2, mask_zero: true }), k2('CuDNNGRU', { name: 'cg', units: 3 })] } }, /layer cg \(CuDNNGRU\): expected no mask reaching a cuDNN layer/],
+      [{ class_name: 'Sequential', config: { layers: [k2('GRU', { name: 'g', units: 3, reset_after: 'yes' })] } }, /layer g \(GRU\): expected reset_after true or false, got "yes"/],
+      [{ class_name: 'Sequential', config: { layers: [k2('GRU', { name: 'g', units: 3, stateful: true })] } }, /layer g \(GRU\): expected stateful false, got true/],
+      [{ class_name: 'Sequential', config: { layers: [k2('Bidirectional', { name: 'bi', layer: k2('GRU', { name: 'g', units: 3, reset_after: true }), backward_layer: k2('GRU', { name: 'h', units: 3, reset_after: false, go_backwards: true }) })] } }, /layer bi \(Bidirectional\): expected a backward layer like the forward one \(resetAfter true\), got false/],
       // TimeDistributed: of a layer that acts on each step's features alone, on [batch, time, features]
       [{ class_name: 'Sequential', config: { layers: [k2('TimeDistributed', { name: 'td', layer: k2('LSTM', { name: 'l', units: 3 }) })] } }, /layer td \(TimeDistributed\): expected to wrap a Dense, Activation, Dropout, LeakyReLU, ReLU, ELU, Softmax, got "LSTM"/],
       [{ class_name: 'Sequential', config: { layers: [k2('Dense', { name: 'd', units: 3, batch_input_shape: [null, 4] }), k2('TimeDistributed', { name: 'td', layer: k2('Dense', { name: 'e', units: 2 }) })] } }, /layer td \(TimeDistributed\): expected input \[batch, time, features\] \(rank 3\), got "rank 2"/],
