@@ -94,17 +94,19 @@ function act(v: unknown, layer: string, where: string): string {
   return a;
 }
 
-function lstm(c: Cfg, name: string, goBackwards: boolean, inShape: (number | null)[], where: string): Json {
+/** A Keras 3 LSTM or GRU (cls) entry: Keras 3's RNN keys, then the cell's (unit_forget_bias for the LSTM, reset_after for the GRU). */
+function lstm(c: Cfg, name: string, goBackwards: boolean, inShape: (number | null)[], where: string, cls = 'LSTM'): Json {
+  const own = cls === 'GRU' ? { reset_after: c.resetAfter } : { unit_forget_bias: c.unitForgetBias };
   return {
-    module: 'keras.layers', class_name: 'LSTM',
+    module: 'keras.layers', class_name: cls,
     config: {
       name, trainable: c.trainable, dtype: POLICY(), return_sequences: c.returnSequences, return_state: false,
       go_backwards: goBackwards, stateful: false, unroll: false, zero_output_for_mask: c.zeroOutputForMask ?? false, units: c.units,
       activation: act(c.activation, c.name, where), recurrent_activation: act(c.recurrentActivation, c.name, where), use_bias: c.useBias,
       kernel_initializer: init('GlorotUniform', { seed: null }), recurrent_initializer: init('Orthogonal', { seed: null, gain: 1.0 }),
-      bias_initializer: init('Zeros'), unit_forget_bias: c.unitForgetBias, kernel_regularizer: null, recurrent_regularizer: null,
+      bias_initializer: init('Zeros'), ...(cls === 'LSTM' ? own : {}), kernel_regularizer: null, recurrent_regularizer: null,
       bias_regularizer: null, activity_regularizer: null, kernel_constraint: null, recurrent_constraint: null, bias_constraint: null,
-      dropout: 0.0, recurrent_dropout: 0.0, seed: null,
+      dropout: 0.0, recurrent_dropout: 0.0, ...(cls === 'GRU' ? own : {}), seed: null,
     },
     registered_name: null,
     build_config: { input_shape: inShape },
@@ -121,13 +123,13 @@ function kerasLayer(className: string, c: Cfg, inShape: (number | null)[], where
     case 'Embedding':
       return out('Embedding', { input_dim: c.inputDim, output_dim: c.outputDim, embeddings_initializer: init('RandomUniform', { seed: null, minval: -0.05, maxval: 0.05 }),
         embeddings_regularizer: null, activity_regularizer: null, embeddings_constraint: null, mask_zero: c.maskZero ?? false, quantization_config: null }, true);
-    case 'LSTM':
-      return lstm(c, c.name, c.goBackwards, inShape, where);
+    case 'LSTM': case 'GRU':
+      return lstm(c, c.name, c.goBackwards, inShape, where, className);
     case 'Bidirectional': {
-      const inner = c.layer.config as Cfg;
-      // the forward copy runs as the wrapped LSTM does, the backward one the other way (Keras's Bidirectional)
-      const f = lstm(inner, `forward_${inner.name}`, !!inner.goBackwards, inShape, where);
-      const b = lstm(inner, `backward_${inner.name}`, !inner.goBackwards, inShape, where);
+      const inner = c.layer.config as Cfg, cls = c.layer.className as string;
+      // the forward copy runs as the wrapped LSTM or GRU does, the backward one the other way (Keras's Bidirectional)
+      const f = lstm(inner, `forward_${inner.name}`, !!inner.goBackwards, inShape, where, cls);
+      const b = lstm(inner, `backward_${inner.name}`, !inner.goBackwards, inShape, where, cls);
       // inside Bidirectional(return_sequences) Keras 3 zeroes masked steps (zero_output_for_mask = return_sequences)
       (f.config as Cfg).zero_output_for_mask = (b.config as Cfg).zero_output_for_mask = !!inner.returnSequences;
       return out('Bidirectional', { merge_mode: c.mergeMode, layer: f, backward_layer: b }, true);
@@ -209,15 +211,15 @@ export function weightStore(model: Sequential, where = 'exportKeras'): Omit<H5Wr
     at += l.weights.length;
     const key = kerasStoreKey(cls, n);
     const c = l.getConfig() as Cfg;
-    if (cls === 'LSTM') {
-      layers.push(group(key, [vars(l.name, []), group('cell', [vars('lstm_cell', ws)])]));
+    if (cls === 'LSTM' || cls === 'GRU') {
+      layers.push(group(key, [vars(l.name, []), group('cell', [vars(`${cls.toLowerCase()}_cell`, ws)])]));
     } else if (cls === 'Bidirectional') {
-      const inner = (c.layer.config as Cfg).name;
+      const inner = (c.layer.config as Cfg).name, cell = `${String(c.layer.className).toLowerCase()}_cell`;
       layers.push(group(key, [
         vars(l.name, []),
         // each direction's kernel, recurrent kernel and (with useBias) bias: half the list each
-        group('backward_layer', [vars(`backward_${inner}`, []), group('cell', [vars('lstm_cell', ws.slice(ws.length / 2))])]),
-        group('forward_layer', [vars(`forward_${inner}`, []), group('cell', [vars('lstm_cell', ws.slice(0, ws.length / 2))])]),
+        group('backward_layer', [vars(`backward_${inner}`, []), group('cell', [vars(cell, ws.slice(ws.length / 2))])]),
+        group('forward_layer', [vars(`forward_${inner}`, []), group('cell', [vars(cell, ws.slice(0, ws.length / 2))])]),
       ]));
     } else {
       layers.push(group(key, [vars(l.name, ws)]));

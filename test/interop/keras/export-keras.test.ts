@@ -9,6 +9,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { exportKeras, loadKerasModel, sequential, layers, init, ConfigError, type Sequential } from '../../../src/index.js';
 import { smallModel, smallData, ids, seededWeights } from '../../helpers/models.js';
+import { unzipSync, strFromU8 } from 'fflate';
 
 const FIXTURE_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/keras/exported');
 const FIXTURE = join(FIXTURE_DIR, 'bilstm_attn_masked_attention.keras');
@@ -174,6 +175,26 @@ describe('exportKeras: conv1d and maxPooling1D', () => {
       layers.conv1d({ filters: 3, kernelSize: 2, dilationRate: 2, padding: 'causal', activation: 'elu' }), layers.maxPooling1D({ poolSize: 3, strides: 2, padding: 'same' }),
       layers.averagePooling1D({ poolSize: 2, padding: 'same' }), layers.flatten(), layers.dense({ units: 2 })] }), 6);
     await roundTrip(b, paddedIds(6, 8, 10, 4));
+  });
+});
+
+describe('exportKeras: GRU', () => {
+  it('GRU (reset after and before) and Bidirectional(GRU) under a mask: Keras 3 GRU entries with the keys Keras 3 writes, gru_cell stores, identical round trips', async () => {
+    const m = withWeights(sequential({ seed: 21, layers: [
+      layers.embedding({ inputDim: 10, outputDim: 4, inputLength: 6, maskZero: true }),
+      layers.bidirectional({ layer: layers.gru({ units: 3, returnSequences: true }), mergeMode: 'sum' }),
+      layers.gru({ units: 4, resetAfter: false, goBackwards: true, recurrentActivation: 'hardSigmoidKeras3' }),
+      layers.dense({ units: 1, activation: 'sigmoid' }),
+    ] }), 9);
+    const { bytes } = await roundTrip(m, paddedIds(9, 6, 10, 4));
+    const cfg = configOf(bytes).config.layers;
+    expect(cfg[3]).toMatchObject({ class_name: 'GRU', config: { units: 4, reset_after: false, go_backwards: true, recurrent_activation: 'hard_sigmoid' } });
+    expect(cfg[2]).toMatchObject({ class_name: 'Bidirectional', config: { merge_mode: 'sum', layer: { class_name: 'GRU', config: { reset_after: true, zero_output_for_mask: true } } } });
+    // the keys of a GRU entry are those of the Keras 3 file in the fixtures (test/fixtures/keras/k3_gru.keras)
+    const fixture = JSON.parse(strFromU8(unzipSync(readFileSync(new URL('../../fixtures/keras/k3_gru.keras', import.meta.url)))['config.json']));
+    const theirs = fixture.config.layers.find((l: { class_name: string }) => l.class_name === 'GRU');
+    expect(Object.keys(cfg[3].config).sort()).toEqual(Object.keys(theirs.config).sort());
+    expect(Object.keys(cfg[3]).sort()).toEqual(Object.keys(theirs).sort());
   });
 });
 
