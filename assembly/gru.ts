@@ -5,7 +5,7 @@
 //   resetAfter 0 (Keras 2.3.1's default):                          hh = act(x.W_h + b_h + (r * h_{t-1}).U_h)
 // and z, r = recAct(x.W + b_in + h_{t-1}.U + b_rec) on their blocks. Buffers are aligned to INPUT positions as in
 // lstm.ts: hseq[b, t] is the state after reading x[b, t], whichever direction (reverse = go_backwards).
-import { gemm_nn, gemm_tn, transpose } from './gemm';
+import { gemm_nn, gemm_nn_packed, gemm_tn, pack_b, transpose } from './gemm';
 import { vactGrad } from './simd';
 import { fill_hprev } from './lstm';
 import { colsum_add, activation_forward } from './dense';
@@ -24,17 +24,26 @@ function dact(y: v128, kind: i32): v128 { return vactGrad(y, kind); }
 // [B,T,H]: resetAfter 1: h_{t-1}.U_h + br_h (the reset gate's operand); resetAfter 0: r * h_{t-1} (the operand of U_h).
 // infer = 1: rcache is scratch of [B,H] only (resetAfter 0; unused with 1). rec: scratch [B,3H].
 // mask [B,T] (1 real, 0 masked; 0 = none): a masked step carries h unchanged (zeros before the first real step).
+// pack: scratch of (I + H) * 3H floats for W and U in 16-column panels (the same bits, faster), or 0.
 export function gru_forward(hseq: usize, gates: usize, rcache: usize, rec: usize,
                             x: usize, W: usize, U: usize, bias: usize,
                             B: i32, T: i32, I: i32, H: i32, reverse: i32, act: i32, recAct: i32, mask: usize,
-                            resetAfter: i32, infer: i32): void {
+                            resetAfter: i32, infer: i32, pack: usize): void {
   const G = 3 * H;
   const Hb = <usize>H * 4, Gb = <usize>G * 4;
   const brec = bias + Gb; // resetAfter: the recurrent bias row
+  // panels: W [I, 3H]; U's [H, 3H] (resetAfter) or U_zr [H, 2H] and U_h [H, H] apart
+  const Up = pack + <usize>I * <usize>(G & ~15) * 4, Uhp = Up + <usize>H * <usize>((2 * H) & ~15) * 4;
+  if (pack != 0) {
+    pack_b(pack, W, I, G, G);
+    if (resetAfter != 0) pack_b(Up, U, H, G, G);
+    else { pack_b(Up, U, H, 2 * H, G); pack_b(Uhp, U + 2 * Hb, H, H, G); }
+  }
   // x.W + b_in for every position at once (cache layout, row stride 3H): each element sums the bias, then x.W over k
   const rows = B * T;
   for (let r = 0; r < rows; r++) memory.copy(gates + <usize>r * Gb, bias, Gb);
-  gemm_nn(gates, x, W, rows, G, I, I, G, G, 1);
+  if (pack != 0) gemm_nn_packed(gates, x, W, pack, rows, G, I, I, G, G, 1);
+  else gemm_nn(gates, x, W, rows, G, I, I, G, G, 1);
   // rcache row of (b, t): per position in training, per row in inference
   const ldq = infer != 0 ? H : T * H;
   for (let s = 0; s < T; s++) {
@@ -47,7 +56,10 @@ export function gru_forward(hseq: usize, gates: usize, rcache: usize, rec: usize
       if (resetAfter != 0) memory.copy(rec + <usize>b * Gb, brec, Gb);
       else memory.fill(rec + <usize>b * Gb, 0, <usize>N * 4);
     }
-    if (s > 0) gemm_nn(rec, hseq + <usize>tp * Hb, U, B, N, H, T * H, G, G, 1);
+    if (s > 0) {
+      if (pack != 0) gemm_nn_packed(rec, hseq + <usize>tp * Hb, U, Up, B, N, H, T * H, G, G, 1);
+      else gemm_nn(rec, hseq + <usize>tp * Hb, U, B, N, H, T * H, G, G, 1);
+    }
     for (let b = 0; b < B; b++) {
       const row = <usize>b * <usize>T + <usize>t;
       const z = gates + row * Gb, rb = rec + <usize>b * Gb, q = qt + <usize>b * <usize>ldq * 4;
@@ -73,7 +85,10 @@ export function gru_forward(hseq: usize, gates: usize, rcache: usize, rec: usize
     if (resetAfter == 0) {
       // (r * h_{t-1}).U_h for all rows; then hh's operand x.W_h + b_h + that
       for (let b = 0; b < B; b++) memory.fill(rec + <usize>b * Gb + 2 * Hb, 0, Hb);
-      if (s > 0) gemm_nn(rec + 2 * Hb, qt, U + 2 * Hb, B, H, H, ldq, G, G, 1);
+      if (s > 0) {
+        if (pack != 0) gemm_nn_packed(rec + 2 * Hb, qt, U + 2 * Hb, Uhp, B, H, H, ldq, G, G, 1);
+        else gemm_nn(rec + 2 * Hb, qt, U + 2 * Hb, B, H, H, ldq, G, G, 1);
+      }
     }
     for (let b = 0; b < B; b++) {
       const row = <usize>b * <usize>T + <usize>t;
@@ -121,7 +136,7 @@ export function gru_forward(hseq: usize, gates: usize, rcache: usize, rec: usize
 // with dX [B,T,3H], the gradient at the input products' sums (each step reads its gates before writing them).
 // Scratch (no init needed): dR [B,T,3H] (resetAfter: the gradient at the recurrent sums; else its first B*H floats
 // hold dq, the gradient at r * h_{t-1}), dhrec [B,H], hprev [B,T,H] (may be dhseq: read only in the recurrence),
-// UT [3H,H], WT [3H,I], pack (min(B*T, 256) x 3H floats, or 0: the same bits, slower).
+// UT [3H,H], WT [3H,I], pack (max(I + H, min(B*T, 256)) x 3H floats, or 0: the same bits, slower).
 // A masked step passes dh to the previous step and its dX and dR rows are 0.
 export function gru_backward(dx: usize, dW: usize, dU: usize, dbias: usize, dhseq: usize,
                              dR: usize, dhrec: usize, hprev: usize, UT: usize, WT: usize,
@@ -131,6 +146,13 @@ export function gru_backward(dx: usize, dW: usize, dU: usize, dbias: usize, dhse
   const G = 3 * H;
   const Hb = <usize>H * 4, Gb = <usize>G * 4;
   transpose(UT, U, H, G);
+  // U^T in 16-column panels for the recurrence's products: rows of all 3 blocks (resetAfter), or of z, r and of h apart
+  const H16 = <usize>(H & ~15);
+  const UTp = pack, UThp = pack + <usize>(2 * H) * H16 * 4;
+  if (pack != 0) {
+    if (resetAfter != 0) pack_b(UTp, UT, G, H, H);
+    else { pack_b(UTp, UT, 2 * H, H, H); pack_b(UThp, UT + <usize>(2 * H) * Hb, H, H, H); }
+  }
   memory.fill(dhrec, 0, <usize>B * Hb);
   for (let s = T - 1; s >= 0; s--) {
     const t = pos(s, T, reverse);
@@ -153,7 +175,8 @@ export function gru_backward(dx: usize, dW: usize, dU: usize, dbias: usize, dhse
     if (resetAfter == 0) {
       // forward: hh = act(... + (r * h_{t-1}).U_h)  =>  dq = dhh_pre . U_h^T, then dr = dq * h_{t-1}, dh_{t-1} += dq * r
       const dq = dR;
-      gemm_nn(dq, gates + <usize>t * Gb + 2 * Hb, UT + <usize>(2 * H) * Hb, B, H, H, T * G, H, H, 0);
+      if (pack != 0) gemm_nn_packed(dq, gates + <usize>t * Gb + 2 * Hb, UT + <usize>(2 * H) * Hb, UThp, B, H, H, T * G, H, H, 0);
+      else gemm_nn(dq, gates + <usize>t * Gb + 2 * Hb, UT + <usize>(2 * H) * Hb, B, H, H, T * G, H, H, 0);
       for (let b = 0; b < B; b++) {
         const row = <usize>b * <usize>T + <usize>t;
         if (mask != 0 && load<f32>(mask + row * 4) == 0) continue;
@@ -162,10 +185,14 @@ export function gru_backward(dx: usize, dW: usize, dU: usize, dbias: usize, dhse
         for (; j < H; j += j + 4 <= H ? 4 : 1) resetBackward(gates + row * Gb, dq + <usize>b * Hb, dhrec + <usize>b * Hb, hp, j, H, recAct, j + 4 <= H);
       }
       // forward: z, r = recAct(... + h_{t-1}.U_zr)  =>  dh_{t-1} += dX_zr . U_zr^T
-      if (s > 0) gemm_nn(dhrec, gates + <usize>t * Gb, UT, B, H, 2 * H, T * G, H, H, 1);
+      if (s > 0) {
+        if (pack != 0) gemm_nn_packed(dhrec, gates + <usize>t * Gb, UT, UTp, B, H, 2 * H, T * G, H, H, 1);
+        else gemm_nn(dhrec, gates + <usize>t * Gb, UT, B, H, 2 * H, T * G, H, H, 1);
+      }
     } else if (s > 0) {
       // forward: rec = h_{t-1}.U + b_rec  =>  dh_{t-1} += dR . U^T
-      gemm_nn(dhrec, dR + <usize>t * Gb, UT, B, H, G, T * G, H, H, 1);
+      if (pack != 0) gemm_nn_packed(dhrec, dR + <usize>t * Gb, UT, UTp, B, H, G, T * G, H, H, 1);
+      else gemm_nn(dhrec, dR + <usize>t * Gb, UT, B, H, G, T * G, H, H, 1);
     }
   }
   fill_hprev(hprev, hseq, B, T, H, reverse);
@@ -185,7 +212,12 @@ export function gru_backward(dx: usize, dW: usize, dU: usize, dbias: usize, dhse
   if (dx == 0) return;
   // forward: sums = x.W  =>  dx = dX . W^T
   transpose(WT, W, I, G);
-  gemm_nn(dx, gates, WT, rows, I, G, G, I, I, dxWrite != 0 ? 0 : 1);
+  if (pack != 0 && (I & ~15) > 0) {
+    pack_b(pack, WT, G, I, I);
+    gemm_nn_packed(dx, gates, WT, pack, rows, I, G, G, I, I, dxWrite != 0 ? 0 : 1);
+  } else {
+    gemm_nn(dx, gates, WT, rows, I, G, G, I, I, dxWrite != 0 ? 0 : 1);
+  }
 }
 
 // One step's gradients at lanes j of a row (see gru_backward): reads z, r, hh, then writes dX (and dR) over them.

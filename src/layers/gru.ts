@@ -103,7 +103,8 @@ export class GRU extends Layer {
     this.hprev = a.alloc(B * T * H * f);
     this.UT = a.alloc(G * H * f);
     this.WT = a.alloc(G * I * f);
-    this.pack = a.alloc(Math.min(B * T, 256) * G * f);
+    // panels of W and U for the forward, of U^T and W^T for the backward; gemm_tn's scratch in between
+    this.pack = a.alloc(Math.max(I + H, Math.min(B * T, 256)) * G * f);
     if (!this.b) { this.zeroBias = a.alloc(2 * G * f); this.dBiasScratch = a.alloc(2 * G * f); }
   }
 
@@ -121,7 +122,7 @@ export class GRU extends Layer {
     this.x = x;
     const [rev, act, recAct] = this.args();
     c.k.gru_forward(this.hseq, this.gates, this.rcache, this.rec, x, this.W.ptr, this.U.ptr, this.b ? this.b.ptr : this.zeroBias,
-      B, this.T, this.I, this.units, rev, act, recAct, this.inMask, this.resetAfter ? 1 : 0, c.training ? 0 : 1);
+      B, this.T, this.I, this.units, rev, act, recAct, this.inMask, this.resetAfter ? 1 : 0, c.training ? 0 : 1, this.pack);
     let h = this.hseq;
     if (this.zeroOutputForMask && this.inMask) {
       c.k.mask_rows(this.masked, this.hseq, this.inMask, B * this.T, this.units, 0);

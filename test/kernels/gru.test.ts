@@ -15,17 +15,18 @@ interface Init { dx: Float64Array; dW: Float64Array; dU: Float64Array; dbias: Fl
 
 /** Runs both kernels; d-buffers start at `init`, caches and scratch as NaN (they must be overwritten). */
 function runKernels(x: ArrayLike<number>, W: ArrayLike<number>, U: ArrayLike<number>, b: ArrayLike<number>, dh: ArrayLike<number>,
-                    d: GruDims, init: Init, mask?: ArrayLike<number>) {
+                    d: GruDims, init: Init, mask?: ArrayLike<number>, packed = true) {
   const { B, T, I, H } = d;
   const G = 3 * H, nan = (n: number) => buf(a, new Float64Array(n).fill(NaN));
   const px = buf(a, x), pW = buf(a, W), pU = buf(a, U), pb = buf(a, b);
   const ph = nan(B * T * H), pg = nan(B * T * G), pq = nan(B * T * H);
   const rev = d.reverse ? 1 : 0, pmask = mask ? buf(a, mask) : 0, ra = d.resetAfter ? 1 : 0;
-  k.gru_forward(ph, pg, pq, nan(B * G), px, pW, pU, pb, B, T, I, H, rev, d.act, d.recAct, pmask, ra, 0);
+  const pack = packed ? nan(Math.max(I + H, Math.min(B * T, 256)) * G) : 0;
+  k.gru_forward(ph, pg, pq, nan(B * G), px, pW, pU, pb, B, T, I, H, rev, d.act, d.recAct, pmask, ra, 0, pack);
   const hseq = read(a, ph, B * T * H), gates = read(a, pg, B * T * G);
   const pdx = buf(a, init.dx), pdW = buf(a, init.dW), pdU = buf(a, init.dU), pdb = buf(a, init.dbias);
   k.gru_backward(pdx, pdW, pdU, pdb, buf(a, dh), nan(B * T * G), nan(B * H), nan(B * T * H), nan(G * H), nan(G * I),
-    px, ph, pg, pq, pW, pU, B, T, I, H, rev, d.act, d.recAct, pmask, ra, nan(Math.min(B * T, 256) * G), 0);
+    px, ph, pg, pq, pW, pU, B, T, I, H, rev, d.act, d.recAct, pmask, ra, pack, 0);
   return {
     hseq, gates, hseqBits: bits(a, ph, B * T * H),
     dx: read(a, pdx, B * T * I), dW: read(a, pdW, I * G), dU: read(a, pdU, H * G), dbias: read(a, pdb, init.dbias.length),
@@ -98,6 +99,20 @@ describe('gru kernels', () => {
             { dx: zero(T * I), dW: zero(I * G), dU: zero(H * G), dbias: zero(nb) });
           expectSameBits(one.hseqBits, all.hseqBits.slice(row * T * H, (row + 1) * T * H), `row ${row} resetAfter ${resetAfter}`);
         }
+      }
+    });
+  });
+
+  it('give the same bits with W, U, U^T and W^T in panels (pack) as without, H and I past a 16-column panel', () => {
+    scoped(a, () => {
+      for (const resetAfter of [true, false]) {
+        const B = 4, T = 5, I = 19, H = 21, G = 3 * H, nb = resetAfter ? 2 * G : G;
+        const d: GruDims = { B, T, I, H, reverse: false, act: TANH, recAct: SIGMOID, resetAfter };
+        const x = f32rand(B * T * I, 41), W = f32rand(I * G, 42, -0.3, 0.3), U = f32rand(H * G, 43, -0.3, 0.3), b = f32rand(nb, 44), dh = f32rand(B * T * H, 45);
+        const init = () => ({ dx: f32rand(B * T * I, 46), dW: f32rand(I * G, 47), dU: f32rand(H * G, 48), dbias: f32rand(nb, 49) });
+        const p = runKernels(x, W, U, b, dh, d, init(), undefined, true), q = runKernels(x, W, U, b, dh, d, init(), undefined, false);
+        expectSameBits(p.hseqBits, q.hseqBits, `hseq resetAfter ${resetAfter}`);
+        for (const k of ['dx', 'dW', 'dU', 'dbias'] as const) expect(Array.from(p[k]), `${k} resetAfter ${resetAfter}`).toEqual(Array.from(q[k]));
       }
     });
   });
