@@ -65,7 +65,7 @@ export function modelFromKerasFile(file: KerasFile, customObjects: Record<string
 
 /**
  * TF.js repeats the previous output at masked steps where Keras's Bidirectional(returnSequences) writes 0; with a
- * goBackwards LSTM inside, its outputs come in reversed time order and those steps land on real ones, so under a mask
+ * goBackwards LSTM or GRU inside, its outputs come in reversed time order and those steps land on real ones, so under a mask
  * TF.js computes other outputs than Keras (and this package): refused, as exportTfjs refuses to write such a model (a
  * review's differential check found imports up to 0.55 off).
  */
@@ -74,7 +74,7 @@ function checkTfjsMasking(plan: KerasPlan, where: string): void {
   for (const p of plan.layers) {
     const c = p.config as Record<string, any>;
     if (masked && p.className === 'Bidirectional' && c.layer.config.goBackwards && c.layer.config.returnSequences) {
-      throw new ConfigError(`${where}: layer ${p.kerasName}: expected a Bidirectional TF.js runs as Keras under a mask, got one around an LSTM with goBackwards and returnSequences (TF.js repeats outputs at padded steps where Keras writes 0, and here they land on real steps, so TF.js's outputs are not Keras's, which this package computes).`);
+      throw new ConfigError(`${where}: layer ${p.kerasName}: expected a Bidirectional TF.js runs as Keras under a mask, got one around ${c.layer.className === 'GRU' ? 'a GRU' : 'an LSTM'} with goBackwards and returnSequences (TF.js repeats outputs at padded steps where Keras writes 0, and here they land on real steps, so TF.js's outputs are not Keras's, which this package computes).`);
     }
     if ((p.className === 'Embedding' && c.maskZero) || p.className === 'Masking') masked = true;
   }
