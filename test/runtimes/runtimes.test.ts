@@ -29,6 +29,9 @@ const EXPECTED = {
   predictions: '60f3c2a67dab822a58445f2439eda4e11cd70a25816fae527db9f1960ad7d833',
 };
 
+/** workload.js gruRun's weights and predictions (the GRU kernels, both reset placements, a Bidirectional, a mask). */
+const EXPECTED_GRU = '06aa73341797336cf3f78f0d58977687be8b2625235c99fe33d65c5dd91a8d71 7376d25e2b8e6d6a6e63e087be59ce1b122fa22d66b5fba9ef823aa4357ae00b';
+
 /**
  * What loading Node's files gives in every runtime (workload.js roundTrip): SHA-256 of the loaded weights, of the
  * predictions on the workload's inputs and of their attention weights [160, 16]. masked.bilstm is the workload's model
@@ -58,7 +61,7 @@ const ROUND_TRIP: Record<string, { weights: string; predictions: string; attenti
 const PADDED = data().x.data.filter((id: number) => id === 0).length;
 
 interface RoundTrip { weights: string; predictions: string; attention: string; attentionZeros: number; resaved: string }
-interface Result { runtime: string; runtimeVersion: string; threads: number; workers: string; handoffs: number; loss: number[]; weights: string; predictions: string; roundTrip?: Record<string, RoundTrip>; error?: string }
+interface Result { runtime: string; runtimeVersion: string; threads: number; workers: string; handoffs: number; loss: number[]; weights: string; predictions: string; gru: string; roundTrip?: Record<string, RoundTrip>; error?: string }
 interface Resumed { runtime: string; threads: number; steps: number[]; loss: number[]; weights: string; predictions: string }
 
 function exec(cmd: string, args: string[], timeout = LONG): Promise<string> {
@@ -99,6 +102,7 @@ function expectAgreed(r: Result, runtime: string, threads: number): void {
   expect(r.loss.length).toBe(10);
   expect(r.loss[9]).toBeLessThan(r.loss[0]);
   expect({ weights: r.weights, predictions: r.predictions }).toEqual(EXPECTED);
+  expect(r.gru).toBe(EXPECTED_GRU);
   expectRoundTrip(r.roundTrip);
 }
 

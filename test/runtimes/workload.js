@@ -69,7 +69,28 @@ export async function run(lib, { threads = 1, init = {} } = {}) {
     loss: history.history.loss,
     weights: await sha256(weights.map((w) => w.data)),
     predictions: await sha256([pred.data]),
+    gru: await gruRun(lib),
   };
+}
+
+/**
+ * A GRU model (Embedding maskZero -> Bidirectional(GRU, sequences, reset after) -> GRU(reset before, goBackwards) ->
+ * dense) trained 15 steps from SEED on the workload's data: SHA-256 of its weights and predictions, one string.
+ */
+async function gruRun(lib) {
+  const { sequential, layers } = lib;
+  const model = sequential({ seed: SEED, layers: [
+    layers.embedding({ inputDim: V, outputDim: 16, inputLength: T, maskZero: true }),
+    layers.bidirectional({ layer: layers.gru({ units: 12, returnSequences: true }) }),
+    layers.gru({ units: 8, resetAfter: false, goBackwards: true }),
+    layers.dense({ units: 1, activation: 'sigmoid' }),
+  ]});
+  model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+  const { x, y } = data();
+  await model.fit(x, y, { epochs: 3, batchSize: BATCH, verbose: 0 });
+  const out = `${await sha256(model.getWeights().map((w) => w.data))} ${await sha256([model.predict(x).data])}`;
+  model.dispose();
+  return out;
 }
 
 /**
