@@ -1,6 +1,7 @@
 // exportOnnx: a Sequential model as an ONNX model (opset 17, IR version 8), encoded with protobufjs over the published
-// ONNX schema (onnx-schema.ts). Layer by layer: embedding -> Gather; LSTM / Bidirectional -> LSTM (gates reordered from
-// Keras i, f, c, o to ONNX i, o, f, c; Keras bias in Wb, zeros in Rb); attention -> MatMul, Add, Tanh, Softmax, Mul
+// ONNX schema (onnx-schema.ts). Layer by layer: embedding -> Gather; LSTM / Bidirectional(LSTM) -> LSTM (gates reordered
+// from Keras i, f, c, o to ONNX i, o, f, c; Keras bias in Wb, zeros in Rb); GRU / Bidirectional(GRU) -> GRU (gates z, r, h
+// in both; resetAfter's input and recurrent biases in Wb and Rb, linear_before_reset = resetAfter); attention -> MatMul, Add, Tanh, Softmax, Mul
 // (ReduceSum when pooled); batch normalization -> Mul, Add with the inference scale folded; dense -> MatMul, Add;
 // activations; dropout -> nothing. Masks become ONNX sequence lengths, exact only for post-padded ids (see README).
 import { Sequential } from '../../model/sequential.js';
@@ -130,7 +131,7 @@ function onnxBias(bias: Float32Array | null, H: number, blocks = KERAS_BLOCK): F
 }
 
 /** ONNX LSTM activations [f, g, h] or GRU activations [f, g] (+ alpha/beta for HardSigmoid) for our gates' and state's. */
-function lstmActivations(l: LSTM | GRU, where: string): { names: string[]; alpha: number[]; beta: number[] } {
+function recurrentActivations(l: LSTM | GRU, where: string): { names: string[]; alpha: number[]; beta: number[] } {
   const one = (a: Activation, role: string): { name: string; alpha: number; beta: number; params: boolean } => {
     switch (a) {
       case 'sigmoid': return { name: 'Sigmoid', alpha: 0, beta: 0, params: false };
@@ -176,7 +177,7 @@ function activate(g: GraphBuilder, x: string, a: Activation): string {
  * The graph for one LSTM or GRU run: X [B,T,I] -> ONNX Y [T,D,B,H] and Y_h [D,B,H]. A GRU is ONNX's GRU with
  * linear_before_reset = resetAfter (r * (h . R_h + Rb_h), Keras's reset_after; else (r * h) . R_h + Rb_h, with Rb 0).
  */
-function lstmNode(g: GraphBuilder, flow: Flow, cells: (LSTM | GRU)[], weights: Float32Array[][], direction: string, lens: string | null, where: string): [string, string] {
+function recurrentNode(g: GraphBuilder, flow: Flow, cells: (LSTM | GRU)[], weights: Float32Array[][], direction: string, lens: string | null, where: string): [string, string] {
   const l = cells[0];
   const gru = l instanceof GRU;
   const blocks = gru ? GRU_BLOCK : KERAS_BLOCK, n = blocks.length;
@@ -192,7 +193,7 @@ function lstmNode(g: GraphBuilder, flow: Flow, cells: (LSTM | GRU)[], weights: F
   const rn = g.floats(g.fresh(`${l.name}_R`), [D, n * H, H], cat(R));
   const bn = g.floats(g.fresh(`${l.name}_B`), [D, 2 * n * H], cat(Bs));
   const xt = g.op('Transpose', [flow.x], { perm: [1, 0, 2] });
-  const acts = lstmActivations(l, where);
+  const acts = recurrentActivations(l, where);
   const attrs: Record<string, AttrValue> = { hidden_size: H, direction, activations: Array(D).fill(acts.names).flat() };
   if (acts.alpha.length) {
     attrs.activation_alpha = { floats: Array(D).fill(acts.alpha).flat() };
@@ -263,14 +264,14 @@ function buildGraph(model: Sequential): object {
     } else if (l instanceof LSTM || l instanceof GRU) {
       if (flow.mask && l.returnSequences) refuse(l, `returns sequences under a mask: Keras repeats the previous output at padded steps, ONNX's ${l.className} writes 0 there. Wrap it in a bidirectional layer or drop returnSequences to export it.`);
       if (l.goBackwards && l.returnSequences) refuse(l, 'has goBackwards with returnSequences (outputs in reversed time order), which the ONNX export does not cover.');
-      const [y, yh] = lstmNode(g, flow, [l], [w], l.goBackwards ? 'reverse' : 'forward', flow.mask ? lengths() : null, where);
+      const [y, yh] = recurrentNode(g, flow, [l], [w], l.goBackwards ? 'reverse' : 'forward', flow.mask ? lengths() : null, where);
       if (l.returnSequences) flow = { x: g.op('Squeeze', [g.op('Transpose', [y], { perm: [2, 0, 1, 3] }), g.ints([2])]), rank: 3, mask: null };
       else flow = { x: g.op('Squeeze', [yh, g.ints([0])]), rank: 2, mask: null };
     } else if (l instanceof Bidirectional) {
-      if (l.layer.goBackwards) refuse(l, `wraps an ${l.layer.className} with goBackwards (its directions swapped), which the ONNX export does not cover.`);
+      if (l.layer.goBackwards) refuse(l, `wraps ${l.layer instanceof GRU ? 'a' : 'an'} ${l.layer.className} with goBackwards (its directions swapped), which the ONNX export does not cover.`);
       const H = l.forwardLayer.units;
       const half = w.length / 2;
-      const [y, yh] = lstmNode(g, flow, [l.forwardLayer, l.backwardLayer], [w.slice(0, half), w.slice(half)], 'bidirectional', flow.mask ? lengths() : null, where);
+      const [y, yh] = recurrentNode(g, flow, [l.forwardLayer, l.backwardLayer], [w.slice(0, half), w.slice(half)], 'bidirectional', flow.mask ? lengths() : null, where);
       const reduce = { sum: 'ReduceSum', mul: 'ReduceProd', ave: 'ReduceMean' } as const;
       if (l.returnSequences) {
         // Y [T,2,B,H]; pads are 0 in both directions (ONNX with sequence_lens, Keras's zero_output_for_mask)

@@ -1,16 +1,20 @@
 // loadTorchWeights and exportTorchWeights: a model's weights from and to a PyTorch state_dict saved as safetensors.
-// Each layer maps to a torch module by class (Embedding -> embedding, BatchNormalization -> bn, LSTM and Bidirectional
-// -> lstm, Attention -> attention, Dense -> fc; the second of a kind gets _1, then _2 ...), named as the reference
-// module test/fixtures/generate_torch.py holds them. Torch layouts are transposed where ours are Keras's: nn.LSTM
-// weight_ih [4H, I] = kernel^T, weight_hh [4H, H] = recurrent_kernel^T, the same gate order (i, f, g, o = Keras
-// i, f, c, o) and two biases (bias = bias_ih + bias_hh; exported as bias_ih = bias, bias_hh = 0); nn.Linear weight
-// [U, I] = kernel^T. A `mapping` renames the default keys for other module layouts.
+// Each layer maps to a torch module by class (Embedding -> embedding, BatchNormalization -> bn, LSTM and
+// Bidirectional(LSTM) -> lstm, GRU and Bidirectional(GRU) -> gru, Attention -> attention, Dense -> fc; the second of a
+// kind gets _1, then _2 ...), named as the reference modules of test/fixtures/torch/generate.py hold them. Torch
+// layouts are transposed where ours are Keras's: nn.LSTM weight_ih [4H, I] = kernel^T, weight_hh [4H, H] =
+// recurrent_kernel^T, the same gate order (i, f, g, o = Keras i, f, c, o) and two biases (bias = bias_ih + bias_hh;
+// exported as bias_ih = bias, bias_hh = 0); nn.GRU (Keras's resetAfter GRU) weight_ih [3H, I] = kernel^T and
+// weight_hh [3H, H] = recurrent_kernel^T with the gate blocks r, z, n for Keras's z, r, h, bias_ih = bias row 0 and
+// bias_hh = bias row 1 (same reordering); nn.Linear weight [U, I] = kernel^T. A `mapping` renames the default keys.
 import { Sequential } from '../../model/sequential.js';
 import { openSource, type SourceOptions } from '../../io/sources.js';
 import { openSink } from '../../io/sinks.js';
 import { readSafetensors, safetensorsLayout, writeSafetensors, type SafetensorsHeader, type SafetensorsOut } from '../../io/safetensors.js';
 import { CheckpointError, ConfigError, describeValue, fmtShape, isPlainObject, didYouMean } from '../../errors.js';
+import type { Layer } from '../../layers/layer.js';
 import { LSTM } from '../../layers/lstm.js';
+import { GRU } from '../../layers/gru.js';
 import { Bidirectional } from '../../layers/bidirectional.js';
 import { checkInitialized } from '../../core/wasm.js';
 
@@ -34,11 +38,26 @@ interface TorchTensor {
   shape: number[];
   /** Our weight's shape ([] for num_batches_tracked). */
   ours: number[];
-  /** copy: same layout; transpose: torch [b, a] = ours [a, b]; biasIh / biasHh: the two halves of an LSTM bias. */
-  how: 'copy' | 'transpose' | 'biasIh' | 'biasHh' | 'counter' | 'conv';
+  /** copy: same layout; transpose: torch [b, a] = ours [a, b]; biasIh / biasHh: the two halves of an LSTM bias;
+   *  gruTranspose: transpose with the gate blocks swapped (gruBlocks); gruBiasIh / gruBiasHh: a GRU bias's row 0 / 1. */
+  how: 'copy' | 'transpose' | 'biasIh' | 'biasHh' | 'counter' | 'conv' | 'gruTranspose' | 'gruBiasIh' | 'gruBiasHh';
 }
 
-const MODULE: Record<string, string> = { Embedding: 'embedding', BatchNormalization: 'bn', LSTM: 'lstm', Bidirectional: 'lstm', Attention: 'attention', Dense: 'fc', Conv1D: 'conv' };
+const MODULE: Record<string, string> = { Embedding: 'embedding', BatchNormalization: 'bn', LSTM: 'lstm', GRU: 'gru', Attention: 'attention', Dense: 'fc', Conv1D: 'conv' };
+
+/** The classes with weights that map, for messages. */
+const MAPPED = ['Embedding', 'BatchNormalization', 'LSTM', 'GRU', 'Bidirectional', 'Attention', 'Dense', 'Conv1D'];
+
+/** The class a layer maps by: a Bidirectional by the layer it wraps (nn.LSTM or nn.GRU with bidirectional=True). */
+const moduleClass = (layer: Layer): string => (layer instanceof Bidirectional ? layer.layer.className : layer.className);
+
+/**
+ * nn.GRU's gate blocks are r, z, n where Keras's are z, r, h: index j of a gate axis of 3H in one layout is index
+ * gruIndex(j, H) in the other (the first two blocks swapped, so the map is its own inverse).
+ */
+function gruIndex(j: number, H: number): number {
+  return j < H ? j + H : j < 2 * H ? j - H : j;
+}
 
 /** The default state_dict of the reference module for this model, in weight order. */
 export function defaultTorchKeys(model: Sequential): TorchTensor[] {
@@ -49,22 +68,25 @@ export function defaultTorchKeys(model: Sequential): TorchTensor[] {
   const out: TorchTensor[] = [];
   for (const layer of model.layers) {
     if (layer.weights.length === 0) continue;
-    const base = MODULE[layer.className];
-    if (!base) throw new ConfigError(`torch weights: expected layers among ${Object.keys(MODULE).join(', ')} (or without weights), got ${layer.className} ${layer.name}.`);
+    const cls = moduleClass(layer);
+    const base = MODULE[cls];
+    if (!base) throw new ConfigError(`torch weights: expected layers among ${MAPPED.join(', ')} (or without weights), got ${layer.className} ${layer.name}.`);
     const n = seen.get(base) ?? 0;
     seen.set(base, n + 1);
     const mod = n === 0 ? base : `${base}_${n}`;
     const add = (w: string, key: string, how: TorchTensor['how']) => {
       const s = shapes.get(w)!;
       // (nn.Conv1d's weight [F, C, K] for Keras's kernel [K, C, F])
-      const shape = how === 'transpose' ? [s[1], s[0]] : how === 'conv' ? [s[2], s[1], s[0]] : s;
+      // (a GRU bias [2, 3H] is two torch vectors [3H])
+      const shape = how === 'transpose' || how === 'gruTranspose' ? [s[1], s[0]] : how === 'conv' ? [s[2], s[1], s[0]]
+        : how === 'gruBiasIh' || how === 'gruBiasHh' ? [s[1]] : s;
       out.push({ key: `${mod}.${key}`, weight: index.get(w)!, shape, ours: s, how });
     };
     for (const w of layer.weights) {
       const parts = w.name.split('/');
       const leaf = parts[parts.length - 1];
       const suffix = layer.className === 'Bidirectional' && parts[parts.length - 2].startsWith('backward_') ? '_reverse' : '';
-      switch (`${layer.className === 'Bidirectional' ? 'LSTM' : layer.className}/${leaf}`) {
+      switch (`${cls}/${leaf}`) {
         case 'Embedding/embeddings': add(w.name, 'weight', 'copy'); break;
         case 'BatchNormalization/gamma': add(w.name, 'weight', 'copy'); break;
         case 'BatchNormalization/beta': add(w.name, 'bias', 'copy'); break;
@@ -76,6 +98,9 @@ export function defaultTorchKeys(model: Sequential): TorchTensor[] {
         case 'LSTM/kernel': add(w.name, `weight_ih_l0${suffix}`, 'transpose'); break;
         case 'LSTM/recurrent_kernel': add(w.name, `weight_hh_l0${suffix}`, 'transpose'); break;
         case 'LSTM/bias': add(w.name, `bias_ih_l0${suffix}`, 'biasIh'); add(w.name, `bias_hh_l0${suffix}`, 'biasHh'); break;
+        case 'GRU/kernel': add(w.name, `weight_ih_l0${suffix}`, 'gruTranspose'); break;
+        case 'GRU/recurrent_kernel': add(w.name, `weight_hh_l0${suffix}`, 'gruTranspose'); break;
+        case 'GRU/bias': add(w.name, `bias_ih_l0${suffix}`, 'gruBiasIh'); add(w.name, `bias_hh_l0${suffix}`, 'gruBiasHh'); break;
         case 'Attention/W': add(w.name, 'W', 'copy'); break;
         case 'Attention/b': add(w.name, 'b', 'copy'); break;
         case 'Dense/kernel': add(w.name, 'weight', 'transpose'); break;
@@ -127,20 +152,26 @@ function checkOptions(o: unknown, allowed: string[], where: string): Record<stri
 }
 
 /**
- * Refuses an LSTM that nn.LSTM, which the keys are for, cannot compute: activations other than tanh and a recurrent
- * activation other than sigmoid (nn.LSTM has no others), or a Bidirectional around an LSTM with goBackwards (Keras
- * then runs its forward layer backwards and its backward layer forwards; nn.LSTM's first direction reads forwards, so
- * the weights would land in the other direction's slots, 0.026 off in a review's check). A plain goBackwards LSTM is
- * nn.LSTM on the sequence reversed in time (README).
+ * Refuses an LSTM or GRU that nn.LSTM or nn.GRU, which the keys are for, cannot compute: activations other than tanh
+ * and a recurrent activation other than sigmoid (torch has no others), a Bidirectional around a layer with goBackwards
+ * (Keras then runs its forward layer backwards and its backward layer forwards; torch's first direction reads
+ * forwards, so the weights would land in the other direction's slots, 0.026 off in a review's check), or a GRU with
+ * resetAfter false (nn.GRU applies the reset gate after the recurrent product: r * (W_hn h + b_hn), Keras's
+ * resetAfter true; (r * h) W_hn has no nn.GRU form). A plain goBackwards LSTM or GRU is torch's on the sequence
+ * reversed in time (README).
  */
-function checkTorchLstms(model: Sequential, where: string): void {
+function checkTorchRecurrent(model: Sequential, where: string): void {
   for (const layer of model.layers) {
-    const lstm = layer instanceof Bidirectional ? layer.layer : layer instanceof LSTM ? layer : null;
-    if (!lstm) continue;
-    const bad = lstm.activation !== 'tanh' ? `activation ${describeValue(lstm.activation)}`
-      : lstm.recurrentActivation !== 'sigmoid' ? `recurrentActivation ${describeValue(lstm.recurrentActivation)}`
-        : layer instanceof Bidirectional && lstm.goBackwards ? 'goBackwards true inside a Bidirectional (nn.LSTM\'s first direction reads forwards)' : null;
-    if (bad) throw new ConfigError(`${where}: expected LSTMs nn.LSTM computes (activation 'tanh', recurrentActivation 'sigmoid', no goBackwards inside a Bidirectional), got ${layer.name} with ${bad}.`);
+    const rnn = layer instanceof Bidirectional ? layer.layer : layer instanceof LSTM || layer instanceof GRU ? layer : null;
+    if (!rnn) continue;
+    const torch = rnn instanceof GRU ? 'nn.GRU' : 'nn.LSTM';
+    const bad = rnn.activation !== 'tanh' ? `activation ${describeValue(rnn.activation)}`
+      : rnn.recurrentActivation !== 'sigmoid' ? `recurrentActivation ${describeValue(rnn.recurrentActivation)}`
+        : layer instanceof Bidirectional && rnn.goBackwards ? `goBackwards true inside a Bidirectional (${torch}'s first direction reads forwards)`
+          : rnn instanceof GRU && !rnn.resetAfter ? 'resetAfter false (nn.GRU applies the reset gate after the recurrent product, r * (W_hn h + b_hn): Keras\'s resetAfter true)' : null;
+    if (!bad) continue;
+    if (rnn instanceof GRU) throw new ConfigError(`${where}: expected GRUs nn.GRU computes (activation 'tanh', recurrentActivation 'sigmoid', resetAfter true, no goBackwards inside a Bidirectional), got ${layer.name} with ${bad}.`);
+    throw new ConfigError(`${where}: expected LSTMs nn.LSTM computes (activation 'tanh', recurrentActivation 'sigmoid', no goBackwards inside a Bidirectional), got ${layer.name} with ${bad}.`);
   }
 }
 
@@ -152,7 +183,7 @@ function checkTorchLstms(model: Sequential, where: string): void {
 export async function loadTorchWeights(model: Sequential, source: unknown, options: TorchWeightsOptions = {}): Promise<void> {
   const where = 'loadTorchWeights';
   checkModel(model, where);
-  checkTorchLstms(model, where); // its weights would load into a layer computing other than nn.LSTM
+  checkTorchRecurrent(model, where); // its weights would load into a layer computing other than nn.LSTM / nn.GRU
   checkInitialized(); // before the file is read
   const { mapping, ...sourceOptions } = checkOptions(options, ['mapping', 'onProgress', 'signal'], where) as TorchWeightsOptions;
   const names = model.weightNames;
@@ -174,7 +205,7 @@ export async function loadTorchWeights(model: Sequential, source: unknown, optio
       if (!e) continue;
       const same = e.shape.length === t.shape.length && e.shape.every((d, i) => d === t.shape[i]);
       if (!same) {
-        const ours = t.weight >= 0 ? ` (for ${names[t.weight]} ${fmtShape(t.ours)}${t.how === 'transpose' ? ', transposed' : ''})` : '';
+        const ours = t.weight >= 0 ? ` (for ${names[t.weight]} ${fmtShape(t.ours)}${t.how === 'transpose' || t.how === 'gruTranspose' ? ', transposed' : ''})` : '';
         throw new CheckpointError(`${where}: expected ${t.key} of shape ${fmtShape(t.shape)}${ours}, got ${fmtShape(e.shape)}.`);
       }
     }
@@ -192,6 +223,12 @@ export async function loadTorchWeights(model: Sequential, source: unknown, optio
     if (t.how === 'transpose') {
       const [a, b] = w.shape; // ours [a, b] <- torch [b, a]
       for (let i = 0; i < a; i++) for (let j = 0; j < b; j++) w.data[i * b + j] = v[j * a + i];
+    } else if (t.how === 'gruTranspose') {
+      const [a, b] = w.shape; // ours [a, 3H] <- torch [3H, a], blocks r, z, n -> z, r, h
+      for (let i = 0; i < a; i++) for (let j = 0; j < b; j++) w.data[i * b + j] = v[gruIndex(j, b / 3) * a + i];
+    } else if (t.how === 'gruBiasIh' || t.how === 'gruBiasHh') {
+      const G = v.length, row = t.how === 'gruBiasIh' ? 0 : G; // ours [2, 3H]: input row, recurrent row
+      for (let j = 0; j < G; j++) w.data[row + j] = v[gruIndex(j, G / 3)];
     } else if (t.how === 'conv') {
       const [K, C, F] = w.shape; // ours [K, C, F] <- torch [F, C, K]
       for (let k = 0; k < K; k++) for (let c = 0; c < C; c++) for (let f = 0; f < F; f++) w.data[(k * C + c) * F + f] = v[(f * C + c) * K + k];
@@ -209,7 +246,7 @@ export async function loadTorchWeights(model: Sequential, source: unknown, optio
 /**
  * Writes the model's weights as a PyTorch state_dict in safetensors (the reference module's keys, renamed by
  * `mapping`): to a path or WritableStream, or, without a target, returned as bytes. LSTM biases go to bias_ih, with
- * bias_hh zeros; BatchNorm's num_batches_tracked is written as an I64 0. torch.load_state_dict(strict=True) takes it.
+ * bias_hh zeros; a GRU's input and recurrent bias rows to bias_ih and bias_hh; BatchNorm's num_batches_tracked is written as an I64 0. torch.load_state_dict(strict=True) takes it.
  */
 export function exportTorchWeights(model: Sequential, target?: undefined, options?: ExportTorchOptions): Promise<Uint8Array>;
 export function exportTorchWeights(model: Sequential, target: string | WritableStream<Uint8Array>, options?: ExportTorchOptions): Promise<undefined>;
@@ -218,7 +255,7 @@ export async function exportTorchWeights(model: Sequential, target?: unknown, op
   const where = 'exportTorchWeights';
   checkModel(model, where);
   const { mapping } = checkOptions(options, ['mapping'], where) as ExportTorchOptions;
-  checkTorchLstms(model, where);
+  checkTorchRecurrent(model, where);
   const tensors = applyMapping(model, defaultTorchKeys(model), mapping, where);
   const weights = model.getWeights();
   const le = (x: Float32Array) => {
@@ -235,6 +272,16 @@ export async function exportTorchWeights(model: Sequential, target?: unknown, op
       if (t.how === 'counter') return new Uint8Array(8);
       const w = weights[t.weight];
       if (t.how === 'biasHh') return new Uint8Array(4 * w.data.length);
+      if (t.how === 'gruBiasIh' || t.how === 'gruBiasHh') {
+        const G = w.shape[1], row = t.how === 'gruBiasIh' ? 0 : G;
+        return le(Float32Array.from({ length: G }, (_, j) => w.data[row + gruIndex(j, G / 3)]));
+      }
+      if (t.how === 'gruTranspose') {
+        const [a, b] = w.shape;
+        const x = new Float32Array(a * b);
+        for (let i = 0; i < a; i++) for (let j = 0; j < b; j++) x[gruIndex(j, b / 3) * a + i] = w.data[i * b + j];
+        return le(x);
+      }
       if (t.how === 'conv') {
         const [K, C, F] = w.shape;
         const x = new Float32Array(K * C * F);
