@@ -31,6 +31,7 @@ export interface TrainOptions {
   maxlen: number | undefined;
   vocab: number;
   units: number;
+  cell: 'lstm' | 'gru';
   embeddingDim: number;
   dropout: number;
   epochs: number;
@@ -109,7 +110,7 @@ export async function runTrain(o: TrainOptions, out: Output): Promise<TrainResul
   const xTest = padSequences(tok.textsToSequences(test.texts), { maxlen, padding: o.padding, truncating: o.truncating });
   const vocabSize = Math.min(o.vocab, tok.wordIndex.size + 1);
 
-  const { model, loss } = textClassifier({ vocabSize, maxlen, embeddingDim: o.embeddingDim, units: o.units, dropout: o.dropout, classes: classNames.length, seed: o.seed });
+  const { model, loss } = textClassifier({ vocabSize, maxlen, embeddingDim: o.embeddingDim, units: o.units, cell: o.cell, dropout: o.dropout, classes: classNames.length, seed: o.seed });
   model.compile({ optimizer: optimizers.adam({ learningRate: o.learningRate }), loss, metrics: ['accuracy'] });
   if (o.verbose) {
     out.log(`${o.data.data}: ${train.texts.length} train, ${test.texts.length} held out; labels ${classNames.join(', ')}; ` +
@@ -181,6 +182,7 @@ export function trainOptions(v: Values): TrainOptions {
     maxlen: optInt(c, v, 'maxlen', 1, 100_000),
     vocab: int(c, v, 'vocab', 20_000, 2),
     units: int(c, v, 'units', 32, 1, 4096),
+    cell: oneOf(c, v, 'cell', ['lstm', 'gru'] as const, 'lstm'),
     embeddingDim: int(c, v, 'embedding-dim', 32, 1, 4096),
     dropout: num(c, v, 'dropout', 0, 0, 1),
     epochs: int(c, v, 'epochs', 10, 1, 100_000),
@@ -215,7 +217,8 @@ export const train: Command = {
     padding: { type: 'string', arg: '<pre|post>', help: 'where padding goes (default post)' },
     truncating: { type: 'string', arg: '<pre|post>', help: 'which end of a long text is cut (default post: keeps the beginning)' },
     'embedding-dim': { type: 'string', arg: '<n>', help: 'embedding size (default 32)' },
-    units: { type: 'string', arg: '<n>', help: 'LSTM units per direction (default 32)' },
+    units: { type: 'string', arg: '<n>', help: 'units per direction of the Bi-LSTM (or Bi-GRU) (default 32)' },
+    cell: { type: 'string', arg: '<lstm|gru>', help: 'the recurrent layer: lstm (default) or gru' },
     dropout: { type: 'string', arg: '<rate>', help: 'dropout before the output layer (default 0: none)' },
     epochs: { type: 'string', arg: '<n>', help: 'epochs (default 10)' },
     'batch-size': { type: 'string', arg: '<n>', help: 'batch size (default 32)' },

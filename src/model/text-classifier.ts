@@ -1,4 +1,4 @@
-// textClassifier: the reference text model the CLI trains, Embedding(maskZero) -> Bi-LSTM(returnSequences) ->
+// textClassifier: the reference text model the CLI trains, Embedding(maskZero) -> Bi-LSTM or Bi-GRU (returnSequences) ->
 // attention -> [dropout] -> Dense, with the head and loss chosen by the number of classes.
 import { ConfigError, describeValue, checkOptionKeys } from '../errors.js';
 import { layers } from '../layers/index.js';
@@ -13,8 +13,10 @@ export interface TextClassifierArgs {
   classes: number;
   /** Embedding size (default 32). */
   embeddingDim?: number;
-  /** LSTM units per direction (default 32). */
+  /** Units per direction (default 32). */
   units?: number;
+  /** The recurrent layer in the Bidirectional: 'lstm' (default) or 'gru' (Keras 3's GRU: resetAfter true). */
+  cell?: 'lstm' | 'gru';
   /** Dropout rate before the output layer; 0 (default) adds no layer. */
   dropout?: number;
   /** The model's seed (default: the library's DEFAULT_SEED). */
@@ -26,15 +28,17 @@ export interface TextClassifierArgs {
  * with labels 0/1; sparseCategoricalCrossentropy for more, with class ids).
  */
 export function textClassifier(args: TextClassifierArgs): { model: Sequential; loss: 'binaryCrossentropy' | 'sparseCategoricalCrossentropy' } {
-  checkOptionKeys(args, 'textClassifier', ['vocabSize', 'maxlen', 'classes', 'embeddingDim', 'units', 'dropout', 'seed']);
+  checkOptionKeys(args, 'textClassifier', ['vocabSize', 'maxlen', 'classes', 'embeddingDim', 'units', 'cell', 'dropout', 'seed']);
   const classes = args?.classes;
   if (!Number.isInteger(classes) || classes < 2) throw new ConfigError(`textClassifier: expected classes to be an integer >= 2, got ${describeValue(classes)}.`);
   const dropout = args.dropout ?? 0;
   if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1)) throw new ConfigError(`textClassifier: expected dropout to be a rate in [0, 1), got ${describeValue(args.dropout)}.`);
+  const cell = args.cell ?? 'lstm';
+  if (cell !== 'lstm' && cell !== 'gru') throw new ConfigError(`textClassifier: expected cell to be 'lstm' or 'gru', got ${describeValue(args.cell)}.`);
   const binary = classes === 2;
   const model = sequential({ ...(args.seed === undefined ? {} : { seed: args.seed }), layers: [
     layers.embedding({ inputDim: args.vocabSize, outputDim: args.embeddingDim ?? 32, inputLength: args.maxlen, maskZero: true }),
-    layers.bidirectional({ layer: layers.lstm({ units: args.units ?? 32, returnSequences: true }), mergeMode: 'concat' }),
+    layers.bidirectional({ layer: layers[cell]({ units: args.units ?? 32, returnSequences: true }), mergeMode: 'concat' }),
     layers.attention({ returnSequences: false }),
     ...(dropout > 0 ? [layers.dropout({ rate: dropout })] : []),
     layers.dense({ units: binary ? 1 : classes, activation: binary ? 'sigmoid' : 'softmax' }),

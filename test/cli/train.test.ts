@@ -91,6 +91,21 @@ describe('bilstm-attn train', () => {
     expect(r.stdout).toMatch(/wrote .*model\.bilstm/);
   });
 
+  it('--cell gru trains a Bi-GRU that learns the easy task; predict and explain read its file', async () => {
+    const out = join(d.dir, 'gru');
+    const r = runBin(['train', ...csvArgs(), '--out', out, ...SMALL, '--epochs', '5', '--cell', 'gru', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).heldOut.metrics.accuracy).toBeGreaterThanOrEqual(0.9);
+    await init();
+    const m = await loadModel(join(out, 'model.bilstm'));
+    expect(m.getConfig().config.layers[1]).toMatchObject({ className: 'Bidirectional', config: { layer: { className: 'GRU' } } });
+    const p = runBin(['predict', '--model', join(out, 'model.bilstm'), '--json', 'a truly wonderful film']);
+    expect(p.code, p.stderr).toBe(0);
+    const e = runBin(['explain', '--model', join(out, 'model.bilstm'), 'a truly wonderful film']);
+    expect(e.code, e.stderr).toBe(0);
+    expect(e.stdout).toMatch(/^1\. (neg|pos) \(p = [\d.]+\)\na:[\d.]+ /);
+  });
+
   it('trains a softmax head on a folder with 3 labels', () => {
     const r = runBin(['train', '--data', d.folder, '--out', join(d.dir, 'folder'), ...SMALL, '--json']);
     expect(r.code).toBe(0);
@@ -110,6 +125,7 @@ describe('bilstm-attn train', () => {
       [['train'], 2, /^bilstm-attn train: expected --data <file\.csv\|folder\|names\|spam>, got none\.$/],
       [['train', ...csvArgs(), '--val-split', '1.5'], 2, /expected --val-split to be a number in \[0, 1\), got "1\.5"\./],
       [['train', ...csvArgs(), '--units'], 2, /expected a value after --units/],
+      [['train', ...csvArgs(), '--cell', 'rnn'], 2, /expected --cell to be one of lstm, gru, got "rnn"/],
       [['train', ...csvArgs(), '--test-split', '0'], 2, /expected --test-split to leave texts for both training and the held-out test, got 0 \(200 and 0 texts\)\./],
       [['train', '--data', join(d.dir, 'nope.csv')], 2, /expected --data to be names, spam, a CSV file or a folder, got ".*nope\.csv" \(no such file or folder\)\./],
       [['train', '--data', d.csv, '--text-column', 'body', '--out', join(d.dir, 'x')], 1, /^bilstm-attn train: ValueError: .*body/],
