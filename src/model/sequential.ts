@@ -6,6 +6,7 @@ import { Layer, checkWeightList, sizeOf, type Ctx, type TokenRows, type Shape, t
 import { Embedding } from '../layers/embedding.js';
 import { Attention } from '../layers/attention.js';
 import { LSTM } from '../layers/lstm.js';
+import { GRU } from '../layers/gru.js';
 import { Bidirectional } from '../layers/bidirectional.js';
 import { serializeLayer, deserializeLayer } from '../layers/serialization.js';
 import type { SerializedLayer } from '../layers/layer.js';
@@ -1318,7 +1319,7 @@ export class Sequential {
       for (const lstm of lstms) if (lstm instanceof LSTM) targets.push({ lstm, V: l.inputDim });
     });
     if (targets.length === 0) {
-      throw new ConfigError(`cacheInputProjections: expected an lstm or bidirectional layer right after an embedding (or after dropouts following it), got the layers ${this.layers.map((l) => l.className).join(' -> ')}.`);
+      throw new ConfigError(`cacheInputProjections: expected an lstm or bidirectional layer right after an embedding (or after dropouts following it), got the layers ${this.layers.map((l) => (l instanceof Bidirectional ? `Bidirectional(${l.layer.className})` : l.className)).join(' -> ')}${this.layers.some((l) => l instanceof GRU || (l instanceof Bidirectional && l.layer instanceof GRU)) ? ' (a GRU has no input-projection tables)' : ''}.`);
     }
     const a = this.ensureAllocated();
     const missing = targets.filter(({ lstm, V }) => !lstm.hasProjectionTable(V));

@@ -97,6 +97,8 @@ describe('cacheInputProjections', () => {
     const dense = sequential({ layers: [layers.dense({ units: 2, inputShape: [3] })] });
     expect(() => dense.cacheInputProjections()).toThrow(ConfigError);
     expect(() => dense.cacheInputProjections()).toThrow(/expected an lstm or bidirectional layer right after an embedding \(or after dropouts following it\), got the layers Dense/);
+    const gru = sequential({ layers: [layers.embedding({ inputDim: 5, outputDim: 2, inputLength: 3 }), layers.bidirectional({ layer: layers.gru({ units: 2 }) })] });
+    expect(() => gru.cacheInputProjections()).toThrow(/got the layers Embedding -> Bidirectional\(GRU\) \(a GRU has no input-projection tables\)\./);
     const m = models()['LSTM without bias, hard-sigmoid gates']();
     expect(() => m.cacheInputProjections('yes' as unknown as boolean)).toThrow(/expected enabled to be true or false, got "yes"/);
     m.dispose();
