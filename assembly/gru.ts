@@ -25,25 +25,31 @@ function dact(y: v128, kind: i32): v128 { return vactGrad(y, kind); }
 // infer = 1: rcache is scratch of [B,H] only (resetAfter 0; unused with 1). rec: scratch [B,3H].
 // mask [B,T] (1 real, 0 masked; 0 = none): a masked step carries h unchanged (zeros before the first real step).
 // pack: scratch of (I + H) * 3H floats for W and U in 16-column panels (the same bits, faster), or 0.
+// ztab, zidx (0 = unused): the input product is done already, once per vocabulary id: ztab [V, 3H] holds
+// b_in + E[id].W (summed as below) and zidx [B*T] (i32) each position's id; x is then not read.
 export function gru_forward(hseq: usize, gates: usize, rcache: usize, rec: usize,
                             x: usize, W: usize, U: usize, bias: usize,
                             B: i32, T: i32, I: i32, H: i32, reverse: i32, act: i32, recAct: i32, mask: usize,
-                            resetAfter: i32, infer: i32, pack: usize): void {
+                            resetAfter: i32, infer: i32, pack: usize, ztab: usize, zidx: usize): void {
   const G = 3 * H;
   const Hb = <usize>H * 4, Gb = <usize>G * 4;
   const brec = bias + Gb; // resetAfter: the recurrent bias row
   // panels: W [I, 3H]; U's [H, 3H] (resetAfter) or U_zr [H, 2H] and U_h [H, H] apart
   const Up = pack + <usize>I * <usize>(G & ~15) * 4, Uhp = Up + <usize>H * <usize>((2 * H) & ~15) * 4;
   if (pack != 0) {
-    pack_b(pack, W, I, G, G);
+    if (ztab == 0) pack_b(pack, W, I, G, G);
     if (resetAfter != 0) pack_b(Up, U, H, G, G);
     else { pack_b(Up, U, H, 2 * H, G); pack_b(Uhp, U + 2 * Hb, H, H, G); }
   }
   // x.W + b_in for every position at once (cache layout, row stride 3H): each element sums the bias, then x.W over k
   const rows = B * T;
-  for (let r = 0; r < rows; r++) memory.copy(gates + <usize>r * Gb, bias, Gb);
-  if (pack != 0) gemm_nn_packed(gates, x, W, pack, rows, G, I, I, G, G, 1);
-  else gemm_nn(gates, x, W, rows, G, I, I, G, G, 1);
+  if (ztab != 0) {
+    for (let r = 0; r < rows; r++) memory.copy(gates + <usize>r * Gb, ztab + <usize>load<i32>(zidx + <usize>r * 4) * Gb, Gb);
+  } else {
+    for (let r = 0; r < rows; r++) memory.copy(gates + <usize>r * Gb, bias, Gb);
+    if (pack != 0) gemm_nn_packed(gates, x, W, pack, rows, G, I, I, G, G, 1);
+    else gemm_nn(gates, x, W, rows, G, I, I, G, G, 1);
+  }
   // rcache row of (b, t): per position in training, per row in inference
   const ldq = infer != 0 ? H : T * H;
   for (let s = 0; s < T; s++) {

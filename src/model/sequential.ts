@@ -443,10 +443,10 @@ export class Sequential {
     return bytes;
   }
 
-  /** The LSTMs (a Bidirectional's two) holding input-projection tables (cacheInputProjections). */
-  private projectionTables(): LSTM[] {
-    return this.layers.flatMap((l) => (l instanceof LSTM ? [l] : l instanceof Bidirectional ? [l.forwardLayer, l.backwardLayer] : []))
-      .filter((l): l is LSTM => l instanceof LSTM && l.projectionVocab() > 0);
+  /** The LSTMs and GRUs (a Bidirectional's two) holding input-projection tables (cacheInputProjections). */
+  private projectionTables(): (LSTM | GRU)[] {
+    return this.layers.flatMap((l) => (l instanceof LSTM || l instanceof GRU ? [l] : l instanceof Bidirectional ? [l.forwardLayer, l.backwardLayer] : []))
+      .filter((l) => l.projectionVocab() > 0);
   }
 
   /** Plans activations for batches of up to B samples of the current call's shape (useShape re-plans on a new T). */
@@ -1307,19 +1307,19 @@ export class Sequential {
     if (typeof enabled !== 'boolean') throw new ConfigError(`cacheInputProjections: expected enabled to be true or false, got ${describeValue(enabled)}.`);
     if (!enabled) { this.inputProjections = false; return; }
     this.build();
-    // each LSTM whose input is an embedding's output: the layer right after the embedding (or after dropouts, which
-    // pass it on in inference), or both its directions
-    const targets: { lstm: LSTM; V: number }[] = [];
+    // each LSTM or GRU whose input is an embedding's output: the layer right after the embedding (or after dropouts,
+    // which pass it on in inference), or both its directions
+    const targets: { lstm: LSTM | GRU; V: number }[] = [];
     this.layers.forEach((l, i) => {
       let j = i + 1;
       while (this.layers[j]?.inferenceIdentity) j++;
       const next = this.layers[j];
       if (!(l instanceof Embedding) || !next) return;
-      const lstms = next instanceof LSTM ? [next] : next instanceof Bidirectional ? [next.forwardLayer, next.backwardLayer] : [];
-      for (const lstm of lstms) if (lstm instanceof LSTM) targets.push({ lstm, V: l.inputDim });
+      const lstms = next instanceof LSTM || next instanceof GRU ? [next] : next instanceof Bidirectional ? [next.forwardLayer, next.backwardLayer] : [];
+      for (const lstm of lstms) targets.push({ lstm, V: l.inputDim });
     });
     if (targets.length === 0) {
-      throw new ConfigError(`cacheInputProjections: expected an lstm or bidirectional layer right after an embedding (or after dropouts following it), got the layers ${this.layers.map((l) => (l instanceof Bidirectional ? `Bidirectional(${l.layer.className})` : l.className)).join(' -> ')}${this.layers.some((l) => l instanceof GRU || (l instanceof Bidirectional && l.layer instanceof GRU)) ? ' (a GRU has no input-projection tables)' : ''}.`);
+      throw new ConfigError(`cacheInputProjections: expected an lstm, gru or bidirectional layer right after an embedding (or after dropouts following it), got the layers ${this.layers.map((l) => l.className).join(' -> ')}.`);
     }
     const a = this.ensureAllocated();
     const missing = targets.filter(({ lstm, V }) => !lstm.hasProjectionTable(V));

@@ -22,7 +22,7 @@ function runKernels(x: ArrayLike<number>, W: ArrayLike<number>, U: ArrayLike<num
   const ph = nan(B * T * H), pg = nan(B * T * G), pq = nan(B * T * H);
   const rev = d.reverse ? 1 : 0, pmask = mask ? buf(a, mask) : 0, ra = d.resetAfter ? 1 : 0;
   const pack = packed ? nan(Math.max(I + H, Math.min(B * T, 256)) * G) : 0;
-  k.gru_forward(ph, pg, pq, nan(B * G), px, pW, pU, pb, B, T, I, H, rev, d.act, d.recAct, pmask, ra, 0, pack);
+  k.gru_forward(ph, pg, pq, nan(B * G), px, pW, pU, pb, B, T, I, H, rev, d.act, d.recAct, pmask, ra, 0, pack, 0, 0);
   const hseq = read(a, ph, B * T * H), gates = read(a, pg, B * T * G);
   const pdx = buf(a, init.dx), pdW = buf(a, init.dW), pdU = buf(a, init.dU), pdb = buf(a, init.dbias);
   k.gru_backward(pdx, pdW, pdU, pdb, buf(a, dh), nan(B * T * G), nan(B * H), nan(B * T * H), nan(G * H), nan(G * I),

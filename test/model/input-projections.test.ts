@@ -1,6 +1,6 @@
-// model.cacheInputProjections: predictions that look the LSTMs' input projections up in per-vocabulary tables give
+// model.cacheInputProjections: predictions that look the LSTMs' and GRUs' input projections up in per-vocabulary tables give
 // the bytes of the plain path (also through dropouts after the embedding), stay right after every kind of weight
-// change, leave training alone, and refuse models without an LSTM after an embedding.
+// change, leave training alone, and refuse models without an LSTM or GRU after an embedding.
 import { describe, it, expect } from 'vitest';
 import { sequential, layers, ConfigError, StateError, type Sequential } from '../../src/index.js';
 import { ids } from '../helpers/models.js';
@@ -27,6 +27,18 @@ function models(): Record<string, () => Sequential> {
       layers.bidirectional({ layer: layers.lstm({ units: 4, returnSequences: true }) }),
       layers.attention({ returnSequences: false }),
       layers.dense({ units: 1, activation: 'sigmoid' }),
+    ]}),
+    'Bi-GRU (sequences, reset after, masked) -> attention': () => sequential({ seed: 7, layers: [
+      layers.embedding({ inputDim: V, outputDim: 6, inputLength: T, maskZero: true }),
+      layers.bidirectional({ layer: layers.gru({ units: 5, returnSequences: true }) }),
+      layers.attention({ returnSequences: false }),
+      layers.dense({ units: 1, activation: 'sigmoid' }),
+    ]}),
+    'GRU (reset before, no bias, goBackwards) after a dropout': () => sequential({ seed: 8, layers: [
+      layers.embedding({ inputDim: V, outputDim: 17, inputLength: T }),
+      layers.dropout({ rate: 0.3 }),
+      layers.gru({ units: 18, resetAfter: false, useBias: false, goBackwards: true }),
+      layers.dense({ units: 2, activation: 'softmax' }),
     ]}),
     'LSTM without bias, hard-sigmoid gates': () => sequential({ seed: 5, layers: [
       layers.embedding({ inputDim: V, outputDim: 4, inputLength: T }),
@@ -96,9 +108,7 @@ describe('cacheInputProjections', () => {
   it('refuses a model without an LSTM right after an embedding, a non-boolean, and a disposed model', () => {
     const dense = sequential({ layers: [layers.dense({ units: 2, inputShape: [3] })] });
     expect(() => dense.cacheInputProjections()).toThrow(ConfigError);
-    expect(() => dense.cacheInputProjections()).toThrow(/expected an lstm or bidirectional layer right after an embedding \(or after dropouts following it\), got the layers Dense/);
-    const gru = sequential({ layers: [layers.embedding({ inputDim: 5, outputDim: 2, inputLength: 3 }), layers.bidirectional({ layer: layers.gru({ units: 2 }) })] });
-    expect(() => gru.cacheInputProjections()).toThrow(/got the layers Embedding -> Bidirectional\(GRU\) \(a GRU has no input-projection tables\)\./);
+    expect(() => dense.cacheInputProjections()).toThrow(/expected an lstm, gru or bidirectional layer right after an embedding \(or after dropouts following it\), got the layers Dense/);
     const m = models()['LSTM without bias, hard-sigmoid gates']();
     expect(() => m.cacheInputProjections('yes' as unknown as boolean)).toThrow(/expected enabled to be true or false, got "yes"/);
     m.dispose();
