@@ -1,30 +1,17 @@
 // GRU over whole sequences (Keras semantics: gates z, r, h; resetAfter; zero initial state; goBackwards; returnSequences).
-import { Layer, ACTIVATIONS, checkActivation, checkBool, checkConfig, checkPositiveInt, sizeOf, type ConfigDict, type Ctx, type LayerArgs, type Shape, type Weight, type ElementwiseActivation, type LayerOwner } from './layer.js';
+import { Layer, ACTIVATIONS, checkBool, checkConfig, sizeOf, type ConfigDict, type Ctx, type Shape, type Weight, type ElementwiseActivation, type LayerOwner } from './layer.js';
 import type { Allocator } from '../core/arena.js';
-import { checkInitializer, initializerConfig, type InitializerSpec } from './initializers.js';
-import { ConfigError, ShapeError, fmtShape, describeValue } from '../errors.js';
+import { recurrentOptions, recurrentOutputShape, type RecurrentArgs } from './recurrent.js';
+import { initializerConfig, type InitializerSpec } from './initializers.js';
+import { ShapeError, fmtShape } from '../errors.js';
 
-export interface GRUArgs extends LayerArgs {
-  units: number;
-  activation?: ElementwiseActivation;
-  recurrentActivation?: ElementwiseActivation;
-  useBias?: boolean;
-  kernelInitializer?: InitializerSpec;
-  recurrentInitializer?: InitializerSpec;
-  biasInitializer?: InitializerSpec;
-  returnSequences?: boolean;
-  goBackwards?: boolean;
+export interface GRUArgs extends RecurrentArgs {
   /**
    * Where the reset gate acts: true (Keras 3's and tf.keras 2's default, PyTorch's and cuDNN's GRU) r * (h . U_h + b),
    * with a bias [2, 3 * units] (input bias, recurrent bias); false (Keras 2.3.1's default, TF.js's only form)
    * (r * h) . U_h, with a bias [3 * units].
    */
   resetAfter?: boolean;
-  /** At masked steps output 0 instead of the carried output (Bidirectional sets it to returnSequences, as Keras). */
-  zeroOutputForMask?: boolean;
-  /** Only 0 (the default) for now. */
-  dropout?: number;
-  recurrentDropout?: number;
 }
 
 const CONFIG_KEYS = ['units', 'activation', 'recurrentActivation', 'useBias', 'kernelInitializer', 'recurrentInitializer',
@@ -32,17 +19,17 @@ const CONFIG_KEYS = ['units', 'activation', 'recurrentActivation', 'useBias', 'k
 
 export class GRU extends Layer {
   readonly className = 'GRU';
-  readonly units: number;
-  readonly activation: ElementwiseActivation;
-  readonly recurrentActivation: ElementwiseActivation;
-  readonly useBias: boolean;
-  readonly kernelInitializer: InitializerSpec;
-  readonly recurrentInitializer: InitializerSpec;
-  readonly biasInitializer: InitializerSpec;
-  readonly returnSequences: boolean;
-  readonly goBackwards: boolean;
+  readonly units!: number;
+  readonly activation!: ElementwiseActivation;
+  readonly recurrentActivation!: ElementwiseActivation;
+  readonly useBias!: boolean;
+  readonly kernelInitializer!: InitializerSpec;
+  readonly recurrentInitializer!: InitializerSpec;
+  readonly biasInitializer!: InitializerSpec;
+  readonly returnSequences!: boolean;
+  readonly goBackwards!: boolean;
   readonly resetAfter: boolean;
-  readonly zeroOutputForMask: boolean;
+  readonly zeroOutputForMask!: boolean;
   W!: Weight; U!: Weight; b: Weight | null = null;
   private T = 0; private I = 0;
   private hseq = 0; private gates = 0; private rcache = 0; private rec = 0; private out = 0; private masked = 0;
@@ -56,27 +43,11 @@ export class GRU extends Layer {
   constructor(args: GRUArgs) {
     super(args, 'gru');
     const where = `layers.gru(${this.name})`;
-    this.units = checkPositiveInt(args.units, where, 'units');
-    this.activation = checkActivation(args.activation ?? 'tanh', where, false) as ElementwiseActivation;
-    this.recurrentActivation = checkActivation(args.recurrentActivation ?? 'sigmoid', where, false, 'recurrentActivation') as ElementwiseActivation;
-    this.useBias = checkBool(args.useBias, where, 'useBias', true);
-    this.kernelInitializer = checkInitializer(args.kernelInitializer ?? 'glorotUniform', where, 'kernelInitializer');
-    this.recurrentInitializer = checkInitializer(args.recurrentInitializer ?? 'orthogonal', where, 'recurrentInitializer');
-    this.biasInitializer = checkInitializer(args.biasInitializer ?? 'zeros', where, 'biasInitializer');
-    this.returnSequences = checkBool(args.returnSequences, where, 'returnSequences', false);
-    this.goBackwards = checkBool(args.goBackwards, where, 'goBackwards', false);
+    Object.assign(this, recurrentOptions(args, where, 'GRU'));
     this.resetAfter = checkBool(args.resetAfter, where, 'resetAfter', true);
-    this.zeroOutputForMask = checkBool(args.zeroOutputForMask, where, 'zeroOutputForMask', false);
-    const off = (v: unknown) => v === undefined || v === null || v === 0;
-    if (!off(args.dropout) || !off(args.recurrentDropout)) {
-      throw new ConfigError(`${where}: dropout and recurrentDropout inside the GRU are not supported yet, got dropout ${describeValue(args.dropout ?? 0)}, recurrentDropout ${describeValue(args.recurrentDropout ?? 0)}. Use a dropout layer before it.`);
-    }
   }
 
-  protected computeOutputShape(s: Shape): Shape {
-    if (s.length !== 2) throw new ShapeError(`${this.name}: expected input of shape [batch, time, features], got per-sample shape ${fmtShape(s)}.`);
-    return this.returnSequences ? [s[0], this.units] : [this.units];
-  }
+  protected computeOutputShape(s: Shape): Shape { return recurrentOutputShape(this.name, s, this.units, this.returnSequences); }
 
   override build(inputShape: Shape): Shape {
     const out = super.build(inputShape);

@@ -1,26 +1,13 @@
 // LSTM over whole sequences (Keras semantics: gates i, f, c, o; zero initial state; goBackwards; returnSequences).
-import { Layer, ACTIVATIONS, checkActivation, checkBool, checkConfig, checkPositiveInt, sizeOf, type ConfigDict, type Ctx, type LayerArgs, type Shape, type Weight, type ElementwiseActivation, type LayerOwner } from './layer.js';
+import { Layer, ACTIVATIONS, checkBool, checkConfig, sizeOf, type ConfigDict, type Ctx, type Shape, type Weight, type ElementwiseActivation, type LayerOwner } from './layer.js';
 import type { Arena, Allocator } from '../core/arena.js';
-import { checkInitializer, initialize, initializerConfig, type InitializerSpec } from './initializers.js';
-import { ConfigError, ShapeError, fmtShape, describeValue } from '../errors.js';
+import { recurrentOptions, recurrentOutputShape, type RecurrentArgs } from './recurrent.js';
+import { initialize, initializerConfig, type InitializerSpec } from './initializers.js';
+import { ShapeError, fmtShape } from '../errors.js';
 import { recorder, runCalls, type Call } from '../core/threads.js';
 
-export interface LSTMArgs extends LayerArgs {
-  units: number;
-  activation?: ElementwiseActivation;
-  recurrentActivation?: ElementwiseActivation;
-  useBias?: boolean;
-  kernelInitializer?: InitializerSpec;
-  recurrentInitializer?: InitializerSpec;
-  biasInitializer?: InitializerSpec;
+export interface LSTMArgs extends RecurrentArgs {
   unitForgetBias?: boolean;
-  returnSequences?: boolean;
-  goBackwards?: boolean;
-  /** At masked steps output 0 instead of the carried output (Bidirectional sets it to returnSequences, as Keras). */
-  zeroOutputForMask?: boolean;
-  /** Only 0 (the default) for now. */
-  dropout?: number;
-  recurrentDropout?: number;
 }
 
 /** The most parts a batch's rows are cut into (Bidirectional.parts), each with scratch of its own. */
@@ -33,17 +20,17 @@ const CONFIG_KEYS = ['units', 'activation', 'recurrentActivation', 'useBias', 'k
 
 export class LSTM extends Layer {
   readonly className = 'LSTM';
-  readonly units: number;
-  readonly activation: ElementwiseActivation;
-  readonly recurrentActivation: ElementwiseActivation;
-  readonly useBias: boolean;
-  readonly kernelInitializer: InitializerSpec;
-  readonly recurrentInitializer: InitializerSpec;
-  readonly biasInitializer: InitializerSpec;
+  readonly units!: number;
+  readonly activation!: ElementwiseActivation;
+  readonly recurrentActivation!: ElementwiseActivation;
+  readonly useBias!: boolean;
+  readonly kernelInitializer!: InitializerSpec;
+  readonly recurrentInitializer!: InitializerSpec;
+  readonly biasInitializer!: InitializerSpec;
   readonly unitForgetBias: boolean;
-  readonly returnSequences: boolean;
-  readonly goBackwards: boolean;
-  readonly zeroOutputForMask: boolean;
+  readonly returnSequences!: boolean;
+  readonly goBackwards!: boolean;
+  readonly zeroOutputForMask!: boolean;
   W!: Weight; U!: Weight; b: Weight | null = null;
   private T = 0; private I = 0;
   // buffers
@@ -89,27 +76,11 @@ export class LSTM extends Layer {
   constructor(args: LSTMArgs) {
     super(args, 'lstm');
     const where = `layers.lstm(${this.name})`;
-    this.units = checkPositiveInt(args.units, where, 'units');
-    this.activation = checkActivation(args.activation ?? 'tanh', where, false) as ElementwiseActivation;
-    this.recurrentActivation = checkActivation(args.recurrentActivation ?? 'sigmoid', where, false, 'recurrentActivation') as ElementwiseActivation;
-    this.useBias = checkBool(args.useBias, where, 'useBias', true);
-    this.kernelInitializer = checkInitializer(args.kernelInitializer ?? 'glorotUniform', where, 'kernelInitializer');
-    this.recurrentInitializer = checkInitializer(args.recurrentInitializer ?? 'orthogonal', where, 'recurrentInitializer');
-    this.biasInitializer = checkInitializer(args.biasInitializer ?? 'zeros', where, 'biasInitializer');
+    Object.assign(this, recurrentOptions(args, where, 'LSTM'));
     this.unitForgetBias = checkBool(args.unitForgetBias, where, 'unitForgetBias', true);
-    this.returnSequences = checkBool(args.returnSequences, where, 'returnSequences', false);
-    this.goBackwards = checkBool(args.goBackwards, where, 'goBackwards', false);
-    this.zeroOutputForMask = checkBool(args.zeroOutputForMask, where, 'zeroOutputForMask', false);
-    const off = (v: unknown) => v === undefined || v === null || v === 0;
-    if (!off(args.dropout) || !off(args.recurrentDropout)) {
-      throw new ConfigError(`${where}: dropout and recurrentDropout inside the LSTM are not supported yet, got dropout ${describeValue(args.dropout ?? 0)}, recurrentDropout ${describeValue(args.recurrentDropout ?? 0)}. Use a dropout layer before it.`);
-    }
   }
 
-  protected computeOutputShape(s: Shape): Shape {
-    if (s.length !== 2) throw new ShapeError(`${this.name}: expected input of shape [batch, time, features], got per-sample shape ${fmtShape(s)}.`);
-    return this.returnSequences ? [s[0], this.units] : [this.units];
-  }
+  protected computeOutputShape(s: Shape): Shape { return recurrentOutputShape(this.name, s, this.units, this.returnSequences); }
 
   override build(inputShape: Shape): Shape {
     const out = super.build(inputShape);
