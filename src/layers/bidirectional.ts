@@ -52,6 +52,9 @@ export class Bidirectional extends Layer {
       this.forwardLayer.twin = this.backwardLayer;
       this.backwardLayer.twin = this.forwardLayer;
     }
+    // Keras: a wrapped layer built with trainable false keeps its weights out of the wrapper's trainable weights, so
+    // both directions stay frozen; the wrapper's own flag freezes them as well
+    if (inner.trainable === false) this.trainable = false;
     if (this.trainable === false) { this.forwardLayer.trainable = false; this.backwardLayer.trainable = false; }
   }
 

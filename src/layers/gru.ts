@@ -1,8 +1,8 @@
 // GRU over whole sequences (Keras semantics: gates z, r, h; resetAfter; zero initial state; goBackwards; returnSequences).
-import { Layer, ACTIVATIONS, checkBool, checkConfig, sizeOf, type ConfigDict, type Ctx, type Shape, type Weight, type ElementwiseActivation, type LayerOwner } from './layer.js';
+import { ACTIVATIONS, checkBool, checkConfig, sizeOf, type ConfigDict, type Ctx, type Shape, type Weight, type LayerOwner } from './layer.js';
 import type { Allocator } from '../core/arena.js';
-import { recurrentOptions, recurrentOutputShape, type RecurrentArgs } from './recurrent.js';
-import { initializerConfig, type InitializerSpec } from './initializers.js';
+import { Recurrent, type RecurrentArgs } from './recurrent.js';
+import { initializerConfig } from './initializers.js';
 import { ShapeError, fmtShape } from '../errors.js';
 
 export interface GRUArgs extends RecurrentArgs {
@@ -17,23 +17,12 @@ export interface GRUArgs extends RecurrentArgs {
 const CONFIG_KEYS = ['units', 'activation', 'recurrentActivation', 'useBias', 'kernelInitializer', 'recurrentInitializer',
   'biasInitializer', 'returnSequences', 'goBackwards', 'resetAfter', 'zeroOutputForMask', 'dropout', 'recurrentDropout'];
 
-export class GRU extends Layer {
+export class GRU extends Recurrent {
   readonly className = 'GRU';
-  readonly units!: number;
-  readonly activation!: ElementwiseActivation;
-  readonly recurrentActivation!: ElementwiseActivation;
-  readonly useBias!: boolean;
-  readonly kernelInitializer!: InitializerSpec;
-  readonly recurrentInitializer!: InitializerSpec;
-  readonly biasInitializer!: InitializerSpec;
-  readonly returnSequences!: boolean;
-  readonly goBackwards!: boolean;
   readonly resetAfter: boolean;
-  readonly zeroOutputForMask!: boolean;
   W!: Weight; U!: Weight; b: Weight | null = null;
-  private T = 0; private I = 0;
-  private hseq = 0; private gates = 0; private rcache = 0; private rec = 0; private out = 0; private masked = 0;
-  private dx = 0; private dhseq = 0; private dR = 0; private dhrec = 0; private hprev = 0;
+  private gates = 0; private rcache = 0; private rec = 0;
+  private dx = 0; private dR = 0; private dhrec = 0; private hprev = 0;
   private UT = 0; private WT = 0; private pack = 0; private zeroBias = 0; private dBiasScratch = 0;
   private x = 0;
   /** b_in + E[id] . W for every id of the embedding before us, [V, 3H] (model.cacheInputProjections), and the weights
@@ -41,13 +30,10 @@ export class GRU extends Layer {
   private vocab: { ptr: number; V: number; version: number } | null = null;
 
   constructor(args: GRUArgs) {
-    super(args, 'gru');
+    super(args, 'gru', 'GRU');
     const where = `layers.gru(${this.name})`;
-    Object.assign(this, recurrentOptions(args, where, 'GRU'));
     this.resetAfter = checkBool(args.resetAfter, where, 'resetAfter', true);
   }
-
-  protected computeOutputShape(s: Shape): Shape { return recurrentOutputShape(this.name, s, this.units, this.returnSequences); }
 
   override build(inputShape: Shape): Shape {
     const out = super.build(inputShape);
@@ -124,38 +110,18 @@ export class GRU extends Layer {
     return [this.goBackwards ? 1 : 0, ACTIVATIONS[this.activation], ACTIVATIONS[this.recurrentActivation]];
   }
 
-  /** Runs the recurrence; returns hseq [B,T,H] aligned to input positions, or flipped in time when `reversed`. */
-  sequence(c: Ctx, x: number, B: number, reversed: boolean): number {
+  protected recurrence(c: Ctx, x: number, B: number): void {
     this.x = x;
     const [rev, act, recAct] = this.args();
     const [ztab, zidx] = this.inputTable(c, x);
     c.k.gru_forward(this.hseq, this.gates, this.rcache, this.rec, x, this.W.ptr, this.U.ptr, this.b ? this.b.ptr : this.zeroBias,
       B, this.T, this.I, this.units, rev, act, recAct, this.inMask, this.resetAfter ? 1 : 0, c.training ? 0 : 1, this.pack, ztab, zidx);
-    let h = this.hseq;
-    if (this.zeroOutputForMask && this.inMask) {
-      c.k.mask_rows(this.masked, this.hseq, this.inMask, B * this.T, this.units, 0);
-      h = this.masked;
-    }
-    if (!reversed) return h;
-    c.k.flip_time(this.out, h, B, this.T, this.units, 0);
-    return this.out;
   }
 
   /** The LSTM writes straight into a Bidirectional's output; a GRU never does (false: nothing recorded). */
   sequenceInto(): boolean { return false; }
 
-  /**
-   * Backward of sequence(): dy has the layout sequence() returned. Returns dx [B,T,I] (0 when no input gradient is
-   * needed, Ctx.inputGrad). `scratch`: dead memory of at least [B,T,H] floats for h_{t-1} (may be dy itself), or 0.
-   */
-  sequenceBackward(c: Ctx, dy: number, B: number, reversed: boolean, scratch = 0): number {
-    let dh = dy;
-    if (reversed) { c.k.flip_time(this.dhseq, dy, B, this.T, this.units, 0); dh = this.dhseq; }
-    if (this.zeroOutputForMask && this.inMask) { c.k.mask_rows(this.dhseq, dh, this.inMask, B * this.T, this.units, 0); dh = this.dhseq; }
-    return this.runBackward(c, dh, B, scratch);
-  }
-
-  private runBackward(c: Ctx, dhseq: number, B: number, scratch = 0): number {
+  protected runBackward(c: Ctx, dhseq: number, B: number, scratch = 0): number {
     const [rev, act, recAct] = this.args();
     const dx = c.inputGrad === false ? 0 : this.dx;
     // (dX overwrites the gate cache in place: backward is its last use)
@@ -165,23 +131,6 @@ export class GRU extends Layer {
     return dx;
   }
 
-  forward(c: Ctx, x: number, B: number): number {
-    if (this.returnSequences) return this.sequence(c, x, B, this.goBackwards);
-    this.sequence(c, x, B, false);
-    // Keras: the last output is the state after the final processed step
-    c.k.take_step(this.out, this.hseq, B, this.T, this.units, this.goBackwards ? 0 : this.T - 1, 0);
-    return this.out;
-  }
-
-  backward(c: Ctx, dy: number, B: number): number {
-    if (this.returnSequences) return this.sequenceBackward(c, dy, B, this.goBackwards);
-    c.k.zero_fill(this.dhseq, B * this.T * this.units);
-    c.k.take_step(dy, this.dhseq, B, this.T, this.units, this.goBackwards ? 0 : this.T - 1, 1);
-    return this.runBackward(c, this.dhseq, B);
-  }
-
-  /** With returnSequences the mask passes on; the last output consumes it. */
-  override outputMask(): number { return this.returnSequences ? this.inMask : 0; }
 
   override getConfig(): ConfigDict {
     return { ...super.getConfig(), units: this.units, activation: this.activation, recurrentActivation: this.recurrentActivation,

@@ -1,8 +1,8 @@
 // LSTM over whole sequences (Keras semantics: gates i, f, c, o; zero initial state; goBackwards; returnSequences).
-import { Layer, ACTIVATIONS, checkBool, checkConfig, sizeOf, type ConfigDict, type Ctx, type Shape, type Weight, type ElementwiseActivation, type LayerOwner } from './layer.js';
+import { ACTIVATIONS, checkBool, checkConfig, sizeOf, type ConfigDict, type Ctx, type Shape, type Weight, type LayerOwner } from './layer.js';
 import type { Arena, Allocator } from '../core/arena.js';
-import { recurrentOptions, recurrentOutputShape, type RecurrentArgs } from './recurrent.js';
-import { initialize, initializerConfig, type InitializerSpec } from './initializers.js';
+import { Recurrent, type RecurrentArgs } from './recurrent.js';
+import { initialize, initializerConfig } from './initializers.js';
 import { ShapeError, fmtShape } from '../errors.js';
 import { recorder, runCalls, type Call } from '../core/threads.js';
 
@@ -18,25 +18,14 @@ const xrowsFloats = (I: number): number => 16 * Math.min(I, 256);
 const CONFIG_KEYS = ['units', 'activation', 'recurrentActivation', 'useBias', 'kernelInitializer', 'recurrentInitializer',
   'biasInitializer', 'unitForgetBias', 'returnSequences', 'goBackwards', 'zeroOutputForMask', 'dropout', 'recurrentDropout'];
 
-export class LSTM extends Layer {
+export class LSTM extends Recurrent {
   readonly className = 'LSTM';
-  readonly units!: number;
-  readonly activation!: ElementwiseActivation;
-  readonly recurrentActivation!: ElementwiseActivation;
-  readonly useBias!: boolean;
-  readonly kernelInitializer!: InitializerSpec;
-  readonly recurrentInitializer!: InitializerSpec;
-  readonly biasInitializer!: InitializerSpec;
   readonly unitForgetBias: boolean;
-  readonly returnSequences!: boolean;
-  readonly goBackwards!: boolean;
-  readonly zeroOutputForMask!: boolean;
   W!: Weight; U!: Weight; b: Weight | null = null;
-  private T = 0; private I = 0;
   // buffers
-  private hseq = 0; private cseq = 0; private gates = 0; private out = 0;
-  private dx = 0; private dhseq = 0; private dhrec = 0; private dcrec = 0; private hprev = 0;
-  private UT = 0; private WT = 0; private pack = 0; private masked = 0; private zeroBias = 0; private dBiasScratch = 0;
+  private cseq = 0; private gates = 0;
+  private dx = 0; private dhrec = 0; private dcrec = 0; private hprev = 0;
+  private UT = 0; private WT = 0; private pack = 0; private zeroBias = 0; private dBiasScratch = 0;
   /** W^T in 16-column panels for the backward's dx in row ranges (backwardTail), 0 when I < 16. */
   private WTp = 0;
   /** MAX_PARTS slots of xrowsFloats(I): the scratch of lstm_forward's rows read from an embedding's table. */
@@ -74,13 +63,10 @@ export class LSTM extends Layer {
   twin: LSTM | null = null;
 
   constructor(args: LSTMArgs) {
-    super(args, 'lstm');
+    super(args, 'lstm', 'LSTM');
     const where = `layers.lstm(${this.name})`;
-    Object.assign(this, recurrentOptions(args, where, 'LSTM'));
     this.unitForgetBias = checkBool(args.unitForgetBias, where, 'unitForgetBias', true);
   }
-
-  protected computeOutputShape(s: Shape): Shape { return recurrentOutputShape(this.name, s, this.units, this.returnSequences); }
 
   override build(inputShape: Shape): Shape {
     const out = super.build(inputShape);
@@ -151,18 +137,7 @@ export class LSTM extends Layer {
 
   private biasPtr(): number { return this.b ? this.b.ptr : this.zeroBias; }
 
-  /** Runs the recurrence; returns hseq [B,T,H] aligned to input positions, or flipped in time when `reversed`. */
-  sequence(c: Ctx, x: number, B: number, reversed: boolean): number {
-    this.recordForward(c, x, B, 0, 0);
-    let h = this.hseq;
-    if (this.zeroOutputForMask && this.inMask) {
-      c.k.mask_rows(this.masked, this.hseq, this.inMask, B * this.T, this.units, 0);
-      h = this.masked;
-    }
-    if (!reversed) return h;
-    c.k.flip_time(this.out, h, B, this.T, this.units, 0);
-    return this.out;
-  }
+  protected recurrence(c: Ctx, x: number, B: number): void { this.recordForward(c, x, B, 0, 0); }
 
   /**
    * Inference: sequence(c, x, B, false) with each h_t also written into y as its step makes it (rows ldy floats
@@ -384,20 +359,7 @@ export class LSTM extends Layer {
     return { lists, dx: this.dx };
   }
 
-  /**
-   * Backward of sequence(): dy has the layout sequence() returned. Returns dx [B,T,I]. `scratch`: the caller's memory
-   * of at least [B,T,H] floats that is dead now (a wrapper's spent gradient), or dy itself (the kernel reads dh only
-   * before it writes h_{t-1}), used for the kernel's h_{t-1} scratch instead of our own buffer, whose pages then stay
-   * untouched (peak RSS); 0 for our own.
-   */
-  sequenceBackward(c: Ctx, dy: number, B: number, reversed: boolean, scratch = 0): number {
-    let dh = dy;
-    if (reversed) { c.k.flip_time(this.dhseq, dy, B, this.T, this.units, 0); dh = this.dhseq; }
-    if (this.zeroOutputForMask && this.inMask) { c.k.mask_rows(this.dhseq, dh, this.inMask, B * this.T, this.units, 0); dh = this.dhseq; }
-    return this.runBackward(c, dh, B, scratch);
-  }
-
-  private runBackward(c: Ctx, dhseq: number, B: number, scratch = 0): number {
+  protected runBackward(c: Ctx, dhseq: number, B: number, scratch = 0): number {
     if (this.idGrad) {
       // per id (see backwardTail): the recurrence as lstm_backward runs it, then the tail's products in this list
       const hprev = scratch || this.hprev;
@@ -422,23 +384,6 @@ export class LSTM extends Layer {
     return dx;
   }
 
-  forward(c: Ctx, x: number, B: number): number {
-    if (this.returnSequences) return this.sequence(c, x, B, this.goBackwards);
-    this.sequence(c, x, B, false);
-    // Keras: the last output is the state after the final processed step
-    c.k.take_step(this.out, this.hseq, B, this.T, this.units, this.goBackwards ? 0 : this.T - 1, 0);
-    return this.out;
-  }
-
-  backward(c: Ctx, dy: number, B: number): number {
-    if (this.returnSequences) return this.sequenceBackward(c, dy, B, this.goBackwards);
-    c.k.zero_fill(this.dhseq, B * this.T * this.units);
-    c.k.take_step(dy, this.dhseq, B, this.T, this.units, this.goBackwards ? 0 : this.T - 1, 1);
-    return this.runBackward(c, this.dhseq, B);
-  }
-
-  /** With returnSequences the mask passes on; the last output consumes it. */
-  override outputMask(): number { return this.returnSequences ? this.inMask : 0; }
 
   override getConfig(): ConfigDict {
     return { ...super.getConfig(), units: this.units, activation: this.activation, recurrentActivation: this.recurrentActivation,

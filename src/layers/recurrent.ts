@@ -1,5 +1,6 @@
-// The options an LSTM and a GRU share (Keras's RNN and cell arguments), checked once for both, and their output shape.
-import { checkActivation, checkBool, checkPositiveInt, type LayerArgs, type Shape, type ElementwiseActivation } from './layer.js';
+// What an LSTM and a GRU share: Keras's RNN and cell options (checked once for both) and the RNN around the cell's
+// recurrence: output shape, the last step or the whole sequence (masked, flipped), and the way back.
+import { Layer, checkActivation, checkBool, checkPositiveInt, type Ctx, type LayerArgs, type Shape, type ElementwiseActivation } from './layer.js';
 import { checkInitializer, type InitializerSpec } from './initializers.js';
 import { ConfigError, ShapeError, fmtShape, describeValue } from '../errors.js';
 
@@ -54,8 +55,89 @@ export function recurrentOptions(args: RecurrentArgs, where: string, kind: 'LSTM
   };
 }
 
-/** [time, units] with returnSequences, else [units], from the per-sample input [time, features]. */
-export function recurrentOutputShape(name: string, s: Shape, units: number, returnSequences: boolean): Shape {
-  if (s.length !== 2) throw new ShapeError(`${name}: expected input of shape [batch, time, features], got per-sample shape ${fmtShape(s)}.`);
-  return returnSequences ? [s[0], units] : [units];
+/**
+ * The RNN around a cell (Keras's RNN layer): a subclass runs its recurrence over all T steps into hseq [B,T,H] (aligned
+ * to input positions) in recurrence(), and back in runBackward(); this class returns the last step or the sequence
+ * (zeros at masked steps with zeroOutputForMask, in Keras's time order with goBackwards) and takes the output's
+ * gradient back to hseq's.
+ */
+export abstract class Recurrent extends Layer {
+  readonly units!: number;
+  readonly activation!: ElementwiseActivation;
+  readonly recurrentActivation!: ElementwiseActivation;
+  readonly useBias!: boolean;
+  readonly kernelInitializer!: InitializerSpec;
+  readonly recurrentInitializer!: InitializerSpec;
+  readonly biasInitializer!: InitializerSpec;
+  readonly returnSequences!: boolean;
+  readonly goBackwards!: boolean;
+  readonly zeroOutputForMask!: boolean;
+  protected T = 0; protected I = 0;
+  /** [B,T,H] the states, aligned to input positions (the subclass's recurrence writes them). */
+  protected hseq = 0;
+  /** [B,T or 1,H] the returned output when it is not hseq itself; [B,T,H] masked copies of hseq and of its gradient. */
+  protected out = 0; protected masked = 0; protected dhseq = 0;
+
+  protected constructor(args: RecurrentArgs, base: string, kind: 'LSTM' | 'GRU') {
+    super(args, base);
+    Object.assign(this, recurrentOptions(args, `layers.${base}(${this.name})`, kind));
+  }
+
+  /** [time, units] with returnSequences, else [units], from the per-sample input [time, features]. */
+  protected computeOutputShape(s: Shape): Shape {
+    if (s.length !== 2) throw new ShapeError(`${this.name}: expected input of shape [batch, time, features], got per-sample shape ${fmtShape(s)}.`);
+    return this.returnSequences ? [s[0], this.units] : [this.units];
+  }
+
+  /** The recurrence over x [B,T,I] into hseq, recorded into c.k. */
+  protected abstract recurrence(c: Ctx, x: number, B: number): void;
+  /** Backward of the recurrence from dL/dhseq (see sequenceBackward's scratch); returns dx [B,T,I] or 0. */
+  protected abstract runBackward(c: Ctx, dhseq: number, B: number, scratch?: number): number;
+
+  /** Runs the recurrence; returns hseq [B,T,H] aligned to input positions, or flipped in time when `reversed`. */
+  sequence(c: Ctx, x: number, B: number, reversed: boolean): number {
+    this.recurrence(c, x, B);
+    let h = this.hseq;
+    if (this.zeroOutputForMask && this.inMask) {
+      c.k.mask_rows(this.masked, this.hseq, this.inMask, B * this.T, this.units, 0);
+      h = this.masked;
+    }
+    if (!reversed) return h;
+    c.k.flip_time(this.out, h, B, this.T, this.units, 0);
+    return this.out;
+  }
+
+  /**
+   * Backward of sequence(): dy has the layout sequence() returned. Returns dx [B,T,I] (0: no input gradient needed,
+   * Ctx.inputGrad). `scratch`: the caller's memory of at least [B,T,H] floats that is dead now (a wrapper's spent
+   * gradient), or dy itself (the kernels read dh only before they write h_{t-1}), used for the kernel's h_{t-1}
+   * scratch instead of our own buffer, whose pages then stay untouched (peak RSS); 0 for our own.
+   */
+  sequenceBackward(c: Ctx, dy: number, B: number, reversed: boolean, scratch = 0): number {
+    let dh = dy;
+    if (reversed) { c.k.flip_time(this.dhseq, dy, B, this.T, this.units, 0); dh = this.dhseq; }
+    if (this.zeroOutputForMask && this.inMask) { c.k.mask_rows(this.dhseq, dh, this.inMask, B * this.T, this.units, 0); dh = this.dhseq; }
+    return this.runBackward(c, dh, B, scratch);
+  }
+
+  forward(c: Ctx, x: number, B: number): number {
+    if (this.returnSequences) return this.sequence(c, x, B, this.goBackwards);
+    // Keras: the last output is the final processed step's output: the state after it, or 0 where that step is masked
+    // and zeroOutputForMask is on (backend.rnn's last_output = outputs[-1], the masked outputs)
+    const h = this.sequence(c, x, B, false);
+    c.k.take_step(this.out, h, B, this.T, this.units, this.goBackwards ? 0 : this.T - 1, 0);
+    return this.out;
+  }
+
+  backward(c: Ctx, dy: number, B: number): number {
+    if (this.returnSequences) return this.sequenceBackward(c, dy, B, this.goBackwards);
+    c.k.zero_fill(this.dhseq, B * this.T * this.units);
+    c.k.take_step(dy, this.dhseq, B, this.T, this.units, this.goBackwards ? 0 : this.T - 1, 1);
+    // forward: out = h * mask at the final step  =>  dh = dy * mask there
+    if (this.zeroOutputForMask && this.inMask) c.k.mask_rows(this.dhseq, this.dhseq, this.inMask, B * this.T, this.units, 0);
+    return this.runBackward(c, this.dhseq, B);
+  }
+
+  /** With returnSequences the mask passes on; the last output consumes it. */
+  override outputMask(): number { return this.returnSequences ? this.inMask : 0; }
 }

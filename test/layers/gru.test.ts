@@ -1,7 +1,7 @@
 // GRU and Bidirectional(GRU) layers against PyTorch float64 fixtures (test/fixtures/gru.json) and the float64
 // reference (itself checked against them), with masks, goBackwards, every merge mode, and training in a model.
 import { describe, it, expect } from 'vitest';
-import { layers, sequential, init, initSync, loadModel, optimizers, ConfigError } from '../../src/index.js';
+import { layers, sequential, init, initSync, loadModel, optimizers, ConfigError, Sequential } from '../../src/index.js';
 import { fixture, runLayer, type Arr } from '../helpers/layer.js';
 import { expectClose, rand } from '../helpers/kernels.js';
 import { gruForward, gruBackward, type GruDims } from '../ref/gru.js';
@@ -82,6 +82,33 @@ describe('bidirectional gru', () => {
   }
 });
 
+describe('zeroOutputForMask on the last output (LSTM and GRU)', () => {
+  // Keras's backend.rnn: last_output = outputs[-1], the masked outputs, so a sample whose final processed step is masked
+  // returns 0 (and takes no gradient there); the others return the state, as without the option
+  for (const kind of ['gru', 'lstm'] as const) for (const goBackwards of [false, true]) {
+    it(`${kind}, goBackwards ${goBackwards}: 0 where the final processed step is masked, else the state; gradients likewise`, () => {
+      const B = 4, T = 5, I = 3, H = 4;
+      const x = Float64Array.from(Float32Array.from(rand(B * T * I, 3)));
+      // final processed step: t = T - 1 (forwards) or 0 (goBackwards); rows 1 and 3 have it masked
+      const last = goBackwards ? 0 : T - 1;
+      const mask = Array.from({ length: B * T }, (_, i) => (i % T === last && Math.floor(i / T) % 2 === 1 ? 0 : (i % T === 2 ? 0 : 1)));
+      const dy = Float64Array.from(Float32Array.from(rand(B * H, 4)));
+      const make = (zero: boolean) => (kind === 'gru' ? layers.gru({ units: H, goBackwards, zeroOutputForMask: zero }) : layers.lstm({ units: H, goBackwards, zeroOutputForMask: zero }));
+      const plain = runLayer(make(false), [T, I], B, x, dy.map((v, i) => (Math.floor(i / H) % 2 === 1 ? 0 : v)), { mask, seed: 5 });
+      const zeroed = runLayer(make(true), [T, I], B, x, dy, { mask, seed: 5, weights: plain.weights });
+      for (let b = 0; b < B; b++) {
+        const got = Array.from(zeroed.y.subarray(b * H, (b + 1) * H)), carried = Array.from(plain.y.subarray(b * H, (b + 1) * H));
+        // (zeros of either sign: the mask multiplies, as Keras's where() keeps the sign of nothing)
+        if (b % 2 === 1) { expect(got.every((v) => v === 0), `row ${b}: ${got}`).toBe(true); expect(carried.some((v) => v !== 0)).toBe(true); }
+        else expect(got, `row ${b}`).toEqual(carried);
+      }
+      // the masked rows' dy never reaches the weights or x: the gradients of the plain layer with those rows of dy at 0
+      expect(Array.from(zeroed.dx!)).toEqual(Array.from(plain.dx!));
+      zeroed.grads.forEach((g, i) => expect(Array.from(g), `grad ${i}`).toEqual(Array.from(plain.grads[i])));
+    });
+  }
+});
+
 describe('gru in a model', () => {
   it('trains: the loss falls, the same seed gives the same weight bytes on 1 and 2 threads, and config round trips', async () => {
     const build = () => sequential({ seed: 7, layers: [
@@ -112,6 +139,21 @@ describe('gru in a model', () => {
       m.dispose();
     }
     expect(bytes[0].equals(bytes[1])).toBe(true);
+  });
+
+  it('a Bidirectional around a GRU or LSTM built with trainable false keeps both directions frozen (Keras), through its config too', () => {
+    initSync();
+    for (const kind of ['gru', 'lstm'] as const) {
+      const m = sequential({ seed: 1, layers: [layers.embedding({ inputDim: 10, outputDim: 4, inputLength: 5 }),
+        layers.bidirectional({ layer: layers[kind]({ units: 3, trainable: false }) }), layers.dense({ units: 1, activation: 'sigmoid' })] });
+      m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+      const before = m.getWeights().map((w) => Array.from(w.data));
+      m.trainOnBatch({ data: Int32Array.from({ length: 20 }, (_, i) => i % 10), shape: [4, 5] }, Float32Array.of(0, 1, 0, 1));
+      const moved = m.getWeights().map((w, i) => Array.from(w.data).some((v, j) => v !== before[i][j]));
+      expect(moved, kind).toEqual([true, false, false, false, false, false, false, true, true]);
+      expect(Sequential.fromConfig(m.getConfig()).layers[1].trainable, kind).toBe(false);
+      m.dispose();
+    }
   });
 
   it('refuses dropout inside the GRU and wrong option types, naming them', () => {
