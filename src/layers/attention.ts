@@ -31,7 +31,7 @@ export class Attention extends Layer {
   }
 
   protected computeOutputShape(s: Shape): Shape {
-    if (s.length !== 2) throw new ShapeError(`${this.name}: expected input [batch, time, features] (put it after an LSTM with returnSequences: true), got per-sample shape ${fmtShape(s)}.`);
+    if (s.length !== 2) throw new ShapeError(`${this.name}: expected input [batch, time, features] (put it after an LSTM or GRU with returnSequences: true), got per-sample shape ${fmtShape(s)}.`);
     if (s[0] === null) throw new ShapeError(`${this.name}: expected a fixed sequence length (its bias has one entry per timestep), got ${fmtShape(s)}. Give the first layer inputLength.`);
     return this.returnSequences ? [s[0], s[1]] : [s[1]];
   }

@@ -31,7 +31,7 @@ export abstract class GlobalPooling1D extends Layer {
 
   protected computeOutputShape(s: Shape): Shape {
     if (s.length !== 2 || s[1] === null) {
-      throw new ShapeError(`${this.name}: expected input [batch, time, features] with a known feature size (put it after an LSTM with returnSequences: true), got per-sample shape ${fmtShape(s)}.`);
+      throw new ShapeError(`${this.name}: expected input [batch, time, features] with a known feature size (put it after an LSTM or GRU with returnSequences: true), got per-sample shape ${fmtShape(s)}.`);
     }
     return this.keepdims ? [1, s[1]] : [s[1]];
   }

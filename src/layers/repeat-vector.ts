@@ -21,7 +21,7 @@ export class RepeatVector extends Layer {
   }
 
   protected computeOutputShape(s: Shape): Shape {
-    if (s.length !== 1 || s[0] === null) throw new ShapeError(`${this.name}: expected input [batch, features] (put it after an LSTM without returnSequences, or a pooling), got per-sample shape ${fmtShape(s)}.`);
+    if (s.length !== 1 || s[0] === null) throw new ShapeError(`${this.name}: expected input [batch, features] (put it after an LSTM or GRU without returnSequences, or a pooling), got per-sample shape ${fmtShape(s)}.`);
     return [this.n, s[0]];
   }
 

@@ -1294,10 +1294,10 @@ export class Sequential {
   }
 
   /**
-   * Serving speed-up for an LSTM (or a Bidirectional LSTM) right after an embedding: with `enabled` (default true),
+   * Serving speed-up for an LSTM or GRU (or a Bidirectional of one) right after an embedding: with `enabled` (default true),
    * predictions look each position's input projection bias + E[id] . W up in a table computed once for the whole
    * vocabulary, instead of computing it per call: the recurrence is then all that is left of the layer's work
-   * (B batch 1: README "Serving"). The same bytes as without. The tables take V x 4 units floats per LSTM (each
+   * (B batch 1: README "Serving"). The same bytes as without. The tables take V x 4 units floats per LSTM, V x 3 units per GRU (each
    * direction of a Bidirectional), are made at the first prediction after this call and again at the first one after
    * any weight change (fit, trainOnBatch, setWeights, loading weights into the model). `false` stops using them;
    * their memory stays with the model until dispose(). Not saved with the model. Training is unaffected.

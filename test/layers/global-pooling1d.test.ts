@@ -68,7 +68,7 @@ describe('globalMaxPooling1D', () => {
     expect(l.outputMask()).toBe(0);
     const m = sequential({ layers: [layers.dense({ units: 2, inputShape: [3] }), layers.globalMaxPooling1D()] });
     expect(() => m.outputShape).toThrow(ShapeError);
-    expect(() => m.outputShape).toThrow(/global_max_pooling1d(_\d+)?: expected input \[batch, time, features\] with a known feature size \(put it after an LSTM with returnSequences: true\), got per-sample shape \[2\]\./);
+    expect(() => m.outputShape).toThrow(/global_max_pooling1d(_\d+)?: expected input \[batch, time, features\] with a known feature size \(put it after an LSTM or GRU with returnSequences: true\), got per-sample shape \[2\]\./);
   });
 
   it('summary: no parameters, output (None, features)', () => {

@@ -42,7 +42,7 @@ describe('repeatVector', () => {
     expect(Array.from(back.predict(x).data)).toEqual(Array.from(m.predict(x).data));
     const seq = sequential({ layers: [layers.lstm({ units: 2, returnSequences: true, inputShape: [3, 2] }), layers.repeatVector({ n: 2, name: 'r' })] });
     expect(() => seq.outputShape).toThrow(ShapeError);
-    expect(() => seq.outputShape).toThrow(/r: expected input \[batch, features\] \(put it after an LSTM without returnSequences, or a pooling\), got per-sample shape \[3, 2\]/);
+    expect(() => seq.outputShape).toThrow(/r: expected input \[batch, features\] \(put it after an LSTM or GRU without returnSequences, or a pooling\), got per-sample shape \[3, 2\]/);
     expect(() => layers.repeatVector({ n: 0 })).toThrow(ConfigError);
   });
 });

@@ -156,7 +156,7 @@ describe('layer orders that cannot work', () => {
     const cases: [() => ReturnType<typeof sequential>, typeof ConfigError | typeof ShapeError, string][] = [
       [() => sequential({ layers: [layers.dense({ units: 4, inputShape: [5] }), emb()] }), ConfigError, 'expected an embedding only as the first layer (it takes the token ids), got embedding'],
       [() => sequential({ layers: [emb(), layers.bidirectional({ layer: layers.lstm({ units: 4 }) }), layers.lstm({ units: 2 })] }), ShapeError, 'expected input of shape [batch, time, features], got per-sample shape [8]'],
-      [() => sequential({ layers: [emb(), layers.lstm({ units: 4 }), layers.attention({})] }), ShapeError, 'put it after an LSTM with returnSequences: true), got per-sample shape [4]'],
+      [() => sequential({ layers: [emb(), layers.lstm({ units: 4 }), layers.attention({})] }), ShapeError, 'put it after an LSTM or GRU with returnSequences: true), got per-sample shape [4]'],
       [() => sequential({ layers: [layers.dense({ units: 4, inputShape: [5] }), layers.globalAveragePooling1D({})] }), ShapeError, 'expected input [batch, time, features] with a known feature size'],
       [() => sequential({ layers: [layers.dense({ units: 4, inputShape: [5] }), layers.spatialDropout1D({ rate: 0.1 })] }), ShapeError, 'got per-sample shape [4]'],
     ];

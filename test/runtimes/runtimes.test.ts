@@ -188,6 +188,7 @@ describe('the same bytes in every runtime', () => {
       expect(r.error).toBeUndefined();
       expect(r.handoffs).toBe(0);
       expect({ weights: r.weights, predictions: r.predictions }).toEqual(EXPECTED);
+      expect(r.gru).toBe(EXPECTED_GRU);
       expect(r.readyMs).toBeLessThan(5000);
     }, LONG);
     it.skipIf(!have)('examples/browser/index.html trains, draws the loss, saves and loads back from a Blob', async () => {

@@ -437,7 +437,7 @@ function gruConfig(l: KerasLayer, major: 2 | 3, version: string, where: string, 
   if (cudnn) for (const k of ['activation', 'recurrent_activation', 'use_bias', 'reset_after']) if (c[k] !== undefined) refuse(l, `no ${k} option (cuDNN fixes it)`, c[k], where);
   const m = /^(\d+)\.(\d+)/.exec(version);
   const oldDefault = version.startsWith('tfjs') || (m !== null && (Number(m[1]) < 2 || (Number(m[1]) === 2 && Number(m[2]) < 4)));
-  const { unitForgetBias: _u, ...rest } = lstmConfig({ ...l, className: cudnn ? 'CuDNNLSTM' : 'GRU' }, major, where, notes);
+  const { unitForgetBias: _u, ...rest } = lstmConfig(l, major, where, notes);
   const resetAfter = cudnn ? true : c.reset_after ?? !oldDefault;
   if (typeof resetAfter !== 'boolean') refuse(l, 'reset_after true or false', resetAfter, where);
   return { ...rest, resetAfter };
@@ -445,8 +445,9 @@ function gruConfig(l: KerasLayer, major: 2 | 3, version: string, where: string, 
 
 function lstmConfig(l: KerasLayer, major: 2 | 3, where: string, notes: string[]): Json {
   const c = l.config;
-  // CuDNNLSTM (Keras 2, tf.keras 1.x, tf.compat.v1.keras) has no activation options: cuDNN computes tanh and sigmoid
-  const cudnn = l.className === 'CuDNNLSTM';
+  // CuDNNLSTM and CuDNNGRU (Keras 2, tf.keras 1.x, tf.compat.v1.keras) have no activation options: cuDNN computes
+  // tanh and sigmoid (also a GRU's: gruConfig reads this)
+  const cudnn = l.className.startsWith('CuDNN');
   if (cudnn) for (const k of ['activation', 'recurrent_activation', 'use_bias']) if (c[k] !== undefined) refuse(l, `no ${k} option (cuDNN fixes them)`, c[k], where);
   if (c.return_state === true) refuse(l, 'return_state false', true, where);
   if (c.stateful === true) refuse(l, 'stateful false', true, where);

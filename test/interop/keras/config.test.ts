@@ -192,6 +192,7 @@ describe('planKerasModel', () => {
       [{ class_name: 'Sequential', config: { layers: [k2('Bidirectional', { name: 'bi', layer: k2('SimpleRNN', { name: 'g', units: 3 }) })] } }, /layer bi \(Bidirectional\): expected to wrap an LSTM, a GRU, a CuDNNLSTM or a CuDNNGRU, got "SimpleRNN"/],
       // GRU: CuDNNGRU fixes its activations and reset_after; a mask reaching one is refused; both directions alike
       [{ class_name: 'Sequential', config: { layers: [k2('CuDNNGRU', { name: 'cg', units: 3, reset_after: false })] } }, /layer cg \(CuDNNGRU\): expected no reset_after option \(cuDNN fixes it\), got false/],
+      [{ class_name: 'Sequential', config: { layers: [k2('CuDNNGRU', { name: 'cg', units: 3, return_state: true })] } }, /layer cg \(CuDNNGRU\): expected return_state false, got true/],
       [{ class_name: 'Sequential', config: { layers: [k2('Embedding', { name: 'e', input_dim: 5, output_dim: 2, mask_zero: true }), k2('CuDNNGRU', { name: 'cg', units: 3 })] } }, /layer cg \(CuDNNGRU\): expected no mask reaching a cuDNN layer/],
       [{ class_name: 'Sequential', config: { layers: [k2('GRU', { name: 'g', units: 3, reset_after: 'yes' })] } }, /layer g \(GRU\): expected reset_after true or false, got "yes"/],
       [{ class_name: 'Sequential', config: { layers: [k2('GRU', { name: 'g', units: 3, stateful: true })] } }, /layer g \(GRU\): expected stateful false, got true/],
