@@ -5,18 +5,19 @@ Model (same as the TF.js peer and the library):
   Embedding(V, E) -> bidirectional LSTM(H, batch_first, all timesteps) -> additive attention pooling
   (W [F,1] ~ N(0, 0.05), b [T,1] zeros; e = tanh(x.W + b); a = softmax over time; out = sum_t a_t x_t)
   -> Linear(F, 1) -> BCEWithLogitsLoss; torch.optim.Adam(lr=1e-3, betas=(0.9, 0.999), eps=1e-7).
+B-gru: the same with a bidirectional GRU (nn.GRU: reset after, as the library's default) for the LSTM.
 Initialisers follow Keras (embedding U(-0.05, 0.05), glorot-uniform kernels, orthogonal recurrent kernels,
-unit forget bias, zero dense bias); they do not change the timing.
+unit forget bias (LSTM), zero GRU and dense biases); they do not change the timing.
 
-Workloads: A (V 30, E 32, H 32, T 16, batch 64), B (V 20000, E 64, H 64, T 200, batch 32),
+Workloads: A (V 30, E 32, H 32, T 16, batch 64), B and B-gru (V 20000, E 64, H 64, T 200, batch 32),
 C (V 20000, E 1152, H 32, T 1152, batch 8). Random ids 1..V-1 and 0/1 labels from a seeded torch.Generator.
 
 Cases per workload and thread count: training samples/s, predict latency at batch 1 (ms; eval + no_grad),
-and for B predict throughput at batch 256 (samples/s). Each figure is the mean of several timed rounds
+and for B and B-gru predict throughput at batch 256 (samples/s). Each figure is the mean of several timed rounds
 (after warm-up), with rme = 95% confidence half-width of that mean in % (as benchmark.js reports it).
 
 Usage:
-  /usr/bin/python3 bench/pytorch_peer.py [--workloads A,B,C] [--threads 1,2] [--quick] [--json out.json]
+  /usr/bin/python3 bench/pytorch_peer.py [--workloads A,B,B-gru,C] [--threads 1,2] [--quick] [--json out.json]
 
 Exits 0 with a message (and writes an empty JSON list if --json is given) where torch is not installed.
 OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE slow OpenBLAS down on the benchmark machine, so the script re-executes
@@ -57,6 +58,7 @@ import time
 WORKLOADS = {
     "A": dict(vocab=30, embed=32, units=32, seq=16, batch=64),
     "B": dict(vocab=20000, embed=64, units=64, seq=200, batch=32),
+    "B-gru": dict(vocab=20000, embed=64, units=64, seq=200, batch=32, cell="gru"),
     "C": dict(vocab=20000, embed=1152, units=32, seq=1152, batch=8),
 }
 
@@ -129,7 +131,7 @@ def openblas_set_threads(paths, n):
 
 def parse_args(argv):
     p = argparse.ArgumentParser(description="PyTorch CPU peer for the bilstm-attn workloads")
-    p.add_argument("--workloads", default="A,B,C", help="comma list of A,B,C (default A,B,C)")
+    p.add_argument("--workloads", default="A,B,B-gru,C", help="comma list of A,B,B-gru,C (default all)")
     p.add_argument("--threads", default="1,2", help="comma list of torch thread counts (default 1,2)")
     p.add_argument("--quick", action="store_true", help="short runs (about 1 s per figure)")
     p.add_argument("--json", metavar="FILE", help="write a JSON list of results to FILE")
@@ -141,10 +143,12 @@ def parse_args(argv):
                    help="OMP_WAIT_POLICY for torch's OpenMP pool: passive (default unless already set in the "
                         "environment), active, or unset")
     a = p.parse_args(argv)
-    a.workloads = [w.strip().upper() for w in a.workloads.split(",") if w.strip()]
+    names = {k.lower(): k for k in WORKLOADS}
+    a.workloads = [w.strip() for w in a.workloads.split(",") if w.strip()]
     for w in a.workloads:
-        if w not in WORKLOADS:
+        if w.lower() not in names:
             p.error(f"unknown workload {w!r} (have {', '.join(WORKLOADS)})")
+    a.workloads = [names[w.lower()] for w in a.workloads]
     a.threads = [int(t) for t in a.threads.split(",") if t.strip()]
     return a
 
@@ -180,27 +184,30 @@ def main(argv):
             return (x * a).sum(dim=1)  # [B, F]
 
     class Model(nn.Module):
-        def __init__(self, vocab, embed, units, seq):
+        def __init__(self, vocab, embed, units, seq, cell="lstm"):
             super().__init__()
             self.embedding = nn.Embedding(vocab, embed)
-            self.lstm = nn.LSTM(embed, units, batch_first=True, bidirectional=True)
+            # nn.GRU is reset after, as Keras 3's GRU and ours by default
+            rnn = nn.GRU if cell == "gru" else nn.LSTM
+            self.rnn = rnn(embed, units, batch_first=True, bidirectional=True)
             self.attention = AttentionPooling(2 * units, seq)
             self.dense = nn.Linear(2 * units, 1)
-            self._keras_init(units)
+            self._keras_init(units, 3 if cell == "gru" else 4)
 
-        def _keras_init(self, units):
+        def _keras_init(self, units, blocks):
             with torch.no_grad():
                 nn.init.uniform_(self.embedding.weight, -0.05, 0.05)
-                for name, p in self.lstm.named_parameters():
+                for name, p in self.rnn.named_parameters():
                     if name.startswith("weight_ih"):
-                        # Keras kernel [in, 4H] glorot-uniform; torch stores [4H, in]
+                        # Keras kernel [in, blocks * H] glorot-uniform; torch stores [blocks * H, in]
                         nn.init.xavier_uniform_(p)
                     elif name.startswith("weight_hh"):
-                        for g in range(4):
+                        for g in range(blocks):
                             nn.init.orthogonal_(p[g * units:(g + 1) * units])
                     elif name.startswith("bias_ih"):
                         p.zero_()
-                        p[units:2 * units].fill_(1.0)  # unit forget bias (gate order i, f, g, o)
+                        if blocks == 4:
+                            p[units:2 * units].fill_(1.0)  # unit forget bias (gate order i, f, g, o)
                     elif name.startswith("bias_hh"):
                         p.zero_()
                 nn.init.xavier_uniform_(self.dense.weight)
@@ -208,7 +215,7 @@ def main(argv):
 
         def forward(self, ids):
             x = self.embedding(ids)
-            x, _ = self.lstm(x)
+            x, _ = self.rnn(x)
             return self.dense(self.attention(x))  # logits [B, 1]
 
     def make_data(gen, cfg, batch, n):
@@ -277,7 +284,7 @@ def main(argv):
             cfg = WORKLOADS[wname]
             torch.manual_seed(args.seed)
             gen = torch.Generator().manual_seed(args.seed)
-            model = Model(cfg["vocab"], cfg["embed"], cfg["units"], cfg["seq"])
+            model = Model(cfg["vocab"], cfg["embed"], cfg["units"], cfg["seq"], cfg.get("cell", "lstm"))
             loss_fn = nn.BCEWithLogitsLoss()
             opt = torch.optim.Adam(model.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-7)
             bs = cfg["batch"]
@@ -327,8 +334,8 @@ def main(argv):
                 m, rme = mean_rme(ms)
                 record(threads, wname, "predict batch 1", m, "ms", rme, f"({sum(n for n, _ in res)} calls)")
 
-                # --- predict, batch 256 (B only) ---
-                if wname == "B":
+                # --- predict, batch 256 (B and B-gru) ---
+                if wname in ("B", "B-gru"):
                     big = torch.randint(1, cfg["vocab"], (256, cfg["seq"]), generator=gen, dtype=torch.long)
 
                     def predict_big():

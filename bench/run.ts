@@ -1,14 +1,17 @@
-// `npm run bench`: benchmark.js suites. Kernel families (matmul, lstm, attention, pooling, embedding, optimizer,
-// checksum) over fixed shapes with GFLOP/s and the fraction of the in-run Wasm SIMD peak; model workloads A, B, C (training samples/s at
-// 1 and 2 threads, also B on word-like ids, batch-1 predict latency, batch-256 predict throughput); peers in the same run: TF.js cpu and wasm
-// (A), PyTorch CPU at 1 and 2 threads (bench/pytorch_peer.py, where Debian's torch is installed), onnxruntime-web and
+// `npm run bench`: benchmark.js suites. Kernel families (matmul, lstm, gru, attention, pooling, embedding, optimizer,
+// checksum) over fixed shapes with GFLOP/s and the fraction of the in-run Wasm SIMD peak; model workloads A, B, B-gru
+// (B with a Bi-GRU), C (training samples/s at 1 and 2 threads, also B on word-like ids, batch-1 predict latency,
+// batch-256 predict throughput of B and B-gru); peers in the same run: TF.js cpu and wasm (A), PyTorch CPU at 1 and 2
+// threads (A, B, B-gru, C: bench/pytorch_peer.py, where Debian's torch is installed), onnxruntime-web and
 // onnxruntime-node serving A and B (bench/ort.mjs: predict batch 1 and 256, cold start); peak RSS of
 // training B, each in its own process; the model file (bench/files.ts): B's model saved and loaded, and loadModel on
 // thousands of seeded bad files; with --full, C-full's 3.3 GB file saved and loaded in processes of their own
 // (bench/model-file.mjs: seconds, peak RSS against the model's Wasm memory). Every case checks its output before it
 // is timed. Writes bench/results.json and prints a table.
-// Options: --quick, --no-peers, --full (adds C-full, the 278 M-parameter reference model), --workloads A,B,C,
-// --threads 1,2, --json FILE, --files (the file suites only; their rows replace the same suites' rows in the JSON).
+// Options: --quick, --no-peers, --peers tfjs,pytorch,ort (which peers), --full (adds C-full, the 278 M-parameter
+// reference model), --workloads A,B,B-gru,C (or none), --threads 1,2, --json FILE, --kernels matmul,lstm,gru,... (the
+// kernel families to time; the others are still set up and checked), --no-files, --files (the file suites only; their
+// rows replace the same suites' rows in the JSON).
 import Benchmark from 'benchmark';
 import os from 'node:os';
 import { execFileSync } from 'node:child_process';
@@ -23,9 +26,13 @@ const argv = process.argv.slice(2);
 const opt = (name: string, d: string) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : d; };
 const quick = argv.includes('--quick');
 const peers = !argv.includes('--no-peers');
+const peerList = opt('--peers', 'tfjs,pytorch,ort').split(',');
 const full = argv.includes('--full');
 const filesOnly = argv.includes('--files');
-const workloads = opt('--workloads', 'A,B,C').split(',');
+const workloads = opt('--workloads', 'A,B,B-gru,C').split(',').filter((w) => w && w !== 'none');
+const KERNEL_SUITES = ['matmul', 'lstm', 'gru', 'attention', 'pooling', 'embedding', 'optimizer', 'random', 'checksum'];
+const kernelSuites = opt('--kernels', KERNEL_SUITES.join(',')).split(',');
+const noFiles = argv.includes('--no-files');
 const threadList = opt('--threads', '1,2').split(',').map(Number);
 const jsonOut = opt('--json', fileURLToPath(new URL('./results.json', import.meta.url)));
 const maxTime = quick ? 1 : 3;
@@ -36,6 +43,8 @@ const rows: Row[] = [];
 interface Case { name: string; fn?: () => void; afn?: () => Promise<void>; value: (hz: number) => number; unit: string; threads?: number; note?: (v: number, sample: number[]) => string }
 
 function run(suite: string, cases: Case[]): Promise<void> {
+  // --kernels: the kernel families not asked for are set up and checked, not timed
+  if (KERNEL_SUITES.includes(suite) && !kernelSuites.includes(suite)) return Promise.resolve();
   return new Promise((resolve) => {
     const s = new Benchmark.Suite(suite);
     for (const c of cases) {
@@ -137,6 +146,70 @@ for (const w of ['A', 'B'] as W[]) {
   lstmCases.push({ name: `${w} forward + backward (one direction)`, fn: both, value: (hz) => (hz * 3 * fl) / 1e9, unit: 'GFLOP/s', note: ofPeak });
 }
 await run('lstm', lstmCases);
+
+// GRU (assembly/gru.ts) on the LSTM's shapes, reset after (Keras 3's and PyTorch's default) and reset before (Keras
+// 2.3's): flops counted as the LSTM's, with 3 gate blocks instead of 4 (2 B T (I + H) 3H forward, three times that
+// forward + backward; reset before's (r * h).U_h is as many). Checked before timing against a float64 GRU of the last
+// sample: every h over T, and dx at the first, middle and last positions by central differences of L = sum(h * dh).
+function gruRef(xv: ArrayLike<number>, Wv: ArrayLike<number>, Uv: ArrayLike<number>, bv: ArrayLike<number>, b: number, T: number, I: number, H: number, after: boolean, dhv?: ArrayLike<number>): { h: Float64Array; L: number } {
+  const G = 3 * H, sig = (v: number) => 1 / (1 + Math.exp(-v));
+  const hs = new Float64Array(T * H), xs = new Float64Array(G), rs = new Float64Array(G), q = new Float64Array(H);
+  let L = 0;
+  for (let t = 0; t < T; t++) {
+    const xo = (b * T + t) * I, hp = t > 0 ? (t - 1) * H : -1;
+    for (let g = 0; g < G; g++) {
+      let v = bv[g], u = after ? bv[G + g] : 0;
+      for (let i = 0; i < I; i++) v += xv[xo + i] * Wv[i * G + g];
+      if (hp >= 0 && (after || g < 2 * H)) for (let k = 0; k < H; k++) u += hs[hp + k] * Uv[k * G + g];
+      xs[g] = v; rs[g] = u;
+    }
+    for (let k = 0; k < H; k++) q[k] = hp >= 0 ? sig(xs[H + k] + rs[H + k]) * hs[hp + k] : 0;
+    for (let j = 0; j < H; j++) {
+      const z = sig(xs[j] + rs[j]), r = sig(xs[H + j] + rs[H + j]);
+      let inner = after ? r * rs[2 * H + j] : 0;
+      if (!after) for (let k = 0; k < H; k++) inner += q[k] * Uv[k * G + 2 * H + j];
+      const h = z * (hp >= 0 ? hs[hp + j] : 0) + (1 - z) * Math.tanh(xs[2 * H + j] + inner);
+      hs[t * H + j] = h;
+      if (dhv) L += h * dhv[(b * T + t) * H + j];
+    }
+  }
+  return { h: hs, L };
+}
+const gruCases: Case[] = [];
+for (const w of ['A', 'B'] as W[]) {
+  const { E: I, H, T, B } = SHAPES[w];
+  const G = 3 * H;
+  const x = randBuf(B * T * I, 3), W_ = randBuf(I * G, 4), U = randBuf(H * G, 5), b = randBuf(2 * G, 6);
+  const hseq = a.alloc(B * T * H * 4), gates = a.alloc(B * T * G * 4), rcache = a.alloc(B * T * H * 4), rec = a.alloc(B * G * 4);
+  const dx = a.alloc(B * T * I * 4), dW = a.alloc(I * G * 4), dU = a.alloc(H * G * 4), db = a.alloc(2 * G * 4), dh = randBuf(B * T * H, 7);
+  const dR = a.alloc(B * T * G * 4), dhrec = a.alloc(B * H * 4), hprev = a.alloc(B * T * H * 4), UT = a.alloc(G * H * 4), WT = a.alloc(G * I * 4);
+  const pack = a.alloc(Math.max(I + H, Math.min(B * T, 256)) * G * 4);
+  for (const after of [1, 0]) {
+    // reverse 0, act tanh (2), recAct sigmoid (1), no mask, training (infer 0), W and U in panels, x.W computed (no
+    // vocabulary table: ztab, zidx 0); dx written (dxWrite 1)
+    const fwd = () => a.k.gru_forward(hseq, gates, rcache, rec, x, W_, U, b, B, T, I, H, 0, 2, 1, 0, after, 0, pack, 0, 0);
+    const both = () => { fwd(); a.k.gru_backward(dx, dW, dU, db, dh, dR, dhrec, hprev, UT, WT, x, hseq, gates, rcache, W_, U, B, T, I, H, 0, 2, 1, 0, after, pack, 1); };
+    both();
+    const xv = a.f32(x, B * T * I), Wv = a.f32(W_, I * G), Uv = a.f32(U, H * G), bv = a.f32(b, 2 * G), dhv = a.f32(dh, B * T * H);
+    const s = B - 1, ref = gruRef(xv, Wv, Uv, bv, s, T, I, H, after === 1).h, hv = a.f32(hseq + s * T * H * 4, T * H);
+    let worst = 0;
+    for (let k = 0; k < T * H; k++) worst = Math.max(worst, Math.abs(hv[k] - ref[k]));
+    check(worst < 1e-5, `gru ${w} reset ${after ? 'after' : 'before'}: h of sample ${s} off by ${worst} from float64`);
+    const dxv = a.f32(dx, B * T * I);
+    for (const [t, i] of [[0, 0], [T >> 1, I >> 1], [T - 1, I - 1]]) {
+      const xx = Float64Array.from(xv), o = (s * T + t) * I + i, eps = 1e-3;
+      xx[o] = xv[o] + eps; const up = gruRef(xx, Wv, Uv, bv, s, T, I, H, after === 1, dhv).L;
+      xx[o] = xv[o] - eps; const dn = gruRef(xx, Wv, Uv, bv, s, T, I, H, after === 1, dhv).L;
+      const e = (up - dn) / (2 * eps);
+      check(Math.abs(dxv[o] - e) <= 1e-5 + 1e-4 * Math.abs(e), `gru ${w} reset ${after ? 'after' : 'before'}: dx[${s}, ${t}, ${i}] ${dxv[o]} vs central difference ${e}`);
+    }
+    check(a.f32(dW, I * G).every(Number.isFinite), `gru ${w} dW`);
+    const fl = 2 * B * T * (I + H) * G, name = `${w} reset ${after ? 'after' : 'before'}`;
+    gruCases.push({ name: `${name}, forward (one direction)`, fn: fwd, value: (hz) => (hz * fl) / 1e9, unit: 'GFLOP/s', note: ofPeak });
+    gruCases.push({ name: `${name}, forward + backward (one direction)`, fn: both, value: (hz) => (hz * 3 * fl) / 1e9, unit: 'GFLOP/s', note: ofPeak });
+  }
+}
+await run('gru', gruCases);
 
 {
   const { H, T, B, V, E } = SHAPES.B;
@@ -277,13 +350,13 @@ for (const threads of threadList) {
     const wl = workload(w, threads);
     await wl.model.ready(); // worker threads started
     cases.push({ name: `${w} predict batch 1`, threads, fn: () => { wl.model.predict(wl.one); }, value: (hz) => 1000 / hz, unit: 'ms' });
-    if (w === 'B') cases.push({ name: 'B predict batch 256', threads, fn: () => { wl.model.predict(wl.many, { batchSize: 256 }); }, value: (hz) => hz * 256, unit: 'samples/s' });
+    if (w === 'B' || w === 'B-gru') cases.push({ name: `${w} predict batch 256`, threads, fn: () => { wl.model.predict(wl.many, { batchSize: 256 }); }, value: (hz) => hz * 256, unit: 'samples/s' });
   }
   if (cases.length > 0) await run(`bilstm-attn ${threads}t`, cases);
 }
 await init({ threads: 1 });
 
-await fileSuites();
+if (!noFiles) await fileSuites();
 
 if (full) {
   // C-full: the reference model (no attention), batch 8, its own figures: samples/s and the Wasm memory it needs,
@@ -304,7 +377,7 @@ if (full) {
 }
 
 // ---------------------------------------------------------------- peers
-if (peers) {
+if (peers && peerList.includes('tfjs')) {
   const { makeTfjsWorkloadA } = await import('./tfjs-peer.js');
   const tfA = await makeTfjsWorkloadA();
   await tfA.trainStep();
@@ -327,6 +400,8 @@ if (peers) {
   } catch (e) {
     console.log(`tfjs-wasm: skipped (${(e as Error).message})`);
   }
+}
+if (peers && peerList.includes('pytorch') && workloads.length) {
   const py = fileURLToPath(new URL('./pytorch_peer.py', import.meta.url));
   if (existsSync('/usr/bin/python3')) {
     const out = `${os.tmpdir()}/bilstm-attn-pytorch.json`;
@@ -347,9 +422,11 @@ if (peers) {
       console.log(`pytorch: skipped (${(e as Error).message.split('\n')[0]})`);
     }
   }
+}
+if (peers && peerList.includes('ort')) {
   // ONNX Runtime (bench/ort.mjs): ours, onnxruntime-web (wasm SIMD) and onnxruntime-node serving A and B from the ONNX
   // file our exportOnnx writes, each engine and thread count in processes of their own, alternating rounds; cold start.
-  const ortW = workloads.filter((w) => w !== 'C');
+  const ortW = workloads.filter((w) => w === 'A' || w === 'B');
   if (ortW.length) {
     // a full run keeps its ONNX Runtime figures beside results.json (bench/ort-results.json: peaks, rows, cold starts)
     const out = quick ? `${os.tmpdir()}/bilstm-attn-ort.json` : fileURLToPath(new URL('./ort-results.json', import.meta.url));
@@ -444,6 +521,32 @@ function finish(): void {
     const words = Math.max(...threadList.map((t) => find(`bilstm-attn ${t}t`, `${w}-words train`)?.value ?? 0));
     if (words && torch) ratios.push(`${w}-words train (word-like ids): bilstm-attn ${fmt(words)} vs PyTorch's ${w} best ${fmt(torch)} samples/s = ${(words / torch).toFixed(2)}x`);
   }
+  // GRU against LSTM in this run: the kernels (GFLOP/s, so per flop; GRU's step has 3/4 of the LSTM's flops), B-gru
+  // against B (per sample), and each against PyTorch's same model
+  const exact = (suite: string, name: string) => rows.find((r) => r.suite === suite && r.name === name);
+  for (const w of ['A', 'B']) {
+    for (const pass of ['forward', 'forward + backward']) {
+      const l = exact('lstm', `${w} ${pass} (one direction)`);
+      for (const ra of ['after', 'before']) {
+        const g = exact('gru', `${w} reset ${ra}, ${pass} (one direction)`);
+        if (l && g) ratios.push(`gru/lstm kernel ${w} ${pass}, reset ${ra}: ${fmt(g.value)} vs ${fmt(l.value)} GFLOP/s = ${(g.value / l.value).toFixed(2)}x per flop, ${(g.value / l.value * 4 / 3).toFixed(2)}x per call`);
+      }
+    }
+  }
+  for (const t of threadList) {
+    for (const [c, hib] of [['train', true], ['predict batch 1', false], ['predict batch 256', true]] as [string, boolean][]) {
+      const l = find(`bilstm-attn ${t}t`, `B ${c}`), g = find(`bilstm-attn ${t}t`, `B-gru ${c}`);
+      if (l && g) ratios.push(`B-gru/B ${c} ${t}t: ${fmt(g.value)} vs ${fmt(l.value)} ${g.unit} = ${(hib ? g.value / l.value : l.value / g.value).toFixed(2)}x the LSTM's speed`);
+    }
+  }
+  for (const t of [1, 2]) {
+    for (const [c, hib] of [['train', true], ['predict batch 1', false], ['predict batch 256', true]] as [string, boolean][]) {
+      const l = exact(`pytorch ${t}t`, `B ${c}`), g = exact(`pytorch ${t}t`, `B-gru ${c}`);
+      if (l && g) ratios.push(`PyTorch B-gru/B ${c} ${t}t: ${fmt(g.value)} vs ${fmt(l.value)} ${g.unit} = ${(hib ? g.value / l.value : l.value / g.value).toFixed(2)}x the LSTM's speed`);
+      const o = find(`bilstm-attn ${t}t`, `B-gru ${c}`);
+      if (o && g) ratios.push(`B-gru ${c} ${t}t: bilstm-attn ${fmt(o.value)} vs PyTorch ${fmt(g.value)} ${g.unit} = ${(hib ? o.value / g.value : g.value / o.value).toFixed(2)}x PyTorch's speed`);
+    }
+  }
   for (const r of ratios) console.log(r);
   const run = { date: new Date().toISOString(), node: process.version, cpu, quick, command: `bench/run.ts ${argv.join(' ')}`.trim() };
   if (filesOnly && existsSync(jsonOut)) {
@@ -452,7 +555,7 @@ function finish(): void {
     const mine = new Set(rows.map((r) => r.suite));
     writeFileSync(jsonOut, JSON.stringify({ ...prev, files: run, rows: [...prev.rows.filter((r) => !mine.has(r.suite)), ...rows] }, null, 1));
   } else {
-    writeFileSync(jsonOut, JSON.stringify({ ...run, peak, rows }, null, 1));
+    writeFileSync(jsonOut, JSON.stringify({ ...run, peak, rows, ratios }, null, 1));
   }
   console.log(`results written to ${jsonOut}`);
 }

@@ -1,19 +1,23 @@
 // The benchmark workloads (shapes) and their model, the reference model C-full, and seeded ids: shared by
 // bench/run.ts and the lean children bench/rss.mjs and bench/model-file.mjs.
-// Workloads: embedding -> bidirectional(lstm H, returnSequences) -> attention(pooled) -> dense(1, sigmoid), adam, BCE.
+// Workloads: embedding -> bidirectional(lstm H, returnSequences) -> attention(pooled) -> dense(1, sigmoid), adam, BCE;
+// B-gru: B's shapes and model with bidirectional(gru H, returnSequences) (reset after, the default) for the LSTM.
 
 export const SHAPES = {
   A: { V: 30, E: 32, H: 32, T: 16, B: 64 },
   B: { V: 20000, E: 64, H: 64, T: 200, B: 32 },
+  'B-gru': { V: 20000, E: 64, H: 64, T: 200, B: 32 },
   C: { V: 20000, E: 1152, H: 32, T: 1152, B: 8 },
 };
+/** The recurrent cell of each workload. */
+export const CELL = { A: 'lstm', B: 'lstm', 'B-gru': 'gru', C: 'lstm' };
 
 /** The compiled workload model for shape w, built with the library passed in (the package or its dist). */
 export function workloadModel({ sequential, layers }, w) {
   const { V, E, H, T } = SHAPES[w];
   const model = sequential({ seed: 1, layers: [
     layers.embedding({ inputDim: V, outputDim: E, inputLength: T }),
-    layers.bidirectional({ layer: layers.lstm({ units: H, returnSequences: true }) }),
+    layers.bidirectional({ layer: layers[CELL[w]]({ units: H, returnSequences: true }) }),
     layers.attention({ returnSequences: false }),
     layers.dense({ units: 1, activation: 'sigmoid' }),
   ]});
