@@ -2,6 +2,7 @@
 export { gemm_nn, gemm_tn, gemm_nn_packed, gemm_rows_packed, pack_b, pack_panels, row_panels, transpose } from './gemm';
 export { lstm_forward, lstm_forward_packed, lstm_forward_out, lstm_pack, lstm_backward, lstm_backward_rows } from './lstm';
 export { gru_forward, gru_backward } from './gru';
+export { rnn_forward, rnn_backward } from './rnn';
 export { activation_ext_forward, activation_ext_backward } from './activation';
 export { conv1d_im2col, conv1d_col2im } from './conv';
 export { attention_forward, attention_backward, attention_backward_rows, attention_backward_weights } from './attention';

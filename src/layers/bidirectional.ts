@@ -1,7 +1,9 @@
-// Bidirectional wrapper: a forward copy and a goBackwards copy of an LSTM or a GRU, merged (concat, sum, mul, ave).
+// Bidirectional wrapper: a forward copy and a goBackwards copy of an LSTM, GRU or SimpleRNN, merged (concat, sum, mul, ave).
 import { Layer, checkConfig, sizeOf, type ConfigDict, type Ctx, type LayerArgs, type Shape, type LayerOwner } from './layer.js';
 import { LSTM, MAX_PARTS, type LSTMArgs } from './lstm.js';
 import { GRU, type GRUArgs } from './gru.js';
+import { SimpleRNN } from './simple-rnn.js';
+import { Recurrent } from './recurrent.js';
 import type { Arena, Allocator } from '../core/arena.js';
 import { ConfigError, describeValue, isPlainObject } from '../errors.js';
 import { recorder, runRows, type Call } from '../core/threads.js';
@@ -10,7 +12,7 @@ export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave';
 const MODES: Record<MergeMode, number> = { concat: 0, sum: 1, mul: 2, ave: 3 };
 
 /** The layers a Bidirectional wraps. */
-export type RecurrentLayer = LSTM | GRU;
+export type RecurrentLayer = LSTM | GRU | SimpleRNN;
 
 export interface BidirectionalArgs extends LayerArgs {
   layer: RecurrentLayer;
@@ -31,8 +33,8 @@ export class Bidirectional extends Layer {
   constructor(args: BidirectionalArgs) {
     super(args, 'bidirectional');
     const where = `layers.bidirectional(${this.name})`;
-    if (!(args.layer instanceof LSTM) && !(args.layer instanceof GRU)) {
-      throw new ConfigError(`${where}: expected layer to be an lstm or a gru layer, got ${(args.layer as { className?: string })?.className ?? typeof args.layer}.`);
+    if (!(args.layer instanceof Recurrent)) {
+      throw new ConfigError(`${where}: expected layer to be an lstm, gru or simpleRNN layer, got ${(args.layer as { className?: string })?.className ?? typeof args.layer}.`);
     }
     const mode = args.mergeMode === undefined ? 'concat' : args.mergeMode;
     if (typeof mode !== 'string' || !Object.hasOwn(MODES, mode)) {
@@ -44,7 +46,7 @@ export class Bidirectional extends Layer {
     const { name: _n, ...cfg } = inner.getConfig() as unknown as LSTMArgs & GRUArgs;
     // Keras: Bidirectional sets zero_output_for_mask = return_sequences on both inner layers
     const zero = inner.returnSequences;
-    const copy = (args: LSTMArgs & GRUArgs): RecurrentLayer => (inner instanceof GRU ? new GRU(args) : new LSTM(args));
+    const copy = (args: LSTMArgs & GRUArgs): RecurrentLayer => (inner instanceof GRU ? new GRU(args) : inner instanceof SimpleRNN ? new SimpleRNN(args) : new LSTM(args));
     this.forwardLayer = copy({ ...cfg, name: `forward_${inner.name}`, zeroOutputForMask: zero });
     this.backwardLayer = copy({ ...cfg, name: `backward_${inner.name}`, goBackwards: !inner.goBackwards, zeroOutputForMask: zero });
     this.returnSequences = inner.returnSequences;
@@ -119,7 +121,7 @@ export class Bidirectional extends Layer {
   /** Multiply-adds of both directions' forward, the work size the pool weighs before handing it to a thread. */
   private flops(B: number): number {
     const I = this.inputShape[1] as number;
-    return 2 * 2 * B * this.T * (I + this.H) * (this.layer instanceof GRU ? 3 : 4) * this.H;
+    return 2 * 2 * B * this.T * (I + this.H) * (this.layer instanceof GRU ? 3 : this.layer instanceof SimpleRNN ? 1 : 4) * this.H;
   }
 
   private rows(B: number): number { return B * (this.returnSequences ? this.T : 1); }
@@ -294,9 +296,10 @@ export class Bidirectional extends Layer {
     const where = 'Bidirectional.fromConfig';
     const c = checkConfig(config, where, ['mergeMode', 'layer']);
     const l = c.layer;
-    if (!isPlainObject(l) || (l.className !== 'LSTM' && l.className !== 'GRU') || Object.keys(l).some((k) => k !== 'className' && k !== 'config')) {
-      throw new ConfigError(`${where}: expected layer to be { className: 'LSTM' or 'GRU', config: {...} } (only LSTM and GRU can be wrapped), got ${describeValue(l)}.`);
+    const wrapped: Record<string, (c: unknown) => RecurrentLayer> = { LSTM: LSTM.fromConfig, GRU: GRU.fromConfig, SimpleRNN: SimpleRNN.fromConfig };
+    if (!isPlainObject(l) || typeof l.className !== 'string' || !Object.hasOwn(wrapped, l.className) || Object.keys(l).some((k) => k !== 'className' && k !== 'config')) {
+      throw new ConfigError(`${where}: expected layer to be { className: 'LSTM', 'GRU' or 'SimpleRNN', config: {...} } (only those can be wrapped), got ${describeValue(l)}.`);
     }
-    return new Bidirectional({ ...c, layer: l.className === 'GRU' ? GRU.fromConfig(l.config) : LSTM.fromConfig(l.config) } as BidirectionalArgs);
+    return new Bidirectional({ ...c, layer: wrapped[l.className](l.config) } as BidirectionalArgs);
   }
 }

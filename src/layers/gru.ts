@@ -1,5 +1,5 @@
 // GRU over whole sequences (Keras semantics: gates z, r, h; resetAfter; zero initial state; goBackwards; returnSequences).
-import { ACTIVATIONS, checkBool, checkConfig, sizeOf, type ConfigDict, type Ctx, type Shape, type Weight, type LayerOwner } from './layer.js';
+import { ACTIVATIONS, checkBool, checkConfig, sizeOf, type ConfigDict, type Ctx, type Shape, type Weight } from './layer.js';
 import type { Allocator } from '../core/arena.js';
 import { Recurrent, type RecurrentArgs } from './recurrent.js';
 import { initializerConfig } from './initializers.js';
@@ -19,15 +19,13 @@ const CONFIG_KEYS = ['units', 'activation', 'recurrentActivation', 'useBias', 'k
 
 export class GRU extends Recurrent {
   readonly className = 'GRU';
+  protected readonly gateBlocks = 3;
   readonly resetAfter: boolean;
   W!: Weight; U!: Weight; b: Weight | null = null;
   private gates = 0; private rcache = 0; private rec = 0;
   private dx = 0; private dR = 0; private dhrec = 0; private hprev = 0;
   private UT = 0; private WT = 0; private pack = 0; private zeroBias = 0; private dBiasScratch = 0;
   private x = 0;
-  /** b_in + E[id] . W for every id of the embedding before us, [V, 3H] (model.cacheInputProjections), and the weights
-   * version it was computed at (-1: not yet); as the LSTM's. */
-  private vocab: { ptr: number; V: number; version: number } | null = null;
 
   constructor(args: GRUArgs) {
     super(args, 'gru', 'GRU');
@@ -68,44 +66,6 @@ export class GRU extends Recurrent {
     if (!this.b) { this.zeroBias = a.alloc(2 * G * f); this.dBiasScratch = a.alloc(2 * G * f); }
   }
 
-  /** Training per distinct id is the LSTM's alone: always 0 (dx per position). */
-  idRows(): number { return 0; }
-
-  /** Bytes of the input-projection table for a vocabulary of V (see model.cacheInputProjections). */
-  projectionBytes(V: number): number { return V * 3 * this.units * 4; }
-  /** Gives this layer its input-projection table [V, 3H] (persistent memory from the model); computed on first use. */
-  setProjectionTable(ptr: number, V: number): void { this.vocab = { ptr, V, version: -1 }; }
-  /** Whether this layer has a table for a vocabulary of V. */
-  hasProjectionTable(V: number): boolean { return this.vocab !== null && this.vocab.V === V; }
-  /** The vocabulary size of the input-projection table, or 0 without one. */
-  projectionVocab(): number { return this.vocab ? this.vocab.V : 0; }
-  /** Joins a model (@internal): a projection table of a model it was in lies in that model's memory, not this one's. */
-  joinModel(owner: LayerOwner): void { super.joinModel(owner); this.vocab = null; }
-  override leaveModel(): void { super.leaveModel(); this.vocab = null; }
-  override joinState(): unknown { return this.vocab; }
-  override restoreJoinState(s: unknown): void { this.vocab = s as GRU['vocab']; }
-
-  /** Inference on an embedding's output with the vocabulary's table (cacheInputProjections): x is never read, so the
-   *  embedding need not write its rows. */
-  override takesTokenRows(c: Ctx, x: number): boolean {
-    const tok = c.tokens, vt = this.vocab;
-    return !c.training && !!c.projections && !!tok && !!vt && tok.y === x && tok.D === this.I && tok.V === vt.V;
-  }
-
-  /** [table, ids] for the forward (see takesTokenRows), the table made again after any weight change; else [0, 0]. */
-  private inputTable(c: Ctx, x: number): [number, number] {
-    if (!this.takesTokenRows(c, x)) return [0, 0];
-    const vt = this.vocab!, tok = c.tokens!, G = 3 * this.units;
-    if (vt.version !== c.weightsVersion) {
-      // the sums of the per-position product (bias, then E[id] . W over k, W in panels): the same bits
-      c.k.rows_set(vt.ptr, this.b ? this.b.ptr : this.zeroBias, vt.V, G);
-      c.k.pack_b(this.pack, this.W.ptr, this.I, G, G);
-      c.k.gemm_nn_packed(vt.ptr, tok.E, this.W.ptr, this.pack, vt.V, G, this.I, this.I, G, G, 1);
-      vt.version = c.weightsVersion ?? -1;
-    }
-    return [vt.ptr, tok.ids];
-  }
-
   private args(): [number, number, number] {
     return [this.goBackwards ? 1 : 0, ACTIVATIONS[this.activation], ACTIVATIONS[this.recurrentActivation]];
   }
@@ -113,13 +73,10 @@ export class GRU extends Recurrent {
   protected recurrence(c: Ctx, x: number, B: number): void {
     this.x = x;
     const [rev, act, recAct] = this.args();
-    const [ztab, zidx] = this.inputTable(c, x);
+    const [ztab, zidx] = this.projections(c, x, this.W.ptr, this.b ? this.b.ptr : this.zeroBias, this.pack);
     c.k.gru_forward(this.hseq, this.gates, this.rcache, this.rec, x, this.W.ptr, this.U.ptr, this.b ? this.b.ptr : this.zeroBias,
       B, this.T, this.I, this.units, rev, act, recAct, this.inMask, this.resetAfter ? 1 : 0, c.training ? 0 : 1, this.pack, ztab, zidx);
   }
-
-  /** The LSTM writes straight into a Bidirectional's output; a GRU never does (false: nothing recorded). */
-  sequenceInto(): boolean { return false; }
 
   protected runBackward(c: Ctx, dhseq: number, B: number, scratch = 0): number {
     const [rev, act, recAct] = this.args();

@@ -3,6 +3,7 @@
 import { Embedding, type EmbeddingArgs } from './embedding.js';
 import { LSTM, type LSTMArgs } from './lstm.js';
 import { GRU, type GRUArgs } from './gru.js';
+import { SimpleRNN, type SimpleRNNArgs } from './simple-rnn.js';
 import { Bidirectional, type BidirectionalArgs } from './bidirectional.js';
 import { Attention, type AttentionArgs } from './attention.js';
 import { Dense, type DenseArgs } from './dense.js';
@@ -33,6 +34,8 @@ const KEYS: Record<string, readonly string[]> = {
     'biasInitializer', 'unitForgetBias', 'returnSequences', 'goBackwards', 'zeroOutputForMask', 'dropout', 'recurrentDropout'],
   gru: ['units', 'activation', 'recurrentActivation', 'useBias', 'kernelInitializer', 'recurrentInitializer',
     'biasInitializer', 'returnSequences', 'goBackwards', 'resetAfter', 'zeroOutputForMask', 'dropout', 'recurrentDropout'],
+  simpleRNN: ['units', 'activation', 'useBias', 'kernelInitializer', 'recurrentInitializer', 'biasInitializer',
+    'returnSequences', 'goBackwards', 'zeroOutputForMask', 'dropout', 'recurrentDropout'],
   bidirectional: ['layer', 'mergeMode'],
   attention: ['returnSequences', 'wInitializer', 'bInitializer'],
   dense: ['units', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer'],
@@ -62,6 +65,7 @@ export const layers = {
   embedding: (args: EmbeddingArgs) => new Embedding(checked('embedding', args)),
   lstm: (args: LSTMArgs) => new LSTM(checked('lstm', args)),
   gru: (args: GRUArgs) => new GRU(checked('gru', args)),
+  simpleRNN: (args: SimpleRNNArgs) => new SimpleRNN(checked('simpleRNN', args)),
   bidirectional: (args: BidirectionalArgs) => new Bidirectional(checked('bidirectional', args)),
   attention: (args?: AttentionArgs) => new Attention(checked('attention', args)),
   dense: (args: DenseArgs) => new Dense(checked('dense', args)),
@@ -86,7 +90,7 @@ export const layers = {
   deserialize: deserializeLayer,
 };
 
-export { Embedding, LSTM, GRU, Bidirectional, Attention, Dense, ActivationLayer, BatchNormalization, Dropout, SpatialDropout1D,
+export { Embedding, LSTM, GRU, SimpleRNN, Bidirectional, Attention, Dense, ActivationLayer, BatchNormalization, Dropout, SpatialDropout1D,
   GlobalAveragePooling1D, GlobalMaxPooling1D, Masking, Flatten, LeakyReLU, RepeatVector, Conv1D, MaxPooling1D, AveragePooling1D, GaussianNoise, GaussianDropout };
-export type { EmbeddingArgs, LSTMArgs, GRUArgs, BidirectionalArgs, AttentionArgs, DenseArgs, ActivationArgs, BatchNormalizationArgs, DropoutArgs, SpatialDropout1DArgs,
+export type { EmbeddingArgs, LSTMArgs, GRUArgs, SimpleRNNArgs, BidirectionalArgs, AttentionArgs, DenseArgs, ActivationArgs, BatchNormalizationArgs, DropoutArgs, SpatialDropout1DArgs,
   GlobalAveragePooling1DArgs, GlobalMaxPooling1DArgs, MaskingArgs, FlattenArgs, LeakyReLUArgs, RepeatVectorArgs, Conv1DArgs, MaxPooling1DArgs, AveragePooling1DArgs, GaussianNoiseArgs, GaussianDropoutArgs };

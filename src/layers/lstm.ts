@@ -1,5 +1,5 @@
 // LSTM over whole sequences (Keras semantics: gates i, f, c, o; zero initial state; goBackwards; returnSequences).
-import { ACTIVATIONS, checkBool, checkConfig, sizeOf, type ConfigDict, type Ctx, type Shape, type Weight, type LayerOwner } from './layer.js';
+import { ACTIVATIONS, checkBool, checkConfig, sizeOf, type ConfigDict, type Ctx, type Shape, type Weight } from './layer.js';
 import type { Arena, Allocator } from '../core/arena.js';
 import { Recurrent, type RecurrentArgs } from './recurrent.js';
 import { initialize, initializerConfig } from './initializers.js';
@@ -20,6 +20,7 @@ const CONFIG_KEYS = ['units', 'activation', 'recurrentActivation', 'useBias', 'k
 
 export class LSTM extends Recurrent {
   readonly className = 'LSTM';
+  protected readonly gateBlocks = 4;
   readonly unitForgetBias: boolean;
   W!: Weight; U!: Weight; b: Weight | null = null;
   // buffers
@@ -35,7 +36,6 @@ export class LSTM extends Recurrent {
   private x = 0;
   /** bias + E[id] . W for every id of the embedding before us, [V, 4H] (model.cacheInputProjections), and the weights
    * version it was computed at (-1: not yet). */
-  private vocab: { ptr: number; V: number; version: number } | null = null;
   /** The [table, index] of inputRows for the parts of a batch (prepareParts), used by each sequencePart. */
   private partRows: [number, number] = [0, 0];
   /** Multiply-adds of the input-product table inputRows last recorded (0 when it made none). */
@@ -116,24 +116,8 @@ export class LSTM extends Recurrent {
 
   /** Training: the number of distinct ids whose gradient rows backward returns instead of dx per position (see
    * backwardTail), or 0 (dx [B,T,I]). */
-  idRows(): number { return this.idGrad ? this.idGrad.n : 0; }
+  override idRows(): number { return this.idGrad ? this.idGrad.n : 0; }
 
-  /** Bytes of the input-projection table for a vocabulary of V (see cacheInputProjections). */
-  projectionBytes(V: number): number { return V * 4 * this.units * 4; }
-
-  /** Gives this layer its input-projection table [V, 4H] (persistent memory from the model); computed on first use. */
-  setProjectionTable(ptr: number, V: number): void { this.vocab = { ptr, V, version: -1 }; }
-
-  /** Joins a model (@internal): a projection table of a model it was in lies in that model's memory, not this one's. */
-  joinModel(owner: LayerOwner): void { super.joinModel(owner); this.vocab = null; }
-  override leaveModel(): void { super.leaveModel(); this.vocab = null; }
-  override joinState(): unknown { return this.vocab; }
-  override restoreJoinState(s: unknown): void { this.vocab = s as LSTM['vocab']; }
-
-  /** Whether this layer has a table for a vocabulary of V. */
-  hasProjectionTable(V: number): boolean { return this.vocab !== null && this.vocab.V === V; }
-  /** The vocabulary size of the input-projection table, or 0 without one. */
-  projectionVocab(): number { return this.vocab ? this.vocab.V : 0; }
 
   private biasPtr(): number { return this.b ? this.b.ptr : this.zeroBias; }
 
@@ -144,7 +128,7 @@ export class LSTM extends Recurrent {
    * apart, aligned to input positions: a Bidirectional's half of its concat output), recorded into c.k; false
    * (nothing recorded) where the output needs the masked copy.
    */
-  sequenceInto(c: Ctx, x: number, B: number, y: number, ldy: number): boolean {
+  override sequenceInto(c: Ctx, x: number, B: number, y: number, ldy: number): boolean {
     if (c.training || (this.zeroOutputForMask && this.inMask)) return false;
     this.recordForward(c, x, B, y, ldy);
     return true;

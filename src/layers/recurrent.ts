@@ -1,6 +1,6 @@
 // What an LSTM and a GRU share: Keras's RNN and cell options (checked once for both) and the RNN around the cell's
 // recurrence: output shape, the last step or the whole sequence (masked, flipped), and the way back.
-import { Layer, checkActivation, checkBool, checkPositiveInt, type Ctx, type LayerArgs, type Shape, type ElementwiseActivation } from './layer.js';
+import { Layer, checkActivation, checkBool, checkPositiveInt, type Ctx, type LayerArgs, type LayerOwner, type Shape, type ElementwiseActivation } from './layer.js';
 import { checkInitializer, type InitializerSpec } from './initializers.js';
 import { ConfigError, ShapeError, fmtShape, describeValue } from '../errors.js';
 
@@ -36,7 +36,7 @@ export interface RecurrentOptions {
 }
 
 /** Checks the shared options of layers.lstm / layers.gru (`where` names the call, `kind` the layer in messages). */
-export function recurrentOptions(args: RecurrentArgs, where: string, kind: 'LSTM' | 'GRU'): RecurrentOptions {
+export function recurrentOptions(args: RecurrentArgs, where: string, kind: 'LSTM' | 'GRU' | 'SimpleRNN'): RecurrentOptions {
   const off = (v: unknown) => v === undefined || v === null || v === 0;
   if (!off(args.dropout) || !off(args.recurrentDropout)) {
     throw new ConfigError(`${where}: dropout and recurrentDropout inside the ${kind} are not supported yet, got dropout ${describeValue(args.dropout ?? 0)}, recurrentDropout ${describeValue(args.recurrentDropout ?? 0)}. Use a dropout layer before it.`);
@@ -78,9 +78,60 @@ export abstract class Recurrent extends Layer {
   /** [B,T or 1,H] the returned output when it is not hseq itself; [B,T,H] masked copies of hseq and of its gradient. */
   protected out = 0; protected masked = 0; protected dhseq = 0;
 
-  protected constructor(args: RecurrentArgs, base: string, kind: 'LSTM' | 'GRU') {
-    super(args, base);
-    Object.assign(this, recurrentOptions(args, `layers.${base}(${this.name})`, kind));
+  /** The kernel's gate blocks: 4 (LSTM), 3 (GRU), 1 (SimpleRNN); its columns are gates x units. */
+  protected abstract readonly gateBlocks: number;
+  /** bias + E[id] . W for every id of the embedding before us, [V, gates x H] (model.cacheInputProjections), and the
+   *  weights version it was computed at (-1: not yet). */
+  protected vocab: { ptr: number; V: number; version: number } | null = null;
+
+  protected constructor(args: RecurrentArgs, factory: string, kind: 'LSTM' | 'GRU' | 'SimpleRNN', base = factory) {
+    super(args, base, factory);
+    Object.assign(this, recurrentOptions(args, `layers.${factory}(${this.name})`, kind));
+  }
+
+  /** Bytes of the input-projection table for a vocabulary of V (see model.cacheInputProjections). */
+  projectionBytes(V: number): number { return V * this.gateBlocks * this.units * 4; }
+  /** Gives this layer its input-projection table [V, gates x H] (persistent memory from the model); made on first use. */
+  setProjectionTable(ptr: number, V: number): void { this.vocab = { ptr, V, version: -1 }; }
+  /** Whether this layer has a table for a vocabulary of V. */
+  hasProjectionTable(V: number): boolean { return this.vocab !== null && this.vocab.V === V; }
+  /** The vocabulary size of the input-projection table, or 0 without one. */
+  projectionVocab(): number { return this.vocab ? this.vocab.V : 0; }
+  /** Joins a model (@internal): a projection table of a model it was in lies in that model's memory, not this one's. */
+  override joinModel(owner: LayerOwner): void { super.joinModel(owner); this.vocab = null; }
+  override leaveModel(): void { super.leaveModel(); this.vocab = null; }
+  override joinState(): unknown { return this.vocab; }
+  override restoreJoinState(s: unknown): void { this.vocab = s as Recurrent['vocab']; }
+
+  /**
+   * [table, ids] of the vocabulary's input projections when this inference call reads an embedding's output and a
+   * table exists (made again after any weight change: bias, then E[id] . W over k with W in panels, the sums of the
+   * per-position product, so the same bits), else [0, 0]. W, bias: the kernel and the bias (or zeros) pointers; pack:
+   * scratch of I x (gates x H) floats.
+   */
+  protected projections(c: Ctx, x: number, W: number, bias: number, pack: number): [number, number] {
+    if (!this.takesTokenRows(c, x)) return [0, 0];
+    const vt = this.vocab!, tok = c.tokens!, G = this.gateBlocks * this.units;
+    if (vt.version !== c.weightsVersion) {
+      c.k.rows_set(vt.ptr, bias, vt.V, G);
+      c.k.pack_b(pack, W, this.I, G, G);
+      c.k.gemm_nn_packed(vt.ptr, tok.E, W, pack, vt.V, G, this.I, this.I, G, G, 1);
+      vt.version = c.weightsVersion ?? -1;
+    }
+    return [vt.ptr, tok.ids];
+  }
+
+  /** Training per distinct id is the LSTM's alone (LSTM.idRows): 0, dx per position. */
+  idRows(): number { return 0; }
+  /** Whether the recurrence wrote each h_t straight into a Bidirectional's output (the LSTM's LSTM.sequenceInto); false:
+   *  nothing recorded. */
+  sequenceInto(_c: Ctx, _x: number, _B: number, _y: number, _ldy: number): boolean { return false; }
+
+  /** Inference on an embedding's output with the vocabulary's table: x is never read, so the embedding need not write
+   *  its rows (the LSTM also reads them from the embedding's table). */
+  override takesTokenRows(c: Ctx, x: number): boolean {
+    const tok = c.tokens, vt = this.vocab;
+    return !c.training && !!c.projections && !!tok && !!vt && tok.y === x && tok.D === this.I && tok.V === vt.V;
   }
 
   /** [time, units] with returnSequences, else [units], from the per-sample input [time, features]. */

@@ -5,6 +5,7 @@ import { Embedding } from './embedding.js';
 import { Masking } from './masking.js';
 import { LSTM } from './lstm.js';
 import { GRU } from './gru.js';
+import { SimpleRNN } from './simple-rnn.js';
 import { Bidirectional } from './bidirectional.js';
 import { Attention } from './attention.js';
 import { Dense } from './dense.js';
@@ -29,6 +30,7 @@ const CLASSES: Record<string, (config: unknown) => Layer> = {
   Masking: Masking.fromConfig,
   LSTM: LSTM.fromConfig,
   GRU: GRU.fromConfig,
+  SimpleRNN: SimpleRNN.fromConfig,
   Bidirectional: Bidirectional.fromConfig,
   Attention: Attention.fromConfig,
   Dense: Dense.fromConfig,

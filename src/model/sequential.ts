@@ -5,8 +5,7 @@ import { Arena, SizeCounter, MAX_BYTES, fmtBytes } from '../core/arena.js';
 import { Layer, checkWeightList, sizeOf, type Ctx, type TokenRows, type Shape, type Weight } from '../layers/layer.js';
 import { Embedding } from '../layers/embedding.js';
 import { Attention } from '../layers/attention.js';
-import { LSTM } from '../layers/lstm.js';
-import { GRU } from '../layers/gru.js';
+import { Recurrent } from '../layers/recurrent.js';
 import { Bidirectional } from '../layers/bidirectional.js';
 import { serializeLayer, deserializeLayer } from '../layers/serialization.js';
 import type { SerializedLayer } from '../layers/layer.js';
@@ -443,9 +442,9 @@ export class Sequential {
     return bytes;
   }
 
-  /** The LSTMs and GRUs (a Bidirectional's two) holding input-projection tables (cacheInputProjections). */
-  private projectionTables(): (LSTM | GRU)[] {
-    return this.layers.flatMap((l) => (l instanceof LSTM || l instanceof GRU ? [l] : l instanceof Bidirectional ? [l.forwardLayer, l.backwardLayer] : []))
+  /** The recurrent layers (a Bidirectional's two) holding input-projection tables (cacheInputProjections). */
+  private projectionTables(): Recurrent[] {
+    return this.layers.flatMap((l) => (l instanceof Recurrent ? [l] : l instanceof Bidirectional ? [l.forwardLayer, l.backwardLayer] : []))
       .filter((l) => l.projectionVocab() > 0);
   }
 
@@ -1294,10 +1293,10 @@ export class Sequential {
   }
 
   /**
-   * Serving speed-up for an LSTM or GRU (or a Bidirectional of one) right after an embedding: with `enabled` (default true),
+   * Serving speed-up for an LSTM, GRU or SimpleRNN (or a Bidirectional of one) right after an embedding: with `enabled` (default true),
    * predictions look each position's input projection bias + E[id] . W up in a table computed once for the whole
    * vocabulary, instead of computing it per call: the recurrence is then all that is left of the layer's work
-   * (B batch 1: README "Serving"). The same bytes as without. The tables take V x 4 units floats per LSTM, V x 3 units per GRU (each
+   * (B batch 1: README "Serving"). The same bytes as without. The tables take V x 4 units floats per LSTM, 3 per GRU, 1 per SimpleRNN (each
    * direction of a Bidirectional), are made at the first prediction after this call and again at the first one after
    * any weight change (fit, trainOnBatch, setWeights, loading weights into the model). `false` stops using them;
    * their memory stays with the model until dispose(). Not saved with the model. Training is unaffected.
@@ -1307,19 +1306,19 @@ export class Sequential {
     if (typeof enabled !== 'boolean') throw new ConfigError(`cacheInputProjections: expected enabled to be true or false, got ${describeValue(enabled)}.`);
     if (!enabled) { this.inputProjections = false; return; }
     this.build();
-    // each LSTM or GRU whose input is an embedding's output: the layer right after the embedding (or after dropouts,
+    // each LSTM, GRU or SimpleRNN whose input is an embedding's output: the layer right after the embedding (or after dropouts,
     // which pass it on in inference), or both its directions
-    const targets: { lstm: LSTM | GRU; V: number }[] = [];
+    const targets: { lstm: Recurrent; V: number }[] = [];
     this.layers.forEach((l, i) => {
       let j = i + 1;
       while (this.layers[j]?.inferenceIdentity) j++;
       const next = this.layers[j];
       if (!(l instanceof Embedding) || !next) return;
-      const lstms = next instanceof LSTM || next instanceof GRU ? [next] : next instanceof Bidirectional ? [next.forwardLayer, next.backwardLayer] : [];
+      const lstms = next instanceof Recurrent ? [next] : next instanceof Bidirectional ? [next.forwardLayer, next.backwardLayer] : [];
       for (const lstm of lstms) targets.push({ lstm, V: l.inputDim });
     });
     if (targets.length === 0) {
-      throw new ConfigError(`cacheInputProjections: expected an lstm, gru or bidirectional layer right after an embedding (or after dropouts following it), got the layers ${this.layers.map((l) => l.className).join(' -> ')}.`);
+      throw new ConfigError(`cacheInputProjections: expected an lstm, gru, simpleRNN or bidirectional layer right after an embedding (or after dropouts following it), got the layers ${this.layers.map((l) => l.className).join(' -> ')}.`);
     }
     const a = this.ensureAllocated();
     const missing = targets.filter(({ lstm, V }) => !lstm.hasProjectionTable(V));

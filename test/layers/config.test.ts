@@ -252,9 +252,9 @@ describe('bad configs', () => {
   const lstmKeys = 'name, trainable, inputShape, batchInputShape, units, activation, recurrentActivation, useBias, kernelInitializer, recurrentInitializer, biasInitializer, unitForgetBias, returnSequences, goBackwards, zeroOutputForMask, dropout, recurrentDropout';
 
   it('an unknown className lists the known classes', () => {
-    expect(() => layers.deserialize({ className: 'SimpleRNN', config: { units: 2 } })).toThrow(ConfigError);
-    expect(() => layers.deserialize({ className: 'SimpleRNN', config: { units: 2 } })).toThrow(
-      'layers.deserialize: expected className to be one of Embedding, Masking, LSTM, GRU, Bidirectional, Attention, Dense, Activation, BatchNormalization, Dropout, SpatialDropout1D, GlobalAveragePooling1D, GlobalMaxPooling1D, Flatten, LeakyReLU, RepeatVector, Conv1D, MaxPooling1D, AveragePooling1D, GaussianNoise, GaussianDropout, got "SimpleRNN".');
+    expect(() => layers.deserialize({ className: 'ConvLSTM1D', config: { units: 2 } })).toThrow(ConfigError);
+    expect(() => layers.deserialize({ className: 'ConvLSTM1D', config: { units: 2 } })).toThrow(
+      'layers.deserialize: expected className to be one of Embedding, Masking, LSTM, GRU, SimpleRNN, Bidirectional, Attention, Dense, Activation, BatchNormalization, Dropout, SpatialDropout1D, GlobalAveragePooling1D, GlobalMaxPooling1D, Flatten, LeakyReLU, RepeatVector, Conv1D, MaxPooling1D, AveragePooling1D, GaussianNoise, GaussianDropout, got "ConvLSTM1D".');
     expect(() => layers.deserialize({ className: 'toString', config: {} })).toThrow(/expected className to be one of .*, got "toString"\./);
     expect(() => layers.deserialize({ config: {} })).toThrow(/expected className to be one of .*, got undefined\./);
     expect(() => layers.deserialize({ className: 'Dense', config: { units: 1 }, weights: [] })).toThrow('layers.deserialize: expected only the keys className and config, got "weights".');
@@ -283,7 +283,7 @@ describe('bad configs', () => {
       [() => Masking.fromConfig({ name: 'm1', maskValue: 'pad' }), 'layers.masking(m1): expected maskValue to be a finite number, got "pad".'],
       [() => layers.masking({ name: 'm1', maskValue: Infinity }), 'layers.masking(m1): expected maskValue to be a finite number, got Infinity.'],
       [() => Bidirectional.fromConfig({ name: 'b1', mergeMode: 'toString', layer: { className: 'LSTM', config: { units: 1 } } }), 'layers.bidirectional(b1): expected mergeMode to be one of concat, sum, mul, ave, got "toString".'],
-      [() => Bidirectional.fromConfig({ name: 'b1', layer: { className: 'SimpleRNN', config: { units: 1 } } }), `Bidirectional.fromConfig: expected layer to be { className: 'LSTM' or 'GRU', config: {...} } (only LSTM and GRU can be wrapped), got {"className":"SimpleRNN","config":{"units":1}}.`],
+      [() => Bidirectional.fromConfig({ name: 'b1', layer: { className: 'ConvLSTM1D', config: { units: 1 } } }), `Bidirectional.fromConfig: expected layer to be { className: 'LSTM', 'GRU' or 'SimpleRNN', config: {...} } (only those can be wrapped), got {"className":"ConvLSTM1D","config":{"units":1}}.`],
       [() => Bidirectional.fromConfig({ name: 'b1', layer: { className: 'LSTM', config: { name: 'i1', units: 0 } } }), 'layers.lstm(i1): expected units to be a positive integer, got 0.'],
       [() => Attention.fromConfig({ name: 'a1', bInitializer: 'glorot_uniform' }), /^layers\.attention\(a1\): expected bInitializer to be one of .*, got "glorot_uniform"\. Did you mean "glorotUniform"\?$/],
       [() => Dense.fromConfig({ name: 'd1', units: 2, useBias: 'false' }), 'layers.dense(d1): expected useBias to be true or false, got "false".'],

@@ -122,8 +122,8 @@ describe('Sequential.getConfig / fromConfig', () => {
       [{ className: 'Sequential', config: { ...good.config, seed: '7' } }, 'Sequential.fromConfig: expected seed to be a non-negative integer, got "7".'],
       [{ className: 'Sequential', config: { ...good.config, name: 3 } }, 'Sequential.fromConfig: expected name to be a non-empty string, got 3.'],
       [{ className: 'Sequential', config: { ...good.config, layers: {} } }, 'Sequential.fromConfig: expected layers to be an array of { className, config }, got {}.'],
-      [{ className: 'Sequential', config: { ...good.config, layers: [good.config.layers[0], { className: 'SimpleRNN', config: {} }] } },
-        'Sequential.fromConfig: layers[1]: layers.deserialize: expected className to be one of Embedding, Masking, LSTM, GRU, Bidirectional, Attention, Dense, Activation, BatchNormalization, Dropout, SpatialDropout1D, GlobalAveragePooling1D, GlobalMaxPooling1D, Flatten, LeakyReLU, RepeatVector, Conv1D, MaxPooling1D, AveragePooling1D, GaussianNoise, GaussianDropout, got "SimpleRNN".'],
+      [{ className: 'Sequential', config: { ...good.config, layers: [good.config.layers[0], { className: 'ConvLSTM1D', config: {} }] } },
+        'Sequential.fromConfig: layers[1]: layers.deserialize: expected className to be one of Embedding, Masking, LSTM, GRU, SimpleRNN, Bidirectional, Attention, Dense, Activation, BatchNormalization, Dropout, SpatialDropout1D, GlobalAveragePooling1D, GlobalMaxPooling1D, Flatten, LeakyReLU, RepeatVector, Conv1D, MaxPooling1D, AveragePooling1D, GaussianNoise, GaussianDropout, got "ConvLSTM1D".'],
     ];
     const withBadUnits = viaJson(good);
     withBadUnits.config.layers[7].config.units = 1.5;

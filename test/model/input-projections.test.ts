@@ -108,7 +108,7 @@ describe('cacheInputProjections', () => {
   it('refuses a model without an LSTM right after an embedding, a non-boolean, and a disposed model', () => {
     const dense = sequential({ layers: [layers.dense({ units: 2, inputShape: [3] })] });
     expect(() => dense.cacheInputProjections()).toThrow(ConfigError);
-    expect(() => dense.cacheInputProjections()).toThrow(/expected an lstm, gru or bidirectional layer right after an embedding \(or after dropouts following it\), got the layers Dense/);
+    expect(() => dense.cacheInputProjections()).toThrow(/expected an lstm, gru, simpleRNN or bidirectional layer right after an embedding \(or after dropouts following it\), got the layers Dense/);
     const m = models()['LSTM without bias, hard-sigmoid gates']();
     expect(() => m.cacheInputProjections('yes' as unknown as boolean)).toThrow(/expected enabled to be true or false, got "yes"/);
     m.dispose();

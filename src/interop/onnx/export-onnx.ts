@@ -9,6 +9,7 @@ import { Layer, type Activation } from '../../layers/layer.js';
 import { Embedding } from '../../layers/embedding.js';
 import { LSTM } from '../../layers/lstm.js';
 import { GRU } from '../../layers/gru.js';
+import { SimpleRNN } from '../../layers/simple-rnn.js';
 import { Bidirectional } from '../../layers/bidirectional.js';
 import { Attention } from '../../layers/attention.js';
 import { Dense } from '../../layers/dense.js';
@@ -131,7 +132,7 @@ function onnxBias(bias: Float32Array | null, H: number, blocks = KERAS_BLOCK): F
 }
 
 /** ONNX LSTM activations [f, g, h] or GRU activations [f, g] (+ alpha/beta for HardSigmoid) for our gates' and state's. */
-function recurrentActivations(l: LSTM | GRU, where: string): { names: string[]; alpha: number[]; beta: number[] } {
+function recurrentActivations(l: LSTM | GRU | SimpleRNN, where: string): { names: string[]; alpha: number[]; beta: number[] } {
   const one = (a: Activation, role: string): { name: string; alpha: number; beta: number; params: boolean } => {
     switch (a) {
       case 'sigmoid': return { name: 'Sigmoid', alpha: 0, beta: 0, params: false };
@@ -142,8 +143,9 @@ function recurrentActivations(l: LSTM | GRU, where: string): { names: string[]; 
       default: throw new ConfigError(`${where}: layer ${l.name} has ${role} ${describeValue(a)}, which ONNX's ${l.className} cannot express.`);
     }
   };
-  const f = one(l.recurrentActivation, 'recurrentActivation'), g = one(l.activation, 'activation');
-  const list = l instanceof GRU ? [f, g] : [f, g, g];
+  const g = one(l.activation, 'activation');
+  // a SimpleRNN (ONNX's RNN) has one activation, f
+  const list = l instanceof SimpleRNN ? [g] : l instanceof GRU ? [one(l.recurrentActivation, 'recurrentActivation'), g] : [one(l.recurrentActivation, 'recurrentActivation'), g, g];
   // alpha/beta are consumed in order by the activations that take them (onnxruntime's reading of the spec)
   const withParams = list.filter((a) => a.params);
   return { names: list.map((a) => a.name), alpha: withParams.map((a) => a.alpha), beta: withParams.map((a) => a.beta) };
@@ -177,10 +179,11 @@ function activate(g: GraphBuilder, x: string, a: Activation): string {
  * The graph for one LSTM or GRU run: X [B,T,I] -> ONNX Y [T,D,B,H] and Y_h [D,B,H]. A GRU is ONNX's GRU with
  * linear_before_reset = resetAfter (r * (h . R_h + Rb_h), Keras's reset_after; else (r * h) . R_h + Rb_h, with Rb 0).
  */
-function recurrentNode(g: GraphBuilder, flow: Flow, cells: (LSTM | GRU)[], weights: Float32Array[][], direction: string, lens: string | null, where: string): [string, string] {
+function recurrentNode(g: GraphBuilder, flow: Flow, cells: (LSTM | GRU | SimpleRNN)[], weights: Float32Array[][], direction: string, lens: string | null, where: string): [string, string] {
   const l = cells[0];
   const gru = l instanceof GRU;
-  const blocks = gru ? GRU_BLOCK : KERAS_BLOCK, n = blocks.length;
+  // ONNX's RNN (a SimpleRNN): one block, W [H, I], B [Wb, Rb] with the bias in Wb
+  const blocks = gru ? GRU_BLOCK : l instanceof SimpleRNN ? [0] : KERAS_BLOCK, n = blocks.length;
   const H = l.units, I = l.inputShape[1] as number;
   const W: Float32Array[] = [], R: Float32Array[] = [], Bs: Float32Array[] = [];
   cells.forEach((_, d) => {
@@ -200,7 +203,8 @@ function recurrentNode(g: GraphBuilder, flow: Flow, cells: (LSTM | GRU)[], weigh
     attrs.activation_beta = { floats: Array(D).fill(acts.beta).flat() };
   }
   if (l instanceof GRU) attrs.linear_before_reset = l.resetAfter ? 1 : 0;
-  const [y, yh] = g.node(gru ? 'GRU' : 'LSTM', [xt, wn, rn, bn, lens ?? ''], attrs, 2, gru ? 'gru' : 'lstm');
+  const op = gru ? 'GRU' : l instanceof SimpleRNN ? 'RNN' : 'LSTM';
+  const [y, yh] = g.node(op, [xt, wn, rn, bn, lens ?? ''], attrs, 2, op.toLowerCase());
   return [y, yh];
 }
 
@@ -261,7 +265,7 @@ function buildGraph(model: Sequential): object {
       let z = g.op('MatMul', [flow.x, g.floats(`${l.name}_kernel`, [I, l.units], w[0])]);
       if (w[1]) z = g.op('Add', [z, g.floats(`${l.name}_bias`, [l.units], w[1])]);
       flow.x = activate(g, z, l.activation);
-    } else if (l instanceof LSTM || l instanceof GRU) {
+    } else if (l instanceof LSTM || l instanceof GRU || l instanceof SimpleRNN) {
       if (flow.mask && l.returnSequences) refuse(l, `returns sequences under a mask: Keras repeats the previous output at padded steps, ONNX's ${l.className} writes 0 there. Wrap it in a bidirectional layer or drop returnSequences to export it.`);
       if (l.goBackwards && l.returnSequences) refuse(l, 'has goBackwards with returnSequences (outputs in reversed time order), which the ONNX export does not cover.');
       const [y, yh] = recurrentNode(g, flow, [l], [w], l.goBackwards ? 'reverse' : 'forward', flow.mask ? lengths() : null, where);

@@ -1,0 +1,44 @@
+// Reference SimpleRNN: a hand-computed step, go_backwards alignment, masks, and every gradient by central differences.
+import { describe, it, expect } from 'vitest';
+import { rand, expectClose } from '../helpers/kernels.js';
+import { rnnForward, rnnBackward, type RnnDims } from './rnn.js';
+import { flipTime, LINEAR, TANH, RELU, SIGMOID } from './dense.js';
+import { gradCheck, weights } from './check.js';
+
+describe('ref simple rnn', () => {
+  it('matches a hand-computed two-step sequence (H = I = 1)', () => {
+    const x = [0.5, -1], W = [0.3], U = [-0.7], b = [0.1];
+    let h = 0;
+    const hs: number[] = [];
+    for (const xt of x) { h = Math.tanh(xt * W[0] + b[0] + h * U[0]); hs.push(h); }
+    expectClose(rnnForward(x, W, U, b, { B: 1, T: 2, I: 1, H: 1, reverse: false, act: TANH }), hs, 1e-15, 1e-14);
+  });
+
+  it('reverse = go_backwards with outputs aligned to input positions; a masked step carries h', () => {
+    const B = 2, T = 4, I = 3, H = 2;
+    const x = rand(B * T * I, 1), W = rand(I * H, 2), U = rand(H * H, 3), b = rand(H, 4);
+    const rev = rnnForward(x, W, U, b, { B, T, I, H, act: TANH, reverse: true });
+    const fwd = rnnForward(flipTime(x, B, T, I), W, U, b, { B, T, I, H, act: TANH, reverse: false });
+    expectClose(rev, flipTime(fwd, B, T, H), 1e-15, 1e-14);
+    const m = rnnForward(x, W, U, b, { B, T, I, H, act: TANH, reverse: false }, [0, 1, 0, 1, 1, 1, 1, 1]);
+    expect(Array.from(m.subarray(0, H))).toEqual([0, 0]);
+    expect(Array.from(m.subarray(2 * H, 3 * H))).toEqual(Array.from(m.subarray(H, 2 * H)));
+  });
+
+  for (const a of [TANH, RELU, SIGMOID, LINEAR]) for (const reverse of [false, true]) {
+    it(`gradients match central differences (act ${a}, reverse ${reverse})`, () => {
+      const d: RnnDims = { B: 2, T: 3, I: 3, H: 2, reverse, act: a };
+      const seed = 10 * a + (reverse ? 1 : 0);
+      const x = rand(d.B * d.T * d.I, seed + 1), W = rand(d.I * d.H, seed + 2, -0.8, 0.8);
+      const U = rand(d.H * d.H, seed + 3, -0.8, 0.8), b = rand(d.H, seed + 4, -0.5, 0.5);
+      const r = weights(d.B * d.T * d.H, seed + 5);
+      const mask = reverse ? [1, 0, 1, 0, 1, 1] : undefined;
+      const g = rnnBackward(r, x, W, U, rnnForward(x, W, U, b, d, mask), d, mask);
+      const f = () => rnnForward(x, W, U, b, d, mask);
+      gradCheck(f, x, g.dx, r, 'dx');
+      gradCheck(f, W, g.dW, r, 'dW');
+      gradCheck(f, U, g.dU, r, 'dU');
+      gradCheck(f, b, g.dbias, r, 'dbias');
+    });
+  }
+});
