@@ -220,7 +220,7 @@ const TIME_DISTRIBUTABLE = ['Dense', 'Activation', 'Dropout', 'LeakyReLU', 'ReLU
 /** Keras layers that are the identity at inference and act in training only: imported as nothing, with a note. */
 const TRAINING_ONLY_LAYERS = ['AlphaDropout', 'ActivityRegularization'];
 
-const SUPPORTED = ['InputLayer', 'Embedding', 'LSTM', 'CuDNNLSTM', 'GRU', 'CuDNNGRU', 'Bidirectional', 'Dense', 'BatchNormalization', 'Dropout', 'SpatialDropout1D',
+const SUPPORTED = ['InputLayer', 'Embedding', 'LSTM', 'CuDNNLSTM', 'GRU', 'CuDNNGRU', 'SimpleRNN', 'Bidirectional', 'Dense', 'BatchNormalization', 'Dropout', 'SpatialDropout1D',
   'Activation', 'LeakyReLU', 'ReLU', 'ELU', 'Softmax', 'RepeatVector', 'Conv1D', 'MaxPooling1D', 'AveragePooling1D', 'GaussianNoise', 'GaussianDropout', 'Masking', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D', 'Flatten',
   'TimeDistributed (of Dense, Activation, Dropout or an activation layer)',
   ...TRAINING_ONLY_LAYERS.map((c) => `${c} (left out)`), 'your attention class via customObjects'];
@@ -253,7 +253,7 @@ function rankAfter(p: PlannedLayer, rank: number | null): number | null {
   const c = p.config as Record<string, any>;
   switch (p.className) {
     case 'Embedding': return 3;
-    case 'LSTM': case 'GRU': return c.returnSequences ? 3 : 2;
+    case 'LSTM': case 'GRU': case 'SimpleRNN': return c.returnSequences ? 3 : 2;
     case 'Bidirectional': return c.layer.config.returnSequences ? 3 : 2;
     case 'Attention': return c.returnSequences ? 3 : 2;
     case 'GlobalAveragePooling1D': case 'GlobalMaxPooling1D': return c.keepdims ? 3 : 2;
@@ -284,17 +284,19 @@ function convertLayer(l: KerasLayer, next: KerasLayer | undefined, major: 2 | 3,
       // Keras 2's GPU-only LSTM: an LSTM with tanh and sigmoid; its weights come in cuDNN's layout and become an
       // LSTM's when they are read (matchWeights), as Keras's load_weights converts them
       return out('LSTM', lstmConfig(l, major, where, notes));
+    case 'SimpleRNN':
+      return out('SimpleRNN', simpleRnnConfig(l, major, where, notes));
     case 'GRU':
     case 'CuDNNGRU':
       // (Keras 2's GPU-only GRU: a GRU with reset_after, tanh and sigmoid; its weights converted when read, as CuDNNLSTM's)
       return out('GRU', gruConfig(l, major, opts.kerasVersion, where, notes));
     case 'Bidirectional': {
       const inner = kerasLayer(c.layer, `the layer wrapped by ${l.name}`, where);
-      if (!RECURRENT.includes(inner.className)) refuse(l, 'to wrap an LSTM, a GRU, a CuDNNLSTM or a CuDNNGRU', inner.className, where);
-      const gru = inner.className.endsWith('GRU');
+      if (!RECURRENT.includes(inner.className)) refuse(l, 'to wrap an LSTM, a GRU, a SimpleRNN, a CuDNNLSTM or a CuDNNGRU', inner.className, where);
+      const gru = inner.className.endsWith('GRU'), simple = inner.className === 'SimpleRNN';
       const mode = c.merge_mode === undefined ? 'concat' : c.merge_mode;
       if (!['concat', 'sum', 'mul', 'ave'].includes(mode as string)) refuse(l, "merge_mode 'concat', 'sum', 'mul' or 'ave'", mode, where);
-      const rnnConfig = (k: KerasLayer) => (gru ? gruConfig(k, major, opts.kerasVersion, where, notes) : lstmConfig(k, major, where, notes));
+      const rnnConfig = (k: KerasLayer) => (gru ? gruConfig(k, major, opts.kerasVersion, where, notes) : simple ? simpleRnnConfig(k, major, where, notes) : lstmConfig(k, major, where, notes));
       const fwd = rnnConfig(inner);
       // the wrapped layer's trainable (Keras rebuilds it from its config; its weights then stay out of the wrapper's
       // trainable_weights): ours is the wrapper's, frozen when the wrapped layer is
@@ -313,7 +315,7 @@ function convertLayer(l: KerasLayer, next: KerasLayer | undefined, major: 2 | 3,
       // Keras: the forward layer runs as the wrapped one (go_backwards either way), the backward one the other way; and
       // both zero masked steps exactly when they return sequences (zero_output_for_mask, set by the wrapper)
       const { zeroOutputForMask: _z, ...layer } = fwd;
-      return { ...out('Bidirectional', { mergeMode: mode, layer: { className: gru ? 'GRU' : 'LSTM', config: layer }, ...(innerTrainable === false ? { trainable: false } : {}) }), ...(inner.className.startsWith('CuDNN') ? { cudnn: true } : {}) };
+      return { ...out('Bidirectional', { mergeMode: mode, layer: { className: gru ? 'GRU' : simple ? 'SimpleRNN' : 'LSTM', config: layer }, ...(innerTrainable === false ? { trainable: false } : {}) }), ...(inner.className.startsWith('CuDNN') ? { cudnn: true } : {}) };
     }
     case 'Dense':
       return out('Dense', { units: c.units, activation: activation(c.activation, l.name, 'activation', major, where), useBias: c.use_bias ?? true });
@@ -424,7 +426,13 @@ function refuseMaskedCudnn(planned: PlannedLayer[], where: string): void {
 }
 
 /** The recurrent layers a Bidirectional may wrap. */
-const RECURRENT = ['LSTM', 'CuDNNLSTM', 'GRU', 'CuDNNGRU'];
+const RECURRENT = ['LSTM', 'CuDNNLSTM', 'GRU', 'CuDNNGRU', 'SimpleRNN'];
+
+/** A Keras SimpleRNN's config as ours: an LSTM's options without the recurrent activation and the forget-gate bias. */
+function simpleRnnConfig(l: KerasLayer, major: 2 | 3, where: string, notes: string[]): Json {
+  const { unitForgetBias: _u, recurrentActivation: _r, ...rest } = lstmConfig(l, major, where, notes);
+  return rest;
+}
 
 /**
  * A Keras GRU's (or CuDNNGRU's) config as ours. reset_after, when a config leaves it out, is the default of the Keras
@@ -492,7 +500,7 @@ function convertCustom(l: KerasLayer, next: KerasLayer | undefined, custom: { la
   if (rs === undefined && typeof l.config.return_sequences === 'boolean') rs = l.config.return_sequences;
   if (rs === undefined && next?.buildInputShape) rs = next.buildInputShape.length === 3;
   if (rs === undefined && next?.className === 'RepeatVector') rs = false; // (it takes [batch, features])
-  if (rs === undefined && next && ['LSTM', 'CuDNNLSTM', 'GRU', 'CuDNNGRU', 'Bidirectional', 'TimeDistributed', 'Conv1D', 'MaxPooling1D', 'AveragePooling1D', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D', 'GlobalAvgPool1D', 'GlobalMaxPool1D', 'SpatialDropout1D'].includes(next.className)) rs = true;
+  if (rs === undefined && next && ['LSTM', 'CuDNNLSTM', 'GRU', 'CuDNNGRU', 'SimpleRNN', 'Bidirectional', 'TimeDistributed', 'Conv1D', 'MaxPooling1D', 'AveragePooling1D', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D', 'GlobalAvgPool1D', 'GlobalMaxPool1D', 'SpatialDropout1D'].includes(next.className)) rs = true;
   if (rs === undefined) {
     throw new ConfigError(`${where}: layer ${l.name} (${l.className}): expected to know whether it returns sequences (x * a, [batch, T, F]) or pools (sum over time, [batch, F]), got nothing in the file that tells. Say it in customObjects: { ${JSON.stringify(baseName(l.className))}: { layer: 'attention', returnSequences: false } }.`);
   }

@@ -94,19 +94,23 @@ function act(v: unknown, layer: string, where: string): string {
   return a;
 }
 
-/** A Keras 3 LSTM or GRU (cls) entry: Keras 3's RNN keys, then the cell's (unit_forget_bias for the LSTM, reset_after for the GRU). */
+/**
+ * A Keras 3 LSTM, GRU or SimpleRNN (cls) entry: Keras 3's RNN keys, then the cell's (unit_forget_bias for the LSTM,
+ * reset_after and seed for the GRU, seed for the LSTM; a SimpleRNN has no recurrent_activation and no seed).
+ */
 function lstm(c: Cfg, name: string, goBackwards: boolean, inShape: (number | null)[], where: string, cls = 'LSTM'): Json {
-  const own = cls === 'GRU' ? { reset_after: c.resetAfter } : { unit_forget_bias: c.unitForgetBias };
+  const own = cls === 'GRU' ? { reset_after: c.resetAfter } : cls === 'LSTM' ? { unit_forget_bias: c.unitForgetBias } : {};
+  const simple = cls === 'SimpleRNN';
   return {
     module: 'keras.layers', class_name: cls,
     config: {
       name, trainable: c.trainable, dtype: POLICY(), return_sequences: c.returnSequences, return_state: false,
       go_backwards: goBackwards, stateful: false, unroll: false, zero_output_for_mask: c.zeroOutputForMask ?? false, units: c.units,
-      activation: act(c.activation, c.name, where), recurrent_activation: act(c.recurrentActivation, c.name, where), use_bias: c.useBias,
+      activation: act(c.activation, c.name, where), ...(simple ? {} : { recurrent_activation: act(c.recurrentActivation, c.name, where) }), use_bias: c.useBias,
       kernel_initializer: init('GlorotUniform', { seed: null }), recurrent_initializer: init('Orthogonal', { seed: null, gain: 1.0 }),
       bias_initializer: init('Zeros'), ...(cls === 'LSTM' ? own : {}), kernel_regularizer: null, recurrent_regularizer: null,
       bias_regularizer: null, activity_regularizer: null, kernel_constraint: null, recurrent_constraint: null, bias_constraint: null,
-      dropout: 0.0, recurrent_dropout: 0.0, ...(cls === 'GRU' ? own : {}), seed: null,
+      dropout: 0.0, recurrent_dropout: 0.0, ...(cls === 'GRU' ? own : {}), ...(simple ? {} : { seed: null }),
     },
     registered_name: null,
     build_config: { input_shape: inShape },
@@ -123,7 +127,7 @@ function kerasLayer(className: string, c: Cfg, inShape: (number | null)[], where
     case 'Embedding':
       return out('Embedding', { input_dim: c.inputDim, output_dim: c.outputDim, embeddings_initializer: init('RandomUniform', { seed: null, minval: -0.05, maxval: 0.05 }),
         embeddings_regularizer: null, activity_regularizer: null, embeddings_constraint: null, mask_zero: c.maskZero ?? false, quantization_config: null }, true);
-    case 'LSTM': case 'GRU':
+    case 'LSTM': case 'GRU': case 'SimpleRNN':
       return lstm(c, c.name, c.goBackwards, inShape, where, className);
     case 'Bidirectional': {
       const inner = c.layer.config as Cfg, cls = c.layer.className as string;
@@ -183,6 +187,9 @@ function kerasStoreKey(className: string, n: number): string {
   return n === 0 ? base : `${base}_${n}`;
 }
 
+/** The name Keras 3 gives a recurrent layer's cell: lstm_cell, gru_cell, simple_rnn_cell. */
+function cellName(cls: string): string { return `${kerasStoreKey(cls, 0)}_cell`; }
+
 /** The class a layer has in the exported config (keys its weight store group). */
 function exportedClass(className: string): string {
   return className === 'Attention' ? KERAS_ATTENTION_CLASS : className;
@@ -211,10 +218,10 @@ export function weightStore(model: Sequential, where = 'exportKeras'): Omit<H5Wr
     at += l.weights.length;
     const key = kerasStoreKey(cls, n);
     const c = l.getConfig() as Cfg;
-    if (cls === 'LSTM' || cls === 'GRU') {
-      layers.push(group(key, [vars(l.name, []), group('cell', [vars(`${cls.toLowerCase()}_cell`, ws)])]));
+    if (cls === 'LSTM' || cls === 'GRU' || cls === 'SimpleRNN') {
+      layers.push(group(key, [vars(l.name, []), group('cell', [vars(cellName(cls), ws)])]));
     } else if (cls === 'Bidirectional') {
-      const inner = (c.layer.config as Cfg).name, cell = `${String(c.layer.className).toLowerCase()}_cell`;
+      const inner = (c.layer.config as Cfg).name, cell = cellName(String(c.layer.className));
       layers.push(group(key, [
         vars(l.name, []),
         // each direction's kernel, recurrent kernel and (with useBias) bias: half the list each

@@ -74,7 +74,7 @@ function checkTfjsMasking(plan: KerasPlan, where: string): void {
   for (const p of plan.layers) {
     const c = p.config as Record<string, any>;
     if (masked && p.className === 'Bidirectional' && c.layer.config.goBackwards && c.layer.config.returnSequences) {
-      throw new ConfigError(`${where}: layer ${p.kerasName}: expected a Bidirectional TF.js runs as Keras under a mask, got one around ${c.layer.className === 'GRU' ? 'a GRU' : 'an LSTM'} with goBackwards and returnSequences (TF.js repeats outputs at padded steps where Keras writes 0, and here they land on real steps, so TF.js's outputs are not Keras's, which this package computes).`);
+      throw new ConfigError(`${where}: layer ${p.kerasName}: expected a Bidirectional TF.js runs as Keras under a mask, got one around ${c.layer.className === 'LSTM' ? 'an LSTM' : `a ${c.layer.className}`} with goBackwards and returnSequences (TF.js repeats outputs at padded steps where Keras writes 0, and here they land on real steps, so TF.js's outputs are not Keras's, which this package computes).`);
     }
     if ((p.className === 'Embedding' && c.maskZero) || p.className === 'Masking') masked = true;
   }
@@ -194,7 +194,7 @@ function featuresInto(plan: KerasPlan, i: number): number | null {
     const c = plan.layers[j].config as Record<string, any>;
     switch (plan.layers[j].className) {
       case 'Embedding': return c.outputDim;
-      case 'Dense': case 'LSTM': case 'GRU': return c.units;
+      case 'Dense': case 'LSTM': case 'GRU': case 'SimpleRNN': return c.units;
       case 'Conv1D': return c.filters;
       case 'Bidirectional': return c.mergeMode === 'concat' ? 2 * c.layer.config.units : c.layer.config.units;
     }
@@ -207,7 +207,7 @@ function weightCount(l: KerasPlan['layers'][number]): number {
   const c = l.config as Record<string, any>;
   switch (l.className) {
     case 'Embedding': return 1;
-    case 'LSTM': case 'GRU': return c.useBias === false ? 2 : 3;
+    case 'LSTM': case 'GRU': case 'SimpleRNN': return c.useBias === false ? 2 : 3;
     case 'Bidirectional': return 2 * (c.layer.config.useBias === false ? 2 : 3);
     case 'Dense': case 'Conv1D': return c.useBias === false ? 1 : 2;
     case 'BatchNormalization': return 4;

@@ -176,7 +176,7 @@ describe('planKerasModel', () => {
       [{ class_name: 'Sequential', config: { layers: [k2('Attention', { name: 'att' })] } }, /layer att \(Attention\): Keras's built-in Attention is not this package's attention layer/],
       // (no customObjects hint for Keras's own GRU: a review found it suggested { "GRU": 'attention' }); a class that
       // may be a custom attention layer gets it
-      [{ class_name: 'Sequential', config: { layers: [k2('SimpleRNN', { name: 'rnn', units: 3 })] } }, /layer rnn: expected one of InputLayer, Embedding, .*got class "SimpleRNN"\.$/],
+      [{ class_name: 'Sequential', config: { layers: [k2('ConvLSTM1D', { name: 'rnn', filters: 3 })] } }, /layer rnn: expected one of InputLayer, Embedding, .*got class "ConvLSTM1D"\.$/],
       [{ class_name: 'Sequential', config: { layers: [k2('MyAtt', { name: 'my' })] } }, /got class "MyAtt"\. A custom attention layer with weights W \[F, 1\] and b \[T, 1\] maps to ours with customObjects: \{ "MyAtt": 'attention' \}\.$/],
       [{ class_name: 'Sequential', config: { layers: [k2('LSTM', { name: 'l', units: 3, return_state: true })] } }, /layer l \(LSTM\): expected return_state false, got true/],
       [{ class_name: 'Sequential', config: { layers: [k2('Dense', { name: 'd', units: 3, activation: 'hard_silu' })] } }, /layer d: expected activation to be one of linear, sigmoid, tanh, relu, softmax, hard_sigmoid, elu, selu, relu6, softplus, softsign, swish, silu, gelu, mish, got "hard_silu"/],
@@ -189,7 +189,7 @@ describe('planKerasModel', () => {
       [{ class_name: 'Sequential', config: { layers: [k2('CuDNNLSTM', { name: 'cu', units: 3, stateful: true })] } }, /layer cu \(CuDNNLSTM\): expected stateful false, got true/],
       [{ class_name: 'Sequential', config: { layers: [k2('Embedding', { name: 'e', input_dim: 5, output_dim: 2, mask_zero: true }), k2('Bidirectional', { name: 'bi', layer: k2('CuDNNLSTM', { name: 'cu', units: 3, return_sequences: true }) })] } }, /layer bi \(Bidirectional\): expected no mask reaching a cuDNN layer \(Keras refuses one/],
       [{ class_name: 'Sequential', config: { layers: [k2('Masking', { name: 'm', batch_input_shape: [null, 4, 2] }), k2('Dropout', { name: 'd', rate: 0.1 }), k2('CuDNNLSTM', { name: 'cu', units: 3 })] } }, /layer cu \(CuDNNLSTM\): expected no mask reaching a cuDNN layer/],
-      [{ class_name: 'Sequential', config: { layers: [k2('Bidirectional', { name: 'bi', layer: k2('SimpleRNN', { name: 'g', units: 3 }) })] } }, /layer bi \(Bidirectional\): expected to wrap an LSTM, a GRU, a CuDNNLSTM or a CuDNNGRU, got "SimpleRNN"/],
+      [{ class_name: 'Sequential', config: { layers: [k2('Bidirectional', { name: 'bi', layer: k2('ConvLSTM1D', { name: 'g', filters: 3 }) })] } }, /layer bi \(Bidirectional\): expected to wrap an LSTM, a GRU, a SimpleRNN, a CuDNNLSTM or a CuDNNGRU, got "ConvLSTM1D"/],
       // GRU: CuDNNGRU fixes its activations and reset_after; a mask reaching one is refused; both directions alike
       [{ class_name: 'Sequential', config: { layers: [k2('CuDNNGRU', { name: 'cg', units: 3, reset_after: false })] } }, /layer cg \(CuDNNGRU\): expected no reset_after option \(cuDNN fixes it\), got false/],
       [{ class_name: 'Sequential', config: { layers: [k2('CuDNNGRU', { name: 'cg', units: 3, return_state: true })] } }, /layer cg \(CuDNNGRU\): expected return_state false, got true/],

@@ -198,6 +198,24 @@ describe('exportKeras: GRU', () => {
   });
 });
 
+describe('exportKeras: SimpleRNN', () => {
+  it('SimpleRNN and Bidirectional(SimpleRNN) under a mask: Keras 3 entries with the keys Keras 3 writes, simple_rnn_cell stores, identical round trips', async () => {
+    const m = withWeights(sequential({ seed: 22, layers: [
+      layers.embedding({ inputDim: 10, outputDim: 4, inputLength: 6, maskZero: true }),
+      layers.bidirectional({ layer: layers.simpleRNN({ units: 3, returnSequences: true }), mergeMode: 'concat' }),
+      layers.simpleRNN({ units: 4, activation: 'relu', goBackwards: true }),
+      layers.dense({ units: 1, activation: 'sigmoid' }),
+    ] }), 10);
+    const { bytes } = await roundTrip(m, paddedIds(9, 6, 10, 5));
+    const cfg = configOf(bytes).config.layers;
+    expect(cfg[3]).toMatchObject({ class_name: 'SimpleRNN', config: { units: 4, activation: 'relu', go_backwards: true } });
+    const fixture = JSON.parse(strFromU8(unzipSync(readFileSync(new URL('../../fixtures/keras/k3_simple_rnn.keras', import.meta.url)))['config.json']));
+    const theirs = fixture.config.layers.find((l: { class_name: string }) => l.class_name === 'Bidirectional').config.layer;
+    expect(Object.keys(cfg[3].config).sort()).toEqual(Object.keys(theirs.config).sort());
+    expect(Object.keys(cfg[2].config.layer.config).sort()).toEqual(Object.keys(theirs.config).sort());
+  });
+});
+
 describe('exportKeras: an LSTM autoencoder', () => {
   it('LSTM -> RepeatVector -> LSTM(seq) -> Dense: Keras 3 RepeatVector entry, identical round trip', async () => {
     const m = withWeights(sequential({ seed: 15, layers: [layers.lstm({ units: 3, inputShape: [4, 2] }), layers.repeatVector({ n: 4 }),
