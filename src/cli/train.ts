@@ -31,7 +31,7 @@ export interface TrainOptions {
   maxlen: number | undefined;
   vocab: number;
   units: number;
-  cell: 'lstm' | 'gru';
+  cell: 'lstm' | 'gru' | 'simpleRNN';
   embeddingDim: number;
   dropout: number;
   epochs: number;
@@ -182,7 +182,7 @@ export function trainOptions(v: Values): TrainOptions {
     maxlen: optInt(c, v, 'maxlen', 1, 100_000),
     vocab: int(c, v, 'vocab', 20_000, 2),
     units: int(c, v, 'units', 32, 1, 4096),
-    cell: oneOf(c, v, 'cell', ['lstm', 'gru'] as const, 'lstm'),
+    cell: oneOf(c, v, 'cell', ['lstm', 'gru', 'simpleRNN'] as const, 'lstm'),
     embeddingDim: int(c, v, 'embedding-dim', 32, 1, 4096),
     dropout: num(c, v, 'dropout', 0, 0, 1),
     epochs: int(c, v, 'epochs', 10, 1, 100_000),
@@ -217,8 +217,8 @@ export const train: Command = {
     padding: { type: 'string', arg: '<pre|post>', help: 'where padding goes (default post)' },
     truncating: { type: 'string', arg: '<pre|post>', help: 'which end of a long text is cut (default post: keeps the beginning)' },
     'embedding-dim': { type: 'string', arg: '<n>', help: 'embedding size (default 32)' },
-    units: { type: 'string', arg: '<n>', help: 'units per direction of the Bi-LSTM (or Bi-GRU) (default 32)' },
-    cell: { type: 'string', arg: '<lstm|gru>', help: 'the recurrent layer: lstm (default) or gru' },
+    units: { type: 'string', arg: '<n>', help: 'units per direction of the Bi-LSTM (or Bi-GRU, Bi-SimpleRNN) (default 32)' },
+    cell: { type: 'string', arg: '<lstm|gru|simpleRNN>', help: 'the recurrent layer: lstm (default), gru or simpleRNN' },
     dropout: { type: 'string', arg: '<rate>', help: 'dropout before the output layer (default 0: none)' },
     epochs: { type: 'string', arg: '<n>', help: 'epochs (default 10)' },
     'batch-size': { type: 'string', arg: '<n>', help: 'batch size (default 32)' },

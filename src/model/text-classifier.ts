@@ -1,4 +1,4 @@
-// textClassifier: the reference text model the CLI trains, Embedding(maskZero) -> Bi-LSTM or Bi-GRU (returnSequences) ->
+// textClassifier: the reference text model the CLI trains, Embedding(maskZero) -> Bi-LSTM, Bi-GRU or Bi-SimpleRNN (returnSequences) ->
 // attention -> [dropout] -> Dense, with the head and loss chosen by the number of classes.
 import { ConfigError, describeValue, checkOptionKeys } from '../errors.js';
 import { layers } from '../layers/index.js';
@@ -15,8 +15,8 @@ export interface TextClassifierArgs {
   embeddingDim?: number;
   /** Units per direction (default 32). */
   units?: number;
-  /** The recurrent layer in the Bidirectional: 'lstm' (default) or 'gru' (Keras 3's GRU: resetAfter true). */
-  cell?: 'lstm' | 'gru';
+  /** The recurrent layer in the Bidirectional: 'lstm' (default), 'gru' (Keras 3's GRU: resetAfter true) or 'simpleRNN'. */
+  cell?: 'lstm' | 'gru' | 'simpleRNN';
   /** Dropout rate before the output layer; 0 (default) adds no layer. */
   dropout?: number;
   /** The model's seed (default: the library's DEFAULT_SEED). */
@@ -34,7 +34,7 @@ export function textClassifier(args: TextClassifierArgs): { model: Sequential; l
   const dropout = args.dropout ?? 0;
   if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1)) throw new ConfigError(`textClassifier: expected dropout to be a rate in [0, 1), got ${describeValue(args.dropout)}.`);
   const cell = args.cell ?? 'lstm';
-  if (cell !== 'lstm' && cell !== 'gru') throw new ConfigError(`textClassifier: expected cell to be 'lstm' or 'gru', got ${describeValue(args.cell)}.`);
+  if (cell !== 'lstm' && cell !== 'gru' && cell !== 'simpleRNN') throw new ConfigError(`textClassifier: expected cell to be 'lstm', 'gru' or 'simpleRNN', got ${describeValue(args.cell)}.`);
   const binary = classes === 2;
   const model = sequential({ ...(args.seed === undefined ? {} : { seed: args.seed }), layers: [
     layers.embedding({ inputDim: args.vocabSize, outputDim: args.embeddingDim ?? 32, inputLength: args.maxlen, maskZero: true }),

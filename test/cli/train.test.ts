@@ -125,7 +125,7 @@ describe('bilstm-attn train', () => {
       [['train'], 2, /^bilstm-attn train: expected --data <file\.csv\|folder\|names\|spam>, got none\.$/],
       [['train', ...csvArgs(), '--val-split', '1.5'], 2, /expected --val-split to be a number in \[0, 1\), got "1\.5"\./],
       [['train', ...csvArgs(), '--units'], 2, /expected a value after --units/],
-      [['train', ...csvArgs(), '--cell', 'rnn'], 2, /expected --cell to be one of lstm, gru, got "rnn"/],
+      [['train', ...csvArgs(), '--cell', 'rnn'], 2, /expected --cell to be one of lstm, gru, simpleRNN, got "rnn"/],
       [['train', ...csvArgs(), '--test-split', '0'], 2, /expected --test-split to leave texts for both training and the held-out test, got 0 \(200 and 0 texts\)\./],
       [['train', '--data', join(d.dir, 'nope.csv')], 2, /expected --data to be names, spam, a CSV file or a folder, got ".*nope\.csv" \(no such file or folder\)\./],
       [['train', '--data', d.csv, '--text-column', 'body', '--out', join(d.dir, 'x')], 1, /^bilstm-attn train: ValueError: .*body/],

@@ -11,11 +11,12 @@ describe('textClassifier', () => {
     expect(() => textClassifier({ vocabSize: 10, maxlen: 5, classes: 2, dropout: NaN })).toThrow(ConfigError);
   });
 
-  it("cell 'gru' puts a GRU in the Bidirectional (the LSTM by default); another cell is a ConfigError", () => {
-    const inner = (cell?: 'lstm' | 'gru') => (textClassifier({ vocabSize: 10, maxlen: 5, classes: 3, ...(cell ? { cell } : {}) }).model.getConfig().config.layers[1].config.layer as { className: string }).className;
+  it("cell 'gru' / 'simpleRNN' puts a GRU / SimpleRNN in the Bidirectional (the LSTM by default); another cell is a ConfigError", () => {
+    const inner = (cell?: 'lstm' | 'gru' | 'simpleRNN') => (textClassifier({ vocabSize: 10, maxlen: 5, classes: 3, ...(cell ? { cell } : {}) }).model.getConfig().config.layers[1].config.layer as { className: string }).className;
     expect(inner()).toBe('LSTM');
     expect(inner('lstm')).toBe('LSTM');
     expect(inner('gru')).toBe('GRU');
-    expect(() => textClassifier({ vocabSize: 10, maxlen: 5, classes: 2, cell: 'rnn' as never })).toThrow(/textClassifier: expected cell to be 'lstm' or 'gru', got "rnn"/);
+    expect(inner('simpleRNN')).toBe('SimpleRNN');
+    expect(() => textClassifier({ vocabSize: 10, maxlen: 5, classes: 2, cell: 'rnn' as never })).toThrow(/textClassifier: expected cell to be 'lstm', 'gru' or 'simpleRNN', got "rnn"/);
   });
 });

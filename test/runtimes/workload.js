@@ -74,14 +74,16 @@ export async function run(lib, { threads = 1, init = {} } = {}) {
 }
 
 /**
- * A GRU model (Embedding maskZero -> Bidirectional(GRU, sequences, reset after) -> GRU(reset before, goBackwards) ->
- * dense) trained 15 steps from SEED on the workload's data: SHA-256 of its weights and predictions, one string.
+ * A GRU / SimpleRNN model (Embedding maskZero -> Bidirectional(GRU, sequences, reset after) -> SimpleRNN(relu,
+ * sequences) -> GRU(reset before, goBackwards) -> dense) trained 15 steps from SEED on the workload's data: SHA-256 of
+ * its weights and predictions, one string.
  */
 async function gruRun(lib) {
   const { sequential, layers } = lib;
   const model = sequential({ seed: SEED, layers: [
     layers.embedding({ inputDim: V, outputDim: 16, inputLength: T, maskZero: true }),
     layers.bidirectional({ layer: layers.gru({ units: 12, returnSequences: true }) }),
+    layers.simpleRNN({ units: 10, activation: 'relu', returnSequences: true }),
     layers.gru({ units: 8, resetAfter: false, goBackwards: true }),
     layers.dense({ units: 1, activation: 'sigmoid' }),
   ]});
