@@ -139,48 +139,44 @@ export function gru_forward(hseq: usize, gates: usize, rcache: usize, rec: usize
 
 // Backward through time in one call. Accumulates into dx [B,T,I] (or writes it, dxWrite = 1; dx 0: none), dW [I,3H],
 // dU [H,3H], dbias ([2,3H] or [3H]). dhseq [B,T,H]: the loss's gradient w.r.t. hseq. The gates cache is overwritten
-// with dX [B,T,3H], the gradient at the input products' sums (each step reads its gates before writing them).
-// Scratch (no init needed): dR [B,T,3H] (resetAfter: the gradient at the recurrent sums; else its first B*H floats
-// hold dq, the gradient at r * h_{t-1}), dhrec [B,H], hprev [B,T,H] (may be dhseq: read only in the recurrence),
-// UT [3H,H], WT [3H,I], pack (max(I + H, min(B*T, 256)) x 3H floats, or 0: the same bits, slower).
-// A masked step passes dh to the previous step and its dX and dR rows are 0.
+// with dX [B,T,3H], the gradient at the input products' sums (each step reads its gates before writing them); with
+// resetAfter the rcache with the gradient at the recurrent sums' h block, dhh * r (the z and r blocks' are dX's).
+// Scratch (no init needed): dq [B,H] (resetAfter 0: the gradient at r * h_{t-1}), dhrec [B,H], hprev [B,T,H] (may
+// be dhseq: read only in the recurrence), UT [3H,H], WT [3H,I], pack (max(I + H, min(B*T, 256)) x 3H floats, or 0:
+// the same bits, slower). A masked step passes dh to the previous step and its gradient rows are 0.
 export function gru_backward(dx: usize, dW: usize, dU: usize, dbias: usize, dhseq: usize,
-                             dR: usize, dhrec: usize, hprev: usize, UT: usize, WT: usize,
+                             dq: usize, dhrec: usize, hprev: usize, UT: usize, WT: usize,
                              x: usize, hseq: usize, gates: usize, rcache: usize, W: usize, U: usize,
                              B: i32, T: i32, I: i32, H: i32, reverse: i32, act: i32, recAct: i32, mask: usize,
                              resetAfter: i32, pack: usize, dxWrite: i32): void {
   const G = 3 * H;
   const Hb = <usize>H * 4, Gb = <usize>G * 4;
   transpose(UT, U, H, G);
-  // U^T in 16-column panels for the recurrence's products: rows of all 3 blocks (resetAfter), or of z, r and of h apart
+  // U^T in 16-column panels for the recurrence's products: the rows of the z and r blocks, and of the h block, apart
   const H16 = <usize>(H & ~15);
   const UTp = pack, UThp = pack + <usize>(2 * H) * H16 * 4;
-  if (pack != 0) {
-    if (resetAfter != 0) pack_b(UTp, UT, G, H, H);
-    else { pack_b(UTp, UT, 2 * H, H, H); pack_b(UThp, UT + <usize>(2 * H) * Hb, H, H, H); }
-  }
+  if (pack != 0) { pack_b(UTp, UT, 2 * H, H, H); pack_b(UThp, UT + <usize>(2 * H) * Hb, H, H, H); }
   memory.fill(dhrec, 0, <usize>B * Hb);
   for (let s = T - 1; s >= 0; s--) {
     const t = pos(s, T, reverse);
     const tp = s > 0 ? pos(s - 1, T, reverse) : 0;
     for (let b = 0; b < B; b++) {
       const row = <usize>b * <usize>T + <usize>t;
-      const g = gates + row * Gb, dr = dR + row * Gb, dhr = dhrec + <usize>b * Hb;
+      const g = gates + row * Gb, dhr = dhrec + <usize>b * Hb;
       const hp = s > 0 ? hseq + (<usize>b * <usize>T + <usize>tp) * Hb : 0;
       if (mask != 0 && load<f32>(mask + row * 4) == 0) {
         // forward: h carried  =>  dh_prev = dh, nothing into x or the weights
         let j = 0;
         for (; j < H; j += j + 4 <= H ? 4 : 1) addInto(dhr, dhseq + row * Hb, j, j + 4 <= H);
         memory.fill(g, 0, Gb);
-        if (resetAfter != 0) memory.fill(dr, 0, Gb);
+        if (resetAfter != 0) memory.fill(rcache + row * Hb, 0, Hb);
         continue;
       }
       let j = 0;
-      for (; j < H; j += j + 4 <= H ? 4 : 1) stepBackward(g, dr, dhr, dhseq + row * Hb, hp, rcache + row * Hb, j, H, act, recAct, resetAfter, j + 4 <= H);
+      for (; j < H; j += j + 4 <= H ? 4 : 1) stepBackward(g, dhr, dhseq + row * Hb, hp, rcache + row * Hb, j, H, act, recAct, resetAfter, j + 4 <= H);
     }
     if (resetAfter == 0) {
       // forward: hh = act(... + (r * h_{t-1}).U_h)  =>  dq = dhh_pre . U_h^T, then dr = dq * h_{t-1}, dh_{t-1} += dq * r
-      const dq = dR;
       if (pack != 0) gemm_nn_packed(dq, gates + <usize>t * Gb + 2 * Hb, UT + <usize>(2 * H) * Hb, UThp, B, H, H, T * G, H, H, 0);
       else gemm_nn(dq, gates + <usize>t * Gb + 2 * Hb, UT + <usize>(2 * H) * Hb, B, H, H, T * G, H, H, 0);
       for (let b = 0; b < B; b++) {
@@ -196,9 +192,14 @@ export function gru_backward(dx: usize, dW: usize, dU: usize, dbias: usize, dhse
         else gemm_nn(dhrec, gates + <usize>t * Gb, UT, B, H, 2 * H, T * G, H, H, 1);
       }
     } else if (s > 0) {
-      // forward: rec = h_{t-1}.U + b_rec  =>  dh_{t-1} += dR . U^T
-      if (pack != 0) gemm_nn_packed(dhrec, dR + <usize>t * Gb, UT, UTp, B, H, G, T * G, H, H, 1);
-      else gemm_nn(dhrec, dR + <usize>t * Gb, UT, B, H, G, T * G, H, H, 1);
+      // forward: rec = h_{t-1}.U + b_rec  =>  dh_{t-1} += [dX_z, dX_r, dhh * r] . U^T, as the z and r blocks and the h block
+      if (pack != 0) {
+        gemm_nn_packed(dhrec, gates + <usize>t * Gb, UT, UTp, B, H, 2 * H, T * G, H, H, 1);
+        gemm_nn_packed(dhrec, rcache + <usize>t * Hb, UT + <usize>(2 * H) * Hb, UThp, B, H, H, T * H, H, H, 1);
+      } else {
+        gemm_nn(dhrec, gates + <usize>t * Gb, UT, B, H, 2 * H, T * G, H, H, 1);
+        gemm_nn(dhrec, rcache + <usize>t * Hb, UT + <usize>(2 * H) * Hb, B, H, H, T * H, H, H, 1);
+      }
     }
   }
   fill_hprev(hprev, hseq, B, T, H, reverse);
@@ -206,13 +207,15 @@ export function gru_backward(dx: usize, dW: usize, dU: usize, dbias: usize, dhse
   // forward: sums = x.W + b_in  =>  dW += x^T . dX, db_in += colsum(dX)
   gemm_tn(dW, x, gates, I, G, rows, I, G, G, pack);
   colsum_add(dbias, gates, rows, G);
+  // forward: z, r sums += h_{t-1}.U_zr  =>  dU_zr += h_{t-1}^T . dX_zr
+  gemm_tn(dU, hprev, gates, H, 2 * H, rows, H, G, G, pack);
   if (resetAfter != 0) {
-    // forward: rec = h_{t-1}.U + b_rec  =>  dU += h_{t-1}^T . dR, db_rec += colsum(dR)
-    gemm_tn(dU, hprev, dR, H, G, rows, H, G, G, pack);
-    colsum_add(dbias + Gb, dR, rows, G);
+    // forward: rec = h_{t-1}.U + b_rec  =>  dU_h += h_{t-1}^T . (dhh * r); db_rec += colsum([dX_z, dX_r, dhh * r])
+    gemm_tn(dU + 2 * Hb, hprev, rcache, H, H, rows, H, H, G, pack);
+    colsum_rows(dbias + Gb, gates, rows, 2 * H, G);
+    colsum_add(dbias + Gb + 2 * Hb, rcache, rows, H);
   } else {
-    // forward: z, r sums += h_{t-1}.U_zr; hh's += q.U_h  =>  dU_zr += h_{t-1}^T . dX_zr, dU_h += q^T . dX_h
-    gemm_tn(dU, hprev, gates, H, 2 * H, rows, H, G, G, pack);
+    // forward: hh's sum += q.U_h  =>  dU_h += q^T . dX_h
     gemm_tn(dU + 2 * Hb, rcache, gates + 2 * Hb, H, H, rows, H, G, G, pack);
   }
   if (dx == 0) return;
@@ -226,8 +229,17 @@ export function gru_backward(dx: usize, dW: usize, dU: usize, dbias: usize, dhse
   }
 }
 
-// One step's gradients at lanes j of a row (see gru_backward): reads z, r, hh, then writes dX (and dR) over them.
-@inline function stepBackward(g: usize, dr: usize, dhr: usize, dhs: usize, hp: usize, cache: usize, j: i32, H: i32,
+// db[N] += sum over rows of dz[M, N] (row stride ld floats), rows in order (colsum_add's sums).
+function colsum_rows(db: usize, dz: usize, M: i32, N: i32, ld: i32): void {
+  for (let r = 0; r < M; r++) {
+    const row = dz + <usize>r * <usize>ld * 4;
+    for (let j = 0; j < N; j += j + 4 <= N ? 4 : 1) addInto(db, row, j, j + 4 <= N);
+  }
+}
+
+// One step's gradients at lanes j of a row (see gru_backward): reads z, r, hh (and resetAfter's inner from cache),
+// then writes dX over the gates (and dhh * r over the cache).
+@inline function stepBackward(g: usize, dhr: usize, dhs: usize, hp: usize, cache: usize, j: i32, H: i32,
                               act: i32, recAct: i32, resetAfter: i32, full: bool): void {
   const o = <usize>j * 4, Hb = <usize>H * 4;
   const gz = ld(g + o, full), gr = ld(g + Hb + o, full), hh = ld(g + 2 * Hb + o, full);
@@ -243,9 +255,7 @@ export function gru_backward(dx: usize, dW: usize, dU: usize, dbias: usize, dhse
     // forward: hh = act(x.W_h + bi_h + r * inner)  =>  dr = dhh * inner, d(inner) = dhh * r
     const dgr = f32x4.mul(f32x4.mul(dhh, ld(cache + o, full)), dact(gr, recAct));
     st(g + Hb + o, dgr, full);
-    st(dr + o, dz, full);
-    st(dr + Hb + o, dgr, full);
-    st(dr + 2 * Hb + o, f32x4.mul(dhh, gr), full);
+    st(cache + o, f32x4.mul(dhh, gr), full);
   }
 }
 

@@ -23,7 +23,7 @@ export class GRU extends Recurrent {
   readonly resetAfter: boolean;
   W!: Weight; U!: Weight; b: Weight | null = null;
   private gates = 0; private rcache = 0; private rec = 0;
-  private dx = 0; private dR = 0; private dhrec = 0; private hprev = 0;
+  private dx = 0; private dq = 0; private dhrec = 0; private hprev = 0;
   private UT = 0; private WT = 0; private pack = 0; private zeroBias = 0; private dBiasScratch = 0;
   private x = 0;
 
@@ -56,7 +56,7 @@ export class GRU extends Recurrent {
     if (this.zeroOutputForMask) this.masked = a.alloc(B * T * H * f);
     this.dx = a.alloc(B * T * I * f);
     this.dhseq = a.alloc(B * T * H * f);
-    this.dR = a.alloc(B * T * G * f);
+    this.dq = a.alloc(B * H * f);
     this.dhrec = a.alloc(B * H * f);
     this.hprev = a.alloc(B * T * H * f);
     this.UT = a.alloc(G * H * f);
@@ -82,7 +82,7 @@ export class GRU extends Recurrent {
     const [rev, act, recAct] = this.args();
     const dx = c.inputGrad === false ? 0 : this.dx;
     // (dX overwrites the gate cache in place: backward is its last use)
-    c.k.gru_backward(dx, this.W.grad, this.U.grad, this.b ? this.b.grad : this.dBiasScratch, dhseq, this.dR, this.dhrec,
+    c.k.gru_backward(dx, this.W.grad, this.U.grad, this.b ? this.b.grad : this.dBiasScratch, dhseq, this.dq, this.dhrec,
       scratch || this.hprev, this.UT, this.WT, this.x, this.hseq, this.gates, this.rcache, this.W.ptr, this.U.ptr,
       B, this.T, this.I, this.units, rev, act, recAct, this.inMask, this.resetAfter ? 1 : 0, this.pack, 1);
     return dx;

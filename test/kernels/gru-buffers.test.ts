@@ -26,7 +26,7 @@ function run(d: GruDims, seed: number, mask?: number[]) {
     const pmask = mask ? alloc('mask', B * T, mask) : 0;
     // as GRU.plan
     const hseq = alloc('hseq', B * T * H), gates = alloc('gates', B * T * G), rcache = alloc('rcache', B * T * H), rec = alloc('rec', B * G);
-    const dx = alloc('dx', B * T * I), dhseq = alloc('dhseq', B * T * H, dh), dR = alloc('dR', B * T * G), dhrec = alloc('dhrec', B * H);
+    const dx = alloc('dx', B * T * I), dhseq = alloc('dhseq', B * T * H, dh), dR = alloc('dq', B * H), dhrec = alloc('dhrec', B * H);
     const hprev = alloc('hprev', B * T * H), UT = alloc('UT', G * H), WT = alloc('WT', G * I);
     const pack = alloc('pack', Math.max(I + H, Math.min(B * T, 256)) * G);
     const dW = alloc('dW', I * G, undefined, 0), dU = alloc('dU', H * G, undefined, 0), db = alloc('db', nb, undefined, 0);
