@@ -50,6 +50,9 @@ export class Bidirectional extends Layer {
     this.forwardLayer = copy({ ...cfg, name: `forward_${inner.name}`, zeroOutputForMask: zero });
     this.backwardLayer = copy({ ...cfg, name: `backward_${inner.name}`, goBackwards: !inner.goBackwards, zeroOutputForMask: zero });
     this.returnSequences = inner.returnSequences;
+    // each direction draws its own input-dropout masks (Keras: two layers, two masks), from streams of this layer's
+    this.forwardLayer.dropoutStream = 'dropout/forward';
+    this.backwardLayer.dropoutStream = 'dropout/backward';
     if (this.forwardLayer instanceof LSTM && this.backwardLayer instanceof LSTM) {
       this.forwardLayer.twin = this.backwardLayer;
       this.backwardLayer.twin = this.forwardLayer;
@@ -135,6 +138,10 @@ export class Bidirectional extends Layer {
     const fw = this.forwardLayer, bw = this.backwardLayer;
     fw.inMask = this.inMask;
     bw.inMask = this.inMask;
+    fw.index = bw.index = this.index; // (their dropout streams are this layer's)
+    // each direction's input: x, or in training with dropout x times its own mask (the last-output path's forward()
+    // drops it itself)
+    const xf = this.returnSequences ? fw.dropInput(c, x, B) : x, xb = this.returnSequences ? bw.dropInput(c, x, B) : x;
     // The two directions are independent work: record each as a list of kernel calls and run them on two threads,
     // the backward direction's on this thread: a worker's list runs a few % slower than the same list here, and the
     // forward direction (ascending addresses) is the lighter one (train B on 2 threads 1.04-1.06x against the other way).
@@ -153,15 +160,15 @@ export class Bidirectional extends Layer {
     const parts = this.parts(c, B);
     if (parts >= 2 && fw instanceof LSTM && bw instanceof LSTM) {
       const pf = recorder(), pb = recorder();
-      const work = fw.prepareParts({ ...c, k: pf.k }, x, B) + bw.prepareParts({ ...c, k: pb.k }, x, B);
+      const work = fw.prepareParts({ ...c, k: pf.k }, xf, B) + bw.prepareParts({ ...c, k: pb.k }, xb, B);
       // (below 1e6 multiply-adds, ~50 us, the preparation stays on this thread: a hand-off would cost more than it saves)
       c.a.pool.run([pb.calls, pf.calls], work >= 1e6 ? work : 0);
       const lists: Call[][] = [];
       for (let p = 0; p < parts; p++) {
         const b0 = Math.floor((B * p) / parts), b1 = Math.floor((B * (p + 1)) / parts), r = b0 * T;
-        for (const [l, half, flip] of [[bw, 1, !bw.goBackwards], [fw, 0, fw.goBackwards]] as [LSTM, number, boolean][]) {
+        for (const [l, half, flip, xl] of [[bw, 1, !bw.goBackwards, xb], [fw, 0, fw.goBackwards, xf]] as [LSTM, number, boolean, number][]) {
           const rec = recorder();
-          const h = l.sequencePart({ ...c, k: rec.k }, x, b0, b1, p);
+          const h = l.sequencePart({ ...c, k: rec.k }, xl, b0, b1, p);
           rec.k.copy_steps(this.y + (r * 2 * H + half * H) * 4, 2 * H, h + r * H * 4, H, b1 - b0, T, H, flip ? 1 : 0, 0);
           lists.push(rec.calls);
         }
@@ -178,13 +185,13 @@ export class Bidirectional extends Layer {
       // runs on this thread, which reads y next. The worker's direction copies its half at the end: its stores go to
       // lines this thread read last call, and each waits for the other core; in one pass they overlap, while a
       // recurrence that stored each step's h there ran slower (B batch 1 on 2 threads 0.96x).
-      this.half(fw, cf, x, B, 0, fw.goBackwards, c.a.pool.size === 1);
-      this.half(bw, cb, x, B, 1, !bw.goBackwards, true);
+      this.half(fw, cf, xf, B, 0, fw.goBackwards, c.a.pool.size === 1);
+      this.half(bw, cb, xb, B, 1, !bw.goBackwards, true);
     } else {
       if (this.returnSequences) {
         // both sequences aligned with input positions
-        this.f = fw.sequence(cf, x, B, fw.goBackwards);
-        this.g = bw.sequence(cb, x, B, !bw.goBackwards);
+        this.f = fw.sequence(cf, xf, B, fw.goBackwards);
+        this.g = bw.sequence(cb, xb, B, !bw.goBackwards);
       } else {
         this.f = fw.forward(cf, x, B);
         this.g = bw.forward(cb, x, B);
@@ -235,7 +242,7 @@ export class Bidirectional extends Layer {
       const tb = bw.backwardTail(B, dg, dxParts), tf = fw.backwardTail(B, df, dxParts);
       // both directions have the same shapes, so the same lists: interleaved, each thread starts on a direction
       c.a.pool.runQueue(tb.lists.flatMap((l, i) => [l, tf.lists[i]]), 2 * this.flops(B));
-      return dxParts ? this.sumDx(c, tf.dx, tb.dx, B, fw.idRows()) : 0;
+      return dxParts ? this.sumDx(c, fw.dropBackward(c, tf.dx, B), bw.dropBackward(c, tb.dx, B), B, fw.idRows()) : 0;
     }
     if (this.returnSequences && this.mergeMode === 'concat') {
       // Our output y is spent once backward runs (the next layer's backward has read it; the model reads outputs
@@ -246,8 +253,8 @@ export class Bidirectional extends Layer {
       const df = this.y, dg = this.y + R * H * 4;
       rf.k.copy_steps(df, H, dy, 2 * H, B, T, H, fw.goBackwards ? 1 : 0, 1);
       rb.k.copy_steps(dg, H, dy + H * 4, 2 * H, B, T, H, bw.goBackwards ? 0 : 1, 1);
-      dxf = fw.sequenceBackward(cf, df, B, false, df);
-      dxb = bw.sequenceBackward(cb, dg, B, false, dg);
+      dxf = fw.dropBackward(cf, fw.sequenceBackward(cf, df, B, false, df), B);
+      dxb = bw.dropBackward(cb, bw.sequenceBackward(cb, dg, B, false, dg), B);
       c.a.pool.run([rb.calls, rf.calls], 2 * this.flops(B));
       return dxf ? this.sumDx(c, dxf, dxb, B, fw.idRows()) : 0;
     }
@@ -258,8 +265,8 @@ export class Bidirectional extends Layer {
     if (this.returnSequences) {
       // dy ([B,T,H] with sum, mul, ave) is spent once split (merge_backward): it serves as the forward direction's
       // h_{t-1} scratch instead of a buffer of its own (peak RSS)
-      dxf = fw.sequenceBackward(cf, df, B, fw.goBackwards, dy);
-      dxb = bw.sequenceBackward(cb, dg, B, !bw.goBackwards, 0);
+      dxf = fw.dropBackward(cf, fw.sequenceBackward(cf, df, B, fw.goBackwards, dy), B);
+      dxb = bw.dropBackward(cb, bw.sequenceBackward(cb, dg, B, !bw.goBackwards, 0), B);
     } else {
       dxf = fw.backward(cf, df, B);
       dxb = bw.backward(cb, dg, B);

@@ -64,6 +64,7 @@ export class GRU extends Recurrent {
     // panels of W and U for the forward, of U^T and W^T for the backward; gemm_tn's scratch in between
     this.pack = a.alloc(Math.max(I + H, Math.min(B * T, 256)) * G * f);
     if (!this.b) { this.zeroBias = a.alloc(2 * G * f); this.dBiasScratch = a.alloc(2 * G * f); }
+    this.planDropout(a, B);
   }
 
   private args(): [number, number, number] {
@@ -94,7 +95,7 @@ export class GRU extends Recurrent {
       useBias: this.useBias, kernelInitializer: initializerConfig(this.kernelInitializer),
       recurrentInitializer: initializerConfig(this.recurrentInitializer), biasInitializer: initializerConfig(this.biasInitializer),
       returnSequences: this.returnSequences, goBackwards: this.goBackwards, resetAfter: this.resetAfter,
-      zeroOutputForMask: this.zeroOutputForMask, dropout: 0, recurrentDropout: 0 };
+      zeroOutputForMask: this.zeroOutputForMask, dropout: this.dropout, recurrentDropout: 0 };
   }
 
   static fromConfig(config: unknown): GRU {

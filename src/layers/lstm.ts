@@ -112,6 +112,7 @@ export class LSTM extends Recurrent {
     this.idTab = 0; // (a new plan: idTabFor allocates it again past the new buffers when needed)
     this.planRows = B * T;
     if (!this.b) { this.zeroBias = a.alloc(G * f); this.dBiasScratch = a.alloc(G * f); }
+    this.planDropout(a, B);
   }
 
   /** Training: the number of distinct ids whose gradient rows backward returns instead of dx per position (see
@@ -374,7 +375,7 @@ export class LSTM extends Recurrent {
       useBias: this.useBias, kernelInitializer: initializerConfig(this.kernelInitializer),
       recurrentInitializer: initializerConfig(this.recurrentInitializer), biasInitializer: initializerConfig(this.biasInitializer),
       unitForgetBias: this.unitForgetBias, returnSequences: this.returnSequences, goBackwards: this.goBackwards,
-      zeroOutputForMask: this.zeroOutputForMask, dropout: 0, recurrentDropout: 0 };
+      zeroOutputForMask: this.zeroOutputForMask, dropout: this.dropout, recurrentDropout: 0 };
   }
 
   static fromConfig(config: unknown): LSTM {

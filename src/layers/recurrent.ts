@@ -1,5 +1,6 @@
 // What an LSTM and a GRU share: Keras's RNN and cell options (checked once for both) and the RNN around the cell's
 // recurrence: output shape, the last step or the whole sequence (masked, flipped), and the way back.
+import type { Allocator } from '../core/arena.js';
 import { Layer, checkActivation, checkBool, checkPositiveInt, type Ctx, type LayerArgs, type LayerOwner, type Shape, type ElementwiseActivation } from './layer.js';
 import { checkInitializer, type InitializerSpec } from './initializers.js';
 import { ConfigError, ShapeError, fmtShape, describeValue } from '../errors.js';
@@ -16,8 +17,13 @@ export interface RecurrentArgs extends LayerArgs {
   goBackwards?: boolean;
   /** At masked steps output 0 instead of the carried output (Bidirectional sets it to returnSequences, as Keras). */
   zeroOutputForMask?: boolean;
-  /** Only 0 (the default) for now. */
+  /**
+   * Keras's dropout on the inputs, a rate in [0, 1): in training one keep mask [batch, features] per batch, shared by
+   * every timestep (DropoutRNNCell.get_dropout_mask), kept features scaled by 1 / (1 - rate); inference reads the input
+   * as it is. Default 0.
+   */
   dropout?: number;
+  /** Dropout on the state inside the recurrence: only 0 (the default) for now. */
   recurrentDropout?: number;
 }
 
@@ -33,13 +39,15 @@ export interface RecurrentOptions {
   returnSequences: boolean;
   goBackwards: boolean;
   zeroOutputForMask: boolean;
+  dropout: number;
 }
 
 /** Checks the shared options of layers.lstm / layers.gru (`where` names the call, `kind` the layer in messages). */
 export function recurrentOptions(args: RecurrentArgs, where: string, kind: 'LSTM' | 'GRU' | 'SimpleRNN'): RecurrentOptions {
-  const off = (v: unknown) => v === undefined || v === null || v === 0;
-  if (!off(args.dropout) || !off(args.recurrentDropout)) {
-    throw new ConfigError(`${where}: dropout and recurrentDropout inside the ${kind} are not supported yet, got dropout ${describeValue(args.dropout ?? 0)}, recurrentDropout ${describeValue(args.recurrentDropout ?? 0)}. Use a dropout layer before it.`);
+  const dropout = args.dropout ?? 0;
+  if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1)) throw new ConfigError(`${where}: expected dropout to be a rate in [0, 1), got ${describeValue(args.dropout)}.`);
+  if (!(args.recurrentDropout === undefined || args.recurrentDropout === null || args.recurrentDropout === 0)) {
+    throw new ConfigError(`${where}: recurrentDropout inside the ${kind} is not supported yet, got ${describeValue(args.recurrentDropout)}.`);
   }
   return {
     units: checkPositiveInt(args.units, where, 'units'),
@@ -52,6 +60,7 @@ export function recurrentOptions(args: RecurrentArgs, where: string, kind: 'LSTM
     returnSequences: checkBool(args.returnSequences, where, 'returnSequences', false),
     goBackwards: checkBool(args.goBackwards, where, 'goBackwards', false),
     zeroOutputForMask: checkBool(args.zeroOutputForMask, where, 'zeroOutputForMask', false),
+    dropout: dropout + 0,
   };
 }
 
@@ -72,7 +81,12 @@ export abstract class Recurrent extends Layer {
   readonly returnSequences!: boolean;
   readonly goBackwards!: boolean;
   readonly zeroOutputForMask!: boolean;
+  readonly dropout!: number;
+  /** The stream of this layer's input-dropout masks (a Bidirectional names each direction's). @internal */
+  dropoutStream = 'dropout';
   protected T = 0; protected I = 0;
+  /** Input dropout: the dropped input [B,T,I], the mask [B,I] and the input gradient [B,T,I] (0 without dropout). */
+  private xDrop = 0; private dropMask = 0; private dxDrop = 0; private dropping = false;
   /** [B,T,H] the states, aligned to input positions (the subclass's recurrence writes them). */
   protected hseq = 0;
   /** [B,T or 1,H] the returned output when it is not hseq itself; [B,T,H] masked copies of hseq and of its gradient. */
@@ -145,6 +159,36 @@ export abstract class Recurrent extends Layer {
   /** Backward of the recurrence from dL/dhseq (see sequenceBackward's scratch); returns dx [B,T,I] or 0. */
   protected abstract runBackward(c: Ctx, dhseq: number, B: number, scratch?: number): number;
 
+  /** The input dropout's buffers for batches of B (call at the end of plan, after T and I are set). */
+  protected planDropout(a: Allocator, B: number): void {
+    if (this.dropout <= 0) { this.xDrop = this.dropMask = this.dxDrop = 0; return; }
+    this.xDrop = a.alloc(B * this.T * this.I * 4);
+    this.dropMask = a.alloc(B * this.I * 4);
+    this.dxDrop = a.alloc(B * this.T * this.I * 4);
+  }
+
+  /**
+   * The input the recurrence reads: x, or in training with dropout x times this batch's keep mask [B, I] (shared over
+   * time, from the model's seeded stream for this layer), recorded into c.k.
+   */
+  dropInput(c: Ctx, x: number, B: number): number {
+    this.dropping = c.training && this.dropout > 0;
+    if (!this.dropping) return x;
+    const s = c.streams.get(this.index, this.dropoutStream);
+    c.k.dropout_spatial_forward(this.xDrop, this.dropMask, x, B, this.T, this.I, this.dropout, s.k0, s.k1, s.lo, s.hi);
+    if (c.advanceRng) s.advance(Math.ceil((B * this.I) / 4));
+    return this.xDrop;
+  }
+
+  /** The gradient w.r.t. x from the one w.r.t. dropInput's result (recorded into c.k); 0 (none) stays 0. */
+  dropBackward(c: Ctx, dx: number, B: number): number {
+    if (!this.dropping || !dx) return dx;
+    // forward: x' = x * mask  =>  dx = dx' * mask
+    c.k.zero_fill(this.dxDrop, B * this.T * this.I);
+    c.k.dropout_spatial_backward(this.dxDrop, dx, this.dropMask, B, this.T, this.I);
+    return this.dxDrop;
+  }
+
   /** Runs the recurrence; returns hseq [B,T,H] aligned to input positions, or flipped in time when `reversed`. */
   sequence(c: Ctx, x: number, B: number, reversed: boolean): number {
     this.recurrence(c, x, B);
@@ -171,7 +215,8 @@ export abstract class Recurrent extends Layer {
     return this.runBackward(c, dh, B, scratch);
   }
 
-  forward(c: Ctx, x: number, B: number): number {
+  forward(c: Ctx, input: number, B: number): number {
+    const x = this.dropInput(c, input, B);
     if (this.returnSequences) return this.sequence(c, x, B, this.goBackwards);
     // Keras: the last output is the final processed step's output: the state after it, or 0 where that step is masked
     // and zeroOutputForMask is on (backend.rnn's last_output = outputs[-1], the masked outputs)
@@ -181,12 +226,12 @@ export abstract class Recurrent extends Layer {
   }
 
   backward(c: Ctx, dy: number, B: number): number {
-    if (this.returnSequences) return this.sequenceBackward(c, dy, B, this.goBackwards);
+    if (this.returnSequences) return this.dropBackward(c, this.sequenceBackward(c, dy, B, this.goBackwards), B);
     c.k.zero_fill(this.dhseq, B * this.T * this.units);
     c.k.take_step(dy, this.dhseq, B, this.T, this.units, this.goBackwards ? 0 : this.T - 1, 1);
     // forward: out = h * mask at the final step  =>  dh = dy * mask there
     if (this.zeroOutputForMask && this.inMask) c.k.mask_rows(this.dhseq, this.dhseq, this.inMask, B * this.T, this.units, 0);
-    return this.runBackward(c, this.dhseq, B);
+    return this.dropBackward(c, this.runBackward(c, this.dhseq, B), B);
   }
 
   /** With returnSequences the mask passes on; the last output consumes it. */

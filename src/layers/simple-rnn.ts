@@ -55,6 +55,7 @@ export class SimpleRNN extends Recurrent {
     // panels of W and U for the forward, of U^T and W^T for the backward; gemm_tn's scratch in between
     this.pack = a.alloc(Math.max(I + H, Math.min(B * T, 256)) * H * f);
     if (!this.b) { this.zeroBias = a.alloc(H * f); this.dBiasScratch = a.alloc(H * f); }
+    this.planDropout(a, B);
   }
 
   private biasPtr(): number { return this.b ? this.b.ptr : this.zeroBias; }
@@ -78,7 +79,7 @@ export class SimpleRNN extends Recurrent {
     return { ...super.getConfig(), units: this.units, activation: this.activation, useBias: this.useBias,
       kernelInitializer: initializerConfig(this.kernelInitializer), recurrentInitializer: initializerConfig(this.recurrentInitializer),
       biasInitializer: initializerConfig(this.biasInitializer), returnSequences: this.returnSequences, goBackwards: this.goBackwards,
-      zeroOutputForMask: this.zeroOutputForMask, dropout: 0, recurrentDropout: 0 };
+      zeroOutputForMask: this.zeroOutputForMask, dropout: this.dropout, recurrentDropout: 0 };
   }
 
   static fromConfig(config: unknown): SimpleRNN {

@@ -156,10 +156,11 @@ describe('gru in a model', () => {
     }
   });
 
-  it('refuses dropout inside the GRU and wrong option types, naming them', () => {
+  it('refuses recurrentDropout, a dropout outside [0, 1) and wrong option types, naming them', () => {
     initSync();
-    expect(() => layers.gru({ units: 4, dropout: 0.2 })).toThrow(ConfigError);
-    expect(() => layers.gru({ units: 4, dropout: 0.2 })).toThrow(/dropout and recurrentDropout inside the GRU/);
+    expect(() => layers.gru({ units: 4, recurrentDropout: 0.2 })).toThrow(ConfigError);
+    expect(() => layers.gru({ units: 4, recurrentDropout: 0.2 })).toThrow(/recurrentDropout inside the GRU is not supported yet/);
+    expect(() => layers.gru({ units: 4, dropout: -0.1 })).toThrow(/expected dropout to be a rate in \[0, 1\)/);
     expect(() => layers.gru({ units: 4, resetAfter: 'yes' as unknown as boolean })).toThrow(/resetAfter/);
     expect(() => layers.gru({ units: 0 })).toThrow(/units/);
   });

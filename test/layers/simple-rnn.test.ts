@@ -98,10 +98,10 @@ describe('simpleRNN in a model', () => {
     expect(bytes[0].equals(bytes[1])).toBe(true);
   });
 
-  it('refuses a recurrentActivation, dropout inside, and bad option types, naming them', () => {
+  it('refuses a recurrentActivation, recurrentDropout, and bad option types, naming them', () => {
     initSync();
     expect(() => layers.simpleRNN({ units: 4, recurrentActivation: 'sigmoid' } as never)).toThrow(ConfigError);
-    expect(() => layers.simpleRNN({ units: 4, dropout: 0.2 })).toThrow(/dropout and recurrentDropout inside the SimpleRNN/);
+    expect(() => layers.simpleRNN({ units: 4, recurrentDropout: 0.2 })).toThrow(/recurrentDropout inside the SimpleRNN is not supported yet/);
     expect(() => layers.simpleRNN({ units: 0 })).toThrow(/layers\.simpleRNN\(simple_rnn(_\d+)?\): expected units/);
     expect(() => layers.simpleRNN({ units: 2, activation: 'gelu' as never })).toThrow(/activation/);
   });

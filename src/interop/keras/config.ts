@@ -460,9 +460,7 @@ function lstmConfig(l: KerasLayer, major: 2 | 3, where: string, notes: string[])
   if (c.return_state === true) refuse(l, 'return_state false', true, where);
   if (c.stateful === true) refuse(l, 'stateful false', true, where);
   if (c.time_major === true) refuse(l, 'time_major false', true, where);
-  for (const k of ['dropout', 'recurrent_dropout']) {
-    if (typeof c[k] === 'number' && (c[k] as number) > 0) notes.push(`${l.name}: ${k} ${c[k]} not imported (inference is the same; fit here trains without it)`);
-  }
+  if (typeof c.recurrent_dropout === 'number' && c.recurrent_dropout > 0) notes.push(`${l.name}: recurrent_dropout ${c.recurrent_dropout} not imported (inference is the same; fit here trains without it)`);
   return {
     name: l.name,
     units: c.units,
@@ -475,6 +473,8 @@ function lstmConfig(l: KerasLayer, major: 2 | 3, where: string, notes: string[])
     goBackwards: c.go_backwards ?? false,
     // masked steps give zeros instead of the last output (Keras's RNN zero_output_for_mask)
     zeroOutputForMask: c.zero_output_for_mask ?? false,
+    // dropout on the inputs in training (one mask per sample and feature, over time), as Keras's cell draws it
+    ...(typeof c.dropout === 'number' && c.dropout > 0 ? { dropout: c.dropout } : {}),
   };
 }
 

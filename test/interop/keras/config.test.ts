@@ -28,7 +28,9 @@ describe('planKerasModel', () => {
     const lstm = (plan.model.config.layers[1].config.layer as { config: Record<string, unknown> }).config;
     expect(lstm.recurrentActivation).toBe('hardSigmoid');
     expect(plan.model.config.layers[2].config.returnSequences).toBe(false);
-    expect(plan.notes).toEqual(['embedding: embeddings_regularizer not imported (fit here trains without it)', 'lstm: dropout 0.2 not imported (inference is the same; fit here trains without it)']);
+    expect(plan.notes).toEqual(['embedding: embeddings_regularizer not imported (fit here trains without it)']);
+    // the LSTM's dropout on its inputs trains here as in Keras
+    expect(lstm.dropout).toBe(0.2);
     const m = Sequential.fromConfig(plan.model);
     expect(m.weightNames).toEqual(['embedding/embeddings', 'bidirectional/forward_lstm/kernel', 'bidirectional/forward_lstm/recurrent_kernel', 'bidirectional/forward_lstm/bias',
       'bidirectional/backward_lstm/kernel', 'bidirectional/backward_lstm/recurrent_kernel', 'bidirectional/backward_lstm/bias', 'attention_layer/W', 'attention_layer/b', 'dense/kernel', 'dense/bias']);
