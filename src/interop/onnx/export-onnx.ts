@@ -1,9 +1,11 @@
 // exportOnnx: a Sequential model as an ONNX model (opset 17, IR version 8), encoded with protobufjs over the published
 // ONNX schema (onnx-schema.ts). Layer by layer: embedding -> Gather; LSTM / Bidirectional(LSTM) -> LSTM (gates reordered
 // from Keras i, f, c, o to ONNX i, o, f, c; Keras bias in Wb, zeros in Rb); GRU / Bidirectional(GRU) -> GRU (gates z, r, h
-// in both; resetAfter's input and recurrent biases in Wb and Rb, linear_before_reset = resetAfter); attention -> MatMul, Add, Tanh, Softmax, Mul
-// (ReduceSum when pooled); batch normalization -> Mul, Add with the inference scale folded; dense -> MatMul, Add;
-// activations; dropout -> nothing. Masks become ONNX sequence lengths, exact only for post-padded ids (see README).
+// in both; resetAfter's input and recurrent biases in Wb and Rb, linear_before_reset = resetAfter); SimpleRNN /
+// Bidirectional(SimpleRNN) -> RNN (W = kernel^T, R = recurrent_kernel^T, bias in Wb, zeros in Rb); attention -> MatMul,
+// Add, Tanh, Softmax, Mul (ReduceSum when pooled); batch normalization -> Mul, Add with the inference scale folded;
+// dense -> MatMul, Add; activations; dropout -> nothing. Masks become ONNX sequence lengths, exact only for post-padded
+// ids (see README).
 import { Sequential } from '../../model/sequential.js';
 import { Layer, type Activation } from '../../layers/layer.js';
 import { Embedding } from '../../layers/embedding.js';
@@ -131,7 +133,11 @@ function onnxBias(bias: Float32Array | null, H: number, blocks = KERAS_BLOCK): F
   return out;
 }
 
-/** ONNX LSTM activations [f, g, h] or GRU activations [f, g] (+ alpha/beta for HardSigmoid) for our gates' and state's. */
+/** ONNX's name for the op a recurrent layer becomes, in messages: a SimpleRNN is ONNX's RNN. */
+const onnxOp = (l: LSTM | GRU | SimpleRNN): string => (l instanceof SimpleRNN ? 'RNN (a SimpleRNN)' : l.className);
+
+/** ONNX LSTM activations [f, g, h], GRU activations [f, g] or RNN activations [f] (+ alpha/beta for HardSigmoid) for
+ *  our gates' and state's. */
 function recurrentActivations(l: LSTM | GRU | SimpleRNN, where: string): { names: string[]; alpha: number[]; beta: number[] } {
   const one = (a: Activation, role: string): { name: string; alpha: number; beta: number; params: boolean } => {
     switch (a) {
@@ -140,7 +146,7 @@ function recurrentActivations(l: LSTM | GRU | SimpleRNN, where: string): { names
       case 'relu': return { name: 'Relu', alpha: 0, beta: 0, params: false };
       case 'hardSigmoid': return { name: 'HardSigmoid', alpha: 0.2, beta: 0.5, params: true };
       case 'hardSigmoidKeras3': return { name: 'HardSigmoid', alpha: 1 / 6, beta: 0.5, params: true };
-      default: throw new ConfigError(`${where}: layer ${l.name} has ${role} ${describeValue(a)}, which ONNX's ${l.className} cannot express.`);
+      default: throw new ConfigError(`${where}: layer ${l.name} has ${role} ${describeValue(a)}, which ONNX's ${onnxOp(l)} cannot express.`);
     }
   };
   const g = one(l.activation, 'activation');
@@ -176,8 +182,9 @@ function activate(g: GraphBuilder, x: string, a: Activation): string {
 }
 
 /**
- * The graph for one LSTM or GRU run: X [B,T,I] -> ONNX Y [T,D,B,H] and Y_h [D,B,H]. A GRU is ONNX's GRU with
+ * The graph for one LSTM, GRU or SimpleRNN run: X [B,T,I] -> ONNX Y [T,D,B,H] and Y_h [D,B,H]. A GRU is ONNX's GRU with
  * linear_before_reset = resetAfter (r * (h . R_h + Rb_h), Keras's reset_after; else (r * h) . R_h + Rb_h, with Rb 0).
+ * A SimpleRNN is ONNX's RNN, Ht = f(Xt . W^T + Ht-1 . R^T + Wb + Rb): Keras's act(x . kernel + bias + h . recurrent_kernel).
  */
 function recurrentNode(g: GraphBuilder, flow: Flow, cells: (LSTM | GRU | SimpleRNN)[], weights: Float32Array[][], direction: string, lens: string | null, where: string): [string, string] {
   const l = cells[0];
@@ -266,13 +273,13 @@ function buildGraph(model: Sequential): object {
       if (w[1]) z = g.op('Add', [z, g.floats(`${l.name}_bias`, [l.units], w[1])]);
       flow.x = activate(g, z, l.activation);
     } else if (l instanceof LSTM || l instanceof GRU || l instanceof SimpleRNN) {
-      if (flow.mask && l.returnSequences) refuse(l, `returns sequences under a mask: Keras repeats the previous output at padded steps, ONNX's ${l.className} writes 0 there. Wrap it in a bidirectional layer or drop returnSequences to export it.`);
+      if (flow.mask && l.returnSequences) refuse(l, `returns sequences under a mask: Keras repeats the previous output at padded steps, ONNX's ${l instanceof SimpleRNN ? 'RNN' : l.className} writes 0 there. Wrap it in a bidirectional layer or drop returnSequences to export it.`);
       if (l.goBackwards && l.returnSequences) refuse(l, 'has goBackwards with returnSequences (outputs in reversed time order), which the ONNX export does not cover.');
       const [y, yh] = recurrentNode(g, flow, [l], [w], l.goBackwards ? 'reverse' : 'forward', flow.mask ? lengths() : null, where);
       if (l.returnSequences) flow = { x: g.op('Squeeze', [g.op('Transpose', [y], { perm: [2, 0, 1, 3] }), g.ints([2])]), rank: 3, mask: null };
       else flow = { x: g.op('Squeeze', [yh, g.ints([0])]), rank: 2, mask: null };
     } else if (l instanceof Bidirectional) {
-      if (l.layer.goBackwards) refuse(l, `wraps ${l.layer instanceof GRU ? 'a' : 'an'} ${l.layer.className} with goBackwards (its directions swapped), which the ONNX export does not cover.`);
+      if (l.layer.goBackwards) refuse(l, `wraps ${l.layer instanceof LSTM ? 'an' : 'a'} ${l.layer.className} with goBackwards (its directions swapped), which the ONNX export does not cover.`);
       const H = l.forwardLayer.units;
       const half = w.length / 2;
       const [y, yh] = recurrentNode(g, flow, [l.forwardLayer, l.backwardLayer], [w.slice(0, half), w.slice(half)], 'bidirectional', flow.mask ? lengths() : null, where);

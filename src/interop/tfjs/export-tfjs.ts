@@ -1,7 +1,8 @@
 // exportTfjs: a Sequential -> the TF.js Layers format (model.json + one weight shard) that tf.loadLayersModel reads.
 // The topology is Keras 2 style JSON as TF.js serializes it (class_name + snake_case config); weights are named as TF.js
-// names its own (layer/weight, bidirectional/forward_<lstm or gru>/kernel), since loadLayersModel matches them by name. Our
-// attention layer is the custom class BilstmAttention, which `registerAttention(tf)` (bilstm-attn/tfjs) defines.
+// names its own (layer/weight, bidirectional/forward_<lstm, gru or simple_rnn>/kernel), since loadLayersModel matches
+// them by name. Our attention layer is the custom class BilstmAttention, which `registerAttention(tf)`
+// (bilstm-attn/tfjs) defines.
 import { Sequential } from '../../model/sequential.js';
 import { openSink } from '../../io/sinks.js';
 import { nodeFs } from '../../io/common.js';
@@ -104,12 +105,12 @@ function tfjsTrainingConfig(model: Sequential): Json | null {
   return { loss: TFJS_LOSSES[c.loss], metrics, optimizer_config: optimizer };
 }
 
-const MASK_READERS = ['LSTM', 'GRU', 'Bidirectional', 'Attention', 'GlobalAveragePooling1D'];
+const MASK_READERS = ['LSTM', 'GRU', 'SimpleRNN', 'Bidirectional', 'Attention', 'GlobalAveragePooling1D'];
 const MASK_DROPPERS = ['Conv1D', 'MaxPooling1D', 'AveragePooling1D', 'RepeatVector'];
 
 /**
  * Whether an embedding's mask_zero can go to TF.js as it is. TF.js passes a mask on past the layers where ours ends
- * (a conv1d, a 1-D pooling, repeatVector, an LSTM's or GRU's last state) and applies it in the recurrent layers and
+ * (a conv1d, a 1-D pooling, repeatVector, a recurrent layer's last state) and applies it in the recurrent layers and
  * attention after them: such a model is written without the mask when no layer read it before it ended (the same
  * outputs), and refused otherwise (a review found TF.js's outputs up to 0.17 off, or a broadcast error).
  */
@@ -123,7 +124,7 @@ function tfjsMask(model: Sequential, where: string): boolean {
       if (MASK_DROPPERS.includes(l.className) || l.outputShape.length === 1) { live = false; stale = true; }
     } else if (stale && MASK_READERS.includes(l.className)) {
       if (!read && model.layers[0].className === 'Embedding') return false;
-      throw new ConfigError(`${where}: layer ${l.name}: expected a model TF.js masks as we do, got ${l.className} after the mask ended (TF.js passes the embedding's mask on past a conv1d, a pooling, repeatVector or an LSTM's or GRU's last state, and applies it here: other outputs). Export it with exportKeras or exportOnnx, or drop maskZero.`);
+      throw new ConfigError(`${where}: layer ${l.name}: expected a model TF.js masks as we do, got ${l.className} after the mask ended (TF.js passes the embedding's mask on past a conv1d, a pooling, repeatVector or a recurrent layer's last state, and applies it here: other outputs). Export it with exportKeras or exportOnnx, or drop maskZero.`);
     }
   }
   return true;
@@ -141,9 +142,9 @@ function tfjsTopology(model: Sequential, where: string): Json {
   const layers = kept.map((l, i) => {
     const c = l.getConfig() as Record<string, any>;
     // TF.js repeats the previous output at masked steps where Keras's Bidirectional(returnSequences) writes 0; with a
-    // goBackwards LSTM or GRU inside, its outputs come in reversed time order and those steps land on real ones
+    // goBackwards LSTM, GRU or SimpleRNN inside, its outputs come in reversed time order and those steps land on real ones
     if (masked && l.className === 'Bidirectional' && c.layer.config.goBackwards && c.layer.config.returnSequences) {
-      throw new ConfigError(`${where}: layer ${c.name}: expected a Bidirectional TF.js runs as Keras under a mask, got one around ${c.layer.className === 'GRU' ? 'a GRU' : 'an LSTM'} with goBackwards and returnSequences (TF.js repeats outputs at padded steps where Keras writes 0, and here they land on real steps). Export it with exportKeras, or drop goBackwards.`);
+      throw new ConfigError(`${where}: layer ${c.name}: expected a Bidirectional TF.js runs as Keras under a mask, got one around ${c.layer.className === 'LSTM' ? 'an LSTM' : `a ${c.layer.className}`} with goBackwards and returnSequences (TF.js repeats outputs at padded steps where Keras writes 0, and here they land on real steps). Export it with exportKeras, or drop goBackwards.`);
     }
     if ((l.className === 'Embedding' && c.maskZero) || l.className === 'Masking') masked = writeMask;
     else if (MASK_DROPPERS.includes(l.className) || l.outputShape.length === 1) masked = false;
@@ -196,6 +197,23 @@ function gru(c: Record<string, any>, where: string, wrapper?: string): Json {
   };
 }
 
+/**
+ * A SimpleRNN as TF.js 4's SimpleRNNCell runs it (tfjs-layers/src/layers/recurrent.ts): h = act(x . kernel + bias +
+ * h_prev . recurrent_kernel), weights kernel [I, H], recurrent_kernel [H, H], bias [H] (Keras's); the config keys are
+ * those TF.js's own getConfig writes (no recurrent_activation, no implementation). `wrapper`: as gru's.
+ */
+function simpleRnn(c: Record<string, any>, where: string, wrapper?: string): Json {
+  const layer = wrapper === undefined ? c.name : `${wrapper} (its ${c.name})`;
+  if (c.zeroOutputForMask && wrapper === undefined) throw new ConfigError(`${where}: layer ${layer}: expected a SimpleRNN TF.js can run (zeroOutputForMask false: TF.js has no such option), got zeroOutputForMask true. Export it with exportKeras instead.`);
+  return {
+    name: c.name, trainable: c.trainable, units: c.units, activation: act(c.activation, c.name, where), use_bias: c.useBias,
+    kernel_initializer: GLOROT, recurrent_initializer: init('Orthogonal', { gain: 1, seed: null }), bias_initializer: init('Zeros'),
+    kernel_regularizer: null, recurrent_regularizer: null, bias_regularizer: null, activity_regularizer: null,
+    kernel_constraint: null, recurrent_constraint: null, bias_constraint: null, dropout: 0, recurrent_dropout: 0,
+    return_sequences: c.returnSequences, return_state: false, go_backwards: c.goBackwards, stateful: false, unroll: false,
+  };
+}
+
 /** One layer's { class_name, config }: initializers are written as Keras's defaults (the weights follow anyway). */
 function tfjsLayer(className: string, c: Record<string, any>, where: string): { class_name: string; config: Json } {
   const base = { name: c.name, trainable: c.trainable };
@@ -210,9 +228,13 @@ function tfjsLayer(className: string, c: Record<string, any>, where: string): { 
       return out('LSTM', lstm(c, where));
     case 'GRU':
       return out('GRU', gru(c, where));
-    case 'Bidirectional':
-      return out('Bidirectional', { merge_mode: c.mergeMode, layer: c.layer.className === 'GRU'
-        ? { class_name: 'GRU', config: gru(c.layer.config, where, c.name) } : { class_name: 'LSTM', config: lstm(c.layer.config, where) } });
+    case 'SimpleRNN':
+      return out('SimpleRNN', simpleRnn(c, where));
+    case 'Bidirectional': {
+      const inner = c.layer.className as string;
+      const config = inner === 'GRU' ? gru(c.layer.config, where, c.name) : inner === 'SimpleRNN' ? simpleRnn(c.layer.config, where, c.name) : lstm(c.layer.config, where);
+      return out('Bidirectional', { merge_mode: c.mergeMode, layer: { class_name: inner === 'GRU' || inner === 'SimpleRNN' ? inner : 'LSTM', config } });
+    }
     case 'Attention':
       return out(TFJS_ATTENTION_CLASS, { return_sequences: c.returnSequences });
     case 'Dense':

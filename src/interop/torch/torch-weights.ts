@@ -1,12 +1,14 @@
 // loadTorchWeights and exportTorchWeights: a model's weights from and to a PyTorch state_dict saved as safetensors.
 // Each layer maps to a torch module by class (Embedding -> embedding, BatchNormalization -> bn, LSTM and
-// Bidirectional(LSTM) -> lstm, GRU and Bidirectional(GRU) -> gru, Attention -> attention, Dense -> fc; the second of a
-// kind gets _1, then _2 ...), named as the reference modules of test/fixtures/torch/generate.py hold them. Torch
-// layouts are transposed where ours are Keras's: nn.LSTM weight_ih [4H, I] = kernel^T, weight_hh [4H, H] =
-// recurrent_kernel^T, the same gate order (i, f, g, o = Keras i, f, c, o) and two biases (bias = bias_ih + bias_hh;
-// exported as bias_ih = bias, bias_hh = 0); nn.GRU (Keras's resetAfter GRU) weight_ih [3H, I] = kernel^T and
-// weight_hh [3H, H] = recurrent_kernel^T with the gate blocks r, z, n for Keras's z, r, h, bias_ih = bias row 0 and
-// bias_hh = bias row 1 (same reordering); nn.Linear weight [U, I] = kernel^T. A `mapping` renames the default keys.
+// Bidirectional(LSTM) -> lstm, GRU and Bidirectional(GRU) -> gru, SimpleRNN and Bidirectional(SimpleRNN) -> rnn,
+// Attention -> attention, Dense -> fc; the second of a kind gets _1, then _2 ...), named as the reference modules of
+// test/fixtures/torch/generate.py hold them. Torch layouts are transposed where ours are Keras's: nn.LSTM weight_ih
+// [4H, I] = kernel^T, weight_hh [4H, H] = recurrent_kernel^T, the same gate order (i, f, g, o = Keras i, f, c, o) and
+// two biases (bias = bias_ih + bias_hh; exported as bias_ih = bias, bias_hh = 0); nn.GRU (Keras's resetAfter GRU)
+// weight_ih [3H, I] = kernel^T and weight_hh [3H, H] = recurrent_kernel^T with the gate blocks r, z, n for Keras's
+// z, r, h, bias_ih = bias row 0 and bias_hh = bias row 1 (same reordering); nn.RNN (nonlinearity tanh or relu)
+// weight_ih [H, I] = kernel^T, weight_hh [H, H] = recurrent_kernel^T and two biases as nn.LSTM's; nn.Linear weight
+// [U, I] = kernel^T. A `mapping` renames the default keys.
 import { Sequential } from '../../model/sequential.js';
 import { openSource, type SourceOptions } from '../../io/sources.js';
 import { openSink } from '../../io/sinks.js';
@@ -15,6 +17,7 @@ import { CheckpointError, ConfigError, describeValue, fmtShape, isPlainObject, d
 import type { Layer } from '../../layers/layer.js';
 import { LSTM } from '../../layers/lstm.js';
 import { GRU } from '../../layers/gru.js';
+import { SimpleRNN } from '../../layers/simple-rnn.js';
 import { Bidirectional } from '../../layers/bidirectional.js';
 import { checkInitialized } from '../../core/wasm.js';
 
@@ -38,17 +41,18 @@ interface TorchTensor {
   shape: number[];
   /** Our weight's shape ([] for num_batches_tracked). */
   ours: number[];
-  /** copy: same layout; transpose: torch [b, a] = ours [a, b]; biasIh / biasHh: the two halves of an LSTM bias;
+  /** copy: same layout; transpose: torch [b, a] = ours [a, b]; biasIh / biasHh: the two halves of an LSTM's or a
+   *  SimpleRNN's bias;
    *  gruTranspose: transpose with the gate blocks swapped (gruBlocks); gruBiasIh / gruBiasHh: a GRU bias's row 0 / 1. */
   how: 'copy' | 'transpose' | 'biasIh' | 'biasHh' | 'counter' | 'conv' | 'gruTranspose' | 'gruBiasIh' | 'gruBiasHh';
 }
 
-const MODULE: Record<string, string> = { Embedding: 'embedding', BatchNormalization: 'bn', LSTM: 'lstm', GRU: 'gru', Attention: 'attention', Dense: 'fc', Conv1D: 'conv' };
+const MODULE: Record<string, string> = { Embedding: 'embedding', BatchNormalization: 'bn', LSTM: 'lstm', GRU: 'gru', SimpleRNN: 'rnn', Attention: 'attention', Dense: 'fc', Conv1D: 'conv' };
 
 /** The classes with weights that map, for messages. */
-const MAPPED = ['Embedding', 'BatchNormalization', 'LSTM', 'GRU', 'Bidirectional', 'Attention', 'Dense', 'Conv1D'];
+const MAPPED = ['Embedding', 'BatchNormalization', 'LSTM', 'GRU', 'SimpleRNN', 'Bidirectional', 'Attention', 'Dense', 'Conv1D'];
 
-/** The class a layer maps by: a Bidirectional by the layer it wraps (nn.LSTM or nn.GRU with bidirectional=True). */
+/** The class a layer maps by: a Bidirectional by the layer it wraps (nn.LSTM, nn.GRU or nn.RNN with bidirectional=True). */
 const moduleClass = (layer: Layer): string => (layer instanceof Bidirectional ? layer.layer.className : layer.className);
 
 /**
@@ -101,6 +105,9 @@ export function defaultTorchKeys(model: Sequential): TorchTensor[] {
         case 'GRU/kernel': add(w.name, `weight_ih_l0${suffix}`, 'gruTranspose'); break;
         case 'GRU/recurrent_kernel': add(w.name, `weight_hh_l0${suffix}`, 'gruTranspose'); break;
         case 'GRU/bias': add(w.name, `bias_ih_l0${suffix}`, 'gruBiasIh'); add(w.name, `bias_hh_l0${suffix}`, 'gruBiasHh'); break;
+        case 'SimpleRNN/kernel': add(w.name, `weight_ih_l0${suffix}`, 'transpose'); break;
+        case 'SimpleRNN/recurrent_kernel': add(w.name, `weight_hh_l0${suffix}`, 'transpose'); break;
+        case 'SimpleRNN/bias': add(w.name, `bias_ih_l0${suffix}`, 'biasIh'); add(w.name, `bias_hh_l0${suffix}`, 'biasHh'); break;
         case 'Attention/W': add(w.name, 'W', 'copy'); break;
         case 'Attention/b': add(w.name, 'b', 'copy'); break;
         case 'Dense/kernel': add(w.name, 'weight', 'transpose'); break;
@@ -157,13 +164,21 @@ function checkOptions(o: unknown, allowed: string[], where: string): Record<stri
  * (Keras then runs its forward layer backwards and its backward layer forwards; torch's first direction reads
  * forwards, so the weights would land in the other direction's slots, 0.026 off in a review's check), or a GRU with
  * resetAfter false (nn.GRU applies the reset gate after the recurrent product: r * (W_hn h + b_hn), Keras's
- * resetAfter true; (r * h) W_hn has no nn.GRU form). A plain goBackwards LSTM or GRU is torch's on the sequence
- * reversed in time (README).
+ * resetAfter true; (r * h) W_hn has no nn.GRU form). A SimpleRNN is nn.RNN, whose nonlinearity is tanh or relu (a
+ * constructor argument, not in the state_dict: the user builds nn.RNN with the one we have); other activations and
+ * a goBackwards layer inside a Bidirectional are refused as above. A plain goBackwards LSTM, GRU or SimpleRNN is
+ * torch's on the sequence reversed in time (README).
  */
 function checkTorchRecurrent(model: Sequential, where: string): void {
   for (const layer of model.layers) {
-    const rnn = layer instanceof Bidirectional ? layer.layer : layer instanceof LSTM || layer instanceof GRU ? layer : null;
+    const rnn = layer instanceof Bidirectional ? layer.layer : layer instanceof LSTM || layer instanceof GRU || layer instanceof SimpleRNN ? layer : null;
     if (!rnn) continue;
+    if (rnn instanceof SimpleRNN) {
+      const bad = rnn.activation !== 'tanh' && rnn.activation !== 'relu' ? `activation ${describeValue(rnn.activation)} (nn.RNN's nonlinearity is 'tanh' or 'relu')`
+        : layer instanceof Bidirectional && rnn.goBackwards ? 'goBackwards true inside a Bidirectional (nn.RNN\'s first direction reads forwards)' : null;
+      if (bad) throw new ConfigError(`${where}: expected SimpleRNNs nn.RNN computes (activation 'tanh' or 'relu', no goBackwards inside a Bidirectional), got ${layer.name} with ${bad}.`);
+      continue;
+    }
     const torch = rnn instanceof GRU ? 'nn.GRU' : 'nn.LSTM';
     const bad = rnn.activation !== 'tanh' ? `activation ${describeValue(rnn.activation)}`
       : rnn.recurrentActivation !== 'sigmoid' ? `recurrentActivation ${describeValue(rnn.recurrentActivation)}`
@@ -183,7 +198,7 @@ function checkTorchRecurrent(model: Sequential, where: string): void {
 export async function loadTorchWeights(model: Sequential, source: unknown, options: TorchWeightsOptions = {}): Promise<void> {
   const where = 'loadTorchWeights';
   checkModel(model, where);
-  checkTorchRecurrent(model, where); // its weights would load into a layer computing other than nn.LSTM / nn.GRU
+  checkTorchRecurrent(model, where); // its weights would load into a layer computing other than nn.LSTM / nn.GRU / nn.RNN
   checkInitialized(); // before the file is read
   const { mapping, ...sourceOptions } = checkOptions(options, ['mapping', 'onProgress', 'signal'], where) as TorchWeightsOptions;
   const names = model.weightNames;
@@ -245,8 +260,8 @@ export async function loadTorchWeights(model: Sequential, source: unknown, optio
 
 /**
  * Writes the model's weights as a PyTorch state_dict in safetensors (the reference module's keys, renamed by
- * `mapping`): to a path or WritableStream, or, without a target, returned as bytes. LSTM biases go to bias_ih, with
- * bias_hh zeros; a GRU's input and recurrent bias rows to bias_ih and bias_hh; BatchNorm's num_batches_tracked is written as an I64 0. torch.load_state_dict(strict=True) takes it.
+ * `mapping`): to a path or WritableStream, or, without a target, returned as bytes. LSTM and SimpleRNN biases go to
+ * bias_ih, with bias_hh zeros; a GRU's input and recurrent bias rows to bias_ih and bias_hh; BatchNorm's num_batches_tracked is written as an I64 0. torch.load_state_dict(strict=True) takes it.
  */
 export function exportTorchWeights(model: Sequential, target?: undefined, options?: ExportTorchOptions): Promise<Uint8Array>;
 export function exportTorchWeights(model: Sequential, target: string | WritableStream<Uint8Array>, options?: ExportTorchOptions): Promise<undefined>;
