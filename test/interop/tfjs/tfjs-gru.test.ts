@@ -96,6 +96,19 @@ describe('exportTfjs: GRU (resetAfter false) -> tf.loadLayersModel', () => {
       .toEqual([['gru/kernel', [3, 15]], ['gru/recurrent_kernel', [5, 15]], ['gru/bias', [15]]]);
   });
 
+  it('the recurrent layers\' input dropout is written as the rate TF.js trains with, and comes back from loadTfjsModel', async () => {
+    const m = sequential({ seed: 12, layers: [layers.embedding({ inputDim: 10, outputDim: 4, inputLength: 5 }),
+      layers.bidirectional({ layer: layers.lstm({ units: 3, dropout: 0.3, returnSequences: true }) }),
+      layers.simpleRNN({ units: 3, dropout: 0.2, returnSequences: true }),
+      layers.gru({ units: 2, resetAfter: false, dropout: 0.1 }), layers.dense({ units: 1 })] });
+    const out = await bothWays(stir(m), padded(4, 5), 'dropout');
+    const t = await tfLoad(out);
+    const rates = t.layers.map((l) => (l.getConfig() as { dropout?: number; layer?: { config: { dropout: number } } })).map((c) => c.layer?.config.dropout ?? c.dropout);
+    expect(rates.slice(1, 4)).toEqual([0.3, 0.2, 0.1]);
+    const back = (await loadTfjsModel(out)).getConfig().config.layers;
+    expect([(back[1].config.layer as { config: { dropout: number } }).config.dropout, back[2].config.dropout, back[3].config.dropout]).toEqual([0.3, 0.2, 0.1]);
+  });
+
   it('goBackwards, returnSequences (outputs in processing order, as Keras and TF.js), both, and without a bias: within 1e-5', async () => {
     const x = features(5, 7, 4, 2);
     for (const [goBackwards, returnSequences, useBias] of [[true, false, true], [false, true, true], [true, true, true], [false, true, false]] as const) {
