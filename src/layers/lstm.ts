@@ -34,8 +34,6 @@ export class LSTM extends Recurrent {
   /** [B, H]: each part's act(c) scratch in backwardPart. */
   private cact = 0;
   private x = 0;
-  /** bias + E[id] . W for every id of the embedding before us, [V, 4H] (model.cacheInputProjections), and the weights
-   * version it was computed at (-1: not yet). */
   /** The [table, index] of inputRows for the parts of a batch (prepareParts), used by each sequencePart. */
   private partRows: [number, number] = [0, 0];
   /** Multiply-adds of the input-product table inputRows last recorded (0 when it made none). */

@@ -1,5 +1,6 @@
-// What an LSTM and a GRU share: Keras's RNN and cell options (checked once for both) and the RNN around the cell's
-// recurrence: output shape, the last step or the whole sequence (masked, flipped), and the way back.
+// What an LSTM, a GRU and a SimpleRNN share: Keras's RNN and cell options (checked once for all), the RNN around the
+// cell's recurrence (output shape, the last step or the whole sequence, masked and flipped, and the way back), the input
+// dropout and the input-projection tables.
 import type { Allocator } from '../core/arena.js';
 import { Layer, checkActivation, checkBool, checkPositiveInt, type Ctx, type LayerArgs, type LayerOwner, type Shape, type ElementwiseActivation } from './layer.js';
 import { checkInitializer, type InitializerSpec } from './initializers.js';
@@ -42,7 +43,7 @@ export interface RecurrentOptions {
   dropout: number;
 }
 
-/** Checks the shared options of layers.lstm / layers.gru (`where` names the call, `kind` the layer in messages). */
+/** Checks the shared options of layers.lstm / gru / simpleRNN (`where` names the call, `kind` the layer in messages). */
 export function recurrentOptions(args: RecurrentArgs, where: string, kind: 'LSTM' | 'GRU' | 'SimpleRNN'): RecurrentOptions {
   const dropout = args.dropout ?? 0;
   if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1)) throw new ConfigError(`${where}: expected dropout to be a rate in [0, 1), got ${describeValue(args.dropout)}.`);
