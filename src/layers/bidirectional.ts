@@ -296,7 +296,9 @@ export class Bidirectional extends Layer {
 
   /** The wrapped layer's own config (not the renamed forward copy, which would rebuild as forward_forward_lstm). */
   override getConfig(): ConfigDict {
-    return { ...super.getConfig(), mergeMode: this.mergeMode, layer: { className: this.layer.className, config: this.layer.getConfig() } };
+    // the wrapped layer's trainable is the wrapper's (Keras sets both together): a wrapper unfrozen after it was built
+    // around a frozen layer stays unfrozen through a file
+    return { ...super.getConfig(), mergeMode: this.mergeMode, layer: { className: this.layer.className, config: { ...this.layer.getConfig(), trainable: this.trainable } } };
   }
 
   static fromConfig(config: unknown): Bidirectional {

@@ -274,6 +274,7 @@ function buildGraph(model: Sequential): object {
       flow.x = activate(g, z, l.activation);
     } else if (l instanceof LSTM || l instanceof GRU || l instanceof SimpleRNN) {
       if (flow.mask && l.returnSequences) refuse(l, `returns sequences under a mask: Keras repeats the previous output at padded steps, ONNX's ${l instanceof SimpleRNN ? 'RNN' : l.className} writes 0 there. Wrap it in a bidirectional layer or drop returnSequences to export it.`);
+      if (flow.mask && !l.returnSequences && l.zeroOutputForMask) refuse(l, `has zeroOutputForMask under a mask: Keras returns 0 for a sample whose last processed step is masked, ONNX's ${l instanceof SimpleRNN ? 'RNN' : l.className} its last real state. Drop zeroOutputForMask to export it.`);
       if (l.goBackwards && l.returnSequences) refuse(l, 'has goBackwards with returnSequences (outputs in reversed time order), which the ONNX export does not cover.');
       const [y, yh] = recurrentNode(g, flow, [l], [w], l.goBackwards ? 'reverse' : 'forward', flow.mask ? lengths() : null, where);
       if (l.returnSequences) flow = { x: g.op('Squeeze', [g.op('Transpose', [y], { perm: [2, 0, 1, 3] }), g.ints([2])]), rank: 3, mask: null };
