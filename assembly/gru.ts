@@ -7,7 +7,7 @@
 // lstm.ts: hseq[b, t] is the state after reading x[b, t], whichever direction (reverse = go_backwards).
 import { gemm_nn, gemm_nn_packed, gemm_tn, pack_b, transpose } from './gemm';
 import { vactGrad } from './simd';
-import { fill_hprev } from './lstm';
+import { fill_hprev, mul_rows } from './recurrent';
 import { colsum_add, activation_forward } from './dense';
 
 @inline function pos(s: i32, T: i32, reverse: i32): i32 { return reverse != 0 ? T - 1 - s : s; }
@@ -30,7 +30,7 @@ function dact(y: v128, kind: i32): v128 { return vactGrad(y, kind); }
 export function gru_forward(hseq: usize, gates: usize, rcache: usize, rec: usize,
                             x: usize, W: usize, U: usize, bias: usize,
                             B: i32, T: i32, I: i32, H: i32, reverse: i32, act: i32, recAct: i32, mask: usize,
-                            resetAfter: i32, infer: i32, pack: usize, ztab: usize, zidx: usize): void {
+                            resetAfter: i32, infer: i32, pack: usize, ztab: usize, zidx: usize, rmask: usize, hm: usize): void {
   const G = 3 * H;
   const Hb = <usize>H * 4, Gb = <usize>G * 4;
   const brec = bias + Gb; // resetAfter: the recurrent bias row
@@ -62,9 +62,12 @@ export function gru_forward(hseq: usize, gates: usize, rcache: usize, rec: usize
       if (resetAfter != 0) memory.copy(rec + <usize>b * Gb, brec, Gb);
       else memory.fill(rec + <usize>b * Gb, 0, <usize>N * 4);
     }
+    // the recurrent products' operand h_{t-1}: with recurrent dropout h_{t-1} * rmask in hm (rows H apart)
+    let hp0 = hseq + <usize>tp * Hb, ldh = T * H;
+    if (s > 0 && rmask != 0) { mul_rows(hm, hp0, rmask, B, H, ldh, 0); hp0 = hm; ldh = H; }
     if (s > 0) {
-      if (pack != 0) gemm_nn_packed(rec, hseq + <usize>tp * Hb, U, Up, B, N, H, T * H, G, G, 1);
-      else gemm_nn(rec, hseq + <usize>tp * Hb, U, B, N, H, T * H, G, G, 1);
+      if (pack != 0) gemm_nn_packed(rec, hp0, U, Up, B, N, H, ldh, G, G, 1);
+      else gemm_nn(rec, hp0, U, B, N, H, ldh, G, G, 1);
     }
     for (let b = 0; b < B; b++) {
       const row = <usize>b * <usize>T + <usize>t;
@@ -85,7 +88,8 @@ export function gru_forward(hseq: usize, gates: usize, rcache: usize, rec: usize
         for (j = 0; j < H; j += j + 4 <= H ? 4 : 1) resetAfterOperand(z, rb, rcache + row * Hb, j, H, infer == 0, j + 4 <= H);
       } else {
         // q = r * h_{t-1}, the operand of U_h (zero at the first step)
-        for (j = 0; j < H; j += j + 4 <= H ? 4 : 1) resetProduct(q, z, hp, j, H, j + 4 <= H);
+        const hq = s > 0 && rmask != 0 ? hm + <usize>b * Hb : hp;
+        for (j = 0; j < H; j += j + 4 <= H ? 4 : 1) resetProduct(q, z, hq, j, H, j + 4 <= H);
       }
     }
     if (resetAfter == 0) {
@@ -148,7 +152,7 @@ export function gru_backward(dx: usize, dW: usize, dU: usize, dbias: usize, dhse
                              dq: usize, dhrec: usize, hprev: usize, UT: usize, WT: usize,
                              x: usize, hseq: usize, gates: usize, rcache: usize, W: usize, U: usize,
                              B: i32, T: i32, I: i32, H: i32, reverse: i32, act: i32, recAct: i32, mask: usize,
-                             resetAfter: i32, pack: usize, dxWrite: i32): void {
+                             resetAfter: i32, pack: usize, dxWrite: i32, rmask: usize, hm: usize): void {
   const G = 3 * H;
   const Hb = <usize>H * 4, Gb = <usize>G * 4;
   transpose(UT, U, H, G);
@@ -175,6 +179,10 @@ export function gru_backward(dx: usize, dW: usize, dU: usize, dbias: usize, dhse
       let j = 0;
       for (; j < H; j += j + 4 <= H ? 4 : 1) stepBackward(g, dhr, dhseq + row * Hb, hp, rcache + row * Hb, j, H, act, recAct, resetAfter, j + 4 <= H);
     }
+    // the recurrent products' gradient w.r.t. their operand goes into dhrec, or with recurrent dropout (operand
+    // h_{t-1} * m) into hm first, then dh_{t-1} += hm * m
+    const gr = rmask != 0 ? hm : dhrec;
+    if (rmask != 0) memory.fill(hm, 0, <usize>B * Hb);
     if (resetAfter == 0) {
       // forward: hh = act(... + (r * h_{t-1}).U_h)  =>  dq = dhh_pre . U_h^T, then dr = dq * h_{t-1}, dh_{t-1} += dq * r
       if (pack != 0) gemm_nn_packed(dq, gates + <usize>t * Gb + 2 * Hb, UT + <usize>(2 * H) * Hb, UThp, B, H, H, T * G, H, H, 0);
@@ -183,26 +191,28 @@ export function gru_backward(dx: usize, dW: usize, dU: usize, dbias: usize, dhse
         const row = <usize>b * <usize>T + <usize>t;
         if (mask != 0 && load<f32>(mask + row * 4) == 0) continue;
         const hp = s > 0 ? hseq + (<usize>b * <usize>T + <usize>tp) * Hb : 0;
+        const m = rmask != 0 ? rmask + <usize>b * Hb : 0;
         let j = 0;
-        for (; j < H; j += j + 4 <= H ? 4 : 1) resetBackward(gates + row * Gb, dq + <usize>b * Hb, dhrec + <usize>b * Hb, hp, j, H, recAct, j + 4 <= H);
+        for (; j < H; j += j + 4 <= H ? 4 : 1) resetBackward(gates + row * Gb, dq + <usize>b * Hb, gr + <usize>b * Hb, hp, m, j, H, recAct, j + 4 <= H);
       }
       // forward: z, r = recAct(... + h_{t-1}.U_zr)  =>  dh_{t-1} += dX_zr . U_zr^T
       if (s > 0) {
-        if (pack != 0) gemm_nn_packed(dhrec, gates + <usize>t * Gb, UT, UTp, B, H, 2 * H, T * G, H, H, 1);
-        else gemm_nn(dhrec, gates + <usize>t * Gb, UT, B, H, 2 * H, T * G, H, H, 1);
+        if (pack != 0) gemm_nn_packed(gr, gates + <usize>t * Gb, UT, UTp, B, H, 2 * H, T * G, H, H, 1);
+        else gemm_nn(gr, gates + <usize>t * Gb, UT, B, H, 2 * H, T * G, H, H, 1);
       }
     } else if (s > 0) {
       // forward: rec = h_{t-1}.U + b_rec  =>  dh_{t-1} += [dX_z, dX_r, dhh * r] . U^T, as the z and r blocks and the h block
       if (pack != 0) {
-        gemm_nn_packed(dhrec, gates + <usize>t * Gb, UT, UTp, B, H, 2 * H, T * G, H, H, 1);
-        gemm_nn_packed(dhrec, rcache + <usize>t * Hb, UT + <usize>(2 * H) * Hb, UThp, B, H, H, T * H, H, H, 1);
+        gemm_nn_packed(gr, gates + <usize>t * Gb, UT, UTp, B, H, 2 * H, T * G, H, H, 1);
+        gemm_nn_packed(gr, rcache + <usize>t * Hb, UT + <usize>(2 * H) * Hb, UThp, B, H, H, T * H, H, H, 1);
       } else {
-        gemm_nn(dhrec, gates + <usize>t * Gb, UT, B, H, 2 * H, T * G, H, H, 1);
-        gemm_nn(dhrec, rcache + <usize>t * Hb, UT + <usize>(2 * H) * Hb, B, H, H, T * H, H, H, 1);
+        gemm_nn(gr, gates + <usize>t * Gb, UT, B, H, 2 * H, T * G, H, H, 1);
+        gemm_nn(gr, rcache + <usize>t * Hb, UT + <usize>(2 * H) * Hb, B, H, H, T * H, H, H, 1);
       }
     }
+    if (rmask != 0 && s > 0) mul_rows(dhrec, hm, rmask, B, H, H, 1);
   }
-  fill_hprev(hprev, hseq, B, T, H, reverse);
+  fill_hprev(hprev, hseq, B, T, H, reverse, rmask);
   const rows = B * T;
   // forward: sums = x.W + b_in  =>  dW += x^T . dX, db_in += colsum(dX)
   gemm_tn(dW, x, gates, I, G, rows, I, G, G, pack);
@@ -260,10 +270,13 @@ function colsum_rows(db: usize, dz: usize, M: i32, N: i32, ld: i32): void {
 }
 
 // resetAfter 0, after dq: dX_r = dq * h_{t-1} * recAct'(r) over r (in the gates row), dh_{t-1} += dq * r.
-@inline function resetBackward(g: usize, dq: usize, dhr: usize, hp: usize, j: i32, H: i32, recAct: i32, full: bool): void {
+// With recurrent dropout (m: the row's mask, else 0) the operand is h_{t-1} * m, and dhr is the scratch of gradients
+// that go back through the mask.
+@inline function resetBackward(g: usize, dq: usize, dhr: usize, hp: usize, m: usize, j: i32, H: i32, recAct: i32, full: bool): void {
   const o = <usize>j * 4, Hb = <usize>H * 4;
   const gr = ld(g + Hb + o, full), d = ld(dq + o, full);
-  const prev = hp != 0 ? ld(hp + o, full) : f32x4.splat(0.0);
+  let prev = hp != 0 ? ld(hp + o, full) : f32x4.splat(0.0);
+  if (m != 0) prev = f32x4.mul(prev, ld(m + o, full));
   st(g + Hb + o, f32x4.mul(f32x4.mul(d, prev), dact(gr, recAct)), full);
   st(dhr + o, f32x4.add(ld(dhr + o, full), f32x4.mul(d, gr)), full);
 }

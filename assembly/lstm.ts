@@ -5,6 +5,7 @@
 import { gemm_nn, gemm_nn_packed, gemm_rows_packed, pack_b, pack_panels, row_panels, gemm_tn, transpose } from './gemm';
 import { vactGrad, sactGrad } from './simd';
 import { colsum_add, activation_forward } from './dense';
+import { fill_hprev, mul_rows } from './recurrent';
 
 // Batches up to this many rows take the forward's input product for all timesteps in one call. Measured on B's
 // shapes (T 200, I 64, H 64): 1.2x at one row, even at 2-4, 0.95-0.97x at 8 and at 32 in training (the product
@@ -27,11 +28,12 @@ const WHOLE_B: i32 = 4;
 // each position's input row then read from the table (gemm_rows_packed: the same bits as on the gathered rows), 16
 // rows at a time copied into xrows (scratch of 16 * min(I, 256) floats, this call's own: not shared with another
 // thread's call).
+// rmask [B,H] (0 = none): recurrent dropout, h_{t-1} * rmask in the recurrent product (recurrent.ts), hm its scratch [B,H].
 export function lstm_forward(hseq: usize, cseq: usize, gates: usize, phic: usize,
                              x: usize, W: usize, U: usize, bias: usize,
                              B: i32, T: i32, I: i32, H: i32, reverse: i32, act: i32, recAct: i32, mask: usize,
-                             infer: i32, pack: usize, ztab: usize, zidx: usize, xidx: usize, xrows: usize): void {
-  lstmForward(hseq, cseq, gates, phic, x, W, U, bias, B, T, I, H, reverse, act, recAct, mask, infer, pack, ztab, zidx, xidx, xrows, 0, 0, 0);
+                             infer: i32, pack: usize, ztab: usize, zidx: usize, xidx: usize, xrows: usize, rmask: usize, hm: usize): void {
+  lstmForward(hseq, cseq, gates, phic, x, W, U, bias, B, T, I, H, reverse, act, recAct, mask, infer, pack, ztab, zidx, xidx, xrows, 0, 0, 0, rmask, hm);
 }
 
 // lstm_forward that also writes each h_t, as its step makes it, to out (rows ldo floats apart, aligned to input
@@ -42,7 +44,7 @@ export function lstm_forward_out(out: usize, ldo: i32, hseq: usize, cseq: usize,
                                  x: usize, W: usize, U: usize, bias: usize,
                                  B: i32, T: i32, I: i32, H: i32, reverse: i32, act: i32, recAct: i32, mask: usize,
                                  infer: i32, pack: usize, ztab: usize, zidx: usize, xidx: usize, xrows: usize): void {
-  lstmForward(hseq, cseq, gates, phic, x, W, U, bias, B, T, I, H, reverse, act, recAct, mask, infer, pack, ztab, zidx, xidx, xrows, 0, out, ldo);
+  lstmForward(hseq, cseq, gates, phic, x, W, U, bias, B, T, I, H, reverse, act, recAct, mask, infer, pack, ztab, zidx, xidx, xrows, 0, out, ldo, 0, 0);
 }
 
 // lstm_forward with W (unless ztab is used) and U already packed into `pack` by lstm_pack: for rows of a batch run
@@ -52,7 +54,7 @@ export function lstm_forward_packed(hseq: usize, cseq: usize, gates: usize, phic
                                     x: usize, W: usize, U: usize, bias: usize,
                                     B: i32, T: i32, I: i32, H: i32, reverse: i32, act: i32, recAct: i32, mask: usize,
                                     infer: i32, pack: usize, ztab: usize, zidx: usize, xidx: usize, xrows: usize): void {
-  lstmForward(hseq, cseq, gates, phic, x, W, U, bias, B, T, I, H, reverse, act, recAct, mask, infer, pack, ztab, zidx, xidx, xrows, 1, 0, 0);
+  lstmForward(hseq, cseq, gates, phic, x, W, U, bias, B, T, I, H, reverse, act, recAct, mask, infer, pack, ztab, zidx, xidx, xrows, 1, 0, 0, 0, 0);
 }
 
 // W (withW) and U packed into 16-column panels in `pack` as lstm_forward packs them: W's [I, 4H] first, U's after.
@@ -65,7 +67,8 @@ export function lstm_pack(pack: usize, W: usize, U: usize, I: i32, H: i32, withW
 function lstmForward(hseq: usize, cseq: usize, gates: usize, phic: usize,
                      x: usize, W: usize, U: usize, bias: usize,
                      B: i32, T: i32, I: i32, H: i32, reverse: i32, act: i32, recAct: i32, mask: usize,
-                     infer: i32, pack: usize, ztab: usize, zidx: usize, xidx: usize, xrows: usize, packed: i32, out: usize, ldo: i32): void {
+                     infer: i32, pack: usize, ztab: usize, zidx: usize, xidx: usize, xrows: usize, packed: i32, out: usize, ldo: i32,
+                     rmask: usize, hm: usize): void {
   const G = 4 * H;
   const keep = infer == 0 && phic != 0; // act(c) cached for backward
   // With scratch (pack, (I + H) * 4H floats), W and U are packed once into 16-column panels for the T products.
@@ -113,10 +116,12 @@ function lstmForward(hseq: usize, cseq: usize, gates: usize, phic: usize,
     }
     if (s > 0) {
       const tp = pos(s - 1, T, reverse);
-      // forward: z_t += h_{t-1} . U  (rows b strided by T)
-      if (panels) row_panels(zt, hseq + <usize>tp * <usize>H * 4, Up, G, H);
-      else if (pack != 0) gemm_nn_packed(zt, hseq + <usize>tp * <usize>H * 4, U, Up, B, G, H, T * H, G, ldz, 1);
-      else gemm_nn(zt, hseq + <usize>tp * <usize>H * 4, U, B, G, H, T * H, G, ldz, 1);
+      // forward: z_t += h_{t-1} . U  (rows b strided by T; with recurrent dropout h_{t-1} * rmask, rows H apart in hm)
+      let hp = hseq + <usize>tp * <usize>H * 4, ldh = T * H;
+      if (rmask != 0) { mul_rows(hm, hp, rmask, B, H, ldh, 0); hp = hm; ldh = H; }
+      if (panels) row_panels(zt, hp, Up, G, H);
+      else if (pack != 0) gemm_nn_packed(zt, hp, U, Up, B, G, H, ldh, G, ldz, 1);
+      else gemm_nn(zt, hp, U, B, G, H, ldh, G, ldz, 1);
     }
     for (let b = 0; b < B; b++) {
       const z = zt + <usize>b * <usize>ldz * 4;
@@ -186,17 +191,18 @@ function lstmForward(hseq: usize, cseq: usize, gates: usize, phic: usize,
 // itself (dhseq is read only in the recurrence, hprev written only after it).
 // With a mask, a masked step passes dh and dc straight to the previous step and its dz row is 0, so nothing flows
 // into x or the weights there.
+// rmask, hm: the forward's recurrent dropout mask and scratch [B,H] (0 = none).
 export function lstm_backward(dx: usize, dW: usize, dU: usize, dbias: usize, dhseq: usize,
                               dz: usize, dhrec: usize, dcrec: usize, hprev: usize, UT: usize, WT: usize,
                               x: usize, hseq: usize, cseq: usize, gates: usize, phic: usize, W: usize, U: usize,
                               B: i32, T: i32, I: i32, H: i32, reverse: i32, act: i32, recAct: i32, mask: usize,
-                              pack: usize, dxWrite: i32): void {
+                              pack: usize, dxWrite: i32, rmask: usize, hm: usize): void {
   const G = 4 * H;
   transpose(UT, U, H, G);
   // U^T in panels for the recurrence's products (pack is free until the weight gradients): the same bits
   const UTp = backwardPanels(pack, UT, B, T, G, H);
   // the recurrence, act(c) (when not cached) in WT's first row: WT is transposed only after it
-  backwardSteps(dhseq, dz, dhrec, dcrec, hprev, WT, UT, UTp, hseq, cseq, gates, phic, B, T, H, reverse, act, recAct, mask);
+  backwardSteps(dhseq, dz, dhrec, dcrec, hprev, WT, UT, UTp, hseq, cseq, gates, phic, B, T, H, reverse, act, recAct, mask, rmask, hm);
   const rows = B * T;
   // forward: z = x . W + h_prev . U + bias
   gemm_tn(dW, x, dz, I, G, rows, I, G, G, pack);
@@ -224,7 +230,7 @@ export function lstm_backward(dx: usize, dW: usize, dU: usize, dbias: usize, dhs
 export function lstm_backward_rows(dhseq: usize, dz: usize, dhrec: usize, dcrec: usize, hprev: usize, cact: usize, UT: usize,
                                    UTp: usize, hseq: usize, cseq: usize, gates: usize, phic: usize,
                                    B: i32, T: i32, H: i32, reverse: i32, act: i32, recAct: i32, mask: usize): void {
-  backwardSteps(dhseq, dz, dhrec, dcrec, hprev, cact, UT, UTp, hseq, cseq, gates, phic, B, T, H, reverse, act, recAct, mask);
+  backwardSteps(dhseq, dz, dhrec, dcrec, hprev, cact, UT, UTp, hseq, cseq, gates, phic, B, T, H, reverse, act, recAct, mask, 0, 0);
 }
 
 // U^T [4H, H] packed into pack for the recurrence's products (pack_b), or 0 (unpacked): without pack, for one row
@@ -252,7 +258,7 @@ export function lstm_backward_rows(dhseq: usize, dz: usize, dhrec: usize, dcrec:
 // lstm_backward). cact: H floats of scratch for act(c) when phic is 0.
 function backwardSteps(dhseq: usize, dz: usize, dhrec: usize, dcrec: usize, hprev: usize, cact: usize, UT: usize, UTp: usize,
                        hseq: usize, cseq: usize, gates: usize, phic: usize,
-                       B: i32, T: i32, H: i32, reverse: i32, act: i32, recAct: i32, mask: usize): void {
+                       B: i32, T: i32, H: i32, reverse: i32, act: i32, recAct: i32, mask: usize, rmask: usize, hm: usize): void {
   const G = 4 * H;
   const Hb = <usize>H * 4;
   memory.fill(dhrec, 0, <usize>B * Hb);
@@ -323,21 +329,13 @@ function backwardSteps(dhseq: usize, dz: usize, dhrec: usize, dcrec: usize, hpre
         store<f32>(dzp + 3 * Hb + jo, dgo * sactGrad(go, recAct));
       }
     }
-    // forward: z_t += h_{t-1} . U  =>  dh_{t-1} = dz_t . U^T  (+ the pass-through of masked rows, stored above)
-    if (UTp != 0) gemm_nn_packed(dhrec, dz + <usize>t * <usize>G * 4, UT, UTp, B, H, G, T * G, H, H, 1);
-    else gemm_nn(dhrec, dz + <usize>t * <usize>G * 4, UT, B, H, G, T * G, H, H, 1);
+    // forward: z_t += h_{t-1} . U  =>  dh_{t-1} = dz_t . U^T  (+ the pass-through of masked rows, stored above); with
+    // recurrent dropout z_t += (h_{t-1} * m) . U  =>  dh_{t-1} += (dz_t . U^T) * m, the product into hm first
+    const g = rmask != 0 ? hm : dhrec, acc = rmask != 0 ? 0 : 1;
+    if (UTp != 0) gemm_nn_packed(g, dz + <usize>t * <usize>G * 4, UT, UTp, B, H, G, T * G, H, H, acc);
+    else gemm_nn(g, dz + <usize>t * <usize>G * 4, UT, B, H, G, T * G, H, H, acc);
+    if (rmask != 0) mul_rows(dhrec, hm, rmask, B, H, H, 1);
   }
-  fill_hprev(hprev, hseq, B, T, H, reverse);
+  fill_hprev(hprev, hseq, B, T, H, reverse, rmask);
 }
 
-// hprev[b, t] = the state before reading x[b, t] (zero at the first processed step), from hseq [B,T,H] (also gru.ts).
-export function fill_hprev(hprev: usize, hseq: usize, B: i32, T: i32, H: i32, reverse: i32): void {
-  const Hb = <usize>H * 4;
-  for (let b = 0; b < B; b++) {
-    for (let s = 0; s < T; s++) {
-      const dst = hprev + (<usize>b * <usize>T + <usize>pos(s, T, reverse)) * Hb;
-      if (s == 0) memory.fill(dst, 0, Hb);
-      else memory.copy(dst, hseq + (<usize>b * <usize>T + <usize>pos(s - 1, T, reverse)) * Hb, Hb);
-    }
-  }
-}

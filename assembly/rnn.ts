@@ -5,7 +5,7 @@
 import { gemm_nn, gemm_nn_packed, gemm_tn, pack_b, transpose } from './gemm';
 import { activation_forward, colsum_add } from './dense';
 import { vactGrad } from './simd';
-import { fill_hprev } from './lstm';
+import { fill_hprev, mul_rows } from './recurrent';
 
 @inline function pos(s: i32, T: i32, reverse: i32): i32 { return reverse != 0 ? T - 1 - s : s; }
 
@@ -15,9 +15,10 @@ import { fill_hprev } from './lstm';
 // pack: scratch of (I + H) * H floats for W and U in 16-column panels (the same bits, faster), or 0.
 // ztab, zidx (0 = unused): the input product per vocabulary id, ztab [V, H] = b + E[id].W (summed as below), zidx
 // [B*T] (i32) each position's id; x is then not read.
+// rmask [B,H] (0 = none): recurrent dropout, h_{t-1} * rmask in the recurrent product (recurrent.ts), hm its scratch [B,H].
 export function rnn_forward(hseq: usize, x: usize, W: usize, U: usize, bias: usize,
                             B: i32, T: i32, I: i32, H: i32, reverse: i32, act: i32, mask: usize,
-                            pack: usize, ztab: usize, zidx: usize): void {
+                            pack: usize, ztab: usize, zidx: usize, rmask: usize, hm: usize): void {
   const Hb = <usize>H * 4;
   const Up = pack + <usize>I * <usize>(H & ~15) * 4;
   if (pack != 0) {
@@ -37,8 +38,11 @@ export function rnn_forward(hseq: usize, x: usize, W: usize, U: usize, bias: usi
     const tp = s > 0 ? pos(s - 1, T, reverse) : 0;
     // z_t += h_{t-1}.U for all rows (a masked row's sum is overwritten below)
     if (s > 0) {
-      if (pack != 0) gemm_nn_packed(hseq + <usize>t * Hb, hseq + <usize>tp * Hb, U, Up, B, H, H, T * H, H, T * H, 1);
-      else gemm_nn(hseq + <usize>t * Hb, hseq + <usize>tp * Hb, U, B, H, H, T * H, H, T * H, 1);
+      // (with recurrent dropout the operand is h_{t-1} * rmask, rows H apart)
+      let hp = hseq + <usize>tp * Hb, ldh = T * H;
+      if (rmask != 0) { mul_rows(hm, hp, rmask, B, H, ldh, 0); hp = hm; ldh = H; }
+      if (pack != 0) gemm_nn_packed(hseq + <usize>t * Hb, hp, U, Up, B, H, H, ldh, H, T * H, 1);
+      else gemm_nn(hseq + <usize>t * Hb, hp, U, B, H, H, ldh, H, T * H, 1);
     }
     for (let b = 0; b < B; b++) {
       const row = <usize>b * <usize>T + <usize>t;
@@ -58,11 +62,12 @@ export function rnn_forward(hseq: usize, x: usize, W: usize, U: usize, bias: usi
 // dU [H,H], dbias [H]. dhseq [B,T,H]: the loss's gradient w.r.t. hseq. Scratch (no init needed): dz [B,T,H] (may be
 // dhseq itself: each step reads its dh before writing dz there), dhrec [B,H], hprev [B,T,H], UT [H,H], WT [H,I],
 // pack (max(I + H, min(B*T, 256)) x H floats, or 0: the same bits, slower). A masked step passes dh on; its dz is 0.
+// rmask, hm: the forward's recurrent dropout mask and scratch [B,H] (0 = none).
 export function rnn_backward(dx: usize, dW: usize, dU: usize, dbias: usize, dhseq: usize,
                              dz: usize, dhrec: usize, hprev: usize, UT: usize, WT: usize,
                              x: usize, hseq: usize, W: usize, U: usize,
                              B: i32, T: i32, I: i32, H: i32, reverse: i32, act: i32, mask: usize,
-                             pack: usize, dxWrite: i32): void {
+                             pack: usize, dxWrite: i32, rmask: usize, hm: usize): void {
   const Hb = <usize>H * 4;
   transpose(UT, U, H, H);
   if (pack != 0) pack_b(pack, UT, H, H, H);
@@ -85,13 +90,16 @@ export function rnn_backward(dx: usize, dW: usize, dU: usize, dbias: usize, dhse
         else { store<f32>(dzp + o, f32x4.extract_lane(d, 0)); store<f32>(dhr + o, f32x4.extract_lane(carry, 0)); }
       }
     }
-    // forward: z_t += h_{t-1}.U  =>  dh_{t-1} += dz_t . U^T
+    // forward: z_t += h_{t-1}.U  =>  dh_{t-1} += dz_t . U^T (with recurrent dropout: z_t += (h_{t-1} * m).U  =>
+    // dh_{t-1} += (dz_t . U^T) * m)
     if (s > 0) {
-      if (pack != 0) gemm_nn_packed(dhrec, dz + <usize>t * Hb, UT, pack, B, H, H, T * H, H, H, 1);
-      else gemm_nn(dhrec, dz + <usize>t * Hb, UT, B, H, H, T * H, H, H, 1);
+      const g = rmask != 0 ? hm : dhrec, acc = rmask != 0 ? 0 : 1;
+      if (pack != 0) gemm_nn_packed(g, dz + <usize>t * Hb, UT, pack, B, H, H, T * H, H, H, acc);
+      else gemm_nn(g, dz + <usize>t * Hb, UT, B, H, H, T * H, H, H, acc);
+      if (rmask != 0) mul_rows(dhrec, hm, rmask, B, H, H, 1);
     }
   }
-  fill_hprev(hprev, hseq, B, T, H, reverse);
+  fill_hprev(hprev, hseq, B, T, H, reverse, rmask);
   const rows = B * T;
   // forward: z = x.W + b + h_{t-1}.U  =>  dW += x^T . dz, db += colsum(dz), dU += h_{t-1}^T . dz
   gemm_tn(dW, x, dz, I, H, rows, I, H, H, pack);

@@ -137,8 +137,8 @@ for (const w of ['A', 'B'] as W[]) {
   const hseq = a.alloc(B * T * H * 4), cseq = a.alloc(B * T * H * 4), gates = a.alloc(B * T * G * 4), phic = a.alloc(B * T * H * 4);
   const dx = a.alloc(B * T * I * 4), dW = a.alloc(I * G * 4), dU = a.alloc(H * G * 4), db = a.alloc(G * 4), dh = randBuf(B * T * H, 7);
   const dhrec = a.alloc(B * H * 4), dcrec = a.alloc(B * H * 4), hprev = a.alloc(B * T * H * 4), UT = a.alloc(G * H * 4), WT = a.alloc(G * I * 4), pack = a.alloc(Math.max(256, I + H) * G * 4);
-  const fwd = () => a.k.lstm_forward(hseq, cseq, gates, phic, x, W_, U, b, B, T, I, H, 0, 2, 1, 0, 0, pack, 0, 0, 0, 0);
-  const both = () => { fwd(); a.k.lstm_backward(dx, dW, dU, db, dh, gates, dhrec, dcrec, hprev, UT, WT, x, hseq, cseq, gates, phic, W_, U, B, T, I, H, 0, 2, 1, 0, pack, 0); };
+  const fwd = () => a.k.lstm_forward(hseq, cseq, gates, phic, x, W_, U, b, B, T, I, H, 0, 2, 1, 0, 0, pack, 0, 0, 0, 0, 0, 0);
+  const both = () => { fwd(); a.k.lstm_backward(dx, dW, dU, db, dh, gates, dhrec, dcrec, hprev, UT, WT, x, hseq, cseq, gates, phic, W_, U, B, T, I, H, 0, 2, 1, 0, pack, 0, 0, 0); };
   both();
   check(a.f32(dW, I * G).every(Number.isFinite) && Math.abs(a.f32(hseq, B * T * H)[B * T * H - 1]) < 1, `lstm ${w} output`);
   const fl = 2 * B * T * (I + H) * G;
@@ -187,8 +187,8 @@ for (const w of ['A', 'B'] as W[]) {
   for (const after of [1, 0]) {
     // reverse 0, act tanh (2), recAct sigmoid (1), no mask, training (infer 0), W and U in panels, x.W computed (no
     // vocabulary table: ztab, zidx 0); dx written (dxWrite 1)
-    const fwd = () => a.k.gru_forward(hseq, gates, rcache, rec, x, W_, U, b, B, T, I, H, 0, 2, 1, 0, after, 0, pack, 0, 0);
-    const both = () => { fwd(); a.k.gru_backward(dx, dW, dU, db, dh, dR, dhrec, hprev, UT, WT, x, hseq, gates, rcache, W_, U, B, T, I, H, 0, 2, 1, 0, after, pack, 1); };
+    const fwd = () => a.k.gru_forward(hseq, gates, rcache, rec, x, W_, U, b, B, T, I, H, 0, 2, 1, 0, after, 0, pack, 0, 0, 0, 0);
+    const both = () => { fwd(); a.k.gru_backward(dx, dW, dU, db, dh, dR, dhrec, hprev, UT, WT, x, hseq, gates, rcache, W_, U, B, T, I, H, 0, 2, 1, 0, after, pack, 1, 0, 0); };
     both();
     const xv = a.f32(x, B * T * I), Wv = a.f32(W_, I * G), Uv = a.f32(U, H * G), bv = a.f32(b, 2 * G), dhv = a.f32(dh, B * T * H);
     const s = B - 1, ref = gruRef(xv, Wv, Uv, bv, s, T, I, H, after === 1).h, hv = a.f32(hseq + s * T * H * 4, T * H);

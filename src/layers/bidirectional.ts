@@ -117,6 +117,8 @@ export class Bidirectional extends Layer {
    */
   private parts(c: Ctx, B: number): number {
     if (c.a.pool.size !== 2 || !this.returnSequences || this.mergeMode !== 'concat' || !(this.layer instanceof LSTM)) return 0;
+    // (the parts' kernels take no recurrent-dropout mask)
+    if (c.training && this.layer.recurrentDropout > 0) return 0;
     const n = Math.min(MAX_PARTS, Math.floor(B / (c.training ? 8 : 16)));
     return n >= 2 ? n : 0;
   }

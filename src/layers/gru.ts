@@ -76,7 +76,8 @@ export class GRU extends Recurrent {
     const [rev, act, recAct] = this.args();
     const [ztab, zidx] = this.projections(c, x, this.W.ptr, this.b ? this.b.ptr : this.zeroBias, this.pack);
     c.k.gru_forward(this.hseq, this.gates, this.rcache, this.rec, x, this.W.ptr, this.U.ptr, this.b ? this.b.ptr : this.zeroBias,
-      B, this.T, this.I, this.units, rev, act, recAct, this.inMask, this.resetAfter ? 1 : 0, c.training ? 0 : 1, this.pack, ztab, zidx);
+      B, this.T, this.I, this.units, rev, act, recAct, this.inMask, this.resetAfter ? 1 : 0, c.training ? 0 : 1, this.pack, ztab, zidx,
+      ...this.recurrentMask(c, B));
   }
 
   protected runBackward(c: Ctx, dhseq: number, B: number, scratch = 0): number {
@@ -85,7 +86,7 @@ export class GRU extends Recurrent {
     // (dX overwrites the gate cache in place: backward is its last use)
     c.k.gru_backward(dx, this.W.grad, this.U.grad, this.b ? this.b.grad : this.dBiasScratch, dhseq, this.dq, this.dhrec,
       scratch || this.hprev, this.UT, this.WT, this.x, this.hseq, this.gates, this.rcache, this.W.ptr, this.U.ptr,
-      B, this.T, this.I, this.units, rev, act, recAct, this.inMask, this.resetAfter ? 1 : 0, this.pack, 1);
+      B, this.T, this.I, this.units, rev, act, recAct, this.inMask, this.resetAfter ? 1 : 0, this.pack, 1, ...this.recurrentMaskBack());
     return dx;
   }
 
@@ -95,7 +96,7 @@ export class GRU extends Recurrent {
       useBias: this.useBias, kernelInitializer: initializerConfig(this.kernelInitializer),
       recurrentInitializer: initializerConfig(this.recurrentInitializer), biasInitializer: initializerConfig(this.biasInitializer),
       returnSequences: this.returnSequences, goBackwards: this.goBackwards, resetAfter: this.resetAfter,
-      zeroOutputForMask: this.zeroOutputForMask, dropout: this.dropout, recurrentDropout: 0 };
+      zeroOutputForMask: this.zeroOutputForMask, dropout: this.dropout, recurrentDropout: this.recurrentDropout };
   }
 
   static fromConfig(config: unknown): GRU {

@@ -142,7 +142,7 @@ export class LSTM extends Recurrent {
       B, this.T, this.I, this.units, this.goBackwards ? 1 : 0, ACTIVATIONS[this.activation], ACTIVATIONS[this.recurrentActivation], this.inMask,
       c.training ? 0 : 1, this.pack, ztab, zidx, xidx, this.xrows] as const;
     if (out) c.k.lstm_forward_out(out, ldo, ...args);
-    else c.k.lstm_forward(...args);
+    else c.k.lstm_forward(...args, ...this.recurrentMask(c, B));
   }
 
   /**
@@ -227,7 +227,8 @@ export class LSTM extends Recurrent {
     const N = B * this.T;
     const d = tok.distinct();
     if (!d) return [0, 0];
-    if (c.training ? 4 * d.n > 3 * N || d.n * this.I > N * this.units || !this.idTabFor(c) : 4 * d.n > 3 * N || d.n > N - B) return [0, 0];
+    // (recurrent dropout: only the whole-batch kernels take its mask, not the per-id path's)
+    if (c.training ? 4 * d.n > 3 * N || d.n * this.I > N * this.units || this.recurrentDropping(c) || !this.idTabFor(c) : 4 * d.n > 3 * N || d.n > N - B) return [0, 0];
     const table = c.training ? this.idTab : this.gates + B * G * 4, rows = c.training ? this.dhseq : this.dx;
     c.k.embedding_forward(rows, d.rows, tok.E, d.n, this.I);
     c.k.rows_set(table, this.biasPtr(), d.n, G);
@@ -363,7 +364,8 @@ export class LSTM extends Recurrent {
       // cache's last use
       this.gates, this.dhrec, this.dcrec, scratch || this.hprev, this.UT, this.WT,
       this.x, this.hseq, this.cseq, this.gates, 0, this.W.ptr, this.U.ptr,
-      B, this.T, this.I, this.units, this.goBackwards ? 1 : 0, ACTIVATIONS[this.activation], ACTIVATIONS[this.recurrentActivation], this.inMask, this.pack, 1);
+      B, this.T, this.I, this.units, this.goBackwards ? 1 : 0, ACTIVATIONS[this.activation], ACTIVATIONS[this.recurrentActivation], this.inMask, this.pack, 1,
+      ...this.recurrentMaskBack());
     return dx;
   }
 
@@ -373,7 +375,7 @@ export class LSTM extends Recurrent {
       useBias: this.useBias, kernelInitializer: initializerConfig(this.kernelInitializer),
       recurrentInitializer: initializerConfig(this.recurrentInitializer), biasInitializer: initializerConfig(this.biasInitializer),
       unitForgetBias: this.unitForgetBias, returnSequences: this.returnSequences, goBackwards: this.goBackwards,
-      zeroOutputForMask: this.zeroOutputForMask, dropout: this.dropout, recurrentDropout: 0 };
+      zeroOutputForMask: this.zeroOutputForMask, dropout: this.dropout, recurrentDropout: this.recurrentDropout };
   }
 
   static fromConfig(config: unknown): LSTM {

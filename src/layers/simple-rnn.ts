@@ -64,14 +64,14 @@ export class SimpleRNN extends Recurrent {
     this.x = x;
     const [ztab, zidx] = this.projections(c, x, this.W.ptr, this.biasPtr(), this.pack);
     c.k.rnn_forward(this.hseq, x, this.W.ptr, this.U.ptr, this.biasPtr(), B, this.T, this.I, this.units, this.goBackwards ? 1 : 0,
-      ACTIVATIONS[this.activation], this.inMask, this.pack, ztab, zidx);
+      ACTIVATIONS[this.activation], this.inMask, this.pack, ztab, zidx, ...this.recurrentMask(c, B));
   }
 
   protected runBackward(c: Ctx, dhseq: number, B: number, scratch = 0): number {
     const dx = c.inputGrad === false ? 0 : this.dx;
     c.k.rnn_backward(dx, this.W.grad, this.U.grad, this.b ? this.b.grad : this.dBiasScratch, dhseq, this.dz, this.dhrec,
       scratch || this.hprev, this.UT, this.WT, this.x, this.hseq, this.W.ptr, this.U.ptr,
-      B, this.T, this.I, this.units, this.goBackwards ? 1 : 0, ACTIVATIONS[this.activation], this.inMask, this.pack, 1);
+      B, this.T, this.I, this.units, this.goBackwards ? 1 : 0, ACTIVATIONS[this.activation], this.inMask, this.pack, 1, ...this.recurrentMaskBack());
     return dx;
   }
 
@@ -79,7 +79,7 @@ export class SimpleRNN extends Recurrent {
     return { ...super.getConfig(), units: this.units, activation: this.activation, useBias: this.useBias,
       kernelInitializer: initializerConfig(this.kernelInitializer), recurrentInitializer: initializerConfig(this.recurrentInitializer),
       biasInitializer: initializerConfig(this.biasInitializer), returnSequences: this.returnSequences, goBackwards: this.goBackwards,
-      zeroOutputForMask: this.zeroOutputForMask, dropout: this.dropout, recurrentDropout: 0 };
+      zeroOutputForMask: this.zeroOutputForMask, dropout: this.dropout, recurrentDropout: this.recurrentDropout };
   }
 
   static fromConfig(config: unknown): SimpleRNN {

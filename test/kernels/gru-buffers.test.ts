@@ -32,13 +32,13 @@ function run(d: GruDims, seed: number, mask?: number[]) {
     const dW = alloc('dW', I * G, undefined, 0), dU = alloc('dU', H * G, undefined, 0), db = alloc('db', nb, undefined, 0);
     const ra = d.resetAfter ? 1 : 0, rev = d.reverse ? 1 : 0;
     // inference first (rcache is [B,H] scratch then), then training
-    k.gru_forward(hseq, gates, rcache, rec, px, pW, pU, pb, B, T, I, H, rev, d.act, d.recAct, pmask, ra, 1, pack, 0, 0);
+    k.gru_forward(hseq, gates, rcache, rec, px, pW, pU, pb, B, T, I, H, rev, d.act, d.recAct, pmask, ra, 1, pack, 0, 0, 0, 0);
     const inferBits = Array.from(new Uint32Array(a.memory.buffer, hseq, B * T * H));
-    k.gru_forward(hseq, gates, rcache, rec, px, pW, pU, pb, B, T, I, H, rev, d.act, d.recAct, pmask, ra, 0, pack, 0, 0);
+    k.gru_forward(hseq, gates, rcache, rec, px, pW, pU, pb, B, T, I, H, rev, d.act, d.recAct, pmask, ra, 0, pack, 0, 0, 0, 0);
     const trainBits = Array.from(new Uint32Array(a.memory.buffer, hseq, B * T * H));
     const h = Float64Array.from(a.f32(hseq, B * T * H));
     k.gru_backward(dx, dW, dU, db, dhseq, dR, dhrec, hprev, UT, WT, px, hseq, gates, rcache, pW, pU,
-      B, T, I, H, rev, d.act, d.recAct, pmask, ra, pack, 1);
+      B, T, I, H, rev, d.act, d.recAct, pmask, ra, pack, 1, 0, 0);
     const over = bufs.filter(({ p, n }) => a.f32(p + n * 4, CAN).some((v) => v !== SENT)).map((q) => q.name);
     const ref = gruForward(x, W, U, b, d, mask), g = gruBackward(dh, x, W, U, b, d, mask);
     const tag = JSON.stringify(d) + (mask ? ' masked' : '');

@@ -7,6 +7,7 @@ import { kernelArena, buf, read, expectClose } from '../helpers/kernels.js';
 import { gruForward, gruBackward, type GruDims } from '../ref/gru.js';
 import { LINEAR, SIGMOID, TANH, RELU, HARD_SIGMOID, HARD_SIGMOID_K3 } from '../ref/dense.js';
 import { f32rand, f32of, plus, bits, expectSameBits, scoped } from './common.js';
+import { caseLoss, expectCaseValues, type RecurrentCase } from '../helpers/recurrent.js';
 
 const a = kernelArena();
 const k = a.k;
@@ -22,11 +23,11 @@ function runKernels(x: ArrayLike<number>, W: ArrayLike<number>, U: ArrayLike<num
   const ph = nan(B * T * H), pg = nan(B * T * G), pq = nan(B * T * H);
   const rev = d.reverse ? 1 : 0, pmask = mask ? buf(a, mask) : 0, ra = d.resetAfter ? 1 : 0;
   const pack = packed ? nan(Math.max(I + H, Math.min(B * T, 256)) * G) : 0;
-  k.gru_forward(ph, pg, pq, nan(B * G), px, pW, pU, pb, B, T, I, H, rev, d.act, d.recAct, pmask, ra, 0, pack, 0, 0);
+  k.gru_forward(ph, pg, pq, nan(B * G), px, pW, pU, pb, B, T, I, H, rev, d.act, d.recAct, pmask, ra, 0, pack, 0, 0, 0, 0);
   const hseq = read(a, ph, B * T * H), gates = read(a, pg, B * T * G);
   const pdx = buf(a, init.dx), pdW = buf(a, init.dW), pdU = buf(a, init.dU), pdb = buf(a, init.dbias);
   k.gru_backward(pdx, pdW, pdU, pdb, buf(a, dh), nan(B * T * G), nan(B * H), nan(B * T * H), nan(G * H), nan(G * I),
-    px, ph, pg, pq, pW, pU, B, T, I, H, rev, d.act, d.recAct, pmask, ra, pack, 0);
+    px, ph, pg, pq, pW, pU, B, T, I, H, rev, d.act, d.recAct, pmask, ra, pack, 0, 0, 0);
   return {
     hseq, gates, hseqBits: bits(a, ph, B * T * H),
     dx: read(a, pdx, B * T * I), dW: read(a, pdW, I * G), dU: read(a, pdU, H * G), dbias: read(a, pdb, init.dbias.length),
@@ -132,12 +133,7 @@ describe('gru kernels', () => {
   });
 });
 
-interface A { shape: number[]; data: number[] }
-interface Case {
-  name: string; resetAfter: boolean; goBackwards: boolean; returnSequences: boolean; act: string; recAct: string;
-  dims: { B: number; T: number; I: number; H: number }; x: A; mask: A | null; kernel: A; recurrent_kernel: A; bias: A;
-  y: A; r: A; dx: A; dkernel: A; drecurrent_kernel: A; dbias: A;
-}
+type Case = RecurrentCase & { resetAfter: boolean; recAct: string };
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/gru.json', import.meta.url), 'utf8')) as { cases: Case[] };
 
 describe('gru kernels against PyTorch (test/fixtures/gru.json, float64 torch.nn.GRU and autograd)', () => {
@@ -148,31 +144,16 @@ describe('gru kernels against PyTorch (test/fixtures/gru.json, float64 torch.nn.
         const d: GruDims = { B, T, I, H, reverse: c.goBackwards, act: TANH, recAct: SIGMOID, resetAfter: c.resetAfter };
         const mask = c.mask ? c.mask.data : undefined;
         // dL/dhseq: r at every position, or at the last processed step only
-        const dh = new Float64Array(B * T * H);
-        const last = c.goBackwards ? 0 : T - 1;
-        for (let b = 0; b < B; b++) {
-          if (c.returnSequences) dh.set(c.r.data.slice(b * T * H, (b + 1) * T * H), b * T * H);
-          else dh.set(c.r.data.slice(b * H, (b + 1) * H), (b * T + last) * H);
-        }
-        const ys = (hseq: Float64Array) => c.returnSequences ? hseq
-          : Float64Array.from({ length: B * H }, (_, i) => hseq[(Math.floor(i / H) * T + last) * H + (i % H)]);
+        const { dh, ys } = caseLoss(c);
         // the float64 reference equals torch's to 1e-12, the f32 kernels to f32 rounding
         const ref = gruForward(c.x.data, c.kernel.data, c.recurrent_kernel.data, c.bias.data, d, mask);
         const rg = gruBackward(dh, c.x.data, c.kernel.data, c.recurrent_kernel.data, c.bias.data, d, mask);
-        expectClose(ys(ref.hseq), c.y.data, 1e-12, 1e-10, `ref y ${c.name}`);
-        expectClose(rg.dx, c.dx.data, 1e-12, 1e-10, `ref dx ${c.name}`);
-        expectClose(rg.dW, c.dkernel.data, 1e-12, 1e-10, `ref dW ${c.name}`);
-        expectClose(rg.dU, c.drecurrent_kernel.data, 1e-12, 1e-10, `ref dU ${c.name}`);
-        expectClose(rg.dbias, c.dbias.data, 1e-12, 1e-10, `ref dbias ${c.name}`);
+        expectCaseValues({ ...rg, y: ys(ref.hseq) }, c, [1e-12, 1e-10], [1e-12, 1e-10], 'ref ');
         const zero = (n: number) => new Float64Array(n);
         const nb = c.bias.data.length;
         const got = runKernels(f32of(c.x.data), f32of(c.kernel.data), f32of(c.recurrent_kernel.data), f32of(c.bias.data), f32of(dh), d,
           { dx: zero(B * T * I), dW: zero(I * 3 * H), dU: zero(H * 3 * H), dbias: zero(nb) }, mask);
-        expectClose(ys(got.hseq), c.y.data, 1e-5, 1e-4, `y ${c.name}`);
-        expectClose(got.dx, c.dx.data, 5e-5, 5e-4, `dx ${c.name}`);
-        expectClose(got.dW, c.dkernel.data, 5e-5, 5e-4, `dW ${c.name}`);
-        expectClose(got.dU, c.drecurrent_kernel.data, 5e-5, 5e-4, `dU ${c.name}`);
-        expectClose(got.dbias, c.dbias.data, 5e-5, 5e-4, `dbias ${c.name}`);
+        expectCaseValues({ ...got, y: ys(got.hseq) }, c, [1e-5, 1e-4], [5e-5, 5e-4]);
       });
     });
   }

@@ -23,11 +23,11 @@ function runKernels(x: Float64Array, W: Float64Array, U: Float64Array, b: Float6
   const px = buf(a, x), pW = buf(a, W), pU = buf(a, U), pb = buf(a, b);
   const ph = nan(B * T * H), pc = nan(B * T * H), pg = nan(B * T * G), pp = nan(B * T * H);
   const rev = d.reverse ? 1 : 0, pmask = mask ? buf(a, mask) : 0;
-  k.lstm_forward(ph, pc, pg, pp, px, pW, pU, pb, B, T, I, H, rev, d.act, d.recAct, pmask, 0, nan(Math.max(256, I + H) * G), 0, 0, 0, 0);
+  k.lstm_forward(ph, pc, pg, pp, px, pW, pU, pb, B, T, I, H, rev, d.act, d.recAct, pmask, 0, nan(Math.max(256, I + H) * G), 0, 0, 0, 0, 0, 0);
   const pdx = buf(a, init.dx), pdW = buf(a, init.dW), pdU = buf(a, init.dU), pdb = buf(a, init.dbias);
   k.lstm_backward(pdx, pdW, pdU, pdb, buf(a, dh),
     nan(B * T * G), nan(B * H), nan(B * H), nan(B * T * H), nan(G * H), nan(G * I),
-    px, ph, pc, pg, pp, pW, pU, B, T, I, H, rev, d.act, d.recAct, pmask, nan(Math.min(B * T, 256) * G), 0);
+    px, ph, pc, pg, pp, pW, pU, B, T, I, H, rev, d.act, d.recAct, pmask, nan(Math.min(B * T, 256) * G), 0, 0, 0);
   return {
     hseq: read(a, ph, B * T * H), cseq: read(a, pc, B * T * H), gates: read(a, pg, B * T * G), phic: read(a, pp, B * T * H),
     dx: read(a, pdx, B * T * I), dW: read(a, pdW, I * G), dU: read(a, pdU, H * G), dbias: read(a, pdb, G),
@@ -126,13 +126,13 @@ describe('lstm kernels', () => {
         const px = buf(a, f32rand(B * T * I, 5000)), pW = buf(a, f32rand(I * G, 5001, -0.3, 0.3));
         const pU = buf(a, f32rand(H * G, 5002, -0.3, 0.3)), pb = buf(a, f32rand(G, 5003));
         const ph = buf(a, B * T * H), pc = buf(a, B * T * H), pg = buf(a, B * T * G), pp = buf(a, B * T * H);
-        k.lstm_forward(ph, pc, pg, pp, px, pW, pU, pb, B, T, I, H, reverse, TANH, SIGMOID, 0, 0, buf(a, (I + H) * G), 0, 0, 0, 0);
+        k.lstm_forward(ph, pc, pg, pp, px, pW, pU, pb, B, T, I, H, reverse, TANH, SIGMOID, 0, 0, buf(a, (I + H) * G), 0, 0, 0, 0, 0, 0);
         const all = bits(a, ph, B * T * H);
         const qh = buf(a, T * H), qc = buf(a, T * H), qg = buf(a, T * G), qp = buf(a, T * H);
         for (let b = 0; b < B; b++) for (const infer of [0, 1]) {
           // (the pack NaN-filled: whatever the batch of 1 reads from it, it wrote first)
           for (const pack of [0, buf(a, new Float32Array((I + H) * G).fill(NaN))]) {
-            k.lstm_forward(qh, qc, qg, qp, px + b * T * I * 4, pW, pU, pb, 1, T, I, H, reverse, TANH, SIGMOID, 0, infer, pack, 0, 0, 0, 0);
+            k.lstm_forward(qh, qc, qg, qp, px + b * T * I * 4, pW, pU, pb, 1, T, I, H, reverse, TANH, SIGMOID, 0, infer, pack, 0, 0, 0, 0, 0, 0);
             expectSameBits(bits(a, qh, T * H), all.slice(b * T * H, (b + 1) * T * H), `H ${H} sample ${b} reverse ${reverse} infer ${infer} pack ${pack !== 0}`);
           }
         }
@@ -157,7 +157,7 @@ describe('lstm kernels', () => {
           const ph = buf(a, B * T * H), pc = buf(a, B * T * H), pg = buf(a, B * T * G), pp = buf(a, B * T * H);
           // (xrows: 16 rows of I floats for the copies of rows read from the table; NaN: each written before read)
           const pack = buf(a, (I + H) * G), xrows = buf(a, new Float32Array(16 * I).fill(NaN));
-          k.lstm_forward(ph, pc, pg, pp, xp, pW, pU, pb, B, T, I, H, reverse, TANH, SIGMOID, 0, infer, pack, ztab, zidx, xidx, xrows);
+          k.lstm_forward(ph, pc, pg, pp, xp, pW, pU, pb, B, T, I, H, reverse, TANH, SIGMOID, 0, infer, pack, ztab, zidx, xidx, xrows, 0, 0);
           // training: the caches backward reads (gates, c, act(c)) as well as h
           return infer ? bits(a, ph, B * T * H) : [...bits(a, ph, B * T * H), ...bits(a, pg, B * T * G), ...bits(a, pc, B * T * H), ...bits(a, pp, B * T * H)];
         };
@@ -196,7 +196,7 @@ describe('lstm kernels', () => {
         const run = (out: number): number => {
           const ph = buf(a, new Float64Array(B * T * H).fill(NaN)), pc = buf(a, B * T * H), pg = buf(a, B * T * G);
           const args = [ph, pc, pg, 0, px, pW, pU, pb, B, T, I, H, reverse, TANH, SIGMOID, pmask, infer, buf(a, (I + H) * G), 0, 0, 0, 0] as const;
-          if (out) k.lstm_forward_out(out, ldo, ...args); else k.lstm_forward(...args);
+          if (out) k.lstm_forward_out(out, ldo, ...args); else k.lstm_forward(...args, 0, 0);
           return ph;
         };
         const want = bits(a, run(0), B * T * H);
@@ -226,14 +226,14 @@ describe('lstm kernels', () => {
         const px = buf(a, f32rand(B * T * I, 8300 + I)), pW = buf(a, f32rand(I * G, 8301, -0.4, 0.4));
         const pU = buf(a, f32rand(H * G, 8302, -0.4, 0.4)), pb = buf(a, f32rand(G, 8303));
         const ph = buf(a, B * T * H), pc = buf(a, B * T * H), pg = buf(a, B * T * G);
-        k.lstm_forward(ph, pc, pg, 0, px, pW, pU, pb, B, T, I, H, 0, TANH, SIGMOID, 0, 0, buf(a, (I + H) * G), 0, 0, 0, 0);
+        k.lstm_forward(ph, pc, pg, 0, px, pW, pU, pb, B, T, I, H, 0, TANH, SIGMOID, 0, 0, buf(a, (I + H) * G), 0, 0, 0, 0, 0, 0);
         const gates = bits(a, pg, B * T * G), dh = f32rand(B * T * H, 8304), dx0 = f32rand(B * T * I, 8305);
         const run = (pack: number, dxWrite: number): number[][] => {
           const pgc = buf(a, B * T * G); a.i32(pgc, B * T * G).set(gates);
           // dxWrite -1: dx 0, no input gradient
           const pdx = dxWrite < 0 ? 0 : dxWrite ? nan(B * T * I) : buf(a, dx0), pdW = buf(a, I * G), pdU = buf(a, H * G), pdb = buf(a, G);
           k.lstm_backward(pdx, pdW, pdU, pdb, buf(a, dh), pgc, nan(B * H), nan(B * H), nan(B * T * H), nan(G * H), nan(G * I),
-            px, ph, pc, pgc, 0, pW, pU, B, T, I, H, 0, TANH, SIGMOID, 0, pack, Math.max(0, dxWrite));
+            px, ph, pc, pgc, 0, pW, pU, B, T, I, H, 0, TANH, SIGMOID, 0, pack, Math.max(0, dxWrite), 0, 0);
           return [pdx ? bits(a, pdx, B * T * I) : [], bits(a, pdW, I * G), bits(a, pdU, H * G), bits(a, pdb, G)];
         };
         for (const dxWrite of [0, 1]) {
@@ -267,12 +267,12 @@ describe('lstm kernels', () => {
         const pb = buf(a, f32rand(G, 9003)), pdh = buf(a, f32rand(B * T * H, 9004)), pm = mask ? buf(a, MASKS[0]) : 0;
         const run = (cached: boolean): number[][] => {
           const ph = buf(a, B * T * H), pc = buf(a, B * T * H), pg = buf(a, B * T * G), pp = cached ? buf(a, B * T * H) : 0;
-          k.lstm_forward(ph, pc, pg, pp, px, pW, pU, pb, B, T, I, H, reverse, act, recAct, pm, 0, buf(a, (I + H) * G), 0, 0, 0, 0);
+          k.lstm_forward(ph, pc, pg, pp, px, pW, pU, pb, B, T, I, H, reverse, act, recAct, pm, 0, buf(a, (I + H) * G), 0, 0, 0, 0, 0, 0);
           const pdx = cached ? buf(a, B * T * I) : buf(a, new Float32Array(B * T * I).fill(NaN));
           const pdW = buf(a, I * G), pdU = buf(a, H * G), pdb = buf(a, G);
           k.lstm_backward(pdx, pdW, pdU, pdb, pdh, buf(a, B * T * G), buf(a, B * H), buf(a, B * H), buf(a, B * T * H),
             buf(a, G * H), buf(a, G * I), px, ph, pc, pg, pp, pW, pU, B, T, I, H, reverse, act, recAct, pm, buf(a, Math.min(B * T, 256) * G),
-            cached ? 0 : 1);
+            cached ? 0 : 1, 0, 0);
           return [bits(a, ph, B * T * H), bits(a, pdx, B * T * I), bits(a, pdW, I * G), bits(a, pdU, H * G), bits(a, pdb, G)];
         };
         const want = run(true), got = run(false);

@@ -7,6 +7,7 @@ import { kernelArena, buf, read, expectClose } from '../helpers/kernels.js';
 import { rnnForward, rnnBackward, type RnnDims } from '../ref/rnn.js';
 import { LINEAR, SIGMOID, TANH, RELU, HARD_SIGMOID } from '../ref/dense.js';
 import { f32rand, f32of, plus, bits, expectSameBits, scoped } from './common.js';
+import { caseLoss, expectCaseValues, type RecurrentCase } from '../helpers/recurrent.js';
 
 const a = kernelArena();
 const k = a.k;
@@ -21,11 +22,11 @@ function runKernels(x: ArrayLike<number>, W: ArrayLike<number>, U: ArrayLike<num
   const px = buf(a, x), pW = buf(a, W), pU = buf(a, U), pb = buf(a, b);
   const ph = nan(B * T * H), rev = d.reverse ? 1 : 0, pmask = mask ? buf(a, mask) : 0;
   const pack = packed ? nan(Math.max(I + H, Math.min(B * T, 256)) * H) : 0;
-  k.rnn_forward(ph, px, pW, pU, pb, B, T, I, H, rev, d.act, pmask, pack, 0, 0);
+  k.rnn_forward(ph, px, pW, pU, pb, B, T, I, H, rev, d.act, pmask, pack, 0, 0, 0, 0);
   const hseq = read(a, ph, B * T * H), hseqBits = bits(a, ph, B * T * H);
   const pdx = buf(a, init.dx), pdW = buf(a, init.dW), pdU = buf(a, init.dU), pdb = buf(a, init.dbias);
   k.rnn_backward(pdx, pdW, pdU, pdb, buf(a, dh), nan(B * T * H), nan(B * H), nan(B * T * H), nan(H * H), nan(H * I),
-    px, ph, pW, pU, B, T, I, H, rev, d.act, pmask, pack, 0);
+    px, ph, pW, pU, B, T, I, H, rev, d.act, pmask, pack, 0, 0, 0);
   return { hseq, hseqBits, dx: read(a, pdx, B * T * I), dW: read(a, pdW, I * H), dU: read(a, pdU, H * H), dbias: read(a, pdb, H) };
 }
 
@@ -86,13 +87,8 @@ describe('simple rnn kernels', () => {
   });
 });
 
-interface A { shape: number[]; data: number[] }
-interface Case {
-  name: string; goBackwards: boolean; returnSequences: boolean; act: string; dims: { B: number; T: number; I: number; H: number };
-  x: A; mask: A | null; kernel: A; recurrent_kernel: A; bias: A; y: A; r: A; dx: A; dkernel: A; drecurrent_kernel: A; dbias: A;
-}
 const FIXTURE = new URL('../fixtures/simple_rnn.json', import.meta.url);
-const cases = existsSync(FIXTURE) ? (JSON.parse(readFileSync(FIXTURE, 'utf8')) as { cases: Case[] }).cases : [];
+const cases = existsSync(FIXTURE) ? (JSON.parse(readFileSync(FIXTURE, 'utf8')) as { cases: RecurrentCase[] }).cases : [];
 const ACT: Record<string, number> = { tanh: TANH, relu: RELU };
 
 describe('simple rnn kernels against PyTorch (test/fixtures/simple_rnn.json, float64 nn.RNN and autograd)', () => {
@@ -103,29 +99,14 @@ describe('simple rnn kernels against PyTorch (test/fixtures/simple_rnn.json, flo
         const { B, T, I, H } = c.dims;
         const d: RnnDims = { B, T, I, H, reverse: c.goBackwards, act: ACT[c.act] };
         const mask = c.mask ? c.mask.data : undefined;
-        const dh = new Float64Array(B * T * H);
-        const last = c.goBackwards ? 0 : T - 1;
-        for (let b = 0; b < B; b++) {
-          if (c.returnSequences) dh.set(c.r.data.slice(b * T * H, (b + 1) * T * H), b * T * H);
-          else dh.set(c.r.data.slice(b * H, (b + 1) * H), (b * T + last) * H);
-        }
-        const ys = (hseq: Float64Array) => c.returnSequences ? hseq
-          : Float64Array.from({ length: B * H }, (_, i) => hseq[(Math.floor(i / H) * T + last) * H + (i % H)]);
+        const { dh, ys } = caseLoss(c);
         const ref = rnnForward(c.x.data, c.kernel.data, c.recurrent_kernel.data, c.bias.data, d, mask);
         const rg = rnnBackward(dh, c.x.data, c.kernel.data, c.recurrent_kernel.data, ref, d, mask);
-        expectClose(ys(ref), c.y.data, 1e-12, 1e-10, `ref y ${c.name}`);
-        expectClose(rg.dx, c.dx.data, 1e-12, 1e-10, `ref dx ${c.name}`);
-        expectClose(rg.dW, c.dkernel.data, 1e-12, 1e-10, `ref dW ${c.name}`);
-        expectClose(rg.dU, c.drecurrent_kernel.data, 1e-12, 1e-10, `ref dU ${c.name}`);
-        expectClose(rg.dbias, c.dbias.data, 1e-12, 1e-10, `ref dbias ${c.name}`);
+        expectCaseValues({ ...rg, y: ys(ref) }, c, [1e-12, 1e-10], [1e-12, 1e-10], 'ref ');
         const zero = (n: number) => new Float64Array(n);
         const got = runKernels(f32of(c.x.data), f32of(c.kernel.data), f32of(c.recurrent_kernel.data), f32of(c.bias.data), f32of(dh), d,
           { dx: zero(B * T * I), dW: zero(I * H), dU: zero(H * H), dbias: zero(H) }, mask);
-        expectClose(ys(got.hseq), c.y.data, 1e-5, 1e-4, `y ${c.name}`);
-        expectClose(got.dx, c.dx.data, 5e-5, 5e-4, `dx ${c.name}`);
-        expectClose(got.dW, c.dkernel.data, 5e-5, 5e-4, `dW ${c.name}`);
-        expectClose(got.dU, c.drecurrent_kernel.data, 5e-5, 5e-4, `dU ${c.name}`);
-        expectClose(got.dbias, c.dbias.data, 5e-5, 5e-4, `dbias ${c.name}`);
+        expectCaseValues({ ...got, y: ys(got.hseq) }, c, [1e-5, 1e-4], [5e-5, 5e-4]);
       });
     });
   }

@@ -75,8 +75,9 @@ const cases: Record<string, Case> = {
     make: () => layers.bidirectional({ name: 'bi_all', trainable: false, inputShape: [5, 2], mergeMode: 'ave',
       layer: layers.lstm({ name: 'inner', units: 3, returnSequences: true, recurrentActivation: 'hardSigmoid', kernelInitializer: 'heUniform' }) }),
     fromConfig: Bidirectional.fromConfig,
+    // (the wrapped layer's trainable is written as the wrapper's: Keras sets both together)
     expected: { name: 'bi_all', trainable: false, batchInputShape: [null, 5, 2], mergeMode: 'ave', layer: { className: 'LSTM', config: {
-      name: 'inner', trainable: true, units: 3, activation: 'tanh', recurrentActivation: 'hardSigmoid', useBias: true,
+      name: 'inner', trainable: false, units: 3, activation: 'tanh', recurrentActivation: 'hardSigmoid', useBias: true,
       kernelInitializer: 'heUniform', recurrentInitializer: 'orthogonal', biasInitializer: 'zeros', unitForgetBias: true,
       returnSequences: true, goBackwards: false, zeroOutputForMask: false, dropout: 0, recurrentDropout: 0 } } },
     inShape: [5, 2],
@@ -277,7 +278,7 @@ describe('bad configs', () => {
       [() => LSTM.fromConfig({ name: 'l1', units: 2, kernelInitializer: 'xavier' }), 'layers.lstm(l1): expected kernelInitializer to be one of zeros, ones, glorotUniform, glorotNormal, heUniform, leCunUniform, uniform, randomUniform, normal, randomNormal, orthogonal, constant (or { name, ...parameters }), got "xavier".'],
       [() => LSTM.fromConfig({ name: 'l1', units: 2, recurrentInitializer: { name: 'orthogonal', seed: 3 } }), 'layers.lstm(l1): expected recurrentInitializer orthogonal to have parameters among gain, got "seed".'],
       [() => LSTM.fromConfig({ name: 'l1', units: 2, biasInitializer: { name: 'constant', value: '1' } }), 'layers.lstm(l1): expected biasInitializer.value to be a finite number, got "1".'],
-      [() => LSTM.fromConfig({ name: 'l1', units: 2, recurrentDropout: 0.2 }), 'layers.lstm(l1): recurrentDropout inside the LSTM is not supported yet, got 0.2.'],
+      [() => LSTM.fromConfig({ name: 'l1', units: 2, recurrentDropout: -0.2 }), 'layers.lstm(l1): expected recurrentDropout to be a rate in [0, 1), got -0.2.'],
       [() => LSTM.fromConfig({ name: 'l1', units: 2, dropout: 1 }), 'layers.lstm(l1): expected dropout to be a rate in [0, 1), got 1.'],
       [() => Embedding.fromConfig({ name: 'e1', inputDim: 4, outputDim: 2, maskZero: 1 }), 'layers.embedding(e1): expected maskZero to be true or false, got 1.'],
       [() => Embedding.fromConfig({ name: 'e1', inputDim: 4, outputDim: 2, embeddingsInitializer: { name: 'zeros', value: 1 } }), 'layers.embedding(e1): expected embeddingsInitializer zeros to have no parameters, got "value".'],

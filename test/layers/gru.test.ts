@@ -1,32 +1,18 @@
 // GRU and Bidirectional(GRU) layers against PyTorch float64 fixtures (test/fixtures/gru.json) and the float64
 // reference (itself checked against them), with masks, goBackwards, every merge mode, and training in a model.
 import { describe, it, expect } from 'vitest';
-import { layers, sequential, init, initSync, loadModel, optimizers, ConfigError, Sequential } from '../../src/index.js';
-import { fixture, runLayer, type Arr } from '../helpers/layer.js';
+import { layers, sequential, initSync, loadModel, ConfigError, Sequential } from '../../src/index.js';
+import { fixture, runLayer } from '../helpers/layer.js';
+import { expectLayerMatchesCase, parityTokens, trainOnThreads, type RecurrentCase } from '../helpers/recurrent.js';
 import { expectClose, rand } from '../helpers/kernels.js';
 import { gruForward, gruBackward, type GruDims } from '../ref/gru.js';
-import { flipTime, TANH, SIGMOID } from '../ref/dense.js';
-
-interface GruCase {
-  name: string; resetAfter: boolean; goBackwards: boolean; returnSequences: boolean; dims: { B: number; T: number; I: number; H: number };
-  x: Arr; mask: Arr | null; kernel: Arr; recurrent_kernel: Arr; bias: Arr; y: Arr; r: Arr; dx: Arr; dkernel: Arr; drecurrent_kernel: Arr; dbias: Arr;
-}
+import { TANH, SIGMOID } from '../ref/dense.js';
 
 describe('gru vs PyTorch', () => {
-  const f = fixture<{ cases: GruCase[] }>('gru');
+  const f = fixture<{ cases: (RecurrentCase & { resetAfter: boolean })[] }>('gru');
   for (const c of f.cases) {
     it(`${c.name}: resetAfter ${c.resetAfter}, goBackwards ${c.goBackwards}, returnSequences ${c.returnSequences}${c.mask ? ', masked' : ''}`, () => {
-      const { B, T, I, H } = c.dims;
-      const l = layers.gru({ units: H, returnSequences: c.returnSequences, goBackwards: c.goBackwards, resetAfter: c.resetAfter });
-      // the fixture's sequences sit at input positions; Keras returns a goBackwards sequence in processing order
-      const order = (v: number[]) => (c.returnSequences && c.goBackwards ? flipTime(v, B, T, H) : v);
-      const r = runLayer(l, [T, I], B, c.x.data, order(c.r.data),
-        { weights: [c.kernel.data, c.recurrent_kernel.data, c.bias.data], ...(c.mask ? { mask: c.mask.data } : {}) });
-      expectClose(r.y, order(c.y.data), 1e-5, 1e-4, 'y');
-      expectClose(r.dx!, c.dx.data, 5e-5, 5e-4, 'dx');
-      expectClose(r.grads[0], c.dkernel.data, 5e-5, 5e-4, 'dkernel');
-      expectClose(r.grads[1], c.drecurrent_kernel.data, 5e-5, 5e-4, 'drecurrent_kernel');
-      expectClose(r.grads[2], c.dbias.data, 5e-5, 5e-4, 'dbias');
+      expectLayerMatchesCase(layers.gru({ units: c.dims.H, returnSequences: c.returnSequences, goBackwards: c.goBackwards, resetAfter: c.resetAfter }), c);
     });
   }
 });
@@ -117,27 +103,16 @@ describe('gru in a model', () => {
       layers.gru({ units: 6, resetAfter: false, goBackwards: true }),
       layers.dense({ units: 1, activation: 'sigmoid' }),
     ] });
-    const n = 48;
-    const ids = Int32Array.from({ length: n * 9 }, (_, i) => (i % 9 < 2 + (Math.floor(i / 9) % 4) ? 0 : 1 + ((i * 7 + (i >> 2)) % 11)));
-    const y = Float32Array.from({ length: n }, (_, r) => (ids[r * 9 + 8] % 2));
-    const x = { data: ids, shape: [n, 9] };
-    const bytes: Buffer[] = [];
-    for (const threads of [1, 2]) {
-      await init({ threads });
-      const m = build();
-      m.compile({ optimizer: optimizers.adam({ learningRate: 0.02 }), loss: 'binaryCrossentropy' });
-      const h = await m.fit(x, y, { epochs: 15, batchSize: 16, shuffle: false, verbose: 0 });
-      const loss = h.history.loss as number[];
+    const { x, y } = parityTokens();
+    const bytes = await trainOnThreads(build, x, y, async (m, loss) => {
       expect(loss[loss.length - 1]).toBeLessThan(loss[0] * 0.5);
-      bytes.push(Buffer.concat(m.getWeights().map((w) => Buffer.from(w.data.buffer, w.data.byteOffset, w.data.byteLength))));
       // the model file keeps the layer's options and weights: the same predictions, bit for bit
       expect(m.getConfig().config.layers[2]).toMatchObject({ className: 'GRU', config: { units: 6, resetAfter: false, goBackwards: true } });
       expect(m.getConfig().config.layers[1]).toMatchObject({ className: 'Bidirectional', config: { layer: { className: 'GRU', config: { resetAfter: true } } } });
       const back = await loadModel(await m.save());
       expect(Buffer.from(back.predict(x).data.buffer).equals(Buffer.from(m.predict(x).data.buffer))).toBe(true);
       back.dispose();
-      m.dispose();
-    }
+    });
     expect(bytes[0].equals(bytes[1])).toBe(true);
   });
 
@@ -156,10 +131,10 @@ describe('gru in a model', () => {
     }
   });
 
-  it('refuses recurrentDropout, a dropout outside [0, 1) and wrong option types, naming them', () => {
+  it('refuses rates outside [0, 1) and wrong option types, naming them', () => {
     initSync();
-    expect(() => layers.gru({ units: 4, recurrentDropout: 0.2 })).toThrow(ConfigError);
-    expect(() => layers.gru({ units: 4, recurrentDropout: 0.2 })).toThrow(/recurrentDropout inside the GRU is not supported yet/);
+    expect(() => layers.gru({ units: 4, recurrentDropout: 1 })).toThrow(ConfigError);
+    expect(() => layers.gru({ units: 4, recurrentDropout: 1 })).toThrow(/expected recurrentDropout to be a rate in \[0, 1\), got 1/);
     expect(() => layers.gru({ units: 4, dropout: -0.1 })).toThrow(/expected dropout to be a rate in \[0, 1\)/);
     expect(() => layers.gru({ units: 4, resetAfter: 'yes' as unknown as boolean })).toThrow(/resetAfter/);
     expect(() => layers.gru({ units: 0 })).toThrow(/units/);

@@ -1,7 +1,7 @@
-// The recurrent layers' input dropout (Keras's LSTM/GRU/SimpleRNN dropout): in training one keep mask [B, I] per batch,
-// shared over time, scaled by 1 / (1 - rate); the recurrence and its gradients are the plain layer's on x * mask;
-// inference reads x as it is; a Bidirectional's directions draw masks of their own; the same bytes per seed and on
-// 1 or 2 threads; configs and files keep the rate.
+// The recurrent layers' dropout (Keras's LSTM/GRU/SimpleRNN dropout and recurrent_dropout): in training one keep mask
+// [B, I] per batch on the input and one [B, H] on h_{t-1} in the recurrent product, shared over time, scaled by
+// 1 / (1 - rate); the layer equals the float64 reference on those masks; inference reads x as it is; a Bidirectional's
+// directions draw masks of their own; the same bytes per seed and on 1 or 2 threads; configs and files keep the rates.
 import { describe, it, expect } from 'vitest';
 import { layers, sequential, init, initSync, loadModel } from '../../src/index.js';
 import { runLayer } from '../helpers/layer.js';
@@ -55,6 +55,35 @@ describe('recurrent input dropout', () => {
     });
   }
 
+  for (const kind of ['simpleRNN', 'gru', 'lstm'] as const) {
+    it(`${kind}: recurrentDropout masks h_{t-1} in the recurrent product with one mask per sample and unit; with dropout too; masked input`, () => {
+      const x = f32(rand(B * T * I, 6)), dy = f32(rand(B * T * H, 7));
+      const mask = Array.from({ length: B * T }, (_, i) => (i % T === 2 && i % 3 === 0 ? 0 : 1));
+      const make = (recurrentDropout: number, dropout = 0) => layers[kind]({ units: H, recurrentDropout, dropout, returnSequences: true });
+      const r = runLayer(make(0.3, RATE), [T, I], B, x, dy, { seed: 4, mask });
+      const rm = Float64Array.from(r.arena.f32((r.layer as unknown as { rmask: number }).rmask, B * H));
+      const keep = Math.fround(1 / 0.7);
+      expect(Array.from(rm).every((v) => v === 0 || v === keep)).toBe(true);
+      expect(rm.filter((v) => v === 0).length).toBeGreaterThan(0);
+      const m = maskOf(r);
+      const xd = f32(x.map((v, i) => v * m[Math.floor(i / (T * I)) * I + (i % I)]));
+      const [W, U, b] = r.weights;
+      const d = { B, T, I, H, reverse: false, act: TANH, recAct: SIGMOID };
+      let y: Float64Array, g: { dx: Float64Array; dW: Float64Array; dU: Float64Array; dbias: Float64Array };
+      if (kind === 'simpleRNN') { y = rnnForward(xd, W, U, b, d, mask, rm); g = rnnBackward(dy, xd, W, U, y, d, mask, rm); }
+      else if (kind === 'gru') { y = gruForward(xd, W, U, b, { ...d, resetAfter: true }, mask, rm).hseq; g = gruBackward(dy, xd, W, U, b, { ...d, resetAfter: true }, mask, rm); }
+      else { const cache = lstmForward(xd, W, U, b, d, mask, rm); y = cache.hseq; g = lstmBackward(dy, xd, W, U, cache, d, mask, rm); }
+      expectClose(r.y, y, 1e-5, 1e-4, 'y');
+      expectClose(r.dx!, g.dx.map((v, i) => v * m[Math.floor(i / (T * I)) * I + (i % I)]), 5e-5, 5e-4, 'dx');
+      expectClose(r.grads[1], g.dU, 5e-5, 5e-4, 'dU');
+      expectClose(r.grads[2], g.dbias, 5e-5, 5e-4, 'dbias');
+      // inference: neither mask
+      const inf = runLayer(make(0.3, RATE), [T, I], B, x, null, { seed: 4, training: false, weights: r.weights, mask });
+      const plain = runLayer(make(0), [T, I], B, x, null, { seed: 4, training: false, weights: r.weights, mask });
+      expect(Array.from(inf.y)).toEqual(Array.from(plain.y));
+    });
+  }
+
   it('a Bidirectional draws a mask per direction; a model trains to the same bytes on 1 and 2 threads, and its file keeps the rate', async () => {
     initSync();
     const bi = runLayer(layers.bidirectional({ layer: layers.gru({ units: H, dropout: RATE, returnSequences: true }) }), [T, I], B, f32(rand(B * T * I, 4)), f32(rand(B * T * 2 * H, 5)), { seed: 3 });
@@ -66,8 +95,8 @@ describe('recurrent input dropout', () => {
     const x = { data: ids, shape: [n, L] }, y = Float32Array.from({ length: n }, (_, r) => ids[r * L] % 2);
     const build = () => sequential({ seed: 9, layers: [
       layers.embedding({ inputDim: 20, outputDim: 12, inputLength: L }),
-      layers.bidirectional({ layer: layers.lstm({ units: 16, dropout: 0.3, returnSequences: true }) }),
-      layers.gru({ units: 6, dropout: 0.2 }),
+      layers.bidirectional({ layer: layers.lstm({ units: 16, dropout: 0.3, recurrentDropout: 0.25, returnSequences: true }) }),
+      layers.gru({ units: 6, dropout: 0.2, recurrentDropout: 0.1 }),
       layers.dense({ units: 1, activation: 'sigmoid' }),
     ] });
     const out: Buffer[] = [];
@@ -77,7 +106,7 @@ describe('recurrent input dropout', () => {
       m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
       await m.fit(x, y, { epochs: 3, batchSize: 16, verbose: 0 });
       out.push(Buffer.concat(m.getWeights().map((w) => Buffer.from(w.data.buffer, w.data.byteOffset, w.data.byteLength))));
-      expect(m.getConfig().config.layers[2].config.dropout).toBe(0.2);
+      expect(m.getConfig().config.layers[2].config).toMatchObject({ dropout: 0.2, recurrentDropout: 0.1 });
       const back = await loadModel(await m.save());
       expect((back.getConfig().config.layers[1].config.layer as { config: { dropout: number } }).config.dropout).toBe(0.3);
       expect(Buffer.from(back.predict(x).data.buffer).equals(Buffer.from(m.predict(x).data.buffer))).toBe(true);

@@ -1,31 +1,18 @@
 // SimpleRNN and Bidirectional(SimpleRNN) layers against PyTorch float64 fixtures (test/fixtures/simple_rnn.json) and the
 // float64 reference, with masks, goBackwards, merge modes, and training in a model (threads, files, projections).
 import { describe, it, expect } from 'vitest';
-import { layers, sequential, init, initSync, loadModel, optimizers, ConfigError } from '../../src/index.js';
-import { fixture, runLayer, type Arr } from '../helpers/layer.js';
+import { layers, sequential, initSync, loadModel, ConfigError } from '../../src/index.js';
+import { fixture, runLayer } from '../helpers/layer.js';
+import { expectLayerMatchesCase, parityTokens, trainOnThreads, type RecurrentCase } from '../helpers/recurrent.js';
 import { expectClose, rand } from '../helpers/kernels.js';
 import { rnnForward, rnnBackward } from '../ref/rnn.js';
-import { flipTime, TANH } from '../ref/dense.js';
-
-interface RnnCase {
-  name: string; goBackwards: boolean; returnSequences: boolean; act: string; dims: { B: number; T: number; I: number; H: number };
-  x: Arr; mask: Arr | null; kernel: Arr; recurrent_kernel: Arr; bias: Arr; y: Arr; r: Arr; dx: Arr; dkernel: Arr; drecurrent_kernel: Arr; dbias: Arr;
-}
+import { TANH } from '../ref/dense.js';
 
 describe('simpleRNN vs PyTorch', () => {
-  const f = fixture<{ cases: RnnCase[] }>('simple_rnn');
+  const f = fixture<{ cases: RecurrentCase[] }>('simple_rnn');
   for (const c of f.cases) {
     it(`${c.name}: ${c.act}, goBackwards ${c.goBackwards}, returnSequences ${c.returnSequences}${c.mask ? ', masked' : ''}`, () => {
-      const { B, T, I, H } = c.dims;
-      const l = layers.simpleRNN({ units: H, activation: c.act as 'tanh' | 'relu', returnSequences: c.returnSequences, goBackwards: c.goBackwards });
-      const order = (v: number[]) => (c.returnSequences && c.goBackwards ? flipTime(v, B, T, H) : v);
-      const r = runLayer(l, [T, I], B, c.x.data, order(c.r.data),
-        { weights: [c.kernel.data, c.recurrent_kernel.data, c.bias.data], ...(c.mask ? { mask: c.mask.data } : {}) });
-      expectClose(r.y, order(c.y.data), 1e-5, 1e-4, 'y');
-      expectClose(r.dx!, c.dx.data, 5e-5, 5e-4, 'dx');
-      expectClose(r.grads[0], c.dkernel.data, 5e-5, 5e-4, 'dkernel');
-      expectClose(r.grads[1], c.drecurrent_kernel.data, 5e-5, 5e-4, 'drecurrent_kernel');
-      expectClose(r.grads[2], c.dbias.data, 5e-5, 5e-4, 'dbias');
+      expectLayerMatchesCase(layers.simpleRNN({ units: c.dims.H, activation: c.act as 'tanh' | 'relu', returnSequences: c.returnSequences, goBackwards: c.goBackwards }), c);
     });
   }
 });
@@ -72,19 +59,9 @@ describe('simpleRNN in a model', () => {
       layers.simpleRNN({ units: 6, activation: 'relu', goBackwards: true }),
       layers.dense({ units: 1, activation: 'sigmoid' }),
     ] });
-    const n = 48;
-    const ids = Int32Array.from({ length: n * 9 }, (_, i) => (i % 9 < 2 + (Math.floor(i / 9) % 4) ? 0 : 1 + ((i * 7 + (i >> 2)) % 11)));
-    const y = Float32Array.from({ length: n }, (_, r) => (ids[r * 9 + 8] % 2));
-    const x = { data: ids, shape: [n, 9] };
-    const bytes: Buffer[] = [];
-    for (const threads of [1, 2]) {
-      await init({ threads });
-      const m = build();
-      m.compile({ optimizer: optimizers.adam({ learningRate: 0.02 }), loss: 'binaryCrossentropy' });
-      const h = await m.fit(x, y, { epochs: 15, batchSize: 16, shuffle: false, verbose: 0 });
-      const loss = h.history.loss as number[];
+    const { x, y } = parityTokens();
+    const bytes = await trainOnThreads(build, x, y, async (m, loss) => {
       expect(loss[loss.length - 1]).toBeLessThan(loss[0] * 0.7);
-      bytes.push(Buffer.concat(m.getWeights().map((w) => Buffer.from(w.data.buffer, w.data.byteOffset, w.data.byteLength))));
       expect(m.getConfig().config.layers[2]).toMatchObject({ className: 'SimpleRNN', config: { units: 6, activation: 'relu', goBackwards: true } });
       expect(m.getConfig().config.layers[2].config).not.toHaveProperty('recurrentActivation');
       const back = await loadModel(await m.save());
@@ -93,15 +70,14 @@ describe('simpleRNN in a model', () => {
       back.cacheInputProjections();
       expect(Buffer.from(back.predict(x).data.buffer).equals(want)).toBe(true);
       back.dispose();
-      m.dispose();
-    }
+    });
     expect(bytes[0].equals(bytes[1])).toBe(true);
   });
 
-  it('refuses a recurrentActivation, recurrentDropout, and bad option types, naming them', () => {
+  it('refuses a recurrentActivation, a recurrentDropout outside [0, 1), and bad option types, naming them', () => {
     initSync();
     expect(() => layers.simpleRNN({ units: 4, recurrentActivation: 'sigmoid' } as never)).toThrow(ConfigError);
-    expect(() => layers.simpleRNN({ units: 4, recurrentDropout: 0.2 })).toThrow(/recurrentDropout inside the SimpleRNN is not supported yet/);
+    expect(() => layers.simpleRNN({ units: 4, recurrentDropout: NaN })).toThrow(/expected recurrentDropout to be a rate in \[0, 1\), got NaN/);
     expect(() => layers.simpleRNN({ units: 0 })).toThrow(/layers\.simpleRNN\(simple_rnn(_\d+)?\): expected units/);
     expect(() => layers.simpleRNN({ units: 2, activation: 'gelu' as never })).toThrow(/activation/);
   });

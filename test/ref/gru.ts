@@ -1,7 +1,8 @@
 // Float64 reference GRU (Keras layout, gate blocks z, r, h; resetAfter true or false), forward and backward through
 // time, with go_backwards. Buffers follow assembly/gru.ts: x [B,T,I], W [I,3H], U [H,3H], bias [2,3H] (resetAfter) or
 // [3H]; hseq [B,T,H] and gates [B,T,3H] (post-activation z, r, hh) aligned to INPUT positions. A mask [B,T] (1 real, 0
-// masked) carries h through masked steps (zeros before the first real step); gates there are 0 here.
+// masked) carries h through masked steps (zeros before the first real step); gates there are 0 here. An optional
+// rmask [B,H] is Keras's recurrent dropout: h_{t-1} * rmask where h_{t-1} enters the recurrent products only.
 import { act, actGrad } from './dense.js';
 
 export interface GruDims { B: number; T: number; I: number; H: number; reverse: boolean; act: number; recAct: number; resetAfter: boolean }
@@ -11,7 +12,9 @@ export interface GruGrads { dx: Float64Array; dW: Float64Array; dU: Float64Array
 const pos = (s: number, T: number, reverse: boolean) => (reverse ? T - 1 - s : s);
 
 /** One step for one row: the sums of the input product xs [3H] and recurrent product hs [3H] as Keras's cell takes them. */
-function cell(x: ArrayLike<number>, xo: number, h: Float64Array, W: ArrayLike<number>, U: ArrayLike<number>, bias: ArrayLike<number>, d: GruDims) {
+function cell(x: ArrayLike<number>, xo: number, h0: Float64Array, W: ArrayLike<number>, U: ArrayLike<number>, bias: ArrayLike<number>, d: GruDims, m?: ArrayLike<number>) {
+  // the recurrent products' operand (h_{t-1} * m with recurrent dropout)
+  const h = m ? h0.map((v, k) => v * m[k]) : h0;
   const { I, H } = d, G = 3 * H;
   const xs = new Float64Array(G), hs = new Float64Array(G);
   for (let g = 0; g < G; g++) {
@@ -34,7 +37,7 @@ function cell(x: ArrayLike<number>, xo: number, h: Float64Array, W: ArrayLike<nu
 }
 
 export function gruForward(x: ArrayLike<number>, W: ArrayLike<number>, U: ArrayLike<number>, bias: ArrayLike<number>,
-                           d: GruDims, mask?: ArrayLike<number>): GruCache {
+                           d: GruDims, mask?: ArrayLike<number>, rmask?: ArrayLike<number>): GruCache {
   const { B, T, I, H } = d, G = 3 * H;
   const hseq = new Float64Array(B * T * H), gates = new Float64Array(B * T * G);
   for (let b = 0; b < B; b++) {
@@ -42,7 +45,7 @@ export function gruForward(x: ArrayLike<number>, W: ArrayLike<number>, U: ArrayL
     for (let s = 0; s < T; s++) {
       const row = b * T + pos(s, T, d.reverse);
       if (!(mask && mask[row] === 0)) {
-        const { z, r, hh } = cell(x, row * I, h, W, U, bias, d);
+        const { z, r, hh } = cell(x, row * I, h, W, U, bias, d, rmask ? Array.from({ length: H }, (_, k) => rmask[b * H + k]) : undefined);
         // h = z * h_prev + (1 - z) * hh
         const next = new Float64Array(H);
         for (let j = 0; j < H; j++) next[j] = z[j] * h[j] + (1 - z[j]) * hh[j];
@@ -57,11 +60,13 @@ export function gruForward(x: ArrayLike<number>, W: ArrayLike<number>, U: ArrayL
 
 /** Gradients of L given dL/dhseq (aligned like hseq). Fresh buffers (the kernels add these to theirs). */
 export function gruBackward(dhseq: ArrayLike<number>, x: ArrayLike<number>, W: ArrayLike<number>, U: ArrayLike<number>,
-                            bias: ArrayLike<number>, d: GruDims, mask?: ArrayLike<number>): GruGrads {
+                            bias: ArrayLike<number>, d: GruDims, mask?: ArrayLike<number>, rmask?: ArrayLike<number>): GruGrads {
   const { B, T, I, H } = d, G = 3 * H;
   const dx = new Float64Array(B * T * I), dW = new Float64Array(I * G), dU = new Float64Array(H * G);
   const dbias = new Float64Array(d.resetAfter ? 2 * G : G);
+  const mrow = (b: number): ArrayLike<number> | undefined => (rmask ? Array.from({ length: H }, (_, k) => rmask[b * H + k]) : undefined);
   for (let b = 0; b < B; b++) {
+    const mb = mrow(b), mk = (k: number) => (mb ? mb[k] : 1);
     // the states before each step, recomputed forwards
     const hs: Float64Array[] = [];
     let h = new Float64Array(H);
@@ -69,7 +74,7 @@ export function gruBackward(dhseq: ArrayLike<number>, x: ArrayLike<number>, W: A
       hs.push(h);
       const row = b * T + pos(s, T, d.reverse);
       if (mask && mask[row] === 0) continue;
-      const c = cell(x, row * I, h, W, U, bias, d);
+      const c = cell(x, row * I, h, W, U, bias, d, mrow(b));
       h = Float64Array.from(c.z, (z, j) => z * h[j] + (1 - z) * c.hh[j]);
     }
     let dh = new Float64Array(H);
@@ -78,7 +83,7 @@ export function gruBackward(dhseq: ArrayLike<number>, x: ArrayLike<number>, W: A
       for (let j = 0; j < H; j++) dh[j] += dhseq[row * H + j];
       if (mask && mask[row] === 0) continue; // h carried: dh passes on unchanged
       const hp = hs[s];
-      const { z, r, hh, hs: rec } = cell(x, row * I, hp, W, U, bias, d);
+      const { z, r, hh, hs: rec } = cell(x, row * I, hp, W, U, bias, d, mb);
       const dxs = new Float64Array(G), dhs = new Float64Array(G), dprev = new Float64Array(H);
       for (let j = 0; j < H; j++) {
         // h = z * h_prev + (1 - z) * hh
@@ -100,18 +105,18 @@ export function gruBackward(dhseq: ArrayLike<number>, x: ArrayLike<number>, W: A
           let dq = 0;
           for (let j = 0; j < H; j++) {
             dq += dxs[2 * H + j] * U[k * G + 2 * H + j];
-            dU[k * G + 2 * H + j] += r[k] * hp[k] * dxs[2 * H + j];
+            dU[k * G + 2 * H + j] += r[k] * hp[k] * mk(k) * dxs[2 * H + j];
           }
-          dxs[H + k] = dq * hp[k] * actGrad(r[k], d.recAct);
+          dxs[H + k] = dq * hp[k] * mk(k) * actGrad(r[k], d.recAct);
           dhs[H + k] = dxs[H + k];
-          dprev[k] += dq * r[k];
+          dprev[k] += dq * r[k] * mk(k);
         }
       }
       for (let g = 0; g < G; g++) {
         dbias[g] += dxs[g];
         if (d.resetAfter) dbias[G + g] += dhs[g];
         for (let i = 0; i < I; i++) { dW[i * G + g] += x[row * I + i] * dxs[g]; dx[row * I + i] += dxs[g] * W[i * G + g]; }
-        if (g < 2 * H || d.resetAfter) for (let k = 0; k < H; k++) { dU[k * G + g] += hp[k] * dhs[g]; dprev[k] += dhs[g] * U[k * G + g]; }
+        if (g < 2 * H || d.resetAfter) for (let k = 0; k < H; k++) { dU[k * G + g] += hp[k] * mk(k) * dhs[g]; dprev[k] += dhs[g] * U[k * G + g] * mk(k); }
       }
       dh = dprev;
     }

@@ -12,8 +12,9 @@ export interface LstmGrads { dx: Float64Array; dW: Float64Array; dU: Float64Arra
 
 const pos = (s: number, T: number, reverse: boolean) => (reverse ? T - 1 - s : s);
 
+/** rmask [B,H] (optional): Keras's recurrent dropout, h_{t-1} * rmask in the recurrent product only. */
 export function lstmForward(x: ArrayLike<number>, W: ArrayLike<number>, U: ArrayLike<number>, bias: ArrayLike<number>,
-                            d: LstmDims, mask?: ArrayLike<number>): LstmCache {
+                            d: LstmDims, mask?: ArrayLike<number>, rmask?: ArrayLike<number>): LstmCache {
   const { B, T, I, H } = d;
   const G = 4 * H;
   const hseq = new Float64Array(B * T * H), cseq = new Float64Array(B * T * H), phic = new Float64Array(B * T * H);
@@ -32,7 +33,7 @@ export function lstmForward(x: ArrayLike<number>, W: ArrayLike<number>, U: Array
       for (let g = 0; g < G; g++) {
         let v = bias[g];
         for (let i = 0; i < I; i++) v += x[(b * T + t) * I + i] * W[i * G + g];
-        for (let k = 0; k < H; k++) v += h[k] * U[k * G + g];
+        for (let k = 0; k < H; k++) v += h[k] * (rmask ? rmask[b * H + k] : 1) * U[k * G + g];
         z[g] = v;
       }
       const row = (b * T + t);
@@ -52,7 +53,7 @@ export function lstmForward(x: ArrayLike<number>, W: ArrayLike<number>, U: Array
 
 /** Gradients of L given dL/dhseq (aligned like hseq). Returns fresh buffers (the kernels add these to theirs). */
 export function lstmBackward(dhseq: ArrayLike<number>, x: ArrayLike<number>, W: ArrayLike<number>, U: ArrayLike<number>,
-                             cache: LstmCache, d: LstmDims, mask?: ArrayLike<number>): LstmGrads {
+                             cache: LstmCache, d: LstmDims, mask?: ArrayLike<number>, rmask?: ArrayLike<number>): LstmGrads {
   const { B, T, I, H } = d;
   const G = 4 * H;
   const dx = new Float64Array(B * T * I), dW = new Float64Array(I * G), dU = new Float64Array(H * G), dbias = new Float64Array(G);
@@ -95,8 +96,9 @@ export function lstmBackward(dhseq: ArrayLike<number>, x: ArrayLike<number>, W: 
           dx[row * I + i] += v * W[i * G + g];
         }
         for (let k = 0; k < H; k++) {
-          if (prow >= 0) dU[k * G + g] += cache.hseq[prow * H + k] * v;
-          dhPrev[k] += v * U[k * G + g];
+          const m = rmask ? rmask[b * H + k] : 1;
+          if (prow >= 0) dU[k * G + g] += cache.hseq[prow * H + k] * m * v;
+          dhPrev[k] += v * U[k * G + g] * m;
         }
       }
       dhNext = dhPrev;

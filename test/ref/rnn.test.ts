@@ -42,3 +42,40 @@ describe('ref simple rnn', () => {
     });
   }
 });
+
+describe('ref recurrent dropout (rmask on h_{t-1} in the recurrent products)', () => {
+  // every reference's gradients with a keep mask [B, H] (0 or 1 / (1 - rate)) by central differences, masks and
+  // goBackwards too
+  const B = 2, T = 3, I = 3, H = 3, mask = [1, 0, 1, 0, 1, 1];
+  const rmask = [0, 1.25, 1.25, 1.25, 0, 1.25];
+  it('SimpleRNN, GRU (reset after and before) and LSTM', async () => {
+    const { gruForward, gruBackward } = await import('./gru.js');
+    const { lstmForward, lstmBackward } = await import('./lstm.js');
+    for (const reverse of [false, true]) {
+      const x = rand(B * T * I, 7), r = weights(B * T * H, 8);
+      {
+        const d = { B, T, I, H, reverse, act: TANH };
+        const W = rand(I * H, 9), U = rand(H * H, 10), b = rand(H, 11);
+        const g = rnnBackward(r, x, W, U, rnnForward(x, W, U, b, d, mask, rmask), d, mask, rmask);
+        const f = () => rnnForward(x, W, U, b, d, mask, rmask);
+        gradCheck(f, x, g.dx, r, 'rnn dx'); gradCheck(f, W, g.dW, r, 'rnn dW'); gradCheck(f, U, g.dU, r, 'rnn dU'); gradCheck(f, b, g.dbias, r, 'rnn dbias');
+        // the mask matters: without it the forward differs
+        expect(Array.from(rnnForward(x, W, U, b, d, mask))).not.toEqual(Array.from(f()));
+      }
+      for (const resetAfter of [true, false]) {
+        const d = { B, T, I, H, reverse, act: TANH, recAct: SIGMOID, resetAfter };
+        const W = rand(I * 3 * H, 12), U = rand(H * 3 * H, 13), b = rand(resetAfter ? 6 * H : 3 * H, 14);
+        const g = gruBackward(r, x, W, U, b, d, mask, rmask);
+        const f = () => gruForward(x, W, U, b, d, mask, rmask).hseq;
+        gradCheck(f, x, g.dx, r, 'gru dx'); gradCheck(f, W, g.dW, r, 'gru dW'); gradCheck(f, U, g.dU, r, 'gru dU'); gradCheck(f, b, g.dbias, r, 'gru dbias');
+      }
+      {
+        const d = { B, T, I, H, reverse, act: TANH, recAct: SIGMOID };
+        const W = rand(I * 4 * H, 15), U = rand(H * 4 * H, 16), b = rand(4 * H, 17);
+        const g = lstmBackward(r, x, W, U, lstmForward(x, W, U, b, d, mask, rmask), d, mask, rmask);
+        const f = () => lstmForward(x, W, U, b, d, mask, rmask).hseq;
+        gradCheck(f, x, g.dx, r, 'lstm dx'); gradCheck(f, W, g.dW, r, 'lstm dW'); gradCheck(f, U, g.dU, r, 'lstm dU'); gradCheck(f, b, g.dbias, r, 'lstm dbias');
+      }
+    }
+  });
+});

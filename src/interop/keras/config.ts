@@ -460,7 +460,6 @@ function lstmConfig(l: KerasLayer, major: 2 | 3, where: string, notes: string[])
   if (c.return_state === true) refuse(l, 'return_state false', true, where);
   if (c.stateful === true) refuse(l, 'stateful false', true, where);
   if (c.time_major === true) refuse(l, 'time_major false', true, where);
-  if (typeof c.recurrent_dropout === 'number' && c.recurrent_dropout > 0) notes.push(`${l.name}: recurrent_dropout ${c.recurrent_dropout} not imported (inference is the same; fit here trains without it)`);
   return {
     name: l.name,
     units: c.units,
@@ -473,8 +472,10 @@ function lstmConfig(l: KerasLayer, major: 2 | 3, where: string, notes: string[])
     goBackwards: c.go_backwards ?? false,
     // masked steps give zeros instead of the last output (Keras's RNN zero_output_for_mask)
     zeroOutputForMask: c.zero_output_for_mask ?? false,
-    // dropout on the inputs in training (one mask per sample and feature, over time), as Keras's cell draws it
+    // dropout on the inputs and on h_{t-1} in the recurrent product in training (one mask per sample over time), as
+    // Keras's cell draws them
     ...(typeof c.dropout === 'number' && c.dropout > 0 ? { dropout: c.dropout } : {}),
+    ...(typeof c.recurrent_dropout === 'number' && c.recurrent_dropout > 0 ? { recurrentDropout: c.recurrent_dropout } : {}),
   };
 }
 

@@ -110,7 +110,7 @@ function lstm(c: Cfg, name: string, goBackwards: boolean, inShape: (number | nul
       kernel_initializer: init('GlorotUniform', { seed: null }), recurrent_initializer: init('Orthogonal', { seed: null, gain: 1.0 }),
       bias_initializer: init('Zeros'), ...(cls === 'LSTM' ? own : {}), kernel_regularizer: null, recurrent_regularizer: null,
       bias_regularizer: null, activity_regularizer: null, kernel_constraint: null, recurrent_constraint: null, bias_constraint: null,
-      dropout: c.dropout ?? 0.0, recurrent_dropout: 0.0, ...(cls === 'GRU' ? own : {}), ...(simple ? {} : { seed: null }),
+      dropout: c.dropout ?? 0.0, recurrent_dropout: c.recurrentDropout ?? 0.0, ...(cls === 'GRU' ? own : {}), ...(simple ? {} : { seed: null }),
     },
     registered_name: null,
     build_config: { input_shape: inShape },

@@ -171,7 +171,7 @@ function lstm(c: Record<string, any>, where: string): Json {
     kernel_initializer: GLOROT, recurrent_initializer: init('Orthogonal', { gain: 1, seed: null }), bias_initializer: init('Zeros'),
     unit_forget_bias: c.unitForgetBias, kernel_regularizer: null, recurrent_regularizer: null, bias_regularizer: null,
     activity_regularizer: null, kernel_constraint: null, recurrent_constraint: null, bias_constraint: null,
-    dropout: c.dropout ?? 0, recurrent_dropout: 0, implementation: null, return_sequences: c.returnSequences, return_state: false,
+    dropout: c.dropout ?? 0, recurrent_dropout: c.recurrentDropout ?? 0, implementation: null, return_sequences: c.returnSequences, return_state: false,
     go_backwards: c.goBackwards, stateful: false, unroll: false,
   };
 }
@@ -192,7 +192,7 @@ function gru(c: Record<string, any>, where: string, wrapper?: string): Json {
     recurrent_activation: act(c.recurrentActivation, c.name, where), use_bias: c.useBias,
     kernel_initializer: GLOROT, recurrent_initializer: init('Orthogonal', { gain: 1, seed: null }), bias_initializer: init('Zeros'),
     kernel_regularizer: null, recurrent_regularizer: null, bias_regularizer: null, activity_regularizer: null,
-    kernel_constraint: null, recurrent_constraint: null, bias_constraint: null, dropout: c.dropout ?? 0, recurrent_dropout: 0, implementation: null,
+    kernel_constraint: null, recurrent_constraint: null, bias_constraint: null, dropout: c.dropout ?? 0, recurrent_dropout: c.recurrentDropout ?? 0, implementation: null,
     reset_after: false, return_sequences: c.returnSequences, return_state: false, go_backwards: c.goBackwards, stateful: false, unroll: false,
   };
 }
@@ -209,7 +209,7 @@ function simpleRnn(c: Record<string, any>, where: string, wrapper?: string): Jso
     name: c.name, trainable: c.trainable, units: c.units, activation: act(c.activation, c.name, where), use_bias: c.useBias,
     kernel_initializer: GLOROT, recurrent_initializer: init('Orthogonal', { gain: 1, seed: null }), bias_initializer: init('Zeros'),
     kernel_regularizer: null, recurrent_regularizer: null, bias_regularizer: null, activity_regularizer: null,
-    kernel_constraint: null, recurrent_constraint: null, bias_constraint: null, dropout: c.dropout ?? 0, recurrent_dropout: 0,
+    kernel_constraint: null, recurrent_constraint: null, bias_constraint: null, dropout: c.dropout ?? 0, recurrent_dropout: c.recurrentDropout ?? 0,
     return_sequences: c.returnSequences, return_state: false, go_backwards: c.goBackwards, stateful: false, unroll: false,
   };
 }

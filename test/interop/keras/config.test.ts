@@ -14,7 +14,7 @@ const k3 = (class_name: string, config: Record<string, unknown>, input_shape?: (
 const keras2Sequential = { class_name: 'Sequential', config: { name: 'clf', layers: [
   k2('InputLayer', { batch_input_shape: [null, 10], dtype: 'float32', sparse: false, ragged: false, name: 'embedding_input' }),
   k2('Embedding', { name: 'embedding', trainable: true, batch_input_shape: [null, 10], input_dim: 20, output_dim: 8, mask_zero: true, input_length: 10, embeddings_regularizer: { class_name: 'L2', config: { l2: 0.01 } } }),
-  k2('Bidirectional', { name: 'bidirectional', trainable: true, merge_mode: 'concat', layer: k2('LSTM', { name: 'lstm', units: 4, activation: 'tanh', recurrent_activation: 'hard_sigmoid', use_bias: true, return_sequences: true, go_backwards: false, dropout: 0.2, recurrent_dropout: 0 }) }),
+  k2('Bidirectional', { name: 'bidirectional', trainable: true, merge_mode: 'concat', layer: k2('LSTM', { name: 'lstm', units: 4, activation: 'tanh', recurrent_activation: 'hard_sigmoid', use_bias: true, return_sequences: true, go_backwards: false, dropout: 0.2, recurrent_dropout: 0.1 }) }),
   { class_name: 'Custom>AttentionLayer', config: { name: 'attention_layer', trainable: true } },
   k2('Dense', { name: 'dense', trainable: true, units: 1, activation: 'sigmoid', use_bias: true }),
 ] } };
@@ -29,8 +29,9 @@ describe('planKerasModel', () => {
     expect(lstm.recurrentActivation).toBe('hardSigmoid');
     expect(plan.model.config.layers[2].config.returnSequences).toBe(false);
     expect(plan.notes).toEqual(['embedding: embeddings_regularizer not imported (fit here trains without it)']);
-    // the LSTM's dropout on its inputs trains here as in Keras
+    // the LSTM's dropout on its inputs and on h_{t-1} trains here as in Keras
     expect(lstm.dropout).toBe(0.2);
+    expect(lstm.recurrentDropout).toBe(0.1);
     const m = Sequential.fromConfig(plan.model);
     expect(m.weightNames).toEqual(['embedding/embeddings', 'bidirectional/forward_lstm/kernel', 'bidirectional/forward_lstm/recurrent_kernel', 'bidirectional/forward_lstm/bias',
       'bidirectional/backward_lstm/kernel', 'bidirectional/backward_lstm/recurrent_kernel', 'bidirectional/backward_lstm/bias', 'attention_layer/W', 'attention_layer/b', 'dense/kernel', 'dense/bias']);

@@ -183,14 +183,14 @@ describe('exportKeras: GRU', () => {
     const m = withWeights(sequential({ seed: 21, layers: [
       layers.embedding({ inputDim: 10, outputDim: 4, inputLength: 6, maskZero: true }),
       layers.bidirectional({ layer: layers.gru({ units: 3, returnSequences: true }), mergeMode: 'sum' }),
-      layers.gru({ units: 4, resetAfter: false, goBackwards: true, recurrentActivation: 'hardSigmoidKeras3', dropout: 0.25 }),
+      layers.gru({ units: 4, resetAfter: false, goBackwards: true, recurrentActivation: 'hardSigmoidKeras3', dropout: 0.25, recurrentDropout: 0.15 }),
       layers.dense({ units: 1, activation: 'sigmoid' }),
     ] }), 9);
     const { bytes, back } = await roundTrip(m, paddedIds(9, 6, 10, 4));
     const cfg = configOf(bytes).config.layers;
-    expect(cfg[3]).toMatchObject({ class_name: 'GRU', config: { units: 4, reset_after: false, go_backwards: true, recurrent_activation: 'hard_sigmoid', dropout: 0.25 } });
+    expect(cfg[3]).toMatchObject({ class_name: 'GRU', config: { units: 4, reset_after: false, go_backwards: true, recurrent_activation: 'hard_sigmoid', dropout: 0.25, recurrent_dropout: 0.15 } });
     // the input dropout comes back (Keras trains with it)
-    expect(back.getConfig().config.layers[2].config.dropout).toBe(0.25);
+    expect(back.getConfig().config.layers[2].config).toMatchObject({ dropout: 0.25, recurrentDropout: 0.15 });
     expect(cfg[2]).toMatchObject({ class_name: 'Bidirectional', config: { merge_mode: 'sum', layer: { class_name: 'GRU', config: { reset_after: true, zero_output_for_mask: true } } } });
     // the keys of a GRU entry are those of the Keras 3 file in the fixtures (test/fixtures/keras/k3_gru.keras)
     const fixture = JSON.parse(strFromU8(unzipSync(readFileSync(new URL('../../fixtures/keras/k3_gru.keras', import.meta.url)))['config.json']));

@@ -5,82 +5,17 @@
 // GRUs TF.js built and saved import with loadTfjsModel and predict as TF.js.
 import { describe, it, expect, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { exportTfjs, loadTfjsModel, sequential, layers, ConfigError, type Sequential, type TfjsFiles } from '../../../src/index.js';
+import { exportTfjs, loadTfjsModel, sequential, layers, ConfigError, type Sequential } from '../../../src/index.js';
 import { registerAttention } from '../../../src/interop/tfjs/register-attention.js';
 import { ids } from '../../helpers/models.js';
 import { tfSave } from '../../helpers/tfjs-files.js';
+import { modelJson, tfLoad, tfPredict, ours, within, stirWeights, features, padded, bothWays, randomize } from '../../helpers/tfjs-compare.js';
 
 registerAttention(tf);
-const SHARD = 'group1-shard1of1.bin';
 beforeAll(async () => { await tf.setBackend('cpu'); });
 
-type Input = { data: Int32Array | Float32Array; shape: number[] };
-
-function modelJson(out: TfjsFiles): any {
-  return JSON.parse(new TextDecoder().decode(out.files['model.json']));
-}
-
-/** TF.js loads our files through an IOHandler over the bytes. */
-async function tfLoad(out: TfjsFiles): Promise<tf.LayersModel> {
-  const json = modelJson(out);
-  const shard = out.files[SHARD];
-  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights,
-    weightData: shard.buffer.slice(shard.byteOffset, shard.byteOffset + shard.byteLength) }));
-}
-
-function tfPredict(m: tf.LayersModel, x: Input): Float32Array {
-  return tf.tidy(() => {
-    const t = x.data instanceof Int32Array ? tf.tensor(x.data, x.shape, 'int32') : tf.tensor(x.data, x.shape);
-    return (m.predict(t) as tf.Tensor).dataSync() as Float32Array;
-  });
-}
-
-function ours(m: Sequential, x: Input): Float32Array {
-  return (m.predict(x) as { data: Float32Array }).data;
-}
-
-/**
- * |actual - expected| <= tol * max|expected| on every entry (relative to the outputs' scale, no floor of 1); the
- * outputs must not be near zero, or the check would prove nothing. The failure names the worst entry.
- */
-function within(actual: Float32Array, expected: Float32Array, what: string, tol = 1e-5): number {
-  expect(actual.length, what).toBe(expected.length);
-  const scale = Math.max(...Array.from(expected, Math.abs));
-  expect(scale, `${what}: outputs' scale`).toBeGreaterThan(0.05);
-  let worst = 0, at = -1;
-  expected.forEach((e, i) => { const d = Math.abs(actual[i] - e); if (!(d <= worst)) { worst = d; at = i; } });
-  if (!(worst <= tol * scale)) throw new Error(`${what}: |diff| ${worst.toExponential(2)} at ${at} (${actual[at]} vs ${expected[at]}), over ${tol} x scale ${scale.toPrecision(3)}`);
-  return worst;
-}
-
 /** Weights scaled up with a seeded ripple, so gates sit away from 0.5 and biases are not zero. */
-function stir(m: Sequential, k = 2.5): Sequential {
-  m.setWeights(m.getWeights().map((w, i) => ({ data: w.data.map((v, j) => v * k + 0.3 * Math.sin(1.7 * i + 0.9 * j)), shape: w.shape })));
-  return m;
-}
-
-/** Float features [B, T, F], seeded. */
-function features(B: number, T: number, F: number, seed = 1): Input {
-  return { data: Float32Array.from({ length: B * T * F }, (_, i) => Math.sin(0.37 * i + seed) + 0.5 * Math.cos(1.3 * i * seed)), shape: [B, T, F] };
-}
-
-/** Token ids [B, T] with post-padding (id 0) of varied lengths, including an all-padding row and a full one. */
-function padded(B: number, T: number, seed = 5): Input {
-  const lens = Array.from({ length: B }, (_, n) => (n === 0 ? T : n === 1 ? 0 : 1 + ((n * 3 + seed) % T)));
-  const v = ids(B * T, seed, 1, 10);
-  return { data: Int32Array.from(v, (id, i) => (i % T < lens[Math.floor(i / T)] ? id : 0)), shape: [B, T] };
-}
-
-/** exportTfjs -> TF.js predicts within 1e-5 of the scale -> loadTfjsModel predicts our exact bytes. */
-async function bothWays(m: Sequential, x: Input, what: string): Promise<TfjsFiles> {
-  const out = (await exportTfjs(m))!;
-  const t = await tfLoad(out);
-  expect(t.weights.map((w) => w.originalName), what).toEqual(m.weightNames);
-  within(tfPredict(t, x), ours(m, x), `TF.js vs ours (${what})`);
-  t.dispose();
-  expect(new Uint32Array(ours(await loadTfjsModel(out), x).buffer), `export -> import (${what})`).toEqual(new Uint32Array(ours(m, x).buffer));
-  return out;
-}
+const stir = (m: Sequential, k = 2.5): Sequential => stirWeights(m, k);
 
 describe('exportTfjs: GRU (resetAfter false) -> tf.loadLayersModel', () => {
   it("a GRU alone on float features: the model.json is TF.js's own GRU layout (reset_after false, bias [3H]) and TF.js predicts within 1e-5", async () => {
@@ -96,17 +31,19 @@ describe('exportTfjs: GRU (resetAfter false) -> tf.loadLayersModel', () => {
       .toEqual([['gru/kernel', [3, 15]], ['gru/recurrent_kernel', [5, 15]], ['gru/bias', [15]]]);
   });
 
-  it('the recurrent layers\' input dropout is written as the rate TF.js trains with, and comes back from loadTfjsModel', async () => {
+  it('the recurrent layers\' dropout and recurrentDropout are written as the rates TF.js trains with, and come back from loadTfjsModel', async () => {
     const m = sequential({ seed: 12, layers: [layers.embedding({ inputDim: 10, outputDim: 4, inputLength: 5 }),
-      layers.bidirectional({ layer: layers.lstm({ units: 3, dropout: 0.3, returnSequences: true }) }),
+      layers.bidirectional({ layer: layers.lstm({ units: 3, dropout: 0.3, recurrentDropout: 0.35, returnSequences: true }) }),
       layers.simpleRNN({ units: 3, dropout: 0.2, returnSequences: true }),
       layers.gru({ units: 2, resetAfter: false, dropout: 0.1 }), layers.dense({ units: 1 })] });
     const out = await bothWays(stir(m), padded(4, 5), 'dropout');
     const t = await tfLoad(out);
     const rates = t.layers.map((l) => (l.getConfig() as { dropout?: number; layer?: { config: { dropout: number } } })).map((c) => c.layer?.config.dropout ?? c.dropout);
     expect(rates.slice(1, 4)).toEqual([0.3, 0.2, 0.1]);
+    expect((t.layers[1].getConfig() as { layer: { config: { recurrent_dropout?: number; recurrentDropout?: number } } }).layer.config.recurrentDropout ?? (t.layers[1].getConfig() as { layer: { config: { recurrent_dropout?: number } } }).layer.config.recurrent_dropout).toBe(0.35);
     const back = (await loadTfjsModel(out)).getConfig().config.layers;
     expect([(back[1].config.layer as { config: { dropout: number } }).config.dropout, back[2].config.dropout, back[3].config.dropout]).toEqual([0.3, 0.2, 0.1]);
+    expect((back[1].config.layer as { config: { recurrentDropout: number } }).config.recurrentDropout).toBe(0.35);
   });
 
   it('goBackwards, returnSequences (outputs in processing order, as Keras and TF.js), both, and without a bias: within 1e-5', async () => {
@@ -238,11 +175,6 @@ describe('exportTfjs: GRUs TF.js cannot run are refused, naming the layer', () =
 });
 
 describe('loadTfjsModel: GRUs TF.js built and saved', () => {
-  /** Random weights through TF.js (its GRU starts with zero biases). */
-  function randomize(t: tf.LayersModel, seed: number, sd = 0.7): void {
-    t.setWeights(t.getWeights().map((w, i) => tf.randomNormal(w.shape, 0, sd, 'float32', seed + i)));
-  }
-
   it("embedding -> GRU(seq) -> GRU(goBackwards) -> dense, TF.js's defaults (hard_sigmoid gates, reset_after false): predicts as TF.js", async () => {
     const t = tf.sequential({ layers: [
       tf.layers.embedding({ inputDim: 13, outputDim: 5, inputLength: 8 }),

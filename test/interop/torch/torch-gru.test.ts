@@ -4,8 +4,9 @@
 // the same tensors as torch's state_dict; plain and stacked GRUs round trip; GRUs nn.GRU cannot compute are refused.
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { loadTorchWeights, exportTorchWeights, CheckpointError, ConfigError, sequential, layers, type Sequential } from '../../../src/index.js';
+import { loadTorchWeights, exportTorchWeights, CheckpointError, sequential, layers, type Sequential } from '../../../src/index.js';
 import { weightBytes, seededWeights } from '../../helpers/models.js';
+import { within, tensors, expectRefusedBothWays } from '../../helpers/torch-files.js';
 
 const DIR = new URL('../../fixtures/torch/', import.meta.url);
 interface Arr { shape: number[]; data: number[] }
@@ -21,31 +22,6 @@ const gruModel = (returnSequences: boolean, seed = 3) => sequential({ seed, laye
   layers.bidirectional({ layer: layers.gru({ units: 4, returnSequences }), mergeMode: 'concat' }),
   layers.dense({ units: 3 }),
 ] });
-
-/** |actual - expected| <= rtol * max|expected| over every entry; on failure the worst entry. */
-function within(actual: ArrayLike<number>, expected: number[], what: string, rtol: number): number {
-  expect(actual.length, what).toBe(expected.length);
-  const scale = Math.max(1e-3, ...expected.map(Math.abs));
-  let worst = 0, at = -1;
-  expected.forEach((e, i) => { const d = Math.abs(actual[i] - e); if (!(d <= worst)) { worst = d; at = i; } });
-  if (!(worst <= rtol * scale)) throw new Error(`${what}: |diff| ${worst.toExponential(2)} at ${at} (${actual[at]} vs ${expected[at]}), over ${rtol} x scale ${scale}`);
-  return worst / scale;
-}
-
-/** The float32 tensors of a safetensors file by name (F32 only, as both fixtures hold). */
-function tensors(bytes: Uint8Array): Map<string, { shape: number[]; data: Float32Array }> {
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const n = Number(dv.getBigUint64(0, true));
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n))) as Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
-  const out = new Map<string, { shape: number[]; data: Float32Array }>();
-  for (const [k, v] of Object.entries(header)) {
-    if (k === '__metadata__') continue;
-    expect(v.dtype).toBe('F32');
-    const [b, e] = v.data_offsets;
-    out.set(k, { shape: v.shape, data: Float32Array.from({ length: (e - b) / 4 }, (_, i) => dv.getFloat32(8 + n + b + 4 * i, true)) });
-  }
-  return out;
-}
 
 describe('PyTorch safetensors: bidirectional nn.GRU (Keras resetAfter GRU)', () => {
   it("torch -> loadTorchWeights -> the module's float64 outputs at every step (Bi-GRU returnSequences -> dense per step)", async () => {
@@ -160,15 +136,6 @@ describe('GRUs nn.GRU cannot compute are refused by exportTorchWeights and loadT
     ['activation relu', { activation: 'relu' }, true, /bidirectional_\d+ with activation "relu"\.$/],
     ['a Bidirectional around a goBackwards GRU', { goBackwards: true }, true, /bidirectional_\d+ with goBackwards true inside a Bidirectional \(nn\.GRU's first direction reads forwards\)\.$/],
   ])('%s', async (_n, gru, bi, want) => {
-    const m = model(gru, bi);
-    for (const run of [() => exportTorchWeights(m), () => loadTorchWeights(m, TORCH)]) {
-      const before = weightBytes(m);
-      const err = await run().catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(ConfigError);
-      expect((err as Error).message).toMatch(head);
-      expect((err as Error).message).toMatch(want);
-      expect(weightBytes(m)).toEqual(before);
-    }
-    m.dispose();
+    await expectRefusedBothWays(model(gru, bi), TORCH, head, want);
   });
 });

@@ -5,8 +5,9 @@
 // plain and stacked SimpleRNNs round trip; SimpleRNNs nn.RNN cannot compute are refused.
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { loadTorchWeights, exportTorchWeights, CheckpointError, ConfigError, sequential, layers, type Sequential } from '../../../src/index.js';
+import { loadTorchWeights, exportTorchWeights, CheckpointError, sequential, layers, type Sequential } from '../../../src/index.js';
 import { weightBytes, seededWeights } from '../../helpers/models.js';
+import { within as withinScale, tensors, expectRefusedBothWays } from '../../helpers/torch-files.js';
 
 const DIR = new URL('../../fixtures/torch/', import.meta.url);
 interface Arr { shape: number[]; data: number[] }
@@ -24,31 +25,8 @@ const rnnModel = (returnSequences: boolean, seed = 3, activation: 'tanh' | 'relu
   layers.dense({ units: 3 }),
 ] });
 
-/** |actual - expected| <= rtol * max|expected| over every entry; on failure the worst entry. */
-function within(actual: ArrayLike<number>, expected: number[], what: string, rtol: number): number {
-  expect(actual.length, what).toBe(expected.length);
-  const scale = Math.max(1e-3, ...expected.map(Math.abs));
-  expect(scale, `${what}: outputs' scale`).toBeGreaterThan(0.1);
-  let worst = 0, at = -1;
-  expected.forEach((e, i) => { const d = Math.abs(actual[i] - e); if (!(d <= worst)) { worst = d; at = i; } });
-  if (!(worst <= rtol * scale)) throw new Error(`${what}: |diff| ${worst.toExponential(2)} at ${at} (${actual[at]} vs ${expected[at]}), over ${rtol} x scale ${scale}`);
-  return worst / scale;
-}
-
-/** The float32 tensors of a safetensors file by name (F32 only, as the fixtures hold). */
-function tensors(bytes: Uint8Array): Map<string, { shape: number[]; data: Float32Array }> {
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const n = Number(dv.getBigUint64(0, true));
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n))) as Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
-  const out = new Map<string, { shape: number[]; data: Float32Array }>();
-  for (const [k, v] of Object.entries(header)) {
-    if (k === '__metadata__') continue;
-    expect(v.dtype).toBe('F32');
-    const [b, e] = v.data_offsets;
-    out.set(k, { shape: v.shape, data: Float32Array.from({ length: (e - b) / 4 }, (_, i) => dv.getFloat32(8 + n + b + 4 * i, true)) });
-  }
-  return out;
-}
+/** torch-files' within, and the outputs' scale must exceed 0.1. */
+const within = (actual: ArrayLike<number>, expected: number[], what: string, rtol: number): number => withinScale(actual, expected, what, rtol, 0.1);
 
 describe('PyTorch safetensors: bidirectional nn.RNN (Keras SimpleRNN)', () => {
   it("torch -> loadTorchWeights -> the module's float64 outputs at every step (Bi-SimpleRNN returnSequences -> dense per step)", async () => {
@@ -189,15 +167,6 @@ describe('SimpleRNNs nn.RNN cannot compute are refused by exportTorchWeights and
     ['activation hardSigmoid', { activation: 'hardSigmoid' }, false, /simple_rnn(_\d+)? with activation "hardSigmoid" /],
     ['a Bidirectional around a goBackwards SimpleRNN', { goBackwards: true }, true, /bidirectional(_\d+)? with goBackwards true inside a Bidirectional \(nn\.RNN's first direction reads forwards\)\.$/],
   ])('%s', async (_n, rnn, bi, want) => {
-    const m = model(rnn, bi);
-    for (const run of [() => exportTorchWeights(m), () => loadTorchWeights(m, TORCH)]) {
-      const before = weightBytes(m);
-      const err = await run().catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(ConfigError);
-      expect((err as Error).message).toMatch(head);
-      expect((err as Error).message).toMatch(want);
-      expect(weightBytes(m)).toEqual(before);
-    }
-    m.dispose();
+    await expectRefusedBothWays(model(rnn, bi), TORCH, head, want);
   });
 });
