@@ -26,8 +26,9 @@ export interface RecurrentArgs extends LayerArgs {
   dropout?: number;
   /**
    * Keras's recurrent_dropout, a rate in [0, 1): in training one keep mask [batch, units] per batch, shared by every
-   * step, on h_{t-1} where it enters the recurrent product (the state carried on is not masked), scaled by
-   * 1 / (1 - rate). Default 0. (An LSTM with it trains without its per-id input path and, on 2 threads, without
+   * step, on h_{t-1} where it enters the recurrent products (the state carried on is not masked), scaled by
+   * 1 / (1 - rate). Default 0. One mask serves every gate: Keras, whose recurrent_dropout switches its cells to
+   * implementation 1, draws one per gate (and per gate for `dropout` then too), so the same rates drop other units. (An LSTM with it trains without its per-id input path and, on 2 threads, without
    * cutting a Bidirectional's rows into parts: the same results, other speed.)
    */
   recurrentDropout?: number;

@@ -474,8 +474,9 @@ function lstmConfig(l: KerasLayer, major: 2 | 3, where: string, notes: string[])
     zeroOutputForMask: c.zero_output_for_mask ?? false,
     // dropout on the inputs and on h_{t-1} in the recurrent product in training (one mask per sample over time), as
     // Keras's cell draws them
-    ...(typeof c.dropout === 'number' && c.dropout > 0 ? { dropout: c.dropout } : {}),
-    ...(typeof c.recurrent_dropout === 'number' && c.recurrent_dropout > 0 ? { recurrentDropout: c.recurrent_dropout } : {}),
+    // (Keras applies a rate only inside (0, 1): 1 or more drops nothing there, so nothing here)
+    ...(typeof c.dropout === 'number' && c.dropout > 0 && c.dropout < 1 ? { dropout: c.dropout } : {}),
+    ...(typeof c.recurrent_dropout === 'number' && c.recurrent_dropout > 0 && c.recurrent_dropout < 1 ? { recurrentDropout: c.recurrent_dropout } : {}),
   };
 }
 

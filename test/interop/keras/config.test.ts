@@ -60,6 +60,21 @@ describe('planKerasModel', () => {
     expect(m.getWeights().map((w) => w.shape)).toEqual([[9, 4], [4, 9], [3, 9], [9], [3, 6], [2, 6], [2, 6], [3, 6], [2, 6], [2, 6]]);
   });
 
+  it('carries dropout and recurrent_dropout inside (0, 1) and drops a rate of 1 (Keras applies none then)', () => {
+    initSync();
+    const plan = (dropout: number, rd: number) => planKerasModel({ class_name: 'Sequential', config: { name: 's', layers: [
+      k2('LSTM', { name: 'lstm', units: 4, batch_input_shape: [null, 5, 3], dropout, recurrent_dropout: rd }),
+      k2('Dense', { name: 'dense', units: 1 }),
+    ] } }, K3).model;
+    expect(plan(0.2, 0.5).config.layers[0].config).toMatchObject({ dropout: 0.2, recurrentDropout: 0.5 });
+    for (const [d, rd] of [[1, 1], [0, 1], [1, 0]]) {
+      const cfg = plan(d, rd);
+      expect(cfg.config.layers[0].config).not.toHaveProperty('recurrentDropout');
+      expect(cfg.config.layers[0].config).not.toHaveProperty('dropout');
+      expect(() => Sequential.fromConfig(cfg)).not.toThrow();
+    }
+  });
+
   it('turns a CuDNNLSTM (alone or in a Bidirectional) into an LSTM with tanh and sigmoid, keeping its options', () => {
     const plan = planKerasModel({ class_name: 'Sequential', config: { name: 'k', layers: [
       k2('Embedding', { name: 'e', batch_input_shape: [null, 6], input_dim: 9, output_dim: 4, mask_zero: false }),
