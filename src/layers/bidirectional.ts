@@ -4,7 +4,7 @@ import { LSTM, MAX_PARTS, type LSTMArgs } from './lstm.js';
 import { GRU, type GRUArgs } from './gru.js';
 import { SimpleRNN } from './simple-rnn.js';
 import { Recurrent } from './recurrent.js';
-import type { Arena, Allocator } from '../core/arena.js';
+import type { Allocator } from '../core/arena.js';
 import { ConfigError, describeValue, isPlainObject } from '../errors.js';
 import { recorder, runRows, type Call } from '../core/threads.js';
 
@@ -46,7 +46,7 @@ export class Bidirectional extends Layer {
     const { name: _n, ...cfg } = inner.getConfig() as unknown as LSTMArgs & GRUArgs;
     // Keras: Bidirectional sets zero_output_for_mask = return_sequences on both inner layers
     const zero = inner.returnSequences;
-    const copy = (args: LSTMArgs & GRUArgs): RecurrentLayer => (inner instanceof GRU ? new GRU(args) : inner instanceof SimpleRNN ? new SimpleRNN(args) : new LSTM(args));
+    const copy = (args: LSTMArgs & GRUArgs): RecurrentLayer => new (inner.constructor as new (a: LSTMArgs & GRUArgs) => RecurrentLayer)(args);
     this.forwardLayer = copy({ ...cfg, name: `forward_${inner.name}`, zeroOutputForMask: zero });
     this.backwardLayer = copy({ ...cfg, name: `backward_${inner.name}`, goBackwards: !inner.goBackwards, zeroOutputForMask: zero });
     this.returnSequences = inner.returnSequences;
@@ -126,7 +126,7 @@ export class Bidirectional extends Layer {
   /** Multiply-adds of both directions' forward, the work size the pool weighs before handing it to a thread. */
   private flops(B: number): number {
     const I = this.inputShape[1] as number;
-    return 2 * 2 * B * this.T * (I + this.H) * (this.layer instanceof GRU ? 3 : this.layer instanceof SimpleRNN ? 1 : 4) * this.H;
+    return 2 * 2 * B * this.T * (I + this.H) * this.layer.gateBlocks * this.H;
   }
 
   private rows(B: number): number { return B * (this.returnSequences ? this.T : 1); }

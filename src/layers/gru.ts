@@ -19,7 +19,7 @@ const CONFIG_KEYS = ['units', 'activation', 'recurrentActivation', 'useBias', 'k
 
 export class GRU extends Recurrent {
   readonly className = 'GRU';
-  protected readonly gateBlocks = 3;
+  readonly gateBlocks = 3;
   readonly resetAfter: boolean;
   W!: Weight; U!: Weight; b: Weight | null = null;
   private gates = 0; private rcache = 0; private rec = 0;

@@ -20,7 +20,7 @@ const CONFIG_KEYS = ['units', 'activation', 'recurrentActivation', 'useBias', 'k
 
 export class LSTM extends Recurrent {
   readonly className = 'LSTM';
-  protected readonly gateBlocks = 4;
+  readonly gateBlocks = 4;
   readonly unitForgetBias: boolean;
   W!: Weight; U!: Weight; b: Weight | null = null;
   // buffers

@@ -108,7 +108,7 @@ export abstract class Recurrent extends Layer {
   protected out = 0; protected masked = 0; protected dhseq = 0;
 
   /** The kernel's gate blocks: 4 (LSTM), 3 (GRU), 1 (SimpleRNN); its columns are gates x units. */
-  protected abstract readonly gateBlocks: number;
+  abstract readonly gateBlocks: number;
   /** bias + E[id] . W for every id of the embedding before us, [V, gates x H] (model.cacheInputProjections), and the
    *  weights version it was computed at (-1: not yet). */
   protected vocab: { ptr: number; V: number; version: number } | null = null;

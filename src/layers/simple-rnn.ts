@@ -14,7 +14,7 @@ const CONFIG_KEYS = ['units', 'activation', 'useBias', 'kernelInitializer', 'rec
 
 export class SimpleRNN extends Recurrent {
   readonly className = 'SimpleRNN';
-  protected readonly gateBlocks = 1;
+  readonly gateBlocks = 1;
   W!: Weight; U!: Weight; b: Weight | null = null;
   private dz = 0; private dx = 0; private dhrec = 0; private hprev = 0;
   private UT = 0; private WT = 0; private pack = 0; private zeroBias = 0; private dBiasScratch = 0;
